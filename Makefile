@@ -1,0 +1,42 @@
+# fouine: a thin Makefile over CMake.
+#   make demo    install what is missing, build (release), index corpus/ and
+#                run an example search
+#   make test    install what is missing, build with warnings as errors and
+#                ASan+UBSan, run every test through ctest
+#   make         build (release) in build/
+#   make format  clang-format the C sources in place
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+DEMO_QUERY ?= securite de l'etat
+SOURCES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+
+.PHONY: all deps build demo test format format-check clean
+
+all: build
+
+deps:
+	@./scripts/install-deps
+
+build: deps
+	cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DFOUINE_TESTS=OFF >/dev/null
+	cmake --build build -j $(JOBS)
+
+demo: build
+	./build/fouine-index -o fouine.db corpus
+	@echo
+	@echo "$$ fouine-query \"$(DEMO_QUERY)\""
+	@./build/fouine-query -i fouine.db "$(DEMO_QUERY)"
+
+test: deps
+	cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DFOUINE_WERROR=ON \
+	    -DFOUINE_SANITIZE=ON -DFOUINE_TESTS=ON >/dev/null
+	cmake --build build-test -j $(JOBS)
+	cd build-test && ctest --output-on-failure -j $(JOBS)
+
+format:
+	clang-format -i $(SOURCES)
+
+format-check:
+	clang-format --dry-run -Werror $(SOURCES)
+
+clean:
+	rm -rf build build-test

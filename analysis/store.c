@@ -1,0 +1,192 @@
+/*
+** store.c: opening an index file and creating its schema
+** (see fouine/store.h).
+*/
+#include "fouine/store.h"
+
+#include "fouine/fts5.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <sys/stat.h>
+
+static const char schema_sql[] =
+    "CREATE TABLE article("
+    "  rowid INTEGER PRIMARY KEY,"
+    "  id TEXT NOT NULL UNIQUE,"
+    "  source TEXT NOT NULL,"
+    "  title TEXT NOT NULL,"
+    "  lead TEXT NOT NULL DEFAULT '',"
+    "  body TEXT NOT NULL DEFAULT '',"
+    "  date TEXT,"
+    "  category TEXT,"
+    "  url TEXT,"
+    "  author TEXT,"
+    "  reading_time INTEGER,"
+    "  hash TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX article_source ON article(source);"
+    "CREATE INDEX article_date ON article(date);"
+    "CREATE VIRTUAL TABLE article_fts USING fts5(title, lead, body,"
+    "  content='article', content_rowid='rowid', tokenize='french');"
+    "CREATE TRIGGER article_ai AFTER INSERT ON article BEGIN"
+    "  INSERT INTO article_fts(rowid, title, lead, body)"
+    "  VALUES (new.rowid, new.title, new.lead, new.body);"
+    "END;"
+    "CREATE TRIGGER article_ad AFTER DELETE ON article BEGIN"
+    "  INSERT INTO article_fts(article_fts, rowid, title, lead, body)"
+    "  VALUES ('delete', old.rowid, old.title, old.lead, old.body);"
+    "  DELETE FROM comment WHERE article = old.rowid;"
+    "END;"
+    "CREATE TRIGGER article_au AFTER UPDATE ON article BEGIN"
+    "  INSERT INTO article_fts(article_fts, rowid, title, lead, body)"
+    "  VALUES ('delete', old.rowid, old.title, old.lead, old.body);"
+    "  INSERT INTO article_fts(rowid, title, lead, body)"
+    "  VALUES (new.rowid, new.title, new.lead, new.body);"
+    "END;"
+    "CREATE TABLE comment("
+    "  rowid INTEGER PRIMARY KEY,"
+    "  article INTEGER NOT NULL,"
+    "  date TEXT,"
+    "  body TEXT NOT NULL);"
+    "CREATE INDEX comment_article ON comment(article);"
+    "CREATE VIRTUAL TABLE comment_fts USING fts5(body,"
+    "  content='comment', content_rowid='rowid', tokenize='french');"
+    "CREATE TRIGGER comment_ai AFTER INSERT ON comment BEGIN"
+    "  INSERT INTO comment_fts(rowid, body) VALUES (new.rowid, new.body);"
+    "END;"
+    "CREATE TRIGGER comment_ad AFTER DELETE ON comment BEGIN"
+    "  INSERT INTO comment_fts(comment_fts, rowid, body)"
+    "  VALUES ('delete', old.rowid, old.body);"
+    "END;"
+    "CREATE TABLE source("
+    "  path TEXT PRIMARY KEY,"
+    "  size INTEGER,"
+    "  mtime INTEGER,"
+    "  hash TEXT);"
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);";
+
+/* Read PRAGMA user_version into *version. */
+static int user_version(sqlite3 *db, int *version)
+{
+    sqlite3_stmt *stmt = NULL;
+    int rc = FOUINE_EDB;
+    *version = 0;
+    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &stmt, NULL) !=
+        SQLITE_OK) {
+        goto done;
+    }
+    if (sqlite3_step(stmt) != SQLITE_ROW) {
+        goto done;
+    }
+    *version = sqlite3_column_int(stmt, 0);
+    rc = FOUINE_OK;
+done:
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
+/* Whether the database holds any table at all. */
+static int has_tables(sqlite3 *db, int *yes)
+{
+    sqlite3_stmt *stmt = NULL;
+    int rc = FOUINE_EDB;
+    *yes = 0;
+    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_schema", -1,
+                           &stmt, NULL) != SQLITE_OK) {
+        goto done;
+    }
+    if (sqlite3_step(stmt) != SQLITE_ROW) {
+        goto done;
+    }
+    *yes = sqlite3_column_int(stmt, 0) > 0;
+    rc = FOUINE_OK;
+done:
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
+static int create_schema(sqlite3 *db)
+{
+    char sql[64];
+    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+        return FOUINE_EDB;
+    }
+    snprintf(sql, sizeof sql, "PRAGMA user_version=%d", FOUINE_SCHEMA_VERSION);
+    if (sqlite3_exec(db, schema_sql, NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        return FOUINE_EDB;
+    }
+    return FOUINE_OK;
+}
+
+int fouine_store_open(sqlite3 **out, const char *path, int flags)
+{
+    sqlite3 *db = NULL;
+    struct stat st;
+    int version = 0, tables = 0;
+    int oflags = SQLITE_OPEN_NOMUTEX;
+    int rc;
+
+    *out = NULL;
+    if (flags & FOUINE_STORE_WRITE) {
+        oflags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    } else {
+        if (stat(path, &st) != 0) {
+            rc = FOUINE_EIO;
+            goto done;
+        }
+        oflags |= SQLITE_OPEN_READONLY;
+    }
+    if (sqlite3_open_v2(path, &db, oflags, NULL) != SQLITE_OK) {
+        rc = FOUINE_EIO;
+        goto done;
+    }
+    sqlite3_busy_timeout(db, 10000);
+    rc = fouine_fts5_register(db);
+    if (rc != FOUINE_OK) {
+        goto done;
+    }
+    rc = user_version(db, &version);
+    if (rc != FOUINE_OK) {
+        /* Not a database at all, or unreadable. */
+        rc = sqlite3_errcode(db) == SQLITE_NOTADB ? FOUINE_ESCHEMA
+                                                  : FOUINE_EIO;
+        goto done;
+    }
+    if (version == 0 && (flags & FOUINE_STORE_WRITE)) {
+        rc = has_tables(db, &tables);
+        if (rc != FOUINE_OK) {
+            goto done;
+        }
+        if (tables) {
+            rc = FOUINE_ESCHEMA; /* some other database: leave it alone */
+            goto done;
+        }
+        if (sqlite3_exec(db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) !=
+            SQLITE_OK) {
+            rc = FOUINE_EIO;
+            goto done;
+        }
+        rc = create_schema(db);
+        if (rc != FOUINE_OK) {
+            goto done;
+        }
+        version = FOUINE_SCHEMA_VERSION;
+    }
+    if (version != FOUINE_SCHEMA_VERSION) {
+        rc = FOUINE_ESCHEMA;
+        goto done;
+    }
+    if (flags & FOUINE_STORE_WRITE) {
+        sqlite3_exec(db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+        sqlite3_exec(db, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
+    }
+    *out = db;
+    db = NULL;
+    rc = FOUINE_OK;
+done:
+    sqlite3_close(db);
+    return rc;
+}

@@ -1,0 +1,58 @@
+/*
+** fouine/store.h: the index file shared by fouine-index, fouine-query and
+** fouine-serve: opening it, its schema and its version.
+**
+** Schema (version FOUINE_SCHEMA_VERSION, in PRAGMA user_version):
+**   article(rowid, id, source, title, lead, body, date, category, url,
+**           author, reading_time, hash)     one row an article; id unique
+**   article_fts(title, lead, body)          FTS5, tokenizer "french",
+**                                           external content: article
+**   comment(rowid, article, date, body)     reader comments, apart
+**   comment_fts(body)                       FTS5 over comment
+**   source(path, size, mtime, hash)         the input files indexed
+**   meta(key, value)                        e.g. "updated"
+** Triggers keep the FTS5 tables in step with article and comment.
+*/
+#ifndef FOUINE_STORE_H
+#define FOUINE_STORE_H
+
+#include <sqlite3.h>
+
+#include "fouine/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define FOUINE_SCHEMA_VERSION 1
+
+/* Flags of fouine_store_open(). */
+#define FOUINE_STORE_READ  0x0 /* read only; the file must exist */
+#define FOUINE_STORE_WRITE 0x1 /* read-write; created with its schema */
+
+/* Column weights of bm25() over article_fts: title, lead, body. */
+#define FOUINE_WEIGHT_TITLE 10.0
+#define FOUINE_WEIGHT_LEAD  4.0
+#define FOUINE_WEIGHT_BODY  1.0
+
+/**
+ * Open an index: register the "french" tokenizer, switch to WAL mode, set a
+ * busy timeout, and check the schema version (creating the schema in an
+ * empty file opened with FOUINE_STORE_WRITE).
+ *
+ * @param[out] out the connection, to be closed with sqlite3_close(); NULL
+ *             on failure
+ * @param path the index file
+ * @param flags FOUINE_STORE_* bits
+ * @return FOUINE_OK; FOUINE_EIO when the file is missing (READ) or cannot
+ *         be opened or created; FOUINE_ESCHEMA when it holds another schema
+ *         version or is not a fouine index; FOUINE_EDB on another SQLite
+ *         error; FOUINE_ENOMEM
+ */
+FOUINE_WUR int fouine_store_open(sqlite3 **out, const char *path, int flags);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* FOUINE_STORE_H */

@@ -1,0 +1,104 @@
+/*
+** testutil.c: helpers shared by the Check suites.
+*/
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+static int collect(const char *token, size_t len, size_t start, size_t end,
+                   int flags, void *payload)
+{
+    fouine_test_tokens *t = payload;
+    size_t n = strlen(t->text);
+    if (!(flags & FOUINE_TOKEN_COLOCATED)) {
+        if (t->positions < 256) {
+            t->starts[t->positions] = start;
+            t->ends[t->positions] = end;
+        }
+        t->positions++;
+    }
+    if (n + len + 2 < sizeof t->text) {
+        if (t->count > 0) {
+            t->text[n++] = (flags & FOUINE_TOKEN_COLOCATED) ? '/' : '|';
+        }
+        memcpy(t->text + n, token, len);
+        t->text[n + len] = '\0';
+    }
+    t->count++;
+    return 0;
+}
+
+void fouine_test_analyze(fouine_test_tokens *out, fouine_analyzer *an,
+                         const char *text, int mode)
+{
+    int rc;
+    memset(out, 0, sizeof *out);
+    rc = fouine_analyzer_run(an, text, strlen(text), mode, collect, out);
+    ck_assert_int_eq(rc, FOUINE_OK);
+}
+
+const char *fouine_test_dir(const char *env)
+{
+    const char *dir = getenv(env);
+    struct stat st;
+    if (!dir || !*dir || stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        return NULL;
+    }
+    return dir;
+}
+
+int fouine_test_run(const char *cmd, const char *out)
+{
+    char *full = NULL;
+    size_t n = strlen(cmd) + (out ? strlen(out) : 0) + 32;
+    int status;
+    full = malloc(n);
+    if (!full) {
+        return -1;
+    }
+    if (out) {
+        snprintf(full, n, "%s > '%s'", cmd, out);
+    } else {
+        snprintf(full, n, "%s", cmd);
+    }
+    status = system(full);
+    free(full);
+    if (status == -1 || !WIFEXITED(status)) {
+        return -1;
+    }
+    return WEXITSTATUS(status);
+}
+
+char *fouine_test_slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    long n;
+    if (!f) {
+        return NULL;
+    }
+    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 &&
+        fseek(f, 0, SEEK_SET) == 0) {
+        buf = malloc((size_t)n + 1);
+        if (buf) {
+            size_t got = fread(buf, 1, (size_t)n, f);
+            buf[got] = '\0';
+        }
+    }
+    fclose(f);
+    return buf;
+}
+
+int fouine_test_main(Suite *s)
+{
+    SRunner *sr = srunner_create(s);
+    int failed;
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,42 @@
+/*
+** testutil.h: helpers shared by the Check suites.
+*/
+#ifndef FOUINE_TESTUTIL_H
+#define FOUINE_TESTUTIL_H
+
+#include <check.h>
+#include <stddef.h>
+
+#include "fouine/analyzer.h"
+
+/* The tokens of one analyzer run, as "tok|tok..." with colocated tokens
+** joined by "/" (e.g. "securite/#secur/#securit|etat/#etat"). */
+typedef struct fouine_test_tokens {
+    char text[4096]; /* the joined tokens, NUL-terminated */
+    size_t count;    /* tokens seen, colocated ones included */
+    size_t starts[256]; /* start offset of each position's tokens */
+    size_t ends[256];   /* end offset of each position's tokens */
+    size_t positions;   /* positions seen */
+} fouine_test_tokens;
+
+/* Analyze text (NUL-terminated) with mode into out; fails the test on an
+** error. */
+void fouine_test_analyze(fouine_test_tokens *out,
+                         fouine_analyzer *an,
+                         const char *text,
+                         int mode);
+
+/* Environment directory, or NULL when unset or missing. */
+const char *fouine_test_dir(const char *env);
+
+/* Run a shell command; returns its exit status (or -1). Output goes to the
+** file out when not NULL. */
+int fouine_test_run(const char *cmd, const char *out);
+
+/* Read a whole file into a new NUL-terminated buffer (free()), or NULL. */
+char *fouine_test_slurp(const char *path);
+
+/* Run a suite and return the process exit status (0 on success). */
+int fouine_test_main(Suite *s);
+
+#endif /* FOUINE_TESTUTIL_H */
