@@ -1,0 +1,157 @@
+/*
+** check_e2e.c: the pipeline end to end.  fouine-index indexes corpus/ into
+** a fresh index, then fouine-query answers the searches a French reader
+** types with the articles expected first, snippets highlighted.
+*/
+#include "testutil.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char workdir[256]; /* temporary directory of the suite */
+static char index_path[300];
+
+static const char *build_dir(void)
+{
+    const char *dir = fouine_test_dir("FOUINE_BUILD_DIR");
+    ck_assert_msg(dir != NULL, "FOUINE_BUILD_DIR is not set");
+    return dir;
+}
+
+static void setup(void)
+{
+    char cmd[2048];
+    const char *src = fouine_test_dir("FOUINE_SOURCE_DIR");
+    ck_assert_msg(src != NULL, "FOUINE_SOURCE_DIR is not set");
+    snprintf(workdir, sizeof workdir, "/tmp/fouine-e2e-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(workdir));
+    snprintf(index_path, sizeof index_path, "%s/corpus.db", workdir);
+    snprintf(cmd, sizeof cmd,
+             "'%s/fouine-index' -o '%s' '%s/corpus' 2>'%s/index.log'",
+             build_dir(), index_path, src, workdir);
+    ck_assert_int_eq(fouine_test_run(cmd, NULL), 0);
+}
+
+static void teardown(void)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", workdir);
+    ck_assert_int_eq(fouine_test_run(cmd, NULL), 0);
+}
+
+/*
+** Run fouine-query --json for query; returns the parsed output (json_decref)
+** and sets *status to the exit status.
+*/
+static json_t *query_json(const char *query, int *status)
+{
+    char cmd[2048], out[320];
+    json_error_t err;
+    json_t *res;
+    snprintf(out, sizeof out, "%s/out.json", workdir);
+    snprintf(cmd, sizeof cmd, "'%s/fouine-query' -i '%s' --json -n 5 -- \"%s\"",
+             build_dir(), index_path, query);
+    *status = fouine_test_run(cmd, out);
+    res = json_load_file(out, 0, &err);
+    ck_assert_msg(res != NULL, "query '%s': bad JSON: %s", query, err.text);
+    return res;
+}
+
+/* Searches and the article each must rank first. */
+static const struct {
+    const char *query;
+    const char *first;
+} searches[] = {
+    { "sécurité des hôpitaux", "anssi-securite-hopitaux-cyberattaques.txt" },
+    { "securite hopitaux", "anssi-securite-hopitaux-cyberattaques.txt" },
+    { "SÉCURITÉ", "anssi-securite-hopitaux-cyberattaques.txt" },
+    { "franc suisse", "franc-suisse-record-euro-exportateurs.txt" },
+    { "exoplanete", "cnrs-exoplanete-vapeur-eau-temperee.txt" },
+    { "Etats-Unis",
+      "etats-unis-ministre-washington-apaisement-commercial.txt" },
+    { "presqu'ile", "crozon-benevoles-plages-pollution-plastique.txt" },
+    { "oeuvres restaurées", "louvre-cleopatre-oeuvres-restaurees.txt" },
+    { "prud’hommes", "prudhommes-livreur-velo-requalification-contrat.txt" },
+    { "canicule vigilance", "canicule-ile-de-france-vigilance-rouge.txt" },
+};
+
+START_TEST(test_known_queries_rank_expected_article_first)
+{
+    int status;
+    json_t *res = query_json(searches[_i].query, &status);
+    json_t *hits = json_object_get(res, "hits");
+    const char *id =
+        json_string_value(json_object_get(json_array_get(hits, 0), "id"));
+    ck_assert_int_eq(status, 0);
+    ck_assert_msg(id && strcmp(id, searches[_i].first) == 0,
+                  "query '%s': first hit %s, expected %s", searches[_i].query,
+                  id ? id : "(none)", searches[_i].first);
+    ck_assert_int_ge(json_integer_value(json_object_get(res, "total")), 1);
+    json_decref(res);
+}
+END_TEST
+
+START_TEST(test_snippets_highlight_the_matched_words)
+{
+    /* "coeur" typed without the ligature finds "cœur" and marks it. */
+    int status;
+    json_t *res = query_json("coeur", &status);
+    json_t *hits = json_object_get(res, "hits");
+    size_t i;
+    json_t *hit;
+    ck_assert_int_eq(status, 0);
+    ck_assert_int_ge(json_array_size(hits), 3);
+    json_array_foreach(hits, i, hit)
+    {
+        const char *snippet =
+            json_string_value(json_object_get(hit, "snippet"));
+        ck_assert_ptr_nonnull(snippet);
+        ck_assert_msg(strstr(snippet, "<mark>cœur</mark>") != NULL,
+                      "snippet without a marked cœur: %s", snippet);
+    }
+    json_decref(res);
+}
+END_TEST
+
+START_TEST(test_no_match_exits_1)
+{
+    int status;
+    json_t *res = query_json("zzyzxqwv", &status);
+    ck_assert_int_eq(status, 1);
+    ck_assert_int_eq(json_integer_value(json_object_get(res, "total")), 0);
+    ck_assert_uint_eq(json_array_size(json_object_get(res, "hits")), 0);
+    json_decref(res);
+}
+END_TEST
+
+START_TEST(test_missing_index_exits_2)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd,
+             "'%s/fouine-query' -i '%s/none.db' etat 2>/dev/null", build_dir(),
+             workdir);
+    ck_assert_int_eq(fouine_test_run(cmd, NULL), 2);
+}
+END_TEST
+
+static Suite *e2e_suite(void)
+{
+    Suite *s = suite_create("e2e");
+    TCase *tc = tcase_create("corpus");
+    tcase_add_unchecked_fixture(tc, setup, teardown);
+    tcase_add_loop_test(tc, test_known_queries_rank_expected_article_first, 0,
+                        sizeof searches / sizeof searches[0]);
+    tcase_add_test(tc, test_snippets_highlight_the_matched_words);
+    tcase_add_test(tc, test_no_match_exits_1);
+    tcase_add_test(tc, test_missing_index_exits_2);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    return fouine_test_main(e2e_suite());
+}
