@@ -1,7 +1,14 @@
 /*
 ** query.h: private interface of fouine-query and fouine-serve: turning what
-** a reader typed into an FTS5 expression, running the search, and shaping
-** its results as JSON (the one representation both tools print or serve).
+** a reader typed into an FTS5 expression, running the search, building
+** snippets and suggestions, and shaping the results as JSON (the one
+** representation both tools print or serve).
+**
+** Interface to code in:
+**   parse.c    the reader's query language -> FTS5 expression
+**   search.c   ranked search, filters, paging, JSON results, rendering
+**   snippet.c  best-passage snippets and highlighting
+**   suggest.c  spelling suggestions from the index's vocabulary
 */
 #ifndef FOUINE_QUERY_H
 #define FOUINE_QUERY_H
@@ -13,52 +20,126 @@
 #include "fouine/analyzer.h"
 #include "fouine/error.h"
 
-/* Marks that search results put around matched words in snippets and
+/* Marks that fouine_search() puts around matched words in snippets and
 ** titles before they are rendered (see fouine_render()). */
 #define FOUINE_MARK_OPEN  "\x01"
 #define FOUINE_MARK_CLOSE "\x02"
 
-/* What to search. */
+/* Default and largest snippet length, in characters. */
+#define FOUINE_SNIPPET_CHARS     200
+#define FOUINE_SNIPPET_CHARS_MAX 2000
+
+/* Largest --limit, and the longest query read (bytes; longer is cut on a
+** character boundary). */
+#define FOUINE_LIMIT_MAX 1000
+#define FOUINE_QUERY_MAX 16384
+
+/* Order of the hits. */
+typedef enum fouine_sort {
+    FOUINE_SORT_RANK = 0, /* best first (bm25); ties to the newer article */
+    FOUINE_SORT_DATE = 1  /* newest first; ties to the better score */
+} fouine_sort;
+
+/* What to search.  Zero-initialize (or use FOUINE_SEARCH_OPTS_INIT) then
+** set what you need: every field has a usable zero. */
 typedef struct fouine_search_opts {
-    const char *query; /* what the reader typed, UTF-8; not owned */
-    int limit;         /* hits to return, >= 1 */
-    int offset;        /* hits to skip */
-    int snippet_tokens; /* length of snippets, in words */
+    const char *query;    /* what the reader typed, UTF-8; not owned */
+    int limit;            /* hits to return, 1..FOUINE_LIMIT_MAX; 0: 10 */
+    int offset;           /* hits to skip, >= 0 */
+    int snippet_tokens;   /* obsolete, ignored (see snippet_chars) */
+    const char *since;    /* NULL, or "YYYY", "YYYY-MM", "YYYY-MM-DD":
+                             articles dated on or after; not owned */
+    const char *until;    /* same forms: articles dated on or before (the
+                             whole month for "YYYY-MM"); not owned */
+    const char *category; /* NULL, or a category compared without case
+                             and accents; not owned */
+    fouine_sort sort;     /* order of the hits */
+    int comments;         /* non-zero: reader comments match too */
+    int snippet_chars;    /* snippet length in characters; 0: default */
 } fouine_search_opts;
 
-/**
- * Turn what a reader typed into an FTS5 MATCH expression that never fails
- * to parse: every word becomes a quoted string; stop words are dropped
- * unless the query holds nothing else.
- *
- * @param[out] out the expression, to be freed with free(); NULL on error or
- *             when the query holds no word
- * @param an   an analyzer (used to find stop words)
- * @param text the query
- * @return FOUINE_OK or FOUINE_ENOMEM
- */
-FOUINE_WUR int fouine_query_expr(char **out,
-                                 fouine_analyzer *an,
-                                 const char *text);
+#define FOUINE_SEARCH_OPTS_INIT                                  \
+    {                                                            \
+        NULL, 10, 0, 0, NULL, NULL, NULL, FOUINE_SORT_RANK, 0, 0 \
+    }
 
 /**
- * Run a search.
+ * Check search options without running anything.
  *
- * @param[out] out a new JSON object {"query", "expression", "total",
- *             "hits": [{"id", "title", "date", "path", "score",
- *             "snippet"}]}, with FOUINE_MARK_* around matched words; the
- *             caller owns it (json_decref())
- * @param db   an index opened with fouine_store_open()
- * @param an   an analyzer
+ * @return NULL when opts can be searched, else a static English message
+ *         saying what is wrong (e.g. "--since: expected YYYY, YYYY-MM or
+ *         YYYY-MM-DD"); fouine_search_json() returns FOUINE_EINVAL then
+ */
+const char *fouine_search_opts_error(const fouine_search_opts *opts);
+
+/**
+ * Run a search and build the JSON object that `fouine-query --json` prints
+ * and fouine-serve serves:
+ *
+ *   { "query": what was typed,
+ *     "understood": the query as parsed, in the query language (string),
+ *     "expression": the FTS5 expression run (string or null),
+ *     "fallback": true when no article held every word and the hits are
+ *                 the articles holding most of them,
+ *     "total": number of matching articles (integer),
+ *     "offset", "limit": as used,
+ *     "took_ms": time spent (real number),
+ *     "suggestion": a corrected query (string) or null,
+ *     "hits": [ { "id", "title" (HTML, <mark>...</mark>), "title_text"
+ *                 (plain), "title_highlights", "date", "category", "url"
+ *                 (string or null), "score" (real, higher is better),
+ *                 "snippet" (HTML, <mark>...</mark>, with "…" where the
+ *                 text was cut), "snippet_text" (plain), "highlights",
+ *                 "comment" (true when only a reader comment matched) } ] }
+ *
+ * "highlights" and "title_highlights" are arrays of [start, end] byte
+ * offsets of the matched words in "snippet_text" and "title_text".
+ *
+ * What the reader typed is never an error: any text is searched.
+ *
+ * @param[out] out the new object, owned by the caller (json_decref());
+ *             NULL on error
+ * @param db   an index opened with fouine_store_open(); not owned
+ * @param an   an analyzer; not owned; not used by another thread meanwhile
  * @param opts what to search
- * @return FOUINE_OK, FOUINE_EDB, FOUINE_ENOMEM
+ * @return FOUINE_OK (with or without hits), FOUINE_EINVAL (bad options,
+ *         see fouine_search_opts_error()), FOUINE_EDB (SQLite error,
+ *         see sqlite3_errmsg(db)), FOUINE_ENOMEM
+ */
+FOUINE_WUR int fouine_search_json(json_t **out,
+                                  sqlite3 *db,
+                                  fouine_analyzer *an,
+                                  const fouine_search_opts *opts);
+
+/**
+ * The former search call, kept for its callers: the same search as
+ * fouine_search_json(), but "title" and "snippet" of each hit hold the plain
+ * text with FOUINE_MARK_OPEN/FOUINE_MARK_CLOSE around matched words (for
+ * fouine_render()), and each hit has "path" (the article's source file).
+ *
+ * @param[out] out the new object, owned by the caller (json_decref())
+ * @return as fouine_search_json()
  */
 FOUINE_WUR int fouine_search(json_t **out,
                              sqlite3 *db,
                              fouine_analyzer *an,
                              const fouine_search_opts *opts);
 
-/* How fouine_render() writes the marks. */
+/**
+ * Turn what a reader typed into an FTS5 MATCH expression that always
+ * parses (see parse.c for the language).
+ *
+ * @param[out] out the expression, to be freed with free(); NULL when the
+ *             query holds no word (or only exclusions)
+ * @param an   an analyzer
+ * @param text the query, NUL-terminated
+ * @return FOUINE_OK or FOUINE_ENOMEM
+ */
+FOUINE_WUR int fouine_query_expr(char **out,
+                                 fouine_analyzer *an,
+                                 const char *text);
+
+/* How fouine_render() and fouine_render_spans() write the marks. */
 typedef enum fouine_render_mode {
     FOUINE_RENDER_PLAIN, /* marks removed */
     FOUINE_RENDER_ANSI,  /* ANSI bold */
@@ -66,7 +147,7 @@ typedef enum fouine_render_mode {
 } fouine_render_mode;
 
 /**
- * Render a marked string.
+ * Render a string marked with FOUINE_MARK_OPEN/FOUINE_MARK_CLOSE.
  *
  * @param[out] out a new NUL-terminated string, freed with free()
  * @return FOUINE_OK or FOUINE_ENOMEM
@@ -74,5 +155,143 @@ typedef enum fouine_render_mode {
 FOUINE_WUR int fouine_render(char **out,
                              const char *marked,
                              fouine_render_mode mode);
+
+/**
+ * Render plain text with highlights: the byte spans [start, end] of
+ * "spans" (a JSON array of 2-integer arrays, sorted, not overlapping, as
+ * in the "highlights" of a hit) are wrapped in open and close; with html
+ * non-zero, the text (not open/close) is HTML-escaped.
+ *
+ * @param[out] out a new NUL-terminated string, freed with free()
+ * @param text  the plain text, NUL-terminated
+ * @param spans the spans; bad or out-of-range spans are ignored
+ * @param open  written before each span (e.g. "<mark>", "\x1b[1m")
+ * @param close written after each span
+ * @param html  non-zero to escape &, <, >, " in the text
+ * @return FOUINE_OK or FOUINE_ENOMEM
+ */
+FOUINE_WUR int fouine_render_spans(char **out,
+                                   const char *text,
+                                   const json_t *spans,
+                                   const char *open,
+                                   const char *close,
+                                   int html);
+
+/* ------------------------------------------------------------------------
+** Internal to the fouine_query library (parse.c, search.c, snippet.c,
+** suggest.c).
+*/
+
+/* A growable string; a failed append sets failed and later appends do
+** nothing (check once at the end).  Zero-initialize; free data. */
+typedef struct fouine_buf {
+    char *data; /* NUL-terminated when len > 0; owned */
+    size_t len; /* bytes used */
+    size_t cap; /* bytes allocated */
+    int failed; /* an allocation failed */
+} fouine_buf;
+
+void fouine_buf_append(fouine_buf *b, const char *s, size_t n);
+void fouine_buf_puts(fouine_buf *b, const char *s);
+void fouine_buf_printf(fouine_buf *b, const char *fmt, ...) FOUINE_PRINTF(2, 3);
+
+/* A part of the query to highlight: one word or one phrase. */
+typedef struct fouine_hl_term {
+    char *text; /* the words as typed, separated by spaces; owned */
+    int mode;   /* FOUINE_ANALYZE_QUERY, with PREFIX or EXACT */
+    int group;  /* the required item of the query it belongs to */
+} fouine_hl_term;
+
+/* A query parsed by fouine_parse(). */
+typedef struct fouine_parsed {
+    char *expr;            /* FTS5 expression, every item required; or NULL */
+    char *any_expr;        /* the items OR-ed (fallback); NULL: < 2 items */
+    char *any_map;         /* for fouine_cover(): the item of each phrase of
+                         any_expr, space-separated ("-1": an exclusion) */
+    char *not_expr;        /* the query holds only exclusions: them, OR-ed */
+    char *understood;      /* the query as parsed, in the query language */
+    int columns;           /* some item is restricted to a field */
+    int items;             /* required items of expr */
+    fouine_hl_term *terms; /* what to highlight; owned */
+    size_t nterms;
+    size_t *words; /* [start, end) byte pairs in the query of the plain
+                         words searched (for suggestions); owned */
+    size_t nwords; /* pairs in words */
+} fouine_parsed;
+
+/**
+ * Parse what a reader typed (any bytes; invalid UTF-8 separates words).
+ *
+ * @param[out] out cleared first; release with fouine_parsed_clear()
+ * @return FOUINE_OK or FOUINE_ENOMEM
+ */
+FOUINE_WUR int fouine_parse(fouine_parsed *out,
+                            fouine_analyzer *an,
+                            const char *text,
+                            size_t len);
+
+/** Release what a parsed query owns and zero it. */
+void fouine_parsed_clear(fouine_parsed *q);
+
+/* Highlights found in a text: byte spans, sorted, not overlapping. */
+typedef struct fouine_spans {
+    size_t *at; /* start, end pairs; owned */
+    size_t n;   /* pairs */
+    size_t cap; /* pairs allocated */
+} fouine_spans;
+
+/**
+ * Build a snippet of text around its best passage for the query terms:
+ * it starts at a sentence start, or after "… " when cut; it ends at a
+ * sentence end or with " …"; it never cuts a word or a UTF-8 sequence.
+ *
+ * @param[out] snippet new plain text (free()); never NULL on success
+ * @param[out] spans   the matched words in *snippet (cleared first; free
+ *             spans->at)
+ * @param[out] found   how many distinct groups matched in the passage
+ * @param text  the text (not necessarily NUL-terminated)
+ * @param chars the length wanted, in characters (whole text when 0)
+ * @return FOUINE_OK or FOUINE_ENOMEM
+ */
+FOUINE_WUR int fouine_snippet(char **snippet,
+                              fouine_spans *spans,
+                              int *found,
+                              fouine_analyzer *an,
+                              const fouine_parsed *q,
+                              const char *text,
+                              size_t len,
+                              size_t chars);
+
+/**
+ * Propose a corrected query when some searched word is in no article:
+ * the closest word of the index's vocabulary (edit distance, then
+ * frequency), with its accents as written in the articles.
+ *
+ * @param[out] out the query with the words replaced (free()), or NULL when
+ *             there is nothing to propose
+ * @return FOUINE_OK, FOUINE_EDB, FOUINE_ENOMEM
+ */
+FOUINE_WUR int fouine_suggest(char **out,
+                              sqlite3 *db,
+                              fouine_analyzer *an,
+                              const fouine_parsed *q,
+                              const char *text);
+
+/**
+ * Register on db what the search needs: the SQL function fouine_fold(text)
+ * (case and accents folded) and the FTS5 function fouine_cover(fts, map)
+ * (how many items of the query an article holds).  Idempotent.
+ *
+ * @return FOUINE_OK, FOUINE_EDB, FOUINE_ENOMEM
+ */
+FOUINE_WUR int fouine_search_register(sqlite3 *db);
+
+/**
+ * Fold text for comparison: NFKC, case folded, accents removed.
+ *
+ * @param[out] out a new NUL-terminated string (free())
+ * @return FOUINE_OK or FOUINE_ENOMEM
+ */
+FOUINE_WUR int fouine_fold(char **out, const char *text, size_t len);
 
 #endif /* FOUINE_QUERY_H */
