@@ -14,7 +14,15 @@
 **   5. stems: Snowball French on the lowercased accented word, corrected by
 **      a small table, then folded like the surface form; and the stem of
 **      the unaccented word.
-** Steps 2 to 5 are cached per analyzer, keyed on the word's raw bytes.
+** Steps 2 to 5 are cached per analyzer, keyed on the word's raw bytes; the
+** cache keeps each stem behind its FOUINE_STEM_MARK, so that a word found in
+** the cache is emitted without any copy.
+**
+** In a query, a word typed without accents also gets the stem of the word
+** with the accent that French puts on its ending ("creee" -> "créée",
+** "arrivees" -> "arrivées", "premiere" -> "première", "tomberent" ->
+** "tombèrent"): Snowball's suffixes carry those accents, so the stem of the
+** unaccented form alone would miss the other inflections ("créer").
 */
 #include "analysis.h"
 
@@ -35,74 +43,115 @@ enum {
     CC_COMMA   /* may be a decimal comma */
 };
 
-#define CACHE_SLOTS   (1u << 17)   /* hash slots, a power of two */
-#define CACHE_MAX     (1u << 16)   /* entries kept before the cache resets */
-#define CACHE_ARENA   (4u << 20)   /* bytes of keys and values kept */
-#define CACHE_MAX_KEY 255          /* longer raw words are not cached */
-#define TOKEN_BUF     (4 * FOUINE_MAX_WORD + 8)
+#define CACHE_SLOTS      (1u << 17)            /* entries, a power of two */
+#define CACHE_MAX        (CACHE_SLOTS / 4 * 3) /* entries kept before a reset */
+#define CACHE_LINE       64                    /* bytes of one entry */
+#define CACHE_DATA       (CACHE_LINE - 10) /* bytes of a word and its tokens */
+#define TOKEN_BUF        (4 * FOUINE_MAX_WORD + 8)
+#define QUERY_MIN_ACCENT 4 /* shortest query word given an accented ending */
 
-/* One analyzed word: what steps 2 to 5 produce. */
-typedef struct fouine_word {
-    size_t skip;                  /* bytes of elided article to skip */
-    char surface[TOKEN_BUF];      /* folded surface form */
-    size_t nsurface;              /* its length; 0: no token */
-    char stem1[TOKEN_BUF];        /* folded stem of the accented word */
-    size_t nstem1;                /* its length; 0: not stemmed */
-    char stem2[TOKEN_BUF];        /* folded stem of the unaccented word */
-    size_t nstem2;                /* its length; 0: same as stem1 */
-} fouine_word;
+/*
+** One word analyzed by steps 2 to 5, in buffers of its own.  Each stem
+** buffer starts with FOUINE_STEM_MARK, followed by the stem.
+*/
+typedef struct word_buf {
+    char surface[TOKEN_BUF];   /* folded surface form */
+    char stem1[TOKEN_BUF + 1]; /* mark + folded stem of the accented word */
+    char stem2[TOKEN_BUF + 1]; /* mark + folded stem of the unaccented word */
+} word_buf;
 
-/* A cache slot; the bytes live in the arena at off: key, surface, stems. */
+/*
+** An analyzed word as emitted: pointers into the cache arena or into a
+** word_buf, valid until the next word is analyzed.
+*/
+typedef struct word_view {
+    size_t skip;         /* bytes of elided article to skip */
+    int accented;        /* the word had accents or ligatures */
+    const char *surface; /* folded surface form */
+    size_t nsurface;     /* its length; 0: no token */
+    const char *stem1;   /* mark + stem of the accented word */
+    size_t nstem1;       /* stem length, mark excluded; 0: not stemmed */
+    const char *stem2;   /* mark + stem of the unaccented word */
+    size_t nstem2;       /* stem length; 0: none, or same as stem1 */
+} word_view;
+
+/*
+** A cache entry: one cache line holding the raw word and its tokens, so
+** that a lookup touches one line of memory.  Words whose tokens do not fit
+** are not cached.
+*/
 typedef struct cache_slot {
-    uint32_t hash;    /* FNV-1a of the key; 0 marks an empty slot */
-    uint32_t off;     /* offset of the key in the arena */
-    uint8_t nkey;     /* key length */
-    uint8_t skip;     /* elided bytes */
-    uint8_t nsurface; /* surface length */
-    uint8_t nstem1;   /* stem1 length */
-    uint8_t nstem2;   /* stem2 length */
+    uint32_t hash;         /* FNV-1a of the key; 0 marks an empty slot */
+    uint8_t nkey;          /* key length */
+    uint8_t skip;          /* elided bytes */
+    uint8_t nsurface;      /* surface length */
+    uint8_t nstem1;        /* stem1 length (its mark is stored before it) */
+    uint8_t nstem2;        /* stem2 length (likewise) */
+    uint8_t accented;      /* word_view.accented */
+    char data[CACHE_DATA]; /* key, surface, mark + stem1, mark + stem2 */
 } cache_slot;
+
+_Static_assert(sizeof(cache_slot) == CACHE_LINE, "one entry, one line");
 
 struct fouine_analyzer {
     struct sb_stemmer *stemmer; /* Snowball French, UTF-8; owned */
-    cache_slot *slots;          /* CACHE_SLOTS slots; owned */
-    char *arena;                /* CACHE_ARENA bytes; owned */
-    size_t arena_used;          /* bytes of the arena in use */
+    void *cache_mem;            /* the cache allocation, NULL until the
+                                ** first word; owned */
+    cache_slot *slots;          /* CACHE_SLOTS slots, aligned in cache_mem */
     size_t nentries;            /* entries in the cache */
+    unsigned char ascii[128];   /* class of each ASCII character */
 };
 
 /*
 ** Elided articles and conjunctions, lowercase ASCII.  A word that starts with
 ** one of these followed by an apostrophe loses it.
 */
-static const char *const elisions[] = { "l",      "d",       "j",       "m",
-                                        "n",      "s",       "t",       "c",
-                                        "qu",     "jusqu",   "lorsqu",  "puisqu",
+static const char *const elisions[] = { "l",      "d",     "j",      "m",
+                                        "n",      "s",     "t",      "c",
+                                        "qu",     "jusqu", "lorsqu", "puisqu",
                                         "quoiqu", NULL };
 
 /*
-** Corrections to Snowball French 2.2.0: word (lowercase, accented) -> stem.
-** Taken from the newer Snowball French algorithm where it fixed a
-** conflation that readers notice, and from the -eux plurals it still misses.
-** Sorted by strcmp() for bsearch().
+** Corrections to Snowball French 2.2.0: word (lowercase, accented or not)
+** -> stem.  Each fixes a conflation or a split that readers notice:
+**   - "français" and "mauvais" lose their "ais" ending, which makes them
+**     meet "franc" and "mauve"; "française(s)" and "mauvaise(s)" stem to
+**     "français" and "mauvais", so those are kept whole.  So are "palais",
+**     "calais", "beauvais", "malais" and "niais" (not "pal", "cal"...), as
+**     the newer Snowball French algorithm does;
+**   - "nier" and its forms all stem to "ni", the conjunction; they stem to
+**     "nie" here;
+**   - plurals in -oux and -eux are left whole by Snowball 2.2.0 and miss
+**     their singulars ("bijoux"/"bijou", "jeux"/"jeu"): the newer algorithm
+**     drops the x of -oux; the common -eux nouns are listed too.
+** Sorted by strcmp() (UTF-8 bytes) for bsearch().
 */
 typedef struct stem_fix {
-    const char *word; /* the lowercased, accented word */
+    const char *word; /* the lowercased word */
     const char *stem; /* the stem to use instead of Snowball's */
 } stem_fix;
 
 static const stem_fix stem_fixes[] = {
-    { "adieux", "adieu" },         { "aveux", "aveu" },
-    { "bijoux", "bijou" },         { "cailloux", "caillou" },
-    { "cheveux", "cheveu" },       { "choux", "chou" },
-    { "dieux", "dieu" },           { "enjeux", "enjeu" },
-    { "feux", "feu" },             { "francais", "francais" },
-    { "français", "français" },    { "genoux", "genou" },
-    { "hiboux", "hibou" },         { "jeux", "jeu" },
-    { "joujoux", "joujou" },       { "lieux", "lieu" },
-    { "mauvais", "mauvais" },      { "milieux", "milieu" },
-    { "neveux", "neveu" },         { "poux", "pou" },
-    { "voeux", "voeu" },           { "vœux", "vœu" },
+    { "adieux", "adieu" },      { "aveux", "aveu" },
+    { "beauvais", "beauvais" }, { "bijoux", "bijou" },
+    { "cailloux", "caillou" },  { "calais", "calais" },
+    { "cheveux", "cheveu" },    { "choux", "chou" },
+    { "dieux", "dieu" },        { "enjeux", "enjeu" },
+    { "epoux", "epou" },        { "feux", "feu" },
+    { "francais", "francais" }, { "français", "français" },
+    { "genoux", "genou" },      { "hiboux", "hibou" },
+    { "jaloux", "jalou" },      { "jeux", "jeu" },
+    { "joujoux", "joujou" },    { "lieux", "lieu" },
+    { "malais", "malais" },     { "mauvais", "mauvais" },
+    { "milieux", "milieu" },    { "neveux", "neveu" },
+    { "niais", "niais" },       { "nie", "nie" },
+    { "niee", "nie" },          { "niees", "nie" },
+    { "nier", "nie" },          { "nies", "nie" },
+    { "nié", "nie" },           { "niée", "nie" },
+    { "niées", "nie" },         { "niés", "nie" },
+    { "palais", "palais" },     { "poux", "pou" },
+    { "voeux", "voeu" },        { "vœux", "vœu" },
+    { "époux", "épou" },
 };
 
 static int stem_fix_cmp(const void *key, const void *elem)
@@ -111,7 +160,8 @@ static int stem_fix_cmp(const void *key, const void *elem)
     return strcmp(key, fix->word);
 }
 
-/* The corrected stem of word, or NULL when Snowball's stands. */
+/* The corrected stem of word (NUL-terminated), or NULL when Snowball's
+** stands. */
 static const char *stem_fix_find(const char *word)
 {
     const stem_fix *fix =
@@ -186,7 +236,9 @@ static int char_class(utf8proc_int32_t cp)
 ** Decode the character at text[i] (i < len).  Sets *cp (-1 for an invalid
 ** byte) and returns its length in bytes, at least 1.
 */
-static size_t decode(const char *text, size_t len, size_t i,
+static size_t decode(const char *text,
+                     size_t len,
+                     size_t i,
                      utf8proc_int32_t *cp)
 {
     const unsigned char c = (unsigned char)text[i];
@@ -209,13 +261,26 @@ static size_t decode(const char *text, size_t len, size_t i,
     return (size_t)n;
 }
 
-/* Class of the character at text[i], or CC_SEP past the end. */
-static int class_at(const char *text, size_t len, size_t i, size_t *n)
+/*
+** Class of the character at text[i], or CC_SEP past the end; sets *n to
+** its length in bytes (0 past the end).  ASCII goes through the table.
+*/
+static inline int class_at(const fouine_analyzer *an,
+                           const char *text,
+                           size_t len,
+                           size_t i,
+                           size_t *n)
 {
     utf8proc_int32_t cp;
+    unsigned char b;
     if (i >= len) {
         *n = 0;
         return CC_SEP;
+    }
+    b = (unsigned char)text[i];
+    if (b < 0x80) {
+        *n = 1;
+        return an->ascii[b];
     }
     *n = decode(text, len, i, &cp);
     return char_class(cp);
@@ -225,52 +290,70 @@ static int class_at(const char *text, size_t len, size_t i, size_t *n)
 ** Whether exactly three digits start at text[i] and no letter or digit
 ** follows them.
 */
-static int three_digits_at(const char *text, size_t len, size_t i)
+static int three_digits_at(const fouine_analyzer *an,
+                           const char *text,
+                           size_t len,
+                           size_t i)
 {
     size_t n;
-    int k;
+    int k, c;
     for (k = 0; k < 3; k++) {
-        if (class_at(text, len, i, &n) != CC_DIGIT) {
+        if (class_at(an, text, len, i, &n) != CC_DIGIT) {
             return 0;
         }
         i += n;
     }
-    int c = class_at(text, len, i, &n);
+    c = class_at(an, text, len, i, &n);
     return c != CC_DIGIT && c != CC_LETTER;
 }
 
 /*
 ** Find the end of the word that starts at text[start] (a letter or digit).
-** Sets *apos to the offset of its first apostrophe and *naposlen to that
-** apostrophe's length (0 when none) and *clean to 0 when the word holds
+** Sets *apos to the offset of its first apostrophe and *aposlen to that
+** apostrophe's length (0 when none), and *plain to 0 when the word holds
 ** anything but ASCII letters, digits and "'" (ignorables, other
 ** apostrophes, group separators).  Returns the end offset.
 */
-static size_t scan_word(const char *text, size_t len, size_t start,
-                        size_t *apos, size_t *aposlen, int *plain)
+static size_t scan_word(const fouine_analyzer *an,
+                        const char *text,
+                        size_t len,
+                        size_t start,
+                        size_t *apos,
+                        size_t *aposlen,
+                        int *plain)
 {
     size_t i = start;
     size_t n = 0;
     int prev = CC_SEP;
     int only_digits = 1;
-    int groups = 0;        /* digit groups joined so far */
-    size_t group_len = 0;  /* digits in the current group */
+    int groups = 0;       /* digit groups joined so far */
+    size_t group_len = 0; /* digits in the current group */
     int has_comma = 0;
 
     *apos = 0;
     *aposlen = 0;
     *plain = 1;
     while (i < len) {
-        int c = class_at(text, len, i, &n);
         size_t next_n;
-        int next;
+        int c, next;
 
+        /* Fast path: runs of ASCII letters, most of French text. */
+        while (i < len && (unsigned char)text[i] < 0x80 &&
+               an->ascii[(unsigned char)text[i]] == CC_LETTER) {
+            only_digits = 0;
+            prev = CC_LETTER;
+            i++;
+        }
+        c = class_at(an, text, len, i, &n);
+        if (n == 0) {
+            break;
+        }
         if (c == CC_LETTER) {
             only_digits = 0;
         } else if (c == CC_DIGIT) {
             group_len++;
         } else if (c == CC_IGNORE) {
-            next = class_at(text, len, i + n, &next_n);
+            next = class_at(an, text, len, i + n, &next_n);
             if (next != CC_LETTER && next != CC_DIGIT) {
                 break;
             }
@@ -278,7 +361,7 @@ static size_t scan_word(const char *text, size_t len, size_t start,
             i += n;
             continue; /* prev stays what it was */
         } else if (c == CC_APOS) {
-            next = class_at(text, len, i + n, &next_n);
+            next = class_at(an, text, len, i + n, &next_n);
             if (prev != CC_LETTER || next != CC_LETTER) {
                 break;
             }
@@ -286,18 +369,15 @@ static size_t scan_word(const char *text, size_t len, size_t start,
                 *apos = i;
                 *aposlen = n;
             }
-            if (n != 1) {
-                *plain = 0;
-            }
         } else if (c == CC_GROUP && only_digits && !has_comma &&
-                   (groups > 0 ? group_len == 3
-                               : group_len >= 1 && group_len <= 3) &&
-                   three_digits_at(text, len, i + n)) {
+                   (groups > 0 ? group_len == 3 :
+                                 group_len >= 1 && group_len <= 3) &&
+                   three_digits_at(an, text, len, i + n)) {
             groups++;
             group_len = 0;
             *plain = 0;
         } else if (c == CC_COMMA && only_digits && !has_comma &&
-                   class_at(text, len, i + n, &next_n) == CC_DIGIT) {
+                   class_at(an, text, len, i + n, &next_n) == CC_DIGIT) {
             has_comma = 1;
             group_len = 0;
         } else {
@@ -415,17 +495,22 @@ static size_t fold(const char *src, size_t n, char *dst)
 }
 
 /*
-** Stem word[0..n) (lowercase, NFC, accents kept or not) and fold the stem
-** into dst.  Returns the stem's length; 0 on failure.
+** The corrected Snowball stem of word[0..n) (lowercase, NFC, accents kept
+** or not), before folding.  Sets *out to the stem, owned by the stemmer or
+** static and valid until the next call, and returns its length; 0 on
+** failure.
 */
-static size_t stem_fold(fouine_analyzer *an, const char *word, size_t n,
-                        char *dst)
+static size_t stem_raw(fouine_analyzer *an,
+                       const char *word,
+                       size_t n,
+                       const char **out)
 {
     char key[TOKEN_BUF];
     const char *fixed;
     const sb_symbol *s;
     int sn;
 
+    *out = NULL;
     if (n >= sizeof key) {
         return 0;
     }
@@ -433,7 +518,8 @@ static size_t stem_fold(fouine_analyzer *an, const char *word, size_t n,
     key[n] = '\0';
     fixed = stem_fix_find(key);
     if (fixed) {
-        return fold(fixed, strlen(fixed), dst);
+        *out = fixed;
+        return strlen(fixed);
     }
     s = sb_stemmer_stem(an->stemmer, (const sb_symbol *)word, (int)n);
     if (!s) {
@@ -443,7 +529,20 @@ static size_t stem_fold(fouine_analyzer *an, const char *word, size_t n,
     if (sn <= 0) {
         return 0;
     }
-    return fold((const char *)s, (size_t)sn, dst);
+    *out = (const char *)s;
+    return (size_t)sn;
+}
+
+/* Stem word[0..n) and fold the stem into dst (TOKEN_BUF bytes).  Returns
+** the folded stem's length; 0 on failure. */
+static size_t stem_fold(fouine_analyzer *an,
+                        const char *word,
+                        size_t n,
+                        char *dst)
+{
+    const char *s;
+    size_t sn = stem_raw(an, word, n, &s);
+    return sn ? fold(s, sn, dst) : 0;
 }
 
 /* Cut a UTF-8 string to at most max bytes, on a character boundary. */
@@ -460,24 +559,31 @@ static size_t utf8_cut(const char *s, size_t n, size_t max)
 }
 
 /*
-** Analyze one word (elision already found): normalize, fold and stem
-** raw[0..n) into w.  Returns FOUINE_OK or FOUINE_ENOMEM.
+** Normalize the word raw[0..n) (elision already dropped): lowercase, NFKC,
+** cut to FOUINE_MAX_WORD bytes.  Sets *word to the result, in buf (n bytes
+** at least) for a plain word or in *norm (to be released with free())
+** otherwise, *nword to its length (0: nothing left) and *nostem when the
+** word must not be stemmed (digits, or cut).
 */
-static int analyze_word(fouine_analyzer *an, const char *raw, size_t n,
-                        int plain, fouine_word *w)
+static int normalize_word(const char *raw,
+                          size_t n,
+                          int plain,
+                          char *buf,
+                          utf8proc_uint8_t **norm,
+                          const char **word,
+                          size_t *nword,
+                          int *nostem)
 {
-    char stackbuf[TOKEN_BUF];
-    char *clean = stackbuf;
-    char *heap = NULL;
-    utf8proc_uint8_t *norm = NULL;
-    const char *nw;
-    size_t nn, i;
+    utf8proc_ssize_t m;
+    size_t i, nn;
     int has_digit = 0;
-    int rc = FOUINE_OK;
 
-    w->nsurface = w->nstem1 = w->nstem2 = 0;
+    *norm = NULL;
+    *word = buf;
+    *nword = 0;
+    *nostem = 0;
     if (plain) {
-        /* ASCII letters, digits and "'": lowercase in place. */
+        /* ASCII letters, digits, "'" and ",": lowercase. */
         if (n > FOUINE_MAX_WORD) {
             n = FOUINE_MAX_WORD;
             has_digit = 1; /* cut: not stemmed, like numbers */
@@ -489,53 +595,87 @@ static int analyze_word(fouine_analyzer *an, const char *raw, size_t n,
             } else if (c >= '0' && c <= '9') {
                 has_digit = 1;
             }
-            clean[i] = c;
+            buf[i] = c;
         }
-        nw = clean;
-        nn = n;
-    } else {
-        utf8proc_ssize_t m;
-        if (n > sizeof stackbuf) {
-            heap = malloc(n);
-            if (!heap) {
-                rc = FOUINE_ENOMEM;
-                goto done;
-            }
-            clean = heap;
+        *nword = n;
+        *nostem = has_digit;
+        return FOUINE_OK;
+    }
+    nn = clean_word(raw, n, buf);
+    m = utf8proc_map((const utf8proc_uint8_t *)buf, (utf8proc_ssize_t)nn, norm,
+                     UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
+                         UTF8PROC_CASEFOLD | UTF8PROC_IGNORE);
+    if (m == UTF8PROC_ERROR_NOMEM) {
+        return FOUINE_ENOMEM;
+    }
+    if (m <= 0) {
+        return FOUINE_OK; /* nothing left of the word */
+    }
+    *word = (const char *)*norm;
+    *nword = utf8_cut(*word, (size_t)m, FOUINE_MAX_WORD);
+    if ((size_t)m > FOUINE_MAX_WORD) {
+        has_digit = 1; /* cut: not stemmed, like numbers */
+    }
+    for (i = 0; i < *nword && !has_digit; i++) {
+        if ((*word)[i] >= '0' && (*word)[i] <= '9') {
+            has_digit = 1;
         }
-        nn = clean_word(raw, n, clean);
-        m = utf8proc_map((const utf8proc_uint8_t *)clean, (utf8proc_ssize_t)nn,
-                         &norm,
-                         UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
-                             UTF8PROC_CASEFOLD | UTF8PROC_IGNORE);
-        if (m == UTF8PROC_ERROR_NOMEM) {
+    }
+    *nostem = has_digit;
+    return FOUINE_OK;
+}
+
+/*
+** Analyze one word (elision already found): normalize, fold and stem
+** raw[0..n) into b, and point w at it.  Returns FOUINE_OK or
+** FOUINE_ENOMEM.
+*/
+static int analyze_word(fouine_analyzer *an,
+                        const char *raw,
+                        size_t n,
+                        int plain,
+                        word_buf *b,
+                        word_view *w)
+{
+    char stackbuf[TOKEN_BUF];
+    char *buf = stackbuf;
+    char *heap = NULL;
+    utf8proc_uint8_t *norm = NULL;
+    const char *nw;
+    size_t nn, ns;
+    int nostem;
+    int rc;
+
+    w->surface = b->surface;
+    w->stem1 = b->stem1;
+    w->stem2 = b->stem2;
+    w->nsurface = w->nstem1 = w->nstem2 = 0;
+    w->accented = 0;
+    b->stem1[0] = b->stem2[0] = FOUINE_STEM_MARK;
+    if (!plain && n > sizeof stackbuf) {
+        heap = malloc(n);
+        if (!heap) {
             rc = FOUINE_ENOMEM;
             goto done;
         }
-        if (m <= 0) {
-            goto done; /* nothing left of the word */
-        }
-        nw = (const char *)norm;
-        nn = utf8_cut(nw, (size_t)m, FOUINE_MAX_WORD);
-        if ((size_t)m > FOUINE_MAX_WORD) {
-            has_digit = 1; /* cut: not stemmed, like numbers */
-        }
-        for (i = 0; i < nn && !has_digit; i++) {
-            if (nw[i] >= '0' && nw[i] <= '9') {
-                has_digit = 1;
-            }
-        }
+        buf = heap;
     }
-    w->nsurface = fold(nw, nn, w->surface);
-    if (w->nsurface == 0 || has_digit) {
+    rc = normalize_word(raw, n, plain, buf, &norm, &nw, &nn, &nostem);
+    if (rc != FOUINE_OK || nn == 0) {
         goto done;
     }
-    w->nstem1 = stem_fold(an, nw, nn, w->stem1);
-    if (w->nsurface != nn || memcmp(w->surface, nw, nn) != 0) {
-        /* The word had accents or ligatures: stem it without them too. */
-        w->nstem2 = stem_fold(an, w->surface, w->nsurface, w->stem2);
+    ns = fold(nw, nn, b->surface);
+    w->nsurface = ns;
+    w->accented = ns != nn || memcmp(b->surface, nw, nn) != 0;
+    if (ns == 0 || nostem) {
+        goto done;
+    }
+    w->nstem1 = stem_fold(an, nw, nn, b->stem1 + 1);
+    if (w->accented) {
+        /* Stem it without accents too, for readers who type none. */
+        w->nstem2 = stem_fold(an, b->surface, ns, b->stem2 + 1);
         if (w->nstem2 == w->nstem1 &&
-            memcmp(w->stem1, w->stem2, w->nstem1) == 0) {
+            memcmp(b->stem1 + 1, b->stem2 + 1, w->nstem1) == 0) {
             w->nstem2 = 0;
         }
     }
@@ -545,7 +685,7 @@ done:
     return rc;
 }
 
-static uint32_t hash_bytes(const char *s, size_t n)
+static inline uint32_t hash_bytes(const char *s, size_t n)
 {
     uint32_t h = 2166136261u;
     size_t i;
@@ -559,13 +699,49 @@ static uint32_t hash_bytes(const char *s, size_t n)
 static void cache_reset(fouine_analyzer *an)
 {
     memset(an->slots, 0, CACHE_SLOTS * sizeof an->slots[0]);
-    an->arena_used = 0;
     an->nentries = 0;
 }
 
-/* Look up key; on a hit fill w and return 1. */
-static int cache_get(fouine_analyzer *an, const char *key, size_t nkey,
-                     uint32_t h, fouine_word *w)
+/* Allocate the cache on first use: zeroed pages that the system maps only
+** when touched.  Returns FOUINE_OK or FOUINE_ENOMEM. */
+static int cache_init(fouine_analyzer *an)
+{
+    uintptr_t p;
+    if (an->slots) {
+        return FOUINE_OK;
+    }
+    an->cache_mem = calloc(CACHE_SLOTS + 1, sizeof an->slots[0]);
+    if (!an->cache_mem) {
+        return FOUINE_ENOMEM;
+    }
+    p = (uintptr_t)an->cache_mem;
+    p = (p + CACHE_LINE - 1) & ~(uintptr_t)(CACHE_LINE - 1);
+    an->slots = (cache_slot *)p;
+    return FOUINE_OK;
+}
+
+/* Point w at the cached entry s. */
+static void cache_view(const cache_slot *s, word_view *w)
+{
+    const char *p = s->data + s->nkey;
+    w->skip = s->skip;
+    w->accented = s->accented;
+    w->surface = p;
+    w->nsurface = s->nsurface;
+    p += s->nsurface;
+    w->stem1 = p;
+    w->nstem1 = s->nstem1;
+    p += s->nstem1 ? s->nstem1 + 1 : 0;
+    w->stem2 = p;
+    w->nstem2 = s->nstem2;
+}
+
+/* Look up key; on a hit point w at the entry and return 1. */
+static inline int cache_get(const fouine_analyzer *an,
+                            const char *key,
+                            size_t nkey,
+                            uint32_t h,
+                            word_view *w)
 {
     uint32_t i = h & (CACHE_SLOTS - 1);
     for (;;) {
@@ -573,121 +749,228 @@ static int cache_get(fouine_analyzer *an, const char *key, size_t nkey,
         if (s->hash == 0) {
             return 0;
         }
-        if (s->hash == h && s->nkey == nkey &&
-            memcmp(an->arena + s->off, key, nkey) == 0) {
-            const char *p = an->arena + s->off + nkey;
-            w->skip = s->skip;
-            w->nsurface = s->nsurface;
-            memcpy(w->surface, p, s->nsurface);
-            p += s->nsurface;
-            w->nstem1 = s->nstem1;
-            memcpy(w->stem1, p, s->nstem1);
-            p += s->nstem1;
-            w->nstem2 = s->nstem2;
-            memcpy(w->stem2, p, s->nstem2);
-            return 1;
+        if (s->hash == h && s->nkey == nkey) {
+            size_t j = 0;
+            while (j < nkey && s->data[j] == key[j]) {
+                j++;
+            }
+            if (j == nkey) {
+                cache_view(s, w);
+                return 1;
+            }
         }
         i = (i + 1) & (CACHE_SLOTS - 1);
     }
 }
 
-static void cache_put(fouine_analyzer *an, const char *key, size_t nkey,
-                      uint32_t h, const fouine_word *w)
+/* Store w under key when it fits, and point w at the stored copy. */
+static void cache_put(fouine_analyzer *an,
+                      const char *key,
+                      size_t nkey,
+                      uint32_t h,
+                      word_view *w)
 {
-    size_t need = nkey + w->nsurface + w->nstem1 + w->nstem2;
+    size_t n1 = w->nstem1 ? w->nstem1 + 1 : 0;
+    size_t n2 = w->nstem2 ? w->nstem2 + 1 : 0;
+    cache_slot *s;
     uint32_t i;
     char *p;
 
-    if (nkey > CACHE_MAX_KEY || w->nsurface > 255 || w->nstem1 > 255 ||
-        w->nstem2 > 255 || w->skip > 255) {
+    if (nkey + w->nsurface + n1 + n2 > CACHE_DATA || w->skip > nkey) {
         return;
     }
-    if (an->nentries >= CACHE_MAX || an->arena_used + need > CACHE_ARENA) {
+    if (an->nentries >= CACHE_MAX) {
         cache_reset(an);
     }
     i = h & (CACHE_SLOTS - 1);
     while (an->slots[i].hash != 0) {
         i = (i + 1) & (CACHE_SLOTS - 1);
     }
-    p = an->arena + an->arena_used;
+    s = &an->slots[i];
+    p = s->data;
     memcpy(p, key, nkey);
     memcpy(p + nkey, w->surface, w->nsurface);
-    memcpy(p + nkey + w->nsurface, w->stem1, w->nstem1);
-    memcpy(p + nkey + w->nsurface + w->nstem1, w->stem2, w->nstem2);
-    an->slots[i].hash = h;
-    an->slots[i].off = (uint32_t)an->arena_used;
-    an->slots[i].nkey = (uint8_t)nkey;
-    an->slots[i].skip = (uint8_t)w->skip;
-    an->slots[i].nsurface = (uint8_t)w->nsurface;
-    an->slots[i].nstem1 = (uint8_t)w->nstem1;
-    an->slots[i].nstem2 = (uint8_t)w->nstem2;
-    an->arena_used += need;
+    memcpy(p + nkey + w->nsurface, w->stem1, n1);
+    memcpy(p + nkey + w->nsurface + n1, w->stem2, n2);
+    s->hash = h;
+    s->nkey = (uint8_t)nkey;
+    s->skip = (uint8_t)w->skip;
+    s->nsurface = (uint8_t)w->nsurface;
+    s->nstem1 = (uint8_t)w->nstem1;
+    s->nstem2 = (uint8_t)w->nstem2;
+    s->accented = (uint8_t)w->accented;
     an->nentries++;
+    cache_view(s, w);
 }
 
 /*
-** Analyze the word text[start..end): elision, then the cached steps.
+** Analyze the word text[start..end): elision, then the cached steps.  w
+** points into the cache or into b.
 */
-static int word_get(fouine_analyzer *an, const char *text, size_t start,
-                    size_t end, size_t apos, size_t aposlen, int plain,
-                    fouine_word *w)
+static int word_get(fouine_analyzer *an,
+                    const char *text,
+                    size_t start,
+                    size_t end,
+                    size_t apos,
+                    size_t aposlen,
+                    int plain,
+                    uint32_t h,
+                    word_buf *b,
+                    word_view *w)
 {
     const char *key = text + start;
     size_t nkey = end - start;
-    uint32_t h = 0;
+    size_t skip = 0;
     int rc;
 
-    if (nkey <= CACHE_MAX_KEY) {
-        h = hash_bytes(key, nkey);
+    if (nkey < CACHE_DATA) {
         if (cache_get(an, key, nkey, h, w)) {
             return FOUINE_OK;
         }
     }
-    w->skip = 0;
     if (aposlen > 0 && is_elision(text + start, apos - start)) {
-        w->skip = apos + aposlen - start;
+        skip = apos + aposlen - start;
     }
-    rc = analyze_word(an, text + start + w->skip, nkey - w->skip, plain, w);
-    if (rc == FOUINE_OK && nkey <= CACHE_MAX_KEY) {
+    rc = analyze_word(an, text + start + skip, nkey - skip, plain, b, w);
+    w->skip = skip;
+    if (rc == FOUINE_OK && nkey < CACHE_DATA) {
         cache_put(an, key, nkey, h, w);
     }
     return rc;
 }
 
-/* Emit a token, marked as a stem when mark is set. */
-static int emit(fouine_token_cb cb, void *payload, int mark, const char *tok,
-                size_t n, size_t start, size_t end, int flags)
+/*
+** The unaccented query word s[0..n) (folded) with the accent French puts
+** on its ending, written into out (TOKEN_BUF bytes): "-erent" -> "-èrent",
+** "-iere(s)" -> "-ière(s)", "-ee(s)" -> "-ée(s)", "-e(s)" -> "-é(s)".
+** Returns its length, or 0 when no ending applies.
+*/
+static size_t accent_ending(const char *s, size_t n, char *out)
 {
-    char buf[TOKEN_BUF + 1];
-    if (!mark) {
-        return cb(tok, n, start, end, flags, payload);
+    static const struct {
+        const char *plain;  /* ending typed without accents */
+        const char *accent; /* the same ending with its accent */
+    } endings[] = {
+        { "erent", "èrent" }, { "ieres", "ières" }, { "iere", "ière" },
+        { "ees", "ées" },     { "ee", "ée" },       { "es", "és" },
+        { "e", "é" },
+    };
+    size_t k;
+
+    if (n < QUERY_MIN_ACCENT || n + 2 > TOKEN_BUF) {
+        return 0;
     }
-    buf[0] = FOUINE_STEM_MARK;
-    memcpy(buf + 1, tok, n);
-    return cb(buf, n + 1, start, end, flags | FOUINE_TOKEN_STEM, payload);
+    for (k = 0; k < sizeof endings / sizeof endings[0]; k++) {
+        size_t np = strlen(endings[k].plain);
+        size_t na = strlen(endings[k].accent);
+        if (n > np && memcmp(s + n - np, endings[k].plain, np) == 0) {
+            memcpy(out, s, n - np);
+            memcpy(out + n - np, endings[k].accent, na);
+            return n - np + na;
+        }
+    }
+    return 0;
+}
+
+/* Emit a token; a stem is given with its mark, and emitted with it when
+** mark is set. */
+static inline int emit(fouine_token_cb cb,
+                       void *payload,
+                       int mark,
+                       const char *stem,
+                       size_t n,
+                       size_t start,
+                       size_t end,
+                       int flags)
+{
+    if (mark) {
+        return cb(stem, n + 1, start, end, flags | FOUINE_TOKEN_STEM, payload);
+    }
+    return cb(stem + 1, n, start, end, flags, payload);
+}
+
+/* Whether the marked stem differs from the token s[0..n). */
+static inline int stem_differs(const char *stem,
+                               size_t nstem,
+                               const char *s,
+                               size_t n)
+{
+    return nstem != n || memcmp(stem + 1, s, n) != 0;
+}
+
+/*
+** Emit the query alternatives of one word: its stems, each marked (the stem
+** token of words whose stem differs from their surface form) and unmarked
+** (the surface form of words that are their own stem), then those of the
+** stem of its accented ending when it was typed without accents.
+*/
+static int emit_query_word(fouine_analyzer *an,
+                           const word_view *w,
+                           size_t start,
+                           size_t end,
+                           fouine_token_cb cb,
+                           void *payload)
+{
+    char accented[TOKEN_BUF];
+    char stem3[TOKEN_BUF + 1];
+    size_t na, n3 = 0;
+    int rc;
+
+    rc = emit(cb, payload, 1, w->stem1, w->nstem1, start, end, 0);
+    if (rc == 0) {
+        rc = emit(cb, payload, 0, w->stem1, w->nstem1, start, end,
+                  FOUINE_TOKEN_COLOCATED | FOUINE_TOKEN_STEM);
+    }
+    if (rc == 0 && w->nstem2 > 0) {
+        rc = emit(cb, payload, 1, w->stem2, w->nstem2, start, end,
+                  FOUINE_TOKEN_COLOCATED);
+    }
+    if (rc == 0 && w->nstem2 > 0) {
+        rc = emit(cb, payload, 0, w->stem2, w->nstem2, start, end,
+                  FOUINE_TOKEN_COLOCATED | FOUINE_TOKEN_STEM);
+    }
+    if (rc != 0 || w->accented) {
+        return rc;
+    }
+    na = accent_ending(w->surface, w->nsurface, accented);
+    if (na > 0) {
+        n3 = stem_fold(an, accented, na, stem3 + 1);
+    }
+    if (n3 > 0 && stem_differs(w->stem1, w->nstem1, stem3 + 1, n3)) {
+        stem3[0] = FOUINE_STEM_MARK;
+        rc =
+            emit(cb, payload, 1, stem3, n3, start, end, FOUINE_TOKEN_COLOCATED);
+        if (rc == 0) {
+            rc = emit(cb, payload, 0, stem3, n3, start, end,
+                      FOUINE_TOKEN_COLOCATED | FOUINE_TOKEN_STEM);
+        }
+    }
+    return rc;
 }
 
 /* Emit the tokens of one analyzed word.  Returns the callback's verdict. */
-static int emit_word(const fouine_word *w, int mode, size_t start, size_t end,
-                     fouine_token_cb cb, void *payload)
+static int emit_word(fouine_analyzer *an,
+                     const word_view *w,
+                     int mode,
+                     size_t start,
+                     size_t end,
+                     fouine_token_cb cb,
+                     void *payload)
 {
     int rc;
-    int stem2 = w->nstem2 > 0;
 
     if (w->nsurface == 0) {
         return 0;
     }
     if ((mode & FOUINE_ANALYZE_QUERY) == 0) {
-        rc = emit(cb, payload, 0, w->surface, w->nsurface, start, end, 0);
+        rc = cb(w->surface, w->nsurface, start, end, 0, payload);
         if (rc == 0 && w->nstem1 > 0 &&
-            (w->nstem1 != w->nsurface ||
-             memcmp(w->stem1, w->surface, w->nsurface) != 0)) {
+            stem_differs(w->stem1, w->nstem1, w->surface, w->nsurface)) {
             rc = emit(cb, payload, 1, w->stem1, w->nstem1, start, end,
                       FOUINE_TOKEN_COLOCATED);
         }
-        if (rc == 0 && stem2 &&
-            (w->nstem2 != w->nsurface ||
-             memcmp(w->stem2, w->surface, w->nsurface) != 0)) {
+        if (rc == 0 && w->nstem2 > 0 &&
+            stem_differs(w->stem2, w->nstem2, w->surface, w->nsurface)) {
             rc = emit(cb, payload, 1, w->stem2, w->nstem2, start, end,
                       FOUINE_TOKEN_COLOCATED);
         }
@@ -695,31 +978,16 @@ static int emit_word(const fouine_word *w, int mode, size_t start, size_t end,
     }
     if ((mode & (FOUINE_ANALYZE_PREFIX | FOUINE_ANALYZE_EXACT)) ||
         w->nstem1 == 0) {
-        return emit(cb, payload, 0, w->surface, w->nsurface, start, end, 0);
+        return cb(w->surface, w->nsurface, start, end, 0, payload);
     }
-    /* A query word: each stem, as a stem token of words whose stem differs
-    ** from their surface form, and as the surface form of words that are
-    ** their own stem. */
-    rc = emit(cb, payload, 1, w->stem1, w->nstem1, start, end, 0);
-    if (rc == 0) {
-        rc = emit(cb, payload, 0, w->stem1, w->nstem1, start, end,
-                  FOUINE_TOKEN_COLOCATED | FOUINE_TOKEN_STEM);
-    }
-    if (rc == 0 && stem2) {
-        rc = emit(cb, payload, 1, w->stem2, w->nstem2, start, end,
-                  FOUINE_TOKEN_COLOCATED);
-    }
-    if (rc == 0 && stem2) {
-        rc = emit(cb, payload, 0, w->stem2, w->nstem2, start, end,
-                  FOUINE_TOKEN_COLOCATED | FOUINE_TOKEN_STEM);
-    }
-    return rc;
+    return emit_query_word(an, w, start, end, cb, payload);
 }
 
 int fouine_analyzer_new(fouine_analyzer **out)
 {
     fouine_analyzer *an = NULL;
     int rc = FOUINE_ENOMEM;
+    int c;
 
     *out = NULL;
     an = calloc(1, sizeof *an);
@@ -727,10 +995,11 @@ int fouine_analyzer_new(fouine_analyzer **out)
         goto done;
     }
     an->stemmer = sb_stemmer_new("french", NULL);
-    an->slots = calloc(CACHE_SLOTS, sizeof an->slots[0]);
-    an->arena = malloc(CACHE_ARENA);
-    if (!an->stemmer || !an->slots || !an->arena) {
+    if (!an->stemmer) {
         goto done;
+    }
+    for (c = 0; c < 128; c++) {
+        an->ascii[c] = (unsigned char)char_class(c);
     }
     *out = an;
     an = NULL;
@@ -746,36 +1015,144 @@ void fouine_analyzer_free(fouine_analyzer *an)
         return;
     }
     sb_stemmer_delete(an->stemmer);
-    free(an->slots);
-    free(an->arena);
+    free(an->cache_mem);
     free(an);
 }
 
-int fouine_analyzer_run(fouine_analyzer *an, const char *text, size_t len,
-                        int mode, fouine_token_cb cb, void *payload)
+/* A word found by the splitter, waiting for its turn to be emitted. */
+typedef struct pending_word {
+    size_t start, end;    /* its bytes in the text */
+    size_t apos, aposlen; /* its first apostrophe, see scan_word() */
+    int plain;            /* see scan_word() */
+    int mode;             /* the run's mode, plus EXACT after '=' */
+    uint32_t hash;        /* hash of its bytes when it can be cached */
+} pending_word;
+
+/*
+** Find the next word at or after text[i]; fill p and return 1, or return 0
+** at the end of the text.  The word's cache slot is prefetched, so that
+** its memory arrives while the previous word is emitted.
+*/
+static int next_word(const fouine_analyzer *an,
+                     const char *text,
+                     size_t len,
+                     size_t i,
+                     int mode,
+                     pending_word *p)
 {
-    fouine_word w;
-    size_t i = 0;
-    int rc = 0;
-
-    while (rc == 0 && i < len) {
-        size_t n, end, apos, aposlen;
-        int plain, wmode = mode;
-        int c = class_at(text, len, i, &n);
-
-        if (c != CC_LETTER && c != CC_DIGIT) {
-            i += n;
-            continue;
+    while (i < len) {
+        size_t n;
+        int c = class_at(an, text, len, i, &n);
+        if (c == CC_LETTER || c == CC_DIGIT) {
+            break;
         }
-        end = scan_word(text, len, i, &apos, &aposlen, &plain);
-        if ((mode & FOUINE_ANALYZE_QUERY) && i > 0 && text[i - 1] == '=') {
-            wmode |= FOUINE_ANALYZE_EXACT;
-        }
-        rc = word_get(an, text, i, end, apos, aposlen, plain, &w);
-        if (rc == 0) {
-            rc = emit_word(&w, wmode, i + w.skip, end, cb, payload);
-        }
-        i = end;
+        i += n;
     }
+    if (i >= len) {
+        return 0;
+    }
+    p->start = i;
+    p->end = scan_word(an, text, len, i, &p->apos, &p->aposlen, &p->plain);
+    p->mode = mode;
+    if ((mode & FOUINE_ANALYZE_QUERY) && i > 0 && text[i - 1] == '=') {
+        p->mode |= FOUINE_ANALYZE_EXACT;
+    }
+    p->hash = 0;
+    if (p->end - p->start < CACHE_DATA) {
+        p->hash = hash_bytes(text + p->start, p->end - p->start);
+#if defined(__GNUC__)
+        __builtin_prefetch(&an->slots[p->hash & (CACHE_SLOTS - 1)]);
+#endif
+    }
+    return 1;
+}
+
+int fouine_analyzer_run(fouine_analyzer *an,
+                        const char *text,
+                        size_t len,
+                        int mode,
+                        fouine_token_cb cb,
+                        void *payload)
+{
+    word_buf b;
+    word_view w;
+    pending_word cur, next;
+    int more, rc;
+
+    rc = len > 0 ? cache_init(an) : 0;
+    more = rc == 0 && next_word(an, text, len, 0, mode, &cur);
+    while (more) {
+        more = next_word(an, text, len, cur.end, mode, &next);
+        rc = word_get(an, text, cur.start, cur.end, cur.apos, cur.aposlen,
+                      cur.plain, cur.hash, &b, &w);
+        if (rc == 0) {
+            rc = emit_word(an, &w, cur.mode, cur.start + w.skip, cur.end, cb,
+                           payload);
+        }
+        if (rc != 0) {
+            break;
+        }
+        cur = next;
+    }
+    return rc;
+}
+
+int fouine_analyzer_stem(fouine_analyzer *an,
+                         const char *word,
+                         size_t len,
+                         char *out,
+                         size_t size,
+                         size_t *outlen)
+{
+    char stackbuf[TOKEN_BUF];
+    char *buf = stackbuf;
+    char *heap = NULL;
+    utf8proc_uint8_t *norm = NULL;
+    const char *nw, *stem;
+    size_t end, apos, aposlen, skip = 0, nn, ns;
+    int plain, nostem, rc = FOUINE_EINVAL;
+
+    *outlen = 0;
+    if (len == 0 || size == 0) {
+        goto done;
+    }
+    end = scan_word(an, word, len, 0, &apos, &aposlen, &plain);
+    if (end == 0) {
+        goto done;
+    }
+    if (aposlen > 0 && is_elision(word, apos)) {
+        skip = apos + aposlen;
+    }
+    if (!plain && end - skip > sizeof stackbuf) {
+        heap = malloc(end - skip);
+        if (!heap) {
+            rc = FOUINE_ENOMEM;
+            goto done;
+        }
+        buf = heap;
+    }
+    rc = normalize_word(word + skip, end - skip, plain, buf, &norm, &nw, &nn,
+                        &nostem);
+    if (rc != FOUINE_OK) {
+        goto done;
+    }
+    rc = FOUINE_EINVAL;
+    if (nn == 0) {
+        goto done;
+    }
+    ns = nostem ? nn : stem_raw(an, nw, nn, &stem);
+    if (nostem) {
+        stem = nw;
+    }
+    if (ns == 0 || ns >= size) {
+        goto done;
+    }
+    memcpy(out, stem, ns);
+    out[ns] = '\0';
+    *outlen = ns;
+    rc = FOUINE_OK;
+done:
+    free(heap);
+    free(norm);
     return rc;
 }

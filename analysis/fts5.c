@@ -28,7 +28,9 @@ typedef struct tokenize_ctx {
     int (*xToken)(void *, int, const char *, int, int, int);
 } tokenize_ctx;
 
-static int french_create(void *pUnused, const char **azArg, int nArg,
+static int french_create(void *pUnused,
+                         const char **azArg,
+                         int nArg,
                          Fts5Tokenizer **ppOut)
 {
     french_tokenizer *tok;
@@ -59,8 +61,12 @@ static void french_delete(Fts5Tokenizer *p)
     }
 }
 
-static int french_token(const char *token, size_t len, size_t start,
-                        size_t end, int flags, void *payload)
+static int french_token(const char *token,
+                        size_t len,
+                        size_t start,
+                        size_t end,
+                        int flags,
+                        void *payload)
 {
     tokenize_ctx *ctx = payload;
     int tflags = (flags & FOUINE_TOKEN_COLOCATED) ? FTS5_TOKEN_COLOCATED : 0;
@@ -69,10 +75,13 @@ static int french_token(const char *token, size_t len, size_t start,
                        (int)end);
 }
 
-static int french_tokenize(Fts5Tokenizer *p, void *pCtx, int flags,
-                           const char *pText, int nText,
-                           int (*xToken)(void *, int, const char *, int, int,
-                                         int))
+static int french_tokenize(
+    Fts5Tokenizer *p,
+    void *pCtx,
+    int flags,
+    const char *pText,
+    int nText,
+    int (*xToken)(void *, int, const char *, int, int, int))
 {
     french_tokenizer *tok = (french_tokenizer *)p;
     tokenize_ctx ctx;
@@ -90,8 +99,8 @@ static int french_tokenize(Fts5Tokenizer *p, void *pCtx, int flags,
             mode |= FOUINE_ANALYZE_PREFIX;
         }
     }
-    rc = fouine_analyzer_run(tok->an, pText, (size_t)nText, mode,
-                             french_token, &ctx);
+    rc = fouine_analyzer_run(tok->an, pText, (size_t)nText, mode, french_token,
+                             &ctx);
     if (rc == SQLITE_DONE) {
         rc = SQLITE_OK; /* a callback's "stop" is not an error */
     } else if (rc < 0) {
@@ -100,8 +109,7 @@ static int french_tokenize(Fts5Tokenizer *p, void *pCtx, int flags,
     return rc;
 }
 
-/* Get the fts5_api of a connection, or NULL without FTS5. */
-static fts5_api *fts5_api_of(sqlite3 *db)
+fts5_api *fouine_fts5_api(sqlite3 *db)
 {
     fts5_api *api = NULL;
     sqlite3_stmt *stmt = NULL;
@@ -118,7 +126,7 @@ int fouine_fts5_register(sqlite3 *db)
 {
     static fts5_tokenizer french = { french_create, french_delete,
                                      french_tokenize };
-    fts5_api *api = fts5_api_of(db);
+    fts5_api *api = fouine_fts5_api(db);
     int rc;
 
     if (!api) {

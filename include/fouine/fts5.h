@@ -25,6 +25,15 @@ extern "C" {
  */
 FOUINE_WUR int fouine_fts5_register(sqlite3 *db);
 
+/**
+ * The FTS5 extension API of a connection, to find or add tokenizers.
+ *
+ * @param db an open connection; not owned
+ * @return the API, owned by SQLite and valid while db is open; NULL when
+ *         the SQLite build has no FTS5
+ */
+fts5_api *fouine_fts5_api(sqlite3 *db);
+
 #ifdef __cplusplus
 }
 #endif
