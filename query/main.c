@@ -1,7 +1,8 @@
 /*
 ** main.c: fouine-query, the command that searches an index.
 **
-**     fouine-query [-i INDEX] [-n LIMIT] [--json] QUERY...
+**     fouine-query [OPTION]... QUERY...
+**     fouine-query [OPTION]... --batch < queries
 */
 #include "query.h"
 
@@ -12,199 +13,362 @@
 #include <string.h>
 #include <unistd.h>
 
+/* Exit statuses. */
+#define EXIT_HITS  0 /* results */
+#define EXIT_NONE  1 /* no result */
+#define EXIT_USAGE 2 /* usage error, index missing or unreadable */
+
+/* How to print. */
+typedef struct output {
+    int json;          /* one JSON object */
+    int batch;         /* queries on stdin, JSON lines out */
+    const char *open;  /* before a highlighted word */
+    const char *close; /* after it */
+} output;
+
 static void usage(FILE *f)
 {
-    fputs("Usage: fouine-query [-i INDEX] [-n LIMIT] [--json] QUERY...\n"
-          "Search a fouine index and print the best articles with snippets.\n"
-          "\n"
-          "  -i, --index INDEX  the index file (default: fouine.db)\n"
-          "  -n, --limit N      number of results (default: 10)\n"
-          "      --json         print one JSON object\n"
-          "  -h, --help         show this help\n"
-          "\n"
-          "Exit status: 0 with results, 1 with none, 2 on error.\n",
-          f);
+    fputs(
+        "Usage: fouine-query [OPTION]... QUERY...\n"
+        "       fouine-query [OPTION]... --batch < QUERIES\n"
+        "Search a fouine index and print the best articles with snippets.\n"
+        "\n"
+        "  -i, --index INDEX      the index file (default: fouine.db)\n"
+        "  -n, --limit N          number of results, 1 to 1000 (default: 10)\n"
+        "      --offset N         skip the first N results (default: 0)\n"
+        "      --sort rank|date   best first (default) or newest first\n"
+        "      --since DATE       articles of DATE or later (YYYY, YYYY-MM or\n"
+        "                         YYYY-MM-DD)\n"
+        "      --until DATE       articles of DATE or earlier (same forms)\n"
+        "      --category NAME    only this category (case and accents "
+        "ignored)\n"
+        "      --comments         search the readers' comments too\n"
+        "  -s, --snippet-length N snippet length in characters (default: "
+        "200)\n"
+        "      --json             print one JSON object\n"
+        "      --batch            read one query a line on stdin, print one\n"
+        "                         JSON line per query as soon as it is "
+        "answered\n"
+        "      --color WHEN       bold matches: auto (on a terminal), always,\n"
+        "                         never\n"
+        "      --marks OPEN CLOSE put OPEN and CLOSE around matched words\n"
+        "  -h, --help             show this help\n"
+        "\n"
+        "Query language: words (all required; if no article has them all, "
+        "the\n"
+        "articles with the most of them), \"a phrase\", -word, -\"a phrase\", "
+        "a OR b\n"
+        "(also OU), (groups), prefix*, =exactword, titre:word, chapo:word,\n"
+        "texte:word (also title:, lead:, body:).\n"
+        "\n"
+        "Exit status: 0 with results, 1 with none, 2 on a usage error or an\n"
+        "index that is missing, unreadable or of another version.\n",
+        f);
 }
 
-/* Replace the marked string at key of obj by its rendering. */
-static int render_field(json_t *obj, const char *key, fouine_render_mode mode,
-                        char **out)
+/* Parse a non-negative int option value in [min, max]. */
+static int int_arg(const char *opt, const char *v, int min, int max, int *out)
 {
-    const char *s = json_string_value(json_object_get(obj, key));
-    *out = NULL;
-    if (!s) {
-        return FOUINE_OK;
+    char *end;
+    long n = strtol(v, &end, 10);
+    if (!*v || *end || n < min || n > max) {
+        fprintf(stderr,
+                "fouine-query: %s: '%s' is not a number from %d to %d\n", opt,
+                v, min, max);
+        return -1;
     }
-    return fouine_render(out, s, mode);
+    *out = (int)n;
+    return 0;
 }
 
-static int print_text(json_t *res, int ansi)
+/* Render the text of key_text with the spans of key_spans. */
+static char *render(const json_t *hit,
+                    const char *key_text,
+                    const char *key_spans,
+                    const output *o)
 {
-    fouine_render_mode mode = ansi ? FOUINE_RENDER_ANSI : FOUINE_RENDER_PLAIN;
-    json_t *hits = json_object_get(res, "hits");
-    size_t i;
-    json_t *hit;
-    int rc = FOUINE_OK;
+    const char *text = json_string_value(json_object_get(hit, key_text));
+    char *out = NULL;
+    if (!text) {
+        return NULL;
+    }
+    if (fouine_render_spans(&out, text, json_object_get(hit, key_spans),
+                            o->open, o->close, 0) != FOUINE_OK) {
+        return NULL;
+    }
+    return out;
+}
 
-    printf("%lld résultat(s) pour « %s »\n\n",
-           (long long)json_integer_value(json_object_get(res, "total")),
-           json_string_value(json_object_get(res, "query")));
+static int print_text(const json_t *res, const output *o)
+{
+    const json_t *hits = json_object_get(res, "hits"), *hit;
+    const char *sugg = json_string_value(json_object_get(res, "suggestion"));
+    long long total = json_integer_value(json_object_get(res, "total"));
+    long long offset = json_integer_value(json_object_get(res, "offset"));
+    size_t i;
+
+    printf("%lld résultat%s pour « %s »", total, total > 1 ? "s" : "",
+           json_string_value(json_object_get(res, "understood")));
+    if (json_array_size(hits) > 0 &&
+        (offset > 0 || (long long)json_array_size(hits) < total)) {
+        printf(" (%lld à %lld)", offset + 1,
+               offset + (long long)json_array_size(hits));
+    }
+    printf("\n");
+    if (json_is_true(json_object_get(res, "fallback"))) {
+        printf("Aucun article ne contient tous les mots : voici ceux qui en "
+               "contiennent le plus.\n");
+    }
+    if (sugg) {
+        printf("Essayez plutôt : %s\n", sugg);
+    }
+    printf("\n");
     json_array_foreach(hits, i, hit)
     {
-        char *title = NULL, *snippet = NULL;
+        char *title = render(hit, "title_text", "title_highlights", o);
+        char *snippet = render(hit, "snippet_text", "highlights", o);
         const char *date = json_string_value(json_object_get(hit, "date"));
-        const char *path = json_string_value(json_object_get(hit, "path"));
-        rc = render_field(hit, "title", mode, &title);
-        if (rc == FOUINE_OK) {
-            rc = render_field(hit, "snippet", mode, &snippet);
+        const char *cat = json_string_value(json_object_get(hit, "category"));
+        const char *id = json_string_value(json_object_get(hit, "id"));
+        if (!title || !snippet) {
+            free(title);
+            free(snippet);
+            return FOUINE_ENOMEM;
         }
-        if (rc == FOUINE_OK) {
-            printf("%zu. %s\n   %s  %s\n   %s\n\n", i + 1,
-                   title ? title : "", date ? date : "", path ? path : "",
-                   snippet ? snippet : "");
+        printf("%lld. %s\n   %.10s", offset + (long long)i + 1, title,
+               date ? date : "");
+        if (cat && *cat) {
+            printf(" · %s", cat);
         }
+        printf(" · %s%s\n   %s\n\n", id ? id : "",
+               json_is_true(json_object_get(hit, "comment")) ?
+                   " · (commentaire)" :
+                   "",
+               snippet);
         free(title);
         free(snippet);
-        if (rc != FOUINE_OK) {
-            break;
-        }
     }
-    return rc;
+    fflush(stdout);
+    return FOUINE_OK;
 }
 
-static int print_json(json_t *res)
+static int print_json(json_t *res, int compact)
 {
-    json_t *hits = json_object_get(res, "hits");
-    size_t i;
-    json_t *hit;
-    char *s;
-
-    json_object_del(res, "expression");
-    json_array_foreach(hits, i, hit)
-    {
-        static const char *const keys[] = { "title", "snippet" };
-        size_t k;
-        for (k = 0; k < 2; k++) {
-            char *html = NULL;
-            if (render_field(hit, keys[k], FOUINE_RENDER_HTML, &html) !=
-                FOUINE_OK) {
-                return FOUINE_ENOMEM;
-            }
-            if (html) {
-                json_object_set_new(hit, keys[k], json_string(html));
-            }
-            free(html);
-        }
-    }
-    s = json_dumps(res, JSON_ENSURE_ASCII * 0 | JSON_PRESERVE_ORDER);
+    char *s = json_dumps(res, JSON_PRESERVE_ORDER |
+                                  (compact ? JSON_COMPACT : JSON_INDENT(2)));
     if (!s) {
         return FOUINE_ENOMEM;
     }
     puts(s);
     free(s);
+    fflush(stdout);
     return FOUINE_OK;
+}
+
+/* Append argv words to the query buffer. */
+static int add_word(fouine_buf *q, const char *w)
+{
+    if (q->len) {
+        fouine_buf_puts(q, " ");
+    }
+    fouine_buf_puts(q, w);
+    return q->failed ? -1 : 0;
+}
+
+/* Answer the queries of stdin, one a line. */
+static int batch(sqlite3 *db, fouine_analyzer *an, fouine_search_opts *opts)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    int rc = FOUINE_OK;
+
+    while ((n = getline(&line, &cap, stdin)) >= 0) {
+        json_t *res = NULL;
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r')) {
+            line[--n] = '\0';
+        }
+        opts->query = line;
+        rc = fouine_search_json(&res, db, an, opts);
+        if (rc == FOUINE_OK) {
+            rc = print_json(res, 1);
+        }
+        json_decref(res);
+        if (rc != FOUINE_OK) {
+            break;
+        }
+    }
+    free(line);
+    return rc;
 }
 
 int main(int argc, char **argv)
 {
-    const char *index = "fouine.db";
-    fouine_search_opts opts = { NULL, 10, 0, 24 };
+    const char *index = "fouine.db", *color = "auto";
+    fouine_search_opts opts = FOUINE_SEARCH_OPTS_INIT;
+    output o = { 0, 0, "", "" };
     fouine_analyzer *an = NULL;
+    fouine_buf query = { 0 };
     sqlite3 *db = NULL;
     json_t *res = NULL;
-    char *query = NULL;
-    size_t qlen = 0;
-    int i, rc, json = 0, status = 2;
+    const char *why;
+    int i, rc, status = EXIT_USAGE, words_only = 0, marks = 0;
 
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            usage(stdout);
-            return 0;
-        } else if (strcmp(a, "--json") == 0) {
-            json = 1;
-        } else if (strcmp(a, "-i") == 0 || strcmp(a, "--index") == 0 ||
-                   strcmp(a, "-n") == 0 || strcmp(a, "--limit") == 0) {
-            if (++i >= argc) {
-                fprintf(stderr, "fouine-query: %s needs a value\n", a);
-                return 2;
-            }
-            if (a[1] == 'i' || a[2] == 'i') {
-                index = argv[i];
-            } else {
-                char *end;
-                long n = strtol(argv[i], &end, 10);
-                if (*end || n < 1 || n > 1000) {
-                    fprintf(stderr,
-                            "fouine-query: %s: '%s' is not a number from 1 "
-                            "to 1000\n",
-                            a, argv[i]);
-                    return 2;
-                }
-                opts.limit = (int)n;
-            }
-        } else if (strcmp(a, "--") == 0) {
-            break;
-        } else {
-            /* Anything else is part of the query, even "-word". */
-            size_t n = strlen(a);
-            char *q = realloc(query, qlen + n + 2);
-            if (!q) {
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        int takes = 1;
+        if (words_only || a[0] != '-' || a[1] == '\0' ||
+            (a[1] != '-' && strchr("insh", a[1]) == NULL) ||
+            (a[1] != '-' && a[2] != '\0')) {
+            /* Part of the query, even "-word" (an exclusion). */
+            if (add_word(&query, a) != 0) {
                 goto done;
             }
-            query = q;
-            if (qlen) {
-                query[qlen++] = ' ';
-            }
-            memcpy(query + qlen, a, n + 1);
-            qlen += n;
+            continue;
         }
-    }
-    for (i++; i < argc; i++) {
-        size_t n = strlen(argv[i]);
-        char *q = realloc(query, qlen + n + 2);
-        if (!q) {
+        if (strcmp(a, "--") == 0) {
+            words_only = 1;
+            continue;
+        }
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            usage(stdout);
+            status = EXIT_HITS;
             goto done;
         }
-        query = q;
-        if (qlen) {
-            query[qlen++] = ' ';
+        if (strcmp(a, "--json") == 0) {
+            o.json = 1;
+            takes = 0;
+        } else if (strcmp(a, "--batch") == 0) {
+            o.batch = 1;
+            takes = 0;
+        } else if (strcmp(a, "--comments") == 0) {
+            opts.comments = 1;
+            takes = 0;
+        } else if (strncmp(a, "--", 2) == 0 && strcmp(a, "--index") &&
+                   strcmp(a, "--limit") && strcmp(a, "--offset") &&
+                   strcmp(a, "--sort") && strcmp(a, "--since") &&
+                   strcmp(a, "--until") && strcmp(a, "--category") &&
+                   strcmp(a, "--snippet-length") && strcmp(a, "--color") &&
+                   strcmp(a, "--marks")) {
+            fprintf(stderr, "fouine-query: unknown option %s\n", a);
+            usage(stderr);
+            goto done;
         }
-        memcpy(query + qlen, argv[i], n + 1);
-        qlen += n;
+        if (!takes) {
+            continue;
+        }
+        if (!v || (strcmp(a, "--marks") == 0 && i + 2 >= argc)) {
+            fprintf(stderr, "fouine-query: %s needs a value\n", a);
+            goto done;
+        }
+        i++;
+        if (strcmp(a, "-i") == 0 || strcmp(a, "--index") == 0) {
+            index = v;
+        } else if (strcmp(a, "-n") == 0 || strcmp(a, "--limit") == 0) {
+            if (int_arg(a, v, 1, FOUINE_LIMIT_MAX, &opts.limit) != 0) {
+                goto done;
+            }
+        } else if (strcmp(a, "--offset") == 0) {
+            if (int_arg(a, v, 0, 1000000000, &opts.offset) != 0) {
+                goto done;
+            }
+        } else if (strcmp(a, "-s") == 0 || strcmp(a, "--snippet-length") == 0) {
+            if (int_arg(a, v, 1, FOUINE_SNIPPET_CHARS_MAX,
+                        &opts.snippet_chars) != 0) {
+                goto done;
+            }
+        } else if (strcmp(a, "--sort") == 0) {
+            if (strcmp(v, "rank") == 0) {
+                opts.sort = FOUINE_SORT_RANK;
+            } else if (strcmp(v, "date") == 0) {
+                opts.sort = FOUINE_SORT_DATE;
+            } else {
+                fprintf(stderr,
+                        "fouine-query: --sort: expected rank or date, "
+                        "not '%s'\n",
+                        v);
+                goto done;
+            }
+        } else if (strcmp(a, "--since") == 0) {
+            opts.since = v;
+        } else if (strcmp(a, "--until") == 0) {
+            opts.until = v;
+        } else if (strcmp(a, "--category") == 0) {
+            opts.category = v;
+        } else if (strcmp(a, "--color") == 0) {
+            color = v;
+            if (strcmp(v, "auto") && strcmp(v, "always") &&
+                strcmp(v, "never")) {
+                fprintf(stderr, "fouine-query: --color: expected auto, always "
+                                "or never\n");
+                goto done;
+            }
+        } else if (strcmp(a, "--marks") == 0) {
+            o.open = v;
+            o.close = argv[++i];
+            marks = 1;
+        }
     }
-    if (!query) {
+    if (!marks && (strcmp(color, "always") == 0 ||
+                   (strcmp(color, "auto") == 0 && isatty(STDOUT_FILENO)))) {
+        o.open = "\x1b[1m";
+        o.close = "\x1b[0m";
+    }
+    if (!o.batch && !query.len) {
         fprintf(stderr, "fouine-query: no QUERY given\n");
         usage(stderr);
+        goto done;
+    }
+    opts.query = query.len ? query.data : "";
+    why = fouine_search_opts_error(&opts);
+    if (why) {
+        fprintf(stderr, "fouine-query: %s\n", why);
         goto done;
     }
     rc = fouine_store_open(&db, index, FOUINE_STORE_READ);
     if (rc != FOUINE_OK) {
         fprintf(stderr, "fouine-query: %s: %s\n", index,
-                rc == FOUINE_EIO ? "no such index (run fouine-index first)"
-                                 : fouine_errmsg(rc));
+                rc == FOUINE_EIO ?
+                    "no such index or unreadable (run "
+                    "fouine-index first)" :
+                rc == FOUINE_ESCHEMA ?
+                    "not a fouine index of this version (index it again)" :
+                    fouine_errmsg(rc));
         goto done;
     }
     rc = fouine_analyzer_new(&an);
-    if (rc == FOUINE_OK) {
-        opts.query = query;
-        rc = fouine_search(&res, db, an, &opts);
+    if (rc != FOUINE_OK) {
+        fprintf(stderr, "fouine-query: %s\n", fouine_errmsg(rc));
+        goto done;
     }
+    if (o.batch) {
+        rc = batch(db, an, &opts);
+        if (rc != FOUINE_OK) {
+            fprintf(stderr, "fouine-query: %s: %s\n", index,
+                    rc == FOUINE_EDB ? sqlite3_errmsg(db) : fouine_errmsg(rc));
+            goto done;
+        }
+        status = EXIT_HITS;
+        goto done;
+    }
+    rc = fouine_search_json(&res, db, an, &opts);
     if (rc != FOUINE_OK) {
         fprintf(stderr, "fouine-query: %s: %s\n", index,
                 rc == FOUINE_EDB ? sqlite3_errmsg(db) : fouine_errmsg(rc));
         goto done;
     }
-    rc = json ? print_json(res) : print_text(res, isatty(STDOUT_FILENO));
+    rc = o.json ? print_json(res, 0) : print_text(res, &o);
     if (rc != FOUINE_OK) {
         fprintf(stderr, "fouine-query: %s\n", fouine_errmsg(rc));
         goto done;
     }
-    status = json_array_size(json_object_get(res, "hits")) > 0 ? 0 : 1;
+    status = json_array_size(json_object_get(res, "hits")) > 0 ? EXIT_HITS :
+                                                                 EXIT_NONE;
 done:
     json_decref(res);
     fouine_analyzer_free(an);
     sqlite3_close(db);
-    free(query);
+    free(query.data);
     return status;
 }

@@ -294,4 +294,7 @@ FOUINE_WUR int fouine_search_register(sqlite3 *db);
  */
 FOUINE_WUR int fouine_fold(char **out, const char *text, size_t len);
 
+/** Like fouine_fold(), but accents are kept (NFC, case folded). */
+FOUINE_WUR int fouine_lower(char **out, const char *text, size_t len);
+
 #endif /* FOUINE_QUERY_H */

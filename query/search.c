@@ -1,22 +1,29 @@
 /*
-** search.c: query expressions, ranked search and rendering of marks.
+** search.c: ranked search with filters and paging, the JSON results of
+** fouine-query and fouine-serve, and the rendering of highlights.
+**
+** A search runs the query with every item required; when no article holds
+** them all and the query has several items, it runs them OR-ed, ranking
+** first the articles that hold the most items (fouine_cover()), then by
+** bm25 (title above lead above body: FOUINE_WEIGHT_*).
 */
 #include "query.h"
 
 #include "fouine/store.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <utf8proc.h>
 
-/* A growable string; a failed append sets failed and later ones do nothing. */
-typedef struct strbuf {
-    char *data;  /* NUL-terminated when len > 0; owned */
-    size_t len;  /* bytes used */
-    size_t cap;  /* bytes allocated */
-    int failed;  /* an allocation failed */
-} strbuf;
+/* Weight of a match in a reader comment, relative to one in the body. */
+#define COMMENT_WEIGHT 0.5
 
-static void sb_append(strbuf *b, const char *s, size_t n)
+/* ---- Growable strings ---- */
+
+void fouine_buf_append(fouine_buf *b, const char *s, size_t n)
 {
     if (b->failed) {
         return;
@@ -35,140 +42,666 @@ static void sb_append(strbuf *b, const char *s, size_t n)
         b->data = p;
         b->cap = cap;
     }
-    memcpy(b->data + b->len, s, n);
+    if (n) {
+        memcpy(b->data + b->len, s, n);
+    }
     b->len += n;
     b->data[b->len] = '\0';
 }
 
-static void sb_puts(strbuf *b, const char *s)
+void fouine_buf_puts(fouine_buf *b, const char *s)
 {
-    sb_append(b, s, strlen(s));
+    fouine_buf_append(b, s, strlen(s));
 }
 
-/* Collects whether a word has any token that is not a stop word. */
-typedef struct stop_ctx {
-    int words;    /* surface tokens seen */
-    int stopping; /* of which stop words */
-} stop_ctx;
-
-static int stop_token(const char *token, size_t len, size_t start, size_t end,
-                      int flags, void *payload)
+void fouine_buf_printf(fouine_buf *b, const char *fmt, ...)
 {
-    stop_ctx *ctx = payload;
-    (void)start;
-    (void)end;
-    if (flags & FOUINE_TOKEN_COLOCATED) {
-        return 0;
-    }
-    ctx->words++;
-    ctx->stopping += fouine_is_stopword(token, len);
-    return 0;
-}
+    char small[256];
+    va_list ap;
+    int n;
 
-/* Append word[0..n) to b as an FTS5 string: "..." with '"' doubled. */
-static void append_fts5_string(strbuf *b, const char *word, size_t n)
-{
-    size_t i;
-    sb_puts(b, "\"");
-    for (i = 0; i < n; i++) {
-        if (word[i] == '"') {
-            sb_append(b, "\"\"", 2);
-        } else {
-            sb_append(b, word + i, 1);
+    va_start(ap, fmt);
+    n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        b->failed = 1;
+    } else if ((size_t)n < sizeof small) {
+        fouine_buf_append(b, small, (size_t)n);
+    } else {
+        char *big = malloc((size_t)n + 1);
+        if (!big) {
+            b->failed = 1;
+            return;
         }
+        va_start(ap, fmt);
+        vsnprintf(big, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+        fouine_buf_append(b, big, (size_t)n);
+        free(big);
     }
-    sb_puts(b, "\"");
 }
 
-int fouine_query_expr(char **out, fouine_analyzer *an, const char *text)
+/* ---- SQL functions ---- */
+
+/* Map text with utf8proc options into a new string. */
+static int map_text(char **out,
+                    const char *text,
+                    size_t len,
+                    utf8proc_option_t options)
 {
-    strbuf all = { 0 }, content = { 0 };
-    size_t i = 0, n = strlen(text);
-    int rc = FOUINE_OK;
+    utf8proc_uint8_t *folded = NULL;
+    utf8proc_ssize_t n;
 
     *out = NULL;
-    while (i < n) {
-        size_t start;
-        stop_ctx ctx = { 0, 0 };
-        while (i < n && (text[i] == ' ' || text[i] == '\t' ||
-                         text[i] == '\n' || text[i] == '\r')) {
-            i++;
+    if (len > (size_t)0x3fffffff) {
+        return FOUINE_EINVAL;
+    }
+    n = utf8proc_map((const utf8proc_uint8_t *)text, (utf8proc_ssize_t)len,
+                     &folded, options);
+    if (n < 0) {
+        /* Invalid UTF-8: compare the bytes as they are. */
+        char *copy = malloc(len + 1);
+        if (!copy) {
+            return FOUINE_ENOMEM;
         }
-        start = i;
-        while (i < n && text[i] != ' ' && text[i] != '\t' &&
-               text[i] != '\n' && text[i] != '\r') {
-            i++;
-        }
-        if (i == start) {
+        memcpy(copy, text, len);
+        copy[len] = '\0';
+        *out = copy;
+        return FOUINE_OK;
+    }
+    *out = (char *)folded;
+    return FOUINE_OK;
+}
+
+int fouine_fold(char **out, const char *text, size_t len)
+{
+    return map_text(out, text, len,
+                    UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
+                        UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK |
+                        UTF8PROC_IGNORE);
+}
+
+int fouine_lower(char **out, const char *text, size_t len)
+{
+    return map_text(out, text, len,
+                    UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
+}
+
+/* fouine_fold(text): SQL wrapper of fouine_fold(). */
+static void sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    const unsigned char *s = sqlite3_value_text(argv[0]);
+    int n = sqlite3_value_bytes(argv[0]);
+    char *folded = NULL;
+    (void)argc;
+    if (!s) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    if (fouine_fold(&folded, (const char *)s, (size_t)n) != FOUINE_OK) {
+        sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    sqlite3_result_text(ctx, folded, -1, free);
+}
+
+/*
+** fouine_cover(fts, map): how many items of the query the row holds.  map
+** gives, for each phrase of the expression in order, its item number
+** (space-separated; negative for exclusions).  Items beyond 63 count as
+** one.
+*/
+static void sql_cover(const Fts5ExtensionApi *api,
+                      Fts5Context *fts,
+                      sqlite3_context *ctx,
+                      int argc,
+                      sqlite3_value **argv)
+{
+    const char *map;
+    unsigned long long seen = 0;
+    int phrase = 0, nphrase, count = 0;
+
+    if (argc != 1) {
+        sqlite3_result_error(ctx, "fouine_cover: one argument", -1);
+        return;
+    }
+    map = (const char *)sqlite3_value_text(argv[0]);
+    nphrase = api->xPhraseCount(fts);
+    while (map && *map && phrase < nphrase) {
+        char *end;
+        long item = strtol(map, &end, 10);
+        Fts5PhraseIter it;
+        int col = -1, off = -1;
+        if (end == map) {
             break;
         }
-        rc = fouine_analyzer_run(an, text + start, i - start,
-                                 FOUINE_ANALYZE_QUERY | FOUINE_ANALYZE_EXACT,
-                                 stop_token, &ctx);
-        if (rc != FOUINE_OK) {
-            goto done;
-        }
-        if (ctx.words == 0) {
-            continue; /* no word in it: punctuation, emoji */
-        }
-        if (all.len) {
-            sb_puts(&all, " ");
-        }
-        append_fts5_string(&all, text + start, i - start);
-        if (ctx.stopping < ctx.words) {
-            if (content.len) {
-                sb_puts(&content, " ");
+        map = end;
+        if (item >= 0 &&
+            api->xPhraseFirst(fts, phrase, &it, &col, &off) == SQLITE_OK &&
+            col >= 0) {
+            unsigned long long bit = 1ull << (item > 63 ? 63 : item);
+            if (!(seen & bit)) {
+                seen |= bit;
+                count++;
             }
-            append_fts5_string(&content, text + start, i - start);
+        }
+        phrase++;
+    }
+    sqlite3_result_int(ctx, count);
+}
+
+/* The fts5_api of a connection, or NULL. */
+static fts5_api *fts5_of(sqlite3 *db)
+{
+    sqlite3_stmt *stmt = NULL;
+    fts5_api *api = NULL;
+    if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &stmt, NULL) !=
+        SQLITE_OK) {
+        return NULL;
+    }
+    sqlite3_bind_pointer(stmt, 1, (void *)&api, "fts5_api_ptr", NULL);
+    sqlite3_step(stmt);
+    sqlite3_finalize(stmt);
+    return api;
+}
+
+int fouine_search_register(sqlite3 *db)
+{
+    sqlite3_stmt *probe = NULL;
+    fts5_api *api;
+
+    /* Registered already on this connection? */
+    if (sqlite3_prepare_v2(db,
+                           "SELECT fouine_fold(''), fouine_cover(article_fts,"
+                           " '') FROM article_fts WHERE 0",
+                           -1, &probe, NULL) == SQLITE_OK) {
+        sqlite3_finalize(probe);
+        return FOUINE_OK;
+    }
+    sqlite3_finalize(probe);
+    if (sqlite3_create_function(db, "fouine_fold", 1,
+                                SQLITE_UTF8 | SQLITE_DETERMINISTIC |
+                                    SQLITE_INNOCUOUS,
+                                NULL, sql_fold, NULL, NULL) != SQLITE_OK) {
+        return FOUINE_EDB;
+    }
+    api = fts5_of(db);
+    if (!api || api->xCreateFunction(api, "fouine_cover", NULL, sql_cover,
+                                     NULL) != SQLITE_OK) {
+        return FOUINE_EDB;
+    }
+    return FOUINE_OK;
+}
+
+/* ---- Options ---- */
+
+/* Whether s is "YYYY", "YYYY-MM" or "YYYY-MM-DD" (a plausible date). */
+static int valid_date(const char *s)
+{
+    size_t n = strlen(s), i;
+    static const char shape[] = "dddd-dd-dd";
+    if (n != 4 && n != 7 && n != 10) {
+        return 0;
+    }
+    for (i = 0; i < n; i++) {
+        if (shape[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != '-') {
+            return 0;
         }
     }
-    if (all.failed || content.failed) {
+    if (n >= 7 &&
+        (strncmp(s + 5, "01", 2) < 0 || strncmp(s + 5, "12", 2) > 0)) {
+        return 0;
+    }
+    if (n == 10 &&
+        (strncmp(s + 8, "01", 2) < 0 || strncmp(s + 8, "31", 2) > 0)) {
+        return 0;
+    }
+    return 1;
+}
+
+const char *fouine_search_opts_error(const fouine_search_opts *opts)
+{
+    if (!opts->query) {
+        return "no query";
+    }
+    if (opts->limit < 0 || opts->limit > FOUINE_LIMIT_MAX) {
+        return "limit: expected a number from 1 to 1000";
+    }
+    if (opts->offset < 0) {
+        return "offset: expected a number >= 0";
+    }
+    if (opts->snippet_chars < 0 ||
+        opts->snippet_chars > FOUINE_SNIPPET_CHARS_MAX) {
+        return "snippet length: expected a number from 1 to 2000";
+    }
+    if (opts->since && !valid_date(opts->since)) {
+        return "since: expected a date YYYY, YYYY-MM or YYYY-MM-DD";
+    }
+    if (opts->until && !valid_date(opts->until)) {
+        return "until: expected a date YYYY, YYYY-MM or YYYY-MM-DD";
+    }
+    if (opts->sort != FOUINE_SORT_RANK && opts->sort != FOUINE_SORT_DATE) {
+        return "sort: expected rank or date";
+    }
+    return NULL;
+}
+
+/* ---- The search ---- */
+
+/* One page of hits, before they are shaped as JSON. */
+typedef struct page_hit {
+    sqlite3_int64 rowid;
+    double score; /* higher is better */
+    int comment;  /* only a comment matched */
+} page_hit;
+
+/* State of one search. */
+typedef struct search {
+    sqlite3 *db;
+    fouine_analyzer *an;
+    const fouine_search_opts *opts;
+    const fouine_parsed *q;
+    char *category; /* folded; owned */
+    page_hit *hits; /* owned */
+    size_t nhits;
+    long long total;
+} search;
+
+/* Append the matches CTE m(r, s, c, k): rowid, bm25 (lower is better),
+** items held, 1 when from a comment. */
+static void sql_matches(fouine_buf *b,
+                        const search *s,
+                        int fallback,
+                        int ranked)
+{
+    int comments = s->opts->comments && !s->q->columns;
+    if (!s->q->expr) {
+        fouine_buf_puts(b, "m(r, s, c, k) AS (SELECT rowid, 0.0, 0, 0"
+                           " FROM article WHERE rowid NOT IN (SELECT rowid"
+                           " FROM article_fts WHERE article_fts MATCH :expr))");
+        return;
+    }
+    fouine_buf_puts(b, "m(r, s, c, k) AS (SELECT rowid, ");
+    fouine_buf_puts(b, ranked ? "bm25(article_fts, :wt, :wl, :wb), " : "0.0, ");
+    fouine_buf_puts(b, ranked && fallback ? "fouine_cover(article_fts, :map)" :
+                                            "0");
+    fouine_buf_puts(b, ", 0 FROM article_fts WHERE article_fts MATCH :expr");
+    if (comments) {
+        fouine_buf_puts(b, " UNION ALL SELECT cm.article, ");
+        fouine_buf_printf(b, ranked ? "%g * bm25(comment_fts), " : "0.0, ",
+                          COMMENT_WEIGHT);
+        fouine_buf_puts(
+            b, ranked && fallback ? "fouine_cover(comment_fts, :map)" : "0");
+        fouine_buf_puts(b, ", 1 FROM comment_fts JOIN comment cm ON"
+                           " cm.rowid = comment_fts.rowid WHERE comment_fts"
+                           " MATCH :expr");
+    }
+    fouine_buf_puts(b, ")");
+}
+
+/* Append the filters on article a, starting with " WHERE" (or nothing). */
+static void sql_filters(fouine_buf *b, const search *s)
+{
+    const char *sep = " WHERE ";
+    if (s->opts->since) {
+        fouine_buf_printf(b, "%ssubstr(a.date, 1, %zu) >= :since", sep,
+                          strlen(s->opts->since));
+        sep = " AND ";
+    }
+    if (s->opts->until) {
+        fouine_buf_printf(b, "%ssubstr(a.date, 1, %zu) <= :until", sep,
+                          strlen(s->opts->until));
+        sep = " AND ";
+    }
+    if (s->category) {
+        fouine_buf_printf(b, "%sfouine_fold(a.category) = :cat", sep);
+    }
+}
+
+static int need_article(const search *s)
+{
+    return s->opts->since || s->opts->until || s->category ||
+           s->opts->sort == FOUINE_SORT_DATE || !s->q->expr;
+}
+
+/* Bind the named parameters that stmt has. */
+static void bind_all(sqlite3_stmt *stmt,
+                     const search *s,
+                     const char *expr,
+                     int limit)
+{
+    struct {
+        const char *name;
+        const char *text;
+    } texts[] = { { ":expr", expr },
+                  { ":map", s->q->any_map },
+                  { ":since", s->opts->since },
+                  { ":until", s->opts->until },
+                  { ":cat", s->category } };
+    size_t i;
+    int k;
+    for (i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        k = sqlite3_bind_parameter_index(stmt, texts[i].name);
+        if (k) {
+            sqlite3_bind_text(stmt, k, texts[i].text ? texts[i].text : "", -1,
+                              SQLITE_STATIC);
+        }
+    }
+    if ((k = sqlite3_bind_parameter_index(stmt, ":wt")) != 0) {
+        sqlite3_bind_double(stmt, k, FOUINE_WEIGHT_TITLE);
+        sqlite3_bind_double(stmt, sqlite3_bind_parameter_index(stmt, ":wl"),
+                            FOUINE_WEIGHT_LEAD);
+        sqlite3_bind_double(stmt, sqlite3_bind_parameter_index(stmt, ":wb"),
+                            FOUINE_WEIGHT_BODY);
+    }
+    if ((k = sqlite3_bind_parameter_index(stmt, ":limit")) != 0) {
+        sqlite3_bind_int(stmt, k, limit);
+    }
+    if ((k = sqlite3_bind_parameter_index(stmt, ":offset")) != 0) {
+        sqlite3_bind_int(stmt, k, s->opts->offset);
+    }
+}
+
+/* Count the matches of expr and fetch one page of them into s. */
+static int run_query(search *s, const char *expr, int fallback)
+{
+    fouine_buf sql = { 0 };
+    sqlite3_stmt *stmt = NULL;
+    int limit = s->opts->limit > 0 ? s->opts->limit : 10;
+    int rc = FOUINE_EDB, comments = s->opts->comments && !s->q->columns;
+    page_hit *h;
+
+    s->nhits = 0;
+    s->total = 0;
+    /* The total. */
+    fouine_buf_puts(&sql, "WITH ");
+    sql_matches(&sql, s, fallback, 0);
+    fouine_buf_puts(&sql, comments ? " SELECT count(DISTINCT m.r) FROM m" :
+                                     " SELECT count(*) FROM m");
+    if (need_article(s) && (s->opts->since || s->opts->until || s->category)) {
+        fouine_buf_puts(&sql, " JOIN article a ON a.rowid = m.r");
+        sql_filters(&sql, s);
+    }
+    if (sql.failed) {
         rc = FOUINE_ENOMEM;
         goto done;
     }
-    if (content.len) {
-        *out = content.data;
-        content.data = NULL;
-    } else if (all.len) {
-        /* Only stop words: search them as they were typed. */
-        *out = all.data;
-        all.data = NULL;
+    if (sqlite3_prepare_v2(s->db, sql.data, -1, &stmt, NULL) != SQLITE_OK) {
+        goto done;
     }
+    bind_all(stmt, s, expr, limit);
+    if (sqlite3_step(stmt) != SQLITE_ROW) {
+        goto done;
+    }
+    s->total = sqlite3_column_int64(stmt, 0);
+    sqlite3_finalize(stmt);
+    stmt = NULL;
+    if (s->total == 0 || s->opts->offset >= s->total) {
+        rc = FOUINE_OK;
+        goto done;
+    }
+    /* The page. */
+    sql.len = 0;
+    fouine_buf_puts(&sql, "WITH ");
+    sql_matches(&sql, s, fallback, 1);
+    if (comments) {
+        fouine_buf_puts(&sql, ", g(r, s, c, k) AS (SELECT r, min(s), max(c),"
+                              " min(k) FROM m GROUP BY r)"
+                              " SELECT g.r, -g.s, g.k FROM g");
+    } else {
+        fouine_buf_puts(&sql, " SELECT m.r, -m.s, m.k FROM m");
+    }
+    if (need_article(s)) {
+        fouine_buf_printf(&sql, " JOIN article a ON a.rowid = %s.r",
+                          comments ? "g" : "m");
+        sql_filters(&sql, s);
+    }
+    fouine_buf_puts(&sql, " ORDER BY ");
+    if (s->opts->sort == FOUINE_SORT_DATE || !s->q->expr) {
+        fouine_buf_puts(&sql, "a.date DESC, ");
+    }
+    if (fallback) {
+        fouine_buf_puts(&sql, comments ? "g.c DESC, " : "m.c DESC, ");
+    }
+    fouine_buf_puts(&sql, comments ? "g.s, g.r DESC" : "m.s, m.r DESC");
+    fouine_buf_puts(&sql, " LIMIT :limit OFFSET :offset");
+    if (sql.failed) {
+        rc = FOUINE_ENOMEM;
+        goto done;
+    }
+    if (sqlite3_prepare_v2(s->db, sql.data, -1, &stmt, NULL) != SQLITE_OK) {
+        goto done;
+    }
+    bind_all(stmt, s, expr, limit);
+    h = realloc(s->hits, (size_t)limit * sizeof *h);
+    if (!h) {
+        rc = FOUINE_ENOMEM;
+        goto done;
+    }
+    s->hits = h;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW &&
+           s->nhits < (size_t)limit) {
+        h = &s->hits[s->nhits++];
+        h->rowid = sqlite3_column_int64(stmt, 0);
+        h->score = sqlite3_column_double(stmt, 1);
+        h->comment = sqlite3_column_int(stmt, 2);
+    }
+    rc = rc == SQLITE_DONE ? FOUINE_OK : FOUINE_EDB;
 done:
-    free(all.data);
-    free(content.data);
+    sqlite3_finalize(stmt);
+    free(sql.data);
     return rc;
 }
 
-/* Set key of obj to a string column, or null. */
-static int set_text(json_t *obj, const char *key, sqlite3_stmt *stmt, int col)
+/* JSON array of [start, end] pairs. */
+static json_t *spans_json(const fouine_spans *sp)
 {
-    const unsigned char *s = sqlite3_column_text(stmt, col);
-    return json_object_set_new(obj, key,
-                               s ? json_string((const char *)s) : json_null());
+    json_t *a = json_array();
+    size_t i;
+    for (i = 0; a && i < sp->n; i++) {
+        json_array_append_new(a, json_pack("[II]", (json_int_t)sp->at[2 * i],
+                                           (json_int_t)sp->at[2 * i + 1]));
+    }
+    return a;
 }
 
-int fouine_search(json_t **out, sqlite3 *db, fouine_analyzer *an,
-                  const fouine_search_opts *opts)
+/* Set key to a text column, or null. */
+static void set_col(json_t *obj, const char *key, sqlite3_stmt *stmt, int col)
 {
-    static const char count_sql[] =
-        "SELECT count(*) FROM article_fts WHERE article_fts MATCH ?1";
-    static const char hits_sql[] =
-        "SELECT a.id, highlight(article_fts, 0, char(1), char(2)), a.date,"
-        " a.source, -bm25(article_fts, ?4, ?5, ?6),"
-        " snippet(article_fts, -1, char(1), char(2), '…', ?7)"
-        " FROM article_fts JOIN article a ON a.rowid = article_fts.rowid"
-        " WHERE article_fts MATCH ?1"
-        " ORDER BY bm25(article_fts, ?4, ?5, ?6), a.date DESC"
-        " LIMIT ?2 OFFSET ?3";
-    sqlite3_stmt *count = NULL, *hits = NULL;
-    json_t *res = NULL, *list = NULL;
-    char *expr = NULL;
-    long long total = 0;
-    int rc;
+    const unsigned char *v = sqlite3_column_text(stmt, col);
+    json_object_set_new(obj, key,
+                        v ? json_string((const char *)v) : json_null());
+}
+
+/* Put the text and the HTML form of a highlighted text into hit. */
+static int set_marked(json_t *hit,
+                      const char *html_key,
+                      const char *text_key,
+                      const char *spans_key,
+                      char *text,
+                      fouine_spans *sp)
+{
+    json_t *spans = spans_json(sp);
+    char *html = NULL;
+    int rc = spans ? fouine_render_spans(&html, text, spans, "<mark>",
+                                         "</mark>", 1) :
+                     FOUINE_ENOMEM;
+    if (rc == FOUINE_OK) {
+        json_object_set_new(hit, html_key, json_string(html));
+        json_object_set_new(hit, text_key, json_string(text));
+        json_object_set(hit, spans_key, spans);
+    }
+    json_decref(spans);
+    free(html);
+    return rc;
+}
+
+/* Build the JSON object of one hit. */
+static int hit_json(json_t **out, search *s, const page_hit *h, size_t chars)
+{
+    static const char sql[] =
+        "SELECT id, title, lead, body, date, category, url, source"
+        " FROM article WHERE rowid = ?1";
+    static const char comments_sql[] =
+        "SELECT group_concat(body, char(10)) FROM comment WHERE article = ?1";
+    sqlite3_stmt *stmt = NULL;
+    json_t *obj = NULL;
+    fouine_buf text = { 0 };
+    fouine_spans sp = { 0 };
+    char *snip = NULL;
+    const char *title, *lead, *body;
+    int rc = FOUINE_EDB, found = 0;
 
     *out = NULL;
-    rc = fouine_query_expr(&expr, an, opts->query);
+    if (sqlite3_prepare_v2(s->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+        goto done;
+    }
+    sqlite3_bind_int64(stmt, 1, h->rowid);
+    if (sqlite3_step(stmt) != SQLITE_ROW) {
+        goto done;
+    }
+    obj = json_object();
+    if (!obj) {
+        rc = FOUINE_ENOMEM;
+        goto done;
+    }
+    set_col(obj, "id", stmt, 0);
+    title = (const char *)sqlite3_column_text(stmt, 1);
+    rc = fouine_snippet(&snip, &sp, &found, s->an, s->q, title ? title : "",
+                        title ? strlen(title) : 0, 0);
+    if (rc == FOUINE_OK) {
+        rc = set_marked(obj, "title", "title_text", "title_highlights", snip,
+                        &sp);
+    }
+    free(snip);
+    snip = NULL;
+    free(sp.at);
+    memset(&sp, 0, sizeof sp);
+    if (rc != FOUINE_OK) {
+        goto done;
+    }
+    set_col(obj, "date", stmt, 4);
+    set_col(obj, "category", stmt, 5);
+    set_col(obj, "url", stmt, 6);
+    set_col(obj, "path", stmt, 7);
+    json_object_set_new(obj, "score", json_real(h->score));
+    lead = (const char *)sqlite3_column_text(stmt, 2);
+    body = (const char *)sqlite3_column_text(stmt, 3);
+    if (lead && *lead) {
+        fouine_buf_puts(&text, lead);
+    }
+    if (body && *body) {
+        fouine_buf_puts(&text, text.len ? "\n" : "");
+        fouine_buf_puts(&text, body);
+    }
+    fouine_buf_append(&text, "", 0);
+    if (text.failed) {
+        rc = FOUINE_ENOMEM;
+        goto done;
+    }
+    rc = fouine_snippet(&snip, &sp, &found, s->an, s->q, text.data, text.len,
+                        chars);
+    if (rc == FOUINE_OK && h->comment) {
+        /* Only a comment matched: show it. */
+        sqlite3_finalize(stmt);
+        stmt = NULL;
+        rc = FOUINE_EDB;
+        if (sqlite3_prepare_v2(s->db, comments_sql, -1, &stmt, NULL) !=
+            SQLITE_OK) {
+            goto done;
+        }
+        sqlite3_bind_int64(stmt, 1, h->rowid);
+        if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0)) {
+            const char *c = (const char *)sqlite3_column_text(stmt, 0);
+            free(snip);
+            snip = NULL;
+            free(sp.at);
+            memset(&sp, 0, sizeof sp);
+            rc = fouine_snippet(&snip, &sp, &found, s->an, s->q, c, strlen(c),
+                                chars);
+        } else {
+            rc = FOUINE_OK;
+        }
+    }
+    if (rc == FOUINE_OK) {
+        rc =
+            set_marked(obj, "snippet", "snippet_text", "highlights", snip, &sp);
+    }
+    if (rc != FOUINE_OK) {
+        goto done;
+    }
+    json_object_set_new(obj, "comment", json_boolean(h->comment));
+    *out = obj;
+    obj = NULL;
+done:
+    sqlite3_finalize(stmt);
+    json_decref(obj);
+    free(text.data);
+    free(snip);
+    free(sp.at);
+    return rc;
+}
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+int fouine_search_json(json_t **out,
+                       sqlite3 *db,
+                       fouine_analyzer *an,
+                       const fouine_search_opts *opts)
+{
+    search s;
+    fouine_parsed q;
+    json_t *res = NULL, *list = NULL, *hit = NULL;
+    char *suggestion = NULL;
+    double t0 = now_ms();
+    size_t i, len, chars;
+    int rc, fallback = 0;
+
+    *out = NULL;
+    memset(&s, 0, sizeof s);
+    memset(&q, 0, sizeof q);
+    if (fouine_search_opts_error(opts)) {
+        return FOUINE_EINVAL;
+    }
+    rc = fouine_search_register(db);
+    if (rc != FOUINE_OK) {
+        goto done;
+    }
+    len = strlen(opts->query);
+    if (len > FOUINE_QUERY_MAX) {
+        len = FOUINE_QUERY_MAX;
+        while (len > 0 && ((unsigned char)opts->query[len] & 0xC0) == 0x80) {
+            len--; /* cut on a character boundary */
+        }
+    }
+    rc = fouine_parse(&q, an, opts->query, len);
+    if (rc != FOUINE_OK) {
+        goto done;
+    }
+    s.db = db;
+    s.an = an;
+    s.opts = opts;
+    s.q = &q;
+    if (opts->category) {
+        rc = fouine_fold(&s.category, opts->category, strlen(opts->category));
+        if (rc != FOUINE_OK) {
+            goto done;
+        }
+    }
+    if (q.expr) {
+        rc = run_query(&s, q.expr, 0);
+        if (rc == FOUINE_OK && s.total == 0 && q.any_expr) {
+            fallback = 1;
+            rc = run_query(&s, q.any_expr, 1);
+        }
+    } else if (q.not_expr) {
+        rc = run_query(&s, q.not_expr, 0);
+    }
     if (rc != FOUINE_OK) {
         goto done;
     }
@@ -178,100 +711,176 @@ int fouine_search(json_t **out, sqlite3 *db, fouine_analyzer *an,
         rc = FOUINE_ENOMEM;
         goto done;
     }
-    json_object_set_new(res, "query", json_string(opts->query));
-    json_object_set_new(res, "expression",
-                        expr ? json_string(expr) : json_null());
-    if (expr) {
-        rc = FOUINE_EDB;
-        if (sqlite3_prepare_v2(db, count_sql, -1, &count, NULL) != SQLITE_OK ||
-            sqlite3_prepare_v2(db, hits_sql, -1, &hits, NULL) != SQLITE_OK) {
+    chars = opts->snippet_chars > 0 ? (size_t)opts->snippet_chars :
+                                      FOUINE_SNIPPET_CHARS;
+    for (i = 0; i < s.nhits; i++) {
+        rc = hit_json(&hit, &s, &s.hits[i], chars);
+        if (rc != FOUINE_OK) {
             goto done;
         }
-        sqlite3_bind_text(count, 1, expr, -1, SQLITE_STATIC);
-        if (sqlite3_step(count) != SQLITE_ROW) {
-            goto done;
-        }
-        total = sqlite3_column_int64(count, 0);
-        sqlite3_bind_text(hits, 1, expr, -1, SQLITE_STATIC);
-        sqlite3_bind_int(hits, 2, opts->limit);
-        sqlite3_bind_int(hits, 3, opts->offset);
-        sqlite3_bind_double(hits, 4, FOUINE_WEIGHT_TITLE);
-        sqlite3_bind_double(hits, 5, FOUINE_WEIGHT_LEAD);
-        sqlite3_bind_double(hits, 6, FOUINE_WEIGHT_BODY);
-        sqlite3_bind_int(hits, 7,
-                         opts->snippet_tokens > 0 ? opts->snippet_tokens : 24);
-        while ((rc = sqlite3_step(hits)) == SQLITE_ROW) {
-            json_t *hit = json_object();
-            if (!hit) {
-                rc = FOUINE_ENOMEM;
-                goto done;
-            }
-            set_text(hit, "id", hits, 0);
-            set_text(hit, "title", hits, 1);
-            set_text(hit, "date", hits, 2);
-            set_text(hit, "path", hits, 3);
-            json_object_set_new(hit, "score",
-                                json_real(sqlite3_column_double(hits, 4)));
-            set_text(hit, "snippet", hits, 5);
-            json_array_append_new(list, hit);
-        }
-        if (rc != SQLITE_DONE) {
-            rc = FOUINE_EDB;
+        json_array_append_new(list, hit);
+    }
+    if ((s.total == 0 || fallback) && q.nwords) {
+        rc = fouine_suggest(&suggestion, db, an, &q, opts->query);
+        if (rc != FOUINE_OK) {
             goto done;
         }
     }
-    json_object_set_new(res, "total", json_integer(total));
+    json_object_set_new(res, "query", json_string(opts->query));
+    json_object_set_new(res, "understood", json_string(q.understood));
+    json_object_set_new(res, "expression",
+                        q.expr     ? json_string(q.expr) :
+                        q.not_expr ? json_string(q.not_expr) :
+                                     json_null());
+    json_object_set_new(res, "fallback", json_boolean(fallback));
+    json_object_set_new(res, "total", json_integer(s.total));
+    json_object_set_new(res, "offset", json_integer(opts->offset));
+    json_object_set_new(res, "limit",
+                        json_integer(opts->limit > 0 ? opts->limit : 10));
+    json_object_set_new(res, "suggestion",
+                        suggestion ? json_string(suggestion) : json_null());
     json_object_set(res, "hits", list);
+    json_object_set_new(res, "took_ms", json_real(now_ms() - t0));
     *out = res;
     res = NULL;
-    rc = FOUINE_OK;
 done:
-    sqlite3_finalize(count);
-    sqlite3_finalize(hits);
-    json_decref(list);
     json_decref(res);
-    free(expr);
+    json_decref(list);
+    fouine_parsed_clear(&q);
+    free(s.category);
+    free(s.hits);
+    free(suggestion);
     return rc;
+}
+
+/* Replace key of hit (HTML) by its plain text with FOUINE_MARK_*. */
+static int remark(json_t *hit,
+                  const char *key,
+                  const char *text_key,
+                  const char *spans_key)
+{
+    const char *text = json_string_value(json_object_get(hit, text_key));
+    char *marked = NULL;
+    int rc;
+    if (!text) {
+        return FOUINE_OK;
+    }
+    rc = fouine_render_spans(&marked, text, json_object_get(hit, spans_key),
+                             FOUINE_MARK_OPEN, FOUINE_MARK_CLOSE, 0);
+    if (rc == FOUINE_OK) {
+        json_object_set_new(hit, key, json_string(marked));
+    }
+    free(marked);
+    return rc;
+}
+
+int fouine_search(json_t **out,
+                  sqlite3 *db,
+                  fouine_analyzer *an,
+                  const fouine_search_opts *opts)
+{
+    json_t *res = NULL, *hit;
+    size_t i;
+    int rc;
+
+    *out = NULL;
+    rc = fouine_search_json(&res, db, an, opts);
+    if (rc != FOUINE_OK) {
+        return rc;
+    }
+    json_array_foreach(json_object_get(res, "hits"), i, hit)
+    {
+        rc = remark(hit, "title", "title_text", "title_highlights");
+        if (rc == FOUINE_OK) {
+            rc = remark(hit, "snippet", "snippet_text", "highlights");
+        }
+        if (rc != FOUINE_OK) {
+            json_decref(res);
+            return rc;
+        }
+    }
+    *out = res;
+    return FOUINE_OK;
+}
+
+/* ---- Rendering ---- */
+
+/* Append s[0..n) to b, HTML-escaped when html. */
+static void append_text(fouine_buf *b, const char *s, size_t n, int html)
+{
+    size_t i, from = 0;
+    if (!html) {
+        fouine_buf_append(b, s, n);
+        return;
+    }
+    for (i = 0; i < n; i++) {
+        const char *esc = s[i] == '<' ? "&lt;" :
+                          s[i] == '>' ? "&gt;" :
+                          s[i] == '&' ? "&amp;" :
+                          s[i] == '"' ? "&quot;" :
+                                        NULL;
+        if (esc) {
+            fouine_buf_append(b, s + from, i - from);
+            fouine_buf_puts(b, esc);
+            from = i + 1;
+        }
+    }
+    fouine_buf_append(b, s + from, n - from);
+}
+
+int fouine_render_spans(char **out,
+                        const char *text,
+                        const json_t *spans,
+                        const char *open,
+                        const char *close,
+                        int html)
+{
+    fouine_buf b = { 0 };
+    size_t n = strlen(text), at = 0, i;
+    json_t *span;
+
+    *out = NULL;
+    fouine_buf_append(&b, "", 0);
+    json_array_foreach(spans, i, span)
+    {
+        json_int_t s = json_integer_value(json_array_get(span, 0));
+        json_int_t e = json_integer_value(json_array_get(span, 1));
+        if (s < (json_int_t)at || e <= s || (size_t)e > n) {
+            continue;
+        }
+        append_text(&b, text + at, (size_t)s - at, html);
+        fouine_buf_puts(&b, open);
+        append_text(&b, text + s, (size_t)(e - s), html);
+        fouine_buf_puts(&b, close);
+        at = (size_t)e;
+    }
+    append_text(&b, text + at, n - at, html);
+    if (b.failed) {
+        free(b.data);
+        return FOUINE_ENOMEM;
+    }
+    *out = b.data;
+    return FOUINE_OK;
 }
 
 int fouine_render(char **out, const char *marked, fouine_render_mode mode)
 {
-    strbuf b = { 0 };
+    fouine_buf b = { 0 };
     const char *p;
 
     *out = NULL;
-    sb_append(&b, "", 0);
+    fouine_buf_append(&b, "", 0);
     for (p = marked; *p; p++) {
-        switch (*p) {
-        case '\x01':
-            if (mode == FOUINE_RENDER_ANSI) {
-                sb_puts(&b, "\x1b[1m");
-            } else if (mode == FOUINE_RENDER_HTML) {
-                sb_puts(&b, "<mark>");
-            }
-            break;
-        case '\x02':
-            if (mode == FOUINE_RENDER_ANSI) {
-                sb_puts(&b, "\x1b[0m");
-            } else if (mode == FOUINE_RENDER_HTML) {
-                sb_puts(&b, "</mark>");
-            }
-            break;
-        case '<':
-            sb_puts(&b, mode == FOUINE_RENDER_HTML ? "&lt;" : "<");
-            break;
-        case '>':
-            sb_puts(&b, mode == FOUINE_RENDER_HTML ? "&gt;" : ">");
-            break;
-        case '&':
-            sb_puts(&b, mode == FOUINE_RENDER_HTML ? "&amp;" : "&");
-            break;
-        case '"':
-            sb_puts(&b, mode == FOUINE_RENDER_HTML ? "&quot;" : "\"");
-            break;
-        default:
-            sb_append(&b, p, 1);
-            break;
+        if (*p == FOUINE_MARK_OPEN[0]) {
+            fouine_buf_puts(&b, mode == FOUINE_RENDER_ANSI ? "\x1b[1m" :
+                                mode == FOUINE_RENDER_HTML ? "<mark>" :
+                                                             "");
+        } else if (*p == FOUINE_MARK_CLOSE[0]) {
+            fouine_buf_puts(&b, mode == FOUINE_RENDER_ANSI ? "\x1b[0m" :
+                                mode == FOUINE_RENDER_HTML ? "</mark>" :
+                                                             "");
+        } else {
+            append_text(&b, p, 1, mode == FOUINE_RENDER_HTML);
         }
     }
     if (b.failed) {

@@ -1,0 +1,913 @@
+/*
+** parse.c: the query language of fouine-query and fouine-serve, turned into
+** FTS5 expressions that always parse.
+**
+** What a reader can type:
+**   mot mot          every word required (stop words dropped)
+**   "une phrase"     the words in this order (also « » and “ ”)
+**   -mot -"phrase"   exclusions
+**   a OR b, a OU b   either (upper case only: "or" and "ou" are words)
+**   ( ... )          grouping
+**   prefix*          words beginning with prefix
+**   =mot             this exact word, not its inflections
+**   titre:mot        in a field: titre/title, chapo/lead, texte/body; the
+**                    field applies to a word, a phrase or a group
+** Anything else is text: it reaches FTS5 only inside quoted strings, cut
+** into words by the analyzer, so no input can give an FTS5 syntax error.
+** A query made only of stop words is searched as a phrase.
+*/
+#include "query.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_WORDS 64 /* words searched; the rest of a long text is ignored */
+#define MAX_DEPTH 16 /* nesting of parentheses and fields */
+
+/* Lexical tokens. */
+enum {
+    T_WORD,   /* a run of text */
+    T_PHRASE, /* a quoted phrase */
+    T_LPAREN,
+    T_RPAREN,
+    T_OR,
+    T_MINUS, /* '-' glued to what follows */
+    T_FIELD  /* "titre:" glued to what follows */
+};
+
+typedef struct lexeme {
+    int type;     /* T_* */
+    size_t start; /* bytes of the text (word or phrase content) */
+    size_t end;
+    int column; /* T_FIELD: 1 title, 2 lead, 3 body */
+    int prefix; /* T_WORD: followed by '*' */
+    int exact;  /* T_WORD: preceded by '=' */
+} lexeme;
+
+/* Node kinds. */
+enum { N_TERM, N_AND, N_OR };
+
+/* A node of the parsed query. */
+typedef struct node {
+    int kind;     /* N_* */
+    int neg;      /* excluded */
+    int column;   /* 0, or the field it is restricted to */
+    int phrase;   /* N_TERM: typed between quotes */
+    int stop;     /* N_TERM: only stop words (outside a phrase) */
+    int prefix;   /* N_TERM: prefix* */
+    int exact;    /* N_TERM: =mot */
+    char *words;  /* N_TERM: its words as typed, space-separated; owned */
+    size_t nword; /* N_TERM: words in it */
+    size_t start; /* N_TERM: bytes of the query */
+    size_t end;
+    struct node **kids; /* N_AND, N_OR: owned */
+    size_t nkids;
+} node;
+
+/* State of one parse, on the caller's stack. */
+typedef struct parser {
+    fouine_analyzer *an;
+    const char *text; /* the query; not owned */
+    size_t len;
+    lexeme *toks; /* owned */
+    size_t ntoks;
+    size_t pos;    /* next token */
+    size_t nterms; /* terms made so far (MAX_WORDS) */
+    int rc;        /* first error */
+} parser;
+
+static const char *const column_names[] = { NULL, "title", "lead", "body" };
+
+static void node_free(node *n)
+{
+    size_t i;
+    if (!n) {
+        return;
+    }
+    for (i = 0; i < n->nkids; i++) {
+        node_free(n->kids[i]);
+    }
+    free(n->kids);
+    free(n->words);
+    free(n);
+}
+
+static node *node_new(parser *p, int kind)
+{
+    node *n = calloc(1, sizeof *n);
+    if (!n) {
+        p->rc = FOUINE_ENOMEM;
+    } else {
+        n->kind = kind;
+    }
+    return n;
+}
+
+/* Append kid to n (taking it); on failure kid is freed. */
+static void node_add(parser *p, node *n, node *kid)
+{
+    node **k;
+    if (!kid) {
+        return;
+    }
+    k = realloc(n->kids, (n->nkids + 1) * sizeof *k);
+    if (!k) {
+        p->rc = FOUINE_ENOMEM;
+        node_free(kid);
+        return;
+    }
+    n->kids = k;
+    n->kids[n->nkids++] = kid;
+}
+
+/* ---- Lexer ---- */
+
+static int is_space(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+           c == '\v';
+}
+
+/* Length of an opening quote at s (", « or “), else 0. */
+static size_t open_quote(const char *s, size_t n)
+{
+    if (n >= 1 && s[0] == '"') {
+        return 1;
+    }
+    if (n >= 2 && (unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xAB) {
+        return 2;
+    }
+    if (n >= 3 && (unsigned char)s[0] == 0xE2 && (unsigned char)s[1] == 0x80 &&
+        (unsigned char)s[2] == 0x9C) {
+        return 3;
+    }
+    return 0;
+}
+
+/* Length of a closing quote at s (", » or ”), else 0. */
+static size_t close_quote(const char *s, size_t n)
+{
+    if (n >= 1 && s[0] == '"') {
+        return 1;
+    }
+    if (n >= 2 && (unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xBB) {
+        return 2;
+    }
+    if (n >= 3 && (unsigned char)s[0] == 0xE2 && (unsigned char)s[1] == 0x80 &&
+        (unsigned char)s[2] == 0x9D) {
+        return 3;
+    }
+    return 0;
+}
+
+/* Whether a run ends here: space, parenthesis or quote. */
+static int run_stops(const char *s, size_t n)
+{
+    return is_space((unsigned char)s[0]) || s[0] == '(' || s[0] == ')' ||
+           open_quote(s, n) || close_quote(s, n);
+}
+
+static void push(parser *p, const lexeme *t)
+{
+    lexeme *k;
+    if (p->rc != FOUINE_OK) {
+        return;
+    }
+    k = realloc(p->toks, (p->ntoks + 1) * sizeof *k);
+    if (!k) {
+        p->rc = FOUINE_ENOMEM;
+        return;
+    }
+    p->toks = k;
+    p->toks[p->ntoks++] = *t;
+}
+
+/* The field named by s[0..n), case-insensitive, or 0. */
+static int field_of(const char *s, size_t n)
+{
+    static const struct {
+        const char *name;
+        int column;
+    } fields[] = { { "titre", 1 }, { "title", 1 }, { "chapo", 2 },
+                   { "lead", 2 },  { "texte", 3 }, { "body", 3 } };
+    size_t i, k;
+    for (i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        if (strlen(fields[i].name) != n) {
+            continue;
+        }
+        for (k = 0; k < n; k++) {
+            char c = s[k];
+            if (c >= 'A' && c <= 'Z') {
+                c = (char)(c - 'A' + 'a');
+            }
+            if (c != fields[i].name[k]) {
+                break;
+            }
+        }
+        if (k == n) {
+            return fields[i].column;
+        }
+    }
+    return 0;
+}
+
+static void lex(parser *p)
+{
+    const char *s = p->text;
+    size_t n = p->len, i = 0;
+
+    while (i < n && p->rc == FOUINE_OK) {
+        lexeme t = { T_WORD, 0, 0, 0, 0, 0 };
+        size_t q = open_quote(s + i, n - i), k;
+        if (is_space((unsigned char)s[i])) {
+            i++;
+            continue;
+        }
+        if (s[i] == '(' || s[i] == ')') {
+            t.type = s[i] == '(' ? T_LPAREN : T_RPAREN;
+            push(p, &t);
+            i++;
+            continue;
+        }
+        if (q) {
+            /* A phrase when a closing quote follows; else the quote is
+            ** ignored. */
+            size_t c = 0;
+            for (k = i + q; k < n; k++) {
+                c = close_quote(s + k, n - k);
+                if (c) {
+                    break;
+                }
+            }
+            if (k < n) {
+                t.type = T_PHRASE;
+                t.start = i + q;
+                t.end = k;
+                push(p, &t);
+                i = k + c;
+            } else {
+                i += q;
+            }
+            continue;
+        }
+        if (close_quote(s + i, n - i)) {
+            i += close_quote(s + i, n - i); /* a stray closing quote */
+            continue;
+        }
+        /* '-' glued to a word, a phrase or a group: an exclusion. */
+        if (s[i] == '-' && i + 1 < n && !is_space((unsigned char)s[i + 1]) &&
+            s[i + 1] != ')' && s[i + 1] != '-') {
+            t.type = T_MINUS;
+            push(p, &t);
+            i++;
+            continue;
+        }
+        /* A run of text. */
+        t.start = i;
+        while (i < n && !run_stops(s + i, n - i)) {
+            i++;
+        }
+        t.end = i;
+        if (t.end - t.start == 2 &&
+            ((s[t.start] == 'O' && s[t.start + 1] == 'R') ||
+             (s[t.start] == 'O' && s[t.start + 1] == 'U'))) {
+            t.type = T_OR;
+            push(p, &t);
+            continue;
+        }
+        /* "titre:" glued to what follows. */
+        for (k = t.start; k < t.end && s[k] != ':'; k++) {
+        }
+        if (k < t.end && field_of(s + t.start, k - t.start) &&
+            (k + 1 < t.end ||
+             (k + 1 < n && !is_space((unsigned char)s[k + 1]) &&
+              s[k + 1] != ')'))) {
+            lexeme f = { T_FIELD, t.start, k, 0, 0, 0 };
+            f.column = field_of(s + t.start, k - t.start);
+            push(p, &f);
+            t.start = k + 1;
+            if (t.start == t.end) {
+                continue; /* titre:"..." or titre:(...) */
+            }
+            if (s[t.start] == '-' && t.start + 1 < t.end) {
+                lexeme m = { T_MINUS, t.start, t.start + 1, 0, 0, 0 };
+                push(p, &m);
+                t.start++;
+            }
+        }
+        if (s[t.start] == '=') {
+            t.exact = 1;
+            t.start++;
+        }
+        while (t.end > t.start && s[t.end - 1] == '*') {
+            t.prefix = 1;
+            t.end--;
+        }
+        if (t.end > t.start) {
+            push(p, &t);
+        }
+    }
+}
+
+/* ---- Terms ---- */
+
+/* Collects the words of a run, as the analyzer cuts it. */
+typedef struct words_ctx {
+    fouine_buf words; /* the words as typed, space-separated */
+    size_t n;         /* words */
+    size_t stops;     /* of which stop words */
+    size_t start;     /* bytes of the first word */
+    size_t end;       /* just past the last */
+    const char *text; /* what was analyzed; not owned */
+    size_t base;      /* its offset in the query */
+    int exact;        /* prefix each word with '=' */
+} words_ctx;
+
+static int word_token(const char *token,
+                      size_t len,
+                      size_t start,
+                      size_t end,
+                      int flags,
+                      void *payload)
+{
+    words_ctx *w = payload;
+    size_t i;
+    if (flags & FOUINE_TOKEN_COLOCATED) {
+        return 0;
+    }
+    if (w->n == 0) {
+        w->start = w->base + start;
+    }
+    w->end = w->base + end;
+    if (w->n) {
+        fouine_buf_puts(&w->words, " ");
+    }
+    if (w->exact) {
+        fouine_buf_puts(&w->words, "=");
+    }
+    /* The word as typed, without the quotes and '=' that FTS5 or the
+    ** analyzer would read as syntax. */
+    for (i = start; i < end; i++) {
+        char c = w->text[i];
+        fouine_buf_append(&w->words, (c == '"' || c == '=') ? " " : &c, 1);
+    }
+    w->n++;
+    w->stops += (size_t)fouine_is_stopword(token, len);
+    return 0;
+}
+
+/* A term node for text[start..end), or NULL when it holds no word. */
+static node *make_term(parser *p,
+                       size_t start,
+                       size_t end,
+                       int phrase,
+                       int prefix,
+                       int exact)
+{
+    words_ctx w;
+    node *n = NULL;
+    int rc;
+
+    memset(&w, 0, sizeof w);
+    w.text = p->text + start;
+    w.base = start;
+    w.exact = exact;
+    if (p->rc != FOUINE_OK || p->nterms >= MAX_WORDS) {
+        return NULL;
+    }
+    rc = fouine_analyzer_run(p->an, p->text + start, end - start,
+                             FOUINE_ANALYZE_QUERY | FOUINE_ANALYZE_EXACT,
+                             word_token, &w);
+    if (rc != FOUINE_OK || w.words.failed) {
+        p->rc = FOUINE_ENOMEM;
+        free(w.words.data);
+        return NULL;
+    }
+    if (w.n == 0) {
+        free(w.words.data);
+        return NULL; /* punctuation, emoji, a lone '*' */
+    }
+    n = node_new(p, N_TERM);
+    if (!n) {
+        free(w.words.data);
+        return NULL;
+    }
+    n->words = w.words.data;
+    n->nword = w.n;
+    n->phrase = phrase;
+    n->prefix = prefix;
+    n->exact = exact;
+    n->stop = !phrase && w.stops == w.n;
+    n->start = w.start;
+    n->end = w.end;
+    p->nterms++;
+    return n;
+}
+
+/* ---- Parser ---- */
+
+static node *parse_or(parser *p, int depth);
+
+static const lexeme *peek(parser *p)
+{
+    return p->pos < p->ntoks ? &p->toks[p->pos] : NULL;
+}
+
+/* unary := '-'* [field] primary ; primary := word | phrase | '(' or ')' */
+static node *parse_unary(parser *p, int depth)
+{
+    const lexeme *t = peek(p);
+    node *n = NULL;
+    int neg = 0, column = 0;
+
+    while (t && (t->type == T_MINUS || t->type == T_FIELD)) {
+        if (t->type == T_MINUS) {
+            neg = 1;
+        } else {
+            column = t->column;
+        }
+        p->pos++;
+        t = peek(p);
+    }
+    if (!t) {
+        return NULL;
+    }
+    switch (t->type) {
+    case T_WORD:
+        p->pos++;
+        n = make_term(p, t->start, t->end, 0, t->prefix, t->exact);
+        break;
+    case T_PHRASE:
+        p->pos++;
+        n = make_term(p, t->start, t->end, 1, 0, 0);
+        break;
+    case T_LPAREN:
+        p->pos++;
+        if (depth < MAX_DEPTH) {
+            n = parse_or(p, depth + 1);
+        }
+        if (peek(p) && peek(p)->type == T_RPAREN) {
+            p->pos++;
+        }
+        break;
+    default:
+        break; /* ')' or OR: left to the caller */
+    }
+    if (n) {
+        n->neg = neg;
+        if (column && !n->column) {
+            n->column = column;
+        }
+    }
+    return n;
+}
+
+/* and := unary+ (stops at ')', OR or the end) */
+static node *parse_and(parser *p, int depth)
+{
+    node *n = node_new(p, N_AND), *kid;
+    const lexeme *t;
+
+    while (n && p->rc == FOUINE_OK && (t = peek(p)) != NULL &&
+           t->type != T_OR && t->type != T_RPAREN) {
+        size_t before = p->pos;
+        kid = parse_unary(p, depth);
+        node_add(p, n, kid);
+        if (p->pos == before) {
+            p->pos++; /* nothing usable: skip it */
+        }
+    }
+    if (n && n->nkids == 1 && !n->neg) {
+        kid = n->kids[0];
+        n->nkids = 0;
+        node_free(n);
+        return kid;
+    }
+    return n;
+}
+
+/* or := and (OR and)* */
+static node *parse_or(parser *p, int depth)
+{
+    node *n = node_new(p, N_OR), *kid;
+    const lexeme *t;
+
+    while (n && p->rc == FOUINE_OK) {
+        kid = parse_and(p, depth);
+        if (kid && kid->nkids == 0 && kid->kind == N_AND) {
+            node_free(kid); /* empty side of an OR */
+        } else {
+            node_add(p, n, kid);
+        }
+        t = peek(p);
+        if (!t || t->type != T_OR) {
+            break;
+        }
+        p->pos++;
+    }
+    if (n && n->nkids == 1) {
+        kid = n->kids[0];
+        n->nkids = 0;
+        node_free(n);
+        return kid;
+    }
+    return n;
+}
+
+/* ---- Output ---- */
+
+/* Whether a node searches something (not only dropped stop words, not
+** only exclusions). */
+static int positive(const node *n)
+{
+    size_t i;
+    if (n->neg) {
+        return 0;
+    }
+    if (n->kind == N_TERM) {
+        return !n->stop;
+    }
+    for (i = 0; i < n->nkids; i++) {
+        if (positive(n->kids[i])) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Append the FTS5 form of a term: "w1 w2" with '*' for a prefix. */
+static void fts_term(fouine_buf *b, const node *n)
+{
+    const char *s;
+    fouine_buf_puts(b, "\"");
+    for (s = n->words; *s; s++) {
+        fouine_buf_append(b, *s == '"' ? "\"\"" : s, *s == '"' ? 2 : 1);
+    }
+    fouine_buf_puts(b, n->prefix ? "\"*" : "\"");
+}
+
+/* State of one output walk. */
+typedef struct out_ctx {
+    fouine_buf *b;   /* where the expression goes */
+    fouine_buf *map; /* item of each phrase, or NULL */
+    int item;        /* current item (for map) */
+    int columns;     /* a field was used */
+} out_ctx;
+
+static void map_phrase(out_ctx *o, int item)
+{
+    if (o->map) {
+        fouine_buf_printf(o->map, "%s%d", o->map->len ? " " : "", item);
+    }
+}
+
+/* Append node n, assumed positive(), ignoring its own neg flag. */
+static void fts_node(out_ctx *o, const node *n)
+{
+    size_t i, np = 0, nn = 0;
+    if (n->column) {
+        fouine_buf_printf(o->b, "%s : (", column_names[n->column]);
+        o->columns = 1;
+    }
+    if (n->kind == N_TERM) {
+        fts_term(o->b, n);
+        map_phrase(o, o->item);
+    } else if (n->kind == N_OR) {
+        fouine_buf_puts(o->b, "(");
+        for (i = 0; i < n->nkids; i++) {
+            if (!positive(n->kids[i])) {
+                continue; /* "a OR -b": the exclusion cannot apply */
+            }
+            if (np++) {
+                fouine_buf_puts(o->b, " OR ");
+            }
+            fts_node(o, n->kids[i]);
+        }
+        fouine_buf_puts(o->b, ")");
+    } else {
+        fouine_buf_puts(o->b, "(");
+        for (i = 0; i < n->nkids; i++) {
+            if (!positive(n->kids[i])) {
+                continue;
+            }
+            if (np++) {
+                fouine_buf_puts(o->b, " AND ");
+            }
+            fts_node(o, n->kids[i]);
+        }
+        fouine_buf_puts(o->b, ")");
+        for (i = 0; i < n->nkids; i++) {
+            const node *k = n->kids[i];
+            if (k->neg && (k->kind != N_TERM || !k->stop)) {
+                node tmp = *k;
+                tmp.neg = 0;
+                if (positive(&tmp)) {
+                    fouine_buf_puts(o->b, " NOT ");
+                    fts_node(o, &tmp);
+                    (void)nn;
+                    nn++;
+                }
+            }
+        }
+    }
+    if (n->column) {
+        fouine_buf_puts(o->b, ")");
+    }
+}
+
+/* Append the query language form of n. */
+static void understood_node(fouine_buf *b, const node *n, int top)
+{
+    size_t i, k = 0;
+    if (n->neg) {
+        fouine_buf_puts(b, "-");
+    }
+    if (n->column) {
+        fouine_buf_printf(b, "%s:",
+                          n->column == 1 ? "titre" :
+                          n->column == 2 ? "chapo" :
+                                           "texte");
+    }
+    if (n->kind == N_TERM) {
+        if (n->phrase || n->nword > 1) {
+            fouine_buf_printf(b, "\"%s\"", n->words);
+        } else {
+            fouine_buf_puts(b, n->words);
+        }
+        if (n->prefix) {
+            fouine_buf_puts(b, "*");
+        }
+        return;
+    }
+    if (!top || n->column || n->neg) {
+        fouine_buf_puts(b, "(");
+    }
+    for (i = 0; i < n->nkids; i++) {
+        const node *kid = n->kids[i];
+        if (kid->kind == N_TERM && kid->stop) {
+            continue;
+        }
+        if (k++) {
+            fouine_buf_puts(b, n->kind == N_OR ? " OU " : " ");
+        }
+        understood_node(b, kid, 0);
+    }
+    if (!top || n->column || n->neg) {
+        fouine_buf_puts(b, ")");
+    }
+}
+
+/* Collect the highlight terms and the suggestion words of positive n. */
+static void collect(parser *p, fouine_parsed *q, const node *n, int group)
+{
+    size_t i;
+    if (p->rc != FOUINE_OK || !positive(n)) {
+        return;
+    }
+    if (n->kind == N_TERM) {
+        fouine_hl_term *t =
+            realloc(q->terms, (q->nterms + 1) * sizeof *q->terms);
+        if (!t) {
+            p->rc = FOUINE_ENOMEM;
+            return;
+        }
+        q->terms = t;
+        t = &q->terms[q->nterms];
+        t->text = strdup(n->words);
+        if (!t->text) {
+            p->rc = FOUINE_ENOMEM;
+            return;
+        }
+        t->mode = FOUINE_ANALYZE_QUERY |
+                  (n->prefix ? FOUINE_ANALYZE_PREFIX : 0) |
+                  (n->exact ? FOUINE_ANALYZE_EXACT : 0);
+        t->group = group;
+        q->nterms++;
+        if (!n->phrase && !n->prefix && !n->exact && n->nword == 1) {
+            size_t *w = realloc(q->words, (q->nwords + 1) * 2 * sizeof *w);
+            if (!w) {
+                p->rc = FOUINE_ENOMEM;
+                return;
+            }
+            q->words = w;
+            w[q->nwords * 2] = n->start;
+            w[q->nwords * 2 + 1] = n->end;
+            q->nwords++;
+        }
+        return;
+    }
+    for (i = 0; i < n->nkids; i++) {
+        collect(p, q, n->kids[i], group);
+    }
+}
+
+/* All the words of the query, stop words included, as one phrase. */
+static void all_words(fouine_buf *b, const node *n)
+{
+    size_t i;
+    if (n->kind == N_TERM) {
+        if (!n->neg) {
+            if (b->len) {
+                fouine_buf_puts(b, " ");
+            }
+            fouine_buf_puts(b, n->words);
+        }
+        return;
+    }
+    for (i = 0; i < n->nkids; i++) {
+        all_words(b, n->kids[i]);
+    }
+}
+
+void fouine_parsed_clear(fouine_parsed *q)
+{
+    size_t i;
+    free(q->expr);
+    free(q->any_expr);
+    free(q->any_map);
+    free(q->not_expr);
+    free(q->understood);
+    for (i = 0; i < q->nterms; i++) {
+        free(q->terms[i].text);
+    }
+    free(q->terms);
+    free(q->words);
+    memset(q, 0, sizeof *q);
+}
+
+/* Take the contents of b as a new string into *dst (NULL when empty). */
+static void take(char **dst, fouine_buf *b)
+{
+    *dst = b->len ? b->data : NULL;
+    if (!b->len) {
+        free(b->data);
+    }
+    memset(b, 0, sizeof *b);
+}
+
+int fouine_parse(fouine_parsed *out,
+                 fouine_analyzer *an,
+                 const char *text,
+                 size_t len)
+{
+    parser p;
+    node *root = NULL, *stops = NULL;
+    fouine_buf expr = { 0 }, any = { 0 }, map = { 0 }, nots = { 0 },
+               und = { 0 };
+    out_ctx o;
+    size_t i;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    memset(&p, 0, sizeof p);
+    p.an = an;
+    p.text = text;
+    p.len = len;
+    lex(&p);
+    if (p.rc == FOUINE_OK) {
+        root = parse_or(&p, 0);
+        /* Tokens left by an unbalanced ')': parse what follows too. */
+        while (p.rc == FOUINE_OK && p.pos < p.ntoks) {
+            node *more;
+            p.pos++;
+            more = parse_or(&p, 0);
+            if (more) {
+                node *and = node_new(&p, N_AND);
+                if (and) {
+                    node_add(&p, and, root);
+                    node_add(&p, and, more);
+                    root = and;
+                } else {
+                    node_free(more);
+                }
+            }
+        }
+    }
+    if (p.rc != FOUINE_OK || !root) {
+        goto done;
+    }
+    if (!positive(root)) {
+        /* Only stop words: search them as a phrase.  Only exclusions:
+        ** keep them for a search of everything else. */
+        all_words(&und, root);
+        if (und.len && !und.failed) {
+            stops = node_new(&p, N_TERM);
+            if (stops) {
+                stops->phrase = 1;
+                stops->nword = 2;
+                stops->words = und.data;
+                memset(&und, 0, sizeof und);
+                node_free(root);
+                root = stops;
+            }
+        }
+        free(und.data);
+        memset(&und, 0, sizeof und);
+    }
+    if (positive(root)) {
+        memset(&o, 0, sizeof o);
+        o.b = &expr;
+        fts_node(&o, root);
+        out->columns = o.columns;
+        /* Fallback: the required items OR-ed, exclusions kept. */
+        if (root->kind == N_AND) {
+            size_t items = 0;
+            for (i = 0; i < root->nkids; i++) {
+                items += (size_t)positive(root->kids[i]);
+            }
+            out->items = (int)items;
+            if (items >= 2) {
+                memset(&o, 0, sizeof o);
+                o.b = &any;
+                o.map = &map;
+                fouine_buf_puts(&any, "(");
+                for (i = 0; i < root->nkids; i++) {
+                    if (!positive(root->kids[i])) {
+                        continue;
+                    }
+                    if (o.item) {
+                        fouine_buf_puts(&any, " OR ");
+                    }
+                    fts_node(&o, root->kids[i]);
+                    o.item++;
+                }
+                fouine_buf_puts(&any, ")");
+                for (i = 0; i < root->nkids; i++) {
+                    node tmp = *root->kids[i];
+                    if (!tmp.neg) {
+                        continue;
+                    }
+                    tmp.neg = 0;
+                    if (positive(&tmp)) {
+                        fouine_buf_puts(&any, " NOT ");
+                        fts_node(&o, &tmp);
+                        map_phrase(&o, -1);
+                    }
+                }
+            }
+            for (i = 0; i < root->nkids; i++) {
+                if (positive(root->kids[i])) {
+                    collect(&p, out, root->kids[i], (int)i);
+                }
+            }
+        } else {
+            out->items = 1;
+            collect(&p, out, root, 0);
+        }
+    } else if (root->kind == N_AND || root->neg) {
+        /* Only exclusions. */
+        memset(&o, 0, sizeof o);
+        o.b = &nots;
+        for (i = 0; i < (root->kind == N_AND ? root->nkids : 1); i++) {
+            node tmp = root->kind == N_AND ? *root->kids[i] : *root;
+            tmp.neg = 0;
+            if (positive(&tmp)) {
+                if (nots.len) {
+                    fouine_buf_puts(&nots, " OR ");
+                }
+                fts_node(&o, &tmp);
+            }
+        }
+    }
+    understood_node(&und, root, 1);
+done:
+    rc = p.rc;
+    if (expr.failed || any.failed || map.failed || nots.failed || und.failed) {
+        rc = FOUINE_ENOMEM;
+    }
+    take(&out->expr, &expr);
+    take(&out->any_expr, &any);
+    take(&out->any_map, &map);
+    take(&out->not_expr, &nots);
+    take(&out->understood, &und);
+    if (out->any_expr && !out->any_map) {
+        out->any_map = strdup("");
+    }
+    if (!out->understood) {
+        out->understood = strdup("");
+    }
+    if (rc == FOUINE_OK && !out->understood) {
+        rc = FOUINE_ENOMEM;
+    }
+    if (rc != FOUINE_OK) {
+        fouine_parsed_clear(out);
+    }
+    node_free(root);
+    free(p.toks);
+    return rc;
+}
+
+int fouine_query_expr(char **out, fouine_analyzer *an, const char *text)
+{
+    fouine_parsed q;
+    int rc;
+
+    *out = NULL;
+    rc = fouine_parse(&q, an, text, strlen(text));
+    if (rc == FOUINE_OK) {
+        *out = q.expr;
+        q.expr = NULL;
+        fouine_parsed_clear(&q);
+    }
+    return rc;
+}

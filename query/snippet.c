@@ -1,0 +1,612 @@
+/*
+** snippet.c: snippets built around the best passage of a text, with every
+** matched word highlighted.
+**
+** The text is analyzed again with the analyzer that indexed it, so a word
+** is highlighted exactly when FTS5 matched it: its inflections and accent
+** variants (the query's stems meet the document's colocated stems), never
+** the elided article (the analyzer's offsets start after "l’").  The
+** passage kept is the window of the requested length holding the most
+** distinct query items, then the most matches, preferring windows that
+** start a sentence; it starts at a sentence or clause start (or after
+** "… "), and ends at a word end (then " …") or the end of a sentence.
+*/
+#include "query.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_SLOTS 64 /* words of all the terms matched at once */
+#define MAX_ALTS  8  /* alternatives of one query word */
+#define MAX_ALT   80 /* bytes of an alternative */
+
+/* One word of a term: the tokens that match it. */
+typedef struct slot {
+    char alts[MAX_ALTS][MAX_ALT]; /* NUL-terminated */
+    size_t nalts;
+    int prefix; /* the surface token must begin with alts[0] */
+    int term;   /* its term */
+    int last;   /* last word of its term */
+} slot;
+
+/* A position of the document. */
+typedef struct dpos {
+    size_t start, end; /* bytes of the source word */
+    uint64_t match;    /* slots it matches */
+} dpos;
+
+/* State of one snippet. */
+typedef struct snip {
+    slot *slots; /* owned */
+    size_t nslots;
+    dpos *pos; /* owned */
+    size_t npos, cap;
+    int failed;
+} snip;
+
+/* Collect the alternatives of a term's words. */
+typedef struct alt_ctx {
+    snip *s;
+    int term;
+    int prefix;
+    size_t first; /* first slot of the term */
+} alt_ctx;
+
+static int alt_token(const char *token,
+                     size_t len,
+                     size_t start,
+                     size_t end,
+                     int flags,
+                     void *payload)
+{
+    alt_ctx *a = payload;
+    snip *s = a->s;
+    slot *sl;
+    (void)start;
+    (void)end;
+    if (!(flags & FOUINE_TOKEN_COLOCATED)) {
+        if (s->nslots >= MAX_SLOTS) {
+            return FOUINE_ESTOP;
+        }
+        sl = &s->slots[s->nslots++];
+        memset(sl, 0, sizeof *sl);
+        sl->term = a->term;
+        sl->prefix = a->prefix;
+    }
+    if (s->nslots == a->first) {
+        return 0; /* colocated before any word: cannot happen */
+    }
+    sl = &s->slots[s->nslots - 1];
+    if (sl->nalts < MAX_ALTS && len < MAX_ALT) {
+        memcpy(sl->alts[sl->nalts], token, len);
+        sl->alts[sl->nalts][len] = '\0';
+        sl->nalts++;
+    }
+    return 0;
+}
+
+/* Which slots a document token matches. */
+static uint64_t token_matches(const snip *s, const char *token, size_t len)
+{
+    uint64_t m = 0;
+    size_t i, k;
+    for (i = 0; i < s->nslots; i++) {
+        const slot *sl = &s->slots[i];
+        for (k = 0; k < sl->nalts; k++) {
+            size_t n = strlen(sl->alts[k]);
+            if (sl->prefix ? (n <= len && memcmp(token, sl->alts[k], n) == 0 &&
+                              token[0] != FOUINE_STEM_MARK) :
+                             (n == len && memcmp(token, sl->alts[k], n) == 0)) {
+                m |= 1ull << i;
+                break;
+            }
+        }
+    }
+    return m;
+}
+
+static int doc_token(const char *token,
+                     size_t len,
+                     size_t start,
+                     size_t end,
+                     int flags,
+                     void *payload)
+{
+    snip *s = payload;
+    if (!(flags & FOUINE_TOKEN_COLOCATED)) {
+        if (s->npos == s->cap) {
+            size_t cap = s->cap ? s->cap * 2 : 256;
+            dpos *p = realloc(s->pos, cap * sizeof *p);
+            if (!p) {
+                s->failed = 1;
+                return FOUINE_ENOMEM;
+            }
+            s->pos = p;
+            s->cap = cap;
+        }
+        s->pos[s->npos].start = start;
+        s->pos[s->npos].end = end;
+        s->pos[s->npos].match = 0;
+        s->npos++;
+    }
+    if (s->npos) {
+        s->pos[s->npos - 1].match |= token_matches(s, token, len);
+    }
+    return 0;
+}
+
+/* Byte length of the UTF-8 character at s (1 for a bad byte). */
+static size_t char_len(const unsigned char *s, size_t n)
+{
+    size_t k = *s < 0x80  ? 1 :
+               *s >= 0xF0 ? 4 :
+               *s >= 0xE0 ? 3 :
+               *s >= 0xC0 ? 2 :
+                            1;
+    size_t i;
+    if (k > n) {
+        return 1;
+    }
+    for (i = 1; i < k; i++) {
+        if ((s[i] & 0xC0) != 0x80) {
+            return 1;
+        }
+    }
+    return k;
+}
+
+/* Whether text[i..) is a space: ASCII, NBSP, narrow NBSP, thin space. */
+static size_t space_at(const char *t, size_t n, size_t i)
+{
+    const unsigned char *u = (const unsigned char *)t + i;
+    if (i >= n) {
+        return 0;
+    }
+    if (*u == ' ' || *u == '\n' || *u == '\r' || *u == '\t') {
+        return 1;
+    }
+    if (i + 1 < n && u[0] == 0xC2 && u[1] == 0xA0) {
+        return 2;
+    }
+    if (i + 2 < n && u[0] == 0xE2 && u[1] == 0x80 &&
+        (u[2] == 0xAF || u[2] == 0x89)) {
+        return 3;
+    }
+    return 0;
+}
+
+/* Kinds of boundary before a word start. */
+enum { B_NONE, B_CLAUSE, B_SENTENCE };
+
+/* What kind of boundary lies before byte at (a word start). */
+static int boundary_before(const char *t, size_t at)
+{
+    size_t i = at;
+    int spaces = 0;
+    if (at == 0) {
+        return B_SENTENCE;
+    }
+    /* Skip back over spaces (NBSP included) and an opening guillemet. */
+    while (i > 0) {
+        unsigned char c = (unsigned char)t[i - 1];
+        if (c == '\n') {
+            return B_SENTENCE;
+        }
+        if (c == ' ' || c == '\t' || c == '\r') {
+            i--;
+            spaces++;
+        } else if (i >= 2 && c == 0xA0 && (unsigned char)t[i - 2] == 0xC2) {
+            i -= 2;
+            spaces++;
+        } else if (i >= 3 && (c == 0xAF || c == 0x89) &&
+                   (unsigned char)t[i - 2] == 0x80 &&
+                   (unsigned char)t[i - 3] == 0xE2) {
+            i -= 3;
+            spaces++;
+        } else if (i >= 2 && c == 0xAB && (unsigned char)t[i - 2] == 0xC2) {
+            i -= 2; /* « */
+        } else {
+            break;
+        }
+    }
+    if (i == 0) {
+        return B_SENTENCE;
+    }
+    if (!spaces) {
+        return B_NONE;
+    }
+    switch (t[i - 1]) {
+    case '.':
+    case '!':
+    case '?':
+        return B_SENTENCE;
+    case ',':
+    case ';':
+    case ':':
+    case ')':
+        return B_CLAUSE;
+    default:
+        break;
+    }
+    /* "…" and a closing guillemet after a sentence end. */
+    if (i >= 3 && (unsigned char)t[i - 3] == 0xE2 &&
+        (unsigned char)t[i - 2] == 0x80 && (unsigned char)t[i - 1] == 0xA6) {
+        return B_SENTENCE;
+    }
+    if (i >= 3 && (unsigned char)t[i - 2] == 0xC2 &&
+        (unsigned char)t[i - 1] == 0xBB) {
+        size_t k = i - 2;
+        while (k > 0 && space_at(t, i, k - 1) == 1) {
+            k--;
+        }
+        if (k > 0 && (t[k - 1] == '.' || t[k - 1] == '!' || t[k - 1] == '?')) {
+            return B_SENTENCE;
+        }
+        return B_CLAUSE;
+    }
+    if (i >= 3 && (unsigned char)t[i - 3] == 0xE2 &&
+        (unsigned char)t[i - 2] == 0x80 &&
+        ((unsigned char)t[i - 1] == 0x93 || (unsigned char)t[i - 1] == 0x94)) {
+        return B_CLAUSE; /* – or — */
+    }
+    return B_NONE;
+}
+
+/* Byte index after walking chars characters from at (or n). */
+static size_t walk(const char *t, size_t n, size_t at, size_t chars)
+{
+    while (at < n && chars > 0) {
+        at += char_len((const unsigned char *)t + at, n - at);
+        chars--;
+    }
+    return at;
+}
+
+/* Characters in t[a..b). */
+static size_t count_chars(const char *t, size_t a, size_t b)
+{
+    size_t c = 0;
+    for (; a < b; a++) {
+        c += ((unsigned char)t[a] & 0xC0) != 0x80;
+    }
+    return c;
+}
+
+/* The start of the word holding byte at (going back to a space). */
+static size_t word_start(const char *t, size_t at)
+{
+    while (at > 0 && !space_at(t, at, at - 1) &&
+           !(at >= 2 && (unsigned char)t[at - 1] == 0xA0 &&
+             (unsigned char)t[at - 2] == 0xC2) &&
+           !(at >= 3 && (unsigned char)t[at - 3] == 0xE2 &&
+             (unsigned char)t[at - 2] == 0x80 &&
+             ((unsigned char)t[at - 1] == 0xAF ||
+              (unsigned char)t[at - 1] == 0x89))) {
+        at--;
+    }
+    return at;
+}
+
+/* Skip what must not begin a snippet: spaces and closing punctuation. */
+static size_t skip_orphans(const char *t, size_t n, size_t at)
+{
+    for (;;) {
+        size_t sp = space_at(t, n, at);
+        if (sp) {
+            at += sp;
+        } else if (at < n && strchr(":;,.)]!?", t[at]) && t[at] != '\0') {
+            at++;
+        } else if (at + 1 < n && (unsigned char)t[at] == 0xC2 &&
+                   (unsigned char)t[at + 1] == 0xBB) {
+            at += 2; /* » */
+        } else {
+            return at;
+        }
+    }
+}
+
+/* Move a start back over the opening guillemet that belongs to it. */
+static size_t open_guillemet(const char *t, size_t at)
+{
+    size_t i = at;
+    if (i >= 1 && t[i - 1] == ' ') {
+        i--;
+    } else if (i >= 2 && (unsigned char)t[i - 1] == 0xA0 &&
+               (unsigned char)t[i - 2] == 0xC2) {
+        i -= 2;
+    } else if (i >= 3 && (unsigned char)t[i - 1] == 0xAF &&
+               (unsigned char)t[i - 2] == 0x80 &&
+               (unsigned char)t[i - 3] == 0xE2) {
+        i -= 3;
+    } else {
+        return at;
+    }
+    if (i >= 2 && (unsigned char)t[i - 1] == 0xAB &&
+        (unsigned char)t[i - 2] == 0xC2) {
+        return i - 2;
+    }
+    return at;
+}
+
+/* Mark the positions of each term match (all its words in a row). */
+static void find_matches(snip *s,
+                         unsigned char *hl,
+                         int *group_of,
+                         int *hits,
+                         const fouine_parsed *q)
+{
+    size_t p, i, k;
+    for (p = 0; p < s->npos; p++) {
+        hits[p] = -1;
+    }
+    for (i = 0; i < s->nslots; i = k) {
+        size_t words;
+        int term = s->slots[i].term;
+        for (k = i; k < s->nslots && s->slots[k].term == term; k++) {
+        }
+        words = k - i;
+        for (p = 0; p + words <= s->npos; p++) {
+            size_t w;
+            for (w = 0; w < words; w++) {
+                if (!(s->pos[p + w].match & (1ull << (i + w)))) {
+                    break;
+                }
+            }
+            if (w == words) {
+                for (w = 0; w < words; w++) {
+                    hl[p + w] = 1;
+                }
+                hits[p] = q->terms[term].group;
+            }
+        }
+    }
+    (void)group_of;
+}
+
+int fouine_snippet(char **snippet,
+                   fouine_spans *spans,
+                   int *found,
+                   fouine_analyzer *an,
+                   const fouine_parsed *q,
+                   const char *text,
+                   size_t len,
+                   size_t chars)
+{
+    snip s;
+    fouine_buf out = { 0 };
+    unsigned char *hl = NULL;
+    int *hits = NULL;
+    size_t i, p, ws = 0, we = len, best_p = 0;
+    long best = -1;
+    int rc = FOUINE_OK, cut_start = 0, cut_end = 0;
+
+    *snippet = NULL;
+    memset(spans, 0, sizeof *spans);
+    *found = 0;
+    memset(&s, 0, sizeof s);
+    s.slots = malloc(MAX_SLOTS * sizeof *s.slots);
+    if (!s.slots) {
+        rc = FOUINE_ENOMEM;
+        goto done;
+    }
+    for (i = 0; i < q->nterms && s.nslots < MAX_SLOTS; i++) {
+        alt_ctx a;
+        size_t before = s.nslots;
+        a.s = &s;
+        a.term = (int)i;
+        a.prefix = (q->terms[i].mode & FOUINE_ANALYZE_PREFIX) != 0;
+        a.first = s.nslots;
+        rc = fouine_analyzer_run(an, q->terms[i].text, strlen(q->terms[i].text),
+                                 q->terms[i].mode, alt_token, &a);
+        if (rc == FOUINE_ESTOP) {
+            s.nslots = before; /* a term cut short would match wrongly */
+            rc = FOUINE_OK;
+            break;
+        }
+        if (rc != FOUINE_OK) {
+            goto done;
+        }
+    }
+    if (len > 0 && s.nslots > 0) {
+        rc = fouine_analyzer_run(an, text, len, FOUINE_ANALYZE_DOCUMENT,
+                                 doc_token, &s);
+        if (rc != FOUINE_OK) {
+            goto done;
+        }
+    }
+    hl = calloc(s.npos + 1, 1);
+    hits = malloc((s.npos + 1) * sizeof *hits);
+    if (!hl || !hits) {
+        rc = FOUINE_ENOMEM;
+        goto done;
+    }
+    find_matches(&s, hl, NULL, hits, q);
+
+    if (chars > 0 && count_chars(text, 0, len) > chars) {
+        /* Score a window for each match: it starts at the sentence or
+        ** clause start before the match when that is close enough. */
+        for (p = 0; p < s.npos; p++) {
+            size_t start, m, end;
+            uint64_t groups = 0;
+            long score = 0;
+            int kind = B_NONE;
+            if (hits[p] < 0) {
+                continue;
+            }
+            /* Look back for a boundary within 3/4 of the length. */
+            start = s.pos[p].start;
+            for (m = p + 1; m-- > 0;) {
+                int b = boundary_before(text, s.pos[m].start);
+                if (count_chars(text, s.pos[m].start, s.pos[p].end) >
+                    chars * 3 / 4) {
+                    break;
+                }
+                if (b != B_NONE) {
+                    start = s.pos[m].start;
+                    kind = b;
+                    if (b == B_SENTENCE) {
+                        break;
+                    }
+                }
+            }
+            if (kind == B_NONE) {
+                /* No boundary near: a few words before the match. */
+                for (m = p; m > 0 && count_chars(text, s.pos[m - 1].start,
+                                                 s.pos[p].start) < chars / 4;
+                     m--) {
+                }
+                start = s.pos[m].start;
+            }
+            end = walk(text, len, start, chars);
+            for (m = p; m < s.npos && s.pos[m].end <= end; m++) {
+                if (hits[m] >= 0) {
+                    groups |= 1ull << (hits[m] & 63);
+                    score += 10;
+                }
+            }
+            for (m = 0; m < 64; m++) {
+                score += (groups >> m & 1) ? 1000 : 0;
+            }
+            score += kind == B_SENTENCE ? 5 : kind == B_CLAUSE ? 2 : 0;
+            if (score > best) {
+                best = score;
+                best_p = p;
+                ws = start;
+            }
+        }
+        if (best < 0) {
+            ws = 0; /* no match in the text: its beginning */
+        }
+        (void)best_p;
+        ws = skip_orphans(text, len, ws);
+        cut_start = ws > 0 && boundary_before(text, ws) != B_SENTENCE;
+        ws = open_guillemet(text, ws);
+        we = walk(text, len, ws, chars);
+        if (we < len) {
+            /* End at a sentence end in the last third, else a word end. */
+            size_t k, sentence = 0, wordend = 0;
+            for (k = ws; k < we; k++) {
+                if ((text[k] == '.' || text[k] == '!' || text[k] == '?') &&
+                    (k + 1 >= len || space_at(text, len, k + 1)) &&
+                    count_chars(text, ws, k) >= chars * 2 / 3) {
+                    sentence = k + 1;
+                }
+            }
+            if (sentence) {
+                we = sentence;
+                /* A closing guillemet goes with its sentence. */
+                if (we + 2 < len && text[we] == ' ' &&
+                    (unsigned char)text[we + 1] == 0xC2 &&
+                    (unsigned char)text[we + 2] == 0xBB) {
+                    we += 3;
+                }
+                cut_end = we < len && !space_at(text, len, we) ?
+                              1 :
+                              skip_orphans(text, len, we) < len &&
+                                  boundary_before(
+                                      text, skip_orphans(text, len, we)) !=
+                                      B_SENTENCE;
+            } else {
+                wordend = word_start(text, we);
+                if (wordend <= ws) {
+                    wordend = we; /* one long word: cut it at a character */
+                }
+                we = wordend;
+                /* Trim the spaces and the punctuation of a cut clause. */
+                while (we > ws && (space_at(text, len, we - 1) == 1 ||
+                                   strchr(",;:(«", text[we - 1]))) {
+                    we--;
+                }
+                while (we >= ws + 2 && (unsigned char)text[we - 1] == 0xA0 &&
+                       (unsigned char)text[we - 2] == 0xC2) {
+                    we -= 2;
+                }
+                while (we >= ws + 2 && (unsigned char)text[we - 1] == 0xAB &&
+                       (unsigned char)text[we - 2] == 0xC2) {
+                    we -= 2;
+                }
+                while (we > ws && space_at(text, len, we - 1) == 1) {
+                    we--;
+                }
+                cut_end = 1;
+            }
+        }
+    }
+
+    /* Write the window, one space for any run of line breaks, and the
+    ** spans of the highlighted positions inside it. */
+    if (cut_start) {
+        fouine_buf_puts(&out, "… ");
+    }
+    p = 0;
+    while (p < s.npos && s.pos[p].start < ws) {
+        p++;
+    }
+    for (i = ws; i < we;) {
+        if (p < s.npos && s.pos[p].start == i && hl[p] && s.pos[p].end <= we) {
+            size_t *at;
+            if (spans->n == spans->cap) {
+                size_t cap = spans->cap ? spans->cap * 2 : 16;
+                at = realloc(spans->at, cap * 2 * sizeof *at);
+                if (!at) {
+                    rc = FOUINE_ENOMEM;
+                    goto done;
+                }
+                spans->at = at;
+                spans->cap = cap;
+            }
+            spans->at[2 * spans->n] = out.len;
+            fouine_buf_append(&out, text + i, s.pos[p].end - i);
+            spans->at[2 * spans->n + 1] = out.len;
+            spans->n++;
+            i = s.pos[p].end;
+            p++;
+            continue;
+        }
+        while (p < s.npos && s.pos[p].start <= i) {
+            p++;
+        }
+        if (text[i] == '\n' || text[i] == '\r') {
+            while (i < we && (text[i] == '\n' || text[i] == '\r')) {
+                i++;
+            }
+            if (out.len && out.data[out.len - 1] != ' ') {
+                fouine_buf_puts(&out, " ");
+            }
+            continue;
+        }
+        if (text[i] == '\0') {
+            i++;
+            continue;
+        }
+        fouine_buf_append(&out, text + i, 1);
+        i++;
+    }
+    if (cut_end) {
+        fouine_buf_puts(&out, " …");
+    }
+    fouine_buf_append(&out, "", 0);
+    for (p = 0; p < s.npos; p++) {
+        if (hits[p] >= 0 && s.pos[p].start >= ws && s.pos[p].end <= we) {
+            (*found)++;
+        }
+    }
+    if (out.failed) {
+        rc = FOUINE_ENOMEM;
+        goto done;
+    }
+    *snippet = out.data;
+    out.data = NULL;
+done:
+    if (rc != FOUINE_OK) {
+        free(spans->at);
+        memset(spans, 0, sizeof *spans);
+    }
+    free(out.data);
+    free(hl);
+    free(hits);
+    free(s.slots);
+    free(s.pos);
+    return rc;
+}
