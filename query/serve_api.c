@@ -1,0 +1,419 @@
+/*
+** serve_api.c: the JSON endpoints of fouine-serve and the index connection
+** each worker thread owns.
+*/
+#include "serve.h"
+
+#include "fouine/store.h"
+#include "query.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <utf8proc.h>
+
+static pthread_key_t worker_key;
+
+/* Destructor of the thread-specific worker: runs when its thread exits. */
+static void worker_free(void *p)
+{
+    serve_worker *w = p;
+    if (!w) {
+        return;
+    }
+    fouine_analyzer_free(w->an);
+    sqlite3_close(w->db);
+    free(w);
+}
+
+int serve_worker_init(void)
+{
+    return pthread_key_create(&worker_key, worker_free) == 0 ? FOUINE_OK :
+                                                               FOUINE_ENOMEM;
+}
+
+void serve_worker_release(void)
+{
+    serve_worker *w = pthread_getspecific(worker_key);
+    if (w) {
+        pthread_setspecific(worker_key, NULL);
+        worker_free(w);
+    }
+}
+
+int serve_worker_get(serve_worker **out, const serve_config *cfg)
+{
+    serve_worker *w = NULL;
+    int rc;
+
+    *out = pthread_getspecific(worker_key);
+    if (*out) {
+        return FOUINE_OK;
+    }
+    w = calloc(1, sizeof *w);
+    if (!w) {
+        rc = FOUINE_ENOMEM;
+        goto done;
+    }
+    rc = fouine_store_open(&w->db, cfg->index, FOUINE_STORE_READ);
+    if (rc == FOUINE_OK) {
+        rc = fouine_analyzer_new(&w->an);
+    }
+    if (rc != FOUINE_OK) {
+        goto done;
+    }
+    if (pthread_setspecific(worker_key, w) != 0) {
+        rc = FOUINE_ENOMEM;
+        goto done;
+    }
+    *out = w;
+    w = NULL;
+done:
+    worker_free(w);
+    return rc;
+}
+
+int serve_text_valid(const char *s, size_t len)
+{
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    size_t i = 0;
+    while (i < len) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n =
+            utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &cp);
+        if (n <= 0) {
+            return 0;
+        }
+        if (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') {
+            return 0;
+        }
+        i += (size_t)n;
+    }
+    return 1;
+}
+
+int serve_reply_json(serve_reply *r, unsigned status, json_t *obj)
+{
+    char *s = NULL;
+    memset(r, 0, sizeof *r);
+    if (obj) {
+        s = json_dumps(obj, JSON_PRESERVE_ORDER | JSON_COMPACT);
+    }
+    json_decref(obj);
+    if (!s) {
+        return FOUINE_ENOMEM;
+    }
+    r->status = status;
+    r->body = s;
+    r->len = strlen(s);
+    r->type = "application/json; charset=utf-8";
+    return FOUINE_OK;
+}
+
+int serve_reply_error(serve_reply *r, unsigned status, const char *message)
+{
+    return serve_reply_json(
+        r, status,
+        json_pack("{s:i, s:s}", "status", (int)status, "error", message));
+}
+
+/* Parse a whole decimal number from lo to hi; -1 when s is not one. */
+static long parse_number(const char *s, long lo, long hi)
+{
+    char *end;
+    long n;
+    if (!s || !*s || *s == '-' || *s == '+' || *s == ' ') {
+        return -1;
+    }
+    n = strtol(s, &end, 10);
+    if (*end || n < lo || n > hi) {
+        return -1;
+    }
+    return n;
+}
+
+/* Why q cannot be searched (a static message), or NULL when it can. */
+static const char *bad_query(const char *q)
+{
+    if (!q || strspn(q, " \t\r\n") == strlen(q)) {
+        return "missing or empty parameter q";
+    }
+    if (strlen(q) > SERVE_MAX_QUERY) {
+        return "q is longer than 1024 bytes";
+    }
+    return NULL;
+}
+
+/* A parameter, NULL when absent or empty (an empty form field). */
+static const char *param(const serve_params *p, const char *name)
+{
+    const char *v = p->get(name, p->payload);
+    return v && *v ? v : NULL;
+}
+
+int serve_api_search(serve_reply *r, serve_worker *w, const serve_params *p)
+{
+    fouine_search_opts opts = FOUINE_SEARCH_OPTS_INIT;
+    const char *q = p->get("q", p->payload);
+    const char *page_s = param(p, "page");
+    const char *per_s = param(p, "per_page");
+    const char *sort = param(p, "sort");
+    const char *invalid;
+    json_t *res = NULL;
+    long page = 1, per_page = 10;
+    json_int_t total;
+    int rc;
+
+    memset(r, 0, sizeof *r);
+    if (bad_query(q)) {
+        return serve_reply_error(r, 400, bad_query(q));
+    }
+    if (page_s && (page = parse_number(page_s, 1, SERVE_MAX_PAGE)) < 0) {
+        return serve_reply_error(r, 400,
+                                 "page must be a number from 1 to "
+                                 "1000");
+    }
+    if (per_s && (per_page = parse_number(per_s, 1, SERVE_MAX_PER_PAGE)) < 0) {
+        return serve_reply_error(r, 400,
+                                 "per_page must be a number from 1 "
+                                 "to 100");
+    }
+    if (sort && strcmp(sort, "date") == 0) {
+        opts.sort = FOUINE_SORT_DATE;
+    } else if (sort && strcmp(sort, "relevance") != 0) {
+        return serve_reply_error(r, 400, "sort must be relevance or date");
+    }
+    opts.query = q;
+    opts.limit = (int)per_page;
+    opts.offset = (int)((page - 1) * per_page);
+    opts.since = param(p, "since");
+    opts.until = param(p, "until");
+    opts.category = param(p, "category");
+    invalid = fouine_search_opts_error(&opts);
+    if (invalid) {
+        return serve_reply_error(r, 400, invalid);
+    }
+    rc = fouine_search_json(&res, w->db, w->an, &opts);
+    if (rc == FOUINE_EINVAL) {
+        return serve_reply_error(r, 400, "invalid search options");
+    }
+    if (rc != FOUINE_OK) {
+        return rc;
+    }
+    total = json_integer_value(json_object_get(res, "total"));
+    if (json_object_set_new(res, "page", json_integer(page)) != 0 ||
+        json_object_set_new(res, "per_page", json_integer(per_page)) != 0 ||
+        json_object_set_new(res, "pages",
+                            json_integer((total + per_page - 1) / per_page)) !=
+            0) {
+        json_decref(res);
+        return FOUINE_ENOMEM;
+    }
+    return serve_reply_json(r, 200, res);
+}
+
+/* Set key of obj to text column col of stmt, or null. */
+static void set_column(json_t *obj,
+                       const char *key,
+                       sqlite3_stmt *stmt,
+                       int col)
+{
+    const unsigned char *s = sqlite3_column_text(stmt, col);
+    json_object_set_new(obj, key,
+                        s ? json_string((const char *)s) : json_null());
+}
+
+/* A JSON array of the paragraphs of body (separated by empty lines). */
+static json_t *paragraphs(const char *body)
+{
+    json_t *list = json_array();
+    const char *p = body;
+    while (list && p && *p) {
+        const char *end = strstr(p, "\n\n");
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        while (n > 0 && (p[n - 1] == '\n' || p[n - 1] == ' ')) {
+            n--;
+        }
+        if (n > 0) {
+            json_array_append_new(list, json_stringn(p, n));
+        }
+        p = end ? end + 2 : NULL;
+        while (p && *p == '\n') {
+            p++;
+        }
+    }
+    return list;
+}
+
+int serve_api_article(serve_reply *r, serve_worker *w, const char *id)
+{
+    static const char sql[] =
+        "SELECT id, title, date, category, url, author, lead, body,"
+        " reading_time FROM article WHERE id = ?1";
+    sqlite3_stmt *stmt = NULL;
+    json_t *obj = NULL;
+    int rc;
+
+    memset(r, 0, sizeof *r);
+    if (sqlite3_prepare_v2(w->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+        rc = FOUINE_EDB;
+        goto done;
+    }
+    sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
+    rc = sqlite3_step(stmt);
+    if (rc == SQLITE_DONE) {
+        rc = serve_reply_error(r, 404, "no such article");
+        goto done;
+    }
+    if (rc != SQLITE_ROW) {
+        rc = FOUINE_EDB;
+        goto done;
+    }
+    obj = json_object();
+    if (!obj) {
+        rc = FOUINE_ENOMEM;
+        goto done;
+    }
+    set_column(obj, "id", stmt, 0);
+    set_column(obj, "title", stmt, 1);
+    set_column(obj, "date", stmt, 2);
+    set_column(obj, "category", stmt, 3);
+    set_column(obj, "url", stmt, 4);
+    set_column(obj, "author", stmt, 5);
+    set_column(obj, "lead", stmt, 6);
+    json_object_set_new(obj, "body",
+                        paragraphs((const char *)sqlite3_column_text(stmt, 7)));
+    json_object_set_new(obj, "reading_time",
+                        sqlite3_column_type(stmt, 8) == SQLITE_NULL ?
+                            json_null() :
+                            json_integer(sqlite3_column_int(stmt, 8)));
+    rc = serve_reply_json(r, 200, obj);
+    obj = NULL;
+done:
+    json_decref(obj);
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
+int serve_api_suggest(serve_reply *r, serve_worker *w, const serve_params *p)
+{
+    const char *q = p->get("q", p->payload);
+    json_t *list = NULL;
+    int rc;
+
+    memset(r, 0, sizeof *r);
+    if (bad_query(q)) {
+        return serve_reply_error(r, 400, bad_query(q));
+    }
+    rc = serve_suggest(&list, w, q, SERVE_MAX_SUGGEST);
+    if (rc != FOUINE_OK) {
+        return rc;
+    }
+    return serve_reply_json(
+        r, 200, json_pack("{s:s, s:o}", "query", q, "suggestions", list));
+}
+
+/* Run a one-value query; *out gets its text (owned), or NULL. */
+static int scalar(sqlite3 *db, const char *sql, char **out)
+{
+    sqlite3_stmt *stmt = NULL;
+    int rc = FOUINE_EDB;
+    *out = NULL;
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+        goto done;
+    }
+    if (sqlite3_step(stmt) == SQLITE_ROW) {
+        const char *s = (const char *)sqlite3_column_text(stmt, 0);
+        if (s && !(*out = strdup(s))) {
+            rc = FOUINE_ENOMEM;
+            goto done;
+        }
+    }
+    rc = FOUINE_OK;
+done:
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
+int serve_api_health(serve_reply *r, serve_worker *w, const serve_config *cfg)
+{
+    char *count = NULL, *updated = NULL;
+    char stamp[32];
+    struct stat st;
+    int rc;
+
+    memset(r, 0, sizeof *r);
+    rc = scalar(w->db, "SELECT count(*) FROM article", &count);
+    if (rc == FOUINE_OK) {
+        rc = scalar(w->db, "SELECT value FROM meta WHERE key = 'updated'",
+                    &updated);
+    }
+    if (rc != FOUINE_OK) {
+        goto done;
+    }
+    if (!updated && stat(cfg->index, &st) == 0) {
+        struct tm tm;
+        time_t t = st.st_mtime;
+        struct stat wal;
+        char *walpath = NULL;
+        size_t n = strlen(cfg->index);
+        /* The WAL file changes first: take the newer of the two. */
+        walpath = malloc(n + sizeof "-wal");
+        if (walpath) {
+            memcpy(walpath, cfg->index, n);
+            memcpy(walpath + n, "-wal", sizeof "-wal");
+            if (stat(walpath, &wal) == 0 && wal.st_mtime > t) {
+                t = wal.st_mtime;
+            }
+            free(walpath);
+        }
+        if (gmtime_r(&t, &tm) &&
+            strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm) > 0) {
+            updated = strdup(stamp);
+        }
+    }
+    rc = serve_reply_json(
+        r, 200,
+        json_pack("{s:s, s:I, s:s?}", "status", "ok", "articles",
+                  (json_int_t)(count ? atoll(count) : 0), "updated", updated));
+done:
+    free(count);
+    free(updated);
+    return rc;
+}
+
+int serve_api_categories(serve_reply *r, serve_worker *w)
+{
+    static const char sql[] =
+        "SELECT category, count(*) FROM article"
+        " WHERE category IS NOT NULL AND category <> ''"
+        " GROUP BY category ORDER BY count(*) DESC, category LIMIT 100";
+    sqlite3_stmt *stmt = NULL;
+    json_t *list = NULL;
+    int rc = FOUINE_EDB;
+
+    memset(r, 0, sizeof *r);
+    list = json_array();
+    if (!list) {
+        rc = FOUINE_ENOMEM;
+        goto done;
+    }
+    if (sqlite3_prepare_v2(w->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+        goto done;
+    }
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+        json_array_append_new(
+            list, json_pack("{s:s, s:i}", "name",
+                            (const char *)sqlite3_column_text(stmt, 0), "count",
+                            sqlite3_column_int(stmt, 1)));
+    }
+    rc = serve_reply_json(r, 200, json_pack("{s:o}", "categories", list));
+    list = NULL;
+done:
+    json_decref(list);
+    sqlite3_finalize(stmt);
+    return rc;
+}

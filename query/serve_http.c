@@ -1,0 +1,391 @@
+/*
+** serve_http.c: the HTTP side of fouine-serve on libmicrohttpd: its thread
+** pool, routing, request validation, JSON errors, security and CORS
+** headers, the access log and a stop that lets requests in flight finish.
+*/
+#include "serve.h"
+
+#include <microhttpd.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MEMORY_LIMIT   (64u * 1024u) /* bytes a connection may hold */
+#define CONN_LIMIT     1024u         /* connections at once */
+#define CONN_TIMEOUT   30u           /* seconds an idle connection lives */
+#define STOP_WAIT_MS   10000         /* longest wait for requests in flight */
+#define LOG_PATH_BYTES 200           /* bytes of a path in the access log */
+
+/* Content-Security-Policy of the page: nothing from outside, no inline
+** script, so text that slipped through as HTML could still not run. */
+#define PAGE_CSP                                                  \
+    "default-src 'none'; script-src 'self'; style-src 'self'; "   \
+    "connect-src 'self'; img-src 'self' data:; base-uri 'none'; " \
+    "form-action 'self'; frame-ancestors 'none'"
+
+struct serve_daemon {
+    struct MHD_Daemon *mhd;  /* owned */
+    const serve_config *cfg; /* not owned; outlives the daemon */
+    atomic_int in_flight;    /* requests begun and not yet completed */
+};
+
+/* State of one request, from its request line to its completion. */
+typedef struct serve_request {
+    struct timespec start;         /* when its request line was read */
+    unsigned status;               /* status sent */
+    int bad_escape;                /* the raw URI has a malformed %-escape */
+    char method[16];               /* for the log */
+    char path[LOG_PATH_BYTES + 1]; /* raw path for the log, printable */
+} serve_request;
+
+/* Lookup of query parameters for the endpoints. */
+static const char *get_param(const char *name, void *payload)
+{
+    return MHD_lookup_connection_value(payload, MHD_GET_ARGUMENT_KIND, name);
+}
+
+/* Checks every query parameter: valid UTF-8, no NUL, bounded length. */
+typedef struct param_check {
+    const char *bad; /* why the first bad parameter is bad, or NULL */
+} param_check;
+
+static enum MHD_Result check_param(void *cls,
+                                   enum MHD_ValueKind kind,
+                                   const char *key,
+                                   size_t key_size,
+                                   const char *value,
+                                   size_t value_size)
+{
+    param_check *pc = cls;
+    size_t limit =
+        strcmp(key, "q") == 0 ? 3 * SERVE_MAX_QUERY : SERVE_MAX_PARAM;
+    (void)kind;
+    if (!serve_text_valid(key, key_size) ||
+        (value && !serve_text_valid(value, value_size))) {
+        pc->bad = "a query parameter is not valid UTF-8 text";
+        return MHD_NO;
+    }
+    if (value_size > limit) {
+        pc->bad = "a query parameter is too long";
+        return MHD_NO;
+    }
+    return MHD_YES;
+}
+
+/* Whether every '%' of uri starts a %XX escape of a byte other than NUL. */
+static int escapes_valid(const char *uri)
+{
+    static const char hex[] = "0123456789abcdefABCDEF";
+    const char *p;
+    for (p = strchr(uri, '%'); p; p = strchr(p + 1, '%')) {
+        if (!p[1] || !p[2] || !strchr(hex, p[1]) || !strchr(hex, p[2]) ||
+            (p[1] == '0' && p[2] == '0')) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static double elapsed_ms(const struct timespec *start)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - start->tv_sec) * 1e3 +
+           (double)(now.tv_nsec - start->tv_nsec) / 1e6;
+}
+
+/* MHD_OPTION_URI_LOG_CALLBACK: the start of every request. */
+static void *request_begin(void *cls, const char *uri, struct MHD_Connection *c)
+{
+    serve_daemon *d = cls;
+    serve_request *req = calloc(1, sizeof *req);
+    size_t i;
+    (void)c;
+    if (!req) {
+        return NULL;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &req->start);
+    req->bad_escape = !escapes_valid(uri);
+    for (i = 0; uri[i] && uri[i] != '?' && i < LOG_PATH_BYTES; i++) {
+        unsigned char ch = (unsigned char)uri[i];
+        req->path[i] = ch > 0x20 && ch < 0x7f ? (char)ch : '?';
+    }
+    atomic_fetch_add(&d->in_flight, 1);
+    return req;
+}
+
+/* MHD_OPTION_NOTIFY_COMPLETED: the end of every request. */
+static void request_end(void *cls,
+                        struct MHD_Connection *c,
+                        void **req_cls,
+                        enum MHD_RequestTerminationCode toe)
+{
+    serve_daemon *d = cls;
+    serve_request *req = *req_cls;
+    (void)c;
+    if (!req) {
+        return;
+    }
+    if (!d->cfg->quiet) {
+        char line[LOG_PATH_BYTES + 96];
+        long tenths = (long)(elapsed_ms(&req->start) * 10.0);
+        int n = snprintf(line, sizeof line, "%s %s %u %ld.%ldms%s\n",
+                         req->method[0] ? req->method : "-", req->path,
+                         req->status, tenths / 10, tenths % 10,
+                         toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ?
+                             "" :
+                             " (not completed)");
+        if (n > 0) {
+            /* One write a line, so that lines of threads never mix. */
+            ssize_t w =
+                write(STDERR_FILENO, line,
+                      (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
+            (void)w;
+        }
+    }
+    free(req);
+    *req_cls = NULL;
+    atomic_fetch_sub(&d->in_flight, 1);
+}
+
+/* Add the headers every reply carries. */
+static void common_headers(struct MHD_Response *resp,
+                           const serve_daemon *d,
+                           const char *type)
+{
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    if (d->cfg->cors) {
+        MHD_add_response_header(resp, "Access-Control-Allow-Origin",
+                                d->cfg->cors);
+        MHD_add_response_header(resp, "Vary", "Origin");
+    }
+}
+
+/* Send r (its body is handed to MHD) and record the status. */
+static enum MHD_Result send_reply(serve_daemon *d,
+                                  struct MHD_Connection *c,
+                                  serve_request *req,
+                                  serve_reply *r,
+                                  int is_page)
+{
+    struct MHD_Response *resp;
+    enum MHD_Result ret;
+
+    if (r->static_body) {
+        resp = MHD_create_response_from_buffer(
+            r->len, (void *)(uintptr_t)r->static_body, MHD_RESPMEM_PERSISTENT);
+    } else {
+        resp = MHD_create_response_from_buffer(r->len, r->body,
+                                               MHD_RESPMEM_MUST_FREE);
+    }
+    if (!resp) {
+        free(r->body);
+        r->body = NULL;
+        return MHD_NO;
+    }
+    r->body = NULL; /* MHD owns it now */
+    common_headers(resp, d, r->type);
+    if (is_page) {
+        MHD_add_response_header(resp, "Content-Security-Policy", PAGE_CSP);
+        MHD_add_response_header(resp, "Cache-Control", "no-cache");
+    } else {
+        MHD_add_response_header(resp, "Cache-Control", "no-store");
+    }
+    if (r->status == MHD_HTTP_METHOD_NOT_ALLOWED) {
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+    }
+    if (req) {
+        req->status = r->status;
+    }
+    ret = MHD_queue_response(c, r->status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+/* A last-resort reply when even a JSON error could not be built. */
+static void reply_static_error(serve_reply *r, unsigned status)
+{
+    static const char body[] = "{\"status\":500,\"error\":\"internal error\"}";
+    memset(r, 0, sizeof *r);
+    r->status = status;
+    r->static_body = (const unsigned char *)body;
+    r->len = sizeof body - 1;
+    r->type = "application/json; charset=utf-8";
+}
+
+/* Answer an API path with the calling thread's worker. */
+static int route_api(serve_daemon *d,
+                     struct MHD_Connection *c,
+                     const char *url,
+                     serve_reply *r)
+{
+    static const char articles[] = "/api/articles/";
+    serve_params params = { get_param, c };
+    serve_worker *w = NULL;
+    int rc;
+
+    if (strcmp(url, "/api/search") != 0 && strcmp(url, "/api/suggest") != 0 &&
+        strcmp(url, "/api/health") != 0 &&
+        strcmp(url, "/api/categories") != 0 &&
+        (strncmp(url, articles, sizeof articles - 1) != 0 ||
+         url[sizeof articles - 1] == '\0')) {
+        return serve_reply_error(r, 404, "no such path");
+    }
+    rc = serve_worker_get(&w, d->cfg);
+    if (rc != FOUINE_OK) {
+        fprintf(stderr, "fouine-serve: %s: %s\n", d->cfg->index,
+                fouine_errmsg(rc));
+        return serve_reply_error(r, 503, "the index cannot be opened");
+    }
+    if (strcmp(url, "/api/search") == 0) {
+        rc = serve_api_search(r, w, &params);
+    } else if (strcmp(url, "/api/suggest") == 0) {
+        rc = serve_api_suggest(r, w, &params);
+    } else if (strcmp(url, "/api/health") == 0) {
+        rc = serve_api_health(r, w, d->cfg);
+    } else if (strcmp(url, "/api/categories") == 0) {
+        rc = serve_api_categories(r, w);
+    } else {
+        rc = serve_api_article(r, w, url + sizeof articles - 1);
+    }
+    if (rc != FOUINE_OK) {
+        fprintf(stderr, "fouine-serve: %s: %s\n", url,
+                rc == FOUINE_EDB ? sqlite3_errmsg(w->db) : fouine_errmsg(rc));
+        free(r->body);
+        rc = serve_reply_error(r, 500, "internal error");
+    }
+    return rc;
+}
+
+/* MHD's access handler: called once a request's headers are read. */
+static enum MHD_Result handle(void *cls,
+                              struct MHD_Connection *c,
+                              const char *url,
+                              const char *method,
+                              const char *version,
+                              const char *upload_data,
+                              size_t *upload_data_size,
+                              void **req_cls)
+{
+    serve_daemon *d = cls;
+    serve_request *req = *req_cls;
+    serve_reply r = { 0 };
+    param_check pc = { NULL };
+    int rc = FOUINE_OK, is_page = 0;
+    size_t i;
+    (void)version;
+    (void)upload_data;
+    (void)upload_data_size;
+
+    if (req) {
+        snprintf(req->method, sizeof req->method, "%s", method);
+    }
+    if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
+        strcmp(method, MHD_HTTP_METHOD_HEAD) != 0) {
+        rc = serve_reply_error(&r, 405, "only GET and HEAD are allowed");
+    } else if ((req && req->bad_escape) ||
+               !serve_text_valid(url, strlen(url))) {
+        rc = serve_reply_error(&r, 400,
+                               "malformed percent-encoding or "
+                               "UTF-8 in the URL");
+    } else if (MHD_get_connection_values_n(c, MHD_GET_ARGUMENT_KIND,
+                                           check_param, &pc) >= 0 &&
+               pc.bad) {
+        rc = serve_reply_error(&r, 400, pc.bad);
+    } else if (strncmp(url, "/api/", 5) == 0) {
+        rc = route_api(d, c, url, &r);
+    } else {
+        const char *path = strcmp(url, "/") == 0 ? "/index.html" : url;
+        for (i = 0; i < serve_asset_count; i++) {
+            if (strcmp(path, serve_assets[i].path) == 0) {
+                r.status = 200;
+                r.static_body = serve_assets[i].data;
+                r.len = serve_assets[i].len;
+                r.type = serve_assets[i].type;
+                is_page = 1;
+                break;
+            }
+        }
+        if (i == serve_asset_count) {
+            rc = serve_reply_error(&r, 404, "no such path");
+        }
+    }
+    if (rc != FOUINE_OK) {
+        reply_static_error(&r, 500);
+    }
+    return send_reply(d, c, req, &r, is_page);
+}
+
+int serve_daemon_start(serve_daemon **out,
+                       const serve_config *cfg,
+                       const struct sockaddr *addr,
+                       unsigned threads)
+{
+    serve_daemon *d = NULL;
+    unsigned flags =
+        MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    int rc = FOUINE_ENOMEM;
+
+    *out = NULL;
+    d = calloc(1, sizeof *d);
+    if (!d) {
+        goto done;
+    }
+    d->cfg = cfg;
+    atomic_init(&d->in_flight, 0);
+    if (addr->sa_family == AF_INET6) {
+        flags |= MHD_USE_IPv6;
+    }
+    d->mhd = MHD_start_daemon(
+        flags, 0, NULL, NULL, handle, d, MHD_OPTION_SOCK_ADDR, addr,
+        MHD_OPTION_THREAD_POOL_SIZE, threads,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)MEMORY_LIMIT,
+        MHD_OPTION_CONNECTION_LIMIT, CONN_LIMIT, MHD_OPTION_CONNECTION_TIMEOUT,
+        CONN_TIMEOUT, MHD_OPTION_URI_LOG_CALLBACK, request_begin, d,
+        MHD_OPTION_NOTIFY_COMPLETED, request_end, d, MHD_OPTION_END);
+    if (!d->mhd) {
+        rc = FOUINE_EIO;
+        goto done;
+    }
+    *out = d;
+    d = NULL;
+    rc = FOUINE_OK;
+done:
+    free(d);
+    return rc;
+}
+
+unsigned serve_daemon_port(const serve_daemon *d)
+{
+    const union MHD_DaemonInfo *info =
+        MHD_get_daemon_info(d->mhd, MHD_DAEMON_INFO_BIND_PORT);
+    return info ? info->port : 0;
+}
+
+void serve_daemon_stop(serve_daemon *d)
+{
+    struct timespec pause = { 0, 10 * 1000 * 1000 };
+    int waited = 0;
+    MHD_socket listen;
+    if (!d) {
+        return;
+    }
+    /* Accept no more connections, let the requests in flight finish. */
+    listen = MHD_quiesce_daemon(d->mhd);
+    if (listen != MHD_INVALID_SOCKET) {
+        close(listen);
+    }
+    while (atomic_load(&d->in_flight) > 0 && waited < STOP_WAIT_MS) {
+        nanosleep(&pause, NULL);
+        waited += 10;
+    }
+    MHD_stop_daemon(d->mhd);
+    free(d);
+}

@@ -1,0 +1,205 @@
+/*
+** serve_main.c: fouine-serve, the HTTP server of a fouine index.
+**
+**     fouine-serve [-i INDEX] [--listen 127.0.0.1:8080] [--threads N]
+**                  [--cors ORIGIN] [--quiet]
+*/
+#include "serve.h"
+
+#include "fouine/store.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define DEFAULT_LISTEN "127.0.0.1:8080"
+#define MAX_THREADS    256
+
+static void usage(FILE *f)
+{
+    fputs("Usage: fouine-serve [-i INDEX] [--listen ADDR:PORT] [--threads N]\n"
+          "                    [--cors ORIGIN] [--quiet]\n"
+          "Answer searches of a fouine index over HTTP (JSON API and search "
+          "page).\n"
+          "\n"
+          "  -i, --index INDEX    the index file (default: fouine.db)\n"
+          "  -l, --listen A:PORT  address and port (default: " DEFAULT_LISTEN
+          ";\n"
+          "                       [::1]:8080 for IPv6, port 0 for any free "
+          "one)\n"
+          "  -t, --threads N      worker threads, each with its own index\n"
+          "                       connection (default: the number of CPUs)\n"
+          "      --cors ORIGIN    send Access-Control-Allow-Origin: ORIGIN\n"
+          "  -q, --quiet          no access log on stderr\n"
+          "  -h, --help           show this help\n"
+          "\n"
+          "Endpoints: GET / (search page), /api/search?q=, "
+          "/api/articles/ID,\n"
+          "/api/suggest?q=, /api/health, /api/categories.\n"
+          "SIGTERM or SIGINT: finish the requests in flight, then exit 0.\n",
+          f);
+}
+
+/* Parse "HOST:PORT" or "[HOST6]:PORT" into addr. */
+static int parse_listen(struct sockaddr_storage *addr, const char *s)
+{
+    char host[64];
+    const char *colon;
+    char *end;
+    long port;
+    size_t n;
+
+    memset(addr, 0, sizeof *addr);
+    if (s[0] == '[') {
+        const char *close = strchr(s, ']');
+        if (!close || close[1] != ':') {
+            return FOUINE_EINVAL;
+        }
+        n = (size_t)(close - s - 1);
+        colon = close + 1;
+        s++;
+    } else {
+        colon = strrchr(s, ':');
+        if (!colon) {
+            return FOUINE_EINVAL;
+        }
+        n = (size_t)(colon - s);
+    }
+    if (n == 0 || n >= sizeof host) {
+        return FOUINE_EINVAL;
+    }
+    memcpy(host, s, n);
+    host[n] = '\0';
+    port = strtol(colon + 1, &end, 10);
+    if (!colon[1] || *end || port < 0 || port > 65535) {
+        return FOUINE_EINVAL;
+    }
+    if (strchr(host, ':')) {
+        struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)addr;
+        a6->sin6_family = AF_INET6;
+        a6->sin6_port = htons((uint16_t)port);
+        return inet_pton(AF_INET6, host, &a6->sin6_addr) == 1 ? FOUINE_OK :
+                                                                FOUINE_EINVAL;
+    } else {
+        struct sockaddr_in *a4 = (struct sockaddr_in *)addr;
+        a4->sin_family = AF_INET;
+        a4->sin_port = htons((uint16_t)port);
+        return inet_pton(AF_INET, host, &a4->sin_addr) == 1 ? FOUINE_OK :
+                                                              FOUINE_EINVAL;
+    }
+}
+
+int main(int argc, char **argv)
+{
+    serve_config cfg = { "fouine.db", NULL, 0 };
+    const char *listen = DEFAULT_LISTEN;
+    struct sockaddr_storage addr;
+    serve_daemon *daemon = NULL;
+    sqlite3 *db = NULL;
+    sigset_t stop;
+    long threads = sysconf(_SC_NPROCESSORS_ONLN);
+    int i, rc, sig = 0, status = 2;
+
+    for (i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            usage(stdout);
+            return 0;
+        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+            cfg.quiet = 1;
+        } else if (strcmp(a, "-i") == 0 || strcmp(a, "--index") == 0 ||
+                   strcmp(a, "-l") == 0 || strcmp(a, "--listen") == 0 ||
+                   strcmp(a, "-t") == 0 || strcmp(a, "--threads") == 0 ||
+                   strcmp(a, "--cors") == 0) {
+            const char *v;
+            if (++i >= argc) {
+                fprintf(stderr, "fouine-serve: %s needs a value\n", a);
+                return 2;
+            }
+            v = argv[i];
+            if (a[1] == 'i' || strcmp(a, "--index") == 0) {
+                cfg.index = v;
+            } else if (a[1] == 'l' || strcmp(a, "--listen") == 0) {
+                listen = v;
+            } else if (strcmp(a, "--cors") == 0) {
+                cfg.cors = v;
+            } else {
+                char *end;
+                threads = strtol(v, &end, 10);
+                if (*end || threads < 1 || threads > MAX_THREADS) {
+                    fprintf(stderr,
+                            "fouine-serve: %s: '%s' is not a number from 1 "
+                            "to %d\n",
+                            a, v, MAX_THREADS);
+                    return 2;
+                }
+            }
+        } else {
+            fprintf(stderr, "fouine-serve: unknown argument '%s'\n", a);
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (threads < 1) {
+        threads = 2;
+    }
+    if (parse_listen(&addr, listen) != FOUINE_OK) {
+        fprintf(stderr,
+                "fouine-serve: --listen: '%s' is not ADDRESS:PORT (e.g. "
+                "127.0.0.1:8080)\n",
+                listen);
+        return 2;
+    }
+    if (cfg.cors && (!*cfg.cors || strpbrk(cfg.cors, "\r\n"))) {
+        fprintf(stderr, "fouine-serve: --cors: not a valid origin\n");
+        return 2;
+    }
+    /* Check the index now rather than at the first request. */
+    rc = fouine_store_open(&db, cfg.index, FOUINE_STORE_READ);
+    sqlite3_close(db);
+    if (rc != FOUINE_OK) {
+        fprintf(stderr, "fouine-serve: %s: %s\n", cfg.index,
+                rc == FOUINE_EIO ? "no such index (run fouine-index first)" :
+                                   fouine_errmsg(rc));
+        return 2;
+    }
+    if (serve_worker_init() != FOUINE_OK) {
+        fprintf(stderr, "fouine-serve: out of memory\n");
+        return 2;
+    }
+    /* The worker threads inherit this mask: only this thread takes the
+    ** stop signals, in sigwait() below. */
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    rc = serve_daemon_start(&daemon, &cfg, (const struct sockaddr *)&addr,
+                            (unsigned)threads);
+    if (rc != FOUINE_OK) {
+        fprintf(stderr, "fouine-serve: cannot listen on %s\n", listen);
+        goto done;
+    }
+    fprintf(stderr,
+            "fouine-serve: listening on http://%.*s:%u/ (%ld threads, index "
+            "%s)\n",
+            (int)(strrchr(listen, ':') - listen), listen,
+            serve_daemon_port(daemon), threads, cfg.index);
+    if (sigwait(&stop, &sig) != 0) {
+        goto done;
+    }
+    if (!cfg.quiet) {
+        fprintf(stderr, "fouine-serve: %s: finishing the requests in flight\n",
+                sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    }
+    status = 0;
+done:
+    serve_daemon_stop(daemon);
+    return status;
+}

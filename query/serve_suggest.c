@@ -1,0 +1,430 @@
+/*
+** serve_suggest.c: completions of what a reader is typing, for the search
+** box of fouine-serve.
+**
+** The last word typed is a prefix.  Alone, it is completed from the words
+** of the index (fts5vocab over article_fts: the unmarked surface tokens and
+** the number of articles holding each), most frequent first, stop words
+** left out.  After other words, the last two of them and the prefix are
+** searched as a phrase whose last word is a prefix, and the phrases found
+** in the matching articles are ranked by the number of articles holding
+** them.  The index holds folded forms ("etat"); the form shown ("État",
+** "état") is the one most often written in the articles' own text, read
+** back through snippet().
+*/
+#include "serve.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#define MAX_FORM     256 /* bytes of a completion as written */
+#define MAX_FORMS    6   /* written forms kept for one completion */
+#define MAX_GROUPS   48  /* completions considered */
+#define MAX_TOKENS   64  /* tokens of the text considered */
+#define PHRASE_WORDS 2   /* words typed before the prefix that are kept */
+#define PHRASE_ROWS  100 /* articles read to find phrases */
+#define FORM_ROWS    4   /* articles read to find how a word is written */
+
+/* A token of the typed text. */
+typedef struct typed_token {
+    size_t start;                   /* byte offset of its word in the text */
+    size_t end;                     /* just past it */
+    char text[FOUINE_MAX_WORD + 1]; /* the surface token, NUL-terminated */
+} typed_token;
+
+/* The tokens of the typed text. */
+typedef struct typed {
+    typed_token tok[MAX_TOKENS]; /* the last MAX_TOKENS tokens */
+    size_t n;                    /* how many are in tok */
+} typed;
+
+/* One completion being collected: its key and the forms it is written in. */
+typedef struct group {
+    char key[MAX_FORM];              /* folded words, space-separated */
+    char forms[MAX_FORMS][MAX_FORM]; /* written forms */
+    int form_count[MAX_FORMS];       /* occurrences of each */
+    size_t nforms;                   /* forms used */
+    long count;                      /* articles holding it */
+} group;
+
+/* Collect the surface tokens (prefix mode yields only those). */
+static int collect_token(const char *token,
+                         size_t len,
+                         size_t start,
+                         size_t end,
+                         int flags,
+                         void *payload)
+{
+    typed *t = payload;
+    typed_token *tok;
+    if (flags & (FOUINE_TOKEN_COLOCATED | FOUINE_TOKEN_STEM)) {
+        return 0;
+    }
+    if (t->n == MAX_TOKENS) {
+        memmove(t->tok, t->tok + 1, (MAX_TOKENS - 1) * sizeof t->tok[0]);
+        t->n--;
+    }
+    tok = &t->tok[t->n++];
+    if (len > FOUINE_MAX_WORD) {
+        len = FOUINE_MAX_WORD;
+    }
+    memcpy(tok->text, token, len);
+    tok->text[len] = '\0';
+    tok->start = start;
+    tok->end = end;
+    return 0;
+}
+
+/* Copy s[0..n) into dst (MAX_FORM bytes), cut on a character boundary. */
+static void copy_form(char *dst, const char *s, size_t n)
+{
+    if (n >= MAX_FORM) {
+        n = MAX_FORM - 1;
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) {
+            n--;
+        }
+    }
+    memcpy(dst, s, n);
+    dst[n] = '\0';
+}
+
+/* Count one occurrence of the written form s[0..n) in g. */
+static void add_form(group *g, const char *s, size_t n)
+{
+    char form[MAX_FORM];
+    size_t i;
+    copy_form(form, s, n);
+    for (i = 0; i < g->nforms; i++) {
+        if (strcmp(g->forms[i], form) == 0) {
+            g->form_count[i]++;
+            return;
+        }
+    }
+    if (g->nforms < MAX_FORMS) {
+        memcpy(g->forms[g->nforms], form, sizeof form);
+        g->form_count[g->nforms++] = 1;
+    }
+}
+
+/* Whether a and b differ only by the case of their first character. */
+static int same_but_first_case(const char *a, const char *b)
+{
+    utf8proc_int32_t ca, cb;
+    utf8proc_ssize_t na =
+        utf8proc_iterate((const utf8proc_uint8_t *)a, -1, &ca);
+    utf8proc_ssize_t nb =
+        utf8proc_iterate((const utf8proc_uint8_t *)b, -1, &cb);
+    if (na <= 0 || nb <= 0 || ca == cb) {
+        return 0;
+    }
+    return utf8proc_tolower(ca) == utf8proc_tolower(cb) &&
+           strcmp(a + na, b + nb) == 0;
+}
+
+/* The form to show for g: the most frequent, but the lowercase one when
+** it also occurs with a capital only at the start of a sentence. */
+static const char *best_form(const group *g)
+{
+    size_t i, best = 0;
+    if (g->nforms == 0) {
+        return g->key;
+    }
+    for (i = 1; i < g->nforms; i++) {
+        if (g->form_count[i] > g->form_count[best]) {
+            best = i;
+        }
+    }
+    for (i = 0; i < g->nforms; i++) {
+        utf8proc_int32_t c;
+        if (i != best && same_but_first_case(g->forms[i], g->forms[best]) &&
+            utf8proc_iterate((const utf8proc_uint8_t *)g->forms[i], -1, &c) >
+                0 &&
+            utf8proc_tolower(c) == c) {
+            return g->forms[i];
+        }
+    }
+    return g->forms[best];
+}
+
+/* Append the text between the marks of a snippet to g; 0 if none. */
+static int add_marked(group *g, const char *snip)
+{
+    const char *open = snip ? strchr(snip, '\x01') : NULL;
+    const char *close = open ? strchr(open + 1, '\x02') : NULL;
+    if (!close) {
+        return 0;
+    }
+    add_form(g, open + 1, (size_t)(close - open - 1));
+    return 1;
+}
+
+/* Append to b the FTS5 string of the tokens tok[from..to) followed by
+** " *" (a phrase whose last word is a prefix). */
+static void phrase_expr(char *b, size_t size, const typed *t, size_t from)
+{
+    size_t i, n = 0;
+    b[n++] = '"';
+    for (i = from; i < t->n; i++) {
+        size_t len = strlen(t->tok[i].text), k;
+        if (n + 2 * len + 8 > size) {
+            break;
+        }
+        if (i > from) {
+            b[n++] = ' ';
+        }
+        for (k = 0; k < len; k++) {
+            if (t->tok[i].text[k] == '"') {
+                b[n++] = '"';
+            }
+            b[n++] = t->tok[i].text[k];
+        }
+    }
+    memcpy(b + n, "\" *", 4);
+}
+
+/* Ensure temp.serve_vocab exists on the worker's connection. */
+static int ensure_vocab(serve_worker *w)
+{
+    if (w->has_vocab) {
+        return FOUINE_OK;
+    }
+    if (sqlite3_exec(w->db,
+                     "CREATE VIRTUAL TABLE IF NOT EXISTS temp.serve_vocab"
+                     " USING fts5vocab(main, 'article_fts', 'row')",
+                     NULL, NULL, NULL) != SQLITE_OK) {
+        return FOUINE_EDB;
+    }
+    w->has_vocab = 1;
+    return FOUINE_OK;
+}
+
+/* Fill groups with the words of the index that start with prefix. */
+static int word_groups(serve_worker *w,
+                       const char *prefix,
+                       group *groups,
+                       size_t *ngroups,
+                       size_t max)
+{
+    static const char vocab_sql[] =
+        "SELECT term, doc FROM temp.serve_vocab"
+        " WHERE term >= ?1 AND term < ?2 ORDER BY doc DESC, term LIMIT ?3";
+    static const char form_sql[] =
+        "SELECT snippet(article_fts, -1, char(1), char(2), '', 1)"
+        " FROM article_fts WHERE article_fts MATCH ?1 LIMIT ?2";
+    sqlite3_stmt *vocab = NULL, *form = NULL;
+    char upper[FOUINE_MAX_WORD + 1], expr[MAX_FORM + 8];
+    size_t n = strlen(prefix), i;
+    int rc;
+
+    *ngroups = 0;
+    rc = ensure_vocab(w);
+    if (rc != FOUINE_OK) {
+        goto done;
+    }
+    rc = FOUINE_EDB;
+    if (sqlite3_prepare_v2(w->db, vocab_sql, -1, &vocab, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(w->db, form_sql, -1, &form, NULL) != SQLITE_OK) {
+        goto done;
+    }
+    /* Terms in [prefix, prefix with its last byte raised): those starting
+    ** with prefix (bytes compare as in memcmp). */
+    memcpy(upper, prefix, n + 1);
+    upper[n - 1] = (char)((unsigned char)upper[n - 1] + 1);
+    sqlite3_bind_text(vocab, 1, prefix, (int)n, SQLITE_STATIC);
+    sqlite3_bind_text(vocab, 2, upper, (int)n, SQLITE_STATIC);
+    sqlite3_bind_int(vocab, 3, (int)(3 * max + 8));
+    while (*ngroups < max && sqlite3_step(vocab) == SQLITE_ROW) {
+        const char *term = (const char *)sqlite3_column_text(vocab, 0);
+        size_t len = (size_t)sqlite3_column_bytes(vocab, 0);
+        group *g = &groups[*ngroups];
+        if (!term || len == 0 || len > FOUINE_MAX_WORD ||
+            term[0] == FOUINE_STEM_MARK || fouine_is_stopword(term, len)) {
+            continue;
+        }
+        memset(g, 0, sizeof *g);
+        copy_form(g->key, term, len);
+        g->count = sqlite3_column_int64(vocab, 1);
+        (*ngroups)++;
+    }
+    /* How each word is written: '=' asks for the surface form only. */
+    for (i = 0; i < *ngroups; i++) {
+        snprintf(expr, sizeof expr, "\"=%s\"", groups[i].key);
+        sqlite3_reset(form);
+        sqlite3_bind_text(form, 1, expr, -1, SQLITE_STATIC);
+        sqlite3_bind_int(form, 2, FORM_ROWS);
+        while (sqlite3_step(form) == SQLITE_ROW) {
+            add_marked(&groups[i], (const char *)sqlite3_column_text(form, 0));
+        }
+    }
+    rc = FOUINE_OK;
+done:
+    sqlite3_finalize(vocab);
+    sqlite3_finalize(form);
+    return rc;
+}
+
+/* Collects the folded key of a phrase. */
+typedef struct key_ctx {
+    char *key;  /* MAX_FORM bytes */
+    size_t len; /* bytes used */
+} key_ctx;
+
+static int key_token(const char *token,
+                     size_t len,
+                     size_t start,
+                     size_t end,
+                     int flags,
+                     void *payload)
+{
+    key_ctx *k = payload;
+    (void)start;
+    (void)end;
+    if (flags & (FOUINE_TOKEN_COLOCATED | FOUINE_TOKEN_STEM)) {
+        return 0;
+    }
+    if (k->len + len + 2 > MAX_FORM) {
+        return FOUINE_ESTOP;
+    }
+    if (k->len) {
+        k->key[k->len++] = ' ';
+    }
+    memcpy(k->key + k->len, token, len);
+    k->len += len;
+    k->key[k->len] = '\0';
+    return 0;
+}
+
+/* Fill groups with the phrases of the index that continue the last
+** tokens of t (tok[from..n), the last one a prefix). */
+static int phrase_groups(serve_worker *w,
+                         const typed *t,
+                         size_t from,
+                         group *groups,
+                         size_t *ngroups)
+{
+    static const char sql[] =
+        "SELECT snippet(article_fts, -1, char(1), char(2), '', ?2)"
+        " FROM article_fts WHERE article_fts MATCH ?1 LIMIT ?3";
+    sqlite3_stmt *stmt = NULL;
+    char expr[4 * (FOUINE_MAX_WORD + 2) * (PHRASE_WORDS + 1) + 8];
+    int rc = FOUINE_EDB;
+
+    *ngroups = 0;
+    phrase_expr(expr, sizeof expr, t, from);
+    if (sqlite3_prepare_v2(w->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+        goto done;
+    }
+    sqlite3_bind_text(stmt, 1, expr, -1, SQLITE_STATIC);
+    sqlite3_bind_int(stmt, 2, (int)(t->n - from));
+    sqlite3_bind_int(stmt, 3, PHRASE_ROWS);
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+        const char *snip = (const char *)sqlite3_column_text(stmt, 0);
+        const char *open = snip ? strchr(snip, '\x01') : NULL;
+        const char *close = open ? strchr(open + 1, '\x02') : NULL;
+        char key[MAX_FORM] = "";
+        key_ctx k = { key, 0 };
+        size_t i;
+        if (!close) {
+            continue;
+        }
+        if (fouine_analyzer_run(w->an, open + 1, (size_t)(close - open - 1),
+                                FOUINE_ANALYZE_QUERY | FOUINE_ANALYZE_PREFIX,
+                                key_token, &k) == FOUINE_ENOMEM) {
+            rc = FOUINE_ENOMEM;
+            goto done;
+        }
+        if (k.len == 0) {
+            continue;
+        }
+        for (i = 0; i < *ngroups && strcmp(groups[i].key, key) != 0; i++) {
+        }
+        if (i == *ngroups) {
+            if (*ngroups == MAX_GROUPS) {
+                continue;
+            }
+            memset(&groups[i], 0, sizeof groups[i]);
+            memcpy(groups[i].key, key, sizeof key);
+            (*ngroups)++;
+        }
+        groups[i].count++;
+        add_marked(&groups[i], snip);
+    }
+    rc = FOUINE_OK;
+done:
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
+/* Order of groups: most articles first, then by key. */
+static int by_count(const void *a, const void *b)
+{
+    const group *ga = a, *gb = b;
+    if (ga->count != gb->count) {
+        return ga->count < gb->count ? 1 : -1;
+    }
+    return strcmp(ga->key, gb->key);
+}
+
+int serve_suggest(json_t **out, serve_worker *w, const char *text, size_t max)
+{
+    typed *t = NULL;
+    group *groups = NULL;
+    json_t *list = NULL;
+    size_t len = strlen(text), ngroups = 0, from, i;
+    char *line = NULL;
+    int rc;
+
+    *out = NULL;
+    list = json_array();
+    t = calloc(1, sizeof *t);
+    groups = calloc(MAX_GROUPS, sizeof *groups);
+    line = malloc(len + MAX_FORM + 1);
+    if (!list || !t || !groups || !line) {
+        rc = FOUINE_ENOMEM;
+        goto done;
+    }
+    rc = fouine_analyzer_run(w->an, text, len,
+                             FOUINE_ANALYZE_QUERY | FOUINE_ANALYZE_PREFIX,
+                             collect_token, t);
+    if (rc != FOUINE_OK) {
+        goto done;
+    }
+    /* Nothing is being typed when the text ends after its last word. */
+    if (t->n == 0 || t->tok[t->n - 1].end != len) {
+        goto reply;
+    }
+    from = t->n > PHRASE_WORDS ? t->n - PHRASE_WORDS - 1 : 0;
+    if (from + 1 == t->n) {
+        rc = word_groups(w, t->tok[from].text, groups, &ngroups, max);
+    } else {
+        rc = phrase_groups(w, t, from, groups, &ngroups);
+    }
+    if (rc != FOUINE_OK) {
+        goto done;
+    }
+    qsort(groups, ngroups, sizeof *groups, by_count);
+    for (i = 0; i < ngroups && i < max; i++) {
+        size_t keep = t->tok[from].start;
+        size_t n;
+        memcpy(line, text, keep);
+        n = strlen(best_form(&groups[i]));
+        memcpy(line + keep, best_form(&groups[i]), n + 1);
+        if (json_array_append_new(
+                list, json_pack("{s:s, s:I}", "text", line, "count",
+                                (json_int_t)groups[i].count)) != 0) {
+            rc = FOUINE_ENOMEM;
+            goto done;
+        }
+    }
+reply:
+    *out = list;
+    list = NULL;
+    rc = FOUINE_OK;
+done:
+    json_decref(list);
+    free(t);
+    free(groups);
+    free(line);
+    return rc;
+}

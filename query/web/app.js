@@ -1,0 +1,347 @@
+/*
+ * The search page of fouine-serve.
+ *
+ * Everything the server sends is put into the page as text (textContent,
+ * text nodes): titles and snippets come HTML-escaped with <mark>…</mark>
+ * around the matched words, and only those two tags become elements, the
+ * rest being unescaped and added as text.  A search is a URL
+ * (/?q=…&page=2&category=…&since=…&until=…&sort=…), so it can be shared,
+ * bookmarked and replayed with the browser's back and forward buttons.
+ */
+'use strict';
+
+(function () {
+  const PER_PAGE = 10;
+  const $ = (id) => document.getElementById(id);
+  const form = $('recherche');
+  const input = $('q');
+  const list = $('suggestions');
+  const status = $('etat');
+  const correction = $('correction');
+  const results = $('resultats');
+  const pages = $('pages');
+  const article = $('article');
+  const fields = ['category', 'since', 'until', 'sort'];
+  let active = -1;        /* index of the highlighted suggestion */
+  let suggestTimer = 0;
+  let suggestSeq = 0;     /* answers to older keystrokes are dropped */
+  let searchSeq = 0;
+
+  const entities = { lt: '<', gt: '>', amp: '&', quot: '"', '#39': "'", '#x27': "'" };
+  function unescapeHtml(s) {
+    return s.replace(/&(lt|gt|amp|quot|#39|#x27);/g, (m, e) => entities[e]);
+  }
+
+  /* Append server text with <mark> highlighting to parent, as DOM nodes. */
+  function appendMarked(parent, html) {
+    let target = parent;
+    for (const part of String(html || '').split(/(<mark>|<\/mark>)/)) {
+      if (part === '<mark>') {
+        target = parent.appendChild(document.createElement('mark'));
+      } else if (part === '</mark>') {
+        target = parent;
+      } else if (part) {
+        target.appendChild(document.createTextNode(unescapeHtml(part)));
+      }
+    }
+  }
+
+  function el(tag, cls, text) {
+    const e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = text;
+    return e;
+  }
+
+  function frenchDate(s) {
+    if (!s) return '';
+    const d = new Date(s.length === 10 ? s + 'T12:00:00' : s);
+    if (isNaN(d.getTime())) return s;
+    const opts = { day: 'numeric', month: 'long', year: 'numeric' };
+    if (s.length > 10) { opts.hour = '2-digit'; opts.minute = '2-digit'; }
+    return new Intl.DateTimeFormat('fr-FR', opts).format(d);
+  }
+
+  /* Only web links leave the site; anything else opens the article here. */
+  function articleHref(hit) {
+    if (typeof hit.url === 'string' && /^https?:\/\//i.test(hit.url)) return hit.url;
+    return '/?article=' + encodeURIComponent(hit.id);
+  }
+
+  async function getJSON(path, params) {
+    const qs = new URLSearchParams();
+    for (const [k, v] of Object.entries(params || {})) {
+      if (v !== undefined && v !== null && v !== '') qs.set(k, v);
+    }
+    const res = await fetch(path + (qs.toString() ? '?' + qs : ''));
+    const body = await res.json().catch(() => ({}));
+    if (!res.ok) throw new Error(body.error || ('erreur ' + res.status));
+    return body;
+  }
+
+  /* ---- state <-> URL ---- */
+  function readState() {
+    const p = new URLSearchParams(location.search);
+    const s = { q: p.get('q') || '', page: parseInt(p.get('page'), 10) || 1,
+                per_page: parseInt(p.get('per_page'), 10) || PER_PAGE,
+                article: p.get('article') || '' };
+    for (const f of fields) s[f] = p.get(f) || '';
+    return s;
+  }
+
+  function stateURL(s) {
+    const p = new URLSearchParams();
+    if (s.article) {
+      p.set('article', s.article);
+    } else {
+      p.set('q', s.q);
+      for (const f of fields) if (s[f] && !(f === 'sort' && s[f] === 'relevance')) p.set(f, s[f]);
+      if (s.page > 1) p.set('page', s.page);
+      if (s.per_page !== PER_PAGE) p.set('per_page', s.per_page);
+    }
+    return '/?' + p.toString();
+  }
+
+  function formState(page) {
+    const s = { q: input.value.trim(), page: page || 1, per_page: readState().per_page, article: '' };
+    for (const f of fields) s[f] = $(f).value;
+    return s;
+  }
+
+  function go(s) {
+    history.pushState(null, '', stateURL(s));
+    render(s);
+  }
+
+  /* ---- suggestions ---- */
+  function closeSuggestions() {
+    list.hidden = true;
+    list.textContent = '';
+    active = -1;
+    input.setAttribute('aria-expanded', 'false');
+    input.removeAttribute('aria-activedescendant');
+  }
+
+  function setActive(i) {
+    const items = list.children;
+    if (!items.length) return;
+    active = (i + items.length) % items.length;
+    for (let k = 0; k < items.length; k++) {
+      items[k].setAttribute('aria-selected', k === active ? 'true' : 'false');
+    }
+    input.setAttribute('aria-activedescendant', items[active].id);
+  }
+
+  function pick(text) {
+    input.value = text;
+    closeSuggestions();
+    go(formState(1));
+  }
+
+  async function suggest() {
+    const q = input.value;
+    const seq = ++suggestSeq;
+    if (!q.trim() || /\s$/.test(q)) { closeSuggestions(); return; }
+    let data;
+    try {
+      data = await getJSON('/api/suggest', { q });
+    } catch (e) {
+      return;
+    }
+    if (seq !== suggestSeq) return;
+    list.textContent = '';
+    active = -1;
+    (data.suggestions || []).forEach((s, i) => {
+      const li = el('li');
+      li.id = 'suggestion-' + i;
+      li.setAttribute('role', 'option');
+      li.setAttribute('aria-selected', 'false');
+      li.dataset.text = s.text;
+      li.appendChild(el('span', 'texte', s.text));
+      li.appendChild(el('small', null, s.count + (s.count > 1 ? ' articles' : ' article')));
+      li.addEventListener('mousedown', (ev) => { ev.preventDefault(); pick(s.text); });
+      list.appendChild(li);
+    });
+    const open = list.children.length > 0;
+    list.hidden = !open;
+    input.setAttribute('aria-expanded', open ? 'true' : 'false');
+  }
+
+  input.addEventListener('input', () => {
+    clearTimeout(suggestTimer);
+    suggestTimer = setTimeout(suggest, 120);
+  });
+
+  input.addEventListener('keydown', (ev) => {
+    if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp') {
+      if (list.hidden) { suggest(); return; }
+      ev.preventDefault();
+      setActive(active + (ev.key === 'ArrowDown' ? 1 : -1));
+    } else if (ev.key === 'Enter' && !list.hidden && active >= 0) {
+      ev.preventDefault();
+      pick(list.children[active].dataset.text);
+    } else if (ev.key === 'Escape') {
+      closeSuggestions();
+    }
+  });
+
+  input.addEventListener('blur', () => setTimeout(closeSuggestions, 150));
+
+  document.addEventListener('keydown', (ev) => {
+    if (ev.key === '/' && document.activeElement !== input &&
+        !/^(INPUT|SELECT|TEXTAREA)$/.test(document.activeElement.tagName)) {
+      ev.preventDefault();
+      input.focus();
+      input.select();
+    }
+  });
+
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    closeSuggestions();
+    if (input.value.trim()) go(formState(1));
+  });
+
+  for (const f of fields) {
+    $(f).addEventListener('change', () => { if (input.value.trim()) go(formState(1)); });
+  }
+
+  $('precedente').addEventListener('click', () => { const s = readState(); s.page--; go(s); });
+  $('suivante').addEventListener('click', () => { const s = readState(); s.page++; go(s); });
+
+  /* ---- results ---- */
+  function clearResults() {
+    results.textContent = '';
+    correction.hidden = true;
+    correction.textContent = '';
+    pages.hidden = true;
+    article.hidden = true;
+    article.textContent = '';
+  }
+
+  function showHit(hit) {
+    const li = el('li', 'resultat');
+    const h2 = el('h2');
+    const a = el('a');
+    a.href = articleHref(hit);
+    appendMarked(a, hit.title);
+    h2.appendChild(a);
+    li.appendChild(h2);
+    const meta = el('p', 'meta');
+    if (hit.category) meta.appendChild(el('span', 'rubrique', hit.category));
+    if (hit.date) {
+      const t = el('time', null, frenchDate(hit.date));
+      t.dateTime = hit.date;
+      meta.appendChild(t);
+    }
+    li.appendChild(meta);
+    const p = el('p', 'extrait');
+    appendMarked(p, hit.snippet);
+    li.appendChild(p);
+    results.appendChild(li);
+  }
+
+  async function search(s) {
+    const seq = ++searchSeq;
+    status.textContent = 'Recherche…';
+    let data;
+    try {
+      data = await getJSON('/api/search', { q: s.q, page: s.page, per_page: s.per_page,
+        category: s.category, since: s.since, until: s.until,
+        sort: s.sort === 'relevance' ? '' : s.sort });
+    } catch (e) {
+      if (seq === searchSeq) status.textContent = 'Erreur : ' + e.message;
+      return;
+    }
+    if (seq !== searchSeq) return;
+    clearResults();
+    const total = data.total || 0;
+    if (!total) {
+      status.textContent = 'Aucun résultat pour « ' + s.q + ' ».';
+      if (data.suggestion) {
+        correction.appendChild(document.createTextNode('Essayez avec l’orthographe : '));
+        const a = el('a', null, data.suggestion);
+        const t = Object.assign({}, s, { q: data.suggestion, page: 1 });
+        a.href = stateURL(t);
+        a.addEventListener('click', (ev) => { ev.preventDefault(); input.value = data.suggestion; go(t); });
+        correction.appendChild(a);
+        correction.appendChild(document.createTextNode(' ?'));
+        correction.hidden = false;
+      }
+      return;
+    }
+    const pagesCount = data.pages || Math.ceil(total / s.per_page);
+    status.textContent = total + (total > 1 ? ' résultats' : ' résultat') +
+      ' pour « ' + s.q + ' »' + (pagesCount > 1 ? ' — page ' + s.page + ' sur ' + pagesCount : '') +
+      (data.fallback ? ' (aucun article ne contient tous les mots : voici les plus proches)' : '');
+    (data.hits || []).forEach(showHit);
+    if (pagesCount > 1) {
+      pages.hidden = false;
+      $('numero').textContent = 'Page ' + s.page + ' sur ' + pagesCount;
+      $('precedente').disabled = s.page <= 1;
+      $('suivante').disabled = s.page >= pagesCount;
+    }
+  }
+
+  async function showArticle(id) {
+    clearResults();
+    status.textContent = 'Chargement…';
+    let a;
+    try {
+      a = await getJSON('/api/articles/' + encodeURIComponent(id));
+    } catch (e) {
+      status.textContent = 'Erreur : ' + e.message;
+      return;
+    }
+    status.textContent = '';
+    const back = el('a', null, '← Retour');
+    back.href = '#';
+    back.addEventListener('click', (ev) => { ev.preventDefault(); history.back(); });
+    article.appendChild(back);
+    article.appendChild(el('h2', null, a.title));
+    const meta = el('p', 'meta');
+    if (a.category) meta.appendChild(el('span', 'rubrique', a.category));
+    if (a.date) meta.appendChild(el('time', null, frenchDate(a.date)));
+    if (a.author) meta.appendChild(document.createTextNode(' — ' + a.author));
+    article.appendChild(meta);
+    if (a.lead) article.appendChild(el('p', 'chapo', a.lead));
+    for (const para of a.body || []) article.appendChild(el('p', null, para));
+    if (typeof a.url === 'string' && /^https?:\/\//i.test(a.url)) {
+      const src = el('a', null, 'Lire sur le site d’origine');
+      src.href = a.url;
+      article.appendChild(src);
+    }
+    document.title = a.title + ' — fouine';
+    article.hidden = false;
+    article.focus();
+  }
+
+  function render(s) {
+    input.value = s.q;
+    for (const f of fields) $(f).value = s[f] || (f === 'sort' ? 'relevance' : '');
+    if (s.article) {
+      showArticle(s.article);
+    } else if (s.q.trim()) {
+      document.title = s.q + ' — recherche fouine';
+      search(s);
+    } else {
+      clearResults();
+      status.textContent = '';
+    }
+  }
+
+  window.addEventListener('popstate', () => render(readState()));
+
+  getJSON('/api/categories').then((data) => {
+    const select = $('category');
+    const want = readState().category;
+    for (const c of data.categories || []) {
+      const o = el('option', null, c.name + ' (' + c.count + ')');
+      o.value = c.name;
+      select.appendChild(o);
+    }
+    select.value = want;
+  }).catch(() => {});
+
+  render(readState());
+})();
