@@ -37,7 +37,8 @@ static const char schema_sql[] =
     "  VALUES ('delete', old.rowid, old.title, old.lead, old.body);"
     "  DELETE FROM comment WHERE article = old.rowid;"
     "END;"
-    "CREATE TRIGGER article_au AFTER UPDATE ON article BEGIN"
+    "CREATE TRIGGER article_au AFTER UPDATE OF title, lead, body ON article"
+    "  BEGIN"
     "  INSERT INTO article_fts(article_fts, rowid, title, lead, body)"
     "  VALUES ('delete', old.rowid, old.title, old.lead, old.body);"
     "  INSERT INTO article_fts(rowid, title, lead, body)"
@@ -62,7 +63,8 @@ static const char schema_sql[] =
     "  path TEXT PRIMARY KEY,"
     "  size INTEGER,"
     "  mtime INTEGER,"
-    "  hash TEXT);"
+    "  hash TEXT,"
+    "  articles INTEGER NOT NULL DEFAULT 0);"
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);";
 
 /* Read PRAGMA user_version into *version. */
@@ -91,8 +93,8 @@ static int has_tables(sqlite3 *db, int *yes)
     sqlite3_stmt *stmt = NULL;
     int rc = FOUINE_EDB;
     *yes = 0;
-    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_schema", -1,
-                           &stmt, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_schema", -1, &stmt,
+                           NULL) != SQLITE_OK) {
         goto done;
     }
     if (sqlite3_step(stmt) != SQLITE_ROW) {
@@ -151,8 +153,7 @@ int fouine_store_open(sqlite3 **out, const char *path, int flags)
     rc = user_version(db, &version);
     if (rc != FOUINE_OK) {
         /* Not a database at all, or unreadable. */
-        rc = sqlite3_errcode(db) == SQLITE_NOTADB ? FOUINE_ESCHEMA
-                                                  : FOUINE_EIO;
+        rc = sqlite3_errcode(db) == SQLITE_NOTADB ? FOUINE_ESCHEMA : FOUINE_EIO;
         goto done;
     }
     if (version == 0 && (flags & FOUINE_STORE_WRITE)) {

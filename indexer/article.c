@@ -1,5 +1,6 @@
 /*
-** article.c: parsing article text files and French dates.
+** article.c: parsing article text files, in the site and the plain
+** layouts, and French dates (see indexer.h).
 */
 #include "indexer.h"
 
@@ -8,10 +9,16 @@
 #include <string.h>
 
 /* Month names, folded to ASCII lowercase, in calendar order. */
-static const char *const months[] = { "janvier", "fevrier", "mars",
-                                      "avril",   "mai",     "juin",
-                                      "juillet", "aout",    "septembre",
+static const char *const months[] = { "janvier", "fevrier",  "mars",
+                                      "avril",   "mai",      "juin",
+                                      "juillet", "aout",     "septembre",
                                       "octobre", "novembre", "decembre" };
+
+/* One line of a text: its bytes, without "\n" or "\r\n". */
+typedef struct text_line {
+    const char *s; /* inside the text; not owned */
+    size_t n;      /* length */
+} text_line;
 
 /*
 ** Fold the few accented letters of French month names to ASCII lowercase.
@@ -43,74 +50,269 @@ static void fold_month(char *out, size_t outsize, const char *s, size_t n)
     out[o] = '\0';
 }
 
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* Read up to maxdigits digits at s[*i]; -1 when there are none. */
+static int read_int(const char *s, size_t n, size_t *i, int maxdigits)
+{
+    int v = 0, d = 0;
+    while (*i < n && is_digit(s[*i]) && d < maxdigits) {
+        v = v * 10 + (s[*i] - '0');
+        (*i)++;
+        d++;
+    }
+    return d > 0 ? v : -1;
+}
+
+/* Skip blanks; then the bytes of word, if they are there. */
+static int eat(const char *s, size_t n, size_t *i, const char *word)
+{
+    size_t m = strlen(word);
+    while (*i < n && is_space(s[*i])) {
+        (*i)++;
+    }
+    if (n - *i >= m && memcmp(s + *i, word, m) == 0) {
+        *i += m;
+        return 1;
+    }
+    return 0;
+}
+
+/*
+** Read an optional " à 09h26" (or "a", or "09:26") at s[*i]: sets *hour and
+** *minute, or leaves them -1 when there is no time.  Returns 0, or -1 when
+** a time is there but wrong.
+*/
+static int read_time(const char *s, size_t n, size_t *i, int *hour, int *minute)
+{
+    size_t j = *i;
+    *hour = -1;
+    *minute = -1;
+    if (!eat(s, n, &j, "\xC3\xA0") && !eat(s, n, &j, "a")) {
+        return 0;
+    }
+    while (j < n && is_space(s[j])) {
+        j++;
+    }
+    *hour = read_int(s, n, &j, 2);
+    if (j < n && (s[j] == 'h' || s[j] == 'H' || s[j] == ':')) {
+        j++;
+    } else {
+        return -1;
+    }
+    *minute = read_int(s, n, &j, 2);
+    if (*minute < 0) {
+        *minute = 0; /* "à 9h" */
+    }
+    if (*hour < 0 || *hour > 23 || *minute > 59) {
+        return -1;
+    }
+    *i = j;
+    return 0;
+}
+
+/* Write the ISO 8601 form of a date, with the time when hour >= 0. */
+static int iso_date(char *out,
+                    size_t outsize,
+                    int year,
+                    int month,
+                    int day,
+                    int hour,
+                    int minute)
+{
+    char iso[96]; /* room for any five ints: the compiler cannot see ranges */
+    size_t n;
+    if (hour >= 0) {
+        snprintf(iso, sizeof iso, "%04d-%02d-%02dT%02d:%02d:00", year, month,
+                 day, hour, minute);
+    } else {
+        snprintf(iso, sizeof iso, "%04d-%02d-%02d", year, month, day);
+    }
+    n = strlen(iso);
+    if (n >= outsize) {
+        return FOUINE_EINVAL;
+    }
+    memcpy(out, iso, n + 1);
+    return FOUINE_OK;
+}
+
 int fouine_date_parse(char *out, size_t outsize, const char *line, size_t len)
 {
-    char buf[128];
     char month[32];
-    char iso[96]; /* room for any five ints: the compiler cannot see ranges */
     size_t i = 0, j;
-    int day = 0, year = 0, hour = -1, minute = -1, m;
+    int day, year, hour, minute, m;
 
-    if (outsize < 20 || len >= sizeof buf) {
-        return FOUINE_EINVAL;
+    while (len > 0 && is_space(line[len - 1])) {
+        len--;
     }
-    memcpy(buf, line, len);
-    buf[len] = '\0';
-    /* "Le " */
-    if (len < 3 || (buf[0] != 'L' && buf[0] != 'l') || buf[1] != 'e' ||
-        buf[2] != ' ') {
-        return FOUINE_EINVAL;
+    while (i < len && is_space(line[i])) {
+        i++;
     }
-    i = 3;
-    while (i < len && buf[i] >= '0' && buf[i] <= '9') {
-        day = day * 10 + (buf[i++] - '0');
+    if (len - i >= 3 && (line[i] == 'L' || line[i] == 'l') &&
+        line[i + 1] == 'e' && is_space(line[i + 2])) {
+        i += 3;
     }
+    while (i < len && is_space(line[i])) {
+        i++;
+    }
+    day = read_int(line, len, &i, 2);
     if (day < 1 || day > 31) {
         return FOUINE_EINVAL;
     }
-    if (strncmp(buf + i, "er", 2) == 0) {
+    if (len - i >= 2 && line[i] == 'e' && line[i + 1] == 'r') {
         i += 2;
     }
-    if (buf[i] != ' ') {
+    if (i >= len || !is_space(line[i])) {
         return FOUINE_EINVAL;
     }
     i++;
     j = i;
-    while (j < len && buf[j] != ' ') {
+    while (j < len && !is_space(line[j])) {
         j++;
     }
-    fold_month(month, sizeof month, buf + i, j - i);
+    if (j - i >= sizeof month) {
+        return FOUINE_EINVAL;
+    }
+    fold_month(month, sizeof month, line + i, j - i);
     for (m = 0; m < 12; m++) {
         if (strcmp(month, months[m]) == 0) {
             break;
         }
     }
-    if (m == 12 || j >= len) {
+    if (m == 12) {
         return FOUINE_EINVAL;
     }
-    i = j + 1;
-    while (i < len && buf[i] >= '0' && buf[i] <= '9') {
-        year = year * 10 + (buf[i++] - '0');
+    while (j < len && is_space(line[j])) {
+        j++;
     }
+    year = read_int(line, len, &j, 4);
     if (year < 1800 || year > 2200) {
         return FOUINE_EINVAL;
     }
-    /* Optional " à 09h26". */
-    if (sscanf(buf + i, " \xC3\xA0 %dh%d", &hour, &minute) == 2 ||
-        sscanf(buf + i, " a %dh%d", &hour, &minute) == 2) {
-        if (hour < 0 || hour > 23 || minute < 0 || minute > 59) {
-            return FOUINE_EINVAL;
-        }
-        snprintf(iso, sizeof iso, "%04d-%02d-%02dT%02d:%02d:00", year, m + 1,
-                 day, hour, minute);
-    } else {
-        snprintf(iso, sizeof iso, "%04d-%02d-%02d", year, m + 1, day);
-    }
-    if (strlen(iso) >= outsize) {
+    if (read_time(line, len, &j, &hour, &minute) != 0 || j != len) {
         return FOUINE_EINVAL;
     }
-    memcpy(out, iso, strlen(iso) + 1);
-    return FOUINE_OK;
+    return iso_date(out, outsize, year, m + 1, day, hour, minute);
+}
+
+/*
+** Whether a line ends with a comment date, "Le 18/04/2018 à 09h48" (the
+** site glues it to the boilerplate before the first comment: "Abonnez-
+** vousLe 18/04/2018 à 09h48").  Writes its ISO form to out.
+*/
+static int comment_date(char *out, size_t outsize, const char *s, size_t n)
+{
+    size_t i, start;
+    int day, month, year, hour, minute;
+
+    while (n > 0 && is_space(s[n - 1])) {
+        n--;
+    }
+    /* Find the last "Le " followed by a digit. */
+    start = n;
+    for (i = n; i >= 3; i--) {
+        if (s[i - 3] == 'L' && s[i - 2] == 'e' && s[i - 1] == ' ' && i < n &&
+            is_digit(s[i])) {
+            start = i;
+            break;
+        }
+    }
+    if (start == n) {
+        return 0;
+    }
+    i = start;
+    day = read_int(s, n, &i, 2);
+    if (i >= n || s[i] != '/') {
+        return 0;
+    }
+    i++;
+    month = read_int(s, n, &i, 2);
+    if (i >= n || s[i] != '/') {
+        return 0;
+    }
+    i++;
+    year = read_int(s, n, &i, 4);
+    if (day < 1 || day > 31 || month < 1 || month > 12 || year < 1800 ||
+        read_time(s, n, &i, &hour, &minute) != 0 || i != n) {
+        return 0;
+    }
+    return iso_date(out, outsize, year, month, day, hour, minute) == FOUINE_OK;
+}
+
+/* "2 min": the reading time in minutes, or 0. */
+static int reading_time(const char *s, size_t n)
+{
+    size_t i = 0;
+    int v;
+    while (n > 0 && is_space(s[n - 1])) {
+        n--;
+    }
+    v = read_int(s, n, &i, 3);
+    if (v <= 0 || !eat(s, n, &i, "min") || i != n) {
+        return 0;
+    }
+    return v;
+}
+
+/* "Commentaires (3)": the line that opens the footer of the site layout. */
+static int is_comments_header(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (n > 0 && is_space(s[n - 1])) {
+        n--;
+    }
+    if (!eat(s, n, &i, "Commentaires") || !eat(s, n, &i, "(") ||
+        read_int(s, n, &i, 9) < 0) {
+        return 0;
+    }
+    return eat(s, n, &i, ")") && i == n;
+}
+
+static int is_blank(const text_line *l)
+{
+    size_t i;
+    for (i = 0; i < l->n; i++) {
+        if (!is_space(l->s[i])) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Whether a line holds a letter or digit (scraped comments hold lines such
+** as '" />' that are markup, not text). */
+static int has_word(const text_line *l)
+{
+    size_t i;
+    for (i = 0; i < l->n; i++) {
+        unsigned char c = (unsigned char)l->s[i];
+        if (c >= 0x80 || is_digit((char)c) || (c >= 'a' && c <= 'z') ||
+            (c >= 'A' && c <= 'Z')) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* A line without surrounding blanks. */
+static text_line trimmed(text_line l)
+{
+    while (l.n > 0 && is_space(l.s[0])) {
+        l.s++;
+        l.n--;
+    }
+    while (l.n > 0 && is_space(l.s[l.n - 1])) {
+        l.n--;
+    }
+    return l;
 }
 
 /* Copy s[0..n) into a new NUL-terminated string, or NULL. */
@@ -118,123 +320,329 @@ static char *dup_n(const char *s, size_t n)
 {
     char *p = malloc(n + 1);
     if (p) {
-        memcpy(p, s, n);
+        if (n > 0) {
+            memcpy(p, s, n);
+        }
         p[n] = '\0';
     }
     return p;
 }
 
-/* Next line of text[*pos..len): sets *line and returns its length without
-** the "\n" or "\r\n"; advances *pos.  Returns (size_t)-1 at the end. */
-static size_t next_line(const char *text, size_t len, size_t *pos,
-                        const char **line)
+/* Split text into lines (new array in *out, free()). */
+static int split_lines(text_line **out,
+                       size_t *nout,
+                       const char *text,
+                       size_t len)
 {
-    size_t start = *pos, end;
-    if (start >= len) {
-        return (size_t)-1;
-    }
-    end = start;
-    while (end < len && text[end] != '\n') {
-        end++;
-    }
-    *pos = end < len ? end + 1 : end;
-    *line = text + start;
-    if (end > start && text[end - 1] == '\r') {
-        end--;
-    }
-    return end - start;
-}
+    text_line *lines = NULL;
+    size_t n = 1, i, k = 0, start = 0;
 
-static int is_blank(const char *s, size_t n)
-{
-    size_t i;
-    for (i = 0; i < n; i++) {
-        if (s[i] != ' ' && s[i] != '\t') {
-            return 0;
+    *out = NULL;
+    *nout = 0;
+    for (i = 0; i < len; i++) {
+        n += text[i] == '\n';
+    }
+    lines = malloc(n * sizeof *lines);
+    if (!lines) {
+        return FOUINE_ENOMEM;
+    }
+    for (i = 0; i <= len; i++) {
+        if (i == len || text[i] == '\n') {
+            size_t end = i;
+            if (end > start && text[end - 1] == '\r') {
+                end--;
+            }
+            if (i < len || end > start) {
+                lines[k].s = text + start;
+                lines[k].n = end - start;
+                k++;
+            }
+            start = i + 1;
         }
     }
-    return 1;
+    *out = lines;
+    *nout = k;
+    return FOUINE_OK;
+}
+
+/*
+** Join lines[from..to) into a new string: lines separated by sep_line
+** within a paragraph, paragraphs (runs of non-blank lines; every line when
+** each_line) separated by "\n\n".  Trims each line.
+*/
+static char *join_paragraphs(const text_line *lines,
+                             size_t from,
+                             size_t to,
+                             int each_line)
+{
+    size_t i, size = 1, o = 0;
+    int in_para = 0, any = 0;
+    char *out;
+    for (i = from; i < to; i++) {
+        size += lines[i].n + 2;
+    }
+    out = malloc(size);
+    if (!out) {
+        return NULL;
+    }
+    for (i = from; i < to; i++) {
+        text_line l = trimmed(lines[i]);
+        if (l.n == 0) {
+            in_para = 0;
+            continue;
+        }
+        if (any) {
+            if (in_para && !each_line) {
+                out[o++] = '\n';
+            } else {
+                out[o++] = '\n';
+                out[o++] = '\n';
+            }
+        }
+        memcpy(out + o, l.s, l.n);
+        o += l.n;
+        in_para = 1;
+        any = 1;
+    }
+    out[o] = '\0';
+    return out;
+}
+
+/* Index just past the first paragraph starting at or after from (a line
+** when each_line); *start gets its first line. */
+static size_t first_paragraph(const text_line *lines,
+                              size_t from,
+                              size_t to,
+                              int each_line,
+                              size_t *start)
+{
+    size_t i = from;
+    while (i < to && is_blank(&lines[i])) {
+        i++;
+    }
+    *start = i;
+    if (i >= to) {
+        return to;
+    }
+    if (each_line) {
+        return i + 1;
+    }
+    while (i < to && !is_blank(&lines[i])) {
+        i++;
+    }
+    return i;
+}
+
+/* Parse the comments of a site footer, lines[from..to). */
+static int parse_comments(fouine_article *a,
+                          const text_line *lines,
+                          size_t from,
+                          size_t to)
+{
+    char iso[32];
+    size_t i, n = 0, c;
+    for (i = from; i < to; i++) {
+        n += comment_date(iso, sizeof iso, lines[i].s, lines[i].n);
+    }
+    if (n == 0) {
+        return FOUINE_OK;
+    }
+    a->comments = calloc(n, sizeof *a->comments);
+    if (!a->comments) {
+        return FOUINE_ENOMEM;
+    }
+    for (i = from; i < to; i++) {
+        size_t j, body_from;
+        if (!comment_date(iso, sizeof iso, lines[i].s, lines[i].n)) {
+            continue; /* boilerplate before the first comment */
+        }
+        c = a->ncomments++;
+        a->comments[c].date = dup_n(iso, strlen(iso));
+        body_from = i + 1;
+        j = body_from;
+        while (j < to &&
+               !comment_date(iso, sizeof iso, lines[j].s, lines[j].n)) {
+            j++;
+        }
+        /* Lines of the comment, markup lines left out. */
+        {
+            size_t size = 1, o = 0, k;
+            char *body;
+            for (k = body_from; k < j; k++) {
+                size += lines[k].n + 1;
+            }
+            body = malloc(size);
+            if (!body || !a->comments[c].date) {
+                free(body);
+                return FOUINE_ENOMEM;
+            }
+            for (k = body_from; k < j; k++) {
+                text_line l = trimmed(lines[k]);
+                if (!has_word(&l)) {
+                    continue;
+                }
+                if (o > 0) {
+                    body[o++] = '\n';
+                }
+                memcpy(body + o, l.s, l.n);
+                o += l.n;
+            }
+            body[o] = '\0';
+            a->comments[c].body = body;
+        }
+        i = j - 1;
+    }
+    return FOUINE_OK;
 }
 
 void fouine_article_clear(fouine_article *a)
 {
+    size_t i;
+    free(a->id);
     free(a->title);
     free(a->date);
+    free(a->category);
+    free(a->url);
+    free(a->author);
     free(a->lead);
     free(a->body);
+    for (i = 0; i < a->ncomments; i++) {
+        free(a->comments[i].date);
+        free(a->comments[i].body);
+    }
+    free(a->comments);
     memset(a, 0, sizeof *a);
 }
 
-int fouine_article_parse(fouine_article *out, const char *text, size_t len)
+int fouine_article_parse(fouine_article *out,
+                         fouine_skip *skip,
+                         const char *text,
+                         size_t len)
 {
-    const char *line = NULL;
+    text_line *lines = NULL;
     char iso[32];
-    size_t pos = 0, n;
-    size_t body_start = 0, body_end = 0;
-    int rc = FOUINE_ENOMEM;
+    size_t n = 0, i = 0, j, end, lead_start, lead_end;
+    int rc = FOUINE_ENOMEM, site = 0;
+    text_line title, l;
 
     memset(out, 0, sizeof *out);
-    /* Title: the first non-blank line. */
-    while ((n = next_line(text, len, &pos, &line)) != (size_t)-1 &&
-           is_blank(line, n)) {
+    *skip = FOUINE_SKIP_EMPTY;
+    if (split_lines(&lines, &n, text, len) != FOUINE_OK) {
+        goto done;
     }
-    if (n == (size_t)-1) {
+    /* Title: the first non-blank line. */
+    while (i < n && is_blank(&lines[i])) {
+        i++;
+    }
+    if (i == n) {
         rc = FOUINE_EINVAL;
         goto done;
     }
-    out->title = dup_n(line, n);
+    title = trimmed(lines[i++]);
+    if (fouine_date_parse(iso, sizeof iso, title.s, title.n) == FOUINE_OK) {
+        *skip = FOUINE_SKIP_NO_TITLE; /* the file starts with its date */
+        rc = FOUINE_EINVAL;
+        goto done;
+    }
+    out->title = dup_n(title.s, title.n);
     if (!out->title) {
         goto done;
     }
     /* Date: the next non-blank line, when it is one. */
-    body_start = pos;
-    while ((n = next_line(text, len, &pos, &line)) != (size_t)-1 &&
-           is_blank(line, n)) {
+    j = i;
+    while (j < n && is_blank(&lines[j])) {
+        j++;
     }
-    if (n != (size_t)-1 &&
-        fouine_date_parse(iso, sizeof iso, line, n) == FOUINE_OK) {
+    if (j < n && fouine_date_parse(iso, sizeof iso, lines[j].s, lines[j].n) ==
+                     FOUINE_OK) {
         out->date = dup_n(iso, strlen(iso));
         if (!out->date) {
             goto done;
         }
-        body_start = pos;
-    }
-    /* Lead: the first paragraph; body: the rest. */
-    pos = body_start;
-    while ((n = next_line(text, len, &pos, &line)) != (size_t)-1 &&
-           is_blank(line, n)) {
-        body_start = pos;
-    }
-    if (n != (size_t)-1) {
-        out->lead = dup_n(line, n);
-        if (!out->lead) {
-            goto done;
+        i = j + 1;
+        /* Site layout: reading time, then the category, once or twice. */
+        if (i < n &&
+            (out->reading_time = reading_time(lines[i].s, lines[i].n)) > 0) {
+            site = 1;
+            i++;
+            if (i < n && !is_blank(&lines[i])) {
+                l = trimmed(lines[i]);
+                out->category = dup_n(l.s, l.n);
+                if (!out->category) {
+                    goto done;
+                }
+                i++;
+                if (i < n) {
+                    text_line again = trimmed(lines[i]);
+                    if (again.n == l.n && memcmp(again.s, l.s, l.n) == 0) {
+                        i++;
+                    }
+                }
+            }
         }
-        body_start = pos;
     }
-    body_end = len;
-    while (body_start < body_end &&
-           (text[body_start] == '\n' || text[body_start] == '\r')) {
-        body_start++;
+    /* Site footer: "Commentaires (N)", after the date line again. */
+    end = n;
+    if (site) {
+        for (j = i; j < n; j++) {
+            if (is_comments_header(lines[j].s, lines[j].n)) {
+                end = j;
+                if (j > i && fouine_date_parse(iso, sizeof iso, lines[j - 1].s,
+                                               lines[j - 1].n) == FOUINE_OK) {
+                    end = j - 1;
+                }
+                if (parse_comments(out, lines, j + 1, n) != FOUINE_OK) {
+                    goto done;
+                }
+                break;
+            }
+        }
     }
-    while (body_end > body_start &&
-           (text[body_end - 1] == '\n' || text[body_end - 1] == '\r')) {
-        body_end--;
-    }
-    out->body = dup_n(text + body_start, body_end - body_start);
-    if (!out->body) {
+    lead_end = first_paragraph(lines, i, end, site, &lead_start);
+    out->lead = join_paragraphs(lines, lead_start, lead_end, site);
+    out->body = join_paragraphs(lines, lead_end, end, site);
+    if (!out->lead || !out->body) {
         goto done;
-    }
-    if (!out->lead) {
-        out->lead = dup_n("", 0);
-        if (!out->lead) {
-            goto done;
-        }
     }
     rc = FOUINE_OK;
 done:
+    free(lines);
     if (rc != FOUINE_OK) {
         fouine_article_clear(out);
     }
     return rc;
+}
+
+/* Hash a string and its terminating NUL (NULL hashes as one 0xFF). */
+static uint64_t hash_str(uint64_t h, const char *s)
+{
+    static const unsigned char none = 0xFF;
+    if (!s) {
+        return fouine_hash64(h, &none, 1);
+    }
+    return fouine_hash64(h, s, strlen(s) + 1);
+}
+
+uint64_t fouine_article_hash(const fouine_article *a)
+{
+    uint64_t h = FOUINE_HASH_INIT;
+    unsigned char rt[4];
+    size_t i;
+    h = hash_str(h, a->title);
+    h = hash_str(h, a->date);
+    h = hash_str(h, a->category);
+    h = hash_str(h, a->url);
+    h = hash_str(h, a->author);
+    h = hash_str(h, a->lead);
+    h = hash_str(h, a->body);
+    rt[0] = (unsigned char)(a->reading_time & 0xFF);
+    rt[1] = (unsigned char)((a->reading_time >> 8) & 0xFF);
+    rt[2] = (unsigned char)((a->reading_time >> 16) & 0xFF);
+    rt[3] = (unsigned char)((a->reading_time >> 24) & 0xFF);
+    h = fouine_hash64(h, rt, sizeof rt);
+    for (i = 0; i < a->ncomments; i++) {
+        h = hash_str(h, a->comments[i].date);
+        h = hash_str(h, a->comments[i].body);
+    }
+    return h;
 }

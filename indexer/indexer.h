@@ -1,48 +1,318 @@
 /*
 ** indexer.h: private interface of fouine-index.
+**
+** Interface to code in:
+**   article.c  parsing article text files (both layouts) and French dates
+**   json.c     articles from JSON and JSON Lines
+**   text.c     UTF-8 repair, content hashes, skip reasons
+**   walk.c     finding the input files under the paths given
+**   run.c      one indexing run: a reading and parsing thread beside the
+**              thread that writes SQLite
 */
 #ifndef FOUINE_INDEXER_H
 #define FOUINE_INDEXER_H
 
+#include <signal.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "fouine/error.h"
 
+/*
+** Interface to code in text.c.
+*/
+
+/* Why an input (a file, a JSON line, a directory) was not indexed. */
+typedef enum fouine_skip {
+    FOUINE_SKIP_MISSING = 0, /* the path given does not exist */
+    FOUINE_SKIP_UNREADABLE,  /* a file or directory that cannot be read */
+    FOUINE_SKIP_LOOP,        /* a symbolic link loop */
+    FOUINE_SKIP_TOO_LARGE,   /* over the size limit */
+    FOUINE_SKIP_BINARY,      /* NUL bytes: not text */
+    FOUINE_SKIP_EMPTY,       /* nothing but white space */
+    FOUINE_SKIP_NO_TITLE,    /* no title line or field */
+    FOUINE_SKIP_BAD_JSON,    /* JSON that does not parse, or not an object */
+    FOUINE_SKIP_NO_ID,       /* a JSON article with neither id nor url */
+    FOUINE_SKIP_COUNT        /* number of reasons */
+} fouine_skip;
+
+/** A short English name of a skip reason ("too large"); static. */
+const char *fouine_skip_name(fouine_skip reason);
+
+/** Initial value of a running fouine_hash64(). */
+#define FOUINE_HASH_INIT UINT64_C(0xcbf29ce484222325)
+
+/**
+ * Hash bytes into a running 64-bit hash (FNV-1a): not cryptographic, used
+ * to tell whether a file or an article changed.
+ *
+ * @param h   the hash so far (FOUINE_HASH_INIT to start)
+ * @param p   the bytes (may be NULL when n is 0)
+ * @param n   their number
+ * @return the new hash
+ */
+uint64_t fouine_hash64(uint64_t h, const void *p, size_t n);
+
+/**
+ * Make text valid UTF-8: every invalid sequence becomes U+FFFD.
+ *
+ * @param[out] out       a new buffer (free()) holding the repaired text and
+ *                       a NUL, or NULL when the text was valid already
+ * @param[out] outlen    the length of *out, 0 when *out is NULL
+ * @param[out] first_bad the byte offset in text of the first invalid
+ *                       sequence, SIZE_MAX when there is none
+ * @param text           the bytes, not necessarily NUL-terminated
+ * @param len            their number
+ * @return FOUINE_OK or FOUINE_ENOMEM
+ */
+FOUINE_WUR int fouine_utf8_repair(char **out,
+                                  size_t *outlen,
+                                  size_t *first_bad,
+                                  const char *text,
+                                  size_t len);
+
+/*
+** Interface to code in article.c.
+*/
+
+/* One reader comment of an article. */
+typedef struct fouine_comment {
+    char *date; /* ISO 8601 ("2018-04-18T09:48:00"), or NULL */
+    char *body; /* its lines joined by "\n"; never NULL */
+} fouine_comment;
+
 /* One parsed article.  Every string is owned by the article, NUL-terminated
-** and valid UTF-8, or NULL when absent. */
+** and valid UTF-8 when the input was, or NULL when absent. */
 typedef struct fouine_article {
-    char *title; /* never NULL in a parsed article */
-    char *date;  /* ISO 8601, e.g. "2018-04-18T09:26:00" or "2020-07-02" */
-    char *lead;  /* first paragraph */
-    char *body;  /* the other paragraphs, separated by "\n\n" */
+    char *id;                 /* stable id; text files: set by the caller */
+    char *title;              /* never NULL in a parsed article */
+    char *date;               /* ISO 8601, "2018-04-18T09:26:00" or
+                                 "2020-07-02" */
+    char *category;           /* section, e.g. "Internet", or NULL */
+    char *url;                /* or NULL */
+    char *author;             /* or NULL */
+    char *lead;               /* first paragraph, never NULL when parsed */
+    char *body;               /* the other paragraphs, separated by "\n\n";
+                                 never NULL when parsed */
+    int reading_time;         /* minutes ("2 min"), 0 when not given */
+    fouine_comment *comments; /* reader comments, in order; owned */
+    size_t ncomments;         /* their number */
 } fouine_article;
 
 /**
- * Parse the text of an article file: title on the first non-empty line,
- * the date on the next, then paragraphs, the first being the lead.
+ * Parse the text of an article file, in either layout:
+ *   - site:  title; date line; reading time ("2 min"); category (printed
+ *            once or twice); lead; body, one paragraph a line; then an
+ *            optional footer: the date line again, "Commentaires (N)",
+ *            boilerplate (never kept) and reader comments, each opened by
+ *            a line ending in "Le 18/04/2018 à 09h48";
+ *   - plain: title; date line (optional); paragraphs separated by blank
+ *            lines, the first being the lead.
+ * Lines may end in "\n" or "\r\n".  The id is left NULL.
  *
- * @param[out] out the article, emptied first; release with
- *             fouine_article_clear()
- * @param text the file's bytes, not NUL-terminated
- * @param len  their length
- * @return FOUINE_OK, FOUINE_EINVAL when there is no title, FOUINE_ENOMEM
+ * @param[out] out  the article, emptied first; release with
+ *                  fouine_article_clear()
+ * @param[out] skip why there is no article, on FOUINE_EINVAL:
+ *                  FOUINE_SKIP_EMPTY or FOUINE_SKIP_NO_TITLE (the first
+ *                  line is a date)
+ * @param text      the file's bytes, not NUL-terminated
+ * @param len       their length
+ * @return FOUINE_OK, FOUINE_EINVAL (see skip), FOUINE_ENOMEM
  */
 FOUINE_WUR int fouine_article_parse(fouine_article *out,
+                                    fouine_skip *skip,
                                     const char *text,
                                     size_t len);
 
-/** Release the strings of an article and set them to NULL. */
+/** Release what an article owns and zero it.  NULL fields are fine. */
 void fouine_article_clear(fouine_article *a);
 
 /**
- * Parse a French date line ("Le 18 avril 2018 à 09h26", "Le 1er mai 2019",
- * months with or without accents) into ISO 8601 in out (at least 20 bytes).
+ * The hash of everything an article stores (title, date, category, url,
+ * author, reading time, lead, body and comments), to tell whether it
+ * changed since it was indexed.
+ */
+uint64_t fouine_article_hash(const fouine_article *a);
+
+/**
+ * Parse a French date line into ISO 8601.  Accepted: "Le 18 avril 2018 à
+ * 09h26", "Le 1er mai 2019 à 17h00", "Le 2 juillet 2020", "18 avril
+ * 2018", months with or without accents and in any case, "a" for "à",
+ * surrounding blanks.
  *
+ * @param[out] out   the date, "2018-04-18T09:26:00" or "2020-07-02"
+ * @param outsize    size of out, at least 20
+ * @param line       the line, not necessarily NUL-terminated
+ * @param len        its length
  * @return FOUINE_OK or FOUINE_EINVAL when the line is not a date
  */
 FOUINE_WUR int fouine_date_parse(char *out,
                                  size_t outsize,
                                  const char *line,
                                  size_t len);
+
+/*
+** Interface to code in json.c.
+*/
+
+/**
+ * Called for each article of a JSON document.
+ *
+ * @param a       the article, owned by the callee from then on (it must
+ *                release it with fouine_article_clear())
+ * @param payload the caller's pointer
+ * @return 0 to go on, any other value to stop (returned by the parser)
+ */
+typedef int (*fouine_article_cb)(fouine_article *a, void *payload);
+
+/**
+ * Convert one JSON document (text of a .json file, or one line of a .jsonl
+ * file) into articles: an object is one article, an array holds articles.
+ * Fields: id, title, date, section or category, url, author, lead, body
+ * (or text, or content); others are ignored.  Without an id the url is the
+ * id.  Without a lead, the first paragraph of the body is the lead.
+ *
+ * @param[out] skip     on FOUINE_EINVAL, why (FOUINE_SKIP_BAD_JSON,
+ *                      FOUINE_SKIP_NO_TITLE, FOUINE_SKIP_NO_ID); when an
+ *                      array holds bad elements, the reason of the last
+ * @param[out] nskipped elements of an array that were skipped (0 or 1 for
+ *                      an object)
+ * @param[out] err      an English message about the first problem, e.g.
+ *                      "'[' or '{' expected near 'x'" (empty when none)
+ * @param errsize       size of err
+ * @param text          the JSON text, not necessarily NUL-terminated
+ * @param len           its length
+ * @param cb            called with each good article
+ * @param payload       passed to cb
+ * @return FOUINE_OK (even when some elements of an array were skipped),
+ *         FOUINE_EINVAL when the document gave nothing because it is bad,
+ *         FOUINE_ENOMEM, or the first non-zero value of cb
+ */
+FOUINE_WUR int fouine_json_parse(fouine_skip *skip,
+                                 size_t *nskipped,
+                                 char *err,
+                                 size_t errsize,
+                                 const char *text,
+                                 size_t len,
+                                 fouine_article_cb cb,
+                                 void *payload);
+
+/*
+** Interface to code in walk.c.
+*/
+
+/* Kinds of input files. */
+#define FOUINE_FILE_TEXT  0 /* .txt: one article */
+#define FOUINE_FILE_JSON  1 /* .json: one article or an array */
+#define FOUINE_FILE_JSONL 2 /* .jsonl: one article a line */
+
+/* One input file found. */
+typedef struct fouine_input {
+    char *path;      /* as reached from the path given; owned */
+    char *key;       /* absolute path: the source key in the index; owned */
+    const char *rel; /* path relative to the directory given, inside path
+                        (the whole path for a file given directly) */
+    int kind;        /* FOUINE_FILE_* */
+    int64_t size;    /* bytes, at walk time */
+    int64_t mtime;   /* modification time in ns, at walk time */
+} fouine_input;
+
+/* The inputs of a run, and what the walk could not enter. */
+typedef struct fouine_inputs {
+    fouine_input *files; /* in walk order (names sorted in each directory) */
+    size_t nfiles;
+    size_t capfiles;
+    char **roots; /* absolute paths of the directories given, owned */
+    size_t nroots;
+    char **blind; /* absolute paths of directories that could not be
+                           read: their files must not count as removed */
+    size_t nblind;
+    long skipped[FOUINE_SKIP_COUNT]; /* paths and directories skipped */
+} fouine_inputs;
+
+/**
+ * Called for each problem the walk meets (missing path, unreadable
+ * directory, symlink loop): the path, and what is wrong with it, e.g.
+ * "Permission denied".  Both are valid only during the call.
+ */
+typedef void (*fouine_walk_report)(fouine_skip reason,
+                                   const char *path,
+                                   const char *what,
+                                   void *payload);
+
+/**
+ * Find the inputs under the paths given: the .txt, .json and .jsonl files
+ * found recursively in directories (symbolic links followed, but never
+ * into a directory already entered, so loops end), and files given
+ * directly, whatever their names.
+ *
+ * @param[out] out  the inputs, to be released with fouine_inputs_free();
+ *                  emptied first
+ * @param paths     the paths given
+ * @param npaths    their number
+ * @param report    called for each problem (may be NULL)
+ * @param payload   passed to report
+ * @return FOUINE_OK (problems are counted in out->skipped) or FOUINE_ENOMEM
+ */
+FOUINE_WUR int fouine_walk(fouine_inputs *out,
+                           const char *const *paths,
+                           size_t npaths,
+                           fouine_walk_report report,
+                           void *payload);
+
+/** Release the inputs; an emptied structure is fine. */
+void fouine_inputs_free(fouine_inputs *in);
+
+/*
+** Interface to code in run.c.
+*/
+
+/* Options of a run. */
+typedef struct fouine_run_options {
+    const char *index;           /* the index file */
+    const char *const *paths;    /* the paths given */
+    size_t npaths;               /* their number */
+    int rebuild;                 /* start afresh */
+    int no_delete;               /* keep articles whose files are gone */
+    int verbose;                 /* 0 quiet, 1 warnings, 2 every file */
+    int progress;                /* draw a progress line on stderr */
+    int plain;                   /* benchmark baseline: index with FTS5's
+                                  unicode61 tokenizer (new index only) */
+    size_t max_size;             /* larger files and JSON lines are skipped */
+    size_t batch;                /* articles a transaction, at most */
+    volatile sig_atomic_t *stop; /* set by a signal: stop after the current
+                                    transaction; may be NULL */
+} fouine_run_options;
+
+/* What a run did. */
+typedef struct fouine_run_stats {
+    long files;                      /* input files handled */
+    long files_total;                /* input files found */
+    long indexed;                    /* new articles */
+    long updated;                    /* articles whose content changed */
+    long unchanged;                  /* articles found as they were */
+    long removed;                    /* articles removed */
+    long comments;                   /* reader comments written */
+    long skipped[FOUINE_SKIP_COUNT]; /* inputs skipped, by reason */
+    long warnings;                   /* e.g. invalid UTF-8 repaired */
+    int interrupted;                 /* stopped by a signal */
+    double seconds;                  /* wall time */
+} fouine_run_stats;
+
+/**
+ * Index the paths given into the index, incrementally (see README).
+ * Messages go to stderr; nothing goes to stdout.
+ *
+ * @param[out] out statistics, zeroed first
+ * @param opt      the options
+ * @return FOUINE_OK when the run went through (inputs may have been
+ *         skipped, or a signal may have stopped it: see out);
+ *         FOUINE_EIO, FOUINE_EDB or FOUINE_ESCHEMA when the index cannot
+ *         be opened or written (a message was printed); FOUINE_ENOMEM
+ */
+FOUINE_WUR int fouine_run(fouine_run_stats *out, const fouine_run_options *opt);
+
+/** Skipped inputs in all, over every reason. */
+long fouine_run_skipped(const fouine_run_stats *st);
 
 #endif /* FOUINE_INDEXER_H */

@@ -1,257 +1,207 @@
 /*
 ** main.c: fouine-index, the command that indexes articles.
 **
-**     fouine-index [-o INDEX] PATH...
+**     fouine-index [OPTION]... PATH...
+**
+** Exit status: 0 when everything given was indexed, 1 when some inputs
+** were skipped (or a signal stopped the run), 2 on a usage error or an
+** index that cannot be written.
 */
 #include "indexer.h"
 
-#include "fouine/store.h"
-
-#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <unistd.h>
 
-#define MAX_FILE_SIZE (16u << 20) /* larger files are skipped */
+#define DEFAULT_MAX_SIZE (16u << 20) /* larger files are skipped */
+#define DEFAULT_BATCH    20000       /* articles a transaction */
 
-/* State of one run. */
-typedef struct run {
-    sqlite3 *db;         /* the index; owned */
-    sqlite3_stmt *upsert; /* insert or update an article; owned */
-    long indexed;        /* articles written */
-    long skipped;        /* files skipped */
-} run;
+static volatile sig_atomic_t stop_signal = 0;
+
+static void on_signal(int sig)
+{
+    stop_signal = sig;
+}
 
 static void usage(FILE *f)
 {
-    fputs("Usage: fouine-index [-o INDEX] PATH...\n"
-          "Index French news articles (.txt files, searched recursively in\n"
-          "directories) into a SQLite FTS5 index.\n"
-          "\n"
-          "  -o, --output INDEX  the index file (default: fouine.db)\n"
-          "  -h, --help          show this help\n",
-          f);
+    fputs(
+        "Usage: fouine-index [OPTION]... PATH...\n"
+        "Index French news articles into a SQLite FTS5 index, incrementally.\n"
+        "\n"
+        "PATH is a directory, searched recursively for .txt, .json and .jsonl\n"
+        "files, or a file.  A re-run indexes only what changed and removes\n"
+        "the articles whose files are gone from the directories given.\n"
+        "\n"
+        "  -o, --output INDEX   the index file (default: fouine.db)\n"
+        "      --rebuild        start afresh: remove the index first\n"
+        "      --no-delete      keep the articles whose files are gone\n"
+        "      --max-size SIZE  skip larger files and JSON lines (bytes, or\n"
+        "                       with a K or M suffix; default: 16M)\n"
+        "      --batch N        articles a transaction (default: 20000)\n"
+        "  -q, --quiet          print only fatal errors\n"
+        "  -v, --verbose        also name every article indexed or removed\n"
+        "  -h, --help           show this help\n"
+        "\n"
+        "Exit status: 0 when everything was indexed, 1 when some inputs were\n"
+        "skipped or the run was interrupted, 2 on a usage error or an index\n"
+        "that cannot be written.\n",
+        f);
 }
 
-/* Read a whole file into a new buffer; *len gets its size. */
-static int read_file(const char *path, char **out, size_t *len)
+/* Parse "16M", "200K", "1000" into *out. */
+static int parse_size(const char *s, size_t *out)
 {
-    FILE *f = NULL;
-    char *buf = NULL;
-    struct stat st;
-    int rc = FOUINE_EIO;
-
-    *out = NULL;
-    *len = 0;
-    f = fopen(path, "rb");
-    if (!f || fstat(fileno(f), &st) != 0) {
-        goto done;
+    char *end = NULL;
+    unsigned long long v;
+    errno = 0;
+    v = strtoull(s, &end, 10);
+    if (errno != 0 || end == s || s[0] == '-') {
+        return FOUINE_EINVAL;
     }
-    if ((size_t)st.st_size > MAX_FILE_SIZE) {
-        rc = FOUINE_EINVAL;
-        goto done;
+    if (*end == 'K' || *end == 'k') {
+        v <<= 10;
+        end++;
+    } else if (*end == 'M' || *end == 'm') {
+        v <<= 20;
+        end++;
+    } else if (*end == 'G' || *end == 'g') {
+        v <<= 30;
+        end++;
     }
-    buf = malloc((size_t)st.st_size + 1);
-    if (!buf) {
-        rc = FOUINE_ENOMEM;
-        goto done;
+    if (*end != '\0' || v == 0) {
+        return FOUINE_EINVAL;
     }
-    *len = fread(buf, 1, (size_t)st.st_size, f);
-    if (ferror(f)) {
-        goto done;
-    }
-    buf[*len] = '\0';
-    *out = buf;
-    buf = NULL;
-    rc = FOUINE_OK;
-done:
-    free(buf);
-    if (f) {
-        fclose(f);
-    }
-    return rc;
+    *out = (size_t)v;
+    return FOUINE_OK;
 }
 
-static void bind_text(sqlite3_stmt *stmt, int col, const char *s)
+/* The one-line summary. */
+static void summary(const fouine_run_options *opt, const fouine_run_stats *st)
 {
-    if (s) {
-        sqlite3_bind_text(stmt, col, s, -1, SQLITE_STATIC);
-    } else {
-        sqlite3_bind_null(stmt, col);
-    }
-}
-
-/* Index one article file; id is its path relative to the directory given. */
-static void index_file(run *r, const char *path, const char *id)
-{
-    char *text = NULL;
-    size_t len = 0;
-    fouine_article a = { 0 };
-    int rc;
-
-    rc = read_file(path, &text, &len);
-    if (rc != FOUINE_OK) {
-        fprintf(stderr, "fouine-index: %s: skipped: %s\n", path,
-                rc == FOUINE_EINVAL ? "file too large" : strerror(errno));
-        r->skipped++;
-        goto done;
-    }
-    rc = fouine_article_parse(&a, text, len);
-    if (rc != FOUINE_OK) {
-        fprintf(stderr, "fouine-index: %s: skipped: %s\n", path,
-                rc == FOUINE_EINVAL ? "no title" : fouine_errmsg(rc));
-        r->skipped++;
-        goto done;
-    }
-    sqlite3_reset(r->upsert);
-    bind_text(r->upsert, 1, id);
-    bind_text(r->upsert, 2, path);
-    bind_text(r->upsert, 3, a.title);
-    bind_text(r->upsert, 4, a.lead);
-    bind_text(r->upsert, 5, a.body);
-    bind_text(r->upsert, 6, a.date);
-    if (sqlite3_step(r->upsert) != SQLITE_DONE) {
-        fprintf(stderr, "fouine-index: %s: skipped: %s\n", path,
-                sqlite3_errmsg(r->db));
-        r->skipped++;
-        goto done;
-    }
-    r->indexed++;
-done:
-    sqlite3_reset(r->upsert);
-    fouine_article_clear(&a);
-    free(text);
-}
-
-static int has_suffix(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
-/* Index path; root_len is the length of the directory prefix to strip from
-** ids.  Symbolic links to directories are not followed. */
-static void index_path(run *r, const char *path, size_t root_len, int top)
-{
-    struct stat st;
-    DIR *dir = NULL;
-    struct dirent *de;
-    char *child = NULL;
-
-    if ((top ? stat(path, &st) : lstat(path, &st)) != 0) {
-        fprintf(stderr, "fouine-index: %s: %s\n", path, strerror(errno));
-        r->skipped++;
-        return;
-    }
-    if (S_ISREG(st.st_mode)) {
-        if (top || has_suffix(path, ".txt")) {
-            const char *id = path + root_len;
-            while (*id == '/') {
-                id++;
-            }
-            index_file(r, path, *id ? id : path);
+    long nskipped = fouine_run_skipped(st);
+    double rate =
+        st->seconds > 0 ? (double)(st->indexed + st->updated) / st->seconds : 0;
+    int i, first = 1;
+    fprintf(stderr,
+            "fouine-index: %s%ld indexed, %ld updated, %ld unchanged, %ld "
+            "removed, %ld skipped",
+            st->interrupted ? "interrupted: " : "", st->indexed, st->updated,
+            st->unchanged, st->removed, nskipped);
+    for (i = 0; i < FOUINE_SKIP_COUNT; i++) {
+        if (st->skipped[i] > 0) {
+            fprintf(stderr, "%s%ld %s", first ? " (" : ", ", st->skipped[i],
+                    fouine_skip_name((fouine_skip)i));
+            first = 0;
         }
-        return;
     }
-    if (!S_ISDIR(st.st_mode)) {
-        return;
-    }
-    dir = opendir(path);
-    if (!dir) {
-        fprintf(stderr, "fouine-index: %s: %s\n", path, strerror(errno));
-        r->skipped++;
-        return;
-    }
-    while ((de = readdir(dir)) != NULL) {
-        size_t n;
-        if (de->d_name[0] == '.') {
-            continue;
-        }
-        n = strlen(path) + strlen(de->d_name) + 2;
-        child = malloc(n);
-        if (!child) {
-            break;
-        }
-        memcpy(child, path, strlen(path));
-        child[strlen(path)] = '/';
-        memcpy(child + strlen(path) + 1, de->d_name, strlen(de->d_name) + 1);
-        index_path(r, child, root_len, 0);
-        free(child);
-        child = NULL;
-    }
-    closedir(dir);
+    fprintf(stderr, "%s, %ld warnings in %.1f s (%.0f articles/s) -> %s\n",
+            first ? "" : ")", st->warnings, st->seconds, rate, opt->index);
 }
 
 int main(int argc, char **argv)
 {
-    const char *output = "fouine.db";
-    run r = { 0 };
-    int i, rc, status = 2, npaths = 0;
+    fouine_run_options opt;
+    fouine_run_stats st;
+    struct sigaction sa;
+    const char **paths = NULL;
+    size_t npaths = 0;
+    int i, rc, status = 2, options_done = 0;
 
+    memset(&opt, 0, sizeof opt);
+    opt.index = "fouine.db";
+    opt.verbose = 1;
+    opt.max_size = DEFAULT_MAX_SIZE;
+    opt.batch = DEFAULT_BATCH;
+    opt.stop = &stop_signal;
+    paths = calloc((size_t)argc, sizeof *paths);
+    if (!paths) {
+        fputs("fouine-index: out of memory\n", stderr);
+        return 2;
+    }
     for (i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+        const char *a = argv[i];
+        if (options_done || a[0] != '-' || a[1] == '\0') {
+            paths[npaths++] = a;
+        } else if (strcmp(a, "--") == 0) {
+            options_done = 1;
+        } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             usage(stdout);
-            return 0;
-        } else if (strcmp(argv[i], "-o") == 0 ||
-                   strcmp(argv[i], "--output") == 0) {
+            status = 0;
+            goto done;
+        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+            opt.verbose = 0;
+        } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
+            opt.verbose = 2;
+        } else if (strcmp(a, "--rebuild") == 0) {
+            opt.rebuild = 1;
+        } else if (strcmp(a, "--no-delete") == 0) {
+            opt.no_delete = 1;
+        } else if (strcmp(a, "--plain-tokenizer") == 0) {
+            opt.plain = 1; /* benchmark baseline, not documented */
+        } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0 ||
+                   strcmp(a, "--max-size") == 0 || strcmp(a, "--batch") == 0) {
+            size_t v = 0;
             if (++i >= argc) {
-                fprintf(stderr, "fouine-index: %s needs a file name\n",
-                        argv[i - 1]);
+                fprintf(stderr, "fouine-index: %s needs a value\n", a);
                 usage(stderr);
-                return 2;
+                goto done;
             }
-            output = argv[i];
-        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            fprintf(stderr, "fouine-index: unknown option '%s'\n", argv[i]);
-            usage(stderr);
-            return 2;
+            if (a[1] == 'o' || strcmp(a, "--output") == 0) {
+                opt.index = argv[i];
+            } else if (parse_size(argv[i], &v) != FOUINE_OK) {
+                fprintf(stderr, "fouine-index: %s: bad value '%s'\n", a,
+                        argv[i]);
+                usage(stderr);
+                goto done;
+            } else if (strcmp(a, "--batch") == 0) {
+                opt.batch = v;
+            } else {
+                opt.max_size = v;
+            }
         } else {
-            npaths++;
+            fprintf(stderr, "fouine-index: unknown option '%s'\n", a);
+            usage(stderr);
+            goto done;
         }
     }
     if (npaths == 0) {
         fprintf(stderr, "fouine-index: no PATH to index\n");
         usage(stderr);
-        return 2;
+        goto done;
     }
-    rc = fouine_store_open(&r.db, output, FOUINE_STORE_WRITE);
+    opt.paths = paths;
+    opt.npaths = npaths;
+    opt.progress = opt.verbose == 1 && isatty(STDERR_FILENO);
+
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sa.sa_flags = SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+
+    rc = fouine_run(&st, &opt);
     if (rc != FOUINE_OK) {
-        fprintf(stderr, "fouine-index: %s: cannot open the index: %s\n",
-                output, fouine_errmsg(rc));
-        goto done;
-    }
-    if (sqlite3_prepare_v2(
-            r.db,
-            "INSERT INTO article(id, source, title, lead, body, date)"
-            " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
-            " ON CONFLICT(id) DO UPDATE SET source = excluded.source,"
-            " title = excluded.title, lead = excluded.lead,"
-            " body = excluded.body, date = excluded.date",
-            -1, &r.upsert, NULL) != SQLITE_OK ||
-        sqlite3_exec(r.db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
-        fprintf(stderr, "fouine-index: %s: %s\n", output,
-                sqlite3_errmsg(r.db));
-        goto done;
-    }
-    for (i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--output") == 0) {
-            i++;
-            continue;
+        if (rc == FOUINE_ENOMEM) {
+            fputs("fouine-index: out of memory\n", stderr);
         }
-        index_path(&r, argv[i], strlen(argv[i]), 1);
-    }
-    if (sqlite3_exec(r.db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-        fprintf(stderr, "fouine-index: %s: %s\n", output,
-                sqlite3_errmsg(r.db));
         goto done;
     }
-    fprintf(stderr, "fouine-index: %ld articles indexed, %ld skipped, in %s\n",
-            r.indexed, r.skipped, output);
-    status = r.skipped > 0 ? 1 : 0;
+    if (st.interrupted && opt.verbose > 0) {
+        fprintf(stderr,
+                "fouine-index: stopped by signal %d after %ld of %ld files; "
+                "what was written is safe, run again to complete\n",
+                (int)stop_signal, st.files, st.files_total);
+    }
+    if (opt.verbose > 0) {
+        summary(&opt, &st);
+    }
+    status = st.interrupted || fouine_run_skipped(&st) > 0 ? 1 : 0;
 done:
-    sqlite3_finalize(r.upsert);
-    sqlite3_close(r.db);
+    free(paths);
     return status;
 }

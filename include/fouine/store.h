@@ -9,9 +9,17 @@
 **                                           external content: article
 **   comment(rowid, article, date, body)     reader comments, apart
 **   comment_fts(body)                       FTS5 over comment
-**   source(path, size, mtime, hash)         the input files indexed
+**   source(path, size, mtime, hash,         the input files indexed: path
+**          articles)                        made absolute, size in bytes,
+**                                           mtime in ns, content hash, and
+**                                           how many articles it gave
 **   meta(key, value)                        e.g. "updated"
-** Triggers keep the FTS5 tables in step with article and comment.
+** Triggers keep the FTS5 tables in step with article and comment: an
+** article's FTS5 row is rewritten only when its title, lead or body
+** changes, and deleting an article deletes its comments.
+**
+** Version history: 1 first schema; 2 adds source.articles and limits the
+** article update trigger to the indexed columns.
 */
 #ifndef FOUINE_STORE_H
 #define FOUINE_STORE_H
@@ -24,7 +32,7 @@
 extern "C" {
 #endif
 
-#define FOUINE_SCHEMA_VERSION 1
+#define FOUINE_SCHEMA_VERSION 2
 
 /* Flags of fouine_store_open(). */
 #define FOUINE_STORE_READ  0x0 /* read only; the file must exist */

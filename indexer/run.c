@@ -1,0 +1,1502 @@
+/*
+** run.c: one indexing run (see indexer.h).
+**
+** Two threads share the work.  The reader thread walks the inputs, looks
+** each file up in the index (its own read-only connection), reads and
+** parses what changed, and passes messages through a bounded queue.  The
+** writer (the calling thread) owns the write connection: it turns messages
+** into rows, in large transactions, and at the end removes the articles of
+** files that are gone and merges the FTS5 segments.
+**
+** Crash safety comes from SQLite: a file's source row (size, mtime, hash)
+** is written in the same transaction as its last article, so a run killed
+** at any moment leaves an index where every committed file is complete and
+** every other file is seen as changed by the next run.
+*/
+#include "indexer.h"
+
+#include "fouine/store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define QUEUE_BYTES  (16u << 20) /* text in flight between the threads */
+#define TXN_BYTES    (64u << 20) /* text a transaction, at most */
+#define TXN_SECONDS  10.0        /* a transaction lasts at most this */
+#define OPTIMIZE_MIN 1000        /* articles written before 'optimize' */
+#define READ_CHUNK   (1u << 16)  /* hashing reads */
+
+/* Kinds of messages from the reader to the writer. */
+enum {
+    MSG_ARTICLE,   /* an article of the current file */
+    MSG_END,       /* the current file is done: write its source row */
+    MSG_TOUCHED,   /* same content, new size or mtime */
+    MSG_UNCHANGED, /* same size and mtime */
+    MSG_SKIP       /* a whole file, or some of its articles, skipped */
+};
+
+/* One message. */
+typedef struct msg {
+    int type;         /* MSG_* */
+    size_t file;      /* index in the inputs */
+    fouine_article a; /* MSG_ARTICLE: owned */
+    uint64_t hash;    /* MSG_END, MSG_TOUCHED: content hash of the file */
+    long articles;    /* MSG_END: articles the file gave; MSG_UNCHANGED
+                          and MSG_TOUCHED: articles it gave before */
+    fouine_skip skip; /* MSG_SKIP: reason */
+    long count;       /* MSG_SKIP: how many inputs */
+    int whole;        /* MSG_SKIP: the whole file (it stays as indexed) */
+    int known;        /* MSG_ARTICLE, MSG_END: the file had a source row,
+                         so articles it no longer gives must go */
+    size_t bytes;     /* weight in the queue */
+    struct msg *next;
+} msg;
+
+/* State shared by the two threads. */
+typedef struct run {
+    const fouine_run_options *opt;
+    fouine_inputs in;     /* the inputs; owned */
+    fouine_run_stats *st; /* the statistics; written by the writer,
+                                  and by the reader for skips and warnings
+                                  under lock */
+    pthread_mutex_t lock; /* guards everything below and stderr */
+    pthread_cond_t more;  /* a message was queued, or done */
+    pthread_cond_t room;  /* the queue shrank, or stopping */
+    msg *head, *tail;     /* the queue */
+    size_t queued;        /* bytes in it */
+    int reader_done;      /* the reader has queued its last message */
+    int stopping;         /* the writer wants the reader to stop */
+    int reader_rc;        /* FOUINE_OK, or the reader's fatal error */
+    int64_t bytes_total;  /* input bytes found */
+    int64_t bytes_done;   /* input bytes read */
+    int progress_shown;   /* a progress line is on the terminal */
+    sqlite3 *rdb;         /* the reader's connection; owned */
+    sqlite3_stmt *lookup; /* SELECT from source; owned by the reader */
+} run;
+
+/* The writer's statements, in the order of writer_sql[]. */
+enum {
+    W_FIND,
+    W_INSERT,
+    W_UPDATE,
+    W_SET_SOURCE,
+    W_DEL_COMMENTS,
+    W_INS_COMMENT,
+    W_TOUCH,
+    W_STALE,
+    W_CLEAR_TOUCHED,
+    W_PUT_SOURCE,
+    W_TOUCH_SOURCE,
+    W_SEEN,
+    W_GONE,
+    W_DEL_SOURCE_ARTICLES,
+    W_DEL_SOURCE,
+    W_COUNT
+};
+
+static const char *const writer_sql[W_COUNT] = {
+    "SELECT rowid, hash, source FROM article WHERE id = ?1",
+    "INSERT INTO article(id, source, title, lead, body, date, category, url,"
+    " author, reading_time, hash)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    "UPDATE article SET id = ?1, source = ?2, title = ?3, lead = ?4,"
+    " body = ?5, date = ?6, category = ?7, url = ?8, author = ?9,"
+    " reading_time = ?10, hash = ?11 WHERE rowid = ?12",
+    "UPDATE article SET source = ?1 WHERE rowid = ?2",
+    "DELETE FROM comment WHERE article = ?1",
+    "INSERT INTO comment(article, date, body) VALUES (?1, ?2, ?3)",
+    "INSERT OR IGNORE INTO temp.touched(rowid) VALUES (?1)",
+    "DELETE FROM article WHERE source = ?1"
+    " AND rowid NOT IN (SELECT rowid FROM temp.touched)",
+    "DELETE FROM temp.touched",
+    "INSERT OR REPLACE INTO source(path, size, mtime, hash, articles)"
+    " VALUES (?1, ?2, ?3, ?4, ?5)",
+    "UPDATE source SET size = ?2, mtime = ?3 WHERE path = ?1",
+    "INSERT OR IGNORE INTO temp.seen(path) VALUES (?1)",
+    "SELECT path FROM source WHERE path > ?1 AND path < ?2"
+    " AND path NOT IN (SELECT path FROM temp.seen)"
+    " UNION SELECT source FROM article WHERE source > ?1 AND source < ?2"
+    " AND source NOT IN (SELECT path FROM temp.seen)",
+    "DELETE FROM article WHERE source = ?1",
+    "DELETE FROM source WHERE path = ?1"
+};
+
+/* The writer's state. */
+typedef struct writer {
+    sqlite3 *db;                 /* the index; owned */
+    sqlite3_stmt *stmt[W_COUNT]; /* owned */
+    int in_txn;                  /* a transaction is open */
+    size_t txn_articles;         /* articles in it */
+    size_t txn_bytes;            /* text in it */
+    double txn_start;            /* when it began */
+    long file_articles;          /* articles of the current file so far */
+    double last_progress;        /* when the progress line was drawn */
+} writer;
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Erase the progress line; call with the lock held. */
+static void clear_progress(run *r)
+{
+    if (r->progress_shown) {
+        fputs("\r\033[K", stderr);
+        r->progress_shown = 0;
+    }
+}
+
+static void say(run *r, int level, const char *fmt, ...) FOUINE_PRINTF(3, 4);
+
+/* Print a message on stderr when the verbosity is at least level. */
+static void say(run *r, int level, const char *fmt, ...)
+{
+    va_list ap;
+    if (r->opt->verbose < level) {
+        return;
+    }
+    pthread_mutex_lock(&r->lock);
+    clear_progress(r);
+    fputs("fouine-index: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    pthread_mutex_unlock(&r->lock);
+}
+
+/*
+** Reader side.
+*/
+
+/* Queue a message (taking it), waiting for room.  Returns 0, or 1 when the
+** writer is stopping (the message is freed). */
+static int push(run *r, msg *m)
+{
+    int stopping;
+    m->next = NULL;
+    pthread_mutex_lock(&r->lock);
+    while (!r->stopping && r->queued > 0 &&
+           r->queued + m->bytes > QUEUE_BYTES) {
+        pthread_cond_wait(&r->room, &r->lock);
+    }
+    stopping = r->stopping;
+    if (!stopping) {
+        if (r->tail) {
+            r->tail->next = m;
+        } else {
+            r->head = m;
+        }
+        r->tail = m;
+        r->queued += m->bytes;
+        pthread_cond_signal(&r->more);
+    }
+    pthread_mutex_unlock(&r->lock);
+    if (stopping) {
+        fouine_article_clear(&m->a);
+        free(m);
+        return 1;
+    }
+    return 0;
+}
+
+/* Queue a copy of a message that holds no article. */
+static int push_copy(run *r, const msg *tmpl)
+{
+    msg *m = malloc(sizeof *m);
+    if (!m) {
+        return -1;
+    }
+    *m = *tmpl;
+    m->bytes = 64;
+    return push(r, m) ? 1 : 0;
+}
+
+/* Queue a message of a type with no article. */
+static int push_simple(run *r,
+                       int type,
+                       size_t file,
+                       uint64_t hash,
+                       long articles,
+                       int known)
+{
+    msg m;
+    memset(&m, 0, sizeof m);
+    m.type = type;
+    m.file = file;
+    m.hash = hash;
+    m.articles = articles;
+    m.known = known;
+    return push_copy(r, &m);
+}
+
+/* Queue a skip: a whole file, or count of its articles. */
+static int push_skip(run *r,
+                     size_t file,
+                     fouine_skip reason,
+                     long count,
+                     int whole)
+{
+    msg m;
+    memset(&m, 0, sizeof m);
+    m.type = MSG_SKIP;
+    m.file = file;
+    m.skip = reason;
+    m.count = count;
+    m.whole = whole;
+    return push_copy(r, &m);
+}
+
+static size_t slen(const char *s)
+{
+    return s ? strlen(s) : 0;
+}
+
+/* Payload of the article callbacks. */
+typedef struct reading {
+    run *r;
+    size_t file; /* index of the file being read */
+    long count;  /* articles queued for it */
+    int known;   /* it has a source row in the index */
+    int stopped; /* push() said the writer stops, or no memory */
+} reading;
+
+/* Queue an article (fouine_article_cb). */
+static int push_article(fouine_article *a, void *payload)
+{
+    reading *rd = payload;
+    msg *m = calloc(1, sizeof *m);
+    size_t i;
+    if (!m) {
+        fouine_article_clear(a);
+        rd->stopped = 1;
+        return FOUINE_ENOMEM;
+    }
+    m->type = MSG_ARTICLE;
+    m->file = rd->file;
+    m->known = rd->known;
+    m->a = *a;
+    memset(a, 0, sizeof *a);
+    m->bytes = 256 + slen(m->a.title) + slen(m->a.lead) + slen(m->a.body);
+    for (i = 0; i < m->a.ncomments; i++) {
+        m->bytes += slen(m->a.comments[i].body) + 64;
+    }
+    rd->count++;
+    if (push(rd->r, m)) {
+        rd->stopped = 1;
+        return FOUINE_ESTOP;
+    }
+    return 0;
+}
+
+/* Whether text holds nothing but white space. */
+static int all_blank(const char *s, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r' &&
+            s[i] != '\f' && s[i] != '\v') {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Count a warning and say it (reader side). */
+static void warn_utf8(run *r, const char *path, long lineno, size_t offset)
+{
+    pthread_mutex_lock(&r->lock);
+    r->st->warnings++;
+    pthread_mutex_unlock(&r->lock);
+    if (lineno > 0) {
+        say(r, 1,
+            "%s:%ld: invalid UTF-8 at byte %zu of the line, replaced by "
+            "U+FFFD",
+            path, lineno, offset);
+    } else {
+        say(r, 1, "%s: invalid UTF-8 at byte offset %zu, replaced by U+FFFD",
+            path, offset);
+    }
+}
+
+/*
+** Check the bytes of one article text (a file, or a JSON line): not empty,
+** no NUL, valid UTF-8 (repaired).  On success *text and *len may point into
+** *fixed, a new buffer the caller frees.  Returns FOUINE_OK, FOUINE_EINVAL
+** with *skip, or FOUINE_ENOMEM.
+*/
+static int check_text(run *r,
+                      const fouine_input *f,
+                      long lineno,
+                      const char **text,
+                      size_t *len,
+                      char **fixed,
+                      fouine_skip *skip)
+{
+    size_t fixed_len = 0, bad = 0;
+    *fixed = NULL;
+    if (all_blank(*text, *len)) {
+        *skip = FOUINE_SKIP_EMPTY;
+        return FOUINE_EINVAL;
+    }
+    if (memchr(*text, '\0', *len)) {
+        *skip = FOUINE_SKIP_BINARY;
+        return FOUINE_EINVAL;
+    }
+    if (fouine_utf8_repair(fixed, &fixed_len, &bad, *text, *len) != FOUINE_OK) {
+        return FOUINE_ENOMEM;
+    }
+    if (*fixed) {
+        warn_utf8(r, f->path, lineno, bad);
+        *text = *fixed;
+        *len = fixed_len;
+    }
+    return FOUINE_OK;
+}
+
+/* Say why a file, or a line of it, is skipped. */
+static void say_skip(run *r,
+                     const fouine_input *f,
+                     long lineno,
+                     fouine_skip reason,
+                     const char *detail)
+{
+    const char *sep = detail && *detail ? ": " : "";
+    if (lineno > 0) {
+        say(r, 1, "%s:%ld: skipped: %s%s%s", f->path, lineno,
+            fouine_skip_name(reason), sep, detail ? detail : "");
+    } else {
+        say(r, 1, "%s: skipped: %s%s%s", f->path, fouine_skip_name(reason), sep,
+            detail ? detail : "");
+    }
+}
+
+/* Read a whole file (at most max bytes) into a new buffer.  Returns
+** FOUINE_OK, FOUINE_EINVAL (too large) or FOUINE_EIO (errno set). */
+static int slurp(const char *path, size_t max, char **out, size_t *len)
+{
+    char *buf = NULL;
+    struct stat st;
+    size_t got = 0;
+    ssize_t n;
+    int fd = -1, rc = FOUINE_EIO;
+
+    *out = NULL;
+    *len = 0;
+    fd = open(path, O_RDONLY);
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        goto done;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        errno = EINVAL;
+        goto done;
+    }
+    if ((uint64_t)st.st_size > (uint64_t)max) {
+        rc = FOUINE_EINVAL;
+        goto done;
+    }
+    buf = malloc((size_t)st.st_size + 1);
+    if (!buf) {
+        rc = FOUINE_ENOMEM;
+        goto done;
+    }
+    while (got < (size_t)st.st_size) {
+        n = read(fd, buf + got, (size_t)st.st_size - got);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0) {
+            goto done;
+        }
+        if (n == 0) {
+            break; /* the file shrank */
+        }
+        got += (size_t)n;
+    }
+    buf[got] = '\0';
+    *out = buf;
+    *len = got;
+    buf = NULL;
+    rc = FOUINE_OK;
+done:
+    free(buf);
+    if (fd >= 0) {
+        close(fd);
+    }
+    return rc;
+}
+
+/* Hash a whole file by reading it in chunks. */
+static int hash_file(const char *path, uint64_t *hash)
+{
+    char *buf = NULL;
+    FILE *f = NULL;
+    size_t n;
+    int rc = FOUINE_EIO;
+    *hash = FOUINE_HASH_INIT;
+    buf = malloc(READ_CHUNK);
+    f = fopen(path, "rb");
+    if (!buf || !f) {
+        rc = buf ? FOUINE_EIO : FOUINE_ENOMEM;
+        goto done;
+    }
+    while ((n = fread(buf, 1, READ_CHUNK, f)) > 0) {
+        *hash = fouine_hash64(*hash, buf, n);
+    }
+    if (!ferror(f)) {
+        rc = FOUINE_OK;
+    }
+done:
+    if (f) {
+        fclose(f);
+    }
+    free(buf);
+    return rc;
+}
+
+/*
+** Read a .txt or .json file and queue its articles and its end.  Returns 0,
+** 1 when the writer stops, -1 on lack of memory.
+*/
+static int read_whole(run *r,
+                      size_t i,
+                      int known,
+                      uint64_t old_hash,
+                      long old_articles)
+{
+    const fouine_input *f = &r->in.files[i];
+    reading rd = { r, i, 0, known, 0 };
+    fouine_article a;
+    fouine_skip skip = FOUINE_SKIP_UNREADABLE;
+    char *buf = NULL, *fixed = NULL;
+    const char *text;
+    char err[200];
+    size_t len = 0, nskipped = 0;
+    uint64_t hash;
+    int rc, out = 0;
+
+    rc = slurp(f->path, r->opt->max_size, &buf, &len);
+    if (rc == FOUINE_ENOMEM) {
+        out = -1;
+        goto done;
+    }
+    if (rc != FOUINE_OK) {
+        skip = rc == FOUINE_EINVAL ? FOUINE_SKIP_TOO_LARGE :
+                                     FOUINE_SKIP_UNREADABLE;
+        say_skip(r, f, 0, skip,
+                 rc == FOUINE_EINVAL ? "over the size limit" : strerror(errno));
+        out = push_skip(r, i, skip, 1, 1);
+        goto done;
+    }
+    hash = fouine_hash64(FOUINE_HASH_INIT, buf, len);
+    if (known && hash == old_hash) {
+        out = push_simple(r, MSG_TOUCHED, i, hash, old_articles, 1);
+        goto done;
+    }
+    text = buf;
+    rc = check_text(r, f, 0, &text, &len, &fixed, &skip);
+    if (rc == FOUINE_ENOMEM) {
+        out = -1;
+        goto done;
+    }
+    if (rc != FOUINE_OK) {
+        say_skip(r, f, 0, skip, NULL);
+        out = push_skip(r, i, skip, 1, 1);
+        goto done;
+    }
+    if (f->kind == FOUINE_FILE_JSON) {
+        rc = fouine_json_parse(&skip, &nskipped, err, sizeof err, text, len,
+                               push_article, &rd);
+        if (rd.stopped) {
+            out = rc == FOUINE_ENOMEM ? -1 : 1;
+            goto done;
+        }
+        if (rc == FOUINE_ENOMEM) {
+            out = -1;
+            goto done;
+        }
+        if (nskipped > 0) {
+            say_skip(r, f, 0, skip, err);
+        }
+        if (rc != FOUINE_OK) {
+            out = push_skip(r, i, skip, (long)nskipped, 1);
+            goto done;
+        }
+        if (nskipped > 0) {
+            out = push_skip(r, i, skip, (long)nskipped, 0);
+            if (out) {
+                goto done;
+            }
+        }
+    } else {
+        rc = fouine_article_parse(&a, &skip, text, len);
+        if (rc == FOUINE_ENOMEM) {
+            out = -1;
+            goto done;
+        }
+        if (rc != FOUINE_OK) {
+            say_skip(r, f, 0, skip, NULL);
+            out = push_skip(r, i, skip, 1, 1);
+            goto done;
+        }
+        a.id = strdup(f->rel);
+        if (!a.id) {
+            fouine_article_clear(&a);
+            out = -1;
+            goto done;
+        }
+        push_article(&a, &rd);
+        if (rd.stopped) {
+            out = 1;
+            goto done;
+        }
+    }
+    out = push_simple(r, MSG_END, i, hash, rd.count, known);
+done:
+    free(fixed);
+    free(buf);
+    return out;
+}
+
+/* Note bytes read, for the progress line. */
+static void add_done(run *r, int64_t n)
+{
+    pthread_mutex_lock(&r->lock);
+    r->bytes_done += n;
+    pthread_mutex_unlock(&r->lock);
+}
+
+/*
+** Read a .jsonl file line by line and queue its articles and its end.
+** Returns 0, 1 when the writer stops, -1 on lack of memory.
+*/
+static int read_lines(run *r,
+                      size_t i,
+                      int known,
+                      uint64_t old_hash,
+                      long old_articles)
+{
+    const fouine_input *f = &r->in.files[i];
+    reading rd = { r, i, 0, known, 0 };
+    fouine_skip skip = FOUINE_SKIP_UNREADABLE;
+    FILE *fp = NULL;
+    char *line = NULL, *fixed = NULL;
+    const char *text;
+    char err[200];
+    size_t cap = 0, len, nskipped;
+    ssize_t got;
+    uint64_t hash = FOUINE_HASH_INIT;
+    long lineno = 0;
+    int rc, out = 0;
+
+    if (known) {
+        if (hash_file(f->path, &hash) != FOUINE_OK) {
+            say_skip(r, f, 0, FOUINE_SKIP_UNREADABLE, strerror(errno));
+            out = push_skip(r, i, FOUINE_SKIP_UNREADABLE, 1, 1);
+            goto done;
+        }
+        if (hash == old_hash) {
+            out = push_simple(r, MSG_TOUCHED, i, hash, old_articles, 1);
+            goto done;
+        }
+        hash = FOUINE_HASH_INIT;
+    }
+    fp = fopen(f->path, "rb");
+    if (!fp) {
+        say_skip(r, f, 0, FOUINE_SKIP_UNREADABLE, strerror(errno));
+        out = push_skip(r, i, FOUINE_SKIP_UNREADABLE, 1, 1);
+        goto done;
+    }
+    while ((got = getline(&line, &cap, fp)) > 0) {
+        len = (size_t)got;
+        lineno++;
+        hash = fouine_hash64(hash, line, len);
+        add_done(r, (int64_t)len);
+        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r')) {
+            len--;
+        }
+        if (all_blank(line, len)) {
+            continue; /* blank lines between articles are fine */
+        }
+        if (len > r->opt->max_size) {
+            say_skip(r, f, lineno, FOUINE_SKIP_TOO_LARGE,
+                     "over the size limit");
+            out = push_skip(r, i, FOUINE_SKIP_TOO_LARGE, 1, 0);
+            if (out) {
+                goto done;
+            }
+            continue;
+        }
+        text = line;
+        rc = check_text(r, f, lineno, &text, &len, &fixed, &skip);
+        if (rc == FOUINE_OK) {
+            rc = fouine_json_parse(&skip, &nskipped, err, sizeof err, text, len,
+                                   push_article, &rd);
+            if (rd.stopped) {
+                out = rc == FOUINE_ENOMEM ? -1 : 1;
+                goto done;
+            }
+        } else {
+            nskipped = 1;
+            err[0] = '\0';
+        }
+        free(fixed);
+        fixed = NULL;
+        if (rc == FOUINE_ENOMEM) {
+            out = -1;
+            goto done;
+        }
+        if (nskipped > 0) {
+            say_skip(r, f, lineno, skip, err);
+            out = push_skip(r, i, skip, (long)nskipped, 0);
+            if (out) {
+                goto done;
+            }
+        }
+    }
+    if (ferror(fp)) {
+        say_skip(r, f, 0, FOUINE_SKIP_UNREADABLE, strerror(errno));
+        out = push_skip(r, i, FOUINE_SKIP_UNREADABLE, 1, 1);
+        goto done;
+    }
+    out = push_simple(r, MSG_END, i, hash, rd.count, known);
+done:
+    free(fixed);
+    free(line);
+    if (fp) {
+        fclose(fp);
+    }
+    return out;
+}
+
+/* Look a file up in the index: whether it is known, and its row. */
+static int lookup(run *r,
+                  const fouine_input *f,
+                  int64_t *size,
+                  int64_t *mtime,
+                  uint64_t *hash,
+                  long *articles)
+{
+    sqlite3_stmt *s = r->lookup;
+    const char *h;
+    int known = 0;
+    *size = -1;
+    *mtime = -1;
+    *hash = 0;
+    *articles = 0;
+    if (!s) {
+        return 0;
+    }
+    sqlite3_bind_text(s, 1, f->key, -1, SQLITE_STATIC);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        known = 1;
+        *size = sqlite3_column_int64(s, 0);
+        *mtime = sqlite3_column_int64(s, 1);
+        h = (const char *)sqlite3_column_text(s, 2);
+        *hash = h ? strtoull(h, NULL, 16) : 0;
+        *articles = (long)sqlite3_column_int64(s, 3);
+    }
+    sqlite3_reset(s);
+    return known;
+}
+
+static void *reader_main(void *arg)
+{
+    run *r = arg;
+    size_t i;
+    int out = 0;
+
+    for (i = 0; i < r->in.nfiles && out == 0; i++) {
+        const fouine_input *f = &r->in.files[i];
+        int64_t size, mtime;
+        uint64_t hash;
+        long articles;
+        int known = lookup(r, f, &size, &mtime, &hash, &articles);
+        if (known && size == f->size && mtime == f->mtime) {
+            out = push_simple(r, MSG_UNCHANGED, i, hash, articles, 1);
+            add_done(r, f->size);
+            continue;
+        }
+        if (f->kind == FOUINE_FILE_JSONL) {
+            out = read_lines(r, i, known, hash, articles);
+        } else {
+            out = read_whole(r, i, known, hash, articles);
+            add_done(r, f->size);
+        }
+    }
+    pthread_mutex_lock(&r->lock);
+    r->reader_done = 1;
+    if (out < 0) {
+        r->reader_rc = FOUINE_ENOMEM;
+    }
+    pthread_cond_signal(&r->more);
+    pthread_mutex_unlock(&r->lock);
+    return NULL;
+}
+
+/*
+** Writer side.
+*/
+
+/* Report an SQLite error of the writer. */
+static int db_error(run *r, writer *w, const char *what)
+{
+    say(r, 0, "%s: cannot write the index (%s): %s", r->opt->index, what,
+        sqlite3_errmsg(w->db));
+    return FOUINE_EDB;
+}
+
+static int exec(run *r, writer *w, const char *sql)
+{
+    if (sqlite3_exec(w->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+        return db_error(r, w, sql);
+    }
+    return FOUINE_OK;
+}
+
+static int begin(run *r, writer *w)
+{
+    if (w->in_txn) {
+        return FOUINE_OK;
+    }
+    if (exec(r, w, "BEGIN IMMEDIATE") != FOUINE_OK) {
+        return FOUINE_EDB;
+    }
+    w->in_txn = 1;
+    w->txn_articles = 0;
+    w->txn_bytes = 0;
+    w->txn_start = now();
+    return FOUINE_OK;
+}
+
+static int commit(run *r, writer *w)
+{
+    if (!w->in_txn) {
+        return FOUINE_OK;
+    }
+    w->in_txn = 0;
+    return exec(r, w, "COMMIT");
+}
+
+/* Run a statement that returns no row, then reset it. */
+static int step_done(run *r, writer *w, int which)
+{
+    sqlite3_stmt *s = w->stmt[which];
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE) {
+        return db_error(r, w, writer_sql[which]);
+    }
+    return FOUINE_OK;
+}
+
+static void bind_str(sqlite3_stmt *s, int col, const char *v)
+{
+    if (v) {
+        sqlite3_bind_text(s, col, v, -1, SQLITE_STATIC);
+    } else {
+        sqlite3_bind_null(s, col);
+    }
+}
+
+static void hash_hex(char out[17], uint64_t h)
+{
+    snprintf(out, 17, "%016" PRIx64, h);
+}
+
+/* Bind the columns of an article, ?1..?11. */
+static void bind_article(sqlite3_stmt *s,
+                         const fouine_article *a,
+                         const char *source,
+                         const char *hex)
+{
+    bind_str(s, 1, a->id);
+    bind_str(s, 2, source);
+    bind_str(s, 3, a->title);
+    bind_str(s, 4, a->lead);
+    bind_str(s, 5, a->body);
+    bind_str(s, 6, a->date);
+    bind_str(s, 7, a->category);
+    bind_str(s, 8, a->url);
+    bind_str(s, 9, a->author);
+    if (a->reading_time > 0) {
+        sqlite3_bind_int(s, 10, a->reading_time);
+    } else {
+        sqlite3_bind_null(s, 10);
+    }
+    bind_str(s, 11, hex);
+}
+
+/* Write the comments of an article (after removing its old ones). */
+static int write_comments(run *r,
+                          writer *w,
+                          sqlite3_int64 rowid,
+                          const fouine_article *a,
+                          int had_rows)
+{
+    size_t i;
+    int rc = FOUINE_OK;
+    if (had_rows) {
+        sqlite3_bind_int64(w->stmt[W_DEL_COMMENTS], 1, rowid);
+        rc = step_done(r, w, W_DEL_COMMENTS);
+    }
+    for (i = 0; i < a->ncomments && rc == FOUINE_OK; i++) {
+        sqlite3_stmt *s = w->stmt[W_INS_COMMENT];
+        sqlite3_bind_int64(s, 1, rowid);
+        bind_str(s, 2, a->comments[i].date);
+        bind_str(s, 3, a->comments[i].body);
+        rc = step_done(r, w, W_INS_COMMENT);
+        r->st->comments++;
+    }
+    return rc;
+}
+
+/* Write one article: insert, update, or leave it when unchanged. */
+static int write_article(run *r, writer *w, const msg *m)
+{
+    const fouine_input *f = &r->in.files[m->file];
+    const fouine_article *a = &m->a;
+    sqlite3_stmt *s = w->stmt[W_FIND];
+    sqlite3_int64 rowid = 0;
+    char hex[17], old[17] = "";
+    int found = 0, same_source = 0, rc;
+
+    hash_hex(hex, fouine_article_hash(a));
+    sqlite3_bind_text(s, 1, a->id, -1, SQLITE_STATIC);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        const char *h = (const char *)sqlite3_column_text(s, 1);
+        const char *src = (const char *)sqlite3_column_text(s, 2);
+        found = 1;
+        rowid = sqlite3_column_int64(s, 0);
+        snprintf(old, sizeof old, "%s", h ? h : "");
+        same_source = src && strcmp(src, f->key) == 0;
+        rc = SQLITE_DONE;
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE) {
+        return db_error(r, w, writer_sql[W_FIND]);
+    }
+    if (!found) {
+        bind_article(w->stmt[W_INSERT], a, f->key, hex);
+        rc = step_done(r, w, W_INSERT);
+        rowid = sqlite3_last_insert_rowid(w->db);
+        if (rc == FOUINE_OK) {
+            rc = write_comments(r, w, rowid, a, 0);
+        }
+        r->st->indexed++;
+        say(r, 2, "indexed %s (%s)", a->id, f->path);
+    } else if (strcmp(old, hex) != 0) {
+        s = w->stmt[W_UPDATE];
+        bind_article(s, a, f->key, hex);
+        sqlite3_bind_int64(s, 12, rowid);
+        rc = step_done(r, w, W_UPDATE);
+        if (rc == FOUINE_OK) {
+            rc = write_comments(r, w, rowid, a, 1);
+        }
+        r->st->updated++;
+        say(r, 2, "updated %s (%s)", a->id, f->path);
+    } else {
+        rc = FOUINE_OK;
+        if (!same_source) {
+            s = w->stmt[W_SET_SOURCE];
+            sqlite3_bind_text(s, 1, f->key, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(s, 2, rowid);
+            rc = step_done(r, w, W_SET_SOURCE);
+        }
+        r->st->unchanged++;
+    }
+    if (rc == FOUINE_OK && m->known) {
+        sqlite3_bind_int64(w->stmt[W_TOUCH], 1, rowid);
+        rc = step_done(r, w, W_TOUCH);
+    }
+    w->file_articles++;
+    w->txn_articles++;
+    w->txn_bytes += m->bytes;
+    return rc;
+}
+
+/* Mark a file as seen by this run. */
+static int seen(run *r, writer *w, const fouine_input *f)
+{
+    sqlite3_bind_text(w->stmt[W_SEEN], 1, f->key, -1, SQLITE_STATIC);
+    return step_done(r, w, W_SEEN);
+}
+
+/* The end of a changed file: drop its articles not seen again, write its
+** source row. */
+static int end_file(run *r, writer *w, const msg *m)
+{
+    const fouine_input *f = &r->in.files[m->file];
+    sqlite3_stmt *s;
+    char hex[17];
+    int rc;
+
+    rc = FOUINE_OK;
+    if (m->known) {
+        /* The articles the file gave before and no longer gives. */
+        s = w->stmt[W_STALE];
+        sqlite3_bind_text(s, 1, f->key, -1, SQLITE_STATIC);
+        rc = step_done(r, w, W_STALE);
+    }
+    if (rc == FOUINE_OK && m->known) {
+        long gone = sqlite3_changes(w->db);
+        r->st->removed += gone;
+        if (gone > 0) {
+            say(r, 2, "removed %ld articles no longer in %s", gone, f->path);
+        }
+        rc = step_done(r, w, W_CLEAR_TOUCHED);
+    }
+    if (rc == FOUINE_OK) {
+        s = w->stmt[W_PUT_SOURCE];
+        hash_hex(hex, m->hash);
+        sqlite3_bind_text(s, 1, f->key, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 2, f->size);
+        sqlite3_bind_int64(s, 3, f->mtime);
+        sqlite3_bind_text(s, 4, hex, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(s, 5, m->articles);
+        rc = step_done(r, w, W_PUT_SOURCE);
+    }
+    if (rc == FOUINE_OK) {
+        rc = seen(r, w, f);
+    }
+    w->file_articles = 0;
+    return rc;
+}
+
+/* Handle one message. */
+static int handle(run *r, writer *w, const msg *m)
+{
+    const fouine_input *f = &r->in.files[m->file];
+    sqlite3_stmt *s;
+    int rc = begin(r, w);
+    if (rc != FOUINE_OK) {
+        return rc;
+    }
+    switch (m->type) {
+    case MSG_ARTICLE:
+        return write_article(r, w, m);
+    case MSG_END:
+        r->st->files++;
+        return end_file(r, w, m);
+    case MSG_TOUCHED:
+        s = w->stmt[W_TOUCH_SOURCE];
+        sqlite3_bind_text(s, 1, f->key, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 2, f->size);
+        sqlite3_bind_int64(s, 3, f->mtime);
+        rc = step_done(r, w, W_TOUCH_SOURCE);
+        if (rc != FOUINE_OK) {
+            return rc;
+        }
+        /* fall through */
+    case MSG_UNCHANGED:
+        r->st->files++;
+        r->st->unchanged += m->articles;
+        return seen(r, w, f);
+    case MSG_SKIP:
+        r->st->skipped[m->skip] += m->count;
+        if (!m->whole) {
+            return FOUINE_OK;
+        }
+        /* A file that cannot be read now keeps what it gave before. */
+        r->st->files++;
+        rc = step_done(r, w, W_CLEAR_TOUCHED);
+        return rc == FOUINE_OK ? seen(r, w, f) : rc;
+    default:
+        return FOUINE_OK;
+    }
+}
+
+/* Draw the progress line: files done of total, articles/s, time left. */
+static void progress(run *r, writer *w, double start)
+{
+    double t = now(), elapsed = t - start, left = 0, frac;
+    long arts;
+    if (!r->opt->progress || t - w->last_progress < 0.25) {
+        return;
+    }
+    w->last_progress = t;
+    arts = r->st->indexed + r->st->updated + r->st->unchanged;
+    pthread_mutex_lock(&r->lock);
+    frac =
+        r->bytes_total > 0 ? (double)r->bytes_done / (double)r->bytes_total : 0;
+    if (frac > 0.01) {
+        left = elapsed * (1 - frac) / frac;
+    }
+    fprintf(stderr,
+            "\r\033[Kfouine-index: %ld/%ld files, %.0f articles/s, %d:%02d "
+            "left",
+            r->st->files, r->st->files_total,
+            elapsed > 0 ? (double)arts / elapsed : 0, (int)left / 60,
+            (int)left % 60);
+    r->progress_shown = 1;
+    pthread_mutex_unlock(&r->lock);
+}
+
+/* Take the next message, waiting; NULL when the reader is done. */
+static msg *pop(run *r)
+{
+    msg *m;
+    pthread_mutex_lock(&r->lock);
+    while (!r->head && !r->reader_done) {
+        pthread_cond_wait(&r->more, &r->lock);
+    }
+    m = r->head;
+    if (m) {
+        r->head = m->next;
+        if (!r->head) {
+            r->tail = NULL;
+        }
+        r->queued -= m->bytes;
+        pthread_cond_signal(&r->room);
+    }
+    pthread_mutex_unlock(&r->lock);
+    return m;
+}
+
+/* Tell the reader to stop and free what is queued. */
+static void stop_reader(run *r)
+{
+    msg *m, *next;
+    pthread_mutex_lock(&r->lock);
+    r->stopping = 1;
+    for (m = r->head; m; m = next) {
+        next = m->next;
+        fouine_article_clear(&m->a);
+        free(m);
+    }
+    r->head = r->tail = NULL;
+    r->queued = 0;
+    pthread_cond_broadcast(&r->room);
+    pthread_mutex_unlock(&r->lock);
+}
+
+/* Whether path lies under one of the directories that could not be read. */
+static int under_blind(const run *r, const char *path)
+{
+    size_t i, n;
+    for (i = 0; i < r->in.nblind; i++) {
+        n = strlen(r->in.blind[i]);
+        if (strncmp(path, r->in.blind[i], n) == 0 && path[n] == '/') {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Remove the articles of files gone from the directories given. */
+static int remove_gone(run *r, writer *w)
+{
+    sqlite3_stmt *s = w->stmt[W_GONE];
+    char **gone = NULL;
+    size_t ngone = 0, capgone = 0, i, k;
+    int rc = FOUINE_OK, step;
+
+    for (k = 0; k < r->in.nroots && rc == FOUINE_OK; k++) {
+        const char *root = r->in.roots[k];
+        size_t n = strlen(root);
+        char *lo = malloc(n + 2), *hi = malloc(n + 2);
+        if (!lo || !hi) {
+            free(lo);
+            free(hi);
+            rc = FOUINE_ENOMEM;
+            break;
+        }
+        /* Paths under root sort between "root/" and "root0". */
+        memcpy(lo, root, n);
+        memcpy(hi, root, n);
+        lo[n] = '/';
+        hi[n] = '0';
+        lo[n + 1] = hi[n + 1] = '\0';
+        if (n == 1 && root[0] == '/') {
+            lo[1] = hi[1] = '\0';
+            hi[0] = '0';
+        }
+        sqlite3_bind_text(s, 1, lo, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(s, 2, hi, -1, SQLITE_TRANSIENT);
+        free(lo);
+        free(hi);
+        while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+            const char *p = (const char *)sqlite3_column_text(s, 0);
+            if (!p || under_blind(r, p)) {
+                continue;
+            }
+            if (ngone == capgone) {
+                size_t cap = capgone ? capgone * 2 : 64;
+                char **q = realloc(gone, cap * sizeof *q);
+                if (!q) {
+                    rc = FOUINE_ENOMEM;
+                    break;
+                }
+                gone = q;
+                capgone = cap;
+            }
+            gone[ngone] = strdup(p);
+            if (!gone[ngone]) {
+                rc = FOUINE_ENOMEM;
+                break;
+            }
+            ngone++;
+        }
+        sqlite3_reset(s);
+        if (rc == FOUINE_OK && step != SQLITE_DONE && step != SQLITE_ROW) {
+            rc = db_error(r, w, writer_sql[W_GONE]);
+        }
+    }
+    for (i = 0; i < ngone && rc == FOUINE_OK; i++) {
+        sqlite3_bind_text(w->stmt[W_DEL_SOURCE_ARTICLES], 1, gone[i], -1,
+                          SQLITE_STATIC);
+        rc = step_done(r, w, W_DEL_SOURCE_ARTICLES);
+        if (rc == FOUINE_OK) {
+            long n = sqlite3_changes(w->db);
+            r->st->removed += n;
+            say(r, 2, "removed %ld articles of %s (gone)", n, gone[i]);
+            sqlite3_bind_text(w->stmt[W_DEL_SOURCE], 1, gone[i], -1,
+                              SQLITE_STATIC);
+            rc = step_done(r, w, W_DEL_SOURCE);
+        }
+    }
+    for (i = 0; i < ngone; i++) {
+        free(gone[i]);
+    }
+    free(gone);
+    return rc;
+}
+
+/* Report a walk problem (fouine_walk_report). */
+static void walk_problem(fouine_skip reason,
+                         const char *path,
+                         const char *what,
+                         void *payload)
+{
+    run *r = payload;
+    (void)reason;
+    say(r, 1, "%s: skipped: %s", path, what);
+}
+
+/* Whether an existing file is a fouine index (of any version) or empty,
+** so that --rebuild may remove it. */
+static int removable_index(const char *path)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *s = NULL;
+    int ok = 0;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db,
+                           "SELECT count(*), sum(name = 'article_fts')"
+                           " FROM sqlite_schema",
+                           -1, &s, NULL) != SQLITE_OK) {
+        goto done;
+    }
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        ok = sqlite3_column_int(s, 0) == 0 || sqlite3_column_int(s, 1) == 1;
+    }
+done:
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    return ok;
+}
+
+/* --rebuild: remove the index file and its WAL. */
+static int remove_index(run *r)
+{
+    static const char *const suffixes[] = { "-wal", "-shm", "" };
+    char name[4096];
+    struct stat st;
+    size_t i;
+    if (stat(r->opt->index, &st) != 0) {
+        return FOUINE_OK;
+    }
+    if (!removable_index(r->opt->index)) {
+        say(r, 0, "%s: not a fouine index: --rebuild leaves it alone",
+            r->opt->index);
+        return FOUINE_ESCHEMA;
+    }
+    for (i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+        snprintf(name, sizeof name, "%s%s", r->opt->index, suffixes[i]);
+        if (unlink(name) != 0 && errno != ENOENT) {
+            say(r, 0, "%s: cannot remove it: %s", name, strerror(errno));
+            return FOUINE_EIO;
+        }
+    }
+    return FOUINE_OK;
+}
+
+/* Explain why the index cannot be opened. */
+static void open_failed(run *r, int rc)
+{
+    char dir[4096];
+    struct stat st;
+    char *slash;
+    snprintf(dir, sizeof dir, "%s", r->opt->index);
+    slash = strrchr(dir, '/');
+    if (slash) {
+        *(slash == dir ? slash + 1 : slash) = '\0';
+    } else {
+        snprintf(dir, sizeof dir, ".");
+    }
+    if (rc == FOUINE_ESCHEMA) {
+        say(r, 0,
+            "%s: not an index of this version of fouine (schema %d): index "
+            "into a new file, or use --rebuild",
+            r->opt->index, FOUINE_SCHEMA_VERSION);
+    } else if (stat(dir, &st) != 0) {
+        say(r, 0, "%s: cannot create the index: directory %s: %s",
+            r->opt->index, dir, strerror(errno));
+    } else if (access(dir, W_OK) != 0) {
+        say(r, 0, "%s: cannot write the index: directory %s is read-only",
+            r->opt->index, dir);
+    } else {
+        say(r, 0, "%s: cannot open the index: %s", r->opt->index,
+            fouine_errmsg(rc));
+    }
+}
+
+/* The benchmark baseline: FTS5 tables with the unicode61 tokenizer. */
+static int use_plain_tokenizer(run *r, writer *w)
+{
+    static const char sql[] =
+        "BEGIN IMMEDIATE;"
+        "DROP TABLE article_fts; DROP TABLE comment_fts;"
+        "CREATE VIRTUAL TABLE article_fts USING fts5(title, lead, body,"
+        "  content='article', content_rowid='rowid',"
+        "  tokenize='unicode61 remove_diacritics 2');"
+        "CREATE VIRTUAL TABLE comment_fts USING fts5(body,"
+        "  content='comment', content_rowid='rowid',"
+        "  tokenize='unicode61 remove_diacritics 2');"
+        "INSERT OR REPLACE INTO meta VALUES ('tokenizer', 'unicode61');"
+        "COMMIT;";
+    sqlite3_stmt *s = NULL;
+    int empty = 0;
+    if (sqlite3_prepare_v2(w->db, "SELECT count(*) = 0 FROM article", -1, &s,
+                           NULL) == SQLITE_OK &&
+        sqlite3_step(s) == SQLITE_ROW) {
+        empty = sqlite3_column_int(s, 0);
+    }
+    sqlite3_finalize(s);
+    if (!empty) {
+        say(r, 0, "%s: the plain tokenizer needs a new index", r->opt->index);
+        return FOUINE_EINVAL;
+    }
+    return exec(r, w, sql);
+}
+
+/* Open the index for writing and prepare the writer. */
+static int open_writer(run *r, writer *w)
+{
+    int rc, i;
+    if (r->opt->rebuild) {
+        rc = remove_index(r);
+        if (rc != FOUINE_OK) {
+            return rc;
+        }
+    }
+    rc = fouine_store_open(&w->db, r->opt->index, FOUINE_STORE_WRITE);
+    if (rc != FOUINE_OK) {
+        open_failed(r, rc);
+        return rc;
+    }
+    /* A write now tells a read-only index from a writable one. */
+    if (sqlite3_exec(w->db,
+                     "PRAGMA cache_size = -32768;"
+                     "PRAGMA temp_store = MEMORY;"
+                     "BEGIN IMMEDIATE;"
+                     "INSERT OR REPLACE INTO meta VALUES"
+                     " ('indexing', datetime('now'));"
+                     "COMMIT;",
+                     NULL, NULL, NULL) != SQLITE_OK) {
+        open_failed(r, FOUINE_EIO);
+        say(r, 0, "%s: %s", r->opt->index, sqlite3_errmsg(w->db));
+        return FOUINE_EIO;
+    }
+    if (r->opt->plain) {
+        rc = use_plain_tokenizer(r, w);
+        if (rc != FOUINE_OK) {
+            return rc;
+        }
+    }
+    rc = exec(r, w,
+              "CREATE TEMP TABLE touched(rowid INTEGER PRIMARY KEY);"
+              "CREATE TEMP TABLE seen(path TEXT PRIMARY KEY);");
+    for (i = 0; i < W_COUNT && rc == FOUINE_OK; i++) {
+        if (sqlite3_prepare_v3(w->db, writer_sql[i], -1,
+                               SQLITE_PREPARE_PERSISTENT, &w->stmt[i],
+                               NULL) != SQLITE_OK) {
+            rc = db_error(r, w, writer_sql[i]);
+        }
+    }
+    return rc;
+}
+
+static void close_writer(writer *w)
+{
+    int i;
+    for (i = 0; i < W_COUNT; i++) {
+        sqlite3_finalize(w->stmt[i]);
+    }
+    if (w->db && w->in_txn) {
+        sqlite3_exec(w->db, "ROLLBACK", NULL, NULL, NULL);
+    }
+    sqlite3_close(w->db);
+}
+
+/* Open the reader's connection (a missing lookup only costs speed). */
+static void open_reader(run *r)
+{
+    if (fouine_store_open(&r->rdb, r->opt->index, FOUINE_STORE_READ) !=
+            FOUINE_OK ||
+        sqlite3_prepare_v2(r->rdb,
+                           "SELECT size, mtime, hash, articles FROM source"
+                           " WHERE path = ?1",
+                           -1, &r->lookup, NULL) != SQLITE_OK) {
+        sqlite3_finalize(r->lookup);
+        r->lookup = NULL;
+    }
+}
+
+/* After a large load, merge the FTS5 segments. */
+static int merge_segments(run *r, writer *w)
+{
+    long written = r->st->indexed + r->st->updated + r->st->removed;
+    if (written < OPTIMIZE_MIN) {
+        return FOUINE_OK;
+    }
+    say(r, 2, "merging the index segments");
+    return exec(r, w,
+                "INSERT INTO article_fts(article_fts) VALUES ('optimize');"
+                "INSERT INTO comment_fts(comment_fts) VALUES ('optimize');");
+}
+
+long fouine_run_skipped(const fouine_run_stats *st)
+{
+    long n = 0;
+    int i;
+    for (i = 0; i < FOUINE_SKIP_COUNT; i++) {
+        n += st->skipped[i];
+    }
+    return n;
+}
+
+int fouine_run(fouine_run_stats *out, const fouine_run_options *opt)
+{
+    run r;
+    writer w;
+    pthread_t reader;
+    int started = 0, rc, i;
+    double start = now();
+    size_t k;
+    msg *m;
+
+    memset(out, 0, sizeof *out);
+    memset(&r, 0, sizeof r);
+    memset(&w, 0, sizeof w);
+    r.opt = opt;
+    r.st = out;
+    pthread_mutex_init(&r.lock, NULL);
+    pthread_cond_init(&r.more, NULL);
+    pthread_cond_init(&r.room, NULL);
+
+    rc = open_writer(&r, &w);
+    if (rc != FOUINE_OK) {
+        goto done;
+    }
+    rc = fouine_walk(&r.in, opt->paths, opt->npaths, walk_problem, &r);
+    if (rc != FOUINE_OK) {
+        goto done;
+    }
+    for (i = 0; i < FOUINE_SKIP_COUNT; i++) {
+        out->skipped[i] += r.in.skipped[i];
+    }
+    out->files_total = (long)r.in.nfiles;
+    for (k = 0; k < r.in.nfiles; k++) {
+        r.bytes_total += r.in.files[k].size;
+    }
+    if (!opt->rebuild) {
+        open_reader(&r);
+    }
+    if (pthread_create(&reader, NULL, reader_main, &r) != 0) {
+        rc = FOUINE_ENOMEM;
+        goto done;
+    }
+    started = 1;
+    while ((m = pop(&r)) != NULL) {
+        rc = handle(&r, &w, m);
+        fouine_article_clear(&m->a);
+        free(m);
+        if (rc != FOUINE_OK) {
+            break;
+        }
+        if (opt->stop && *opt->stop) {
+            out->interrupted = 1;
+            break;
+        }
+        if (w.in_txn &&
+            (w.txn_articles >= opt->batch || w.txn_bytes >= TXN_BYTES ||
+             now() - w.txn_start > TXN_SECONDS)) {
+            rc = commit(&r, &w);
+            if (rc != FOUINE_OK) {
+                break;
+            }
+        }
+        progress(&r, &w, start);
+    }
+    stop_reader(&r);
+    pthread_join(reader, NULL);
+    started = 0;
+    if (rc == FOUINE_OK) {
+        rc = r.reader_rc;
+    }
+    if (rc != FOUINE_OK) {
+        goto done;
+    }
+    rc = commit(&r, &w);
+    if (rc != FOUINE_OK || out->interrupted) {
+        goto done;
+    }
+    if (!opt->no_delete) {
+        rc = begin(&r, &w);
+        if (rc == FOUINE_OK) {
+            rc = remove_gone(&r, &w);
+        }
+    }
+    if (rc == FOUINE_OK) {
+        rc = exec(&r, &w,
+                  "INSERT OR REPLACE INTO meta VALUES"
+                  " ('updated', datetime('now'))");
+    }
+    if (rc == FOUINE_OK) {
+        rc = commit(&r, &w);
+    }
+    if (rc == FOUINE_OK) {
+        rc = merge_segments(&r, &w);
+    }
+done:
+    if (started) {
+        stop_reader(&r);
+        pthread_join(reader, NULL);
+    }
+    pthread_mutex_lock(&r.lock);
+    clear_progress(&r);
+    pthread_mutex_unlock(&r.lock);
+    sqlite3_finalize(r.lookup);
+    sqlite3_close(r.rdb);
+    close_writer(&w);
+    fouine_inputs_free(&r.in);
+    pthread_cond_destroy(&r.more);
+    pthread_cond_destroy(&r.room);
+    pthread_mutex_destroy(&r.lock);
+    out->seconds = now() - start;
+    return rc;
+}

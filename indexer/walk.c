@@ -1,0 +1,351 @@
+/*
+** walk.c: finding the input files under the paths given (see indexer.h).
+**
+** Directories are read in full, their names sorted, and entered depth
+** first.  Symbolic links are followed; every directory entered is
+** remembered by device and inode, so a link back to a directory being
+** walked (a loop) is reported and a directory reached twice is walked once.
+*/
+#define _XOPEN_SOURCE 700 /* realpath() */
+#include "indexer.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+/* A directory entered: its identity, and whether the walk is inside it. */
+typedef struct entered {
+    dev_t dev;
+    ino_t ino;
+    int open; /* an ancestor of the directory being walked */
+} entered;
+
+/* State of one walk. */
+typedef struct walk {
+    fouine_inputs *in; /* the result; not owned */
+    entered *dirs;     /* directories entered; owned */
+    size_t ndirs, capdirs;
+    fouine_walk_report report; /* problem callback, or NULL */
+    void *payload;
+} walk;
+
+/* Count and report a problem: "path: what". */
+static void problem(walk *w,
+                    fouine_skip reason,
+                    const char *path,
+                    const char *what)
+{
+    w->in->skipped[reason]++;
+    if (w->report) {
+        w->report(reason, path, what, w->payload);
+    }
+}
+
+/* "a/b" in a new string, or NULL. */
+static char *join(const char *a, const char *b)
+{
+    size_t na = strlen(a), nb = strlen(b);
+    char *p = malloc(na + nb + 2);
+    if (p) {
+        memcpy(p, a, na);
+        p[na] = '/';
+        memcpy(p + na + 1, b, nb + 1);
+    }
+    return p;
+}
+
+/* The kind of a file by its name, or -1 when it is not an input. */
+static int kind_of(const char *name)
+{
+    size_t n = strlen(name);
+    if (n > 4 && strcasecmp(name + n - 4, ".txt") == 0) {
+        return FOUINE_FILE_TEXT;
+    }
+    if (n > 5 && strcasecmp(name + n - 5, ".json") == 0) {
+        return FOUINE_FILE_JSON;
+    }
+    if (n > 6 && strcasecmp(name + n - 6, ".jsonl") == 0) {
+        return FOUINE_FILE_JSONL;
+    }
+    return -1;
+}
+
+static int64_t mtime_ns(const struct stat *st)
+{
+    return (int64_t)st->st_mtim.tv_sec * 1000000000 +
+           (int64_t)st->st_mtim.tv_nsec;
+}
+
+/* Add a file; path and key become owned by the inputs. */
+static int add_file(walk *w,
+                    char *path,
+                    char *key,
+                    size_t rel_off,
+                    int kind,
+                    const struct stat *st)
+{
+    fouine_inputs *in = w->in;
+    fouine_input *f;
+    if (in->nfiles == in->capfiles) {
+        size_t cap = in->capfiles ? in->capfiles * 2 : 256;
+        fouine_input *p = realloc(in->files, cap * sizeof *p);
+        if (!p) {
+            free(path);
+            free(key);
+            return FOUINE_ENOMEM;
+        }
+        in->files = p;
+        in->capfiles = cap;
+    }
+    f = &in->files[in->nfiles++];
+    f->path = path;
+    f->key = key;
+    f->rel = path + rel_off;
+    f->kind = kind;
+    f->size = (int64_t)st->st_size;
+    f->mtime = mtime_ns(st);
+    return FOUINE_OK;
+}
+
+static int add_string(char ***list, size_t *n, const char *s)
+{
+    char **p = realloc(*list, (*n + 1) * sizeof *p);
+    if (!p) {
+        return FOUINE_ENOMEM;
+    }
+    *list = p;
+    p[*n] = strdup(s);
+    if (!p[*n]) {
+        return FOUINE_ENOMEM;
+    }
+    (*n)++;
+    return FOUINE_OK;
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+** Walk the directory at path (stat st), whose absolute form is key;
+** rel_off is where the path relative to the directory given starts.
+*/
+static int walk_dir(walk *w,
+                    const char *path,
+                    const char *key,
+                    size_t rel_off,
+                    const struct stat *st);
+
+/* Handle one entry of a directory. */
+static int walk_entry(walk *w,
+                      const char *dir,
+                      const char *dirkey,
+                      const char *name,
+                      size_t rel_off)
+{
+    char *path = NULL, *key = NULL;
+    struct stat st;
+    int rc = FOUINE_OK, kind;
+
+    path = join(dir, name);
+    key = join(dirkey, name);
+    if (!path || !key) {
+        rc = FOUINE_ENOMEM;
+        goto done;
+    }
+    if (stat(path, &st) != 0) {
+        if (errno == ELOOP) {
+            problem(w, FOUINE_SKIP_LOOP, path, "symbolic link loop");
+        } else if (kind_of(name) >= 0) {
+            problem(w, FOUINE_SKIP_UNREADABLE, path, strerror(errno));
+        }
+        goto done;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        rc = walk_dir(w, path, key, rel_off, &st);
+        goto done;
+    }
+    kind = kind_of(name);
+    if (!S_ISREG(st.st_mode) || kind < 0) {
+        goto done;
+    }
+    rc = add_file(w, path, key, rel_off, kind, &st);
+    path = NULL;
+    key = NULL;
+done:
+    free(path);
+    free(key);
+    return rc;
+}
+
+static int walk_dir(walk *w,
+                    const char *path,
+                    const char *key,
+                    size_t rel_off,
+                    const struct stat *st)
+{
+    DIR *dir = NULL;
+    struct dirent *de;
+    char **names = NULL;
+    size_t nnames = 0, i, me;
+    int rc = FOUINE_OK;
+
+    for (i = 0; i < w->ndirs; i++) {
+        if (w->dirs[i].dev == st->st_dev && w->dirs[i].ino == st->st_ino) {
+            if (w->dirs[i].open) {
+                problem(w, FOUINE_SKIP_LOOP, path,
+                        "symbolic link loop (to a directory that contains "
+                        "it): not followed");
+            }
+            return FOUINE_OK; /* reached twice: walked once */
+        }
+    }
+    if (w->ndirs == w->capdirs) {
+        size_t cap = w->capdirs ? w->capdirs * 2 : 64;
+        entered *p = realloc(w->dirs, cap * sizeof *p);
+        if (!p) {
+            return FOUINE_ENOMEM;
+        }
+        w->dirs = p;
+        w->capdirs = cap;
+    }
+    me = w->ndirs++;
+    w->dirs[me].dev = st->st_dev;
+    w->dirs[me].ino = st->st_ino;
+    w->dirs[me].open = 1;
+
+    dir = opendir(path);
+    if (!dir) {
+        problem(w, FOUINE_SKIP_UNREADABLE, path, strerror(errno));
+        rc = add_string(&w->in->blind, &w->in->nblind, key);
+        goto done;
+    }
+    errno = 0;
+    while ((de = readdir(dir)) != NULL) {
+        if (de->d_name[0] == '.') {
+            continue; /* ".", "..", and hidden files */
+        }
+        rc = add_string(&names, &nnames, de->d_name);
+        if (rc != FOUINE_OK) {
+            goto done;
+        }
+    }
+    closedir(dir);
+    dir = NULL;
+    qsort(names, nnames, sizeof *names, by_name);
+    for (i = 0; i < nnames && rc == FOUINE_OK; i++) {
+        rc = walk_entry(w, path, key, names[i], rel_off);
+    }
+done:
+    w->dirs[me].open = 0;
+    if (dir) {
+        closedir(dir);
+    }
+    for (i = 0; i < nnames; i++) {
+        free(names[i]);
+    }
+    free(names);
+    return rc;
+}
+
+/* Walk one path given. */
+static int walk_root(walk *w, const char *given)
+{
+    char *path = NULL, *key = NULL;
+    struct stat st;
+    size_t n;
+    int rc = FOUINE_OK, kind;
+
+    if (stat(given, &st) != 0) {
+        problem(w,
+                errno == ENOENT ? FOUINE_SKIP_MISSING :
+                errno == ELOOP  ? FOUINE_SKIP_LOOP :
+                                  FOUINE_SKIP_UNREADABLE,
+                given, strerror(errno));
+        return FOUINE_OK;
+    }
+    key = realpath(given, NULL);
+    if (!key) {
+        problem(w, FOUINE_SKIP_UNREADABLE, given, strerror(errno));
+        return FOUINE_OK;
+    }
+    /* The path without trailing slashes ("corpus/" -> "corpus"). */
+    n = strlen(given);
+    while (n > 1 && given[n - 1] == '/') {
+        n--;
+    }
+    path = malloc(n + 1);
+    if (!path) {
+        rc = FOUINE_ENOMEM;
+        goto done;
+    }
+    memcpy(path, given, n);
+    path[n] = '\0';
+    if (S_ISDIR(st.st_mode)) {
+        rc = add_string(&w->in->roots, &w->in->nroots, key);
+        if (rc == FOUINE_OK) {
+            rc = walk_dir(w, path, key, n + 1, &st);
+        }
+        goto done;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        problem(w, FOUINE_SKIP_UNREADABLE, given,
+                "not a regular file or a directory");
+        goto done;
+    }
+    kind = kind_of(path);
+    rc = add_file(w, path, key, 0, kind < 0 ? FOUINE_FILE_TEXT : kind, &st);
+    path = NULL;
+    key = NULL;
+done:
+    free(path);
+    free(key);
+    return rc;
+}
+
+int fouine_walk(fouine_inputs *out,
+                const char *const *paths,
+                size_t npaths,
+                fouine_walk_report report,
+                void *payload)
+{
+    walk w;
+    size_t i;
+    int rc = FOUINE_OK;
+
+    memset(out, 0, sizeof *out);
+    memset(&w, 0, sizeof w);
+    w.in = out;
+    w.report = report;
+    w.payload = payload;
+    for (i = 0; i < npaths && rc == FOUINE_OK; i++) {
+        rc = walk_root(&w, paths[i]);
+    }
+    free(w.dirs);
+    return rc;
+}
+
+void fouine_inputs_free(fouine_inputs *in)
+{
+    size_t i;
+    for (i = 0; i < in->nfiles; i++) {
+        free(in->files[i].path);
+        free(in->files[i].key);
+    }
+    free(in->files);
+    for (i = 0; i < in->nroots; i++) {
+        free(in->roots[i]);
+    }
+    free(in->roots);
+    for (i = 0; i < in->nblind; i++) {
+        free(in->blind[i]);
+    }
+    free(in->blind);
+    memset(in, 0, sizeof *in);
+}
