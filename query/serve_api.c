@@ -226,24 +226,24 @@ static void set_column(json_t *obj,
                         s ? json_string((const char *)s) : json_null());
 }
 
-/* A JSON array of the paragraphs of body (separated by empty lines). */
+/* A JSON array of the paragraphs of body: its non-blank lines (the
+** indexer separates paragraphs by an empty line). */
 static json_t *paragraphs(const char *body)
 {
     json_t *list = json_array();
     const char *p = body;
     while (list && p && *p) {
-        const char *end = strstr(p, "\n\n");
-        size_t n = end ? (size_t)(end - p) : strlen(p);
-        while (n > 0 && (p[n - 1] == '\n' || p[n - 1] == ' ')) {
-            n--;
+        size_t n = strcspn(p, "\n"), len = n;
+        while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\r')) {
+            len--;
         }
-        if (n > 0) {
-            json_array_append_new(list, json_stringn(p, n));
+        if (len > 0 && strspn(p, " \t") < len &&
+            json_array_append_new(list, json_stringn(p, len)) != 0) {
+            json_decref(list);
+            return NULL;
         }
-        p = end ? end + 2 : NULL;
-        while (p && *p == '\n') {
-            p++;
-        }
+        p += n;
+        p += *p == '\n';
     }
     return list;
 }

@@ -24,7 +24,7 @@
 #define MAX_TOKENS   64  /* tokens of the text considered */
 #define PHRASE_WORDS 2   /* words typed before the prefix that are kept */
 #define PHRASE_ROWS  100 /* articles read to find phrases */
-#define FORM_ROWS    4   /* articles read to find how a word is written */
+#define FORM_ROWS    6   /* articles read to find how a word is written */
 
 /* A token of the typed text. */
 typedef struct typed_token {
@@ -247,14 +247,21 @@ static int word_groups(serve_worker *w,
         g->count = sqlite3_column_int64(vocab, 1);
         (*ngroups)++;
     }
-    /* How each word is written: '=' asks for the surface form only. */
+    /* How each word is written ('=' asks for the surface form only): in
+    ** the running text first, where a capital means a name rather than
+    ** the start of a title; else anywhere. */
     for (i = 0; i < *ngroups; i++) {
-        snprintf(expr, sizeof expr, "\"=%s\"", groups[i].key);
-        sqlite3_reset(form);
-        sqlite3_bind_text(form, 1, expr, -1, SQLITE_STATIC);
-        sqlite3_bind_int(form, 2, FORM_ROWS);
-        while (sqlite3_step(form) == SQLITE_ROW) {
-            add_marked(&groups[i], (const char *)sqlite3_column_text(form, 0));
+        static const char *const where[] = { "{lead body} : ", "" };
+        size_t k;
+        for (k = 0; k < 2 && groups[i].nforms == 0; k++) {
+            snprintf(expr, sizeof expr, "%s\"=%s\"", where[k], groups[i].key);
+            sqlite3_reset(form);
+            sqlite3_bind_text(form, 1, expr, -1, SQLITE_STATIC);
+            sqlite3_bind_int(form, 2, FORM_ROWS);
+            while (sqlite3_step(form) == SQLITE_ROW) {
+                add_marked(&groups[i],
+                           (const char *)sqlite3_column_text(form, 0));
+            }
         }
     }
     rc = FOUINE_OK;

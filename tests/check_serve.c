@@ -1,0 +1,599 @@
+/*
+** check_serve.c: fouine-serve over an index of corpus/, through curl:
+** every endpoint, every error, the limits, the escaping of what articles
+** hold, CORS, the access log and a stop that finishes requests in flight.
+*/
+#include "serve/harness.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+/* An article whose text tries to run a script in the page. */
+static const char hostile_article[] =
+    "Un pirate glisse <script>window.pirate=1</script> dans la page "
+    "d’accueil\n"
+    "\n"
+    "Le 3 mars 2021 à 10h00\n"
+    "\n"
+    "Un pirate informatique a tenté d’injecter <img src=x "
+    "onerror=\"window.pirate=2\"> dans le site de la mairie de "
+    "Villeneuve-sur-Lot, selon la préfecture.\n"
+    "\n"
+    "La tentative & ses « effets » ont été circonscrits dans l’heure, "
+    "assure le service informatique.\n";
+
+static harness H; /* the server of every test but the stop tests */
+
+/* The string at key of obj, or "" (fails when it is not a string). */
+static const char *str(const json_t *obj, const char *key)
+{
+    const json_t *v = json_object_get(obj, key);
+    ck_assert_msg(json_is_string(v), "\"%s\" is not a string", key);
+    return json_string_value(v);
+}
+
+static json_int_t integer(const json_t *obj, const char *key)
+{
+    const json_t *v = json_object_get(obj, key);
+    ck_assert_msg(json_is_integer(v), "\"%s\" is not an integer", key);
+    return json_integer_value(v);
+}
+
+START_TEST(health_counts_articles)
+{
+    http_reply r;
+    harness_get(&H, &r, "/api/health", 200);
+    ck_assert_str_eq(str(r.json, "status"), "ok");
+    /* corpus/ (24), its copy in tech/2018/ and the hostile article. */
+    ck_assert_int_eq(integer(r.json, "articles"), 26);
+    ck_assert_msg(strlen(str(r.json, "updated")) >= 10 &&
+                      str(r.json, "updated")[4] == '-',
+                  "updated is not a date: %s", r.body);
+    http_reply_free(&r);
+}
+END_TEST
+
+START_TEST(search_is_the_json_of_fouine_query)
+{
+    http_reply r;
+    json_t *cli, *hits, *hit;
+    char cmd[4 * HARNESS_PATH], out[HARNESS_PATH + 16];
+    size_t i;
+
+    harness_get(&H, &r, "/api/search?q=s%C3%A9curit%C3%A9+des+h%C3%B4pitaux",
+                200);
+    ck_assert_str_eq(str(r.json, "query"), "sécurité des hôpitaux");
+    hits = json_object_get(r.json, "hits");
+    ck_assert_int_ge(integer(r.json, "total"), 2);
+    ck_assert_int_eq(integer(r.json, "page"), 1);
+    ck_assert_int_eq(integer(r.json, "per_page"), 10);
+    ck_assert_int_eq(integer(r.json, "pages"),
+                     (integer(r.json, "total") + 9) / 10);
+    ck_assert(json_is_number(json_object_get(r.json, "took_ms")));
+    hit = json_array_get(hits, 0);
+    ck_assert_msg(strstr(str(hit, "id"), "anssi") != NULL, "first hit is %s",
+                  str(hit, "id"));
+    ck_assert_ptr_nonnull(strstr(str(hit, "title"), "<mark>"));
+    ck_assert_ptr_nonnull(strstr(str(hit, "snippet"), "<mark>"));
+
+    /* Same hits, same order, same snippets as fouine-query --json. */
+    snprintf(out, sizeof out, "%s/cli.json", H.dir);
+    snprintf(cmd, sizeof cmd,
+             "'%s/fouine-query' -i '%s' --json 'sécurité des hôpitaux'",
+             H.build, H.index);
+    ck_assert_int_eq(fouine_test_run(cmd, out), 0);
+    cli = json_load_file(out, 0, NULL);
+    ck_assert_ptr_nonnull(cli);
+    ck_assert_int_eq(integer(cli, "total"), integer(r.json, "total"));
+    ck_assert_int_eq(json_array_size(json_object_get(cli, "hits")),
+                     json_array_size(hits));
+    json_array_foreach(hits, i, hit)
+    {
+        json_t *other = json_array_get(json_object_get(cli, "hits"), i);
+        ck_assert_str_eq(str(hit, "id"), str(other, "id"));
+        ck_assert_str_eq(str(hit, "title"), str(other, "title"));
+        ck_assert_str_eq(str(hit, "snippet"), str(other, "snippet"));
+    }
+    json_decref(cli);
+    http_reply_free(&r);
+}
+END_TEST
+
+START_TEST(search_pages)
+{
+    http_reply p1, p2, last;
+    json_int_t total;
+    size_t i, k;
+
+    harness_get(&H, &p1, "/api/search?q=plus&per_page=3", 200);
+    harness_get(&H, &p2, "/api/search?q=plus&per_page=3&page=2", 200);
+    total = integer(p1.json, "total");
+    ck_assert_int_gt(total, 6);
+    ck_assert_int_eq(integer(p2.json, "total"), total);
+    ck_assert_int_eq(integer(p1.json, "pages"), (total + 2) / 3);
+    ck_assert_int_eq(integer(p2.json, "page"), 2);
+    ck_assert_int_eq(json_array_size(json_object_get(p1.json, "hits")), 3);
+    ck_assert_int_eq(json_array_size(json_object_get(p2.json, "hits")), 3);
+    for (i = 0; i < 3; i++) {
+        for (k = 0; k < 3; k++) {
+            ck_assert_str_ne(
+                str(json_array_get(json_object_get(p1.json, "hits"), i), "id"),
+                str(json_array_get(json_object_get(p2.json, "hits"), k), "id"));
+        }
+    }
+    harness_get(&H, &last, "/api/search?q=plus&per_page=3&page=1000", 200);
+    ck_assert_int_eq(json_array_size(json_object_get(last.json, "hits")), 0);
+    http_reply_free(&p1);
+    http_reply_free(&p2);
+    http_reply_free(&last);
+}
+END_TEST
+
+START_TEST(search_filters)
+{
+    http_reply r, cats;
+    json_t *hit;
+    char path[512];
+    const char *prev = NULL;
+    size_t i;
+
+    harness_get(&H, &r, "/api/search?q=plus&since=2022&until=2022-12", 200);
+    ck_assert_int_gt(integer(r.json, "total"), 0);
+    json_array_foreach(json_object_get(r.json, "hits"), i, hit)
+    {
+        ck_assert_msg(strncmp(str(hit, "date"), "2022", 4) == 0,
+                      "date %s outside 2022", str(hit, "date"));
+    }
+    http_reply_free(&r);
+
+    harness_get(&H, &r, "/api/search?q=plus&sort=date&per_page=100", 200);
+    json_array_foreach(json_object_get(r.json, "hits"), i, hit)
+    {
+        if (prev) {
+            ck_assert_msg(strcmp(prev, str(hit, "date")) >= 0,
+                          "%s before %s in date order", prev, str(hit, "date"));
+        }
+        prev = str(hit, "date");
+    }
+    http_reply_free(&r);
+
+    /* The categories the index holds filter the search. */
+    harness_get(&H, &cats, "/api/categories", 200);
+    if (json_array_size(json_object_get(cats.json, "categories")) > 0) {
+        const char *name =
+            str(json_array_get(json_object_get(cats.json, "categories"), 0),
+                "name");
+        char enc[256];
+        harness_urlencode(enc, sizeof enc, name);
+        snprintf(path, sizeof path, "/api/search?q=la&category=%s", enc);
+        harness_get(&H, &r, path, 200);
+        ck_assert_int_gt(integer(r.json, "total"), 0);
+        json_array_foreach(json_object_get(r.json, "hits"), i, hit)
+        {
+            ck_assert_str_eq(str(hit, "category"), name);
+        }
+        http_reply_free(&r);
+    } else {
+        printf("note: the index holds no category; category filter not "
+               "checked\n");
+    }
+    http_reply_free(&cats);
+}
+END_TEST
+
+START_TEST(article_by_id_with_slashes)
+{
+    static const char *const paths[] = {
+        "/api/articles/tech%2F2018%2Fanssi-cyberattaques-hopitaux.txt",
+        "/api/articles/tech/2018/anssi-cyberattaques-hopitaux.txt",
+    };
+    size_t i;
+    for (i = 0; i < 2; i++) {
+        http_reply r;
+        json_t *body;
+        harness_get(&H, &r, paths[i], 200);
+        ck_assert_str_eq(str(r.json, "id"),
+                         "tech/2018/anssi-cyberattaques-hopitaux.txt");
+        ck_assert_ptr_nonnull(strstr(str(r.json, "title"), "ANSSI"));
+        ck_assert_int_gt(strlen(str(r.json, "lead")), 0);
+        ck_assert_str_eq(str(r.json, "date"), "2018-04-18T09:26:00");
+        body = json_object_get(r.json, "body");
+        ck_assert_int_ge(json_array_size(body), 2);
+        ck_assert(json_object_get(r.json, "url") != NULL);
+        ck_assert(json_object_get(r.json, "author") != NULL);
+        ck_assert(json_object_get(r.json, "category") != NULL);
+        http_reply_free(&r);
+    }
+}
+END_TEST
+
+/* Whether the suggestions of r hold text; checks the common rules. */
+static int has_suggestion(const http_reply *r,
+                          const char *text,
+                          const char *prefix)
+{
+    json_t *list = json_object_get(r->json, "suggestions"), *s;
+    json_int_t prev = -1;
+    size_t i;
+    int found = 0;
+    ck_assert(json_is_array(list));
+    ck_assert_int_le(json_array_size(list), 10);
+    json_array_foreach(list, i, s)
+    {
+        ck_assert_msg(strncmp(str(s, "text"), prefix, strlen(prefix)) == 0,
+                      "suggestion '%s' does not start with '%s'",
+                      str(s, "text"), prefix);
+        if (prev >= 0) {
+            ck_assert_int_le(integer(s, "count"), prev);
+        }
+        prev = integer(s, "count");
+        found |= strcmp(str(s, "text"), text) == 0;
+    }
+    return found;
+}
+
+START_TEST(suggest_words_and_phrases)
+{
+    http_reply r;
+    /* Accented forms come back from the text, typed with or without. */
+    harness_get(&H, &r, "/api/suggest?q=h%C3%B4p", 200);
+    ck_assert_msg(has_suggestion(&r, "hôpital", "hôp"), "%s", r.body);
+    ck_assert_msg(has_suggestion(&r, "hôpitaux", "hôp"), "%s", r.body);
+    http_reply_free(&r);
+    harness_get(&H, &r, "/api/suggest?q=cyberatt", 200);
+    ck_assert_msg(has_suggestion(&r, "cyberattaques", "cyberatt"), "%s",
+                  r.body);
+    http_reply_free(&r);
+    /* After other words: phrases of the index. */
+    harness_get(&H, &r, "/api/suggest?q=vigilance+ro", 200);
+    ck_assert_msg(has_suggestion(&r, "vigilance rouge", "vigilance "), "%s",
+                  r.body);
+    http_reply_free(&r);
+    /* A finished word: nothing is being typed. */
+    harness_get(&H, &r, "/api/suggest?q=vigilance+", 200);
+    ck_assert_int_eq(json_array_size(json_object_get(r.json, "suggestions")),
+                     0);
+    http_reply_free(&r);
+}
+END_TEST
+
+/* A request and the error status it must get. */
+typedef struct bad_request {
+    const char *method;
+    const char *path;
+    long status;
+} bad_request;
+
+static const bad_request bad_requests[] = {
+    { "GET", "/api/search", 400 },
+    { "GET", "/api/search?q=", 400 },
+    { "GET", "/api/search?q=+%20+", 400 },
+    { "GET", "/api/search?page=2", 400 },
+    { "GET", "/api/search?q=gr%C3%A8ve&since=2019-13-01", 400 },
+    { "GET", "/api/search?q=gr%C3%A8ve&until=hier", 400 },
+    { "GET", "/api/search?q=gr%C3%A8ve&per_page=101", 400 },
+    { "GET", "/api/search?q=gr%C3%A8ve&per_page=0", 400 },
+    { "GET", "/api/search?q=gr%C3%A8ve&page=deux", 400 },
+    { "GET", "/api/search?q=gr%C3%A8ve&sort=hasard", 400 },
+    { "GET", "/api/search?q=gr%zzve", 400 },
+    { "GET", "/api/search?q=gr%C3ve", 400 },
+    { "GET", "/api/search?q=gr%E8ve", 400 },
+    { "GET", "/api/search?q=gr%00ve", 400 },
+    { "GET", "/api/search?q=gr%C3%A8ve%", 400 },
+    { "GET", "/api/suggest", 400 },
+    { "GET", "/api/suggest?q=", 400 },
+    { "GET", "/api/articles/caf%E9", 400 },
+    { "GET", "/api/articles/inconnu.txt", 404 },
+    { "GET", "/api/articles/", 404 },
+    { "GET", "/api/nulle-part", 404 },
+    { "GET", "/nulle-part", 404 },
+    { "GET", "/../../../etc/passwd", 404 },
+    { "GET", "/%2e%2e/%2e%2e/etc/passwd", 404 },
+    { "GET", "/api/articles/../../etc/passwd", 404 },
+    { "POST", "/api/search?q=gr%C3%A8ve", 405 },
+    { "PUT", "/", 405 },
+    { "DELETE", "/api/articles/inconnu.txt", 405 },
+    { "OPTIONS", "/api/health", 405 },
+};
+
+START_TEST(errors_are_json_with_status)
+{
+    const bad_request *b = &bad_requests[_i];
+    http_reply r;
+    harness_http(&H, &r, b->method, b->path, "");
+    ck_assert_msg(r.status == b->status, "%s %s: status %ld, expected %ld",
+                  b->method, b->path, r.status, b->status);
+    ck_assert_msg(r.json != NULL, "%s %s: not JSON: %s", b->method, b->path,
+                  r.body);
+    ck_assert_int_eq(integer(r.json, "status"), b->status);
+    ck_assert_int_gt(strlen(str(r.json, "error")), 5);
+    ck_assert_ptr_nonnull(strstr(r.headers, "application/json"));
+    if (b->status == 405) {
+        ck_assert_ptr_nonnull(strstr(r.headers, "Allow: GET, HEAD"));
+    }
+    http_reply_free(&r);
+}
+END_TEST
+
+START_TEST(query_of_1_kb_at_most)
+{
+    char path[4096];
+    size_t n = strlen("/api/search?q="), len;
+    http_reply r;
+    memcpy(path, "/api/search?q=", n);
+    /* 1024 bytes of French words: accepted. */
+    for (len = 0; len + 7 <= 1024; len += 7) {
+        memcpy(path + n, "grève+", 8); /* "grève ": 7 bytes */
+        n += 7;
+    }
+    while (len < 1024) {
+        path[n++] = 'e';
+        len++;
+    }
+    path[n] = '\0';
+    harness_get(&H, &r, path, 200);
+    http_reply_free(&r);
+    /* One more byte: refused. */
+    memcpy(path + n, "e", 2);
+    harness_get(&H, &r, path, 400);
+    ck_assert_ptr_nonnull(strstr(str(r.json, "error"), "1024"));
+    http_reply_free(&r);
+}
+END_TEST
+
+START_TEST(request_size_is_limited)
+{
+    char *big = malloc(100 * 1024 + 1), file[HARNESS_PATH],
+         extra[2 * HARNESS_PATH];
+    http_reply r;
+    ck_assert_ptr_nonnull(big);
+    memset(big, 'a', 100 * 1024);
+    big[100 * 1024] = '\0';
+    /* A 100 KB header: refused before any endpoint runs. */
+    snprintf(file, sizeof file, "%s/header", H.dir);
+    {
+        FILE *f = fopen(file, "wb");
+        ck_assert_ptr_nonnull(f);
+        fprintf(f, "X-Remplissage: %s\n", big);
+        fclose(f);
+    }
+    snprintf(extra, sizeof extra, "-H '@%s'", file);
+    harness_http(&H, &r, "GET", "/api/health", extra);
+    ck_assert_msg(r.status >= 400 && r.status < 500, "status %ld", r.status);
+    http_reply_free(&r);
+    /* A 100 KB URL, likewise. */
+    memcpy(big, "/api/search?q=", 14);
+    harness_http(&H, &r, "GET", big, "");
+    ck_assert_msg(r.status >= 400 && r.status < 500, "status %ld", r.status);
+    http_reply_free(&r);
+    /* And the server goes on answering. */
+    harness_get(&H, &r, "/api/health", 200);
+    http_reply_free(&r);
+    free(big);
+}
+END_TEST
+
+START_TEST(article_text_is_escaped)
+{
+    http_reply r;
+    json_t *hit, *found = NULL;
+    size_t i;
+    harness_get(&H, &r, "/api/search?q=pirate+injecter+mairie", 200);
+    json_array_foreach(json_object_get(r.json, "hits"), i, hit)
+    {
+        if (strcmp(str(hit, "id"), "pirate-page-accueil.txt") == 0) {
+            found = hit;
+        }
+    }
+    ck_assert_msg(found != NULL, "hostile article not found: %.300s", r.body);
+    ck_assert_ptr_nonnull(strstr(str(found, "title"), "&lt;script&gt;"));
+    ck_assert_ptr_null(strstr(str(found, "title"), "<script"));
+    ck_assert_ptr_null(strstr(str(found, "snippet"), "<img"));
+    http_reply_free(&r);
+}
+END_TEST
+
+START_TEST(page_is_french_and_self_contained)
+{
+    static const char *const assets[] = { "/", "/app.js", "/style.css" };
+    http_reply r;
+    size_t i;
+    harness_http(&H, &r, "GET", "/", "");
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_ptr_nonnull(strstr(r.headers, "text/html; charset=utf-8"));
+    ck_assert_ptr_nonnull(strstr(r.headers, "Content-Security-Policy:"));
+    ck_assert_ptr_nonnull(strstr(r.body, "<html lang=\"fr\">"));
+    ck_assert_ptr_nonnull(strstr(r.body, "Rechercher"));
+    http_reply_free(&r);
+    for (i = 0; i < 3; i++) {
+        harness_http(&H, &r, "GET", assets[i], "");
+        ck_assert_int_eq(r.status, 200);
+        /* Nothing is loaded from elsewhere. */
+        ck_assert_msg(strstr(r.body, "src=\"http") == NULL &&
+                          strstr(r.body, "href=\"http") == NULL &&
+                          strstr(r.body, "url(http") == NULL &&
+                          strstr(r.body, "@import") == NULL,
+                      "%s refers to an outside asset", assets[i]);
+        ck_assert_ptr_null(strstr(r.headers, "Access-Control-Allow-Origin"));
+        http_reply_free(&r);
+    }
+    harness_http(&H, &r, "HEAD", "/app.js", "-I");
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_ptr_nonnull(strstr(r.headers, "text/javascript"));
+    http_reply_free(&r);
+}
+END_TEST
+
+START_TEST(access_log_line_per_request)
+{
+    http_reply r;
+    char *log;
+    harness_get(&H, &r, "/api/health?journal=1", 200);
+    http_reply_free(&r);
+    harness_get(&H, &r, "/api/articles/inconnu-du-journal.txt", 404);
+    http_reply_free(&r);
+    harness_sleep_ms(200); /* the line is written once the reply is sent */
+    log = fouine_test_slurp(H.log);
+    ck_assert_ptr_nonnull(log);
+    ck_assert_msg(strstr(log, "GET /api/health 200 ") != NULL, "%s", log);
+    ck_assert_msg(
+        strstr(log, "GET /api/articles/inconnu-du-journal.txt 404 ") != NULL,
+        "%s", log);
+    ck_assert_ptr_nonnull(strstr(log, "ms\n"));
+    free(log);
+}
+END_TEST
+
+START_TEST(cors_only_when_asked_quiet_log)
+{
+    static const char *const args[] = { "--cors",  "https://www.exemple.fr",
+                                        "--quiet", "--threads",
+                                        "2",       NULL };
+    harness h2 = H;
+    http_reply r;
+    char *log;
+    snprintf(h2.log, sizeof h2.log, "%s/serve-cors.log", H.dir);
+    h2.pid = 0;
+    harness_start(&h2, args);
+    harness_get(&h2, &r, "/api/search?q=gr%C3%A8ve", 200);
+    ck_assert_ptr_nonnull(strstr(
+        r.headers, "Access-Control-Allow-Origin: https://www.exemple.fr"));
+    http_reply_free(&r);
+    ck_assert_int_eq(harness_stop(&h2, SIGTERM), 0);
+    log = fouine_test_slurp(h2.log);
+    ck_assert_ptr_nonnull(log);
+    ck_assert_msg(strstr(log, "GET /") == NULL, "--quiet logged: %s", log);
+    free(log);
+}
+END_TEST
+
+START_TEST(sigterm_finishes_request_in_flight)
+{
+    static const char *const args[] = { "--threads", "2", NULL };
+    harness h2 = H;
+    struct sockaddr_in addr;
+    unsigned port = 0;
+    char reply[8192];
+    size_t got = 0;
+    ssize_t n;
+    int fd, status;
+
+    snprintf(h2.log, sizeof h2.log, "%s/serve-stop.log", H.dir);
+    h2.pid = 0;
+    harness_start(&h2, args);
+    ck_assert_int_eq(sscanf(h2.base, "http://127.0.0.1:%u", &port), 1);
+    fd = socket(AF_INET, SOCK_STREAM, 0);
+    ck_assert_int_ge(fd, 0);
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons((uint16_t)port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ck_assert_int_eq(connect(fd, (struct sockaddr *)&addr, sizeof addr), 0);
+    /* A request begun: its request line is sent, its headers not ended. */
+    ck_assert_int_gt(
+        write(fd, "GET /api/health HTTP/1.1\r\nHost: test\r\n", 38), 0);
+    harness_sleep_ms(500);
+    kill(h2.pid, SIGTERM);
+    harness_sleep_ms(500);
+    ck_assert_msg(waitpid(h2.pid, &status, WNOHANG) == 0,
+                  "fouine-serve left before answering the request in flight");
+    /* The end of the request: it is answered, then the server exits 0. */
+    ck_assert_int_eq(write(fd, "\r\n", 2), 2);
+    while (got < sizeof reply - 1 &&
+           (n = read(fd, reply + got, sizeof reply - 1 - got)) > 0) {
+        got += (size_t)n;
+        reply[got] = '\0';
+        if (strstr(reply, "\"status\":\"ok\"")) {
+            break;
+        }
+    }
+    reply[got] = '\0';
+    close(fd);
+    ck_assert_msg(strncmp(reply, "HTTP/1.1 200", 12) == 0, "reply: %s", reply);
+    ck_assert_ptr_nonnull(strstr(reply, "\"status\":\"ok\""));
+    ck_assert_int_eq(harness_stop(&h2, 0), 0);
+}
+END_TEST
+
+START_TEST(sigint_exits_0)
+{
+    static const char *const args[] = { "--threads", "1", NULL };
+    harness h2 = H;
+    http_reply r;
+    snprintf(h2.log, sizeof h2.log, "%s/serve-int.log", H.dir);
+    h2.pid = 0;
+    harness_start(&h2, args);
+    harness_get(&h2, &r, "/api/suggest?q=canic", 200);
+    ck_assert_msg(has_suggestion(&r, "canicule", "canic"), "%s", r.body);
+    http_reply_free(&r);
+    ck_assert_int_eq(harness_stop(&h2, SIGINT), 0);
+}
+END_TEST
+
+START_TEST(bad_command_lines)
+{
+    char cmd[4 * HARNESS_PATH];
+    snprintf(cmd, sizeof cmd,
+             "'%s/fouine-serve' -i '%s/absent.db' --listen 127.0.0.1:0 "
+             "2>/dev/null",
+             H.build, H.dir);
+    ck_assert_int_eq(fouine_test_run(cmd, NULL), 2);
+    snprintf(cmd, sizeof cmd,
+             "'%s/fouine-serve' -i '%s' --listen pas-une-adresse 2>/dev/null",
+             H.build, H.index);
+    ck_assert_int_eq(fouine_test_run(cmd, NULL), 2);
+    snprintf(cmd, sizeof cmd,
+             "'%s/fouine-serve' -i '%s' --threads 0 2>/dev/null", H.build,
+             H.index);
+    ck_assert_int_eq(fouine_test_run(cmd, NULL), 2);
+    snprintf(cmd, sizeof cmd, "'%s/fouine-serve' --help >/dev/null", H.build);
+    ck_assert_int_eq(fouine_test_run(cmd, NULL), 0);
+}
+END_TEST
+
+static Suite *serve_suite(void)
+{
+    Suite *s = suite_create("serve");
+    TCase *tc = tcase_create("http");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, health_counts_articles);
+    tcase_add_test(tc, search_is_the_json_of_fouine_query);
+    tcase_add_test(tc, search_pages);
+    tcase_add_test(tc, search_filters);
+    tcase_add_test(tc, article_by_id_with_slashes);
+    tcase_add_test(tc, suggest_words_and_phrases);
+    tcase_add_loop_test(tc, errors_are_json_with_status, 0,
+                        (int)(sizeof bad_requests / sizeof bad_requests[0]));
+    tcase_add_test(tc, query_of_1_kb_at_most);
+    tcase_add_test(tc, request_size_is_limited);
+    tcase_add_test(tc, article_text_is_escaped);
+    tcase_add_test(tc, page_is_french_and_self_contained);
+    tcase_add_test(tc, access_log_line_per_request);
+    tcase_add_test(tc, cors_only_when_asked_quiet_log);
+    tcase_add_test(tc, sigterm_finishes_request_in_flight);
+    tcase_add_test(tc, sigint_exits_0);
+    tcase_add_test(tc, bad_command_lines);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    static const char *const args[] = { "--threads", "3", NULL };
+    int rc = harness_init(&H);
+    if (rc != 0) {
+        return rc;
+    }
+    /* Set up outside the suite: the tests run in child processes. */
+    harness_index_corpus(&H, "pirate-page-accueil.txt", hostile_article);
+    harness_start(&H, args);
+    harness_setup = 0;
+    rc = fouine_test_main(serve_suite());
+    if (harness_stop(&H, SIGTERM) != 0) {
+        fprintf(stderr, "fouine-serve did not exit 0 on SIGTERM\n");
+        rc = 1;
+    }
+    harness_cleanup(&H);
+    return rc;
+}
