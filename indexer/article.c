@@ -57,7 +57,7 @@ static int is_digit(char c)
 
 static int is_space(char c)
 {
-    return c == ' ' || c == '\t';
+    return c == ' ' || c == '\t' || c == '\r';
 }
 
 /* Read up to maxdigits digits at s[*i]; -1 when there are none. */

@@ -1,0 +1,540 @@
+/*
+** check_article.c: what fouine-index reads in a file: the two layouts of
+** article text files (the reference article of ../shared when present,
+** and every article of corpus/), every French date form, JSON and JSON
+** Lines articles, and UTF-8 repair.
+*/
+#include "indexer.h"
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Parse NUL-terminated text; fails the test unless it parses. */
+static void parse_ok(fouine_article *a, const char *text)
+{
+    fouine_skip skip = FOUINE_SKIP_COUNT;
+    int rc = fouine_article_parse(a, &skip, text, strlen(text));
+    ck_assert_msg(rc == FOUINE_OK, "parse failed: %s (%s)", fouine_errmsg(rc),
+                  fouine_skip_name(skip));
+}
+
+/* Every date form French news sites print, and what it becomes. */
+static const struct {
+    const char *line;
+    const char *iso;
+} dates[] = {
+    { "Le 18 avril 2018 à 09h26", "2018-04-18T09:26:00" },
+    { "Le 1er mai 2019 à 17h00", "2019-05-01T17:00:00" },
+    { "Le 2 juillet 2020", "2020-07-02" },
+    { "Le 12 fevrier 2020 à 18h40", "2020-02-12T18:40:00" },
+    { "Le 7 février 2022 à 11h05", "2022-02-07T11:05:00" },
+    { "Le 29 aout 2021 à 22h50", "2021-08-29T22:50:00" },
+    { "Le 6 août 2020 à 15h10", "2020-08-06T15:10:00" },
+    { "Le 4 decembre 2019 à 18h20", "2019-12-04T18:20:00" },
+    { "Le 14 décembre 2022 à 10h30", "2022-12-14T10:30:00" },
+    { "Le 16 juillet 2023", "2023-07-16" },
+    { "Le 10 mai 2019 à 17h00", "2019-05-10T17:00:00" },
+    { "le 3 Janvier 2017 a 8h05", "2017-01-03T08:05:00" },
+    { "Le 6 AOÛT 2020 à 15h10", "2020-08-06T15:10:00" },
+    { "Le 6 FÉVRIER 2020", "2020-02-06" },
+    { "  Le 9 septembre 2016 à 07h45  ", "2016-09-09T07:45:00" },
+    { "Le 1er octobre 2019\r", "2019-10-01" },
+    { "31 octobre 2018", "2018-10-31" },
+    { "Le 28 novembre 2011 à 23h59", "2011-11-28T23:59:00" },
+    { "Le 5 juin 2015 à 12h00", "2015-06-05T12:00:00" },
+    { "Le 20 mars 2014", "2014-03-20" },
+};
+
+START_TEST(test_date_forms)
+{
+    char iso[32];
+    const char *line = dates[_i].line;
+    int rc = fouine_date_parse(iso, sizeof iso, line, strlen(line));
+    ck_assert_msg(rc == FOUINE_OK, "'%s' not read as a date", line);
+    ck_assert_str_eq(iso, dates[_i].iso);
+}
+END_TEST
+
+/* Lines that look like dates but are not. */
+static const char *const not_dates[] = {
+    "Le 32 avril 2018",
+    "Le 0 avril 2018",
+    "Le 18 avrill 2018",
+    "Le 18 avril 2018 à 25h00",
+    "Le 18 avril 2018 à 09h61",
+    "Le 18/04/2018 à 09h48",
+    "Commentaires (3)",
+    "2 min",
+    "",
+    "Le 18 avril",
+    "Le 18 avril 2018 et puis",
+    "Les 18 avril 2018",
+};
+
+START_TEST(test_not_dates)
+{
+    char iso[32];
+    const char *line = not_dates[_i];
+    ck_assert_msg(fouine_date_parse(iso, sizeof iso, line, strlen(line)) ==
+                      FOUINE_EINVAL,
+                  "'%s' read as a date", line);
+}
+END_TEST
+
+START_TEST(test_plain_layout)
+{
+    fouine_article a;
+    parse_ok(&a, "Grève à la SNCF : le trafic perturbé ce week-end\n"
+                 "Le 10 mai 2019 à 17h00\n"
+                 "\n"
+                 "Les syndicats appellent à la grève,\n"
+                 "de vendredi soir à lundi matin.\n"
+                 "\n"
+                 "Un TGV sur deux circulera.\n"
+                 "\n"
+                 "\n"
+                 "Les TER seront très perturbés en Île-de-France.\n");
+    ck_assert_str_eq(a.title, "Grève à la SNCF : le trafic perturbé ce "
+                              "week-end");
+    ck_assert_str_eq(a.date, "2019-05-10T17:00:00");
+    ck_assert_str_eq(a.lead, "Les syndicats appellent à la grève,\n"
+                             "de vendredi soir à lundi matin.");
+    ck_assert_str_eq(a.body, "Un TGV sur deux circulera.\n\n"
+                             "Les TER seront très perturbés en "
+                             "Île-de-France.");
+    ck_assert_ptr_null(a.category);
+    ck_assert_int_eq(a.reading_time, 0);
+    ck_assert_uint_eq(a.ncomments, 0);
+    fouine_article_clear(&a);
+}
+END_TEST
+
+START_TEST(test_crlf_and_no_date)
+{
+    fouine_article a;
+    parse_ok(&a, "\r\n  L’État relève le budget des hôpitaux  \r\n\r\n"
+                 "Le gouvernement annonce une hausse.\r\n\r\n"
+                 "Les syndicats restent prudents.\r\n");
+    ck_assert_str_eq(a.title, "L’État relève le budget des hôpitaux");
+    ck_assert_ptr_null(a.date);
+    ck_assert_str_eq(a.lead, "Le gouvernement annonce une hausse.");
+    ck_assert_str_eq(a.body, "Les syndicats restent prudents.");
+    fouine_article_clear(&a);
+}
+END_TEST
+
+START_TEST(test_site_layout_footer)
+{
+    fouine_article a;
+    parse_ok(&a, "La Poste ferme ses bureaux le samedi\n"
+                 "\n"
+                 "Le 9 janvier 2020 à 14h00\n"
+                 "4 min\n"
+                 "Services publics\n"
+                 "Services publics\n"
+                 "La Poste réduit les horaires de 300 bureaux ruraux.\n"
+                 "Les maires protestent.\n"
+                 "Une pétition circule.\n"
+                 "Le 9 janvier 2020 à 14h00\n"
+                 "Commentaires (2)\n"
+                 "Abonnez-vous pour prendre part au débat\n"
+                 "Déjà abonné ? Se connecter\n"
+                 "Abonnez-vousLe 09/01/2020 à 15h02\n"
+                 "Mon bureau de poste ouvre encore le mardi.\n"
+                 "\" />\n"
+                 "Le 09/01/2020 à 16h30\n"
+                 "Première ligne,\n"
+                 "seconde ligne.\n");
+    ck_assert_str_eq(a.date, "2020-01-09T14:00:00");
+    ck_assert_int_eq(a.reading_time, 4);
+    ck_assert_str_eq(a.category, "Services publics");
+    ck_assert_str_eq(a.lead,
+                     "La Poste réduit les horaires de 300 bureaux ruraux.");
+    ck_assert_str_eq(a.body, "Les maires protestent.\n\nUne pétition "
+                             "circule.");
+    ck_assert_uint_eq(a.ncomments, 2);
+    ck_assert_str_eq(a.comments[0].date, "2020-01-09T15:02:00");
+    ck_assert_str_eq(a.comments[0].body,
+                     "Mon bureau de poste ouvre encore le mardi.");
+    ck_assert_str_eq(a.comments[1].date, "2020-01-09T16:30:00");
+    ck_assert_str_eq(a.comments[1].body, "Première ligne,\nseconde ligne.");
+    fouine_article_clear(&a);
+}
+END_TEST
+
+START_TEST(test_empty_and_no_title)
+{
+    fouine_article a;
+    fouine_skip skip = FOUINE_SKIP_COUNT;
+    const char *blank = " \n\t\r\n\n";
+    const char *dated = "Le 18 avril 2018 à 09h26\n\nUn texte sans titre.\n";
+    ck_assert_int_eq(fouine_article_parse(&a, &skip, blank, strlen(blank)),
+                     FOUINE_EINVAL);
+    ck_assert_int_eq(skip, FOUINE_SKIP_EMPTY);
+    ck_assert_ptr_null(a.title);
+    ck_assert_int_eq(fouine_article_parse(&a, &skip, dated, strlen(dated)),
+                     FOUINE_EINVAL);
+    ck_assert_int_eq(skip, FOUINE_SKIP_NO_TITLE);
+    ck_assert_int_eq(fouine_article_parse(&a, &skip, "", 0), FOUINE_EINVAL);
+    ck_assert_int_eq(skip, FOUINE_SKIP_EMPTY);
+}
+END_TEST
+
+/* The reference article of the site layout, from ../shared. */
+START_TEST(test_reference_article)
+{
+    const char *shared = fouine_test_dir("FOUINE_SHARED_DIR");
+    char path[1024];
+    char *text;
+    fouine_article a;
+    if (!shared) {
+        printf("reference article: skipped: FOUINE_SHARED_DIR is absent\n");
+        return;
+    }
+    snprintf(path, sizeof path,
+             "%s/corpus/nextinpact-2018-04-18-cybersecurity-tech-accord.txt",
+             shared);
+    text = fouine_test_slurp(path);
+    if (!text) {
+        printf("reference article: skipped: %s is absent\n", path);
+        return;
+    }
+    parse_ok(&a, text);
+    ck_assert_str_eq(a.title, "Des géants du numérique s’accordent pour "
+                              "défendre les internautes des cyberattaques");
+    ck_assert_str_eq(a.date, "2018-04-18T09:26:00");
+    ck_assert_int_eq(a.reading_time, 2);
+    ck_assert_str_eq(a.category, "Internet");
+    ck_assert_msg(strncmp(a.lead, "34 entreprises du numériques", 28) == 0,
+                  "lead: %s", a.lead);
+    ck_assert_ptr_nonnull(strstr(a.body, "« hack back »"));
+    ck_assert_msg(strncmp(a.body, "Ces sociétés promettent", 23) == 0,
+                  "body: %.60s", a.body);
+    /* Footer: neither the date again, the boilerplate nor comments. */
+    ck_assert_ptr_null(strstr(a.body, "Commentaires"));
+    ck_assert_ptr_null(strstr(a.body, "Abonnez"));
+    ck_assert_ptr_null(strstr(a.body, "abonné"));
+    ck_assert_ptr_null(strstr(a.body, "Le 18 avril 2018"));
+    ck_assert_ptr_null(strstr(a.body, "chaises"));
+    ck_assert_uint_eq(a.ncomments, 1);
+    ck_assert_str_eq(a.comments[0].date, "2018-04-18T09:48:00");
+    ck_assert_ptr_nonnull(strstr(a.comments[0].body, "entre deux chaises"));
+    ck_assert_ptr_nonnull(strstr(a.comments[0].body, "gouvernement de droit"));
+    ck_assert_ptr_null(strstr(a.comments[0].body, "/>"));
+    ck_assert_ptr_null(strstr(a.comments[0].body, "Abonnez"));
+    fouine_article_clear(&a);
+    free(text);
+}
+END_TEST
+
+/* Words of corpus/README.md that only its readers' comments use, and the
+** words that only the subscription boilerplate uses. */
+static const char *const comment_words[] = {
+    "tartiflette", "reblochon", "pastis", "crêperie", "salsa",
+    "truite",      "fondue",    "chaton", "merguez",  "muguet",
+};
+static const char *const boilerplate_words[] = {
+    "Abonnez", "abonné", "journalisme", "tracker", "premium", "Commentaires ("
+};
+
+/* Check one file of corpus/ against its row of the README table:
+** "| `file` | A | date line | comments | topic |". */
+static void check_corpus_file(const char *dir, const char *row)
+{
+    char name[256], layout[8], dateline[128], ncomments[16], path[1024];
+    char iso[32];
+    const char *p = row, *q;
+    char *text;
+    fouine_article a;
+    size_t i;
+    char *cells[4] = { name, layout, dateline, ncomments };
+    size_t sizes[4] = { sizeof name, sizeof layout, sizeof dateline,
+                        sizeof ncomments };
+
+    for (i = 0; i < 4; i++) {
+        size_t n;
+        p = strchr(p, '|');
+        ck_assert_ptr_nonnull(p);
+        p++;
+        q = strchr(p, '|');
+        ck_assert_ptr_nonnull(q);
+        while (*p == ' ' || *p == '`') {
+            p++;
+        }
+        n = (size_t)(q - p);
+        while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '`')) {
+            n--;
+        }
+        ck_assert_uint_lt(n, sizes[i]);
+        memcpy(cells[i], p, n);
+        cells[i][n] = '\0';
+        p = q;
+    }
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    text = fouine_test_slurp(path);
+    ck_assert_msg(text != NULL, "%s is listed but missing", path);
+    parse_ok(&a, text);
+    ck_assert_int_eq(
+        fouine_date_parse(iso, sizeof iso, dateline, strlen(dateline)),
+        FOUINE_OK);
+    ck_assert_msg(a.date && strcmp(a.date, iso) == 0, "%s: date %s, not %s",
+                  name, a.date ? a.date : "(none)", iso);
+    ck_assert_msg(strlen(a.title) > 10 && strlen(a.lead) > 50 &&
+                      strlen(a.body) > 200,
+                  "%s: title, lead or body missing", name);
+    if (strcmp(layout, "A") == 0) {
+        ck_assert_msg(a.category && a.reading_time > 0,
+                      "%s: site layout without category or reading time", name);
+    } else {
+        ck_assert_msg(!a.category && a.reading_time == 0,
+                      "%s: plain layout read as the site's", name);
+        ck_assert_ptr_null(strstr(a.body, "\n\n\n"));
+    }
+    ck_assert_msg(a.ncomments == (size_t)strtoul(ncomments, NULL, 10),
+                  "%s: %zu comments, README says %s", name, a.ncomments,
+                  ncomments);
+    for (i = 0; i < sizeof comment_words / sizeof comment_words[0]; i++) {
+        ck_assert_msg(!strstr(a.title, comment_words[i]) &&
+                          !strstr(a.lead, comment_words[i]) &&
+                          !strstr(a.body, comment_words[i]),
+                      "%s: comment word '%s' in the article", name,
+                      comment_words[i]);
+    }
+    for (i = 0; i < sizeof boilerplate_words / sizeof boilerplate_words[0];
+         i++) {
+        size_t c;
+        ck_assert_msg(!strstr(a.lead, boilerplate_words[i]) &&
+                          !strstr(a.body, boilerplate_words[i]),
+                      "%s: boilerplate '%s' in the article", name,
+                      boilerplate_words[i]);
+        for (c = 0; c < a.ncomments; c++) {
+            ck_assert_msg(!strstr(a.comments[c].body, boilerplate_words[i]),
+                          "%s: boilerplate '%s' in a comment", name,
+                          boilerplate_words[i]);
+        }
+    }
+    for (i = 0; i < a.ncomments; i++) {
+        ck_assert_msg(a.comments[i].date && strlen(a.comments[i].body) > 10,
+                      "%s: comment %zu without date or text", name, i);
+    }
+    fouine_article_clear(&a);
+    free(text);
+}
+
+START_TEST(test_corpus_articles)
+{
+    const char *src = fouine_test_dir("FOUINE_SOURCE_DIR");
+    char dir[1024], readme[1100];
+    char *text, *line, *save = NULL;
+    size_t files = 0;
+    ck_assert_ptr_nonnull(src);
+    snprintf(dir, sizeof dir, "%s/corpus", src);
+    snprintf(readme, sizeof readme, "%s/README.md", dir);
+    text = fouine_test_slurp(readme);
+    ck_assert_msg(text != NULL, "%s is missing", readme);
+    for (line = strtok_r(text, "\n", &save); line;
+         line = strtok_r(NULL, "\n", &save)) {
+        if (strncmp(line, "| `", 3) == 0 && strstr(line, ".txt`")) {
+            check_corpus_file(dir, line);
+            files++;
+        }
+    }
+    free(text);
+    ck_assert_uint_ge(files, 20);
+}
+END_TEST
+
+/* Articles collected from fouine_json_parse(). */
+typedef struct collected {
+    fouine_article a[8];
+    size_t n;
+} collected;
+
+static int collect(fouine_article *a, void *payload)
+{
+    collected *c = payload;
+    ck_assert_uint_lt(c->n, 8);
+    c->a[c->n++] = *a;
+    return 0;
+}
+
+static void collected_clear(collected *c)
+{
+    size_t i;
+    for (i = 0; i < c->n; i++) {
+        fouine_article_clear(&c->a[i]);
+    }
+    c->n = 0;
+}
+
+START_TEST(test_json_object)
+{
+    static const char doc[] =
+        "{\"id\": \"orangesum-00042\", \"url\": \"https://example.fr/a\","
+        " \"title\": \"Les prix du lait en hausse\","
+        " \"date\": \"2019-05-10T17:00:00+02:00\", \"section\": \"Économie\","
+        " \"author\": \"Orange avec AFP\", \"tags\": [\"ignored\"],"
+        " \"body\": \"Les éleveurs bloquent une laiterie.\\n\\nLa préfecture "
+        "appelle au calme.\\n\\nUne réunion est prévue lundi.\"}";
+    collected c = { 0 };
+    fouine_skip skip;
+    size_t nskipped = 9;
+    char err[128];
+    ck_assert_int_eq(fouine_json_parse(&skip, &nskipped, err, sizeof err, doc,
+                                       strlen(doc), collect, &c),
+                     FOUINE_OK);
+    ck_assert_uint_eq(nskipped, 0);
+    ck_assert_uint_eq(c.n, 1);
+    ck_assert_str_eq(c.a[0].id, "orangesum-00042");
+    ck_assert_str_eq(c.a[0].title, "Les prix du lait en hausse");
+    ck_assert_str_eq(c.a[0].date, "2019-05-10T17:00:00+02:00");
+    ck_assert_str_eq(c.a[0].category, "Économie");
+    ck_assert_str_eq(c.a[0].author, "Orange avec AFP");
+    ck_assert_str_eq(c.a[0].url, "https://example.fr/a");
+    /* Without a lead, the first paragraph is the lead. */
+    ck_assert_str_eq(c.a[0].lead, "Les éleveurs bloquent une laiterie.");
+    ck_assert_str_eq(c.a[0].body, "La préfecture appelle au calme.\n\nUne "
+                                  "réunion est prévue lundi.");
+    collected_clear(&c);
+}
+END_TEST
+
+START_TEST(test_json_array_fields_and_bad_elements)
+{
+    static const char doc[] =
+        "[{\"url\": \"https://example.fr/b\", \"title\": \"Sans id\","
+        "  \"category\": \"Société\", \"lead\": \"Le chapô.\","
+        "  \"text\": \"Le texte.\"},"
+        " {\"id\": 17, \"title\": \"Id numérique\", \"content\": \"Contenu.\"},"
+        " {\"title\": \"Ni id ni url\", \"body\": \"x\"},"
+        " {\"id\": \"t\", \"body\": \"pas de titre\"},"
+        " 42]";
+    collected c = { 0 };
+    fouine_skip skip;
+    size_t nskipped = 0;
+    char err[128];
+    ck_assert_int_eq(fouine_json_parse(&skip, &nskipped, err, sizeof err, doc,
+                                       strlen(doc), collect, &c),
+                     FOUINE_OK);
+    ck_assert_uint_eq(c.n, 2);
+    ck_assert_uint_eq(nskipped, 3);
+    ck_assert_str_eq(c.a[0].id, "https://example.fr/b");
+    ck_assert_str_eq(c.a[0].category, "Société");
+    ck_assert_str_eq(c.a[0].lead, "Le chapô.");
+    ck_assert_str_eq(c.a[0].body, "Le texte.");
+    ck_assert_str_eq(c.a[1].id, "17");
+    ck_assert_str_eq(c.a[1].lead, "Contenu.");
+    ck_assert_str_eq(c.a[1].body, "");
+    ck_assert_ptr_nonnull(strstr(err, "article 3"));
+    collected_clear(&c);
+}
+END_TEST
+
+START_TEST(test_json_bad)
+{
+    static const char *const bad[] = {
+        "{\"id\": \"x\", \"title\": ", "not json", "{\"id\": \"x\"}",
+        "{\"title\": \"Sans identifiant\"}", "\"une chaîne\""
+    };
+    static const fouine_skip why[] = { FOUINE_SKIP_BAD_JSON,
+                                       FOUINE_SKIP_BAD_JSON,
+                                       FOUINE_SKIP_NO_TITLE, FOUINE_SKIP_NO_ID,
+                                       FOUINE_SKIP_BAD_JSON };
+    collected c = { 0 };
+    fouine_skip skip;
+    size_t nskipped;
+    char err[128];
+    int i;
+    for (i = 0; i < 5; i++) {
+        ck_assert_int_eq(fouine_json_parse(&skip, &nskipped, err, sizeof err,
+                                           bad[i], strlen(bad[i]), collect, &c),
+                         FOUINE_EINVAL);
+        ck_assert_msg(skip == why[i], "'%s': %s", bad[i],
+                      fouine_skip_name(skip));
+        ck_assert_uint_eq(nskipped, 1);
+        ck_assert_msg(err[0] != '\0', "'%s': no message", bad[i]);
+    }
+    ck_assert_uint_eq(c.n, 0);
+}
+END_TEST
+
+START_TEST(test_utf8_repair)
+{
+    char *out = NULL;
+    size_t n = 0, bad = 0;
+    const char valid[] = "Sécurité de l’État";
+    const char latin1[] = "Le caf\xE9 de la gare";
+    const char overlong[] = "a\xC0\xAF"
+                            "b";
+    const char cut[] = "fin coup\xC3";
+    ck_assert_int_eq(fouine_utf8_repair(&out, &n, &bad, valid, strlen(valid)),
+                     FOUINE_OK);
+    ck_assert_ptr_null(out);
+    ck_assert_uint_eq(bad, SIZE_MAX);
+    ck_assert_int_eq(fouine_utf8_repair(&out, &n, &bad, latin1, strlen(latin1)),
+                     FOUINE_OK);
+    ck_assert_uint_eq(bad, 6);
+    ck_assert_str_eq(out, "Le caf\xEF\xBF\xBD de la gare");
+    ck_assert_uint_eq(n, strlen(out));
+    free(out);
+    ck_assert_int_eq(
+        fouine_utf8_repair(&out, &n, &bad, overlong, strlen(overlong)),
+        FOUINE_OK);
+    ck_assert_uint_eq(bad, 1);
+    ck_assert_str_eq(out, "a\xEF\xBF\xBD\xEF\xBF\xBD"
+                          "b");
+    free(out);
+    ck_assert_int_eq(fouine_utf8_repair(&out, &n, &bad, cut, strlen(cut)),
+                     FOUINE_OK);
+    ck_assert_uint_eq(bad, 8);
+    ck_assert_str_eq(out, "fin coup\xEF\xBF\xBD");
+    free(out);
+}
+END_TEST
+
+START_TEST(test_article_hash_changes_with_content)
+{
+    fouine_article a;
+    uint64_t h1, h2;
+    parse_ok(&a, "Titre\nLe 2 juillet 2020\n\nChapô.\n\nCorps.\n");
+    h1 = fouine_article_hash(&a);
+    ck_assert_uint_eq(h1, fouine_article_hash(&a));
+    free(a.body);
+    a.body = strdup("Corps modifié.");
+    ck_assert_ptr_nonnull(a.body);
+    h2 = fouine_article_hash(&a);
+    ck_assert_uint_ne(h1, h2);
+    fouine_article_clear(&a);
+}
+END_TEST
+
+static Suite *article_suite(void)
+{
+    Suite *s = suite_create("article");
+    TCase *tc = tcase_create("text");
+    TCase *tj = tcase_create("json");
+    tcase_add_loop_test(tc, test_date_forms, 0, sizeof dates / sizeof dates[0]);
+    tcase_add_loop_test(tc, test_not_dates, 0,
+                        sizeof not_dates / sizeof not_dates[0]);
+    tcase_add_test(tc, test_plain_layout);
+    tcase_add_test(tc, test_crlf_and_no_date);
+    tcase_add_test(tc, test_site_layout_footer);
+    tcase_add_test(tc, test_empty_and_no_title);
+    tcase_add_test(tc, test_reference_article);
+    tcase_add_test(tc, test_corpus_articles);
+    tcase_add_test(tc, test_utf8_repair);
+    tcase_add_test(tc, test_article_hash_changes_with_content);
+    suite_add_tcase(s, tc);
+    tcase_add_test(tj, test_json_object);
+    tcase_add_test(tj, test_json_array_fields_and_bad_elements);
+    tcase_add_test(tj, test_json_bad);
+    suite_add_tcase(s, tj);
+    return s;
+}
+
+int main(void)
+{
+    return fouine_test_main(article_suite());
+}
