@@ -560,10 +560,11 @@ static size_t utf8_cut(const char *s, size_t n, size_t max)
 
 /*
 ** Normalize the word raw[0..n) (elision already dropped): lowercase, NFKC,
-** cut to FOUINE_MAX_WORD bytes.  Sets *word to the result, in buf (n bytes
-** at least) for a plain word or in *norm (to be released with free())
-** otherwise, *nword to its length (0: nothing left) and *nostem when the
-** word must not be stemmed (digits, or cut).
+** cut to FOUINE_MAX_WORD bytes.  Sets *word to the result, in buf
+** (FOUINE_MAX_RAW bytes) for a plain word or in *norm (to be released with
+** free()) otherwise, *nword to its length (0: nothing left) and *nostem
+** when the word must not be stemmed (digits, or cut).  Only the first
+** FOUINE_MAX_RAW bytes of the word are read.
 */
 static int normalize_word(const char *raw,
                           size_t n,
@@ -601,6 +602,12 @@ static int normalize_word(const char *raw,
         *nostem = has_digit;
         return FOUINE_OK;
     }
+    /* Normalization costs up to the square of a run of combining marks:
+    ** only the first FOUINE_MAX_RAW bytes of a word are read. */
+    if (n > FOUINE_MAX_RAW) {
+        has_digit = 1; /* cut: not stemmed, like numbers */
+        n = utf8_cut(raw, n, FOUINE_MAX_RAW);
+    }
     nn = clean_word(raw, n, buf);
     m = utf8proc_map((const utf8proc_uint8_t *)buf, (utf8proc_ssize_t)nn, norm,
                      UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
@@ -637,9 +644,7 @@ static int analyze_word(fouine_analyzer *an,
                         word_buf *b,
                         word_view *w)
 {
-    char stackbuf[TOKEN_BUF];
-    char *buf = stackbuf;
-    char *heap = NULL;
+    char buf[FOUINE_MAX_RAW]; /* the word, cleaned, before normalization */
     utf8proc_uint8_t *norm = NULL;
     const char *nw;
     size_t nn, ns;
@@ -652,14 +657,6 @@ static int analyze_word(fouine_analyzer *an,
     w->nsurface = w->nstem1 = w->nstem2 = 0;
     w->accented = 0;
     b->stem1[0] = b->stem2[0] = FOUINE_STEM_MARK;
-    if (!plain && n > sizeof stackbuf) {
-        heap = malloc(n);
-        if (!heap) {
-            rc = FOUINE_ENOMEM;
-            goto done;
-        }
-        buf = heap;
-    }
     rc = normalize_word(raw, n, plain, buf, &norm, &nw, &nn, &nostem);
     if (rc != FOUINE_OK || nn == 0) {
         goto done;
@@ -680,7 +677,6 @@ static int analyze_word(fouine_analyzer *an,
         }
     }
 done:
-    free(heap);
     free(norm);
     return rc;
 }
@@ -1104,9 +1100,7 @@ int fouine_analyzer_stem(fouine_analyzer *an,
                          size_t size,
                          size_t *outlen)
 {
-    char stackbuf[TOKEN_BUF];
-    char *buf = stackbuf;
-    char *heap = NULL;
+    char buf[FOUINE_MAX_RAW]; /* see analyze_word() */
     utf8proc_uint8_t *norm = NULL;
     const char *nw, *stem;
     size_t end, apos, aposlen, skip = 0, nn, ns;
@@ -1122,14 +1116,6 @@ int fouine_analyzer_stem(fouine_analyzer *an,
     }
     if (aposlen > 0 && is_elision(word, apos)) {
         skip = apos + aposlen;
-    }
-    if (!plain && end - skip > sizeof stackbuf) {
-        heap = malloc(end - skip);
-        if (!heap) {
-            rc = FOUINE_ENOMEM;
-            goto done;
-        }
-        buf = heap;
     }
     rc = normalize_word(word + skip, end - skip, plain, buf, &norm, &nw, &nn,
                         &nostem);
@@ -1152,7 +1138,6 @@ int fouine_analyzer_stem(fouine_analyzer *an,
     *outlen = ns;
     rc = FOUINE_OK;
 done:
-    free(heap);
     free(norm);
     return rc;
 }

@@ -44,6 +44,12 @@ typedef struct fouine_analyzer fouine_analyzer;
  *  boundary, and indexed as that surface form alone, unstemmed. */
 #define FOUINE_MAX_WORD 64
 
+/** Longest word, in bytes of the original text, that is read whole.  Only
+ *  the first bytes of a longer word (cut on a character boundary) are
+ *  normalized, which bounds the work of a word made of thousands of
+ *  combining marks; its offsets still cover the whole word. */
+#define FOUINE_MAX_RAW (16 * FOUINE_MAX_WORD)
+
 /** Modes of fouine_analyzer_run(). */
 #define FOUINE_ANALYZE_DOCUMENT 0x0 /* text being indexed or highlighted */
 #define FOUINE_ANALYZE_QUERY    0x1 /* text of a query */
