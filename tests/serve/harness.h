@@ -66,14 +66,14 @@ static int harness_setup = 1;
         }                                     \
     } while (0)
 
-static void harness_sleep_ms(long ms)
+static inline void harness_sleep_ms(long ms)
 {
     struct timespec t = { ms / 1000, (ms % 1000) * 1000000L };
     nanosleep(&t, NULL);
 }
 
 /* Write a file of text; fails the test on error. */
-static void harness_write(const char *path, const char *text)
+static inline void harness_write(const char *path, const char *text)
 {
     FILE *f = fopen(path, "wb");
     harness_check(f != NULL, "cannot write %s", path);
@@ -82,8 +82,8 @@ static void harness_write(const char *path, const char *text)
 }
 
 /* Run a shell command and fail the test unless it exits 0. */
-static void harness_sh(const char *fmt, ...) FOUINE_PRINTF(1, 2);
-static void harness_sh(const char *fmt, ...)
+static inline void harness_sh(const char *fmt, ...) FOUINE_PRINTF(1, 2);
+static inline void harness_sh(const char *fmt, ...)
 {
     char cmd[4 * HARNESS_PATH];
     va_list ap;
@@ -98,7 +98,7 @@ static void harness_sh(const char *fmt, ...)
 /* Make the directory with a copy of corpus/ (and, in tech/2018/, one more
 ** article whose id holds slashes), and index it.  Returns 77 (skip) when
 ** the environment lacks what the tests need, else 0. */
-static int harness_init(harness *h)
+static inline int harness_init(harness *h)
 {
     const char *tmp = getenv("TMPDIR");
     memset(h, 0, sizeof *h);
@@ -126,9 +126,9 @@ static int harness_init(harness *h)
 }
 
 /* Copy corpus/ and index it (in a test, after harness_init()). */
-static void harness_index_corpus(harness *h,
-                                 const char *extra_file,
-                                 const char *extra_text)
+static inline void harness_index_corpus(harness *h,
+                                        const char *extra_file,
+                                        const char *extra_text)
 {
     harness_sh("mkdir -p '%s/tech/2018' && cp '%s'/corpus/*.txt '%s/' && "
                "cp '%s/corpus/anssi-securite-hopitaux-cyberattaques.txt' "
@@ -145,7 +145,7 @@ static void harness_index_corpus(harness *h,
 
 /* Start fouine-serve with the extra arguments (NULL-terminated list) and
 ** wait until it says which port it listens on. */
-static void harness_start(harness *h, const char *const *args)
+static inline void harness_start(harness *h, const char *const *args)
 {
     char exe[HARNESS_PATH + 32];
     const char *argv[32];
@@ -195,7 +195,7 @@ static void harness_start(harness *h, const char *const *args)
 }
 
 /* Send sig to the server and return its exit status (-1: killed). */
-static int harness_stop(harness *h, int sig)
+static inline int harness_stop(harness *h, int sig)
 {
     int status = 0;
     if (h->pid <= 0) {
@@ -208,7 +208,7 @@ static int harness_stop(harness *h, int sig)
 }
 
 /* Percent-encode s into out (every byte but letters, digits and -._~). */
-static void harness_urlencode(char *out, size_t size, const char *s)
+static inline void harness_urlencode(char *out, size_t size, const char *s)
 {
     static const char hex[] = "0123456789ABCDEF";
     size_t n = 0;
@@ -227,7 +227,7 @@ static void harness_urlencode(char *out, size_t size, const char *s)
 }
 
 /* Remove the temporary directory. */
-static void harness_cleanup(harness *h)
+static inline void harness_cleanup(harness *h)
 {
     char cmd[HARNESS_PATH + 16];
     if (h->pid > 0) {
@@ -243,11 +243,11 @@ static void harness_cleanup(harness *h)
 
 /* Request base + path with curl (path as is, no globbing); extra: more
 ** curl arguments or "".  Fills out; release with http_reply_free(). */
-static void harness_http(const harness *h,
-                         http_reply *out,
-                         const char *method,
-                         const char *path,
-                         const char *extra)
+static inline void harness_http(const harness *h,
+                                http_reply *out,
+                                const char *method,
+                                const char *path,
+                                const char *extra)
 {
     char body[HARNESS_PATH], headers[HARNESS_PATH], code[HARNESS_PATH];
     size_t size = strlen(path) + strlen(extra) + 5 * HARNESS_PATH;
@@ -280,7 +280,7 @@ static void harness_http(const harness *h,
     out->json = json_loads(out->body, 0, NULL);
 }
 
-static void http_reply_free(http_reply *r)
+static inline void http_reply_free(http_reply *r)
 {
     free(r->body);
     free(r->headers);
@@ -289,10 +289,10 @@ static void http_reply_free(http_reply *r)
 }
 
 /* GET path and expect status and a JSON body. */
-static void harness_get(const harness *h,
-                        http_reply *out,
-                        const char *path,
-                        long status)
+static inline void harness_get(const harness *h,
+                               http_reply *out,
+                               const char *path,
+                               long status)
 {
     harness_http(h, out, "GET", path, "");
     ck_assert_msg(out->status == status, "GET %s: status %ld, expected %ld: %s",
