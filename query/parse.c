@@ -705,8 +705,11 @@ static void collect(parser *p, fouine_parsed *q, const node *n, int group)
 static void all_words(fouine_buf *b, const node *n)
 {
     size_t i;
+    if (n->neg) {
+        return;
+    }
     if (n->kind == N_TERM) {
-        if (!n->neg) {
+        {
             if (b->len) {
                 fouine_buf_puts(b, " ");
             }

@@ -263,7 +263,8 @@ FOUINE_WUR int fouine_snippet(char **snippet,
                               size_t chars);
 
 /**
- * Propose a corrected query when some searched word is in no article:
+ * Propose a corrected query when some searched word is in no article as
+ * typed (its surface form is not in the vocabulary):
  * the closest word of the index's vocabulary (edit distance, then
  * frequency), with its accents as written in the articles.
  *

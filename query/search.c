@@ -124,7 +124,8 @@ int fouine_fold(char **out, const char *text, size_t len)
 int fouine_lower(char **out, const char *text, size_t len)
 {
     return map_text(out, text, len,
-                    UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
+                    UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD |
+                        UTF8PROC_IGNORE);
 }
 
 /* fouine_fold(text): SQL wrapper of fouine_fold(). */
@@ -720,7 +721,7 @@ int fouine_search_json(json_t **out,
         }
         json_array_append_new(list, hit);
     }
-    if ((s.total == 0 || fallback) && q.nwords) {
+    if (q.nwords) {
         rc = fouine_suggest(&suggestion, db, an, &q, opts->query);
         if (rc != FOUINE_OK) {
             goto done;

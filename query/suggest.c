@@ -1,7 +1,9 @@
 /*
 ** suggest.c: "did you mean" from the index's own vocabulary.
 **
-** For each plain word of the query that no article holds, the surface
+** For each plain word of the query that no article holds as it is typed
+** (its inflections may match: "presidentiell" finds "présidentielle" by
+** its stem, and is still corrected), the surface
 ** tokens of article_fts (fts5vocab; stems start with FOUINE_STEM_MARK and
 ** are skipped) that begin with the same letter are compared with it by
 ** Damerau-Levenshtein distance (a swap of two letters costs 1: macorn ->
@@ -273,8 +275,8 @@ int fouine_suggest(char **out,
             continue;
         }
         expr.len = 0;
-        fouine_buf_puts(&expr, "\"");
-        fouine_buf_append(&expr, text + start, end - start);
+        fouine_buf_puts(&expr, "\"=");
+        fouine_buf_puts(&expr, f.word);
         fouine_buf_puts(&expr, "\"");
         if (expr.failed) {
             rc = FOUINE_ENOMEM;

@@ -1,0 +1,185 @@
+/*
+** query_corpus.c: building the indexes of the query benchmarks
+** (see query_corpus.h).
+*/
+#include "query_corpus.h"
+
+#include "fouine/store.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+double bench_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+const char *bench_shared_dir(const char *arg)
+{
+    const char *env = getenv("FOUINE_SHARED_DIR");
+    if (arg) {
+        return arg;
+    }
+    if (env && *env) {
+        return env;
+    }
+    return FOUINE_BENCH_SOURCE_DIR "/../shared";
+}
+
+/* Insert the documents of one JSON-lines file into both indexes. */
+static int load(sqlite3_stmt *ins,
+                sqlite3_stmt *bins,
+                const char *path,
+                const char *source,
+                long *count)
+{
+    FILE *f = fopen(path, "rb");
+    char *line = NULL;
+    size_t cap = 0;
+    int rc = 0;
+
+    if (!f) {
+        fprintf(stderr, "bench: %s: cannot read\n", path);
+        return -1;
+    }
+    while (rc == 0 && getline(&line, &cap, f) > 0) {
+        json_t *doc = json_loads(line, 0, NULL);
+        const char *id = json_string_value(json_object_get(doc, "id"));
+        const char *title = json_string_value(json_object_get(doc, "title"));
+        const char *body = json_string_value(json_object_get(doc, "body"));
+        const char *date = json_string_value(json_object_get(doc, "date"));
+        const char *cat = json_string_value(json_object_get(doc, "section"));
+        const char *cut = body ? strstr(body, "\n\n") : NULL;
+        int piaf = strcmp(source, "piaf") == 0;
+        if (!id || !title || !body) {
+            json_decref(doc);
+            continue;
+        }
+        /* The lead: the first paragraph of a news article. */
+        sqlite3_bind_text(ins, 1, id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(ins, 2, source, -1, SQLITE_STATIC);
+        sqlite3_bind_text(ins, 3, title, -1, SQLITE_STATIC);
+        if (!piaf && cut) {
+            sqlite3_bind_text(ins, 4, body, (int)(cut - body), SQLITE_STATIC);
+            sqlite3_bind_text(ins, 5, cut + 2, -1, SQLITE_STATIC);
+        } else {
+            sqlite3_bind_text(ins, 4, "", -1, SQLITE_STATIC);
+            sqlite3_bind_text(ins, 5, body, -1, SQLITE_STATIC);
+        }
+        sqlite3_bind_text(ins, 6, date, -1, SQLITE_STATIC);
+        sqlite3_bind_text(ins, 7, cat, -1, SQLITE_STATIC);
+        sqlite3_bind_text(bins, 1, id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(bins, 2, title, -1, SQLITE_STATIC);
+        sqlite3_bind_text(bins, 3, body, -1, SQLITE_STATIC);
+        if (sqlite3_step(ins) != SQLITE_DONE ||
+            sqlite3_step(bins) != SQLITE_DONE) {
+            fprintf(stderr, "bench: %s: %s\n", id,
+                    sqlite3_errmsg(sqlite3_db_handle(ins)));
+            rc = -1;
+        }
+        sqlite3_reset(ins);
+        sqlite3_reset(bins);
+        (*count)++;
+        json_decref(doc);
+    }
+    free(line);
+    fclose(f);
+    return rc;
+}
+
+int bench_open_indexes(sqlite3 **fouine,
+                       sqlite3 **base,
+                       const char *shared,
+                       const char *dir,
+                       int piaf)
+{
+    char fpath[4096], bpath[4096], src[4096];
+    struct stat st;
+    sqlite3_stmt *ins = NULL, *bins = NULL;
+    int exists, rc = -1;
+    long count = 0;
+    double t0;
+
+    *fouine = NULL;
+    *base = NULL;
+    snprintf(fpath, sizeof fpath, "%s/bench-%s-fouine.db", dir,
+             piaf ? "piaf" : "news");
+    snprintf(bpath, sizeof bpath, "%s/bench-%s-fts5.db", dir,
+             piaf ? "piaf" : "news");
+    exists = stat(fpath, &st) == 0 && stat(bpath, &st) == 0;
+    if (!exists) {
+        remove(fpath);
+        remove(bpath);
+    }
+    if (fouine_store_open(fouine, fpath, FOUINE_STORE_WRITE) != FOUINE_OK ||
+        sqlite3_open(bpath, base) != SQLITE_OK) {
+        fprintf(stderr, "bench: cannot open %s or %s\n", fpath, bpath);
+        goto done;
+    }
+    if (exists) {
+        rc = 0;
+        goto done;
+    }
+    fprintf(stderr, "bench: indexing into %s and %s...\n", fpath, bpath);
+    t0 = bench_now_ms();
+    if (sqlite3_exec(*base,
+                     "CREATE VIRTUAL TABLE doc USING fts5(id UNINDEXED, title,"
+                     " body, tokenize='unicode61 remove_diacritics 2')",
+                     NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(*fouine,
+                           "INSERT INTO article(id, source, title, lead, body,"
+                           " date, category) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
+                           " ?7)",
+                           -1, &ins, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(*base,
+                           "INSERT INTO doc(id, title, body) VALUES (?1, ?2,"
+                           " ?3)",
+                           -1, &bins, NULL) != SQLITE_OK) {
+        fprintf(stderr, "bench: schema: %s / %s\n", sqlite3_errmsg(*fouine),
+                sqlite3_errmsg(*base));
+        goto done;
+    }
+    sqlite3_exec(*fouine, "BEGIN", NULL, NULL, NULL);
+    sqlite3_exec(*base, "BEGIN", NULL, NULL, NULL);
+    snprintf(src, sizeof src, "%s/corpus/orangesum-2016-2019.jsonl", shared);
+    if (load(ins, bins, src, "news", &count) != 0) {
+        goto done;
+    }
+    if (piaf) {
+        snprintf(src, sizeof src, "%s/eval/piaf-dev/paragraphs.jsonl", shared);
+        if (load(ins, bins, src, "piaf", &count) != 0) {
+            goto done;
+        }
+    }
+    if (sqlite3_exec(*fouine, "COMMIT", NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(*base, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        goto done;
+    }
+    sqlite3_exec(*fouine,
+                 "INSERT INTO article_fts(article_fts) VALUES"
+                 " ('optimize')",
+                 NULL, NULL, NULL);
+    sqlite3_exec(*base, "INSERT INTO doc(doc) VALUES ('optimize')", NULL, NULL,
+                 NULL);
+    fprintf(stderr, "bench: %ld documents indexed in %.1f s\n", count,
+            (bench_now_ms() - t0) / 1000);
+    rc = 0;
+done:
+    sqlite3_finalize(ins);
+    sqlite3_finalize(bins);
+    if (rc != 0) {
+        sqlite3_close(*fouine);
+        sqlite3_close(*base);
+        *fouine = NULL;
+        *base = NULL;
+        remove(fpath);
+        remove(bpath);
+    }
+    return rc;
+}

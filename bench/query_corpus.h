@@ -1,0 +1,41 @@
+/*
+** query_corpus.h: the indexes that the query benchmarks (bench/query.c,
+** bench/relevance.c) search: the news articles of the shared corpus, and
+** optionally the paragraphs of the relevance set, indexed by fouine and by
+** stock FTS5 (unicode61 remove_diacritics 2) side by side.
+*/
+#ifndef FOUINE_BENCH_QUERY_CORPUS_H
+#define FOUINE_BENCH_QUERY_CORPUS_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+
+/**
+ * Open (building it first when missing) a fouine index and a baseline
+ * index of the same documents: the news of SHARED/corpus/orangesum-2016-2019.jsonl, plus,
+ * when piaf is non-zero, SHARED/eval/piaf-dev/paragraphs.jsonl.
+ *
+ * The baseline table is doc(id UNINDEXED, title, body), body holding the
+ * lead and the body.
+ *
+ * @param[out] fouine the fouine index (sqlite3_close())
+ * @param[out] base   the baseline index (sqlite3_close())
+ * @param shared  the shared data directory
+ * @param dir     where the index files go
+ * @param piaf    non-zero to add the relevance paragraphs
+ * @return 0, or -1 after a message on stderr
+ */
+int bench_open_indexes(sqlite3 **fouine,
+                       sqlite3 **base,
+                       const char *shared,
+                       const char *dir,
+                       int piaf);
+
+/** Milliseconds of a monotonic clock. */
+double bench_now_ms(void);
+
+/** The shared directory: argv value, FOUINE_SHARED_DIR, or ../shared from
+ *  the source tree (FOUINE_SOURCE_DIR given by CMake). */
+const char *bench_shared_dir(const char *arg);
+
+#endif /* FOUINE_BENCH_QUERY_CORPUS_H */

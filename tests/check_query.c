@@ -1,0 +1,653 @@
+/*
+** check_query.c: fouine-query's library and command on corpus/: the query
+** parser (every construct and hostile input: the FTS5 expression produced,
+** and that it runs), ranking and fallback, filters, snippets (boundaries,
+** UTF-8, marks, elisions, guillemets), suggestions, and the command's
+** output and exit statuses.
+*/
+#include "query.h"
+#include "testutil.h"
+
+#include "fouine/store.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char workdir[256]; /* temporary directory of the suite */
+static char index_path[300];
+static sqlite3 *db;
+static fouine_analyzer *an;
+
+static const char *build_dir(void)
+{
+    const char *dir = fouine_test_dir("FOUINE_BUILD_DIR");
+    ck_assert_msg(dir != NULL, "FOUINE_BUILD_DIR is not set");
+    return dir;
+}
+
+static void setup(void)
+{
+    char cmd[2048];
+    const char *src = fouine_test_dir("FOUINE_SOURCE_DIR");
+    ck_assert_msg(src != NULL, "FOUINE_SOURCE_DIR is not set");
+    snprintf(workdir, sizeof workdir, "/tmp/fouine-query-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(workdir));
+    snprintf(index_path, sizeof index_path, "%s/corpus.db", workdir);
+    snprintf(cmd, sizeof cmd,
+             "'%s/fouine-index' -o '%s' '%s/corpus' >/dev/null 2>&1",
+             build_dir(), index_path, src);
+    ck_assert_int_eq(fouine_test_run(cmd, NULL), 0);
+    ck_assert_int_eq(fouine_store_open(&db, index_path, FOUINE_STORE_READ),
+                     FOUINE_OK);
+    ck_assert_int_eq(fouine_analyzer_new(&an), FOUINE_OK);
+}
+
+static void teardown(void)
+{
+    char cmd[512];
+    fouine_analyzer_free(an);
+    sqlite3_close(db);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", workdir);
+    ck_assert_int_eq(fouine_test_run(cmd, NULL), 0);
+}
+
+/* Run a search with the library; the caller json_decref()s. */
+static json_t *search(const char *query, const fouine_search_opts *given)
+{
+    fouine_search_opts opts = FOUINE_SEARCH_OPTS_INIT;
+    json_t *res = NULL;
+    if (given) {
+        opts = *given;
+    }
+    opts.query = query;
+    ck_assert_int_eq(fouine_search_json(&res, db, an, &opts), FOUINE_OK);
+    ck_assert_ptr_nonnull(res);
+    return res;
+}
+
+static long long total_of(const json_t *res)
+{
+    return json_integer_value(json_object_get(res, "total"));
+}
+
+static const char *hit_str(const json_t *res, size_t i, const char *key)
+{
+    return json_string_value(
+        json_object_get(json_array_get(json_object_get(res, "hits"), i), key));
+}
+
+/* Whether the FTS5 expression runs on the index without an error. */
+static void assert_runs(const char *expr)
+{
+    sqlite3_stmt *stmt = NULL;
+    int rc;
+    ck_assert_int_eq(sqlite3_prepare_v2(db,
+                                        "SELECT count(*) FROM article_fts"
+                                        " WHERE article_fts MATCH ?1",
+                                        -1, &stmt, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_text(stmt, 1, expr, -1, SQLITE_STATIC);
+    rc = sqlite3_step(stmt);
+    ck_assert_msg(rc == SQLITE_ROW, "'%s': %s", expr, sqlite3_errmsg(db));
+    sqlite3_finalize(stmt);
+}
+
+/* ---- Parser ---- */
+
+static const struct {
+    const char *query;
+    const char *expr; /* NULL: nothing to match */
+    const char *any;  /* the fallback expression, or NULL */
+} parses[] = {
+    { "sécurité hôpitaux", "(\"sécurité\" AND \"hôpitaux\")",
+      "(\"sécurité\" OR \"hôpitaux\")" },
+    { "la sécurité des hôpitaux", "(\"sécurité\" AND \"hôpitaux\")",
+      "(\"sécurité\" OR \"hôpitaux\")" },
+    { "\"la poste\"", "\"la poste\"", NULL },
+    { "«  Le Monde  »", "\"Le Monde\"", NULL },
+    { "sécurité -hôpital", "(\"sécurité\") NOT \"hôpital\"", NULL },
+    { "grève -\"la poste\"", "(\"grève\") NOT \"la poste\"", NULL },
+    { "canicule OR grève", "(\"canicule\" OR \"grève\")", NULL },
+    { "canicule OU grève", "(\"canicule\" OR \"grève\")", NULL },
+    { "canicule ou grève", "(\"canicule\" AND \"grève\")",
+      "(\"canicule\" OR \"grève\")" },
+    { "(canicule OR grève) -tgv", "((\"canicule\" OR \"grève\")) NOT \"tgv\"",
+      NULL },
+    { "présid*", "\"présid\"*", NULL },
+    { "=attaque", "\"=attaque\"", NULL },
+    { "titre:sécurité", "title : (\"sécurité\")", NULL },
+    { "chapo:canicule", "lead : (\"canicule\")", NULL },
+    { "texte:\"la poste\"", "body : (\"la poste\")", NULL },
+    { "title:(canicule OR grève)", "title : ((\"canicule\" OR \"grève\"))",
+      NULL },
+    { "le la les", "\"le la les\"", NULL },
+    /* Hostile input: searched as text. */
+    { "\"unbalanced", "\"unbalanced\"", NULL },
+    { "-", NULL, NULL },
+    { "*", NULL, NULL },
+    { ":", NULL, NULL },
+    { "^", NULL, NULL },
+    { "NEAR", "\"NEAR\"", NULL },
+    { "NEAR(canicule grève)", "(\"NEAR\" AND (\"canicule\" AND \"grève\"))",
+      "(\"NEAR\" OR (\"canicule\" AND \"grève\"))" },
+    { "AND", "\"AND\"", NULL },
+    { "canicule AND grève", "(\"canicule\" AND \"AND\" AND \"grève\")",
+      "(\"canicule\" OR \"AND\" OR \"grève\")" },
+    { "C++", "\"C\"", NULL },
+    { "peut-être", "\"peut être\"", NULL },
+    { "l’État", "\"État\"", NULL },
+    { "aujourd'hui", "\"aujourd'hui\"", NULL },
+    { "\xF0\x9F\x98\x80 canicule", "\"canicule\"", NULL },
+    { ")(", NULL, NULL },
+    { "((((canicule", "\"canicule\"", NULL },
+    { "x:y", "\"x y\"", NULL },
+    { "titre:", "\"titre\"", NULL },
+    { "{title}: canicule", "(\"title\" AND \"canicule\")",
+      "(\"title\" OR \"canicule\")" },
+    { "canicule\"; DROP TABLE article; --",
+      "(\"canicule\" AND \"DROP\" AND \"TABLE\" AND \"article\")",
+      "(\"canicule\" OR \"DROP\" OR \"TABLE\" OR \"article\")" },
+};
+
+START_TEST(test_parse_expressions)
+{
+    size_t i;
+    for (i = 0; i < sizeof parses / sizeof parses[0]; i++) {
+        fouine_parsed q;
+        const char *text = parses[i].query;
+        ck_assert_int_eq(fouine_parse(&q, an, text, strlen(text)), FOUINE_OK);
+        if (parses[i].expr) {
+            ck_assert_msg(q.expr && strcmp(q.expr, parses[i].expr) == 0,
+                          "'%s' -> '%s', expected '%s'", text,
+                          q.expr ? q.expr : "(null)", parses[i].expr);
+            assert_runs(q.expr);
+        } else {
+            ck_assert_msg(q.expr == NULL, "'%s' -> '%s', expected nothing",
+                          text, q.expr);
+        }
+        if (parses[i].any) {
+            ck_assert_msg(q.any_expr && strcmp(q.any_expr, parses[i].any) == 0,
+                          "'%s' fallback -> '%s', expected '%s'", text,
+                          q.any_expr ? q.any_expr : "(null)", parses[i].any);
+            assert_runs(q.any_expr);
+        }
+        fouine_parsed_clear(&q);
+    }
+}
+END_TEST
+
+/* Only exclusions: FTS5 cannot run "NOT x" alone; everything else is
+** returned, newest first. */
+START_TEST(test_parse_only_exclusions)
+{
+    fouine_parsed q;
+    json_t *res;
+    ck_assert_int_eq(fouine_parse(&q, an, "-sécurité", strlen("-sécurité")),
+                     FOUINE_OK);
+    ck_assert_ptr_null(q.expr);
+    ck_assert_str_eq(q.not_expr, "\"sécurité\"");
+    assert_runs(q.not_expr);
+    fouine_parsed_clear(&q);
+    res = search("-sécurité", NULL);
+    ck_assert_int_eq(total_of(res), 24 - 5);
+    json_decref(res);
+}
+END_TEST
+
+/* Long and hostile inputs never give an SQLite error. */
+START_TEST(test_parse_hostile_search)
+{
+    static const char *const inputs[] = {
+        "\"",
+        "\"\"",
+        "-\"",
+        "- - -",
+        "***",
+        "a:b:c",
+        "titre:titre:",
+        "(",
+        ")",
+        "OR",
+        "OR OR",
+        "-(",
+        "=",
+        "=*",
+        "\"a\"*",
+        "NOT",
+        "canicule NOT",
+        "\x80\xff\xfe",
+        "é\xcc",
+        "\t\r\n",
+    };
+    char *big = malloc(10241);
+    size_t i;
+    json_t *res;
+    for (i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
+        res = search(inputs[i], NULL);
+        json_decref(res);
+    }
+    /* 10 KB of pasted text: words, quotes and operators. */
+    ck_assert_ptr_nonnull(big);
+    for (i = 0; i < 10240; i++) {
+        big[i] =
+            "la canicule (frappe) « Paris » -fort \"OR\" * : ^ NEAR "[i % 56];
+    }
+    big[10240] = '\0';
+    res = search(big, NULL);
+    ck_assert_int_ge(total_of(res), 1);
+    json_decref(res);
+    free(big);
+}
+END_TEST
+
+/* ---- Ranking, fallback, filters ---- */
+
+START_TEST(test_rank_title_first)
+{
+    json_t *res = search("sécurité", NULL);
+    ck_assert_int_eq(total_of(res), 5);
+    ck_assert_str_eq(hit_str(res, 0, "id"),
+                     "anssi-securite-hopitaux-cyberattaques.txt");
+    json_decref(res);
+}
+END_TEST
+
+START_TEST(test_rank_fallback)
+{
+    json_t *res = search("canicule bijouterie", NULL);
+    ck_assert(json_is_true(json_object_get(res, "fallback")));
+    ck_assert_int_eq(total_of(res), 2);
+    json_decref(res);
+    res = search("canicule paris", NULL);
+    ck_assert(json_is_false(json_object_get(res, "fallback")));
+    json_decref(res);
+    /* Three words: the article holding two comes first. */
+    res = search("braquage bijoux canicule", NULL);
+    ck_assert(json_is_true(json_object_get(res, "fallback")));
+    ck_assert_str_eq(hit_str(res, 0, "id"),
+                     "place-vendome-braquage-bijouterie-bijoux.txt");
+    json_decref(res);
+}
+END_TEST
+
+START_TEST(test_filters)
+{
+    fouine_search_opts opts = FOUINE_SEARCH_OPTS_INIT;
+    json_t *res, *hits, *hit;
+    const char *prev = "9999";
+    size_t i;
+
+    opts.sort = FOUINE_SORT_DATE;
+    res = search("france", &opts);
+    hits = json_object_get(res, "hits");
+    ck_assert_int_ge(json_array_size(hits), 3);
+    json_array_foreach(hits, i, hit)
+    {
+        const char *d = json_string_value(json_object_get(hit, "date"));
+        ck_assert_msg(strcmp(d, prev) <= 0, "%s after %s", d, prev);
+        prev = d;
+    }
+    json_decref(res);
+
+    opts = (fouine_search_opts)FOUINE_SEARCH_OPTS_INIT;
+    opts.since = "2022-06";
+    opts.until = "2022";
+    res = search("prix OR urgences OR chômage OR franc", &opts);
+    json_array_foreach(json_object_get(res, "hits"), i, hit)
+    {
+        const char *d = json_string_value(json_object_get(hit, "date"));
+        ck_assert_msg(strncmp(d, "2022-06", 7) >= 0 &&
+                          strncmp(d, "2022", 4) <= 0,
+                      "%s", d);
+    }
+    ck_assert_int_ge(total_of(res), 3);
+    json_decref(res);
+
+    opts = (fouine_search_opts)FOUINE_SEARCH_OPTS_INIT;
+    opts.category = "securite";
+    res = search("cyberattaque", &opts);
+    ck_assert_int_ge(total_of(res), 1);
+    json_array_foreach(json_object_get(res, "hits"), i, hit)
+    {
+        ck_assert_str_eq(json_string_value(json_object_get(hit, "category")),
+                         "Sécurité");
+    }
+    json_decref(res);
+
+    opts = (fouine_search_opts)FOUINE_SEARCH_OPTS_INIT;
+    opts.since = "2019-13";
+    ck_assert_ptr_nonnull(fouine_search_opts_error(&opts));
+}
+END_TEST
+
+START_TEST(test_paging_and_comments)
+{
+    fouine_search_opts opts = FOUINE_SEARCH_OPTS_INIT;
+    json_t *all, *page, *res;
+    all = search("sécurité", NULL);
+    opts.limit = 2;
+    opts.offset = 2;
+    page = search("sécurité", &opts);
+    ck_assert_int_eq(total_of(page), 5);
+    ck_assert_int_eq(json_array_size(json_object_get(page, "hits")), 2);
+    ck_assert_str_eq(hit_str(page, 0, "id"), hit_str(all, 2, "id"));
+    ck_assert_str_eq(hit_str(page, 1, "id"), hit_str(all, 3, "id"));
+    json_decref(all);
+    json_decref(page);
+
+    res = search("tartiflette", NULL);
+    ck_assert_int_eq(total_of(res), 0);
+    json_decref(res);
+    opts = (fouine_search_opts)FOUINE_SEARCH_OPTS_INIT;
+    opts.comments = 1;
+    res = search("tartiflette", &opts);
+    ck_assert_int_eq(total_of(res), 1);
+    ck_assert_str_eq(hit_str(res, 0, "id"),
+                     "anssi-securite-hopitaux-cyberattaques.txt");
+    ck_assert_ptr_nonnull(
+        strstr(hit_str(res, 0, "snippet"), "<mark>tartiflette</mark>"));
+    json_decref(res);
+}
+END_TEST
+
+/* ---- Snippets ---- */
+
+/* The snippet of the first hit of query with snippet length chars. */
+static json_t *first_hit(const char *query, int chars, const char *id)
+{
+    fouine_search_opts opts = FOUINE_SEARCH_OPTS_INIT;
+    json_t *res, *hit, *hits;
+    size_t i;
+    opts.snippet_chars = chars;
+    opts.limit = 50;
+    res = search(query, &opts);
+    hits = json_object_get(res, "hits");
+    json_array_foreach(hits, i, hit)
+    {
+        if (!id ||
+            strcmp(json_string_value(json_object_get(hit, "id")), id) == 0) {
+            json_incref(hit);
+            json_decref(res);
+            return hit;
+        }
+    }
+    ck_abort_msg("no hit %s for %s", id ? id : "", query);
+    return NULL;
+}
+
+/* Every highlight of hit covers a word the analyzer relates to want. */
+static void assert_marks(const json_t *hit,
+                         const char *const *want,
+                         size_t nwant)
+{
+    const char *text = json_string_value(json_object_get(hit, "snippet_text"));
+    json_t *spans = json_object_get(hit, "highlights"), *span;
+    size_t i, k;
+    ck_assert_int_ge(json_array_size(spans), 1);
+    json_array_foreach(spans, i, span)
+    {
+        size_t s = (size_t)json_integer_value(json_array_get(span, 0));
+        size_t e = (size_t)json_integer_value(json_array_get(span, 1));
+        int ok = 0;
+        ck_assert_uint_lt(s, e);
+        ck_assert_uint_le(e, strlen(text));
+        for (k = 0; k < nwant; k++) {
+            ok |= strlen(want[k]) == e - s &&
+                  memcmp(text + s, want[k], e - s) == 0;
+        }
+        ck_assert_msg(ok, "unexpected highlight '%.*s' in '%s'", (int)(e - s),
+                      text + s, text);
+    }
+}
+
+START_TEST(test_snippet_variants)
+{
+    static const char *const attaque[] = { "attaque", "attaques", "attaqué",
+                                           "Attaque", "Attaques" };
+    static const char *const elysee[] = { "Élysée" };
+    static const char *const etat[] = { "État", "États", "ÉTATS" };
+    json_t *hit =
+        first_hit("attaque", 300, "rancongiciel-ville-essonne-paralysee.txt");
+    assert_marks(hit, attaque, 5);
+    ck_assert_ptr_nonnull(strstr(
+        json_string_value(json_object_get(hit, "snippet")), "<mark>attaque"));
+    json_decref(hit);
+    hit = first_hit("elysee", 0, "elysee-president-recoit-maires-ruraux.txt");
+    assert_marks(hit, elysee, 1);
+    /* The title is highlighted, the elided article outside the mark. */
+    ck_assert_ptr_nonnull(
+        strstr(json_string_value(json_object_get(hit, "title")),
+               "À l’<mark>Élysée</mark>"));
+    json_decref(hit);
+    hit =
+        first_hit("l’État", 0, "assemblee-nationale-loi-immigration-vote.txt");
+    assert_marks(hit, etat, 3);
+    ck_assert_ptr_null(
+        strstr(json_string_value(json_object_get(hit, "snippet")), "<mark>l"));
+    ck_assert_ptr_null(
+        strstr(json_string_value(json_object_get(hit, "snippet")), "<mark>L"));
+    json_decref(hit);
+}
+END_TEST
+
+/* Whether s starts at a clean place: a capital or a guillemet after a
+** sentence start, or "… " after a cut. */
+static void assert_boundaries(const char *s, size_t chars)
+{
+    size_t n = strlen(s), count = 0, i;
+    ck_assert_msg(strncmp(s, "»", 2) != 0 && s[0] != ':' && s[0] != ';' &&
+                      s[0] != ',' && s[0] != ' ',
+                  "orphan start: '%s'", s);
+    for (i = 0; i < n; i++) {
+        count += ((unsigned char)s[i] & 0xC0) != 0x80;
+    }
+    /* The length asked, plus the two ellipses. */
+    ck_assert_msg(count <= chars + 4, "%zu characters: '%s'", count, s);
+    /* Ends at a sentence end or with " …" (never inside a word). */
+    ck_assert_msg(n >= 4 && (strcmp(s + n - 4, " …") == 0 ||
+                             strchr(".!?»)", s[n - 1]) ||
+                             strcmp(s + n - 2, "»") == 0),
+                  "bad end: '%s'", s);
+}
+
+START_TEST(test_snippet_boundaries)
+{
+    static const char *const queries[] = {
+        "sécurité", "grève",  "canicule", "maires", "vaccination", "prix",
+        "franc",    "lycées", "vote",     "bijoux", "orages",      "record",
+    };
+    static const int lengths[] = { 60, 120, 200, 400 };
+    size_t i, l, k;
+    for (i = 0; i < sizeof queries / sizeof queries[0]; i++) {
+        for (l = 0; l < 4; l++) {
+            fouine_search_opts opts = FOUINE_SEARCH_OPTS_INIT;
+            json_t *res, *hit;
+            opts.snippet_chars = lengths[l];
+            res = search(queries[i], &opts);
+            ck_assert_int_ge(total_of(res), 1);
+            json_array_foreach(json_object_get(res, "hits"), k, hit)
+            {
+                const char *s =
+                    json_string_value(json_object_get(hit, "snippet_text"));
+                /* json_string() refuses invalid UTF-8: s exists. */
+                ck_assert_ptr_nonnull(s);
+                assert_boundaries(s, (size_t)lengths[l]);
+                ck_assert_int_ge(
+                    json_array_size(json_object_get(hit, "highlights")), 1);
+            }
+            json_decref(res);
+        }
+    }
+}
+END_TEST
+
+START_TEST(test_snippet_typography)
+{
+    /* The non-breaking space of "2 300" stays. */
+    json_t *hit =
+        first_hit("éleveurs laiterie", 400,
+                  "prix-du-lait-eleveurs-bloquent-laiterie-mayenne.txt");
+    const char *s = json_string_value(json_object_get(hit, "snippet_text"));
+    json_decref(hit);
+    hit = first_hit("2300", 2000, NULL);
+    s = json_string_value(json_object_get(hit, "snippet_text"));
+    ck_assert_ptr_nonnull(strstr(s, "2\xc2\xa0"
+                                    "300"));
+    json_decref(hit);
+    /* HTML is escaped around the marks. */
+    hit = first_hit("canicule", 0, NULL);
+    s = json_string_value(json_object_get(hit, "snippet"));
+    ck_assert_ptr_null(strchr(s, '"'));
+    json_decref(hit);
+}
+END_TEST
+
+/* ---- Suggestions ---- */
+
+START_TEST(test_suggestions)
+{
+    json_t *res = search("gouvernment", NULL);
+    ck_assert_int_eq(total_of(res), 0);
+    ck_assert_str_eq(json_string_value(json_object_get(res, "suggestion")),
+                     "gouvernement");
+    json_decref(res);
+    res = search("presidentiell", NULL);
+    ck_assert_str_eq(json_string_value(json_object_get(res, "suggestion")),
+                     "présidentielle");
+    json_decref(res);
+    res = search("vaccinatoin covid", NULL);
+    ck_assert_str_eq(json_string_value(json_object_get(res, "suggestion")),
+                     "vaccination covid");
+    json_decref(res);
+    res = search("canicule", NULL);
+    ck_assert(json_is_null(json_object_get(res, "suggestion")));
+    json_decref(res);
+}
+END_TEST
+
+/* ---- The command ---- */
+
+static int run_query(const char *args, const char *out)
+{
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "'%s/fouine-query' -i '%s' %s", build_dir(),
+             index_path, args);
+    return fouine_test_run(cmd, out);
+}
+
+START_TEST(test_command)
+{
+    char out[320], cmd[2048];
+    char *text;
+    snprintf(out, sizeof out, "%s/out.txt", workdir);
+    ck_assert_int_eq(run_query("sécurité hôpitaux", out), 0);
+    text = fouine_test_slurp(out);
+    ck_assert_ptr_nonnull(strstr(text, "L’ANSSI alerte sur la sécurité"));
+    ck_assert_ptr_null(strstr(text, "\x1b["));
+    free(text);
+    ck_assert_int_eq(run_query("--marks '[' ']' sécurité", out), 0);
+    text = fouine_test_slurp(out);
+    ck_assert_ptr_nonnull(strstr(text, "la [sécurité] des"));
+    free(text);
+    ck_assert_int_eq(run_query("--color always canicule", out), 0);
+    text = fouine_test_slurp(out);
+    ck_assert_ptr_nonnull(strstr(text, "\x1b[1mcanicule\x1b[0m"));
+    free(text);
+    ck_assert_int_eq(run_query("canicule bijouterie", out), 0);
+    text = fouine_test_slurp(out);
+    ck_assert_ptr_nonnull(strstr(text, "Aucun article ne contient tous"));
+    free(text);
+    ck_assert_int_eq(run_query("gouvernment", out), 1);
+    text = fouine_test_slurp(out);
+    ck_assert_ptr_nonnull(strstr(text, "gouvernement"));
+    free(text);
+    ck_assert_int_eq(run_query("--since 2019-13 canicule", NULL), 2);
+    ck_assert_int_eq(run_query("--limit 0 canicule", NULL), 2);
+    ck_assert_int_eq(run_query("--bogus canicule", NULL), 2);
+    snprintf(cmd, sizeof cmd,
+             "'%s/fouine-query' -i '%s/missing.db' canicule 2>'%s'",
+             build_dir(), workdir, out);
+    ck_assert_int_eq(fouine_test_run(cmd, NULL), 2);
+    text = fouine_test_slurp(out);
+    ck_assert_ptr_nonnull(strstr(text, "missing.db"));
+    free(text);
+    /* A file that is not an index. */
+    snprintf(cmd, sizeof cmd,
+             "echo 'pas une base' > '%s/bad.db' && '%s/fouine-query' -i"
+             " '%s/bad.db' canicule 2>'%s'",
+             workdir, build_dir(), workdir, out);
+    ck_assert_int_eq(fouine_test_run(cmd, NULL), 2);
+    text = fouine_test_slurp(out);
+    ck_assert_ptr_nonnull(strstr(text, "bad.db"));
+    free(text);
+}
+END_TEST
+
+START_TEST(test_command_json_batch)
+{
+    char out[320], cmd[2048];
+    json_error_t err;
+    json_t *res;
+    char *text, *line;
+    int n = 0;
+    snprintf(out, sizeof out, "%s/out.json", workdir);
+    ck_assert_int_eq(run_query("--json -n 3 sécurité", out), 0);
+    res = json_load_file(out, 0, &err);
+    ck_assert_ptr_nonnull(res);
+    ck_assert_int_eq(total_of(res), 5);
+    ck_assert(json_is_number(json_object_get(res, "took_ms")));
+    ck_assert_ptr_nonnull(
+        strstr(hit_str(res, 0, "title"), "<mark>sécurité</mark>"));
+    ck_assert(json_is_array(json_object_get(
+        json_array_get(json_object_get(res, "hits"), 0), "highlights")));
+    json_decref(res);
+    snprintf(cmd, sizeof cmd,
+             "printf 'canicule\\nxyzzyx\\n\\nl’État\\n' | '%s/fouine-query' -i"
+             " '%s' --batch",
+             build_dir(), index_path);
+    ck_assert_int_eq(fouine_test_run(cmd, out), 0);
+    text = fouine_test_slurp(out);
+    for (line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+        res = json_loads(line, 0, &err);
+        ck_assert_msg(res != NULL, "bad line: %s", line);
+        ck_assert_int_eq(total_of(res), n == 0 ? 1 :
+                                        n == 1 ? 0 :
+                                        n == 2 ? 0 :
+                                                 8);
+        json_decref(res);
+        n++;
+    }
+    ck_assert_int_eq(n, 4);
+    free(text);
+}
+END_TEST
+
+static Suite *query_suite(void)
+{
+    Suite *s = suite_create("query");
+    TCase *tc = tcase_create("query");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_parse_expressions);
+    tcase_add_test(tc, test_parse_only_exclusions);
+    tcase_add_test(tc, test_parse_hostile_search);
+    tcase_add_test(tc, test_rank_title_first);
+    tcase_add_test(tc, test_rank_fallback);
+    tcase_add_test(tc, test_filters);
+    tcase_add_test(tc, test_paging_and_comments);
+    tcase_add_test(tc, test_snippet_variants);
+    tcase_add_test(tc, test_snippet_boundaries);
+    tcase_add_test(tc, test_snippet_typography);
+    tcase_add_test(tc, test_suggestions);
+    tcase_add_test(tc, test_command);
+    tcase_add_test(tc, test_command_json_batch);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    return fouine_test_main(query_suite());
+}
