@@ -1,0 +1,729 @@
+/*
+** check_index.c: fouine-index as users run it: incremental re-runs (add,
+** modify, delete, rename), comments kept apart, JSON and JSON Lines,
+** every kind of bad input, symbolic link loops, an index that cannot be
+** written, and a run killed (kill -9, SIGINT) in the middle, then
+** completed by a re-run, the index passing SQLite's and FTS5's integrity
+** checks.
+*/
+#include "fouine/store.h"
+#include "testutil.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static char work[256];     /* temporary directory of one test */
+static char index_db[320]; /* the index in it */
+static char logbuf[65536]; /* stderr of the last run */
+
+/* What the summary line of the last run says. */
+typedef struct summary {
+    long indexed, updated, unchanged, removed, skipped;
+    int interrupted;
+} summary;
+
+static const char *build_dir(void)
+{
+    const char *dir = fouine_test_dir("FOUINE_BUILD_DIR");
+    ck_assert_msg(dir != NULL, "FOUINE_BUILD_DIR is not set");
+    return dir;
+}
+
+static void setup(void)
+{
+    snprintf(work, sizeof work, "/tmp/fouine-index-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(work));
+    snprintf(index_db, sizeof index_db, "%s/idx.db", work);
+}
+
+static void teardown(void)
+{
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "chmod -R u+rwx '%s'; rm -rf '%s'", work, work);
+    ck_assert_int_eq(fouine_test_run(cmd, NULL), 0);
+}
+
+/* Write bytes to work/rel, creating the directories on the way. */
+static void put_bytes(const char *rel, const char *data, size_t len)
+{
+    char path[1024];
+    char *slash;
+    FILE *f;
+    snprintf(path, sizeof path, "%s/%s", work, rel);
+    for (slash = strchr(path + strlen(work) + 1, '/'); slash;
+         slash = strchr(slash + 1, '/')) {
+        *slash = '\0';
+        ck_assert_msg(mkdir(path, 0755) == 0 || errno == EEXIST, "%s: %s", path,
+                      strerror(errno));
+        *slash = '/';
+    }
+    f = fopen(path, "wb");
+    ck_assert_msg(f != NULL, "%s: %s", path, strerror(errno));
+    ck_assert_uint_eq(fwrite(data, 1, len, f), len);
+    ck_assert_int_eq(fclose(f), 0);
+}
+
+static void put(const char *rel, const char *text)
+{
+    put_bytes(rel, text, strlen(text));
+}
+
+/* Run a shell command in the work directory; fails the test on error. */
+static void sh(const char *inner)
+{
+    char cmd[2400];
+    snprintf(cmd, sizeof cmd, "cd '%s' && %s", work, inner);
+    ck_assert_msg(fouine_test_run(cmd, NULL) == 0, "failed: %s", cmd);
+}
+
+/* Parse the summary line out of logbuf. */
+static int parse_summary(summary *s)
+{
+    const char *p = logbuf, *line;
+    memset(s, 0, sizeof *s);
+    while ((line = strstr(p, "fouine-index: ")) != NULL) {
+        const char *q = line + strlen("fouine-index: ");
+        p = q;
+        if (strncmp(q, "interrupted: ", 13) == 0) {
+            s->interrupted = 1;
+            q += 13;
+        }
+        if (sscanf(q,
+                   "%ld indexed, %ld updated, %ld unchanged, %ld removed, "
+                   "%ld skipped",
+                   &s->indexed, &s->updated, &s->unchanged, &s->removed,
+                   &s->skipped) == 5) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Run fouine-index with args (shell words) on the test's index; returns
+** its exit status, keeps its stderr in logbuf and its summary in *s. */
+static int index_run(summary *s, const char *args)
+{
+    char cmd[2048], log[320];
+    char *text;
+    int status;
+    snprintf(log, sizeof log, "%s/log", work);
+    snprintf(cmd, sizeof cmd, "cd '%s' && '%s/fouine-index' -o '%s' %s 2>'%s'",
+             work, build_dir(), index_db, args, log);
+    status = fouine_test_run(cmd, NULL);
+    text = fouine_test_slurp(log);
+    snprintf(logbuf, sizeof logbuf, "%s", text ? text : "");
+    free(text);
+    if (s) {
+        ck_assert_msg(parse_summary(s) || status == 2, "no summary in: %s",
+                      logbuf);
+    }
+    return status;
+}
+
+/* The first column of the first row of sql on the index, as an integer;
+** -1 when the index cannot be read. */
+static long query_long(const char *sql)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *s = NULL;
+    long v = -1;
+    if (fouine_store_open(&db, index_db, FOUINE_STORE_READ) != FOUINE_OK) {
+        sqlite3_close(db);
+        return -1;
+    }
+    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK &&
+        sqlite3_step(s) == SQLITE_ROW) {
+        v = (long)sqlite3_column_int64(s, 0);
+    }
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    return v;
+}
+
+static long articles(void)
+{
+    return query_long("SELECT count(*) FROM article");
+}
+
+/* Articles whose FTS5 row matches a query. */
+static long matches(const char *table, const char *query)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM %s WHERE %s MATCH '%s'",
+             table, table, query);
+    return query_long(sql);
+}
+
+/* SQLite's and FTS5's integrity checks pass on the index. */
+static void assert_integrity(void)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *s = NULL;
+    const char *ok;
+    ck_assert_int_eq(fouine_store_open(&db, index_db, FOUINE_STORE_WRITE),
+                     FOUINE_OK);
+    ck_assert_int_eq(
+        sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &s, NULL),
+        SQLITE_OK);
+    ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
+    ok = (const char *)sqlite3_column_text(s, 0);
+    ck_assert_msg(ok && strcmp(ok, "ok") == 0, "integrity_check: %s",
+                  ok ? ok : "(null)");
+    sqlite3_finalize(s);
+    ck_assert_msg(sqlite3_exec(db,
+                               "INSERT INTO article_fts(article_fts)"
+                               " VALUES ('integrity-check');"
+                               "INSERT INTO comment_fts(comment_fts)"
+                               " VALUES ('integrity-check');",
+                               NULL, NULL, NULL) == SQLITE_OK,
+                  "FTS5 integrity-check: %s", sqlite3_errmsg(db));
+    ck_assert_int_eq(sqlite3_close(db), SQLITE_OK);
+}
+
+/* No article twice. */
+static void assert_no_duplicates(void)
+{
+    ck_assert_int_eq(query_long("SELECT count(*) - count(DISTINCT id)"
+                                " FROM article"),
+                     0);
+    ck_assert_int_eq(query_long("SELECT count(*) FROM article_fts"),
+                     articles());
+}
+
+/* Copy the .txt files of corpus/ to work/news. */
+static void copy_corpus(void)
+{
+    const char *src = fouine_test_dir("FOUINE_SOURCE_DIR");
+    char cmd[1024];
+    ck_assert_ptr_nonnull(src);
+    snprintf(cmd, sizeof cmd, "mkdir -p news && cp '%s'/corpus/*.txt news/",
+             src);
+    sh(cmd);
+}
+
+#define SECURITE "anssi-securite-hopitaux-cyberattaques.txt"
+#define LOUVRE   "louvre-cleopatre-oeuvres-restaurees.txt"
+#define LAIT     "prix-du-lait-eleveurs-bloquent-laiterie-mayenne.txt"
+
+START_TEST(test_incremental_runs)
+{
+    summary s;
+    long n;
+    copy_corpus();
+    ck_assert_int_eq(index_run(&s, "news"), 0);
+    n = articles();
+    ck_assert_int_ge(n, 20);
+    ck_assert_int_eq(s.indexed, n);
+    ck_assert_int_eq(s.skipped, 0);
+    assert_integrity();
+
+    /* Nothing changed. */
+    ck_assert_int_eq(index_run(&s, "news"), 0);
+    ck_assert_int_eq(s.indexed, 0);
+    ck_assert_int_eq(s.unchanged, n);
+    ck_assert_int_eq(s.updated + s.removed, 0);
+
+    /* Touched but not changed: the content hash says unchanged. */
+    sh("touch -d '2001-01-01 12:00' news/" SECURITE);
+    ck_assert_int_eq(index_run(&s, "news"), 0);
+    ck_assert_int_eq(s.unchanged, n);
+    ck_assert_int_eq(s.updated, 0);
+
+    /* Modified: one article updated, and searchable by its new words. */
+    ck_assert_int_eq(matches("article_fts", "ornithorynque"), 0);
+    sh("printf '\\nUn ornithorynque a été aperçu près des serveurs.\\n' >> "
+       "news/" LAIT "");
+    ck_assert_int_eq(index_run(&s, "news"), 0);
+    ck_assert_int_eq(s.updated, 1);
+    ck_assert_int_eq(s.unchanged, n - 1);
+    ck_assert_int_eq(matches("article_fts", "ornithorynque"), 1);
+    ck_assert_int_eq(articles(), n);
+
+    /* Added. */
+    put("news/2023/nouveau.txt", "Un nouvel article sur la vendange\n"
+                                 "Le 3 octobre 2023 à 10h00\n\n"
+                                 "Les vendangeurs de Bourgogne terminent.\n\n"
+                                 "La récolte est abondante.\n");
+    ck_assert_int_eq(index_run(&s, "news"), 0);
+    ck_assert_int_eq(s.indexed, 1);
+    ck_assert_int_eq(articles(), n + 1);
+    ck_assert_int_eq(query_long("SELECT count(*) FROM article WHERE id ="
+                                " '2023/nouveau.txt'"),
+                     1);
+
+    /* Deleted, but --no-delete keeps it. */
+    sh("rm news/" LOUVRE);
+    ck_assert_int_eq(index_run(&s, "--no-delete news"), 0);
+    ck_assert_int_eq(s.removed, 0);
+    ck_assert_int_eq(articles(), n + 1);
+    /* Deleted: removed, with its comments. */
+    ck_assert_int_eq(matches("comment_fts", "truite"), 1);
+    ck_assert_int_eq(index_run(&s, "news"), 0);
+    ck_assert_int_eq(s.removed, 1);
+    ck_assert_int_eq(articles(), n);
+    ck_assert_int_eq(matches("comment_fts", "truite"), 0);
+    ck_assert_int_eq(
+        query_long("SELECT count(*) FROM article WHERE id = '" LOUVRE "'"), 0);
+
+    /* Renamed: the new id replaces the old one. */
+    sh("mv news/" SECURITE " news/securite-renomme.txt");
+    ck_assert_int_eq(index_run(&s, "news"), 0);
+    ck_assert_int_eq(s.indexed, 1);
+    ck_assert_int_eq(s.removed, 1);
+    ck_assert_int_eq(articles(), n);
+    ck_assert_int_eq(query_long("SELECT count(*) FROM article WHERE id ="
+                                " 'securite-renomme.txt'"),
+                     1);
+    ck_assert_int_eq(
+        query_long("SELECT count(*) FROM article WHERE id = '" SECURITE "'"),
+        0);
+    ck_assert_int_eq(matches("comment_fts", "tartiflette"), 1);
+
+    /* The same path given differently finds the same articles. */
+    ck_assert_int_eq(index_run(&s, "./news/"), 0);
+    ck_assert_int_eq(s.unchanged, n);
+    ck_assert_int_eq(s.indexed + s.removed, 0);
+
+    /* --rebuild starts afresh. */
+    ck_assert_int_eq(index_run(&s, "--rebuild news"), 0);
+    ck_assert_int_eq(s.indexed, n);
+    assert_no_duplicates();
+    assert_integrity();
+    /* No progress line when stderr is not a terminal. */
+    ck_assert_ptr_null(strchr(logbuf, '\r'));
+}
+END_TEST
+
+START_TEST(test_comments_kept_apart)
+{
+    summary s;
+    copy_corpus();
+    ck_assert_int_eq(index_run(&s, "news"), 0);
+    /* Comment words: only in comment_fts, never in articles. */
+    ck_assert_int_eq(matches("article_fts", "tartiflette"), 0);
+    ck_assert_int_eq(matches("comment_fts", "tartiflette"), 1);
+    ck_assert_int_eq(matches("article_fts", "merguez OR muguet OR fondue"), 0);
+    ck_assert_int_eq(query_long("SELECT count(*) FROM comment_fts"
+                                " JOIN comment c ON c.rowid = comment_fts.rowid"
+                                " JOIN article a ON a.rowid = c.article"
+                                " WHERE comment_fts MATCH 'tartiflette'"
+                                " AND a.id = '" SECURITE "'"),
+                     1);
+    /* 3 + 2 + 2 + 2 + 3 comments in corpus/README.md. */
+    ck_assert_int_eq(query_long("SELECT count(*) FROM comment"), 12);
+    /* Boilerplate: nowhere. */
+    ck_assert_int_eq(
+        matches("article_fts", "abonnez OR journalisme OR premium"), 0);
+    ck_assert_int_eq(
+        matches("comment_fts", "abonnez OR journalisme OR premium"), 0);
+    ck_assert_int_eq(query_long("SELECT count(*) FROM article WHERE body LIKE"
+                                " '%Commentaires (%'"),
+                     0);
+    /* The site metadata. */
+    ck_assert_int_eq(
+        query_long("SELECT reading_time FROM article WHERE id = '" SECURITE
+                   "'"),
+        3);
+    ck_assert_int_eq(
+        query_long("SELECT count(*) FROM article WHERE id = '" SECURITE
+                   "' AND category = 'Sécurité'"
+                   " AND date = '2018-04-18T09:26:00'"),
+        1);
+}
+END_TEST
+
+START_TEST(test_json_and_json_lines)
+{
+    summary s;
+    static const char lines[] =
+        "{\"id\": \"a1\", \"title\": \"Le prix du lait\", \"date\": "
+        "\"2019-05-10T17:00:00+02:00\", \"section\": \"Économie\", \"body\": "
+        "\"Les éleveurs bloquent la laiterie.\\n\\nLa préfecture appelle au "
+        "calme.\"}\n"
+        "{\"id\": \"a2\", \"title\": \"Grève à la SNCF\", \"body\": \"Les "
+        "cheminots cessent le travail.\"}\n"
+        "{\"id\": \"a3\", \"title\": \n"
+        "{\"id\": \"a4\", \"title\": \"Caf\xE9 de la gare\", \"body\": \"Le "
+        "caf\xE9 ferme ses portes.\"}\n"
+        "{\"title\": \"Sans identifiant\", \"body\": \"Rien.\"}\n"
+        "\n";
+    static const char changed[] =
+        "{\"id\": \"a1\", \"title\": \"Le prix du lait\", \"date\": "
+        "\"2019-05-10T17:00:00+02:00\", \"section\": \"Économie\", \"body\": "
+        "\"Les éleveurs lèvent le blocus.\\n\\nUn accord est signé.\"}\n"
+        "{\"id\": \"a4\", \"title\": \"Caf\xE9 de la gare\", \"body\": \"Le "
+        "caf\xE9 ferme ses portes.\"}\n";
+    put_bytes("in/news.jsonl", lines, sizeof lines - 1);
+    put("in/list.json",
+        "[{\"id\": \"b1\", \"title\": \"Vendanges en Bourgogne\","
+        "  \"lead\": \"La grêle épargne les vignes.\", \"text\": \"Suite.\"},"
+        " {\"id\": \"b2\", \"title\": \"Festival d'Avignon\","
+        "  \"content\": \"Une édition record.\"}]");
+    put("in/one.json", "{\"url\": \"https://exemple.fr/c1\", \"title\": "
+                       "\"Canicule à Paris\", \"category\": \"Société\","
+                       " \"author\": \"Rédaction\", \"body\": \"Il fait "
+                       "chaud.\"}");
+    ck_assert_int_eq(index_run(&s, "in"), 1);
+    ck_assert_int_eq(s.indexed, 6);
+    ck_assert_int_eq(s.skipped, 2);
+    ck_assert_msg(strstr(logbuf, "news.jsonl:3: skipped: bad JSON"), "%s",
+                  logbuf);
+    ck_assert_msg(strstr(logbuf, "news.jsonl:5: skipped: no id"), "%s", logbuf);
+    ck_assert_msg(strstr(logbuf, "news.jsonl:4: invalid UTF-8"), "%s", logbuf);
+    ck_assert_int_eq(articles(), 6);
+    ck_assert_int_eq(query_long("SELECT count(*) FROM article WHERE id ="
+                                " 'https://exemple.fr/c1'"
+                                " AND category = 'Société'"
+                                " AND author = 'Rédaction'"),
+                     1);
+    ck_assert_int_eq(query_long("SELECT count(*) FROM article WHERE id = 'a1'"
+                                " AND category = 'Économie'"
+                                " AND date = '2019-05-10T17:00:00+02:00'"
+                                " AND lead = 'Les éleveurs bloquent la "
+                                "laiterie.'"),
+                     1);
+    /* The bad byte became U+FFFD. */
+    ck_assert_int_eq(query_long("SELECT count(*) FROM article WHERE id = 'a4'"
+                                " AND title = 'Caf' || char(65533) ||"
+                                " ' de la gare'"),
+                     1);
+    ck_assert_int_eq(matches("article_fts", "vignes"), 1);
+    assert_integrity();
+
+    /* Nothing changed: nothing read again. */
+    ck_assert_int_eq(index_run(&s, "in"), 0);
+    ck_assert_int_eq(s.unchanged, 6);
+    ck_assert_int_eq(s.indexed + s.updated + s.removed + s.skipped, 0);
+
+    /* One article changed, one gone from the file. */
+    put_bytes("in/news.jsonl", changed, sizeof changed - 1);
+    ck_assert_int_eq(index_run(&s, "in"), 0);
+    ck_assert_int_eq(s.updated, 1);
+    ck_assert_int_eq(s.removed, 1);
+    ck_assert_int_eq(s.unchanged, 4);
+    ck_assert_int_eq(articles(), 5);
+    ck_assert_int_eq(matches("article_fts", "blocus"), 1);
+    ck_assert_int_eq(matches("article_fts", "bloquent"), 0);
+    ck_assert_int_eq(query_long("SELECT count(*) FROM article WHERE id = 'a2'"),
+                     0);
+    assert_no_duplicates();
+    assert_integrity();
+}
+END_TEST
+
+START_TEST(test_bad_inputs)
+{
+    summary s;
+    char big[3000];
+    static const char binary[] = "Un titre\nLe 2 juillet 2020\n\n\0\0\1\2";
+    static const char latin1[] = "Le caf\xE9 de la gare ferme\n"
+                                 "Le 2 juillet 2020\n\n"
+                                 "Le caf\xE9 historique baisse le rideau.\n";
+    memset(big, 'a', sizeof big);
+    memcpy(big, "Un titre\n\n", 10);
+    put("in/bon.txt", "La mairie vote son budget\nLe 2 juillet 2020\n\n"
+                      "Le conseil municipal adopte le budget.\n");
+    put_bytes("in/binaire.txt", binary, sizeof binary - 1);
+    put_bytes("in/latin1.txt", latin1, sizeof latin1 - 1);
+    put("in/vide.txt", "");
+    put("in/blanc.txt", "  \n\t\n\n");
+    put("in/sans-titre.txt", "Le 18 avril 2018 à 09h26\n\nUn texte.\n");
+    put_bytes("in/gros.txt", big, sizeof big);
+    put("in/ignore.md", "Pas un article\n");
+    sh("ln -s nulle-part.txt in/lien-casse.txt");
+    ck_assert_int_eq(index_run(&s, "--max-size 2K in"), 1);
+    ck_assert_int_eq(s.indexed, 2);
+    ck_assert_int_eq(articles(), 2);
+    ck_assert_msg(strstr(logbuf, "binaire.txt: skipped: binary"), "%s", logbuf);
+    ck_assert_msg(strstr(logbuf, "vide.txt: skipped: empty"), "%s", logbuf);
+    ck_assert_msg(strstr(logbuf, "blanc.txt: skipped: empty"), "%s", logbuf);
+    ck_assert_msg(strstr(logbuf, "sans-titre.txt: skipped: no title"), "%s",
+                  logbuf);
+    ck_assert_msg(strstr(logbuf, "gros.txt: skipped: too large"), "%s", logbuf);
+    ck_assert_msg(strstr(logbuf, "lien-casse.txt: skipped"), "%s", logbuf);
+    ck_assert_msg(strstr(logbuf, "latin1.txt: invalid UTF-8 at byte offset 6"),
+                  "%s", logbuf);
+    ck_assert_msg(strstr(logbuf, "(1 unreadable, 1 too large, 1 binary, 2 "
+                                 "empty, 1 no title)"),
+                  "%s", logbuf);
+    ck_assert_int_eq(s.skipped, 6);
+    ck_assert_int_eq(query_long("SELECT count(*) FROM article WHERE lead LIKE"
+                                " '%' || char(65533) || ' historique%'"),
+                     1);
+    ck_assert_int_eq(matches("article_fts", "historique"), 1);
+    assert_integrity();
+
+    /* Permissions stop anyone but root. */
+    if (geteuid() != 0) {
+        put("in/prive/secret.txt", "Un secret\n\nBien gardé.\n");
+        put("in/illisible.txt", "Illisible\n\nVraiment.\n");
+        sh("chmod 000 in/prive in/illisible.txt");
+        ck_assert_int_eq(index_run(&s, "in"), 1);
+        ck_assert_msg(strstr(logbuf, "illisible.txt: skipped: unreadable"),
+                      "%s", logbuf);
+        ck_assert_msg(strstr(logbuf, "prive: skipped"), "%s", logbuf);
+        ck_assert_int_eq(articles(), 2);
+    }
+}
+END_TEST
+
+START_TEST(test_paths_and_index_errors)
+{
+    summary s;
+    put("in/bon.txt", "La mairie vote son budget\nLe 2 juillet 2020\n\n"
+                      "Le conseil municipal adopte le budget.\n");
+    /* A missing input path is skipped; the rest is indexed. */
+    ck_assert_int_eq(index_run(&s, "in absent"), 1);
+    ck_assert_msg(strstr(logbuf, "absent: skipped"), "%s", logbuf);
+    ck_assert_int_eq(s.indexed, 1);
+    /* Usage errors. */
+    ck_assert_int_eq(index_run(NULL, ""), 2);
+    ck_assert_int_eq(index_run(NULL, "--bogus in"), 2);
+    ck_assert_int_eq(index_run(NULL, "--max-size lots in"), 2);
+    ck_assert_int_eq(fouine_test_run("true", NULL), 0);
+    /* An index in a directory that does not exist, or cannot be created. */
+    {
+        char cmd[1024];
+        snprintf(cmd, sizeof cmd,
+                 "'%s/fouine-index' -o '%s/pas/la/idx.db' '%s/in' 2>'%s/log2'",
+                 build_dir(), work, work, work);
+        ck_assert_int_eq(fouine_test_run(cmd, NULL), 2);
+        snprintf(cmd, sizeof cmd,
+                 "'%s/fouine-index' -o /proc/fouine-idx.db '%s/in' "
+                 "2>'%s/log2'",
+                 build_dir(), work, work);
+        ck_assert_int_eq(fouine_test_run(cmd, NULL), 2);
+        if (geteuid() != 0) {
+            sh("mkdir lecture && chmod 555 lecture");
+            snprintf(cmd, sizeof cmd,
+                     "'%s/fouine-index' -o '%s/lecture/idx.db' '%s/in' "
+                     "2>'%s/log2'",
+                     build_dir(), work, work, work);
+            ck_assert_int_eq(fouine_test_run(cmd, NULL), 2);
+        }
+    }
+    /* --help. */
+    {
+        char cmd[1024], out[320];
+        char *text;
+        snprintf(out, sizeof out, "%s/help", work);
+        snprintf(cmd, sizeof cmd, "'%s/fouine-index' --help", build_dir());
+        ck_assert_int_eq(fouine_test_run(cmd, out), 0);
+        text = fouine_test_slurp(out);
+        ck_assert_ptr_nonnull(text);
+        ck_assert_ptr_nonnull(strstr(text, "--rebuild"));
+        ck_assert_ptr_nonnull(strstr(text, "--no-delete"));
+        free(text);
+    }
+}
+END_TEST
+
+START_TEST(test_other_schema_versions)
+{
+    summary s;
+    sqlite3 *db = NULL;
+    put("in/bon.txt", "La mairie vote son budget\n\nLe conseil adopte.\n");
+    /* Some other database: refused, and --rebuild leaves it alone. */
+    ck_assert_int_eq(sqlite3_open(index_db, &db), SQLITE_OK);
+    ck_assert_int_eq(
+        sqlite3_exec(db, "CREATE TABLE compta(x);", NULL, NULL, NULL),
+        SQLITE_OK);
+    sqlite3_close(db);
+    ck_assert_int_eq(index_run(NULL, "in"), 2);
+    ck_assert_msg(strstr(logbuf, "not an index of this version"), "%s", logbuf);
+    ck_assert_int_eq(index_run(NULL, "--rebuild in"), 2);
+    ck_assert_msg(strstr(logbuf, "not a fouine index"), "%s", logbuf);
+    /* An index of an older version: refused; --rebuild replaces it. */
+    sh("rm -f idx.db");
+    ck_assert_int_eq(sqlite3_open(index_db, &db), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_exec(db,
+                                  "CREATE TABLE article(id);"
+                                  "CREATE TABLE article_fts(x);"
+                                  "PRAGMA user_version = 1;",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    ck_assert_int_eq(index_run(NULL, "in"), 2);
+    ck_assert_msg(strstr(logbuf, "--rebuild"), "%s", logbuf);
+    ck_assert_int_eq(index_run(&s, "--rebuild in"), 0);
+    ck_assert_int_eq(s.indexed, 1);
+    assert_integrity();
+}
+END_TEST
+
+START_TEST(test_symlink_loops)
+{
+    summary s;
+    put("news/a/article.txt", "La mairie vote son budget\n\nLe conseil "
+                              "adopte le budget.\n");
+    sh("ln -s .. news/a/boucle && ln -s a news/b && ln -s soi.txt "
+       "news/soi.txt");
+    ck_assert_int_eq(index_run(&s, "news"), 1);
+    ck_assert_int_eq(s.indexed, 1);
+    ck_assert_int_eq(articles(), 1);
+    ck_assert_msg(strstr(logbuf, "boucle: skipped: symbolic link loop"), "%s",
+                  logbuf);
+    ck_assert_msg(strstr(logbuf, "soi.txt: skipped: symbolic link loop"), "%s",
+                  logbuf);
+    ck_assert_msg(strstr(logbuf, "(2 symlink loop)"), "%s", logbuf);
+}
+END_TEST
+
+/* Generate n small articles under work/many. */
+static void generate(int n)
+{
+    static const char *const towns[] = { "Rennes",  "Brest",  "Quimper",
+                                         "Lorient", "Vannes", "Saint-Malo" };
+    static const char *const months[] = { "janvier", "février", "mars",
+                                          "avril",   "mai",     "juin" };
+    char rel[128], text[1024];
+    int i;
+    for (i = 0; i < n; i++) {
+        snprintf(rel, sizeof rel, "many/%02d/article-%05d.txt", i % 20, i);
+        snprintf(text, sizeof text,
+                 "Article %d : le conseil municipal de %s vote son budget\n"
+                 "Le %d %s 2019 à %02dh%02d\n\n"
+                 "Les élus de %s ont adopté le budget numéro %d après un "
+                 "long débat sur la sécurité des écoles.\n\n"
+                 "L’opposition dénonce une hausse des impôts locaux, la "
+                 "majorité promet des économies.\n\n"
+                 "Le maire répond aux critiques : « nous tiendrons nos "
+                 "engagements », assure-t-il.\n",
+                 i, towns[i % 6], 1 + i % 28, months[i % 6], i % 24, i % 60,
+                 towns[(i + 1) % 6], i);
+        put(rel, text);
+    }
+}
+
+/* Start fouine-index in the background on work/many; returns its pid. */
+static pid_t start_index(void)
+{
+    char exe[512], log[320], many[300];
+    pid_t pid;
+    snprintf(exe, sizeof exe, "%s/fouine-index", build_dir());
+    snprintf(log, sizeof log, "%s/log", work);
+    snprintf(many, sizeof many, "%s/many", work);
+    pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (fd >= 0) {
+            dup2(fd, 2);
+            close(fd);
+        }
+        execl(exe, exe, "-o", index_db, "--batch", "40", many, (char *)NULL);
+        _exit(127);
+    }
+    return pid;
+}
+
+/* Wait until some articles are committed, reading the index meanwhile,
+** then send sig; returns the articles committed before the signal. */
+static long interrupt_when_some(pid_t pid, int sig, long total)
+{
+    struct timespec pause = { 0, 5000000 };
+    long n = -1;
+    int status, i;
+    for (i = 0; i < 12000; i++) {
+        ck_assert_msg(waitpid(pid, &status, WNOHANG) == 0,
+                      "fouine-index ended before the signal");
+        n = articles();
+        if (n >= 120) {
+            break;
+        }
+        nanosleep(&pause, NULL);
+    }
+    ck_assert_int_ge(n, 120);
+    ck_assert_int_eq(kill(pid, sig), 0);
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    if (sig == SIGKILL) {
+        ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+    } else {
+        ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 1,
+                      "status %d", status);
+    }
+    n = articles();
+    ck_assert_msg(n > 0 && n < total, "%ld of %ld articles: not in the middle",
+                  n, total);
+    return n;
+}
+
+/* After an interrupted run: integrity, then a re-run completes. */
+static void complete_after(long before, long total)
+{
+    summary s;
+    assert_integrity();
+    ck_assert_int_eq(index_run(&s, "many"), 0);
+    ck_assert_int_eq(s.indexed, total - before);
+    ck_assert_int_eq(s.unchanged, before);
+    ck_assert_int_eq(s.updated + s.removed + s.skipped, 0);
+    ck_assert_int_eq(articles(), total);
+    ck_assert_int_eq(matches("article_fts", "budget"), total);
+    ck_assert_int_eq(matches("article_fts", "\"brest\""),
+                     query_long("SELECT count(*) FROM article WHERE title"
+                                " LIKE '%Brest%' OR lead LIKE '%Brest%'"));
+    assert_no_duplicates();
+    assert_integrity();
+}
+
+START_TEST(test_kill_9_in_the_middle)
+{
+    const long total = 3000;
+    long before;
+    generate((int)total);
+    before = interrupt_when_some(start_index(), SIGKILL, total);
+    complete_after(before, total);
+}
+END_TEST
+
+START_TEST(test_sigint_stops_after_a_transaction)
+{
+    const long total = 3000;
+    long before;
+    char *log;
+    char path[320];
+    generate((int)total);
+    before = interrupt_when_some(start_index(), SIGINT, total);
+    snprintf(path, sizeof path, "%s/log", work);
+    log = fouine_test_slurp(path);
+    ck_assert_ptr_nonnull(log);
+    ck_assert_msg(strstr(log, "stopped by signal 2 after"), "%s", log);
+    ck_assert_msg(strstr(log, "run again to complete"), "%s", log);
+    free(log);
+    complete_after(before, total);
+}
+END_TEST
+
+static Suite *index_suite(void)
+{
+    Suite *s = suite_create("index");
+    TCase *tc = tcase_create("runs");
+    TCase *tk = tcase_create("killed");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_incremental_runs);
+    tcase_add_test(tc, test_comments_kept_apart);
+    tcase_add_test(tc, test_json_and_json_lines);
+    tcase_add_test(tc, test_bad_inputs);
+    tcase_add_test(tc, test_paths_and_index_errors);
+    tcase_add_test(tc, test_other_schema_versions);
+    tcase_add_test(tc, test_symlink_loops);
+    suite_add_tcase(s, tc);
+    tcase_add_checked_fixture(tk, setup, teardown);
+    tcase_add_test(tk, test_kill_9_in_the_middle);
+    tcase_add_test(tk, test_sigint_stops_after_a_transaction);
+    suite_add_tcase(s, tk);
+    return s;
+}
+
+int main(void)
+{
+    return fouine_test_main(index_suite());
+}
