@@ -114,7 +114,10 @@
   }
 
   /* ---- suggestions ---- */
+  /* Forget the suggestions: shown ones and those still to come. */
   function closeSuggestions() {
+    clearTimeout(suggestTimer);
+    suggestSeq++;
     list.hidden = true;
     list.textContent = '';
     active = -1;
@@ -180,12 +183,15 @@
     } else if (ev.key === 'Enter' && !list.hidden && active >= 0) {
       ev.preventDefault();
       pick(list.children[active].dataset.text);
-    } else if (ev.key === 'Escape') {
+    } else if (ev.key === 'Escape' && !list.hidden) {
+      ev.preventDefault(); /* close the list, keep what was typed */
       closeSuggestions();
     }
   });
 
-  input.addEventListener('blur', () => setTimeout(closeSuggestions, 150));
+  input.addEventListener('blur', () => setTimeout(() => {
+    if (document.activeElement !== input) closeSuggestions();
+  }, 150));
 
   document.addEventListener('keydown', (ev) => {
     if (ev.key === '/' && document.activeElement !== input &&

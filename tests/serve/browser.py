@@ -1,0 +1,286 @@
+#!/usr/bin/env python3
+"""The search page of fouine-serve in a real browser.
+
+Drives headless Chromium through the Chrome DevTools Protocol over a pipe
+(--remote-debugging-pipe: JSON messages ended by NUL on fds 3 and 4, so no
+websocket library is needed), types into the page with real key events and
+checks what it renders: suggestions, results with highlighting, paging by
+keyboard, the proposed correction, an article, and that a <script> held by
+an article never runs.  Saves a screenshot.
+
+    browser.py CHROMIUM BASE_URL SCREENSHOT.png
+
+Prints one line a check; exits 0 when all pass, 1 otherwise.
+"""
+import base64
+import fcntl
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+TIMEOUT = 30.0  # seconds for anything to appear (the server runs under ASan)
+
+
+class Browser:
+    """A headless Chromium and one page of it."""
+
+    def __init__(self, chromium):
+        self.profile = tempfile.mkdtemp(prefix="fouine-chromium-")
+        cmd_r, cmd_w = os.pipe()  # we write, Chromium reads on fd 3
+        evt_r, evt_w = os.pipe()  # Chromium writes on fd 4, we read
+        # Out of the way of 3 and 4 before the child moves them there.
+        high_r = fcntl.fcntl(cmd_r, fcntl.F_DUPFD_CLOEXEC, 10)
+        high_w = fcntl.fcntl(evt_w, fcntl.F_DUPFD_CLOEXEC, 10)
+
+        def to_3_and_4():
+            os.dup2(high_r, 3)
+            os.dup2(high_w, 4)
+
+        self.proc = subprocess.Popen(
+            [chromium, "--headless", "--no-sandbox", "--disable-gpu",
+             "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update",
+             "--disable-sync", "--disable-extensions", "--mute-audio",
+             "--lang=fr-FR",
+             "--user-data-dir=" + self.profile, "--remote-debugging-pipe",
+             "--window-size=1100,1000", "about:blank"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, close_fds=False,
+            preexec_fn=to_3_and_4)
+        for fd in (cmd_r, evt_w, high_r, high_w):
+            os.close(fd)
+        self.out = os.fdopen(cmd_w, "wb", buffering=0)
+        self.inp = evt_r
+        self.buf = b""
+        self.next_id = 0
+        self.events = []
+        self.session = None
+        target = self.call("Target.createTarget", {"url": "about:blank"})
+        attached = self.call("Target.attachToTarget",
+                             {"targetId": target["targetId"],
+                              "flatten": True})
+        self.session = attached["sessionId"]
+        self.call("Page.enable")
+        self.call("Runtime.enable")
+
+    def _read_message(self, deadline):
+        while b"\0" not in self.buf:
+            if time.monotonic() > deadline:
+                raise TimeoutError("no answer from Chromium")
+            chunk = os.read(self.inp, 65536)
+            if not chunk:
+                raise RuntimeError("Chromium closed the pipe")
+            self.buf += chunk
+        msg, self.buf = self.buf.split(b"\0", 1)
+        return json.loads(msg)
+
+    def call(self, method, params=None):
+        self.next_id += 1
+        msg = {"id": self.next_id, "method": method, "params": params or {}}
+        if self.session and not method.startswith("Target."):
+            msg["sessionId"] = self.session
+        self.out.write(json.dumps(msg).encode() + b"\0")
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            reply = self._read_message(deadline)
+            if reply.get("id") == self.next_id:
+                if "error" in reply:
+                    raise RuntimeError(f"{method}: {reply['error']}")
+                return reply.get("result", {})
+            self.events.append(reply)
+
+    def eval(self, expr):
+        res = self.call("Runtime.evaluate", {"expression": expr,
+                                             "returnByValue": True,
+                                             "awaitPromise": True})
+        if "exceptionDetails" in res:
+            raise RuntimeError(f"{expr}: {res['exceptionDetails']}")
+        return res["result"].get("value")
+
+    def wait(self, expr, what):
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            value = self.eval(expr)
+            if value:
+                return value
+            time.sleep(0.05)
+        raise TimeoutError("waited in vain for " + what)
+
+    def goto(self, url):
+        self.events.clear()
+        self.call("Page.navigate", {"url": url})
+        self.wait("document.readyState === 'complete' && "
+                  "!!document.getElementById('q')", "the page to load")
+
+    def key(self, key, code, vk, text=None):
+        down = {"type": "keyDown" if text else "rawKeyDown", "key": key,
+                "code": code, "windowsVirtualKeyCode": vk,
+                "nativeVirtualKeyCode": vk}
+        if text:
+            down["text"] = text
+            down["unmodifiedText"] = text
+        self.call("Input.dispatchKeyEvent", down)
+        self.call("Input.dispatchKeyEvent",
+                  {"type": "keyUp", "key": key, "code": code,
+                   "windowsVirtualKeyCode": vk, "nativeVirtualKeyCode": vk})
+
+    def type(self, text):
+        for ch in text:
+            self.call("Input.dispatchKeyEvent",
+                      {"type": "keyDown", "key": ch, "text": ch,
+                       "unmodifiedText": ch})
+            self.call("Input.dispatchKeyEvent", {"type": "keyUp", "key": ch})
+            time.sleep(0.03)
+
+    def screenshot(self, path):
+        shot = self.call("Page.captureScreenshot", {"format": "png"})
+        with open(path, "wb") as f:
+            f.write(base64.b64decode(shot["data"]))
+
+    def close(self):
+        try:
+            self.call("Browser.close")
+        except (RuntimeError, TimeoutError, OSError):
+            pass
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+
+def enter(b):
+    b.key("Enter", "Enter", 13, "\r")
+
+
+def main():
+    chromium, base, shot = sys.argv[1], sys.argv[2].rstrip("/"), sys.argv[3]
+    failures = []
+
+    def check(ok, what):
+        print(("ok - " if ok else "FAIL - ") + what, flush=True)
+        if not ok:
+            failures.append(what)
+
+    b = Browser(chromium)
+    try:
+        # Typing with suggestions, chosen with the arrow keys.
+        b.goto(base + "/?per_page=3")
+        if not b.eval("document.activeElement && "
+                      "document.activeElement.id === 'q'"):
+            b.key("/", "Slash", 191, "/")
+        check(b.eval("document.activeElement.id") == "q",
+              "the search box has the focus")
+        b.type("vigilance ro")
+        items = b.wait("(() => { const l = document.getElementById("
+                       "'suggestions'); return !l.hidden && l.children.length"
+                       " ? [...l.querySelectorAll('li')].map(li => "
+                       "li.dataset.text) : null; })()", "suggestions")
+        check("vigilance rouge" in items,
+              "suggestion 'vigilance rouge' while typing 'vigilance ro' "
+              f"(got {items})")
+        target = items.index("vigilance rouge") if "vigilance rouge" in \
+            items else 0
+        for _ in range(target + 1):
+            b.key("ArrowDown", "ArrowDown", 40)
+        active = b.eval("(document.getElementById(document.getElementById("
+                        "'q').getAttribute('aria-activedescendant')) || {})"
+                        ".textContent")
+        check(active is not None and active.startswith("vigilance rouge"),
+              f"arrow keys select the suggestion (active: {active})")
+        enter(b)
+        b.wait("document.querySelectorAll('#resultats li').length > 0",
+               "results of the chosen suggestion")
+        check("q=vigilance+rouge" in b.eval("location.search"),
+              "the search is in the URL: " + b.eval("location.search"))
+        marks = b.eval("[...document.querySelectorAll('#resultats mark')]"
+                       ".map(m => m.textContent.toLowerCase())")
+        check(any("vigilance" in m or "rouge" in m for m in marks),
+              f"matched words are highlighted with <mark> (got {marks})")
+
+        # A query typed and sent with Enter, then paging by keyboard.
+        b.eval("document.getElementById('q').select()")
+        b.type("plus")
+        enter(b)
+        b.wait("/page 1 sur/.test(document.getElementById('etat')"
+               ".textContent)", "page 1 of the results")
+        first = b.eval("[...document.querySelectorAll('#resultats h2')]"
+                       ".map(h => h.textContent)")
+        check(len(first) == 3, f"3 results on a page of 3 (got {len(first)})")
+        for _ in range(40):
+            if b.eval("document.activeElement.id") == "suivante":
+                break
+            b.key("Tab", "Tab", 9)
+        check(b.eval("document.activeElement.id") == "suivante",
+              "the next-page button is reached with Tab")
+        enter(b)
+        b.wait("/page 2 sur/.test(document.getElementById('etat')"
+               ".textContent)", "page 2 of the results")
+        second = b.wait("(() => { const h = [...document.querySelectorAll("
+                        "'#resultats h2')].map(h => h.textContent); "
+                        "return h.length ? h : null; })()", "page 2 hits")
+        check(not set(first) & set(second),
+              "page 2 shows other articles than page 1")
+        check("page=2" in b.eval("location.search"),
+              "page 2 is in the URL: " + b.eval("location.search"))
+
+        # An article holding <script> and an onerror handler.
+        b.goto(base + "/?q=pirate+injecter+mairie")
+        b.wait("document.querySelectorAll('#resultats li').length > 0",
+               "results for the hostile article")
+        titles = b.eval("[...document.querySelectorAll('#resultats h2')]"
+                        ".map(h => h.textContent)")
+        check(any("<script>window.pirate=1</script>" in t for t in titles),
+              "the <script> of a title is shown as text")
+        check(b.eval("document.querySelectorAll('#resultats script, "
+                     "#resultats img').length") == 0,
+              "no element comes from an article's text")
+        time.sleep(0.3)
+        check(b.eval("typeof window.pirate") == "undefined",
+              "no script of an article ran")
+
+        # Nothing matches: the correction is proposed.
+        b.goto(base + "/?q=vigilence")
+        fix = b.wait("(() => { const c = document.getElementById("
+                     "'correction'); return c.hidden ? null : "
+                     "c.textContent; })()", "a proposed correction")
+        check("vigilance" in fix, f"correction proposed: {fix}")
+
+        # An article, opened from the URL of its search result.
+        b.goto(base + "/?article=tech%2F2018%2Fanssi-cyberattaques-"
+               "hopitaux.txt")
+        title = b.wait("(() => { const a = document.getElementById('article')"
+                       "; return a.hidden ? null : a.querySelector('h2')"
+                       ".textContent; })()", "the article")
+        check("ANSSI" in title, f"article shown: {title}")
+
+        # The picture: results with highlighting, suggestions open.
+        b.goto(base + "/?q=s%C3%A9curit%C3%A9+des+h%C3%B4pitaux")
+        b.wait("document.querySelectorAll('#resultats mark').length > 0",
+               "highlighted results")
+        b.eval("document.getElementById('q').focus(); "
+               "document.getElementById('q').select()")
+        b.type("hôp")
+        b.wait("!document.getElementById('suggestions').hidden",
+               "suggestions for the screenshot")
+        b.screenshot(shot)
+        check(os.path.getsize(shot) > 10000, "screenshot saved: " + shot)
+    except (TimeoutError, RuntimeError) as e:
+        check(False, str(e))
+        try:
+            b.screenshot(shot)
+        except (TimeoutError, RuntimeError, OSError):
+            pass
+    finally:
+        b.close()
+    print(f"{len(failures)} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
