@@ -118,7 +118,8 @@ static const char *const elisions[] = { "l",      "d",     "j",      "m",
 **     meet "franc" and "mauve"; "française(s)" and "mauvaise(s)" stem to
 **     "français" and "mauvais", so those are kept whole.  So are "palais",
 **     "calais", "beauvais", "malais" and "niais" (not "pal", "cal"...), as
-**     the newer Snowball French algorithm does;
+**     the newer Snowball French algorithm does; and "france", which
+**     Snowball stems to "franc" (the currency);
 **   - "nier" and its forms all stem to "ni", the conjunction; they stem to
 **     "nie" here;
 **   - plurals in -oux and -eux are left whole by Snowball 2.2.0 and miss
@@ -138,20 +139,20 @@ static const stem_fix stem_fixes[] = {
     { "cheveux", "cheveu" },    { "choux", "chou" },
     { "dieux", "dieu" },        { "enjeux", "enjeu" },
     { "epoux", "epou" },        { "feux", "feu" },
-    { "francais", "francais" }, { "français", "français" },
-    { "genoux", "genou" },      { "hiboux", "hibou" },
-    { "jaloux", "jalou" },      { "jeux", "jeu" },
-    { "joujoux", "joujou" },    { "lieux", "lieu" },
-    { "malais", "malais" },     { "mauvais", "mauvais" },
-    { "milieux", "milieu" },    { "neveux", "neveu" },
-    { "niais", "niais" },       { "nie", "nie" },
-    { "niee", "nie" },          { "niees", "nie" },
-    { "nier", "nie" },          { "nies", "nie" },
-    { "nié", "nie" },           { "niée", "nie" },
-    { "niées", "nie" },         { "niés", "nie" },
-    { "palais", "palais" },     { "poux", "pou" },
-    { "voeux", "voeu" },        { "vœux", "vœu" },
-    { "époux", "épou" },
+    { "francais", "francais" }, { "france", "france" },
+    { "français", "français" }, { "genoux", "genou" },
+    { "hiboux", "hibou" },      { "jaloux", "jalou" },
+    { "jeux", "jeu" },          { "joujoux", "joujou" },
+    { "lieux", "lieu" },        { "malais", "malais" },
+    { "mauvais", "mauvais" },   { "milieux", "milieu" },
+    { "neveux", "neveu" },      { "niais", "niais" },
+    { "nie", "nie" },           { "niee", "nie" },
+    { "niees", "nie" },         { "nier", "nie" },
+    { "nies", "nie" },          { "nié", "nie" },
+    { "niée", "nie" },          { "niées", "nie" },
+    { "niés", "nie" },          { "palais", "palais" },
+    { "poux", "pou" },          { "voeux", "voeu" },
+    { "vœux", "vœu" },          { "époux", "épou" },
 };
 
 static int stem_fix_cmp(const void *key, const void *elem)

@@ -40,6 +40,7 @@ static const struct {
     { "dieux", "dieux", "dieu" },
     { "époux", "époux", "épou" },
     { "feux", "feux", "feu" },
+    { "france", "franc", "france" },
     { "français", "franc", "français" },
     { "genoux", "genoux", "genou" },
     { "jaloux", "jaloux", "jalou" },
