@@ -840,7 +840,8 @@ static int word_get(fouine_analyzer *an,
 ** The unaccented query word s[0..n) (folded) with the accent French puts
 ** on its ending, written into out (TOKEN_BUF bytes): "-erent" -> "-èrent",
 ** "-iere(s)" -> "-ière(s)", "-ee(s)" -> "-ée(s)", "-e(s)" -> "-é(s)".
-** Returns its length, or 0 when no ending applies.
+** Returns its length, or 0 when no ending applies or the word is one of
+** the corrections.
 */
 static size_t accent_ending(const char *s, size_t n, char *out)
 {
@@ -852,9 +853,17 @@ static size_t accent_ending(const char *s, size_t n, char *out)
         { "ees", "ées" },     { "ee", "ée" },       { "es", "és" },
         { "e", "é" },
     };
+    char word[TOKEN_BUF];
     size_t k;
 
     if (n < QUERY_MIN_ACCENT || n + 2 > TOKEN_BUF) {
+        return 0;
+    }
+    /* A word of the correction table has its stem settled ("france" must
+    ** not become "francé", stemmed "franc"). */
+    memcpy(word, s, n);
+    word[n] = '\0';
+    if (stem_fix_find(word)) {
         return 0;
     }
     for (k = 0; k < sizeof endings / sizeof endings[0]; k++) {
