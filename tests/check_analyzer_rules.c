@@ -639,8 +639,8 @@ START_TEST(test_overlong_words)
     ck_assert_uint_eq(t.ends[0], 200);
 
     /* The same long word in a query finds the document. */
-    ck_assert_int_lt(snprintf(query, sizeof query, "%s", text),
-                     (int)sizeof query);
+    ck_assert_uint_lt(n, sizeof query);
+    memcpy(query, text, n + 1);
     ck_assert_int_lt(
         snprintf(text, sizeof text, "Un mot de deux cents octets : %s.", query),
         (int)sizeof text);
