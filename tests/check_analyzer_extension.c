@@ -1,0 +1,194 @@
+/*
+** check_analyzer_extension.c: the loadable extension.  fouine-index builds
+** an index of corpus/, then the stock sqlite3 shell loads
+** FOUINE_BUILD_DIR/fouine (.load) and searches it with the "french"
+** tokenizer: accents, prefixes, exact words, phrases of stop words and
+** highlight() offsets work there as in fouine-query; without .load the
+** same query fails.
+**
+** Skipped (exit 77) when the sqlite3 shell is not installed.  In a build
+** with sanitizers, fouine.so needs their runtimes, so the shell is started
+** with the runtimes this test was linked with preloaded.
+*/
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char workdir[256];    /* temporary directory of the suite */
+static char index_path[300]; /* the index of corpus/ */
+static char preload[1024];   /* "LD_PRELOAD=... " or "" */
+
+static const char *build_dir(void)
+{
+    const char *dir = fouine_test_dir("FOUINE_BUILD_DIR");
+    ck_assert_msg(dir != NULL, "FOUINE_BUILD_DIR is not set");
+    return dir;
+}
+
+/* The sanitizer runtimes mapped into this process, as an LD_PRELOAD
+** assignment for the shell, or "" when there are none. */
+static void find_preload(void)
+{
+    static const char *const libs[] = { "/libasan.so", "/libubsan.so" };
+    char line[1024];
+    FILE *maps = fopen("/proc/self/maps", "r");
+    size_t k, n = 0;
+    char found[2][512] = { "", "" };
+    preload[0] = '\0';
+    if (!maps) {
+        return;
+    }
+    while (fgets(line, sizeof line, maps)) {
+        char *path = strchr(line, '/');
+        for (k = 0; path && k < 2; k++) {
+            if (!found[k][0] && strstr(path, libs[k])) {
+                path[strcspn(path, "\n")] = '\0';
+                snprintf(found[k], sizeof found[k], "%s", path);
+            }
+        }
+    }
+    fclose(maps);
+    for (k = 0; k < 2; k++) {
+        if (found[k][0]) {
+            n += (size_t)snprintf(preload + n, sizeof preload - n, "%s%s",
+                                  n ? ":" : "LD_PRELOAD=", found[k]);
+        }
+    }
+    if (n) {
+        snprintf(preload + n, sizeof preload - n, " ");
+    }
+}
+
+static void setup(void)
+{
+    char cmd[2048];
+    const char *src = fouine_test_dir("FOUINE_SOURCE_DIR");
+    ck_assert_msg(src != NULL, "FOUINE_SOURCE_DIR is not set");
+    find_preload();
+    snprintf(workdir, sizeof workdir, "/tmp/fouine-extension-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(workdir));
+    snprintf(index_path, sizeof index_path, "%s/corpus.db", workdir);
+    snprintf(cmd, sizeof cmd,
+             "'%s/fouine-index' -o '%s' '%s/corpus' 2>'%s/index.log'",
+             build_dir(), index_path, src, workdir);
+    ck_assert_int_eq(fouine_test_run(cmd, NULL), 0);
+}
+
+static void teardown(void)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", workdir);
+    ck_assert_int_eq(fouine_test_run(cmd, NULL), 0);
+}
+
+/*
+** Run the sqlite3 shell on the index with sql as input, after ".load" of
+** the extension when load is set.  Returns the exit status; the output
+** goes to *out (free()).
+*/
+static int shell(const char *sql, int load, char **out)
+{
+    char cmd[4096], in[320], outpath[320];
+    FILE *f;
+    int status;
+    snprintf(in, sizeof in, "%s/in.sql", workdir);
+    snprintf(outpath, sizeof outpath, "%s/out.txt", workdir);
+    f = fopen(in, "w");
+    ck_assert_ptr_nonnull(f);
+    if (load) {
+        fprintf(f, ".load %s/fouine\n", build_dir());
+    }
+    fprintf(f, "%s\n", sql);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "(%ssqlite3 -batch '%s' < '%s' 2>&1)", preload,
+             index_path, in);
+    status = fouine_test_run(cmd, outpath);
+    *out = fouine_test_slurp(outpath);
+    ck_assert_ptr_nonnull(*out);
+    return status;
+}
+
+/* Queries through the shell and the exact output each must print. */
+static const struct {
+    const char *sql;
+    const char *output;
+} queries[] = {
+    /* The README example, typed without accents. */
+    { "SELECT title FROM article_fts WHERE article_fts MATCH 'securite' "
+      "AND rowid = (SELECT rowid FROM article WHERE id = "
+      "'anssi-securite-hopitaux-cyberattaques.txt');",
+      "L’ANSSI alerte sur la sécurité des hôpitaux face aux cyberattaques\n" },
+    { "SELECT id FROM article WHERE rowid IN (SELECT rowid FROM article_fts "
+      "WHERE article_fts MATCH 'securite') ORDER BY id;",
+      "anssi-securite-hopitaux-cyberattaques.txt\n"
+      "hopital-saint-amand-urgences-fermees-la-nuit.txt\n"
+      "place-vendome-braquage-bijouterie-bijoux.txt\n"
+      "rancongiciel-ville-essonne-paralysee.txt\n"
+      "sncf-greve-week-end-tgv-ter.txt\n" },
+    { "SELECT id FROM article WHERE rowid IN (SELECT rowid FROM article_fts "
+      "WHERE article_fts MATCH 'présidenti*') ORDER BY id;",
+      "elysee-president-recoit-maires-ruraux.txt\n"
+      "la-poste-horaires-bureaux-communes-rurales.txt\n" },
+    { "SELECT id FROM article WHERE rowid IN (SELECT rowid FROM article_fts "
+      "WHERE article_fts MATCH '\"=président\"') ORDER BY id;",
+      "elysee-president-recoit-maires-ruraux.txt\n"
+      "etats-unis-ministre-washington-apaisement-commercial.txt\n" },
+    { "SELECT id FROM article WHERE rowid IN (SELECT rowid FROM article_fts "
+      "WHERE article_fts MATCH '\"le monde\"') ORDER BY id;",
+      "etats-unis-ministre-washington-apaisement-commercial.txt\n"
+      "la-poste-horaires-bureaux-communes-rurales.txt\n" },
+    { "SELECT id FROM article WHERE rowid IN (SELECT rowid FROM article_fts "
+      "WHERE article_fts MATCH 'actium') ORDER BY id;",
+      "louvre-cleopatre-oeuvres-restaurees.txt\n" },
+    { "SELECT highlight(article_fts, 0, '[', ']') FROM article_fts "
+      "WHERE article_fts MATCH 'title:anssi';",
+      "L’[ANSSI] alerte sur la sécurité des hôpitaux face aux cyberattaques\n" },
+};
+
+START_TEST(test_shell_queries)
+{
+    char *out = NULL;
+    ck_assert_int_eq(shell(queries[_i].sql, 1, &out), 0);
+    ck_assert_msg(strcmp(out, queries[_i].output) == 0,
+                  "%s\nprinted:\n%s\nwant:\n%s", queries[_i].sql, out,
+                  queries[_i].output);
+    free(out);
+}
+END_TEST
+
+START_TEST(test_needs_the_extension)
+{
+    char *out = NULL;
+    ck_assert_int_ne(shell("SELECT count(*) FROM article_fts WHERE "
+                           "article_fts MATCH 'securite';",
+                           0, &out),
+                     0);
+    ck_assert_ptr_nonnull(strstr(out, "no such tokenizer: french"));
+    free(out);
+}
+END_TEST
+
+static Suite *extension_suite(void)
+{
+    Suite *s = suite_create("analyzer_extension");
+    TCase *tc = tcase_create("sqlite3 shell");
+    tcase_add_unchecked_fixture(tc, setup, teardown);
+    tcase_add_loop_test(tc, test_shell_queries, 0,
+                        sizeof queries / sizeof queries[0]);
+    tcase_add_test(tc, test_needs_the_extension);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    if (fouine_test_run("command -v sqlite3 >/dev/null 2>&1", NULL) != 0) {
+        printf("analyzer_extension: skipped, the sqlite3 shell (package "
+               "sqlite3) is not installed\n");
+        return 77;
+    }
+    return fouine_test_main(extension_suite());
+}
