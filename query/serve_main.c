@@ -159,6 +159,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "fouine-serve: --cors: not a valid origin\n");
         return 2;
     }
+    /* No global memory statistics: they put one mutex around every
+    ** allocation SQLite makes, in every thread. */
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     /* Check the index now rather than at the first request. */
     rc = fouine_store_open(&db, cfg.index, FOUINE_STORE_READ);
     sqlite3_close(db);
