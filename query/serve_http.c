@@ -134,12 +134,17 @@ static void request_end(void *cls,
     if (!d->cfg->quiet) {
         char line[LOG_PATH_BYTES + 96];
         long tenths = (long)(elapsed_ms(&req->start) * 10.0);
-        int n = snprintf(line, sizeof line, "%s %s %u %ld.%ldms%s\n",
-                         req->method[0] ? req->method : "-", req->path,
-                         req->status, tenths / 10, tenths % 10,
-                         toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ?
-                             "" :
-                             " (not completed)");
+        char status[16] = "-"; /* none sent by us: refused by MHD */
+        int n;
+        if (req->status) {
+            snprintf(status, sizeof status, "%u", req->status);
+        }
+        n = snprintf(line, sizeof line, "%s %s %s %ld.%ldms%s\n",
+                     req->method[0] ? req->method : "-", req->path, status,
+                     tenths / 10, tenths % 10,
+                     toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ?
+                         "" :
+                         " (not completed)");
         if (n > 0) {
             /* One write a line, so that lines of threads never mix. */
             ssize_t w =

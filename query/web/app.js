@@ -5,8 +5,10 @@
  * text nodes): titles and snippets come HTML-escaped with <mark>…</mark>
  * around the matched words, and only those two tags become elements, the
  * rest being unescaped and added as text.  A search is a URL
- * (/?q=…&page=2&category=…&since=…&until=…&sort=…), so it can be shared,
+ * (?q=…&page=2&category=…&since=…&until=…&sort=…), so it can be shared,
  * bookmarked and replayed with the browser's back and forward buttons.
+ * Every path is relative: the page works at the root of fouine-serve or
+ * under a prefix of a reverse proxy (/recherche/).
  */
 'use strict';
 
@@ -65,7 +67,7 @@
   /* Only web links leave the site; anything else opens the article here. */
   function articleHref(hit) {
     if (typeof hit.url === 'string' && /^https?:\/\//i.test(hit.url)) return hit.url;
-    return '/?article=' + encodeURIComponent(hit.id);
+    return '?article=' + encodeURIComponent(hit.id);
   }
 
   async function getJSON(path, params) {
@@ -99,7 +101,7 @@
       if (s.page > 1) p.set('page', s.page);
       if (s.per_page !== PER_PAGE) p.set('per_page', s.per_page);
     }
-    return '/?' + p.toString();
+    return '?' + p.toString();
   }
 
   function formState(page) {
@@ -147,7 +149,7 @@
     if (!q.trim() || /\s$/.test(q)) { closeSuggestions(); return; }
     let data;
     try {
-      data = await getJSON('/api/suggest', { q });
+      data = await getJSON('api/suggest', { q });
     } catch (e) {
       return;
     }
@@ -252,7 +254,7 @@
     status.textContent = 'Recherche…';
     let data;
     try {
-      data = await getJSON('/api/search', { q: s.q, page: s.page, per_page: s.per_page,
+      data = await getJSON('api/search', { q: s.q, page: s.page, per_page: s.per_page,
         category: s.category, since: s.since, until: s.until,
         sort: s.sort === 'relevance' ? '' : s.sort });
     } catch (e) {
@@ -294,7 +296,7 @@
     status.textContent = 'Chargement…';
     let a;
     try {
-      a = await getJSON('/api/articles/' + encodeURIComponent(id));
+      a = await getJSON('api/articles/' + encodeURIComponent(id));
     } catch (e) {
       status.textContent = 'Erreur : ' + e.message;
       return;
@@ -338,7 +340,7 @@
 
   window.addEventListener('popstate', () => render(readState()));
 
-  getJSON('/api/categories').then((data) => {
+  getJSON('api/categories').then((data) => {
     const select = $('category');
     const want = readState().category;
     for (const c of data.categories || []) {
