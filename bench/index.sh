@@ -83,7 +83,7 @@ run() {
     echo "$name $1 $arts $2 $size"
 }
 
-echo "fouine-index benchmark: $dir ($bytes bytes), $rounds rounds"
+echo "fouine-index benchmark: $(basename "$dir") ($bytes bytes; extra: $(basename "$extra"), $xbytes bytes), $rounds rounds"
 echo "machine: $(nproc) cores, $(uname -sr), $(date -u '+%Y-%m-%d %H:%M UTC')"
 : >"$tmp/results"
 i=1

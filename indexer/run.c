@@ -34,6 +34,8 @@
 #define TXN_SECONDS  10.0        /* a transaction lasts at most this */
 #define OPTIMIZE_MIN 1000        /* articles written before 'optimize' */
 #define READ_CHUNK   (1u << 16)  /* hashing reads */
+#define FTS_HASHSIZE_SQL \
+    "INSERT INTO article_fts(article_fts, rank) VALUES ('hashsize', 8388608)"
 
 /* Kinds of messages from the reader to the writer. */
 enum {
@@ -1326,6 +1328,13 @@ static int open_writer(run *r, writer *w)
         if (rc != FOUINE_OK) {
             return rc;
         }
+    }
+    /* FTS5 flushes its pending terms to a new segment every 'hashsize'
+    ** bytes (1 MB by default): fewer, larger segments mean less merging.
+    ** The setting is kept in the index; fouine-query does not write. */
+    rc = exec(r, w, FTS_HASHSIZE_SQL);
+    if (rc != FOUINE_OK) {
+        return rc;
     }
     rc = exec(r, w,
               "CREATE TEMP TABLE touched(rowid INTEGER PRIMARY KEY);"
