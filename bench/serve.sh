@@ -6,16 +6,18 @@
 # the shared corpus.  Reports requests/s, p50, p99 and errors, and the ratio
 # of the two request rates.
 #
-#   bench/serve.sh [BUILD_DIR] [SHARED_DIR] [SECONDS]
+#   bench/serve.sh [BUILD_DIR] [SHARED_DIR] [SECONDS] [ROUNDS]
 #
 # BUILD_DIR (default: build) holds a release build (fouine-index and
-# fouine-serve); SHARED_DIR defaults to ../shared beside the source tree.
+# fouine-serve); SHARED_DIR defaults to ../shared beside the source tree;
+# each of ROUNDS (3) rounds runs wrk SECONDS (5) at 1, then 16 connections.
 # Needs wrk and sqlite3 (scripts/install-deps --with-bench).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 build=$(cd "${1:-$here/../build}" && pwd)
 shared=${2:-$here/../../shared}
-seconds=${3:-10}
+seconds=${3:-5}
+rounds=${4:-3}
 corpus=$shared/corpus/orangesum-2016-2019
 threads=$(nproc 2>/dev/null || echo 2)
 
@@ -78,22 +80,42 @@ run() {
     echo "$r cpu_s=$(awk -v t="$((t1 - t0))" -v hz="$hz" 'BEGIN { printf "%.2f", t / hz }')"
 }
 echo "== load average before the runs: $(cut -d' ' -f1-3 /proc/loadavg)"
-one=$(run 1 1)
-sixteen=$(run 2 16)
+# Rounds of 1 then 16 connections, one after the other, so that both see
+# the same machine (it is shared and noisy); the median round is reported.
+: >"$build/bench-serve-rounds.txt"
+for round in $(seq 1 "$rounds"); do
+    one=$(run 1 1)
+    sixteen=$(run 2 16)
+    echo "$round 1 $one" >>"$build/bench-serve-rounds.txt"
+    echo "$round 16 $sixteen" >>"$build/bench-serve-rounds.txt"
+done
 kill $server
 wait $server 2>/dev/null || true
 trap - EXIT
 
-field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
-printf '%-12s %10s %8s %8s %8s %7s %14s\n' connections "requests/s" "p50 ms" \
-    "p99 ms" "max ms" errors "server CPU/s"
-for c in 1 16; do
-    if [ $c = 1 ]; then r=$one; else r=$sixteen; fi
-    printf '%-12s %10s %8s %8s %8s %7s %14s\n' $c "$(field "$r" rps)" \
-        "$(field "$r" p50_ms)" "$(field "$r" p99_ms)" "$(field "$r" max_ms)" \
-        "$(($(field "$r" errors) + $(field "$r" non200)))" \
-        "$(awk -v c="$(field "$r" cpu_s)" -v s="$(field "$r" seconds)" 'BEGIN { printf "%.2f", c / s }')"
-done
+printf '%-6s %-12s %10s %8s %8s %8s %7s %12s\n' round connections "requests/s" \
+    "p50 ms" "p99 ms" "max ms" errors "server CPUs"
+awk '{ for (i = 3; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+       printf "%-6s %-12s %10.1f %8.2f %8.2f %8.2f %7d %12.2f\n", $1, $2,
+              v["rps"], v["p50_ms"], v["p99_ms"], v["max_ms"],
+              v["errors"] + v["non200"], v["cpu_s"] / v["seconds"] }' \
+    "$build/bench-serve-rounds.txt"
+# The median of each figure over the rounds, and of the ratio of rates.
+awk '{ for (i = 3; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+       n[$2]++; rps[$2, n[$2]] = v["rps"]; p50[$2, n[$2]] = v["p50_ms"];
+       p99[$2, n[$2]] = v["p99_ms"]; err[$2] += v["errors"] + v["non200"] }
+     function median(a, c, k,    i, j, t, x) {
+         for (i = 1; i <= n[c]; i++) x[i] = a[c, i];
+         for (i = 1; i <= n[c]; i++) for (j = i + 1; j <= n[c]; j++)
+             if (x[j] < x[i]) { t = x[i]; x[i] = x[j]; x[j] = t }
+         return x[int((n[c] + 1) / 2)] }
+     END {
+         for (i = 1; i <= n[1]; i++) ratio[0, i] = rps[16, i] / rps[1, i];
+         n[0] = n[1]
+         printf "median      1 connection: %.1f requests/s, p50 %.2f ms, p99 %.2f ms\n",
+                median(rps, 1), median(p50, 1), median(p99, 1)
+         printf "median    16 connections: %.1f requests/s, p50 %.2f ms, p99 %.2f ms\n",
+                median(rps, 16), median(p50, 16), median(p99, 16)
+         printf "median ratio 16/1 connections: %.2fx requests/s; errors: %d\n",
+                median(ratio, 0), err[1] + err[16] }' "$build/bench-serve-rounds.txt"
 echo "== load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
-awk -v a="$(field "$one" rps)" -v b="$(field "$sixteen" rps)" \
-    'BEGIN { printf "ratio 16/1 connections: %.2fx requests/s\n", b / a }'
