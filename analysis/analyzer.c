@@ -24,12 +24,15 @@
 ** "tombèrent"): Snowball's suffixes carry those accents, so the stem of the
 ** unaccented form alone would miss the other inflections ("créer").
 */
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS, MADV_HUGEPAGE */
+
 #include "analysis.h"
 
 #include <libstemmer.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <utf8proc.h>
 
 /* Character classes of the word splitter. */
@@ -43,12 +46,13 @@ enum {
     CC_COMMA   /* may be a decimal comma */
 };
 
-#define CACHE_SLOTS      (1u << 17)            /* entries, a power of two */
+#define CACHE_SLOTS      (1u << 18)            /* entries, a power of two */
 #define CACHE_MAX        (CACHE_SLOTS / 4 * 3) /* entries kept before a reset */
 #define CACHE_LINE       64                    /* bytes of one entry */
-#define CACHE_DATA       (CACHE_LINE - 10) /* bytes of a word and its tokens */
+#define CACHE_DATA       (CACHE_LINE - 9) /* bytes of a word and its tokens */
 #define TOKEN_BUF        (4 * FOUINE_MAX_WORD + 8)
 #define QUERY_MIN_ACCENT 4 /* shortest query word given an accented ending */
+#define PREFETCH_WORDS   4 /* words found ahead, their cache slots prefetched */
 
 /*
 ** One word analyzed by steps 2 to 5, in buffers of its own.  Each stem
@@ -60,13 +64,17 @@ typedef struct word_buf {
     char stem2[TOKEN_BUF + 1]; /* mark + folded stem of the unaccented word */
 } word_buf;
 
+/* Flags of an analyzed word. */
+#define WORD_ACCENTED 0x1 /* the word had accents or ligatures */
+#define WORD_STEM1    0x2 /* stem1 differs from the surface form */
+#define WORD_STEM2    0x4 /* stem2 differs from the surface form */
+
 /*
 ** An analyzed word as emitted: pointers into the cache arena or into a
 ** word_buf, valid until the next word is analyzed.
 */
 typedef struct word_view {
-    size_t skip;         /* bytes of elided article to skip */
-    int accented;        /* the word had accents or ligatures */
+    int flags;           /* WORD_* bits */
     const char *surface; /* folded surface form */
     size_t nsurface;     /* its length; 0: no token */
     const char *stem1;   /* mark + stem of the accented word */
@@ -83,11 +91,10 @@ typedef struct word_view {
 typedef struct cache_slot {
     uint32_t hash;         /* FNV-1a of the key; 0 marks an empty slot */
     uint8_t nkey;          /* key length */
-    uint8_t skip;          /* elided bytes */
     uint8_t nsurface;      /* surface length */
     uint8_t nstem1;        /* stem1 length (its mark is stored before it) */
     uint8_t nstem2;        /* stem2 length (likewise) */
-    uint8_t accented;      /* word_view.accented */
+    uint8_t flags;         /* word_view.flags */
     char data[CACHE_DATA]; /* key, surface, mark + stem1, mark + stem2 */
 } cache_slot;
 
@@ -97,6 +104,7 @@ struct fouine_analyzer {
     struct sb_stemmer *stemmer; /* Snowball French, UTF-8; owned */
     void *cache_mem;            /* the cache allocation, NULL until the
                                 ** first word; owned */
+    size_t cache_size;          /* its size in bytes */
     cache_slot *slots;          /* CACHE_SLOTS slots, aligned in cache_mem */
     size_t nentries;            /* entries in the cache */
     unsigned char ascii[128];   /* class of each ASCII character */
@@ -656,7 +664,7 @@ static int analyze_word(fouine_analyzer *an,
     w->stem1 = b->stem1;
     w->stem2 = b->stem2;
     w->nsurface = w->nstem1 = w->nstem2 = 0;
-    w->accented = 0;
+    w->flags = 0;
     b->stem1[0] = b->stem2[0] = FOUINE_STEM_MARK;
     rc = normalize_word(raw, n, plain, buf, &norm, &nw, &nn, &nostem);
     if (rc != FOUINE_OK || nn == 0) {
@@ -664,12 +672,14 @@ static int analyze_word(fouine_analyzer *an,
     }
     ns = fold(nw, nn, b->surface);
     w->nsurface = ns;
-    w->accented = ns != nn || memcmp(b->surface, nw, nn) != 0;
+    if (ns != nn || memcmp(b->surface, nw, nn) != 0) {
+        w->flags |= WORD_ACCENTED;
+    }
     if (ns == 0 || nostem) {
         goto done;
     }
     w->nstem1 = stem_fold(an, nw, nn, b->stem1 + 1);
-    if (w->accented) {
+    if (w->flags & WORD_ACCENTED) {
         /* Stem it without accents too, for readers who type none. */
         w->nstem2 = stem_fold(an, b->surface, ns, b->stem2 + 1);
         if (w->nstem2 == w->nstem1 &&
@@ -677,17 +687,34 @@ static int analyze_word(fouine_analyzer *an,
             w->nstem2 = 0;
         }
     }
+    /* Whether each stem is a token of its own in a document. */
+    if (w->nstem1 > 0 &&
+        (w->nstem1 != ns || memcmp(b->stem1 + 1, b->surface, ns) != 0)) {
+        w->flags |= WORD_STEM1;
+    }
+    if (w->nstem2 > 0 &&
+        (w->nstem2 != ns || memcmp(b->stem2 + 1, b->surface, ns) != 0)) {
+        w->flags |= WORD_STEM2;
+    }
 done:
     free(norm);
     return rc;
 }
 
+/* The byte c, lowercased when it is an ASCII capital. */
+static inline char ascii_lower(char c)
+{
+    return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+}
+
+/* FNV-1a hash of a word with its ASCII capitals lowercased (never 0, which
+** marks an empty cache slot). */
 static inline uint32_t hash_bytes(const char *s, size_t n)
 {
     uint32_t h = 2166136261u;
     size_t i;
     for (i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
+        h ^= (unsigned char)ascii_lower(s[i]);
         h *= 16777619u;
     }
     return h ? h : 1;
@@ -699,30 +726,67 @@ static void cache_reset(fouine_analyzer *an)
     an->nentries = 0;
 }
 
-/* Allocate the cache on first use: zeroed pages that the system maps only
-** when touched.  Returns FOUINE_OK or FOUINE_ENOMEM. */
+/*
+** Allocate the cache on first use: zeroed pages that the system maps only
+** when touched.  On Linux they are asked to be huge pages: a lookup lands
+** anywhere in the cache, and with small pages most lookups would also miss
+** the TLB.  Returns FOUINE_OK or FOUINE_ENOMEM.
+*/
 static int cache_init(fouine_analyzer *an)
 {
+    const size_t bytes = (size_t)CACHE_SLOTS * sizeof an->slots[0];
     uintptr_t p;
+#if defined(MAP_ANONYMOUS) && defined(MADV_HUGEPAGE)
+    const size_t huge = (size_t)2 << 20;
+    void *mem;
     if (an->slots) {
         return FOUINE_OK;
     }
-    an->cache_mem = calloc(CACHE_SLOTS + 1, sizeof an->slots[0]);
+    mem = mmap(NULL, bytes + huge, PROT_READ | PROT_WRITE,
+               MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (mem == MAP_FAILED) {
+        return FOUINE_ENOMEM;
+    }
+    an->cache_mem = mem;
+    an->cache_size = bytes + huge;
+    p = ((uintptr_t)mem + huge - 1) & ~(uintptr_t)(huge - 1);
+    (void)madvise((void *)p, bytes, MADV_HUGEPAGE); /* a hint only */
+#else
+    if (an->slots) {
+        return FOUINE_OK;
+    }
+    an->cache_mem = calloc(1, bytes + CACHE_LINE);
     if (!an->cache_mem) {
         return FOUINE_ENOMEM;
     }
-    p = (uintptr_t)an->cache_mem;
-    p = (p + CACHE_LINE - 1) & ~(uintptr_t)(CACHE_LINE - 1);
+    an->cache_size = bytes + CACHE_LINE;
+    p = ((uintptr_t)an->cache_mem + CACHE_LINE - 1) &
+        ~(uintptr_t)(CACHE_LINE - 1);
+#endif
     an->slots = (cache_slot *)p;
     return FOUINE_OK;
+}
+
+/* Release the cache. */
+static void cache_free(fouine_analyzer *an)
+{
+    if (!an->cache_mem) {
+        return;
+    }
+#if defined(MAP_ANONYMOUS) && defined(MADV_HUGEPAGE)
+    munmap(an->cache_mem, an->cache_size);
+#else
+    free(an->cache_mem);
+#endif
+    an->cache_mem = NULL;
+    an->slots = NULL;
 }
 
 /* Point w at the cached entry s. */
 static void cache_view(const cache_slot *s, word_view *w)
 {
     const char *p = s->data + s->nkey;
-    w->skip = s->skip;
-    w->accented = s->accented;
+    w->flags = s->flags;
     w->surface = p;
     w->nsurface = s->nsurface;
     p += s->nsurface;
@@ -748,7 +812,7 @@ static inline int cache_get(const fouine_analyzer *an,
         }
         if (s->hash == h && s->nkey == nkey) {
             size_t j = 0;
-            while (j < nkey && s->data[j] == key[j]) {
+            while (j < nkey && s->data[j] == ascii_lower(key[j])) {
                 j++;
             }
             if (j == nkey) {
@@ -773,7 +837,7 @@ static void cache_put(fouine_analyzer *an,
     uint32_t i;
     char *p;
 
-    if (nkey + w->nsurface + n1 + n2 > CACHE_DATA || w->skip > nkey) {
+    if (nkey + w->nsurface + n1 + n2 > CACHE_DATA) {
         return;
     }
     if (an->nentries >= CACHE_MAX) {
@@ -785,31 +849,32 @@ static void cache_put(fouine_analyzer *an,
     }
     s = &an->slots[i];
     p = s->data;
-    memcpy(p, key, nkey);
+    for (i = 0; i < nkey; i++) {
+        p[i] = ascii_lower(key[i]);
+    }
     memcpy(p + nkey, w->surface, w->nsurface);
     memcpy(p + nkey + w->nsurface, w->stem1, n1);
     memcpy(p + nkey + w->nsurface + n1, w->stem2, n2);
     s->hash = h;
     s->nkey = (uint8_t)nkey;
-    s->skip = (uint8_t)w->skip;
     s->nsurface = (uint8_t)w->nsurface;
     s->nstem1 = (uint8_t)w->nstem1;
     s->nstem2 = (uint8_t)w->nstem2;
-    s->accented = (uint8_t)w->accented;
+    s->flags = (uint8_t)w->flags;
     an->nentries++;
     cache_view(s, w);
 }
 
 /*
-** Analyze the word text[start..end): elision, then the cached steps.  w
-** points into the cache or into b.
+** Analyze the word text[start..end) (its elided article already skipped):
+** the cached steps.  The cache is keyed on the word's bytes with ASCII
+** capitals lowercased, so "Président", "président" and "l'président" share
+** an entry.  w points into the cache or into b.
 */
 static int word_get(fouine_analyzer *an,
                     const char *text,
                     size_t start,
                     size_t end,
-                    size_t apos,
-                    size_t aposlen,
                     int plain,
                     uint32_t h,
                     word_buf *b,
@@ -817,19 +882,12 @@ static int word_get(fouine_analyzer *an,
 {
     const char *key = text + start;
     size_t nkey = end - start;
-    size_t skip = 0;
     int rc;
 
-    if (nkey < CACHE_DATA) {
-        if (cache_get(an, key, nkey, h, w)) {
-            return FOUINE_OK;
-        }
+    if (nkey < CACHE_DATA && cache_get(an, key, nkey, h, w)) {
+        return FOUINE_OK;
     }
-    if (aposlen > 0 && is_elision(text + start, apos - start)) {
-        skip = apos + aposlen - start;
-    }
-    rc = analyze_word(an, text + start + skip, nkey - skip, plain, b, w);
-    w->skip = skip;
+    rc = analyze_word(an, key, nkey, plain, b, w);
     if (rc == FOUINE_OK && nkey < CACHE_DATA) {
         cache_put(an, key, nkey, h, w);
     }
@@ -935,7 +993,7 @@ static int emit_query_word(fouine_analyzer *an,
         rc = emit(cb, payload, 0, w->stem2, w->nstem2, start, end,
                   FOUINE_TOKEN_COLOCATED | FOUINE_TOKEN_STEM);
     }
-    if (rc != 0 || w->accented) {
+    if (rc != 0 || (w->flags & WORD_ACCENTED)) {
         return rc;
     }
     na = accent_ending(w->surface, w->nsurface, accented);
@@ -970,13 +1028,11 @@ static int emit_word(fouine_analyzer *an,
     }
     if ((mode & FOUINE_ANALYZE_QUERY) == 0) {
         rc = cb(w->surface, w->nsurface, start, end, 0, payload);
-        if (rc == 0 && w->nstem1 > 0 &&
-            stem_differs(w->stem1, w->nstem1, w->surface, w->nsurface)) {
+        if (rc == 0 && (w->flags & WORD_STEM1)) {
             rc = emit(cb, payload, 1, w->stem1, w->nstem1, start, end,
                       FOUINE_TOKEN_COLOCATED);
         }
-        if (rc == 0 && w->nstem2 > 0 &&
-            stem_differs(w->stem2, w->nstem2, w->surface, w->nsurface)) {
+        if (rc == 0 && (w->flags & WORD_STEM2)) {
             rc = emit(cb, payload, 1, w->stem2, w->nstem2, start, end,
                       FOUINE_TOKEN_COLOCATED);
         }
@@ -1021,23 +1077,25 @@ void fouine_analyzer_free(fouine_analyzer *an)
         return;
     }
     sb_stemmer_delete(an->stemmer);
-    free(an->cache_mem);
+    cache_free(an);
     free(an);
 }
 
 /* A word found by the splitter, waiting for its turn to be emitted. */
 typedef struct pending_word {
-    size_t start, end;    /* its bytes in the text */
-    size_t apos, aposlen; /* its first apostrophe, see scan_word() */
-    int plain;            /* see scan_word() */
-    int mode;             /* the run's mode, plus EXACT after '=' */
-    uint32_t hash;        /* hash of its bytes when it can be cached */
+    size_t start, end; /* its bytes in the text, elided article
+                          ** included */
+    size_t skip;       /* bytes of elided article at start */
+    int plain;         /* see scan_word() */
+    int mode;          /* the run's mode, plus EXACT after '=' */
+    uint32_t hash;     /* hash of its bytes after the elided article,
+                          ** when it can be cached */
 } pending_word;
 
 /*
 ** Find the next word at or after text[i]; fill p and return 1, or return 0
 ** at the end of the text.  The word's cache slot is prefetched, so that
-** its memory arrives while the previous word is emitted.
+** its memory arrives while the words before it are emitted.
 */
 static int next_word(const fouine_analyzer *an,
                      const char *text,
@@ -1046,6 +1104,8 @@ static int next_word(const fouine_analyzer *an,
                      int mode,
                      pending_word *p)
 {
+    size_t apos, aposlen;
+
     while (i < len) {
         size_t n;
         int c = class_at(an, text, len, i, &n);
@@ -1058,14 +1118,18 @@ static int next_word(const fouine_analyzer *an,
         return 0;
     }
     p->start = i;
-    p->end = scan_word(an, text, len, i, &p->apos, &p->aposlen, &p->plain);
+    p->end = scan_word(an, text, len, i, &apos, &aposlen, &p->plain);
+    p->skip = 0;
+    if (aposlen > 0 && is_elision(text + i, apos - i)) {
+        p->skip = apos + aposlen - i;
+    }
     p->mode = mode;
     if ((mode & FOUINE_ANALYZE_QUERY) && i > 0 && text[i - 1] == '=') {
         p->mode |= FOUINE_ANALYZE_EXACT;
     }
     p->hash = 0;
-    if (p->end - p->start < CACHE_DATA) {
-        p->hash = hash_bytes(text + p->start, p->end - p->start);
+    if (p->end - p->start - p->skip < CACHE_DATA) {
+        p->hash = hash_bytes(text + i + p->skip, p->end - i - p->skip);
 #if defined(__GNUC__)
         __builtin_prefetch(&an->slots[p->hash & (CACHE_SLOTS - 1)]);
 #endif
@@ -1082,23 +1146,33 @@ int fouine_analyzer_run(fouine_analyzer *an,
 {
     word_buf b;
     word_view w;
-    pending_word cur, next;
-    int more, rc;
+    pending_word ring[PREFETCH_WORDS]; /* the next words, in order */
+    size_t head = 0, count = 0, pos = 0;
+    int more = 1, rc;
 
     rc = len > 0 ? cache_init(an) : 0;
-    more = rc == 0 && next_word(an, text, len, 0, mode, &cur);
-    while (more) {
-        more = next_word(an, text, len, cur.end, mode, &next);
-        rc = word_get(an, text, cur.start, cur.end, cur.apos, cur.aposlen,
-                      cur.plain, cur.hash, &b, &w);
+    while (rc == 0 && more && count < PREFETCH_WORDS) {
+        more = next_word(an, text, len, pos, mode, &ring[count]);
+        if (more) {
+            pos = ring[count++].end;
+        }
+    }
+    while (rc == 0 && count > 0) {
+        pending_word *cur = &ring[head];
+        rc = word_get(an, text, cur->start + cur->skip, cur->end, cur->plain,
+                      cur->hash, &b, &w);
         if (rc == 0) {
-            rc = emit_word(an, &w, cur.mode, cur.start + w.skip, cur.end, cb,
-                           payload);
+            rc = emit_word(an, &w, cur->mode, cur->start + cur->skip, cur->end,
+                           cb, payload);
         }
-        if (rc != 0) {
-            break;
+        /* The slot takes the word PREFETCH_WORDS ahead. */
+        more = more && next_word(an, text, len, pos, mode, cur);
+        if (more) {
+            pos = cur->end;
+        } else {
+            count--;
         }
-        cur = next;
+        head = (head + 1) % PREFETCH_WORDS;
     }
     return rc;
 }
