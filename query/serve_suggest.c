@@ -7,8 +7,8 @@
 ** the number of articles holding each), most frequent first, stop words
 ** left out.  After other words, the last two of them and the prefix are
 ** searched as a phrase whose last word is a prefix, and the phrases found
-** in the matching articles are ranked by the number of articles holding
-** them.  The index holds folded forms ("etat"); the form shown ("État",
+** in the first PHRASE_ROWS matching articles are ranked by the number of
+** those articles holding them.  The index holds folded forms ("etat"); the form shown ("État",
 ** "état") is the one most often written in the articles' own text, read
 ** back through snippet().
 */
@@ -273,8 +273,10 @@ done:
 
 /* Collects the folded key of a phrase. */
 typedef struct key_ctx {
-    char *key;  /* MAX_FORM bytes */
-    size_t len; /* bytes used */
+    char *key;    /* MAX_FORM bytes */
+    size_t len;   /* bytes used */
+    size_t words; /* words in it */
+    size_t last;  /* offset of the last word */
 } key_ctx;
 
 static int key_token(const char *token,
@@ -296,6 +298,8 @@ static int key_token(const char *token,
     if (k->len) {
         k->key[k->len++] = ' ';
     }
+    k->last = k->len;
+    k->words++;
     memcpy(k->key + k->len, token, len);
     k->len += len;
     k->key[k->len] = '\0';
@@ -330,7 +334,7 @@ static int phrase_groups(serve_worker *w,
         const char *open = snip ? strchr(snip, '\x01') : NULL;
         const char *close = open ? strchr(open + 1, '\x02') : NULL;
         char key[MAX_FORM] = "";
-        key_ctx k = { key, 0 };
+        key_ctx k = { key, 0, 0, 0 };
         size_t i;
         if (!close) {
             continue;
@@ -341,7 +345,11 @@ static int phrase_groups(serve_worker *w,
             rc = FOUINE_ENOMEM;
             goto done;
         }
-        if (k.len == 0) {
+        /* The snippet may show only part of the phrase: keep whole ones,
+        ** whose last word starts with the prefix. */
+        if (k.words != t->n - from ||
+            strncmp(key + k.last, t->tok[t->n - 1].text,
+                    strlen(t->tok[t->n - 1].text)) != 0) {
             continue;
         }
         for (i = 0; i < *ngroups && strcmp(groups[i].key, key) != 0; i++) {
