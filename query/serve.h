@@ -13,6 +13,7 @@
 #include <jansson.h>
 #include <sqlite3.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "fouine/analyzer.h"
 #include "fouine/error.h"
@@ -36,6 +37,8 @@ typedef struct serve_worker {
     sqlite3 *db;         /* read-only connection; owned */
     fouine_analyzer *an; /* owned */
     int has_vocab;       /* temp.serve_vocab was created */
+    dev_t dev;           /* device and inode of the index file opened, */
+    ino_t ino;           /* to notice a file replaced by a rebuild */
 } serve_worker;
 
 /* One embedded file of the search page. */
@@ -71,7 +74,8 @@ typedef struct serve_params {
 
 /**
  * The worker of the calling thread, opened on first use (one read-only
- * connection and one analyzer a thread; released when the thread exits).
+ * connection and one analyzer a thread; released when the thread exits),
+ * and opened again when another file has replaced the index (a rebuild).
  *
  * @param[out] out the worker, owned by the thread; NULL on failure
  * @param cfg  the configuration

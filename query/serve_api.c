@@ -47,19 +47,22 @@ void serve_worker_release(void)
     }
 }
 
-int serve_worker_get(serve_worker **out, const serve_config *cfg)
+/* Open a new worker on the index file, noting which file it is. */
+static int worker_open(serve_worker **out, const serve_config *cfg)
 {
     serve_worker *w = NULL;
+    struct stat st;
     int rc;
 
-    *out = pthread_getspecific(worker_key);
-    if (*out) {
-        return FOUINE_OK;
-    }
+    *out = NULL;
     w = calloc(1, sizeof *w);
     if (!w) {
         rc = FOUINE_ENOMEM;
         goto done;
+    }
+    if (stat(cfg->index, &st) == 0) {
+        w->dev = st.st_dev;
+        w->ino = st.st_ino;
     }
     rc = fouine_store_open(&w->db, cfg->index, FOUINE_STORE_READ);
     if (rc == FOUINE_OK) {
@@ -74,15 +77,41 @@ int serve_worker_get(serve_worker **out, const serve_config *cfg)
     if (rc != FOUINE_OK) {
         goto done;
     }
-    if (pthread_setspecific(worker_key, w) != 0) {
-        rc = FOUINE_ENOMEM;
-        goto done;
-    }
     *out = w;
     w = NULL;
 done:
     worker_free(w);
     return rc;
+}
+
+int serve_worker_get(serve_worker **out, const serve_config *cfg)
+{
+    serve_worker *w = pthread_getspecific(worker_key), *fresh = NULL;
+    struct stat st;
+    int rc;
+
+    *out = NULL;
+    /* The same file as when the connection was opened: keep it.  Another
+    ** file at the path (fouine-index --rebuild): change to it, but go on
+    ** with the old one while the new one cannot be opened yet. */
+    if (w && (stat(cfg->index, &st) != 0 ||
+              (st.st_dev == w->dev && st.st_ino == w->ino))) {
+        *out = w;
+        return FOUINE_OK;
+    }
+    rc = worker_open(&fresh, cfg);
+    if (rc != FOUINE_OK) {
+        *out = w;
+        return w ? FOUINE_OK : rc;
+    }
+    if (pthread_setspecific(worker_key, fresh) != 0) {
+        worker_free(fresh);
+        *out = w;
+        return w ? FOUINE_OK : FOUINE_ENOMEM;
+    }
+    worker_free(w);
+    *out = fresh;
+    return FOUINE_OK;
 }
 
 int serve_text_valid(const char *s, size_t len)

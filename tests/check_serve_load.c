@@ -5,7 +5,8 @@
 ** complete, read articles and ask for the health of the server for some
 ** seconds, while fouine-index adds articles to the same index file three
 ** times.  Not one request may fail, and the new articles must be found
-** afterwards by the same server, without a restart.
+** afterwards by the same server, without a restart.  Then the index is
+** rebuilt into a new file, which the server follows.
 */
 #include "serve/harness.h"
 
@@ -178,6 +179,37 @@ START_TEST(load_while_indexing)
 }
 END_TEST
 
+START_TEST(rebuilt_index_is_followed)
+{
+    char few[HARNESS_PATH + 8];
+    http_reply r;
+    int i;
+    /* fouine-index --rebuild puts another file at the index's path. */
+    snprintf(few, sizeof few, "%s/few", H.dir);
+    harness_sh(
+        "mkdir -p '%s' && cp '%s/corpus/sncf-greve-week-end-tgv-ter.txt' "
+        "'%s/corpus/louvre-cleopatre-oeuvres-restaurees.txt' '%s/'",
+        few, H.source, H.source, few);
+    harness_sh("'%s/fouine-index' --rebuild -o '%s' '%s' >/dev/null 2>&1",
+               H.build, H.index, few);
+    /* Every thread changes to the new file (a new connection each time
+    ** lands on any of them). */
+    for (i = 0; i < 12; i++) {
+        harness_get(&H, &r, "/api/health", 200);
+        ck_assert_int_eq(
+            json_integer_value(json_object_get(r.json, "articles")), 2);
+        http_reply_free(&r);
+        harness_get(&H, &r, "/api/search?q=m%C3%A9diath%C3%A8que", 200);
+        ck_assert_int_eq(json_integer_value(json_object_get(r.json, "total")),
+                         0);
+        http_reply_free(&r);
+    }
+    harness_get(&H, &r, "/api/search?q=Cl%C3%A9op%C3%A2tre", 200);
+    ck_assert_int_eq(json_integer_value(json_object_get(r.json, "total")), 1);
+    http_reply_free(&r);
+}
+END_TEST
+
 int main(void)
 {
     static const char *const args[] = { "--threads", "4", "--quiet", NULL };
@@ -194,6 +226,7 @@ int main(void)
     tc = tcase_create("load");
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, load_while_indexing);
+    tcase_add_test(tc, rebuilt_index_is_followed);
     suite_add_tcase(s, tc);
     rc = fouine_test_main(s);
     if (harness_stop(&H, SIGTERM) != 0) {
