@@ -43,7 +43,8 @@ enum {
     CC_APOS,   /* one of the apostrophes */
     CC_IGNORE, /* soft hyphen, zero-width characters: skipped in a word */
     CC_GROUP,  /* space, NBSP, narrow NBSP: may group the digits of numbers */
-    CC_COMMA   /* may be a decimal comma */
+    CC_COMMA,  /* may be a decimal comma */
+    CC_MULTI   /* in the byte table: the first byte of a longer character */
 };
 
 #define CACHE_SLOTS      (1u << 18)            /* entries, a power of two */
@@ -107,7 +108,8 @@ struct fouine_analyzer {
     size_t cache_size;          /* its size in bytes */
     cache_slot *slots;          /* CACHE_SLOTS slots, aligned in cache_mem */
     size_t nentries;            /* entries in the cache */
-    unsigned char ascii[128];   /* class of each ASCII character */
+    unsigned char ascii[256];   /* class of each ASCII character;
+                                ** CC_MULTI for the other bytes */
 };
 
 /*
@@ -177,6 +179,31 @@ static const char *stem_fix_find(const char *word)
         bsearch(word, stem_fixes, sizeof stem_fixes / sizeof stem_fixes[0],
                 sizeof stem_fixes[0], stem_fix_cmp);
     return fix ? fix->stem : NULL;
+}
+
+/* The byte c, lowercased when it is an ASCII capital. */
+static inline char ascii_lower(char c)
+{
+    return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+}
+
+/*
+** The cache key's hash: FNV-1a over the word's bytes with ASCII capitals
+** lowercased, never 0 (which marks an empty cache slot).  scan_word()
+** computes it as it goes; hash_bytes() computes it from scratch.
+*/
+#define HASH_INIT       2166136261u
+#define HASH_STEP(h, c) (((h) ^ (unsigned char)(c)) * 16777619u)
+#define HASH_DONE(h)    ((h) ? (h) : 1u)
+
+static inline uint32_t hash_bytes(const char *s, size_t n)
+{
+    uint32_t h = HASH_INIT;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        h = HASH_STEP(h, ascii_lower(s[i]));
+    }
+    return HASH_DONE(h);
 }
 
 static int char_class(utf8proc_int32_t cp)
@@ -287,7 +314,7 @@ static inline int class_at(const fouine_analyzer *an,
         return CC_SEP;
     }
     b = (unsigned char)text[i];
-    if (b < 0x80) {
+    if (an->ascii[b] != CC_MULTI) {
         *n = 1;
         return an->ascii[b];
     }
@@ -321,7 +348,8 @@ static int three_digits_at(const fouine_analyzer *an,
 ** Sets *apos to the offset of its first apostrophe and *aposlen to that
 ** apostrophe's length (0 when none), and *plain to 0 when the word holds
 ** anything but ASCII letters, digits and "'" (ignorables, other
-** apostrophes, group separators).  Returns the end offset.
+** apostrophes, group separators), and *hash to the hash of the whole word
+** (see hash_bytes()).  Returns the end offset.
 */
 static size_t scan_word(const fouine_analyzer *an,
                         const char *text,
@@ -329,8 +357,10 @@ static size_t scan_word(const fouine_analyzer *an,
                         size_t start,
                         size_t *apos,
                         size_t *aposlen,
-                        int *plain)
+                        int *plain,
+                        uint32_t *hash)
 {
+    uint32_t h = HASH_INIT;
     size_t i = start;
     size_t n = 0;
     int prev = CC_SEP;
@@ -347,11 +377,13 @@ static size_t scan_word(const fouine_analyzer *an,
         int c, next;
 
         /* Fast path: runs of ASCII letters, most of French text. */
-        while (i < len && (unsigned char)text[i] < 0x80 &&
-               an->ascii[(unsigned char)text[i]] == CC_LETTER) {
+        if (i < len && an->ascii[(unsigned char)text[i]] == CC_LETTER) {
             only_digits = 0;
             prev = CC_LETTER;
-            i++;
+            do {
+                h = HASH_STEP(h, text[i] | 0x20); /* lowercase */
+                i++;
+            } while (i < len && an->ascii[(unsigned char)text[i]] == CC_LETTER);
         }
         c = class_at(an, text, len, i, &n);
         if (n == 0) {
@@ -367,7 +399,9 @@ static size_t scan_word(const fouine_analyzer *an,
                 break;
             }
             *plain = 0;
-            i += n;
+            for (; n > 0; n--, i++) {
+                h = HASH_STEP(h, text[i]);
+            }
             continue; /* prev stays what it was */
         } else if (c == CC_APOS) {
             next = class_at(an, text, len, i + n, &next_n);
@@ -396,8 +430,11 @@ static size_t scan_word(const fouine_analyzer *an,
             *plain = 0;
         }
         prev = c;
-        i += n;
+        for (; n > 0; n--, i++) {
+            h = HASH_STEP(h, ascii_lower(text[i]));
+        }
     }
+    *hash = HASH_DONE(h);
     return i;
 }
 
@@ -699,25 +736,6 @@ static int analyze_word(fouine_analyzer *an,
 done:
     free(norm);
     return rc;
-}
-
-/* The byte c, lowercased when it is an ASCII capital. */
-static inline char ascii_lower(char c)
-{
-    return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-}
-
-/* FNV-1a hash of a word with its ASCII capitals lowercased (never 0, which
-** marks an empty cache slot). */
-static inline uint32_t hash_bytes(const char *s, size_t n)
-{
-    uint32_t h = 2166136261u;
-    size_t i;
-    for (i = 0; i < n; i++) {
-        h ^= (unsigned char)ascii_lower(s[i]);
-        h *= 16777619u;
-    }
-    return h ? h : 1;
 }
 
 static void cache_reset(fouine_analyzer *an)
@@ -1060,8 +1078,8 @@ int fouine_analyzer_new(fouine_analyzer **out)
     if (!an->stemmer) {
         goto done;
     }
-    for (c = 0; c < 128; c++) {
-        an->ascii[c] = (unsigned char)char_class(c);
+    for (c = 0; c < 256; c++) {
+        an->ascii[c] = (unsigned char)(c < 128 ? char_class(c) : CC_MULTI);
     }
     *out = an;
     an = NULL;
@@ -1105,6 +1123,7 @@ static int next_word(const fouine_analyzer *an,
                      pending_word *p)
 {
     size_t apos, aposlen;
+    uint32_t h;
 
     while (i < len) {
         size_t n;
@@ -1118,7 +1137,7 @@ static int next_word(const fouine_analyzer *an,
         return 0;
     }
     p->start = i;
-    p->end = scan_word(an, text, len, i, &apos, &aposlen, &p->plain);
+    p->end = scan_word(an, text, len, i, &apos, &aposlen, &p->plain, &h);
     p->skip = 0;
     if (aposlen > 0 && is_elision(text + i, apos - i)) {
         p->skip = apos + aposlen - i;
@@ -1129,7 +1148,8 @@ static int next_word(const fouine_analyzer *an,
     }
     p->hash = 0;
     if (p->end - p->start - p->skip < CACHE_DATA) {
-        p->hash = hash_bytes(text + i + p->skip, p->end - i - p->skip);
+        p->hash =
+            p->skip ? hash_bytes(text + i + p->skip, p->end - i - p->skip) : h;
 #if defined(__GNUC__)
         __builtin_prefetch(&an->slots[p->hash & (CACHE_SLOTS - 1)]);
 #endif
@@ -1189,12 +1209,13 @@ int fouine_analyzer_stem(fouine_analyzer *an,
     const char *nw, *stem;
     size_t end, apos, aposlen, skip = 0, nn, ns;
     int plain, nostem, rc = FOUINE_EINVAL;
+    uint32_t h;
 
     *outlen = 0;
     if (len == 0 || size == 0) {
         goto done;
     }
-    end = scan_word(an, word, len, 0, &apos, &aposlen, &plain);
+    end = scan_word(an, word, len, 0, &apos, &aposlen, &plain, &h);
     if (end == 0) {
         goto done;
     }
