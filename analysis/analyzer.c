@@ -53,6 +53,9 @@ enum {
 #define CACHE_DATA       (CACHE_LINE - 9) /* bytes of a word and its tokens */
 #define TOKEN_BUF        (4 * FOUINE_MAX_WORD + 8)
 #define QUERY_MIN_ACCENT 4 /* shortest query word given an accented ending */
+#define MEMO_LIMIT       0x250 /* characters below: Latin, memoized */
+#define MEMO_UNSET       0xFF  /* char_memo.len of an entry not computed */
+#define MEMO_NONE        0xFE  /* char_memo.len: too long, no fast path */
 #define PREFETCH_WORDS   4 /* words found ahead, their cache slots prefetched */
 
 /*
@@ -101,6 +104,16 @@ typedef struct cache_slot {
 
 _Static_assert(sizeof(cache_slot) == CACHE_LINE, "one entry, one line");
 
+/*
+** What utf8proc makes of one Latin character, memoized: a word made of
+** characters below MEMO_LIMIT without combining marks maps character by
+** character to what utf8proc_map() gives the whole word.
+*/
+typedef struct char_memo {
+    unsigned char len; /* bytes; MEMO_UNSET or MEMO_NONE */
+    char bytes[7];     /* the mapped character(s), UTF-8 */
+} char_memo;
+
 struct fouine_analyzer {
     struct sb_stemmer *stemmer; /* Snowball French, UTF-8; owned */
     void *cache_mem;            /* the cache allocation, NULL until the
@@ -110,6 +123,8 @@ struct fouine_analyzer {
     size_t nentries;            /* entries in the cache */
     unsigned char ascii[256];   /* class of each ASCII character;
                                 ** CC_MULTI for the other bytes */
+    char_memo norm[MEMO_LIMIT]; /* NFKC + case folding of each character */
+    char_memo fold[MEMO_LIMIT]; /* accents stripped, œ æ expanded */
 };
 
 /*
@@ -490,43 +505,36 @@ static size_t clean_word(const char *text, size_t n, char *out)
     return o;
 }
 
-/*
-** Fold src[0..n) (lowercase, NFC) into dst (TOKEN_BUF bytes): accents
-** stripped, œ and æ expanded.  Returns the length, or 0 when nothing is
-** left or on failure.
-*/
-static size_t fold(const char *src, size_t n, char *dst)
+/* Map src[0..n) with utf8proc options into a new buffer (free()).  Returns
+** its length, or a negative utf8proc error. */
+static utf8proc_ssize_t map_utf8(const char *src,
+                                 size_t n,
+                                 int options,
+                                 utf8proc_uint8_t **out)
 {
-    utf8proc_uint8_t *tmp = NULL;
-    utf8proc_ssize_t m;
-    size_t i, o = 0;
-    int ascii = 1;
+    return utf8proc_map((const utf8proc_uint8_t *)src, (utf8proc_ssize_t)n, out,
+                        (utf8proc_option_t)(UTF8PROC_STABLE | options));
+}
 
-    for (i = 0; i < n; i++) {
-        if ((unsigned char)src[i] >= 0x80) {
-            ascii = 0;
-            break;
-        }
-    }
-    if (ascii) {
-        if (n >= TOKEN_BUF) {
-            return 0;
-        }
-        memcpy(dst, src, n);
-        return n;
-    }
-    m = utf8proc_map((const utf8proc_uint8_t *)src, (utf8proc_ssize_t)n, &tmp,
-                     UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_STRIPMARK);
-    if (m < 0) {
-        return 0;
-    }
-    for (i = 0; i < (size_t)m && o + 2 < TOKEN_BUF; i++) {
-        unsigned char c = tmp[i];
-        if (c == 0xC5 && i + 1 < (size_t)m && tmp[i + 1] == 0x93) {
+#define NORM_OPTIONS \
+    (UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE)
+#define FOLD_OPTIONS (UTF8PROC_COMPOSE | UTF8PROC_STRIPMARK)
+
+/* Expand œ and æ of src[0..n) into dst (room for cap bytes).  Returns the
+** length written; the expansion stops before cap. */
+static size_t expand_ligatures(const utf8proc_uint8_t *src,
+                               size_t n,
+                               char *dst,
+                               size_t cap)
+{
+    size_t i, o = 0;
+    for (i = 0; i < n && o + 2 < cap; i++) {
+        unsigned char c = src[i];
+        if (c == 0xC5 && i + 1 < n && src[i + 1] == 0x93) {
             dst[o++] = 'o'; /* œ */
             dst[o++] = 'e';
             i++;
-        } else if (c == 0xC3 && i + 1 < (size_t)m && tmp[i + 1] == 0xA6) {
+        } else if (c == 0xC3 && i + 1 < n && src[i + 1] == 0xA6) {
             dst[o++] = 'a'; /* æ */
             dst[o++] = 'e';
             i++;
@@ -534,8 +542,116 @@ static size_t fold(const char *src, size_t n, char *dst)
             dst[o++] = (char)c;
         }
     }
+    return o;
+}
+
+/* The memo of character cp (< MEMO_LIMIT) for table memo, computed with
+** the utf8proc options (and the ligatures expanded for fold) on first use. */
+static const char_memo *memo_get(char_memo *memo,
+                                 utf8proc_int32_t cp,
+                                 int options)
+{
+    char_memo *m = &memo[cp];
+    if (m->len == MEMO_UNSET) {
+        utf8proc_uint8_t in[4], *out = NULL;
+        utf8proc_ssize_t k = utf8proc_encode_char(cp, in);
+        utf8proc_ssize_t r =
+            map_utf8((const char *)in, (size_t)k, options, &out);
+        m->len = MEMO_NONE;
+        if (r >= 0) {
+            char tmp[32];
+            size_t t = (size_t)r;
+            if (options == FOLD_OPTIONS) {
+                t = expand_ligatures(out, t, tmp, sizeof tmp);
+            } else if (t <= sizeof tmp) {
+                memcpy(tmp, out, t);
+            }
+            if (t <= sizeof m->bytes) {
+                memcpy(m->bytes, tmp, t);
+                m->len = (unsigned char)t;
+            }
+        }
+        free(out);
+    }
+    return m;
+}
+
+/*
+** Map src[0..n) character by character through memo into dst (room for
+** cap bytes): ASCII letters are lowercased, other characters below
+** MEMO_LIMIT take their memo.  Returns the length, or -1 when the word
+** holds another character (a combining mark, say) or does not fit: the
+** caller then maps the whole word with utf8proc.
+*/
+static long memo_map(char_memo *memo,
+                     int options,
+                     const char *src,
+                     size_t n,
+                     char *dst,
+                     size_t cap)
+{
+    size_t i = 0, o = 0;
+    while (i < n) {
+        utf8proc_int32_t cp;
+        const char_memo *m;
+        size_t k = decode(src, n, i, &cp);
+        if (cp < 0x80 && cp >= 0) {
+            if (o + 1 > cap) {
+                return -1;
+            }
+            dst[o++] = ascii_lower((char)cp);
+            i += k;
+            continue;
+        }
+        if (cp < 0 || cp >= MEMO_LIMIT) {
+            return -1;
+        }
+        m = memo_get(memo, cp, options);
+        if (m->len == MEMO_NONE || o + m->len > cap) {
+            return -1;
+        }
+        memcpy(dst + o, m->bytes, m->len);
+        o += m->len;
+        i += k;
+    }
+    return (long)o;
+}
+
+/*
+** Fold src[0..n) (lowercase, NFC) into dst (TOKEN_BUF bytes): accents
+** stripped, œ and æ expanded.  Returns the length, or 0 when nothing is
+** left or on failure.
+*/
+static size_t fold(fouine_analyzer *an, const char *src, size_t n, char *dst)
+{
+    utf8proc_uint8_t *tmp = NULL;
+    utf8proc_ssize_t m;
+    size_t i, o;
+    long f;
+
+    for (i = 0; i < n; i++) {
+        if ((unsigned char)src[i] >= 0x80) {
+            break;
+        }
+    }
+    if (i == n) {
+        if (n >= TOKEN_BUF) {
+            return 0;
+        }
+        memcpy(dst, src, n);
+        return n;
+    }
+    f = memo_map(an->fold, FOLD_OPTIONS, src, n, dst, TOKEN_BUF - 1);
+    if (f >= 0) {
+        return (size_t)f;
+    }
+    m = map_utf8(src, n, FOLD_OPTIONS, &tmp);
+    if (m < 0) {
+        return 0;
+    }
     /* A cut inside a character cannot happen: TOKEN_BUF is four times the
     ** longest word, and folding never lengthens a character beyond two. */
+    o = expand_ligatures(tmp, (size_t)m, dst, TOKEN_BUF);
     free(tmp);
     return o;
 }
@@ -588,7 +704,7 @@ static size_t stem_fold(fouine_analyzer *an,
 {
     const char *s;
     size_t sn = stem_raw(an, word, n, &s);
-    return sn ? fold(s, sn, dst) : 0;
+    return sn ? fold(an, s, sn, dst) : 0;
 }
 
 /* Cut a UTF-8 string to at most max bytes, on a character boundary. */
@@ -606,16 +722,19 @@ static size_t utf8_cut(const char *s, size_t n, size_t max)
 
 /*
 ** Normalize the word raw[0..n) (elision already dropped): lowercase, NFKC,
-** cut to FOUINE_MAX_WORD bytes.  Sets *word to the result, in buf
-** (FOUINE_MAX_RAW bytes) for a plain word or in *norm (to be released with
-** free()) otherwise, *nword to its length (0: nothing left) and *nostem
-** when the word must not be stemmed (digits, or cut).  Only the first
-** FOUINE_MAX_RAW bytes of the word are read.
+** cut to FOUINE_MAX_WORD bytes.  Sets *word to the result: in buf
+** (FOUINE_MAX_RAW bytes) for a plain word, in fast (likewise) for a word of
+** Latin characters, in *norm (to be released with free()) otherwise;
+** *nword to its length (0: nothing left) and *nostem when the word must
+** not be stemmed (digits, or cut).  Only the first FOUINE_MAX_RAW bytes of
+** the word are read.
 */
-static int normalize_word(const char *raw,
+static int normalize_word(fouine_analyzer *an,
+                          const char *raw,
                           size_t n,
                           int plain,
                           char *buf,
+                          char *fast,
                           utf8proc_uint8_t **norm,
                           const char **word,
                           size_t *nword,
@@ -655,16 +774,19 @@ static int normalize_word(const char *raw,
         n = utf8_cut(raw, n, FOUINE_MAX_RAW);
     }
     nn = clean_word(raw, n, buf);
-    m = utf8proc_map((const utf8proc_uint8_t *)buf, (utf8proc_ssize_t)nn, norm,
-                     UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
-                         UTF8PROC_CASEFOLD | UTF8PROC_IGNORE);
-    if (m == UTF8PROC_ERROR_NOMEM) {
-        return FOUINE_ENOMEM;
+    m = memo_map(an->norm, NORM_OPTIONS, buf, nn, fast, FOUINE_MAX_RAW);
+    if (m >= 0) {
+        *word = fast;
+    } else {
+        m = map_utf8(buf, nn, NORM_OPTIONS, norm);
+        if (m == UTF8PROC_ERROR_NOMEM) {
+            return FOUINE_ENOMEM;
+        }
+        *word = (const char *)*norm;
     }
     if (m <= 0) {
         return FOUINE_OK; /* nothing left of the word */
     }
-    *word = (const char *)*norm;
     *nword = utf8_cut(*word, (size_t)m, FOUINE_MAX_WORD);
     if ((size_t)m > FOUINE_MAX_WORD) {
         has_digit = 1; /* cut: not stemmed, like numbers */
@@ -690,7 +812,8 @@ static int analyze_word(fouine_analyzer *an,
                         word_buf *b,
                         word_view *w)
 {
-    char buf[FOUINE_MAX_RAW]; /* the word, cleaned, before normalization */
+    char buf[FOUINE_MAX_RAW];  /* the word, cleaned, before normalization */
+    char fast[FOUINE_MAX_RAW]; /* the word normalized through the memo */
     utf8proc_uint8_t *norm = NULL;
     const char *nw;
     size_t nn, ns;
@@ -703,11 +826,11 @@ static int analyze_word(fouine_analyzer *an,
     w->nsurface = w->nstem1 = w->nstem2 = 0;
     w->flags = 0;
     b->stem1[0] = b->stem2[0] = FOUINE_STEM_MARK;
-    rc = normalize_word(raw, n, plain, buf, &norm, &nw, &nn, &nostem);
+    rc = normalize_word(an, raw, n, plain, buf, fast, &norm, &nw, &nn, &nostem);
     if (rc != FOUINE_OK || nn == 0) {
         goto done;
     }
-    ns = fold(nw, nn, b->surface);
+    ns = fold(an, nw, nn, b->surface);
     w->nsurface = ns;
     if (ns != nn || memcmp(b->surface, nw, nn) != 0) {
         w->flags |= WORD_ACCENTED;
@@ -1078,6 +1201,9 @@ int fouine_analyzer_new(fouine_analyzer **out)
     if (!an->stemmer) {
         goto done;
     }
+    for (c = 0; c < MEMO_LIMIT; c++) {
+        an->norm[c].len = an->fold[c].len = MEMO_UNSET;
+    }
     for (c = 0; c < 256; c++) {
         an->ascii[c] = (unsigned char)(c < 128 ? char_class(c) : CC_MULTI);
     }
@@ -1204,7 +1330,7 @@ int fouine_analyzer_stem(fouine_analyzer *an,
                          size_t size,
                          size_t *outlen)
 {
-    char buf[FOUINE_MAX_RAW]; /* see analyze_word() */
+    char buf[FOUINE_MAX_RAW], fast[FOUINE_MAX_RAW]; /* see analyze_word() */
     utf8proc_uint8_t *norm = NULL;
     const char *nw, *stem;
     size_t end, apos, aposlen, skip = 0, nn, ns;
@@ -1222,8 +1348,8 @@ int fouine_analyzer_stem(fouine_analyzer *an,
     if (aposlen > 0 && is_elision(word, apos)) {
         skip = apos + aposlen;
     }
-    rc = normalize_word(word + skip, end - skip, plain, buf, &norm, &nw, &nn,
-                        &nostem);
+    rc = normalize_word(an, word + skip, end - skip, plain, buf, fast, &norm,
+                        &nw, &nn, &nostem);
     if (rc != FOUINE_OK) {
         goto done;
     }
