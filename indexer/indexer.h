@@ -6,6 +6,8 @@
 **   json.c     articles from JSON and JSON Lines
 **   text.c     UTF-8 repair, content hashes, skip reasons
 **   walk.c     finding the input files under the paths given
+**   replay.c   analysis ahead of the writer: tokens recorded by the reader
+**              thread and replayed to FTS5 by the writer
 **   run.c      one indexing run: a reading and parsing thread beside the
 **              thread that writes SQLite
 */
@@ -16,6 +18,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <sqlite3.h>
+
+#include "fouine/analyzer.h"
 #include "fouine/error.h"
 
 /*
@@ -262,6 +267,67 @@ FOUINE_WUR int fouine_walk(fouine_inputs *out,
 
 /** Release the inputs; an emptied structure is fine. */
 void fouine_inputs_free(fouine_inputs *in);
+
+/*
+** Interface to code in replay.c.
+*/
+
+/* The tokens of one text, recorded in advance. */
+typedef struct fouine_pretok {
+    char *buf;  /* records: flags, length, start, end, token; owned */
+    size_t len; /* bytes used */
+    size_t cap; /* bytes allocated */
+    int ready;  /* the whole text was analyzed: the tokens may replay */
+} fouine_pretok;
+
+/**
+ * Analyze a text as the "french" tokenizer does for a document, and
+ * record its tokens.
+ *
+ * @param[out] out the tokens, emptied first; release with
+ *                 fouine_pretok_free().  out->ready is 0 when the text
+ *                 could not be recorded (it will be analyzed by FTS5)
+ * @param an       an analyzer of the calling thread
+ * @param text     the text (not necessarily NUL-terminated)
+ * @param len      its length
+ * @return FOUINE_OK or FOUINE_ENOMEM
+ */
+FOUINE_WUR int fouine_pretok_analyze(fouine_pretok *out,
+                                     fouine_analyzer *an,
+                                     const char *text,
+                                     size_t len);
+
+/** Release recorded tokens; an emptied structure is fine. */
+void fouine_pretok_free(fouine_pretok *t);
+
+/** The "french" tokenizer of one connection, wrapped to replay tokens. */
+typedef struct fouine_replay fouine_replay;
+
+/**
+ * Wrap the "french" tokenizer of a connection (registered by
+ * fouine_store_open()) so that it replays recorded tokens.  Only FTS5
+ * tables the connection opens afterwards use the wrapper.
+ *
+ * @param[out] out the wrapper, owned by the connection (freed when it
+ *                 closes); NULL on failure
+ * @param db       the connection
+ * @return FOUINE_OK, FOUINE_EDB (no FTS5 or no "french"), FOUINE_ENOMEM
+ */
+FOUINE_WUR int fouine_replay_register(fouine_replay **out, sqlite3 *db);
+
+/**
+ * Set the texts whose tokens were recorded: until the next call, a
+ * document text equal to texts[i] is tokenized by replaying toks[i].
+ * Both arrays are the caller's, and must stay valid until the next call
+ * (n = 0 to clear).
+ */
+void fouine_replay_set(fouine_replay *rp,
+                       const char *const *texts,
+                       const fouine_pretok *toks,
+                       size_t n);
+
+/** How many texts were replayed so far. */
+long fouine_replay_count(const fouine_replay *rp);
 
 /*
 ** Interface to code in run.c.

@@ -34,8 +34,25 @@
 #define TXN_SECONDS  10.0        /* a transaction lasts at most this */
 #define OPTIMIZE_MIN 1000        /* articles written before 'optimize' */
 #define READ_CHUNK   (1u << 16)  /* hashing reads */
-#define FTS_HASHSIZE_SQL \
-    "INSERT INTO article_fts(article_fts, rank) VALUES ('hashsize', 8388608)"
+
+/*
+** FTS5 settings during a run.  FTS5 flushes its pending terms to a new
+** segment every 'hashsize' bytes (1 MB by default): larger, fewer segments
+** mean less merging.  Automatic merges are off while the run writes (at
+** most 'crisismerge' segments a level still force one), and the run ends
+** with one merge of everything ('optimize') or a small one, then turns
+** them back on.  The settings are kept in the index; readers do not mind.
+*/
+#define FTS_LOAD_SQL                                                           \
+    "INSERT INTO article_fts(article_fts, rank) VALUES ('hashsize', 8388608);" \
+    "INSERT INTO article_fts(article_fts, rank) VALUES ('automerge', 0);"
+#define FTS_OPTIMIZE_SQL                                        \
+    "INSERT INTO article_fts(article_fts) VALUES ('optimize');" \
+    "INSERT INTO comment_fts(comment_fts) VALUES ('optimize');"
+#define FTS_MERGE_SQL \
+    "INSERT INTO article_fts(article_fts, rank) VALUES ('merge', 64);"
+#define FTS_AUTOMERGE_SQL \
+    "INSERT INTO article_fts(article_fts, rank) VALUES ('automerge', 4);"
 
 /* Kinds of messages from the reader to the writer. */
 enum {
@@ -48,18 +65,21 @@ enum {
 
 /* One message. */
 typedef struct msg {
-    int type;         /* MSG_* */
-    size_t file;      /* index in the inputs */
-    fouine_article a; /* MSG_ARTICLE: owned */
-    uint64_t hash;    /* MSG_END, MSG_TOUCHED: content hash of the file */
-    long articles;    /* MSG_END: articles the file gave; MSG_UNCHANGED
+    int type;             /* MSG_* */
+    size_t file;          /* index in the inputs */
+    fouine_article a;     /* MSG_ARTICLE: owned */
+    fouine_pretok tok[3]; /* MSG_ARTICLE: tokens of title, lead, body,
+                             recorded by the reader; owned */
+    uint64_t hash;        /* MSG_END, MSG_TOUCHED: content hash of the file;
+                             MSG_ARTICLE: fouine_article_hash() */
+    long articles;        /* MSG_END: articles the file gave; MSG_UNCHANGED
                           and MSG_TOUCHED: articles it gave before */
-    fouine_skip skip; /* MSG_SKIP: reason */
-    long count;       /* MSG_SKIP: how many inputs */
-    int whole;        /* MSG_SKIP: the whole file (it stays as indexed) */
-    int known;        /* MSG_ARTICLE, MSG_END: the file had a source row,
+    fouine_skip skip;     /* MSG_SKIP: reason */
+    long count;           /* MSG_SKIP: how many inputs */
+    int whole;            /* MSG_SKIP: the whole file (it stays as indexed) */
+    int known;            /* MSG_ARTICLE, MSG_END: the file had a source row,
                          so articles it no longer gives must go */
-    size_t bytes;     /* weight in the queue */
+    size_t bytes;         /* weight in the queue */
     struct msg *next;
 } msg;
 
@@ -83,6 +103,7 @@ typedef struct run {
     int progress_shown;   /* a progress line is on the terminal */
     sqlite3 *rdb;         /* the reader's connection; owned */
     sqlite3_stmt *lookup; /* SELECT from source; owned by the reader */
+    fouine_analyzer *an;  /* the reader's analyzer, or NULL; owned */
 } run;
 
 /* The writer's statements, in the order of writer_sql[]. */
@@ -142,6 +163,8 @@ typedef struct writer {
     double txn_start;            /* when it began */
     long file_articles;          /* articles of the current file so far */
     double last_progress;        /* when the progress line was drawn */
+    fouine_replay *replay;       /* "french" replaying the reader's
+                                    tokens, or NULL; owned by db */
 } writer;
 
 static double now(void)
@@ -183,6 +206,17 @@ static void say(run *r, int level, const char *fmt, ...)
 ** Reader side.
 */
 
+/* Free a message and what it owns. */
+static void free_msg(msg *m)
+{
+    size_t i;
+    fouine_article_clear(&m->a);
+    for (i = 0; i < sizeof m->tok / sizeof m->tok[0]; i++) {
+        fouine_pretok_free(&m->tok[i]);
+    }
+    free(m);
+}
+
 /* Queue a message (taking it), waiting for room.  Returns 0, or 1 when the
 ** writer is stopping (the message is freed). */
 static int push(run *r, msg *m)
@@ -207,8 +241,7 @@ static int push(run *r, msg *m)
     }
     pthread_mutex_unlock(&r->lock);
     if (stopping) {
-        fouine_article_clear(&m->a);
-        free(m);
+        free_msg(m);
         return 1;
     }
     return 0;
@@ -291,9 +324,20 @@ static int push_article(fouine_article *a, void *payload)
     m->known = rd->known;
     m->a = *a;
     memset(a, 0, sizeof *a);
+    m->hash = fouine_article_hash(&m->a);
     m->bytes = 256 + slen(m->a.title) + slen(m->a.lead) + slen(m->a.body);
     for (i = 0; i < m->a.ncomments; i++) {
         m->bytes += slen(m->a.comments[i].body) + 64;
+    }
+    if (rd->r->an) {
+        const char *texts[3] = { m->a.title, m->a.lead, m->a.body };
+        for (i = 0; i < 3; i++) {
+            if (fouine_pretok_analyze(&m->tok[i], rd->r->an, texts[i],
+                                      slen(texts[i])) != FOUINE_OK) {
+                break; /* out of memory: the writer analyzes this one */
+            }
+            m->bytes += m->tok[i].len;
+        }
     }
     rd->count++;
     if (push(rd->r, m)) {
@@ -870,12 +914,13 @@ static int write_article(run *r, writer *w, const msg *m)
 {
     const fouine_input *f = &r->in.files[m->file];
     const fouine_article *a = &m->a;
+    const char *const texts[3] = { a->title, a->lead, a->body };
     sqlite3_stmt *s = w->stmt[W_FIND];
     sqlite3_int64 rowid = 0;
     char hex[17], old[17] = "";
     int found = 0, same_source = 0, rc;
 
-    hash_hex(hex, fouine_article_hash(a));
+    hash_hex(hex, m->hash);
     sqlite3_bind_text(s, 1, a->id, -1, SQLITE_STATIC);
     rc = sqlite3_step(s);
     if (rc == SQLITE_ROW) {
@@ -890,6 +935,9 @@ static int write_article(run *r, writer *w, const msg *m)
     sqlite3_reset(s);
     if (rc != SQLITE_DONE) {
         return db_error(r, w, writer_sql[W_FIND]);
+    }
+    if (w->replay) {
+        fouine_replay_set(w->replay, texts, m->tok, 3);
     }
     if (!found) {
         bind_article(w->stmt[W_INSERT], a, f->key, hex);
@@ -919,6 +967,9 @@ static int write_article(run *r, writer *w, const msg *m)
             rc = step_done(r, w, W_SET_SOURCE);
         }
         r->st->unchanged++;
+    }
+    if (w->replay) {
+        fouine_replay_set(w->replay, NULL, NULL, 0);
     }
     if (rc == FOUINE_OK && m->known) {
         sqlite3_bind_int64(w->stmt[W_TOUCH], 1, rowid);
@@ -1076,8 +1127,7 @@ static void stop_reader(run *r)
     r->stopping = 1;
     for (m = r->head; m; m = next) {
         next = m->next;
-        fouine_article_clear(&m->a);
-        free(m);
+        free_msg(m);
     }
     r->head = r->tail = NULL;
     r->queued = 0;
@@ -1306,6 +1356,16 @@ static int open_writer(run *r, writer *w)
         }
     }
     rc = fouine_store_open(&w->db, r->opt->index, FOUINE_STORE_WRITE);
+    if (rc == FOUINE_OK && !r->opt->plain) {
+        /* A new index has its FTS5 tables open with "french" itself:
+        ** open it again, so that they open with the replaying wrapper. */
+        sqlite3_close(w->db);
+        w->db = NULL;
+        rc = fouine_store_open(&w->db, r->opt->index, FOUINE_STORE_WRITE);
+        if (rc == FOUINE_OK) {
+            rc = fouine_replay_register(&w->replay, w->db);
+        }
+    }
     if (rc != FOUINE_OK) {
         open_failed(r, rc);
         return rc;
@@ -1329,10 +1389,7 @@ static int open_writer(run *r, writer *w)
             return rc;
         }
     }
-    /* FTS5 flushes its pending terms to a new segment every 'hashsize'
-    ** bytes (1 MB by default): fewer, larger segments mean less merging.
-    ** The setting is kept in the index; fouine-query does not write. */
-    rc = exec(r, w, FTS_HASHSIZE_SQL);
+    rc = exec(r, w, FTS_LOAD_SQL);
     if (rc != FOUINE_OK) {
         return rc;
     }
@@ -1379,13 +1436,14 @@ static void open_reader(run *r)
 static int merge_segments(run *r, writer *w)
 {
     long written = r->st->indexed + r->st->updated + r->st->removed;
-    if (written < OPTIMIZE_MIN) {
-        return FOUINE_OK;
+    int rc = exec(r, w, FTS_AUTOMERGE_SQL);
+    if (rc == FOUINE_OK && written >= OPTIMIZE_MIN) {
+        say(r, 2, "merging the index segments");
+        rc = exec(r, w, FTS_OPTIMIZE_SQL);
+    } else if (rc == FOUINE_OK && written > 0) {
+        rc = exec(r, w, FTS_MERGE_SQL);
     }
-    say(r, 2, "merging the index segments");
-    return exec(r, w,
-                "INSERT INTO article_fts(article_fts) VALUES ('optimize');"
-                "INSERT INTO comment_fts(comment_fts) VALUES ('optimize');");
+    return rc;
 }
 
 long fouine_run_skipped(const fouine_run_stats *st)
@@ -1435,6 +1493,9 @@ int fouine_run(fouine_run_stats *out, const fouine_run_options *opt)
     if (!opt->rebuild) {
         open_reader(&r);
     }
+    if (!opt->plain && fouine_analyzer_new(&r.an) != FOUINE_OK) {
+        r.an = NULL; /* the writer will analyze everything */
+    }
     if (pthread_create(&reader, NULL, reader_main, &r) != 0) {
         rc = FOUINE_ENOMEM;
         goto done;
@@ -1442,8 +1503,7 @@ int fouine_run(fouine_run_stats *out, const fouine_run_options *opt)
     started = 1;
     while ((m = pop(&r)) != NULL) {
         rc = handle(&r, &w, m);
-        fouine_article_clear(&m->a);
-        free(m);
+        free_msg(m);
         if (rc != FOUINE_OK) {
             break;
         }
@@ -1471,6 +1531,9 @@ int fouine_run(fouine_run_stats *out, const fouine_run_options *opt)
         goto done;
     }
     rc = commit(&r, &w);
+    if (rc == FOUINE_OK && out->interrupted) {
+        sqlite3_exec(w.db, FTS_AUTOMERGE_SQL, NULL, NULL, NULL);
+    }
     if (rc != FOUINE_OK || out->interrupted) {
         goto done;
     }
@@ -1501,6 +1564,7 @@ done:
     pthread_mutex_unlock(&r.lock);
     sqlite3_finalize(r.lookup);
     sqlite3_close(r.rdb);
+    fouine_analyzer_free(r.an);
     close_writer(&w);
     fouine_inputs_free(&r.in);
     pthread_cond_destroy(&r.more);
