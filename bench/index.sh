@@ -16,7 +16,9 @@
 # EXTRA together (default: DIR.jsonl, the same articles as JSON Lines) to
 # show that peak memory stays flat when the corpus doubles.
 #
-# Reports wall time, articles/s, MB/s of input, peak RSS (GNU time),
+# Reports wall time (best of the rounds), CPU time (user + system, both
+# threads), CPU time of the writing thread (the critical path when the
+# two cores are free), articles/s, MB/s of input, peak RSS (GNU time),
 # index size, and the ratios french/plain.  BUILD_DIR must hold a Release
 # build (default: build/, as `make` builds it).
 set -eu
@@ -65,11 +67,12 @@ if [ -e "$extra" ]; then
     xbytes=$(sizes "$extra")
 fi
 
-# run NAME DB ARGS...: index, then print "NAME seconds articles rss_kb size"
+# run NAME DB ARGS...: index, then print
+# "NAME wall_s articles rss_kb size user_s sys_s writer_cpu_s"
 run() {
     name=$1 db=$2
     shift 2
-    "$gtime" -f '%e %M' -o "$tmp/time" "$index" -o "$db" "$@" 2>"$tmp/log" || {
+    "$gtime" -f '%e %M %U %S' -o "$tmp/time" "$index" -v -o "$db" "$@" 2>"$tmp/log" || {
         status=$?
         if [ $status -ne 1 ]; then
             cat "$tmp/log" >&2
@@ -78,13 +81,14 @@ run() {
     }
     arts=$(sed -n 's/.*fouine-index: \([0-9]*\) indexed, \([0-9]*\) updated, \([0-9]*\) unchanged.*/\1 \2 \3/p' "$tmp/log" |
            awk '{ print $1 + $2 + $3 }')
+    writer=$(sed -n 's/.*CPU: writer \([0-9.]*\) s.*/\1/p' "$tmp/log")
     set -- $(cat "$tmp/time")
     size=$(stat -c %s "$db")
-    echo "$name $1 $arts $2 $size"
+    echo "$name $1 $arts $2 $size $3 $4 ${writer:-0}"
 }
 
 echo "fouine-index benchmark: $(basename "$dir") ($bytes bytes; extra: $(basename "$extra"), $xbytes bytes), $rounds rounds"
-echo "machine: $(nproc) cores, $(uname -sr), $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo "machine: $(nproc) cores, $(uname -sr), $(date -u '+%Y-%m-%d %H:%M UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 : >"$tmp/results"
 i=1
 while [ "$i" -le "$rounds" ]; do
@@ -106,10 +110,12 @@ function mb(x) { return x / 1048576 }
     n[$1]++
     # keep the best (lowest) wall time of each configuration
     if (!($1 in t) || $2 < t[$1]) { t[$1] = $2; a[$1] = $3; r[$1] = $4; s[$1] = $5 }
+    if (!($1 in cpu) || $6 + $7 < cpu[$1]) cpu[$1] = $6 + $7
+    if (!($1 in wcpu) || $8 < wcpu[$1]) wcpu[$1] = $8
 }
 END {
-    printf "\n| run | wall s | articles | articles/s | MB/s | peak RSS MB | index MB |\n"
-    printf "| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n"
+    printf "\n| run | wall s | CPU s | writer CPU s | articles | articles/s | MB/s | peak RSS MB | index MB |\n"
+    printf "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n"
     split("plain french rerun double", order, " ")
     for (k = 1; k <= 4; k++) {
         c = order[k]
@@ -117,11 +123,12 @@ END {
         in_mb = (c == "double") ? mb(bytes + xbytes) : mb(bytes)
         rate = (t[c] > 0) ? a[c] / t[c] : 0
         speed = (t[c] > 0) ? in_mb / t[c] : 0
-        printf "| %s | %.2f | %d | %.0f | %.1f | %.1f | %.1f |\n", c, t[c], a[c],
-               rate, speed, r[c] / 1024, mb(s[c])
+        printf "| %s | %.2f | %.2f | %.2f | %d | %.0f | %.1f | %.1f | %.1f |\n", c,
+               t[c], cpu[c], wcpu[c], a[c], rate, speed, r[c] / 1024, mb(s[c])
     }
-    printf "\nfrench / plain: wall time %.2fx (target <= 1.5), index size %.2fx (target <= 1.5)\n",
-           t["french"] / t["plain"], s["french"] / s["plain"]
+    printf "\nfrench / plain: wall time %.2fx (target <= 1.5), CPU time %.2fx, writer CPU %.2fx, index size %.2fx (target <= 1.5)\n",
+           t["french"] / t["plain"], cpu["french"] / cpu["plain"],
+           wcpu["french"] / wcpu["plain"], s["french"] / s["plain"]
     printf "peak RSS: %.1f MB (target < 150)", r["french"] / 1024
     if ("double" in r)
         printf "; corpus doubled: %.1f MB (%.2fx)", r["double"] / 1024, r["double"] / r["french"]

@@ -363,6 +363,8 @@ typedef struct fouine_run_stats {
     long warnings;                   /* e.g. invalid UTF-8 repaired */
     int interrupted;                 /* stopped by a signal */
     double seconds;                  /* wall time */
+    double writer_cpu;               /* CPU seconds of the writing thread */
+    double reader_cpu;               /* CPU seconds of the reading thread */
 } fouine_run_stats;
 
 /**

@@ -197,6 +197,10 @@ int main(int argc, char **argv)
                 "what was written is safe, run again to complete\n",
                 (int)stop_signal, st.files, st.files_total);
     }
+    if (opt.verbose > 1) {
+        fprintf(stderr, "fouine-index: CPU: writer %.2f s, reader %.2f s\n",
+                st.writer_cpu, st.reader_cpu);
+    }
     if (opt.verbose > 0) {
         summary(&opt, &st);
     }

@@ -167,6 +167,16 @@ typedef struct writer {
                                     tokens, or NULL; owned by db */
 } writer;
 
+/* CPU time of the calling thread, in seconds. */
+static double thread_cpu(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0) {
+        return 0;
+    }
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static double now(void)
 {
     struct timespec ts;
@@ -783,6 +793,7 @@ static void *reader_main(void *arg)
         }
     }
     pthread_mutex_lock(&r->lock);
+    r->st->reader_cpu = thread_cpu();
     r->reader_done = 1;
     if (out < 0) {
         r->reader_rc = FOUINE_ENOMEM;
@@ -1571,5 +1582,6 @@ done:
     pthread_cond_destroy(&r.room);
     pthread_mutex_destroy(&r.lock);
     out->seconds = now() - start;
+    out->writer_cpu = thread_cpu();
     return rc;
 }
