@@ -2,7 +2,7 @@
 ** tokenizer.c: throughput of the "french" FTS5 tokenizer against FTS5's
 ** built-in "unicode61 remove_diacritics 2", side by side in the same run.
 **
-**     bench_tokenizer [DIR] [-r REPS] [-m MAX_MB] [-o french|unicode61]
+**     bench_tokenizer [DIR] [-r REPS] [-m MAX_MB] [-o french|unicode61] [-i]
 **
 ** Reads every *.txt file under DIR (default ../shared/corpus/
 ** orangesum-2016-2019, relative to the current directory), then tokenizes
@@ -10,7 +10,9 @@
 ** (fts5_api.xFindTokenizer, then xCreate and xTokenize in document mode
 ** with a counting callback), alternating the two REPS times (default 5),
 ** and prints the best CPU time of each, MB/s, tokens/s and the ratio
-** french / unicode61.  -o runs one tokenizer only, for profiling.  The
+** french / unicode61.  -o runs one tokenizer only, for profiling.  -i
+** also indexes the text into a contentless FTS5 table with each tokenizer
+** (in memory, then 'optimize') and compares the sizes of their indexes.  The
 ** french tokenizer starts each repetition with a
 ** fresh instance, so its stem cache starts empty every time.
 */
@@ -163,6 +165,60 @@ static void print_result(const char *name,
 
 /* CPU time of the process: the machine may be shared, and time spent
 ** waiting for a CPU is not the tokenizers'. */
+/*
+** Index every file of t into a contentless FTS5 table using tokenizer tok
+** in a new in-memory database; sets *bytes to the size of the index (its
+** shadow tables, from dbstat).  Returns 0 or -1.
+*/
+static int index_size(const char *tok, const bench_texts *t, long long *bytes)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *ins = NULL, *size = NULL;
+    char *sql = NULL;
+    size_t i;
+    int rc = -1;
+
+    *bytes = 0;
+    sql = sqlite3_mprintf("CREATE VIRTUAL TABLE t USING fts5(body, "
+                          "content='', tokenize=%Q)",
+                          tok);
+    if (!sql || sqlite3_open(":memory:", &db) != SQLITE_OK ||
+        fouine_fts5_register(db) != FOUINE_OK ||
+        sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, "INSERT INTO t(rowid, body) VALUES (?1, ?2)", -1,
+                           &ins, NULL) != SQLITE_OK) {
+        goto done;
+    }
+    for (i = 0; i < t->nfiles; i++) {
+        size_t n = t->starts[i + 1] - t->starts[i];
+        sqlite3_bind_int64(ins, 1, (sqlite3_int64)i + 1);
+        sqlite3_bind_text(ins, 2, t->buf + t->starts[i], (int)n, SQLITE_STATIC);
+        if (n > INT_MAX || sqlite3_step(ins) != SQLITE_DONE) {
+            goto done;
+        }
+        sqlite3_reset(ins);
+    }
+    if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(db, "INSERT INTO t(t) VALUES ('optimize')", NULL, NULL,
+                     NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db,
+                           "SELECT sum(pgsize) FROM dbstat "
+                           "WHERE name LIKE 't%'",
+                           -1, &size, NULL) != SQLITE_OK ||
+        sqlite3_step(size) != SQLITE_ROW) {
+        goto done;
+    }
+    *bytes = sqlite3_column_int64(size, 0);
+    rc = 0;
+done:
+    sqlite3_finalize(ins);
+    sqlite3_finalize(size);
+    sqlite3_close(db);
+    sqlite3_free(sql);
+    return rc;
+}
+
 static double now(void)
 {
     struct timespec ts;
@@ -217,6 +273,7 @@ int main(int argc, char **argv)
     static const char *u61_args[] = { "remove_diacritics", "2" };
     const char *dir = BENCH_DEFAULT_DIR;
     const char *only = NULL;
+    int sizes = 0;
     bench_texts t;
     sqlite3 *db = NULL;
     fts5_api *api;
@@ -231,12 +288,14 @@ int main(int argc, char **argv)
             reps = atoi(argv[++i]);
         } else if (strcmp(argv[i], "-m") == 0 && i + 1 < argc) {
             t.max = (size_t)atol(argv[++i]) << 20;
+        } else if (strcmp(argv[i], "-i") == 0) {
+            sizes = 1;
         } else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc) {
             only = argv[++i];
         } else if (argv[i][0] == '-') {
             fprintf(stderr,
                     "usage: %s [DIR] [-r REPS] [-m MAX_MB] "
-                    "[-o french|unicode61]\n",
+                    "[-o french|unicode61] [-i]\n",
                     argv[0]);
             return EXIT_FAILURE;
         } else {
@@ -284,6 +343,16 @@ int main(int argc, char **argv)
     if (!only) {
         printf("throughput ratio french / unicode61: %.2f (target >= 0.50)\n",
                best_u / best_f);
+    }
+    if (sizes) {
+        long long bf, bu;
+        if (index_size("french", &t, &bf) != 0 ||
+            index_size("unicode61 remove_diacritics 2", &t, &bu) != 0) {
+            goto fail;
+        }
+        printf("index size (contentless FTS5, optimized): french %.1f MB, "
+               "unicode61 %.1f MB, ratio %.2f\n",
+               (double)bf / 1e6, (double)bu / 1e6, (double)bf / (double)bu);
     }
     rc = EXIT_SUCCESS;
     goto done;
