@@ -123,8 +123,9 @@ struct fouine_analyzer {
     size_t nentries;            /* entries in the cache */
     unsigned char ascii[256];   /* class of each ASCII character;
                                 ** CC_MULTI for the other bytes */
-    char_memo norm[MEMO_LIMIT]; /* NFKC + case folding of each character */
-    char_memo fold[MEMO_LIMIT]; /* accents stripped, œ æ expanded */
+    unsigned char latin[MEMO_LIMIT]; /* char_class() of each character */
+    char_memo norm[MEMO_LIMIT];      /* NFKC + case folding of each character */
+    char_memo fold[MEMO_LIMIT];      /* accents stripped, œ æ expanded */
 };
 
 /*
@@ -300,6 +301,24 @@ static size_t decode(const char *text,
         *cp = c;
         return 1;
     }
+    /* Two- and three-byte sequences, most of French text beyond ASCII,
+    ** decoded here; the checks are those of utf8proc_iterate(). */
+    if (c >= 0xC2 && c <= 0xDF && avail >= 2 &&
+        ((unsigned char)text[i + 1] & 0xC0) == 0x80) {
+        *cp = ((utf8proc_int32_t)(c & 0x1F) << 6) |
+              ((unsigned char)text[i + 1] & 0x3F);
+        return 2;
+    }
+    if (c >= 0xE0 && c <= 0xEF && avail >= 3) {
+        const unsigned char c1 = (unsigned char)text[i + 1];
+        const unsigned char c2 = (unsigned char)text[i + 2];
+        if ((c1 & 0xC0) == 0x80 && (c2 & 0xC0) == 0x80 &&
+            (c != 0xE0 || c1 >= 0xA0) && (c != 0xED || c1 < 0xA0)) {
+            *cp = ((utf8proc_int32_t)(c & 0x0F) << 12) |
+                  ((utf8proc_int32_t)(c1 & 0x3F) << 6) | (c2 & 0x3F);
+            return 3;
+        }
+    }
     if (avail > 4) {
         avail = 4;
     }
@@ -334,7 +353,7 @@ static inline int class_at(const fouine_analyzer *an,
         return an->ascii[b];
     }
     *n = decode(text, len, i, &cp);
-    return char_class(cp);
+    return cp >= 0 && cp < MEMO_LIMIT ? an->latin[cp] : char_class(cp);
 }
 
 /*
@@ -1203,6 +1222,7 @@ int fouine_analyzer_new(fouine_analyzer **out)
     }
     for (c = 0; c < MEMO_LIMIT; c++) {
         an->norm[c].len = an->fold[c].len = MEMO_UNSET;
+        an->latin[c] = (unsigned char)char_class(c);
     }
     for (c = 0; c < 256; c++) {
         an->ascii[c] = (unsigned char)(c < 128 ? char_class(c) : CC_MULTI);
