@@ -631,11 +631,14 @@ static long interrupt_when_some(pid_t pid, int sig, long total)
 {
     struct timespec pause = { 0, 5000000 };
     long n = -1;
-    int status, i;
+    int status, i, readable = 0;
     for (i = 0; i < 12000; i++) {
         ck_assert_msg(waitpid(pid, &status, WNOHANG) == 0,
                       "fouine-index ended before the signal");
         n = articles();
+        /* Once the index exists, readers read it all along the run. */
+        ck_assert_msg(n >= 0 || !readable, "the index became unreadable");
+        readable = n >= 0;
         if (n >= 120) {
             break;
         }
