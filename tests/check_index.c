@@ -302,6 +302,42 @@ START_TEST(test_incremental_runs)
 }
 END_TEST
 
+/* On a terminal (script(1) gives one), a progress line; --quiet: none. */
+START_TEST(test_progress_on_a_terminal)
+{
+    char cmd[2048], out[320];
+    char *text;
+    copy_corpus();
+    if (fouine_test_run("command -v script >/dev/null", NULL) != 0) {
+        printf("progress: skipped: script(1) is missing\n");
+        return;
+    }
+    snprintf(out, sizeof out, "%s/tty", work);
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && script -qec \"'%s/fouine-index' -o '%s' news\" "
+             "/dev/null",
+             work, build_dir(), index_db);
+    ck_assert_int_eq(fouine_test_run(cmd, out), 0);
+    text = fouine_test_slurp(out);
+    ck_assert_ptr_nonnull(text);
+    ck_assert_msg(strstr(text, "\r\033[Kfouine-index: ") &&
+                      strstr(text, " files, ") &&
+                      strstr(text, " articles/s, ") && strstr(text, " left"),
+                  "no progress line in: %s", text);
+    ck_assert_msg(strstr(text, " indexed, "), "no summary in: %s", text);
+    free(text);
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && script -qec \"'%s/fouine-index' -q --rebuild -o "
+             "'%s' news\" /dev/null",
+             work, build_dir(), index_db);
+    ck_assert_int_eq(fouine_test_run(cmd, out), 0);
+    text = fouine_test_slurp(out);
+    ck_assert_ptr_nonnull(text);
+    ck_assert_msg(text[0] == '\0', "--quiet printed: %s", text);
+    free(text);
+}
+END_TEST
+
 START_TEST(test_comments_kept_apart)
 {
     summary s;
@@ -713,6 +749,7 @@ static Suite *index_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_incremental_runs);
     tcase_add_test(tc, test_comments_kept_apart);
+    tcase_add_test(tc, test_progress_on_a_terminal);
     tcase_add_test(tc, test_json_and_json_lines);
     tcase_add_test(tc, test_bad_inputs);
     tcase_add_test(tc, test_paths_and_index_errors);
