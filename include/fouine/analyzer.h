@@ -15,12 +15,20 @@
 **     differs from both ("sécurité" -> "#securit"), so that a reader who
 **     types without accents reaches the accented words.
 ** In a query, each word gives the alternatives that can match it: the two
-** stems, marked and unmarked.  A prefix query (FOUINE_ANALYZE_PREFIX) and an
-** exact query (FOUINE_ANALYZE_EXACT, or a word preceded by '=' in query
-** mode) give only the surface form.
+** stems, marked and unmarked, and for a word typed without accents, the
+** stem of the same word with the accent French puts on its ending
+** ("creee" -> "créée", "#cre", which "créer" also has).  A prefix query
+** (FOUINE_ANALYZE_PREFIX) and an exact query (FOUINE_ANALYZE_EXACT, or a
+** word preceded by '=' in query mode) give only the surface form.
+**
+** Stems come from Snowball French (libstemmer) with a few corrections:
+** "français", "france" and "mauvais" are not stemmed to "franc" and
+** "mauv", plurals in -oux and -eux meet their singulars.  Stop words are
+** indexed like any word; fouine_is_stopword() names them.
 **
 ** An analyzer is not thread safe: use one per thread.  It holds no global
-** mutable state.
+** mutable state; each analyzer owns its stemmer and a cache of the words
+** it has analyzed (up to 16 MB, allocated on first use).
 */
 #ifndef FOUINE_ANALYZER_H
 #define FOUINE_ANALYZER_H
@@ -96,7 +104,8 @@ void fouine_analyzer_free(fouine_analyzer *an);
  * Analyze text and call cb for every token, in order of position.
  *
  * Any bytes are accepted: invalid UTF-8 separates words and never reaches a
- * token.  Offsets never go backwards and lie within [0, len].
+ * token.  Offsets never go backwards and lie within [0, len].  cb must not
+ * run the same analyzer (the tokens it is given point into its cache).
  *
  * @param an      the analyzer
  * @param text    the text, not necessarily NUL-terminated (may be NULL when
