@@ -277,13 +277,11 @@ static int push_simple(run *r,
                        long articles,
                        int known)
 {
-    msg m;
-    memset(&m, 0, sizeof m);
-    m.type = type;
-    m.file = file;
-    m.hash = hash;
-    m.articles = articles;
-    m.known = known;
+    const msg m = { .type = type,
+                    .file = file,
+                    .hash = hash,
+                    .articles = articles,
+                    .known = known };
     return push_copy(r, &m);
 }
 
@@ -294,13 +292,11 @@ static int push_skip(run *r,
                      long count,
                      int whole)
 {
-    msg m;
-    memset(&m, 0, sizeof m);
-    m.type = MSG_SKIP;
-    m.file = file;
-    m.skip = reason;
-    m.count = count;
-    m.whole = whole;
+    const msg m = { .type = MSG_SKIP,
+                    .file = file,
+                    .skip = reason,
+                    .count = count,
+                    .whole = whole };
     return push_copy(r, &m);
 }
 
