@@ -1293,6 +1293,27 @@ static int remove_index(run *r)
     return FOUINE_OK;
 }
 
+/*
+** What the system says when the index file is opened for writing (or
+** created, then removed): 0, or -1 with errno set (EISDIR, EACCES...).
+*/
+static int os_error(const char *path)
+{
+    int fd = open(path, O_RDWR), created = 0;
+    if (fd < 0 && errno == ENOENT) {
+        fd = open(path, O_RDWR | O_CREAT | O_EXCL, 0644);
+        created = fd >= 0;
+    }
+    if (fd < 0) {
+        return -1;
+    }
+    close(fd);
+    if (created) {
+        unlink(path);
+    }
+    return 0;
+}
+
 /* Explain why the index cannot be opened. */
 static void open_failed(run *r, int rc)
 {
@@ -1317,6 +1338,9 @@ static void open_failed(run *r, int rc)
     } else if (access(dir, W_OK) != 0) {
         say(r, 0, "%s: cannot write the index: directory %s is read-only",
             r->opt->index, dir);
+    } else if (os_error(r->opt->index) != 0) {
+        say(r, 0, "%s: cannot create or write the index: %s", r->opt->index,
+            strerror(errno));
     } else {
         say(r, 0, "%s: cannot open the index: %s", r->opt->index,
             fouine_errmsg(rc));
