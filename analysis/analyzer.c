@@ -124,6 +124,7 @@ struct fouine_analyzer {
     unsigned char ascii[256];   /* class of each ASCII character;
                                 ** CC_MULTI for the other bytes */
     unsigned char latin[MEMO_LIMIT]; /* char_class() of each character */
+    size_t fix_min, fix_max;         /* shortest, longest word of stem_fixes */
     char_memo norm[MEMO_LIMIT];      /* NFKC + case folding of each character */
     char_memo fold[MEMO_LIMIT];      /* accents stripped, œ æ expanded */
 };
@@ -697,7 +698,7 @@ static size_t stem_raw(fouine_analyzer *an,
     }
     memcpy(key, word, n);
     key[n] = '\0';
-    fixed = stem_fix_find(key);
+    fixed = n >= an->fix_min && n <= an->fix_max ? stem_fix_find(key) : NULL;
     if (fixed) {
         *out = fixed;
         return strlen(fixed);
@@ -1219,6 +1220,12 @@ int fouine_analyzer_new(fouine_analyzer **out)
     an->stemmer = sb_stemmer_new("french", NULL);
     if (!an->stemmer) {
         goto done;
+    }
+    an->fix_min = (size_t)-1;
+    for (c = 0; c < (int)(sizeof stem_fixes / sizeof stem_fixes[0]); c++) {
+        size_t n = strlen(stem_fixes[c].word);
+        an->fix_min = n < an->fix_min ? n : an->fix_min;
+        an->fix_max = n > an->fix_max ? n : an->fix_max;
     }
     for (c = 0; c < MEMO_LIMIT; c++) {
         an->norm[c].len = an->fold[c].len = MEMO_UNSET;
