@@ -150,6 +150,9 @@ int fouine_date_parse(char *out, size_t outsize, const char *line, size_t len)
     size_t i = 0, j;
     int day, year, hour, minute, m;
 
+    if (outsize > 0) {
+        out[0] = '\0';
+    }
     while (len > 0 && is_space(line[len - 1])) {
         len--;
     }

@@ -247,9 +247,9 @@ typedef void (*fouine_walk_report)(fouine_skip reason,
 
 /**
  * Find the inputs under the paths given: the .txt, .json and .jsonl files
- * found recursively in directories (symbolic links followed, but never
- * into a directory already entered, so loops end), and files given
- * directly, whatever their names.
+ * (any case) found recursively in directories (names starting with '.'
+ * left out; symbolic links followed, but never into a directory already
+ * entered, so loops end), and files given directly, whatever their names.
  *
  * @param[out] out  the inputs, to be released with fouine_inputs_free();
  *                  emptied first
