@@ -14,9 +14,14 @@
 **   5. stems: Snowball French on the lowercased accented word, corrected by
 **      a small table, then folded like the surface form; and the stem of
 **      the unaccented word.
-** Steps 2 to 5 are cached per analyzer, keyed on the word's raw bytes; the
-** cache keeps each stem behind its FOUINE_STEM_MARK, so that a word found in
-** the cache is emitted without any copy.
+** Steps 3 to 5 are cached per analyzer, keyed on the word's bytes after the
+** elided article with ASCII capitals lowercased; an entry is one 64-byte
+** line that keeps each stem behind its FOUINE_STEM_MARK, so that a word
+** found in the cache is emitted without any copy.  The splitter finds the
+** words a few ahead of the one being emitted and prefetches their entries.
+** utf8proc's results for Latin characters (class, NFKC + case folding,
+** accent stripping) are memoized per analyzer, so most new words need no
+** allocation.
 **
 ** In a query, a word typed without accents also gets the stem of the word
 ** with the accent that French puts on its ending ("creee" -> "créée",
@@ -74,8 +79,8 @@ typedef struct word_buf {
 #define WORD_STEM2    0x4 /* stem2 differs from the surface form */
 
 /*
-** An analyzed word as emitted: pointers into the cache arena or into a
-** word_buf, valid until the next word is analyzed.
+** An analyzed word as emitted: pointers into the cache or into a word_buf,
+** valid until the next word is analyzed.
 */
 typedef struct word_view {
     int flags;           /* WORD_* bits */

@@ -14,10 +14,12 @@ SQLITE_EXTENSION_INIT1
 #ifdef _WIN32
 __declspec(dllexport)
 #endif
-int sqlite3_fouine_init(sqlite3 *db, char **pzErrMsg,
-                        const sqlite3_api_routines *pApi);
+    int sqlite3_fouine_init(sqlite3 *db,
+                            char **pzErrMsg,
+                            const sqlite3_api_routines *pApi);
 
-int sqlite3_fouine_init(sqlite3 *db, char **pzErrMsg,
+int sqlite3_fouine_init(sqlite3 *db,
+                        char **pzErrMsg,
                         const sqlite3_api_routines *pApi)
 {
     int rc;

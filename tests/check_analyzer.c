@@ -87,9 +87,8 @@ START_TEST(test_offsets_point_at_original_bytes)
     ck_assert_int_eq(strncmp(text + t.starts[1], "ANSSI", 5), 0);
     ck_assert_uint_eq(t.ends[1] - t.starts[1], 5);
     /* "Sécurité" */
-    ck_assert_int_eq(strncmp(text + t.starts[4], "Sécurité",
-                             t.ends[4] - t.starts[4]),
-                     0);
+    ck_assert_int_eq(
+        strncmp(text + t.starts[4], "Sécurité", t.ends[4] - t.starts[4]), 0);
     ck_assert_uint_eq(t.ends[4], strlen(text));
 }
 END_TEST
