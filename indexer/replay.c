@@ -15,6 +15,7 @@
 #include "indexer.h"
 
 #include "fouine/analyzer.h"
+#include "fouine/fts5.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -200,25 +201,11 @@ static void replay_destroy(void *data)
     free(data);
 }
 
-/* The fts5_api of a connection, or NULL. */
-static fts5_api *api_of(sqlite3 *db)
-{
-    fts5_api *api = NULL;
-    sqlite3_stmt *stmt = NULL;
-    if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &stmt, NULL) ==
-        SQLITE_OK) {
-        sqlite3_bind_pointer(stmt, 1, (void *)&api, "fts5_api_ptr", NULL);
-        sqlite3_step(stmt);
-    }
-    sqlite3_finalize(stmt);
-    return api;
-}
-
 int fouine_replay_register(fouine_replay **out, sqlite3 *db)
 {
     static fts5_tokenizer wrapper = { replay_create, replay_delete,
                                       replay_tokenize };
-    fts5_api *api = api_of(db);
+    fts5_api *api = fouine_fts5_api(db);
     fouine_replay *rp = NULL;
     fts5_tokenizer *orig = NULL;
 
