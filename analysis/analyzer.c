@@ -894,7 +894,8 @@ static void cache_reset(fouine_analyzer *an)
 
 /*
 ** Allocate the cache on first use: zeroed pages that the system maps only
-** when touched.  On Linux they are asked to be huge pages: a lookup lands
+** when touched, with at least one spare line after the last slot (see
+** key_equal()).  On Linux they are asked to be huge pages: a lookup lands
 ** anywhere in the cache, and with small pages most lookups would also miss
 ** the TLB.  Returns FOUINE_OK or FOUINE_ENOMEM.
 */
@@ -921,11 +922,11 @@ static int cache_init(fouine_analyzer *an)
     if (an->slots) {
         return FOUINE_OK;
     }
-    an->cache_mem = calloc(1, bytes + CACHE_LINE);
+    an->cache_mem = calloc(1, bytes + 2 * CACHE_LINE);
     if (!an->cache_mem) {
         return FOUINE_ENOMEM;
     }
-    an->cache_size = bytes + CACHE_LINE;
+    an->cache_size = bytes + 2 * CACHE_LINE;
     p = ((uintptr_t)an->cache_mem + CACHE_LINE - 1) &
         ~(uintptr_t)(CACHE_LINE - 1);
 #endif
@@ -964,9 +965,59 @@ static void cache_view(const cache_slot *s, word_view *w)
 }
 
 /* Look up key; on a hit point w at the entry and return 1. */
+/* Eight bytes with their ASCII capitals lowercased (others unchanged). */
+static inline uint64_t ascii_lower8(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101u;
+    uint64_t low7 = x & (0x7F * ones);
+    uint64_t ge_a = low7 + (0x80 - 'A') * ones;     /* high bit: >= 'A' */
+    uint64_t gt_z = low7 + (0x80 - 'Z' - 1) * ones; /* high bit: > 'Z' */
+    uint64_t upper = (ge_a ^ gt_z) & ~x & (0x80 * ones);
+    return x | (upper >> 2);
+}
+
+/*
+** Whether the stored key k equals the text word t of n bytes once
+** lowercased.  Eight bytes at a time when the text has them (avail bytes
+** from t on); k is followed by at least 8 readable bytes.
+*/
+static inline int key_equal(const char *k,
+                            const char *t,
+                            size_t n,
+                            size_t avail)
+{
+    size_t j = 0;
+    uint64_t x, y;
+    if (avail >= n + 8) {
+        for (; j + 8 <= n; j += 8) {
+            memcpy(&x, k + j, 8);
+            memcpy(&y, t + j, 8);
+            if (x != ascii_lower8(y)) {
+                return 0;
+            }
+        }
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        if (j < n) {
+            memcpy(&x, k + j, 8);
+            memcpy(&y, t + j, 8);
+            return ((x ^ ascii_lower8(y)) &
+                    (((uint64_t)1 << (8 * (n - j))) - 1)) == 0;
+        }
+        return 1;
+#endif
+    }
+    for (; j < n; j++) {
+        if (k[j] != ascii_lower(t[j])) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 static inline int cache_get(const fouine_analyzer *an,
                             const char *key,
                             size_t nkey,
+                            size_t avail,
                             uint32_t h,
                             word_view *w)
 {
@@ -976,15 +1027,10 @@ static inline int cache_get(const fouine_analyzer *an,
         if (s->hash == 0) {
             return 0;
         }
-        if (s->hash == h && s->nkey == nkey) {
-            size_t j = 0;
-            while (j < nkey && s->data[j] == ascii_lower(key[j])) {
-                j++;
-            }
-            if (j == nkey) {
-                cache_view(s, w);
-                return 1;
-            }
+        if (s->hash == h && s->nkey == nkey &&
+            key_equal(s->data, key, nkey, avail)) {
+            cache_view(s, w);
+            return 1;
         }
         i = (i + 1) & (CACHE_SLOTS - 1);
     }
@@ -1039,6 +1085,7 @@ static void cache_put(fouine_analyzer *an,
 */
 static int word_get(fouine_analyzer *an,
                     const char *text,
+                    size_t len,
                     size_t start,
                     size_t end,
                     int plain,
@@ -1050,7 +1097,7 @@ static int word_get(fouine_analyzer *an,
     size_t nkey = end - start;
     int rc;
 
-    if (nkey < CACHE_DATA && cache_get(an, key, nkey, h, w)) {
+    if (nkey < CACHE_DATA && cache_get(an, key, nkey, len - start, h, w)) {
         return FOUINE_OK;
     }
     rc = analyze_word(an, key, nkey, plain, b, w);
@@ -1337,8 +1384,8 @@ int fouine_analyzer_run(fouine_analyzer *an,
     }
     while (rc == 0 && count > 0) {
         pending_word *cur = &ring[head];
-        rc = word_get(an, text, cur->start + cur->skip, cur->end, cur->plain,
-                      cur->hash, &b, &w);
+        rc = word_get(an, text, len, cur->start + cur->skip, cur->end,
+                      cur->plain, cur->hash, &b, &w);
         if (rc == 0) {
             rc = emit_word(an, &w, cur->mode, cur->start + cur->skip, cur->end,
                            cb, payload);
