@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <utf8proc.h>
 
 double bench_now_ms(void)
 {
@@ -30,6 +31,57 @@ const char *bench_shared_dir(const char *arg)
         return env;
     }
     return FOUINE_BENCH_SOURCE_DIR "/../shared";
+}
+
+static int word_byte(unsigned char c)
+{
+    return c >= 0x80 || (c >= '0' && c <= '9') ||
+           ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+const char *bench_next_word(const char **s, size_t *len)
+{
+    const unsigned char *p = (const unsigned char *)*s, *start;
+    while (*p && !word_byte(*p)) {
+        p++;
+    }
+    start = p;
+    while (*p && word_byte(*p)) {
+        p++;
+    }
+    *s = (const char *)p;
+    *len = (size_t)(p - start);
+    return p > start ? (const char *)start : NULL;
+}
+
+char *bench_strip_accents(const char *s)
+{
+    utf8proc_uint8_t *out = NULL;
+    char *res, *w;
+    const char *p;
+    if (utf8proc_map((const utf8proc_uint8_t *)s, 0, &out,
+                     UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_DECOMPOSE |
+                         UTF8PROC_STRIPMARK) < 0) {
+        return strdup(s);
+    }
+    /* œ æ Œ Æ (2 bytes) become 2 letters: the length does not grow. */
+    res = (char *)out;
+    for (p = res, w = res; *p; p++) {
+        unsigned char c0 = (unsigned char)p[0], c1 = (unsigned char)p[1];
+        if (c0 == 0xC5 && (c1 == 0x93 || c1 == 0x92)) {
+            *w++ = c1 == 0x93 ? 'o' : 'O';
+            *w++ = c1 == 0x93 ? 'e' : 'E';
+            p++;
+        } else if (c0 == 0xC3 && (c1 == 0xA6 || c1 == 0x86)) {
+            *w++ = c1 == 0xA6 ? 'a' : 'A';
+            *w++ = c1 == 0xA6 ? 'e' : 'E';
+            p++;
+        } else {
+            *w++ = *p;
+        }
+    }
+    *w = '\0';
+    return res;
 }
 
 /* Insert the documents of one JSON-lines file into both indexes. */

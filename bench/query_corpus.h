@@ -38,4 +38,17 @@ double bench_now_ms(void);
  *  the source tree (FOUINE_SOURCE_DIR given by CMake). */
 const char *bench_shared_dir(const char *arg);
 
+/**
+ * The next word of *s (a run of ASCII letters and digits and non-ASCII
+ * bytes, as unicode61 would cut it, roughly), advancing *s past it.
+ *
+ * @param[out] len its length in bytes
+ * @return its first byte, or NULL at the end of the string
+ */
+const char *bench_next_word(const char **s, size_t *len);
+
+/** s with accents stripped as a reader typing without them (NFD, marks
+ *  dropped, œ -> oe, æ -> ae): a new string (free()), or NULL. */
+char *bench_strip_accents(const char *s);
+
 #endif /* FOUINE_BENCH_QUERY_CORPUS_H */

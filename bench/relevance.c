@@ -39,54 +39,16 @@ typedef struct score {
     long n;     /* questions */
 } score;
 
-/* NFD, combining marks dropped, œ -> oe, æ -> ae. */
-static char *strip_accents(const char *s)
-{
-    utf8proc_uint8_t *out = NULL;
-    fouine_buf b = { 0 };
-    const char *p;
-    if (utf8proc_map((const utf8proc_uint8_t *)s, 0, &out,
-                     UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_DECOMPOSE |
-                         UTF8PROC_STRIPMARK) < 0) {
-        return strdup(s);
-    }
-    for (p = (const char *)out; *p; p++) {
-        if (strncmp(p, "œ", 2) == 0 || strncmp(p, "Œ", 2) == 0) {
-            fouine_buf_puts(&b, p[1] == '\x93' ? "oe" : "OE");
-            p++;
-        } else if (strncmp(p, "æ", 2) == 0 || strncmp(p, "Æ", 2) == 0) {
-            fouine_buf_puts(&b, p[1] == '\xa6' ? "ae" : "AE");
-            p++;
-        } else {
-            fouine_buf_append(&b, p, 1);
-        }
-    }
-    free(out);
-    return b.data;
-}
-
 /* The baseline expression: the words of s OR-ed, each quoted. */
 static char *baseline_expr(const char *s)
 {
     fouine_buf b = { 0 };
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        const unsigned char *w;
-        while (*p && *p < 0x80 &&
-               !((*p >= '0' && *p <= '9') ||
-                 ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z'))) {
-            p++;
-        }
-        w = p;
-        while (*p && (*p >= 0x80 || (*p >= '0' && *p <= '9') ||
-                      ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z'))) {
-            p++;
-        }
-        if (p > w) {
-            fouine_buf_puts(&b, b.len ? " OR \"" : "\"");
-            fouine_buf_append(&b, (const char *)w, (size_t)(p - w));
-            fouine_buf_puts(&b, "\"");
-        }
+    const char *w;
+    size_t n;
+    while ((w = bench_next_word(&s, &n)) != NULL) {
+        fouine_buf_puts(&b, b.len ? " OR \"" : "\"");
+        fouine_buf_append(&b, w, n);
+        fouine_buf_puts(&b, "\"");
     }
     return b.data;
 }
@@ -128,7 +90,9 @@ int main(int argc, char **argv)
 {
     const char *shared = NULL, *dir = ".", *variant = "default";
     double wt = FOUINE_WEIGHT_TITLE, wl = FOUINE_WEIGHT_LEAD,
-           wb = FOUINE_WEIGHT_BODY;
+           wb = FOUINE_WEIGHT_BODY, alpha = 0.1;
+    double k1 = 1.2, bb = 0.75;
+    int near = 4;
     sqlite3 *fdb = NULL, *bdb = NULL;
     sqlite3_stmt *base = NULL, *var = NULL;
     fouine_analyzer *an = NULL;
@@ -150,6 +114,14 @@ int main(int argc, char **argv)
             max = (size_t)atol(argv[a + 1]);
         } else if (strcmp(argv[a], "--variant") == 0) {
             variant = argv[a + 1];
+        } else if (strcmp(argv[a], "--k1") == 0) {
+            k1 = atof(argv[a + 1]);
+        } else if (strcmp(argv[a], "--b") == 0) {
+            bb = atof(argv[a + 1]);
+        } else if (strcmp(argv[a], "--near") == 0) {
+            near = atoi(argv[a + 1]);
+        } else if (strcmp(argv[a], "--alpha") == 0) {
+            alpha = atof(argv[a + 1]);
         } else if (strcmp(argv[a], "--weights") == 0) {
             sscanf(argv[a + 1], "%lf,%lf,%lf", &wt, &wl, &wb);
         }
@@ -178,7 +150,7 @@ int main(int argc, char **argv)
         }
         qs = q;
         qs[nq].text = strdup(t1 + 1);
-        qs[nq].plain = strip_accents(t1 + 1);
+        qs[nq].plain = bench_strip_accents(t1 + 1);
         qs[nq].relevant = strdup(t2 + 1);
         nq++;
     }
@@ -199,6 +171,21 @@ int main(int argc, char **argv)
     if (strcmp(variant, "default") != 0 &&
         sqlite3_prepare_v2(
             fdb,
+            strcmp(variant, "or-bm25f") == 0 ?
+                "SELECT a.id FROM (SELECT rowid AS r, fouine_bm25f(article_fts,"
+                " ?6, ?7, ?2, ?3, ?4) AS s FROM article_fts WHERE article_fts"
+                " MATCH ?1 ORDER BY s LIMIT 10) m JOIN article a ON"
+                " a.rowid = m.r ORDER BY m.s" :
+            strcmp(variant, "or-bm25x") == 0 ?
+                "SELECT a.id FROM (SELECT rowid AS r, fouine_bm25(article_fts,"
+                " ?6, ?7, ?2, ?3, ?4) AS s FROM article_fts WHERE article_fts"
+                " MATCH ?1 ORDER BY s LIMIT 10) m JOIN article a ON"
+                " a.rowid = m.r ORDER BY m.s" :
+            strcmp(variant, "or-blend") == 0 ?
+                "SELECT a.id FROM (SELECT rowid AS r, bm25(article_fts, ?2,"
+                " ?3, ?4) * (1.0 + ?6 * fouine_cover(article_fts, ?5)) AS s"
+                " FROM article_fts WHERE article_fts MATCH ?1 ORDER BY s"
+                " LIMIT 10) m JOIN article a ON a.rowid = m.r ORDER BY m.s" :
             strcmp(variant, "or-cover") == 0 ?
                 "SELECT a.id FROM (SELECT rowid AS r, bm25(article_fts, ?2,"
                 " ?3, ?4) AS s, fouine_cover(article_fts, ?5) AS c FROM"
@@ -232,6 +219,37 @@ int main(int argc, char **argv)
                 fouine_parsed q;
                 if (fouine_parse(&q, an, text, strlen(text)) == FOUINE_OK) {
                     const char *e = q.any_expr ? q.any_expr : q.expr;
+                    fouine_buf x = { 0 };
+                    size_t t;
+                    if (strcmp(variant, "or-exact") == 0 ||
+                        strcmp(variant, "or-surface") == 0) {
+                        for (t = 0; t < q.nterms; t++) {
+                            fouine_buf_puts(&x, x.len ? " OR " : "");
+                            if (variant[3] == 'e') {
+                                fouine_buf_printf(&x, "\"=%s\" OR ",
+                                                  q.terms[t].text);
+                            }
+                            fouine_buf_printf(&x, "\"%s%s\"",
+                                              variant[3] == 's' ? "=" : "",
+                                              q.terms[t].text);
+                        }
+                        e = x.data;
+                    } else if (strncmp(variant, "or-near", 7) == 0 && e) {
+                        fouine_buf_puts(&x, e);
+                        for (t = 0; t + 1 < q.nterms; t++) {
+                            if (q.terms[t].mode != FOUINE_ANALYZE_QUERY ||
+                                q.terms[t + 1].mode != FOUINE_ANALYZE_QUERY) {
+                                continue;
+                            }
+                            fouine_buf_printf(&x, " OR NEAR(\"%s\" \"%s\", %d)",
+                                              q.terms[t].text,
+                                              q.terms[t + 1].text, near);
+                        }
+                        e = x.data;
+                    } else if (strcmp(variant, "or-all") == 0) {
+                        x.data = baseline_expr(text);
+                        e = x.data;
+                    }
                     if (e) {
                         sqlite3_bind_text(var, 1, e, -1, SQLITE_STATIC);
                         sqlite3_bind_double(var, 2, wt);
@@ -239,9 +257,16 @@ int main(int argc, char **argv)
                         sqlite3_bind_double(var, 4, wb);
                         sqlite3_bind_text(var, 5, q.any_map ? q.any_map : "0",
                                           -1, SQLITE_STATIC);
+                        if (sqlite3_bind_parameter_count(var) >= 7) {
+                            sqlite3_bind_double(var, 6, k1);
+                            sqlite3_bind_double(var, 7, bb);
+                        } else if (sqlite3_bind_parameter_count(var) >= 6) {
+                            sqlite3_bind_double(var, 6, alpha);
+                        }
                         rank = rank_of(var, qs[i].relevant);
                     }
                     fouine_parsed_clear(&q);
+                    free(x.data);
                 }
             } else {
                 fouine_search_opts opts = FOUINE_SEARCH_OPTS_INIT;

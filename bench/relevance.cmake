@@ -7,7 +7,7 @@ target_compile_definitions(fouine_bench_query_corpus PRIVATE
 target_include_directories(fouine_bench_query_corpus PUBLIC
   ${CMAKE_CURRENT_SOURCE_DIR})
 target_link_libraries(fouine_bench_query_corpus PUBLIC fouine
-  PkgConfig::JANSSON PRIVATE fouine_warnings)
+  PkgConfig::JANSSON PRIVATE PkgConfig::UTF8PROC fouine_warnings)
 
 add_executable(bench_relevance ${CMAKE_CURRENT_SOURCE_DIR}/relevance.c)
 target_link_libraries(bench_relevance PRIVATE fouine_bench_query_corpus

@@ -56,11 +56,26 @@ typedef struct fouine_search_opts {
     fouine_sort sort;     /* order of the hits */
     int comments;         /* non-zero: reader comments match too */
     int snippet_chars;    /* snippet length in characters; 0: default */
+    int long_query;       /* items from which a query is long (0: the
+                             default FOUINE_LONG_QUERY; -1: never) */
 } fouine_search_opts;
 
-#define FOUINE_SEARCH_OPTS_INIT                                  \
-    {                                                            \
-        NULL, 10, 0, 0, NULL, NULL, NULL, FOUINE_SORT_RANK, 0, 0 \
+/* A query of this many items or more (e.g. a question typed as a sentence)
+** is long: its articles are those holding any of its items, ranked by bm25
+** alone, and "fallback" says whether none holds them all.  A shorter query
+** requires every item, and falls back to the articles holding the most
+** items only when no article holds them all. */
+#define FOUINE_LONG_QUERY 4
+
+/* BM25 parameters of the ranking (fouine_bm25(); FTS5's bm25() fixes
+** k1 = 1.2 and b = 0.75), tuned on the relevance development set
+** (bench/relevance, see bench/RESULTS.md). */
+#define FOUINE_BM25_K1 2.0
+#define FOUINE_BM25_B  1.0
+
+#define FOUINE_SEARCH_OPTS_INIT                                     \
+    {                                                               \
+        NULL, 10, 0, 0, NULL, NULL, NULL, FOUINE_SORT_RANK, 0, 0, 0 \
     }
 
 /**
@@ -280,8 +295,11 @@ FOUINE_WUR int fouine_suggest(char **out,
 
 /**
  * Register on db what the search needs: the SQL function fouine_fold(text)
- * (case and accents folded) and the FTS5 function fouine_cover(fts, map)
- * (how many items of the query an article holds).  Idempotent.
+ * (case and accents folded), and the FTS5 functions fouine_cover(fts, map)
+ * (how many items of the query an article holds), fouine_bm25(fts, k1, b,
+ * weight...) (BM25 with its parameters given: lower is better, as FTS5's
+ * bm25()) and fouine_bm25f(fts, k1, b, weight...) (the same with each
+ * column normalized by its own length).  Idempotent.
  *
  * @return FOUINE_OK, FOUINE_EDB, FOUINE_ENOMEM
  */

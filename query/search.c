@@ -11,6 +11,7 @@
 
 #include "fouine/store.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -191,6 +192,137 @@ static void sql_cover(const Fts5ExtensionApi *api,
     sqlite3_result_int(ctx, count);
 }
 
+/* Per-query data of fouine_bm25(), cached with xSetAuxdata(). */
+typedef struct bm25_data {
+    int nphrase;      /* phrases of the query */
+    int ncol;         /* columns (at most 8 are normalized apart) */
+    double avgdl;     /* mean tokens a row */
+    double avgcol[8]; /* mean tokens of each column */
+    double *idf;      /* idf of each phrase */
+    double *freq;     /* weighted hits of each phrase in the current row */
+    double *cfreq;    /* hits of each phrase in each column (BM25F) */
+} bm25_data;
+
+static int count_hit(const Fts5ExtensionApi *api,
+                     Fts5Context *fts,
+                     void *payload)
+{
+    (void)api;
+    (void)fts;
+    (*(sqlite3_int64 *)payload)++;
+    return SQLITE_OK;
+}
+
+/*
+** fouine_bm25(fts, k1, b, w0, w1, ...): Okapi BM25 like FTS5's bm25(), but
+** with k1 and b given (FTS5 fixes 1.2 and 0.75), and column weights.
+** Lower is better, as bm25().
+*/
+static void sql_bm25(const Fts5ExtensionApi *api,
+                     Fts5Context *fts,
+                     sqlite3_context *ctx,
+                     int argc,
+                     sqlite3_value **argv)
+{
+    bm25_data *d = api->xGetAuxdata(fts, 0);
+    double k1 = argc > 0 ? sqlite3_value_double(argv[0]) : 1.2;
+    double b = argc > 1 ? sqlite3_value_double(argv[1]) : 0.75;
+    double score = 0, dl;
+    int i, ninst = 0, rc = SQLITE_OK, ncol = api->xColumnCount(fts);
+    sqlite3_int64 nrow = 0, ntok = 0;
+
+    if (!d) {
+        int n = api->xPhraseCount(fts), c;
+        d = sqlite3_malloc64(sizeof *d + (2 + 8) * (size_t)n * sizeof(double));
+        if (!d) {
+            sqlite3_result_error_nomem(ctx);
+            return;
+        }
+        d->nphrase = n;
+        d->idf = (double *)(d + 1);
+        d->freq = d->idf + n;
+        d->cfreq = d->freq + n;
+        d->ncol = ncol < 8 ? ncol : 8;
+        rc = api->xRowCount(fts, &nrow);
+        if (rc == SQLITE_OK) {
+            rc = api->xColumnTotalSize(fts, -1, &ntok);
+        }
+        d->avgdl = nrow > 0 ? (double)ntok / (double)nrow : 1.0;
+        for (c = 0; rc == SQLITE_OK && c < d->ncol; c++) {
+            rc = api->xColumnTotalSize(fts, c, &ntok);
+            d->avgcol[c] =
+                nrow > 0 && ntok > 0 ? (double)ntok / (double)nrow : 1.0;
+        }
+        for (i = 0; rc == SQLITE_OK && i < n; i++) {
+            sqlite3_int64 hits = 0;
+            double idf;
+            rc = api->xQueryPhrase(fts, i, &hits, count_hit);
+            idf =
+                log(((double)nrow - (double)hits + 0.5) / ((double)hits + 0.5));
+            d->idf[i] = idf > 1e-6 ? idf : 1e-6;
+        }
+        if (rc == SQLITE_OK) {
+            rc = api->xSetAuxdata(fts, d, sqlite3_free);
+        } else {
+            sqlite3_free(d);
+        }
+        if (rc != SQLITE_OK) {
+            sqlite3_result_error_code(ctx, rc);
+            return;
+        }
+    }
+    for (i = 0; i < d->nphrase; i++) {
+        d->freq[i] = 0;
+    }
+    for (i = 0; i < d->nphrase * 8; i++) {
+        d->cfreq[i] = 0;
+    }
+    rc = api->xInstCount(fts, &ninst);
+    for (i = 0; rc == SQLITE_OK && i < ninst; i++) {
+        int ip, ic, io;
+        rc = api->xInst(fts, i, &ip, &ic, &io);
+        if (rc == SQLITE_OK && ip >= 0 && ip < d->nphrase && ic < 8) {
+            d->cfreq[ip * 8 + ic] += 1.0;
+        }
+        if (rc == SQLITE_OK && ip >= 0 && ip < d->nphrase) {
+            d->freq[ip] +=
+                (ic + 2 < argc) ? sqlite3_value_double(argv[ic + 2]) : 1.0;
+        }
+    }
+    if (rc == SQLITE_OK && api->xUserData(fts) != NULL) {
+        /* BM25F: each column's hits normalized by its own length. */
+        double norm[8];
+        int c, len = 0;
+        for (c = 0; rc == SQLITE_OK && c < d->ncol; c++) {
+            rc = api->xColumnSize(fts, c, &len);
+            norm[c] = 1 - b + b * (double)len / d->avgcol[c];
+        }
+        for (i = 0; rc == SQLITE_OK && i < d->nphrase; i++) {
+            double f = 0;
+            for (c = 0; c < d->ncol; c++) {
+                double w =
+                    c + 2 < argc ? sqlite3_value_double(argv[c + 2]) : 1.0;
+                f += w * d->cfreq[i * 8 + c] / norm[c];
+            }
+            score += d->idf[i] * f * (k1 + 1) / (f + k1);
+        }
+    } else if (rc == SQLITE_OK) {
+        int len = 0;
+        rc = api->xColumnSize(fts, -1, &len);
+        dl = len;
+        for (i = 0; i < d->nphrase; i++) {
+            double f = d->freq[i];
+            score += d->idf[i] * f * (k1 + 1) /
+                     (f + k1 * (1 - b + b * dl / d->avgdl));
+        }
+    }
+    if (rc != SQLITE_OK) {
+        sqlite3_result_error_code(ctx, rc);
+        return;
+    }
+    sqlite3_result_double(ctx, -score);
+}
+
 /* The fts5_api of a connection, or NULL. */
 static fts5_api *fts5_of(sqlite3 *db)
 {
@@ -227,8 +359,13 @@ int fouine_search_register(sqlite3 *db)
         return FOUINE_EDB;
     }
     api = fts5_of(db);
-    if (!api || api->xCreateFunction(api, "fouine_cover", NULL, sql_cover,
-                                     NULL) != SQLITE_OK) {
+    if (!api ||
+        api->xCreateFunction(api, "fouine_cover", NULL, sql_cover, NULL) !=
+            SQLITE_OK ||
+        api->xCreateFunction(api, "fouine_bm25", NULL, sql_bm25, NULL) !=
+            SQLITE_OK ||
+        api->xCreateFunction(api, "fouine_bm25f", (void *)api, sql_bm25,
+                             NULL) != SQLITE_OK) {
         return FOUINE_EDB;
     }
     return FOUINE_OK;
@@ -323,7 +460,9 @@ static void sql_matches(fouine_buf *b,
         return;
     }
     fouine_buf_puts(b, "m(r, s, c, k) AS (SELECT rowid, ");
-    fouine_buf_puts(b, ranked ? "bm25(article_fts, :wt, :wl, :wb), " : "0.0, ");
+    fouine_buf_puts(
+        b, ranked ? "fouine_bm25(article_fts, :k1, :b, :wt, :wl, :wb), " :
+                    "0.0, ");
     fouine_buf_puts(b, ranked && fallback ? "fouine_cover(article_fts, :map)" :
                                             "0");
     fouine_buf_puts(b, ", 0 FROM article_fts WHERE article_fts MATCH :expr");
@@ -395,6 +534,11 @@ static void bind_all(sqlite3_stmt *stmt,
         sqlite3_bind_double(stmt, sqlite3_bind_parameter_index(stmt, ":wb"),
                             FOUINE_WEIGHT_BODY);
     }
+    if ((k = sqlite3_bind_parameter_index(stmt, ":k1")) != 0) {
+        sqlite3_bind_double(stmt, k, FOUINE_BM25_K1);
+        sqlite3_bind_double(stmt, sqlite3_bind_parameter_index(stmt, ":b"),
+                            FOUINE_BM25_B);
+    }
     if ((k = sqlite3_bind_parameter_index(stmt, ":limit")) != 0) {
         sqlite3_bind_int(stmt, k, limit);
     }
@@ -403,23 +547,19 @@ static void bind_all(sqlite3_stmt *stmt,
     }
 }
 
-/* Count the matches of expr and fetch one page of them into s. */
-static int run_query(search *s, const char *expr, int fallback)
+/* Count the articles matching expr (with the filters) into *total. */
+static int count_query(search *s, const char *expr, long long *total)
 {
     fouine_buf sql = { 0 };
     sqlite3_stmt *stmt = NULL;
-    int limit = s->opts->limit > 0 ? s->opts->limit : 10;
     int rc = FOUINE_EDB, comments = s->opts->comments && !s->q->columns;
-    page_hit *h;
 
-    s->nhits = 0;
-    s->total = 0;
-    /* The total. */
+    *total = 0;
     fouine_buf_puts(&sql, "WITH ");
-    sql_matches(&sql, s, fallback, 0);
+    sql_matches(&sql, s, 0, 0);
     fouine_buf_puts(&sql, comments ? " SELECT count(DISTINCT m.r) FROM m" :
                                      " SELECT count(*) FROM m");
-    if (need_article(s) && (s->opts->since || s->opts->until || s->category)) {
+    if (s->opts->since || s->opts->until || s->category) {
         fouine_buf_puts(&sql, " JOIN article a ON a.rowid = m.r");
         sql_filters(&sql, s);
     }
@@ -430,17 +570,34 @@ static int run_query(search *s, const char *expr, int fallback)
     if (sqlite3_prepare_v2(s->db, sql.data, -1, &stmt, NULL) != SQLITE_OK) {
         goto done;
     }
-    bind_all(stmt, s, expr, limit);
+    bind_all(stmt, s, expr, 0);
     if (sqlite3_step(stmt) != SQLITE_ROW) {
         goto done;
     }
-    s->total = sqlite3_column_int64(stmt, 0);
+    *total = sqlite3_column_int64(stmt, 0);
+    rc = FOUINE_OK;
+done:
     sqlite3_finalize(stmt);
-    stmt = NULL;
-    if (s->total == 0 || s->opts->offset >= s->total) {
-        rc = FOUINE_OK;
+    free(sql.data);
+    return rc;
+}
+
+/* Count the matches of expr and fetch one page of them into s; with
+** fallback, the articles holding the most items come first. */
+static int run_query(search *s, const char *expr, int fallback)
+{
+    fouine_buf sql = { 0 };
+    sqlite3_stmt *stmt = NULL;
+    int limit = s->opts->limit > 0 ? s->opts->limit : 10;
+    int rc, comments = s->opts->comments && !s->q->columns;
+    page_hit *h;
+
+    s->nhits = 0;
+    rc = count_query(s, expr, &s->total);
+    if (rc != FOUINE_OK || s->total == 0 || s->opts->offset >= s->total) {
         goto done;
     }
+    rc = FOUINE_EDB;
     /* The page. */
     sql.len = 0;
     fouine_buf_puts(&sql, "WITH ");
@@ -661,6 +818,7 @@ int fouine_search_json(json_t **out,
     char *suggestion = NULL;
     double t0 = now_ms();
     size_t i, len, chars;
+    long long all = 0;
     int rc, fallback = 0;
 
     *out = NULL;
@@ -694,7 +852,15 @@ int fouine_search_json(json_t **out,
             goto done;
         }
     }
-    if (q.expr) {
+    if (q.expr && q.any_expr && opts->long_query >= 0 &&
+        q.items >= (opts->long_query ? opts->long_query : FOUINE_LONG_QUERY)) {
+        /* A long query: every article holding any item, by bm25. */
+        rc = count_query(&s, q.expr, &all);
+        if (rc == FOUINE_OK) {
+            fallback = all == 0;
+            rc = run_query(&s, q.any_expr, 0);
+        }
+    } else if (q.expr) {
         rc = run_query(&s, q.expr, 0);
         if (rc == FOUINE_OK && s.total == 0 && q.any_expr) {
             fallback = 1;
