@@ -209,23 +209,72 @@ static inline char ascii_lower(char c)
     return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
 }
 
-/*
-** The cache key's hash: FNV-1a over the word's bytes with ASCII capitals
-** lowercased, never 0 (which marks an empty cache slot).  scan_word()
-** computes it as it goes; hash_bytes() computes it from scratch.
-*/
-#define HASH_INIT       2166136261u
-#define HASH_STEP(h, c) (((h) ^ (unsigned char)(c)) * 16777619u)
-#define HASH_DONE(h)    ((h) ? (h) : 1u)
+/* Little-endian machines with GCC or clang builtins read words eight
+** bytes at a time; others byte by byte. */
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define FOUINE_SWAR 1
+#else
+#define FOUINE_SWAR 0
+#endif
 
-static inline uint32_t hash_bytes(const char *s, size_t n)
+#define ONES8 0x0101010101010101u /* one in each byte */
+
+/* Eight bytes with their ASCII capitals lowercased (others unchanged). */
+static inline uint64_t ascii_lower8(uint64_t x)
 {
-    uint32_t h = HASH_INIT;
-    size_t i;
-    for (i = 0; i < n; i++) {
-        h = HASH_STEP(h, ascii_lower(s[i]));
+    uint64_t low7 = x & (0x7F * ONES8);
+    uint64_t ge_a = low7 + (0x80 - 'A') * ONES8;     /* high bit: >= 'A' */
+    uint64_t gt_z = low7 + (0x80 - 'Z' - 1) * ONES8; /* high bit: > 'Z' */
+    uint64_t upper = (ge_a ^ gt_z) & ~x & (0x80 * ONES8);
+    return x | (upper >> 2);
+}
+
+/* The high bit of each of eight bytes that is an ASCII letter. */
+static inline uint64_t ascii_letters8(uint64_t x)
+{
+    uint64_t low7 = (x | 0x20 * ONES8) & (0x7F * ONES8);
+    uint64_t ge_a = low7 + (0x80 - 'a') * ONES8;
+    uint64_t gt_z = low7 + (0x80 - 'z' - 1) * ONES8;
+    return (ge_a ^ gt_z) & ~x & (0x80 * ONES8);
+}
+
+/*
+** The first r (1 to 8) bytes at s in the low bytes of a word, the others
+** zero; avail bytes are readable from s.
+*/
+static inline uint64_t load_tail(const char *s, size_t r, size_t avail)
+{
+    uint64_t x = 0;
+#if FOUINE_SWAR
+    if (avail >= 8) {
+        memcpy(&x, s, 8);
+        return r == 8 ? x : x & (((uint64_t)1 << (8 * r)) - 1);
     }
-    return HASH_DONE(h);
+#endif
+    (void)avail;
+    memcpy(&x, s, r);
+    return x;
+}
+
+/*
+** The cache key's hash: the word's bytes with ASCII capitals lowercased,
+** eight at a time, mixed by multiplication; never 0 (which marks an empty
+** cache slot).  avail bytes are readable from s (n at least).
+*/
+static inline uint32_t hash_word(const char *s, size_t n, size_t avail)
+{
+    uint64_t h = 0x9E3779B97F4A7C15u ^ n;
+    size_t j;
+    for (j = 0; j < n; j += 8) {
+        size_t r = n - j < 8 ? n - j : 8;
+        h = (h ^ ascii_lower8(load_tail(s + j, r, avail - j))) *
+            0xFF51AFD7ED558CCDu;
+        h ^= h >> 32;
+    }
+    h *= 0xC4CEB9FE1A85EC53u;
+    h ^= h >> 29;
+    return (uint32_t)h ? (uint32_t)h : 1u;
 }
 
 static int char_class(utf8proc_int32_t cp)
@@ -388,8 +437,7 @@ static int three_digits_at(const fouine_analyzer *an,
 ** Sets *apos to the offset of its first apostrophe and *aposlen to that
 ** apostrophe's length (0 when none), and *plain to 0 when the word holds
 ** anything but ASCII letters, digits and "'" (ignorables, other
-** apostrophes, group separators), and *hash to the hash of the whole word
-** (see hash_bytes()).  Returns the end offset.
+** apostrophes, group separators).  Returns the end offset.
 */
 static size_t scan_word(const fouine_analyzer *an,
                         const char *text,
@@ -397,10 +445,8 @@ static size_t scan_word(const fouine_analyzer *an,
                         size_t start,
                         size_t *apos,
                         size_t *aposlen,
-                        int *plain,
-                        uint32_t *hash)
+                        int *plain)
 {
-    uint32_t h = HASH_INIT;
     size_t i = start;
     size_t n = 0;
     int prev = CC_SEP;
@@ -417,13 +463,25 @@ static size_t scan_word(const fouine_analyzer *an,
         int c, next;
 
         /* Fast path: runs of ASCII letters, most of French text. */
-        if (i < len && an->ascii[(unsigned char)text[i]] == CC_LETTER) {
+        if (an->ascii[(unsigned char)text[i]] == CC_LETTER) {
+            size_t k = 8; /* letters found in the last eight bytes read */
             only_digits = 0;
             prev = CC_LETTER;
-            do {
-                h = HASH_STEP(h, text[i] | 0x20); /* lowercase */
-                i++;
-            } while (i < len && an->ascii[(unsigned char)text[i]] == CC_LETTER);
+#if FOUINE_SWAR
+            while (k == 8 && len - i >= 8) {
+                uint64_t x, other;
+                memcpy(&x, text + i, 8);
+                other = ~ascii_letters8(x) & (0x80 * ONES8);
+                k = other ? (size_t)__builtin_ctzll(other) >> 3 : 8;
+                i += k;
+            }
+#endif
+            if (k == 8) {
+                while (i < len &&
+                       an->ascii[(unsigned char)text[i]] == CC_LETTER) {
+                    i++;
+                }
+            }
         }
         c = class_at(an, text, len, i, &n);
         if (n == 0) {
@@ -439,9 +497,7 @@ static size_t scan_word(const fouine_analyzer *an,
                 break;
             }
             *plain = 0;
-            for (; n > 0; n--, i++) {
-                h = HASH_STEP(h, text[i]);
-            }
+            i += n;
             continue; /* prev stays what it was */
         } else if (c == CC_APOS) {
             next = class_at(an, text, len, i + n, &next_n);
@@ -470,11 +526,8 @@ static size_t scan_word(const fouine_analyzer *an,
             *plain = 0;
         }
         prev = c;
-        for (; n > 0; n--, i++) {
-            h = HASH_STEP(h, ascii_lower(text[i]));
-        }
+        i += n;
     }
-    *hash = HASH_DONE(h);
     return i;
 }
 
@@ -965,17 +1018,6 @@ static void cache_view(const cache_slot *s, word_view *w)
 }
 
 /* Look up key; on a hit point w at the entry and return 1. */
-/* Eight bytes with their ASCII capitals lowercased (others unchanged). */
-static inline uint64_t ascii_lower8(uint64_t x)
-{
-    const uint64_t ones = 0x0101010101010101u;
-    uint64_t low7 = x & (0x7F * ones);
-    uint64_t ge_a = low7 + (0x80 - 'A') * ones;     /* high bit: >= 'A' */
-    uint64_t gt_z = low7 + (0x80 - 'Z' - 1) * ones; /* high bit: > 'Z' */
-    uint64_t upper = (ge_a ^ gt_z) & ~x & (0x80 * ones);
-    return x | (upper >> 2);
-}
-
 /*
 ** Whether the stored key k equals the text word t of n bytes once
 ** lowercased.  Eight bytes at a time when the text has them (avail bytes
@@ -996,7 +1038,7 @@ static inline int key_equal(const char *k,
                 return 0;
             }
         }
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#if FOUINE_SWAR
         if (j < n) {
             memcpy(&x, k + j, 8);
             memcpy(&y, t + j, 8);
@@ -1328,7 +1370,6 @@ static int next_word(const fouine_analyzer *an,
                      pending_word *p)
 {
     size_t apos, aposlen;
-    uint32_t h;
 
     while (i < len) {
         size_t n;
@@ -1342,7 +1383,7 @@ static int next_word(const fouine_analyzer *an,
         return 0;
     }
     p->start = i;
-    p->end = scan_word(an, text, len, i, &apos, &aposlen, &p->plain, &h);
+    p->end = scan_word(an, text, len, i, &apos, &aposlen, &p->plain);
     p->skip = 0;
     if (aposlen > 0 && is_elision(text + i, apos - i)) {
         p->skip = apos + aposlen - i;
@@ -1353,8 +1394,8 @@ static int next_word(const fouine_analyzer *an,
     }
     p->hash = 0;
     if (p->end - p->start - p->skip < CACHE_DATA) {
-        p->hash =
-            p->skip ? hash_bytes(text + i + p->skip, p->end - i - p->skip) : h;
+        p->hash = hash_word(text + i + p->skip, p->end - i - p->skip,
+                            len - i - p->skip);
 #if defined(__GNUC__)
         __builtin_prefetch(&an->slots[p->hash & (CACHE_SLOTS - 1)]);
 #endif
@@ -1414,13 +1455,12 @@ int fouine_analyzer_stem(fouine_analyzer *an,
     const char *nw, *stem;
     size_t end, apos, aposlen, skip = 0, nn, ns;
     int plain, nostem, rc = FOUINE_EINVAL;
-    uint32_t h;
 
     *outlen = 0;
     if (len == 0 || size == 0) {
         goto done;
     }
-    end = scan_word(an, word, len, 0, &apos, &aposlen, &plain, &h);
+    end = scan_word(an, word, len, 0, &apos, &aposlen, &plain);
     if (end == 0) {
         goto done;
     }
