@@ -630,6 +630,84 @@ static void add_done(run *r, int64_t n)
     pthread_mutex_unlock(&r->lock);
 }
 
+/* Lines of a file, each kept up to a limit (longer ones are only
+** measured), so that one huge line never takes the memory it would. */
+typedef struct line_reader {
+    FILE *f;      /* not owned */
+    char *block;  /* READ_CHUNK bytes read ahead; owned */
+    size_t pos;   /* next byte of block */
+    size_t end;   /* bytes in block */
+    char *line;   /* the current line, without its end; owned */
+    size_t len;   /* its length */
+    size_t cap;   /* bytes allocated for it */
+    size_t max;   /* longest line kept */
+    int too_long; /* the current line is longer than max (not kept) */
+} line_reader;
+
+/* Append n bytes to the current line, unless it is already too long. */
+static int keep(line_reader *lr, const char *p, size_t n)
+{
+    if (lr->too_long) {
+        return FOUINE_OK;
+    }
+    if (lr->len + n > lr->max) {
+        lr->too_long = 1;
+        lr->len = 0;
+        return FOUINE_OK;
+    }
+    if (lr->len + n + 1 > lr->cap) {
+        size_t cap = lr->cap ? lr->cap : 4096;
+        char *q;
+        while (cap < lr->len + n + 1) {
+            cap *= 2;
+        }
+        q = realloc(lr->line, cap);
+        if (!q) {
+            return FOUINE_ENOMEM;
+        }
+        lr->line = q;
+        lr->cap = cap;
+    }
+    memcpy(lr->line + lr->len, p, n);
+    lr->len += n;
+    lr->line[lr->len] = '\0';
+    return FOUINE_OK;
+}
+
+/*
+** Read the next line: *raw gets the bytes it took in the file (0 at the
+** end), which are also added to *hash.  Returns FOUINE_OK, FOUINE_EIO or
+** FOUINE_ENOMEM.
+*/
+static int next_line(line_reader *lr, uint64_t *hash, size_t *raw)
+{
+    const char *nl;
+    size_t n;
+    *raw = 0;
+    lr->len = 0;
+    lr->too_long = 0;
+    for (;;) {
+        if (lr->pos == lr->end) {
+            lr->pos = 0;
+            lr->end = fread(lr->block, 1, READ_CHUNK, lr->f);
+            if (lr->end == 0) {
+                return ferror(lr->f) ? FOUINE_EIO : FOUINE_OK;
+            }
+        }
+        nl = memchr(lr->block + lr->pos, '\n', lr->end - lr->pos);
+        n = nl ? (size_t)(nl - (lr->block + lr->pos)) + 1 : lr->end - lr->pos;
+        *hash = fouine_hash64(*hash, lr->block + lr->pos, n);
+        *raw += n;
+        if (keep(lr, lr->block + lr->pos, nl ? n - 1 : n) != FOUINE_OK) {
+            return FOUINE_ENOMEM;
+        }
+        lr->pos += n;
+        if (nl) {
+            return FOUINE_OK;
+        }
+    }
+}
+
 /*
 ** Read a .jsonl file line by line and queue its articles and its end.
 ** Returns 0, 1 when the writer stops, -1 on lack of memory.
@@ -643,15 +721,17 @@ static int read_lines(run *r,
     const fouine_input *f = &r->in.files[i];
     reading rd = { r, i, 0, known, 0 };
     fouine_skip skip = FOUINE_SKIP_UNREADABLE;
-    FILE *fp = NULL;
-    char *line = NULL, *fixed = NULL;
+    line_reader lr;
+    char *fixed = NULL;
     const char *text;
     char err[200];
-    size_t cap = 0, len, nskipped;
-    ssize_t got;
+    size_t len, nskipped, raw = 0;
     uint64_t hash = FOUINE_HASH_INIT;
     long lineno = 0;
     int rc, out = 0;
+
+    memset(&lr, 0, sizeof lr);
+    lr.max = r->opt->max_size;
 
     if (known) {
         if (hash_file(f->path, &hash) != FOUINE_OK) {
@@ -665,24 +745,28 @@ static int read_lines(run *r,
         }
         hash = FOUINE_HASH_INIT;
     }
-    fp = fopen(f->path, "rb");
-    if (!fp) {
+    lr.block = malloc(READ_CHUNK);
+    if (!lr.block) {
+        out = -1;
+        goto done;
+    }
+    lr.f = fopen(f->path, "rb");
+    if (!lr.f) {
         say_skip(r, f, 0, FOUINE_SKIP_UNREADABLE, strerror(errno));
         out = push_skip(r, i, FOUINE_SKIP_UNREADABLE, 1, 1);
         goto done;
     }
-    while ((got = getline(&line, &cap, fp)) > 0) {
-        len = (size_t)got;
+    while ((rc = next_line(&lr, &hash, &raw)) == FOUINE_OK && raw > 0) {
         lineno++;
-        hash = fouine_hash64(hash, line, len);
-        add_done(r, (int64_t)len);
-        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r')) {
+        add_done(r, (int64_t)raw);
+        len = lr.len;
+        while (len > 0 && lr.line[len - 1] == '\r') {
             len--;
         }
-        if (all_blank(line, len)) {
+        if (!lr.too_long && all_blank(lr.line, len)) {
             continue; /* blank lines between articles are fine */
         }
-        if (len > r->opt->max_size) {
+        if (lr.too_long) {
             say_skip(r, f, lineno, FOUINE_SKIP_TOO_LARGE,
                      "over the size limit");
             out = push_skip(r, i, FOUINE_SKIP_TOO_LARGE, 1, 0);
@@ -691,7 +775,7 @@ static int read_lines(run *r,
             }
             continue;
         }
-        text = line;
+        text = lr.line;
         rc = check_text(r, f, lineno, &text, &len, &fixed, &skip);
         if (rc == FOUINE_OK) {
             rc = fouine_json_parse(&skip, &nskipped, err, sizeof err, text, len,
@@ -718,7 +802,11 @@ static int read_lines(run *r,
             }
         }
     }
-    if (ferror(fp)) {
+    if (rc == FOUINE_ENOMEM) {
+        out = -1;
+        goto done;
+    }
+    if (rc != FOUINE_OK) {
         say_skip(r, f, 0, FOUINE_SKIP_UNREADABLE, strerror(errno));
         out = push_skip(r, i, FOUINE_SKIP_UNREADABLE, 1, 1);
         goto done;
@@ -726,9 +814,10 @@ static int read_lines(run *r,
     out = push_simple(r, MSG_END, i, hash, rd.count, known);
 done:
     free(fixed);
-    free(line);
-    if (fp) {
-        fclose(fp);
+    free(lr.line);
+    free(lr.block);
+    if (lr.f) {
+        fclose(lr.f);
     }
     return out;
 }

@@ -455,6 +455,45 @@ START_TEST(test_json_and_json_lines)
 }
 END_TEST
 
+/* A JSON line over the size limit is skipped by line; lines around it,
+** NUL bytes in a line, and a last line without its end, are handled. */
+START_TEST(test_json_lines_limits)
+{
+    summary s;
+    char *text = malloc(8192);
+    size_t n = 0;
+    ck_assert_ptr_nonnull(text);
+    n += (size_t)snprintf(text + n, 8192 - n,
+                          "{\"id\": \"c1\", \"title\": \"Premier\","
+                          " \"body\": \"Un texte court.\"}\r\n"
+                          "{\"id\": \"c2\", \"title\": \"Trop long\","
+                          " \"body\": \"");
+    memset(text + n, 'x', 5000);
+    n += 5000;
+    n += (size_t)snprintf(text + n, 8192 - n, "\"}\n");
+    memcpy(text + n, "{\"id\": \"c3\"\0}\n", 14);
+    n += 14;
+    n += (size_t)snprintf(text + n, 8192 - n,
+                          "{\"id\": \"c4\", \"title\": \"Dernier\","
+                          " \"body\": \"Sans fin de ligne.\"}");
+    put_bytes("in/limites.jsonl", text, n);
+    free(text);
+    ck_assert_int_eq(index_run(&s, "--max-size 1K in"), 1);
+    ck_assert_int_eq(s.indexed, 2);
+    ck_assert_int_eq(s.skipped, 2);
+    ck_assert_msg(strstr(logbuf, "limites.jsonl:2: skipped: too large"), "%s",
+                  logbuf);
+    ck_assert_msg(strstr(logbuf, "limites.jsonl:3: skipped: binary"), "%s",
+                  logbuf);
+    ck_assert_int_eq(query_long("SELECT count(*) FROM article"
+                                " WHERE id IN ('c1', 'c4')"),
+                     2);
+    /* Nothing changed: no line read again. */
+    ck_assert_int_eq(index_run(&s, "--max-size 1K in"), 0);
+    ck_assert_int_eq(s.unchanged, 2);
+}
+END_TEST
+
 START_TEST(test_bad_inputs)
 {
     summary s;
@@ -757,6 +796,7 @@ static Suite *index_suite(void)
     tcase_add_test(tc, test_comments_kept_apart);
     tcase_add_test(tc, test_progress_on_a_terminal);
     tcase_add_test(tc, test_json_and_json_lines);
+    tcase_add_test(tc, test_json_lines_limits);
     tcase_add_test(tc, test_bad_inputs);
     tcase_add_test(tc, test_paths_and_index_errors);
     tcase_add_test(tc, test_other_schema_versions);
