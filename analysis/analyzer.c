@@ -129,9 +129,9 @@ struct fouine_analyzer {
     unsigned char ascii[256];   /* class of each ASCII character;
                                 ** CC_MULTI for the other bytes */
     unsigned char latin[MEMO_LIMIT]; /* char_class() of each character */
-    size_t fix_min, fix_max;         /* shortest, longest word of stem_fixes */
-    char_memo norm[MEMO_LIMIT];      /* NFKC + case folding of each character */
-    char_memo fold[MEMO_LIMIT];      /* accents stripped, œ æ expanded */
+    uint64_t fix_filter[16];    /* bits of fix_bit() of the stem_fixes words */
+    char_memo norm[MEMO_LIMIT]; /* NFKC + case folding of each character */
+    char_memo fold[MEMO_LIMIT]; /* accents stripped, œ æ expanded */
 };
 
 /*
@@ -735,6 +735,24 @@ static size_t fold(fouine_analyzer *an, const char *src, size_t n, char *dst)
 }
 
 /*
+** A filter in front of the correction table: a bit from the length and the
+** first and last bytes of a word.  Most words' bits are not set, and they
+** skip the binary search.
+*/
+static unsigned fix_bit(const char *word, size_t n)
+{
+    return (unsigned)((unsigned char)word[0] * 31u +
+                      (unsigned char)word[n - 1] * 7u + n) &
+           1023u;
+}
+
+static int has_fix_bit(const fouine_analyzer *an, const char *word, size_t n)
+{
+    unsigned bit = fix_bit(word, n);
+    return (an->fix_filter[bit >> 6] >> (bit & 63)) & 1;
+}
+
+/*
 ** The corrected Snowball stem of word[0..n) (lowercase, NFC, accents kept
 ** or not), before folding.  Sets *out to the stem, owned by the stemmer or
 ** static and valid until the next call, and returns its length; 0 on
@@ -756,7 +774,7 @@ static size_t stem_raw(fouine_analyzer *an,
     }
     memcpy(key, word, n);
     key[n] = '\0';
-    fixed = n >= an->fix_min && n <= an->fix_max ? stem_fix_find(key) : NULL;
+    fixed = n > 0 && has_fix_bit(an, word, n) ? stem_fix_find(key) : NULL;
     if (fixed) {
         *out = fixed;
         return strlen(fixed);
@@ -1315,11 +1333,10 @@ int fouine_analyzer_new(fouine_analyzer **out)
     if (!an->stemmer) {
         goto done;
     }
-    an->fix_min = (size_t)-1;
     for (c = 0; c < (int)(sizeof stem_fixes / sizeof stem_fixes[0]); c++) {
-        size_t n = strlen(stem_fixes[c].word);
-        an->fix_min = n < an->fix_min ? n : an->fix_min;
-        an->fix_max = n > an->fix_max ? n : an->fix_max;
+        const char *w = stem_fixes[c].word;
+        unsigned bit = fix_bit(w, strlen(w));
+        an->fix_filter[bit >> 6] |= (uint64_t)1 << (bit & 63);
     }
     for (c = 0; c < MEMO_LIMIT; c++) {
         an->norm[c].len = an->fold[c].len = MEMO_UNSET;
