@@ -82,9 +82,11 @@ run() {
     arts=$(sed -n 's/.*fouine-index: \([0-9]*\) indexed, \([0-9]*\) updated, \([0-9]*\) unchanged.*/\1 \2 \3/p' "$tmp/log" |
            awk '{ print $1 + $2 + $3 }')
     writer=$(sed -n 's/.*CPU: writer \([0-9.]*\) s.*/\1/p' "$tmp/log")
-    set -- $(cat "$tmp/time")
+    # the last line: GNU time puts "Command exited with..." before it
+    tail -n 1 "$tmp/time" >"$tmp/time1"
+    read -r wall rss user sys <"$tmp/time1"
     size=$(stat -c %s "$db")
-    echo "$name $1 $arts $2 $size $3 $4 ${writer:-0}"
+    echo "$name $wall $arts $rss $size $user $sys ${writer:-0}"
 }
 
 echo "fouine-index benchmark: $(basename "$dir") ($bytes bytes; extra: $(basename "$extra"), $xbytes bytes), $rounds rounds"
@@ -106,6 +108,7 @@ fi
 report() {
 awk -v bytes="$bytes" -v xbytes="$xbytes" '
 function mb(x) { return x / 1048576 }
+function ratio(x, y) { if (y > 0) return x / y; return 0 }
 {
     n[$1]++
     # keep the best (lowest) wall time of each configuration
@@ -127,13 +130,13 @@ END {
                t[c], cpu[c], wcpu[c], a[c], rate, speed, r[c] / 1024, mb(s[c])
     }
     printf "\nfrench / plain: wall time %.2fx (target <= 1.5), CPU time %.2fx, writer CPU %.2fx, index size %.2fx (target <= 1.5)\n",
-           t["french"] / t["plain"], cpu["french"] / cpu["plain"],
-           wcpu["french"] / wcpu["plain"], s["french"] / s["plain"]
+           ratio(t["french"], t["plain"]), ratio(cpu["french"], cpu["plain"]),
+           ratio(wcpu["french"], wcpu["plain"]), ratio(s["french"], s["plain"])
     printf "peak RSS: %.1f MB (target < 150)", r["french"] / 1024
     if ("double" in r)
-        printf "; corpus doubled: %.1f MB (%.2fx)", r["double"] / 1024, r["double"] / r["french"]
+        printf "; corpus doubled: %.1f MB (%.2fx)", r["double"] / 1024, ratio(r["double"], r["french"])
     printf "\nno-change re-run: %.2f s = %.1f%% of a full run\n", t["rerun"],
-           100 * t["rerun"] / t["french"]
+           100 * ratio(t["rerun"], t["french"])
 }' "$1"
 }
 report "$tmp/results"
