@@ -569,7 +569,6 @@ START_TEST(test_paths_and_index_errors)
     ck_assert_int_eq(index_run(NULL, ""), 2);
     ck_assert_int_eq(index_run(NULL, "--bogus in"), 2);
     ck_assert_int_eq(index_run(NULL, "--max-size lots in"), 2);
-    ck_assert_int_eq(fouine_test_run("true", NULL), 0);
     /* An index in a directory that does not exist, or cannot be created. */
     {
         char cmd[1024];
