@@ -569,26 +569,23 @@ START_TEST(test_paths_and_index_errors)
     ck_assert_int_eq(index_run(NULL, ""), 2);
     ck_assert_int_eq(index_run(NULL, "--bogus in"), 2);
     ck_assert_int_eq(index_run(NULL, "--max-size lots in"), 2);
-    /* An index in a directory that does not exist, or cannot be created. */
-    {
-        char cmd[1024];
-        snprintf(cmd, sizeof cmd,
-                 "'%s/fouine-index' -o '%s/pas/la/idx.db' '%s/in' 2>'%s/log2'",
-                 build_dir(), work, work, work);
-        ck_assert_int_eq(fouine_test_run(cmd, NULL), 2);
-        snprintf(cmd, sizeof cmd,
-                 "'%s/fouine-index' -o /proc/fouine-idx.db '%s/in' "
-                 "2>'%s/log2'",
-                 build_dir(), work, work);
-        ck_assert_int_eq(fouine_test_run(cmd, NULL), 2);
-        if (geteuid() != 0) {
-            sh("mkdir lecture && chmod 555 lecture");
-            snprintf(cmd, sizeof cmd,
-                     "'%s/fouine-index' -o '%s/lecture/idx.db' '%s/in' "
-                     "2>'%s/log2'",
-                     build_dir(), work, work, work);
-            ck_assert_int_eq(fouine_test_run(cmd, NULL), 2);
-        }
+    /* An index in a directory that does not exist, or cannot be created
+    ** (the last -o wins). */
+    ck_assert_int_eq(index_run(NULL, "-o pas/la/idx.db in"), 2);
+    ck_assert_msg(strstr(logbuf, "pas/la/idx.db: cannot create the index: "
+                                 "directory pas/la: No such file"),
+                  "%s", logbuf);
+    ck_assert_int_eq(index_run(NULL, "-o /proc/fouine-idx.db in"), 2);
+    ck_assert_msg(strstr(logbuf, "/proc/fouine-idx.db: cannot"), "%s", logbuf);
+    ck_assert_int_eq(index_run(NULL, "-o in in"), 2);
+    ck_assert_msg(strstr(logbuf, "in: cannot create or write the index: Is a "
+                                 "directory"),
+                  "%s", logbuf);
+    if (geteuid() != 0) {
+        sh("mkdir lecture && chmod 555 lecture");
+        ck_assert_int_eq(index_run(NULL, "-o lecture/idx.db in"), 2);
+        ck_assert_msg(strstr(logbuf, "directory lecture is read-only"), "%s",
+                      logbuf);
     }
     /* --help. */
     {
