@@ -138,10 +138,18 @@ struct fouine_analyzer {
 ** Elided articles and conjunctions, lowercase ASCII.  A word that starts with
 ** one of these followed by an apostrophe loses it.
 */
-static const char *const elisions[] = { "l",      "d",     "j",      "m",
-                                        "n",      "s",     "t",      "c",
-                                        "qu",     "jusqu", "lorsqu", "puisqu",
-                                        "quoiqu", NULL };
+#define ELISION(s)       \
+    {                    \
+        s, sizeof(s) - 1 \
+    }
+static const struct {
+    const char *word; /* the article or conjunction */
+    size_t len;       /* its length */
+} elisions[] = { ELISION("l"),     ELISION("d"),      ELISION("j"),
+                 ELISION("m"),     ELISION("n"),      ELISION("s"),
+                 ELISION("t"),     ELISION("c"),      ELISION("qu"),
+                 ELISION("jusqu"), ELISION("lorsqu"), ELISION("puisqu"),
+                 ELISION("quoiqu") };
 
 /*
 ** Corrections to Snowball French 2.2.0: word (lowercase, accented or not)
@@ -535,8 +543,7 @@ static size_t scan_word(const fouine_analyzer *an,
 static int is_elision(const char *text, size_t n)
 {
     char low[8];
-    size_t i;
-    int k;
+    size_t i, k;
     if (n == 0 || n >= sizeof low) {
         return 0;
     }
@@ -549,9 +556,8 @@ static int is_elision(const char *text, size_t n)
         }
         low[i] = c;
     }
-    low[n] = '\0';
-    for (k = 0; elisions[k]; k++) {
-        if (strcmp(low, elisions[k]) == 0) {
+    for (k = 0; k < sizeof elisions / sizeof elisions[0]; k++) {
+        if (elisions[k].len == n && memcmp(low, elisions[k].word, n) == 0) {
             return 1;
         }
     }
