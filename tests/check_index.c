@@ -2,7 +2,7 @@
 ** check_index.c: fouine-index as users run it: incremental re-runs (add,
 ** modify, delete, rename), comments kept apart, JSON and JSON Lines,
 ** every kind of bad input, symbolic link loops, an index that cannot be
-** written, and a run killed (kill -9, SIGINT) in the middle, then
+** written, and a run killed (kill -9, SIGINT, SIGTERM) in the middle, then
 ** completed by a re-run, the index passing SQLite's and FTS5's integrity
 ** checks.
 */
@@ -764,18 +764,22 @@ START_TEST(test_kill_9_in_the_middle)
 }
 END_TEST
 
-START_TEST(test_sigint_stops_after_a_transaction)
+/* SIGINT and SIGTERM: stop after the current transaction, say so. */
+static const int stop_signals[] = { SIGINT, SIGTERM };
+
+START_TEST(test_signal_stops_after_a_transaction)
 {
     const long total = 3000;
     long before;
     char *log;
-    char path[320];
+    char path[320], said[64];
     generate((int)total);
-    before = interrupt_when_some(start_index(), SIGINT, total);
+    before = interrupt_when_some(start_index(), stop_signals[_i], total);
     snprintf(path, sizeof path, "%s/log", work);
     log = fouine_test_slurp(path);
     ck_assert_ptr_nonnull(log);
-    ck_assert_msg(strstr(log, "stopped by signal 2 after"), "%s", log);
+    snprintf(said, sizeof said, "stopped by signal %d after", stop_signals[_i]);
+    ck_assert_msg(strstr(log, said), "%s", log);
     ck_assert_msg(strstr(log, "run again to complete"), "%s", log);
     free(log);
     complete_after(before, total);
@@ -800,7 +804,8 @@ static Suite *index_suite(void)
     suite_add_tcase(s, tc);
     tcase_add_checked_fixture(tk, setup, teardown);
     tcase_add_test(tk, test_kill_9_in_the_middle);
-    tcase_add_test(tk, test_sigint_stops_after_a_transaction);
+    tcase_add_loop_test(tk, test_signal_stops_after_a_transaction, 0,
+                        sizeof stop_signals / sizeof stop_signals[0]);
     suite_add_tcase(s, tk);
     return s;
 }
