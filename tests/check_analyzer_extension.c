@@ -19,7 +19,7 @@
 
 static char workdir[256];    /* temporary directory of the suite */
 static char index_path[300]; /* the index of corpus/ */
-static char preload[1024];   /* "LD_PRELOAD=... " or "" */
+static char preload[2200];   /* "LD_PRELOAD=... " or "" */
 
 static const char *build_dir(void)
 {
@@ -32,11 +32,12 @@ static const char *build_dir(void)
 ** assignment for the shell, or "" when there are none. */
 static void find_preload(void)
 {
+    /* In this order: the ASan runtime must come first. */
     static const char *const libs[] = { "/libasan.so", "/libubsan.so" };
     char line[1024];
+    char found[2][sizeof line] = { "", "" };
     FILE *maps = fopen("/proc/self/maps", "r");
-    size_t k, n = 0;
-    char found[2][512] = { "", "" };
+    size_t k, n;
     preload[0] = '\0';
     if (!maps) {
         return;
@@ -46,19 +47,26 @@ static void find_preload(void)
         for (k = 0; path && k < 2; k++) {
             if (!found[k][0] && strstr(path, libs[k])) {
                 path[strcspn(path, "\n")] = '\0';
-                snprintf(found[k], sizeof found[k], "%s", path);
+                memcpy(found[k], path, strlen(path) + 1);
             }
         }
     }
     fclose(maps);
-    for (k = 0; k < 2; k++) {
-        if (found[k][0]) {
-            n += (size_t)snprintf(preload + n, sizeof preload - n, "%s%s",
-                                  n ? ":" : "LD_PRELOAD=", found[k]);
-        }
+    if (!found[0][0]) {
+        return; /* no sanitizer runtime */
     }
-    if (n) {
-        snprintf(preload + n, sizeof preload - n, " ");
+    strcpy(preload, "LD_PRELOAD=");
+    n = strlen(preload);
+    for (k = 0; k < 2; k++) {
+        size_t len = strlen(found[k]);
+        if (len == 0) {
+            continue;
+        }
+        ck_assert_uint_lt(n + len + 2, sizeof preload);
+        memcpy(preload + n, found[k], len);
+        n += len;
+        preload[n++] = k == 0 && found[1][0] ? ':' : ' ';
+        preload[n] = '\0';
     }
 }
 
