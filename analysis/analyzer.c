@@ -52,9 +52,9 @@ enum {
     CC_MULTI   /* in the byte table: the first byte of a longer character */
 };
 
-#define CACHE_SLOTS      (1u << 18)            /* entries, a power of two */
-#define CACHE_MAX        (CACHE_SLOTS / 4 * 3) /* entries kept before a reset */
-#define CACHE_LINE       64                    /* bytes of one entry */
+#define CACHE_SMALL      (1u << 12) /* entries of the first cache */
+#define CACHE_SLOTS      (1u << 18) /* entries of the cache it grows into */
+#define CACHE_LINE       64         /* bytes of one entry */
 #define CACHE_DATA       (CACHE_LINE - 9) /* bytes of a word and its tokens */
 #define TOKEN_BUF        (4 * FOUINE_MAX_WORD + 8)
 #define QUERY_MIN_ACCENT 4 /* shortest query word given an accented ending */
@@ -124,7 +124,9 @@ struct fouine_analyzer {
     void *cache_mem;            /* the cache allocation, NULL until the
                                 ** first word; owned */
     size_t cache_size;          /* its size in bytes */
-    cache_slot *slots;          /* CACHE_SLOTS slots, aligned in cache_mem */
+    int cache_mapped;           /* cache_mem comes from mmap(), not calloc() */
+    cache_slot *slots;          /* the slots, aligned in cache_mem */
+    uint32_t mask;              /* slots - 1 (a power of two, minus one) */
     size_t nentries;            /* entries in the cache */
     unsigned char ascii[256];   /* class of each ASCII character;
                                 ** CC_MULTI for the other bytes */
@@ -965,50 +967,8 @@ done:
 
 static void cache_reset(fouine_analyzer *an)
 {
-    memset(an->slots, 0, CACHE_SLOTS * sizeof an->slots[0]);
+    memset(an->slots, 0, ((size_t)an->mask + 1) * sizeof an->slots[0]);
     an->nentries = 0;
-}
-
-/*
-** Allocate the cache on first use: zeroed pages that the system maps only
-** when touched, with at least one spare line after the last slot (see
-** key_equal()).  On Linux they are asked to be huge pages: a lookup lands
-** anywhere in the cache, and with small pages most lookups would also miss
-** the TLB.  Returns FOUINE_OK or FOUINE_ENOMEM.
-*/
-static int cache_init(fouine_analyzer *an)
-{
-    const size_t bytes = (size_t)CACHE_SLOTS * sizeof an->slots[0];
-    uintptr_t p;
-#if defined(MAP_ANONYMOUS) && defined(MADV_HUGEPAGE)
-    const size_t huge = (size_t)2 << 20;
-    void *mem;
-    if (an->slots) {
-        return FOUINE_OK;
-    }
-    mem = mmap(NULL, bytes + huge, PROT_READ | PROT_WRITE,
-               MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (mem == MAP_FAILED) {
-        return FOUINE_ENOMEM;
-    }
-    an->cache_mem = mem;
-    an->cache_size = bytes + huge;
-    p = ((uintptr_t)mem + huge - 1) & ~(uintptr_t)(huge - 1);
-    (void)madvise((void *)p, bytes, MADV_HUGEPAGE); /* a hint only */
-#else
-    if (an->slots) {
-        return FOUINE_OK;
-    }
-    an->cache_mem = calloc(1, bytes + 2 * CACHE_LINE);
-    if (!an->cache_mem) {
-        return FOUINE_ENOMEM;
-    }
-    an->cache_size = bytes + 2 * CACHE_LINE;
-    p = ((uintptr_t)an->cache_mem + CACHE_LINE - 1) &
-        ~(uintptr_t)(CACHE_LINE - 1);
-#endif
-    an->slots = (cache_slot *)p;
-    return FOUINE_OK;
 }
 
 /* Release the cache. */
@@ -1018,12 +978,79 @@ static void cache_free(fouine_analyzer *an)
         return;
     }
 #if defined(MAP_ANONYMOUS) && defined(MADV_HUGEPAGE)
-    munmap(an->cache_mem, an->cache_size);
+    if (an->cache_mapped) {
+        munmap(an->cache_mem, an->cache_size);
+    } else {
+        free(an->cache_mem);
+    }
 #else
     free(an->cache_mem);
 #endif
     an->cache_mem = NULL;
     an->slots = NULL;
+    an->mask = 0;
+    an->nentries = 0;
+}
+
+/*
+** Give the analyzer an empty cache of nslots slots (a power of two), the
+** old one released: zeroed pages that the system maps only when touched,
+** with at least one spare line after the last slot (see key_equal()).
+** The large cache is asked to be made of huge pages (Linux): a lookup
+** lands anywhere in it, and with small pages most lookups would also miss
+** the TLB.  Returns FOUINE_OK or FOUINE_ENOMEM (the old cache is then
+** kept).
+*/
+static int cache_alloc(fouine_analyzer *an, uint32_t nslots)
+{
+    const size_t bytes = (size_t)nslots * sizeof an->slots[0];
+    size_t size = bytes + 2 * CACHE_LINE;
+    void *mem = NULL;
+    int mapped = 0;
+    uintptr_t p;
+#if defined(MAP_ANONYMOUS) && defined(MADV_HUGEPAGE)
+    const size_t huge = (size_t)2 << 20;
+    if (nslots == CACHE_SLOTS) {
+        size = bytes + huge;
+        mem = mmap(NULL, size, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (mem == MAP_FAILED) {
+            return FOUINE_ENOMEM;
+        }
+        mapped = 1;
+        p = ((uintptr_t)mem + huge - 1) & ~(uintptr_t)(huge - 1);
+        (void)madvise((void *)p, bytes, MADV_HUGEPAGE); /* a hint only */
+    }
+#endif
+    if (!mem) {
+        mem = calloc(1, size);
+        if (!mem) {
+            return FOUINE_ENOMEM;
+        }
+    }
+    cache_free(an);
+    an->cache_mem = mem;
+    an->cache_size = size;
+    an->cache_mapped = mapped;
+    p = ((uintptr_t)mem + CACHE_LINE - 1) & ~(uintptr_t)(CACHE_LINE - 1);
+#if defined(MAP_ANONYMOUS) && defined(MADV_HUGEPAGE)
+    if (mapped) {
+        p = ((uintptr_t)mem + huge - 1) & ~(uintptr_t)(huge - 1);
+    }
+#endif
+    an->slots = (cache_slot *)p;
+    an->mask = nslots - 1;
+    return FOUINE_OK;
+}
+
+/*
+** The cache on first use: a small one, so that an analyzer that reads a
+** few queries takes little memory.  It grows into the large one when it
+** fills (see cache_put()).
+*/
+static int cache_init(fouine_analyzer *an)
+{
+    return an->slots ? FOUINE_OK : cache_alloc(an, CACHE_SMALL);
 }
 
 /* Point w at the cached entry s. */
@@ -1087,7 +1114,7 @@ static inline int cache_get(const fouine_analyzer *an,
                             uint32_t h,
                             word_view *w)
 {
-    uint32_t i = h & (CACHE_SLOTS - 1);
+    uint32_t i = h & an->mask;
     for (;;) {
         const cache_slot *s = &an->slots[i];
         if (s->hash == 0) {
@@ -1098,7 +1125,7 @@ static inline int cache_get(const fouine_analyzer *an,
             cache_view(s, w);
             return 1;
         }
-        i = (i + 1) & (CACHE_SLOTS - 1);
+        i = (i + 1) & an->mask;
     }
 }
 
@@ -1118,12 +1145,17 @@ static void cache_put(fouine_analyzer *an,
     if (nkey + w->nsurface + n1 + n2 > CACHE_DATA) {
         return;
     }
-    if (an->nentries >= CACHE_MAX) {
-        cache_reset(an);
+    if (an->nentries >= ((size_t)an->mask + 1) / 4 * 3) {
+        /* Full: the small cache grows (its entries are dropped), the large
+        ** one starts again empty. */
+        if (an->mask + 1 == CACHE_SLOTS ||
+            cache_alloc(an, CACHE_SLOTS) != FOUINE_OK) {
+            cache_reset(an);
+        }
     }
-    i = h & (CACHE_SLOTS - 1);
+    i = h & an->mask;
     while (an->slots[i].hash != 0) {
-        i = (i + 1) & (CACHE_SLOTS - 1);
+        i = (i + 1) & an->mask;
     }
     s = &an->slots[i];
     p = s->data;
@@ -1420,7 +1452,7 @@ static int next_word(const fouine_analyzer *an,
         p->hash = hash_word(text + i + p->skip, p->end - i - p->skip,
                             len - i - p->skip);
 #if defined(__GNUC__)
-        __builtin_prefetch(&an->slots[p->hash & (CACHE_SLOTS - 1)]);
+        __builtin_prefetch(&an->slots[p->hash & an->mask]);
 #endif
     }
     return 1;

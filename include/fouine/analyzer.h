@@ -28,7 +28,8 @@
 **
 ** An analyzer is not thread safe: use one per thread.  It holds no global
 ** mutable state; each analyzer owns its stemmer and a cache of the words
-** it has analyzed (up to 16 MB, allocated on first use).
+** it has analyzed: 256 KB from its first word on, 16 MB once it has seen
+** a few thousand different words (indexing, not a few queries).
 */
 #ifndef FOUINE_ANALYZER_H
 #define FOUINE_ANALYZER_H
