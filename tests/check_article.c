@@ -243,7 +243,7 @@ static const char *const boilerplate_words[] = {
 ** "| `file` | A | date line | comments | topic |". */
 static void check_corpus_file(const char *dir, const char *row)
 {
-    char name[256], layout[8], dateline[128], ncomments[16], path[1024];
+    char name[256], layout[8], dateline[128], ncomments[16], path[1536];
     char iso[32];
     const char *p = row, *q;
     char *text;
@@ -272,7 +272,8 @@ static void check_corpus_file(const char *dir, const char *row)
         cells[i][n] = '\0';
         p = q;
     }
-    snprintf(path, sizeof path, "%s/%s", dir, name);
+    ck_assert_int_lt(snprintf(path, sizeof path, "%s/%s", dir, name),
+                     (int)sizeof path);
     text = fouine_test_slurp(path);
     ck_assert_msg(text != NULL, "%s is listed but missing", path);
     parse_ok(&a, text);
