@@ -24,7 +24,8 @@ demo: build
 	./build/fouine-index -o fouine.db corpus
 	@echo
 	@echo "$$ fouine-query \"$(DEMO_QUERY)\""
-	@./build/fouine-query -i fouine.db "$(DEMO_QUERY)"
+	@if [ -t 1 ]; then ./build/fouine-query -i fouine.db -n 5 "$(DEMO_QUERY)"; \
+	else ./build/fouine-query -i fouine.db -n 5 --marks '**' '**' "$(DEMO_QUERY)"; fi
 
 test: deps
 	cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DFOUINE_WERROR=ON \
