@@ -64,8 +64,10 @@ class Browser:
                              {"targetId": target["targetId"],
                               "flatten": True})
         self.session = attached["sessionId"]
+        self.errors = []  # exceptions and console errors of the page
         self.call("Page.enable")
         self.call("Runtime.enable")
+        self.call("Log.enable")
 
     def _read_message(self, deadline):
         while b"\0" not in self.buf:
@@ -92,6 +94,16 @@ class Browser:
                     raise RuntimeError(f"{method}: {reply['error']}")
                 return reply.get("result", {})
             self.events.append(reply)
+            event = reply.get("method")
+            params = reply.get("params", {})
+            if event == "Runtime.exceptionThrown":
+                self.errors.append(params["exceptionDetails"].get("text"))
+            elif event == "Log.entryAdded" and \
+                    params["entry"].get("level") == "error":
+                self.errors.append(params["entry"].get("text"))
+            elif event == "Runtime.consoleAPICalled" and \
+                    params.get("type") == "error":
+                self.errors.append(str(params.get("args")))
 
     def eval(self, expr):
         res = self.call("Runtime.evaluate", {"expression": expr,
@@ -270,6 +282,8 @@ def main():
                "suggestions for the screenshot")
         b.screenshot(shot)
         check(os.path.getsize(shot) > 10000, "screenshot saved: " + shot)
+        check(not b.errors, "no script error, no refused resource "
+              f"(got {b.errors})")
     except (TimeoutError, RuntimeError) as e:
         check(False, str(e))
         try:
