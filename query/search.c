@@ -302,7 +302,9 @@ static void sql_bm25(const Fts5ExtensionApi *api,
             for (c = 0; c < d->ncol; c++) {
                 double w =
                     c + 2 < argc ? sqlite3_value_double(argv[c + 2]) : 1.0;
-                f += w * d->cfreq[i * 8 + c] / norm[c];
+                if (d->cfreq[i * 8 + c] > 0) {
+                    f += w * d->cfreq[i * 8 + c] / norm[c];
+                }
             }
             score += d->idf[i] * f * (k1 + 1) / (f + k1);
         }
@@ -819,7 +821,7 @@ int fouine_search_json(json_t **out,
     double t0 = now_ms();
     size_t i, len, chars;
     long long all = 0;
-    int rc, fallback = 0;
+    int rc, fallback = 0, is_long = 0;
 
     *out = NULL;
     memset(&s, 0, sizeof s);
@@ -852,8 +854,10 @@ int fouine_search_json(json_t **out,
             goto done;
         }
     }
-    if (q.expr && q.any_expr && opts->long_query >= 0 &&
-        q.items >= (opts->long_query ? opts->long_query : FOUINE_LONG_QUERY)) {
+    is_long =
+        q.expr && q.any_expr && opts->long_query >= 0 &&
+        q.items >= (opts->long_query ? opts->long_query : FOUINE_LONG_QUERY);
+    if (is_long) {
         /* A long query: every article holding any item, by bm25. */
         rc = count_query(&s, q.expr, &all);
         if (rc == FOUINE_OK) {
@@ -887,7 +891,9 @@ int fouine_search_json(json_t **out,
         }
         json_array_append_new(list, hit);
     }
-    if (q.nwords) {
+    if (q.nwords && !(is_long && s.total > 0)) {
+        /* A question typed as a sentence that found articles is left as
+        ** it is: its rarer words are not typos. */
         rc = fouine_suggest(&suggestion, db, an, &q, opts->query);
         if (rc != FOUINE_OK) {
             goto done;

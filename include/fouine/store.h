@@ -39,8 +39,8 @@ extern "C" {
 #define FOUINE_STORE_WRITE 0x1 /* read-write; created with its schema */
 
 /* Column weights of bm25() over article_fts: title, lead, body. */
-#define FOUINE_WEIGHT_TITLE 10.0
-#define FOUINE_WEIGHT_LEAD  4.0
+#define FOUINE_WEIGHT_TITLE 1.2
+#define FOUINE_WEIGHT_LEAD  1.1
 #define FOUINE_WEIGHT_BODY  1.0
 
 /**
