@@ -9,20 +9,6 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-/* An article whose text tries to run a script in the page. */
-static const char hostile_article[] =
-    "Un pirate glisse <script>window.pirate=1</script> dans la page "
-    "d’accueil\n"
-    "\n"
-    "Le 3 mars 2021 à 10h00\n"
-    "\n"
-    "Un pirate informatique a tenté d’injecter <img src=x "
-    "onerror=\"window.pirate=2\"> dans le site de la mairie de "
-    "Villeneuve-sur-Lot, selon la préfecture.\n"
-    "\n"
-    "La tentative & ses « effets » ont été circonscrits dans l’heure, "
-    "assure le service informatique.\n";
-
 static harness H; /* the server of every test but the stop tests */
 
 /* The string at key of obj, or "" (fails when it is not a string). */
@@ -382,7 +368,7 @@ START_TEST(article_text_is_escaped)
     harness_get(&H, &r, "/api/search?q=pirate+injecter+mairie", 200);
     json_array_foreach(json_object_get(r.json, "hits"), i, hit)
     {
-        if (strcmp(str(hit, "id"), "pirate-page-accueil.txt") == 0) {
+        if (strcmp(str(hit, "id"), HARNESS_HOSTILE_FILE) == 0) {
             found = hit;
         }
     }
@@ -581,19 +567,5 @@ static Suite *serve_suite(void)
 int main(void)
 {
     static const char *const args[] = { "--threads", "3", NULL };
-    int rc = harness_init(&H);
-    if (rc != 0) {
-        return rc;
-    }
-    /* Set up outside the suite: the tests run in child processes. */
-    harness_index_corpus(&H, "pirate-page-accueil.txt", hostile_article);
-    harness_start(&H, args);
-    harness_setup = 0;
-    rc = fouine_test_main(serve_suite());
-    if (harness_stop(&H, SIGTERM) != 0) {
-        fprintf(stderr, "fouine-serve did not exit 0 on SIGTERM\n");
-        rc = 1;
-    }
-    harness_cleanup(&H);
-    return rc;
+    return harness_main(&H, serve_suite(), 1, args);
 }

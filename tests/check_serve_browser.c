@@ -10,17 +10,6 @@
 */
 #include "serve/harness.h"
 
-/* An article whose title and text try to run scripts in the page. */
-static const char hostile_article[] =
-    "Un pirate glisse <script>window.pirate=1</script> dans la page "
-    "d’accueil\n"
-    "\n"
-    "Le 3 mars 2021 à 10h00\n"
-    "\n"
-    "Un pirate informatique a tenté d’injecter <img src=x "
-    "onerror=\"window.pirate=2\"> dans le site de la mairie de "
-    "Villeneuve-sur-Lot, selon la préfecture.\n";
-
 static harness H;
 static const char *chromium;
 
@@ -75,23 +64,11 @@ int main(void)
         printf("skipped: python3 is absent (Debian package python3)\n");
         return 77;
     }
-    rc = harness_init(&H);
-    if (rc != 0) {
-        return rc;
-    }
-    harness_index_corpus(&H, "pirate-page-accueil.txt", hostile_article);
-    harness_start(&H, args);
-    harness_setup = 0;
     s = suite_create("serve_browser");
     tc = tcase_create("chromium");
     tcase_set_timeout(tc, 400);
     tcase_add_test(tc, page_in_chromium);
     suite_add_tcase(s, tc);
-    rc = fouine_test_main(s);
-    if (harness_stop(&H, SIGTERM) != 0) {
-        fprintf(stderr, "fouine-serve did not exit 0 on SIGTERM\n");
-        rc = 1;
-    }
-    harness_cleanup(&H);
+    rc = harness_main(&H, s, 1, args);
     return rc;
 }

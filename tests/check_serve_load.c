@@ -213,26 +213,11 @@ END_TEST
 int main(void)
 {
     static const char *const args[] = { "--threads", "4", "--quiet", NULL };
-    Suite *s;
-    TCase *tc;
-    int rc = harness_init(&H);
-    if (rc != 0) {
-        return rc;
-    }
-    harness_index_corpus(&H, NULL, NULL);
-    harness_start(&H, args);
-    harness_setup = 0;
-    s = suite_create("serve_load");
-    tc = tcase_create("load");
+    Suite *s = suite_create("serve_load");
+    TCase *tc = tcase_create("load");
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, load_while_indexing);
     tcase_add_test(tc, rebuilt_index_is_followed);
     suite_add_tcase(s, tc);
-    rc = fouine_test_main(s);
-    if (harness_stop(&H, SIGTERM) != 0) {
-        fprintf(stderr, "fouine-serve did not exit 0 on SIGTERM\n");
-        rc = 1;
-    }
-    harness_cleanup(&H);
-    return rc;
+    return harness_main(&H, s, 0, args);
 }

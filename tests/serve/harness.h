@@ -42,6 +42,21 @@ typedef struct harness {
     pid_t pid;                   /* the server, or 0 */
 } harness;
 
+/* An article whose title and text try to run scripts in the page. */
+#define HARNESS_HOSTILE_FILE "pirate-page-accueil.txt"
+static const char harness_hostile_article[] =
+    "Un pirate glisse <script>window.pirate=1</script> dans la page "
+    "d’accueil\n"
+    "\n"
+    "Le 3 mars 2021 à 10h00\n"
+    "\n"
+    "Un pirate informatique a tenté d’injecter <img src=x "
+    "onerror=\"window.pirate=2\"> dans le site de la mairie de "
+    "Villeneuve-sur-Lot, selon la préfecture.\n"
+    "\n"
+    "La tentative & ses « effets » ont été circonscrits dans l’heure, "
+    "assure le service informatique.\n";
+
 /* A reply read by curl. */
 typedef struct http_reply {
     long status;   /* HTTP status, 0 when none */
@@ -298,6 +313,37 @@ static inline void harness_get(const harness *h,
     ck_assert_msg(out->status == status, "GET %s: status %ld, expected %ld: %s",
                   path, out->status, status, out->body);
     ck_assert_msg(out->json != NULL, "GET %s: not JSON: %s", path, out->body);
+}
+
+/**
+ * The main() of a suite: make the directory, index corpus/ (with the
+ * hostile article when hostile is non-zero), start fouine-serve with args,
+ * run the suite (its tests run in child processes, the server in this
+ * one), then stop the server, which must exit 0 on SIGTERM.
+ *
+ * @return the exit status of the test program (77: skipped)
+ */
+static inline int harness_main(harness *h,
+                               Suite *s,
+                               int hostile,
+                               const char *const *args)
+{
+    int rc = harness_init(h);
+    if (rc != 0) {
+        srunner_free(srunner_create(s)); /* frees the suite */
+        return rc;
+    }
+    harness_index_corpus(h, hostile ? HARNESS_HOSTILE_FILE : NULL,
+                         hostile ? harness_hostile_article : NULL);
+    harness_start(h, args);
+    harness_setup = 0;
+    rc = fouine_test_main(s);
+    if (harness_stop(h, SIGTERM) != 0) {
+        fprintf(stderr, "fouine-serve did not exit 0 on SIGTERM\n");
+        rc = 1;
+    }
+    harness_cleanup(h);
+    return rc;
 }
 
 #endif /* FOUINE_TEST_SERVE_HARNESS_H */
