@@ -92,6 +92,7 @@ int main(int argc, char **argv)
     double wt = FOUINE_WEIGHT_TITLE, wl = FOUINE_WEIGHT_LEAD,
            wb = FOUINE_WEIGHT_BODY, alpha = 0.1;
     double k1 = 1.2, bb = 0.75;
+    int long_query = 0;
     int near = 4;
     sqlite3 *fdb = NULL, *bdb = NULL;
     sqlite3_stmt *base = NULL, *var = NULL;
@@ -114,6 +115,8 @@ int main(int argc, char **argv)
             max = (size_t)atol(argv[a + 1]);
         } else if (strcmp(argv[a], "--variant") == 0) {
             variant = argv[a + 1];
+        } else if (strcmp(argv[a], "--long") == 0) {
+            long_query = atoi(argv[a + 1]);
         } else if (strcmp(argv[a], "--k1") == 0) {
             k1 = atof(argv[a + 1]);
         } else if (strcmp(argv[a], "--b") == 0) {
@@ -273,6 +276,7 @@ int main(int argc, char **argv)
                 json_t *res = NULL, *hit;
                 size_t k;
                 opts.query = text;
+                opts.long_query = long_query;
                 if (fouine_search_json(&res, fdb, an, &opts) == FOUINE_OK) {
                     json_array_foreach(json_object_get(res, "hits"), k, hit)
                     {

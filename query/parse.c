@@ -313,14 +313,16 @@ static void lex(parser *p)
 
 /* Collects the words of a run, as the analyzer cuts it. */
 typedef struct words_ctx {
-    fouine_buf words; /* the words as typed, space-separated */
-    size_t n;         /* words */
-    size_t stops;     /* of which stop words */
-    size_t start;     /* bytes of the first word */
-    size_t end;       /* just past the last */
-    const char *text; /* what was analyzed; not owned */
-    size_t base;      /* its offset in the query */
-    int exact;        /* prefix each word with '=' */
+    fouine_buf words;       /* the words as typed, space-separated */
+    size_t n;               /* words */
+    size_t stops;           /* of which stop words */
+    size_t start;           /* bytes of the first word */
+    size_t end;             /* just past the last */
+    const char *text;       /* what was analyzed; not owned */
+    size_t base;            /* its offset in the query */
+    int exact;              /* prefix each word with '=' */
+    size_t at[32][2];       /* bytes of the first 32 words in the query */
+    unsigned char stop[32]; /* whether each is a stop word */
 } words_ctx;
 
 static int word_token(const char *token,
@@ -351,8 +353,13 @@ static int word_token(const char *token,
         char c = w->text[i];
         fouine_buf_append(&w->words, (c == '"' || c == '=') ? " " : &c, 1);
     }
-    w->n++;
+    if (w->n < 32) {
+        w->at[w->n][0] = w->base + start;
+        w->at[w->n][1] = w->base + end;
+        w->stop[w->n] = (unsigned char)fouine_is_stopword(token, len);
+    }
     w->stops += (size_t)fouine_is_stopword(token, len);
+    w->n++;
     return 0;
 }
 
@@ -386,6 +393,20 @@ static node *make_term(parser *p,
     if (w.n == 0) {
         free(w.words.data);
         return NULL; /* punctuation, emoji, a lone '*' */
+    }
+    if (!phrase && w.n > 1 && w.n <= 32 && w.stops < w.n &&
+        (w.stop[0] || w.stop[w.n - 1])) {
+        /* A compound typed without quotes loses the stop words at its
+        ** ends: "accueilli-t-il" is "accueilli", "l'aide" is "aide". */
+        size_t first = 0, last = w.n - 1;
+        while (w.stop[first]) {
+            first++;
+        }
+        while (w.stop[last]) {
+            last--;
+        }
+        free(w.words.data);
+        return make_term(p, w.at[first][0], w.at[last][1], 0, prefix, exact);
     }
     n = node_new(p, N_TERM);
     if (!n) {
