@@ -3,7 +3,9 @@
 **
 ** For each plain word of the query that no article holds as it is typed
 ** (its inflections may match: "presidentiell" finds "présidentielle" by
-** its stem, and is still corrected), the surface
+** its stem, and is still corrected), or that is rare (RARE_DOCS) while a
+** close word is RARE_RATIO times more common (a typo that slipped into an
+** article: "macorn"), the surface
 ** tokens of article_fts (fts5vocab; stems start with FOUINE_STEM_MARK and
 ** are skipped) that begin with the same letter are compared with it by
 ** Damerau-Levenshtein distance (a swap of two letters costs 1: macorn ->
@@ -17,7 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_WORD 64 /* longer words are not corrected */
+#define MAX_WORD   64 /* longer words are not corrected */
+#define RARE_DOCS  2  /* a word in this many articles may be a typo... */
+#define RARE_RATIO 20 /* ...of a word in this many times more articles */
 
 /* The folded surface form of a query word (first token). */
 typedef struct first_ctx {
@@ -97,27 +101,44 @@ static size_t distance(const char *a,
     return d[n][m];
 }
 
-/* Whether an FTS5 expression matches some article. */
-static int matches(sqlite3 *db, const char *expr, int *yes)
+/* Create the vocabulary table of article_fts on this connection. */
+static int vocab_ready(sqlite3 *db)
+{
+    return sqlite3_exec(db,
+                        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.fouine_vocab"
+                        " USING fts5vocab(main, 'article_fts', 'row')",
+                        NULL, NULL, NULL) == SQLITE_OK ?
+               FOUINE_OK :
+               FOUINE_EDB;
+}
+
+/* How many articles hold the surface token word. */
+static int surface_docs(sqlite3 *db, const char *word, long long *docs)
 {
     sqlite3_stmt *stmt = NULL;
     int rc;
-    *yes = 0;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT rowid FROM article_fts WHERE article_fts"
-                           " MATCH ?1 LIMIT 1",
+    *docs = 0;
+    if (vocab_ready(db) != FOUINE_OK ||
+        sqlite3_prepare_v2(db,
+                           "SELECT doc FROM temp.fouine_vocab WHERE term = ?1",
                            -1, &stmt, NULL) != SQLITE_OK) {
         return FOUINE_EDB;
     }
-    sqlite3_bind_text(stmt, 1, expr, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 1, word, -1, SQLITE_STATIC);
     rc = sqlite3_step(stmt);
-    *yes = rc == SQLITE_ROW;
+    if (rc == SQLITE_ROW) {
+        *docs = sqlite3_column_int64(stmt, 0);
+    }
     sqlite3_finalize(stmt);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? FOUINE_OK : FOUINE_EDB;
 }
 
 /* The closest vocabulary word to word[0..len), or "" (best, MAX_WORD+1). */
-static int closest(sqlite3 *db, const char *word, size_t len, char *best)
+static int closest(sqlite3 *db,
+                   const char *word,
+                   size_t len,
+                   char *best,
+                   long long *docs_out)
 {
     sqlite3_stmt *stmt = NULL;
     char lo[8], hi[8];
@@ -135,10 +156,7 @@ static int closest(sqlite3 *db, const char *word, size_t len, char *best)
     memcpy(hi, word, first);
     hi[first - 1] = (char)(hi[first - 1] + 1);
     hi[first] = '\0';
-    if (sqlite3_exec(db,
-                     "CREATE VIRTUAL TABLE IF NOT EXISTS temp.fouine_vocab"
-                     " USING fts5vocab(main, 'article_fts', 'row')",
-                     NULL, NULL, NULL) != SQLITE_OK ||
+    if (vocab_ready(db) != FOUINE_OK ||
         sqlite3_prepare_v2(db,
                            "SELECT term, doc FROM temp.fouine_vocab"
                            " WHERE term >= ?1 AND term < ?2",
@@ -166,6 +184,7 @@ static int closest(sqlite3 *db, const char *word, size_t len, char *best)
         }
     }
     rc = rc == SQLITE_DONE ? FOUINE_OK : FOUINE_EDB;
+    *docs_out = best_docs;
 done:
     sqlite3_finalize(stmt);
     return rc;
@@ -254,10 +273,11 @@ int fouine_suggest(char **out,
                    const fouine_parsed *q,
                    const char *text)
 {
-    fouine_buf res = { 0 }, expr = { 0 };
+    fouine_buf res = { 0 };
     char best[MAX_WORD + 2];
+    long long have = 0, best_docs = 0;
     size_t i, at = 0;
-    int rc = FOUINE_OK, changed = 0, yes;
+    int rc = FOUINE_OK, changed = 0;
 
     *out = NULL;
     for (i = 0; i < q->nwords; i++) {
@@ -274,24 +294,19 @@ int fouine_suggest(char **out,
         if (!f.len) {
             continue;
         }
-        expr.len = 0;
-        fouine_buf_puts(&expr, "\"=");
-        fouine_buf_puts(&expr, f.word);
-        fouine_buf_puts(&expr, "\"");
-        if (expr.failed) {
-            rc = FOUINE_ENOMEM;
-            goto done;
-        }
-        rc = matches(db, expr.data, &yes);
+        rc = surface_docs(db, f.word, &have);
         if (rc != FOUINE_OK) {
             goto done;
         }
-        if (yes) {
+        if (have > RARE_DOCS) {
             continue;
         }
-        rc = closest(db, f.word, f.len, best);
+        rc = closest(db, f.word, f.len, best, &best_docs);
         if (rc != FOUINE_OK) {
             goto done;
+        }
+        if (have > 0 && best_docs < RARE_RATIO * have) {
+            continue; /* a rare word, but nothing much more common */
         }
         if (!best[0]) {
             continue;
@@ -317,6 +332,5 @@ int fouine_suggest(char **out,
     }
 done:
     free(res.data);
-    free(expr.data);
     return rc;
 }
