@@ -45,7 +45,7 @@ class Browser:
              "--disable-quic", "--no-first-run",
              "--disable-background-networking", "--disable-component-update",
              "--disable-sync", "--disable-extensions", "--mute-audio",
-             "--lang=fr-FR",
+             "--lang=fr-FR", "--disable-dev-shm-usage",
              "--user-data-dir=" + self.profile, "--remote-debugging-pipe",
              "--window-size=1100,1000", "about:blank"],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
