@@ -19,58 +19,58 @@
 #include "fouine/error.h"
 
 /* Limits of what a request may carry. */
-#define SERVE_MAX_QUERY    1024 /* bytes of q */
-#define SERVE_MAX_PER_PAGE 100  /* largest per_page */
-#define SERVE_MAX_PAGE     1000 /* largest page */
-#define SERVE_MAX_PARAM    256  /* bytes of any other parameter */
-#define SERVE_MAX_SUGGEST  10   /* completions returned */
+#define FOUINE_SERVE_MAX_QUERY    1024 /* bytes of q */
+#define FOUINE_SERVE_MAX_PER_PAGE 100  /* largest per_page */
+#define FOUINE_SERVE_MAX_PAGE     1000 /* largest page */
+#define FOUINE_SERVE_MAX_PARAM    256  /* bytes of any other parameter */
+#define FOUINE_SERVE_MAX_SUGGEST  10   /* completions returned */
 
 /* What the server was started with; read only once the daemon runs. */
-typedef struct serve_config {
+typedef struct fouine_serve_config {
     const char *index; /* path of the index file; not owned */
     const char *cors;  /* Access-Control-Allow-Origin, or NULL: none */
     int quiet;         /* 1: no access log */
-} serve_config;
+} fouine_serve_config;
 
 /* The index connection and analyzer of one worker thread. */
-typedef struct serve_worker {
+typedef struct fouine_serve_worker {
     sqlite3 *db;         /* read-only connection; owned */
     fouine_analyzer *an; /* owned */
     int has_vocab;       /* temp.serve_vocab was created */
     dev_t dev;           /* device and inode of the index file opened, */
     ino_t ino;           /* to notice a file replaced by a rebuild */
-} serve_worker;
+} fouine_serve_worker;
 
 /* One embedded file of the search page. */
-typedef struct serve_asset {
+typedef struct fouine_serve_asset {
     const char *path;          /* URL path, e.g. "/app.js" */
     const char *type;          /* Content-Type */
     const unsigned char *data; /* its bytes; static */
     size_t len;                /* their number */
-} serve_asset;
+} fouine_serve_asset;
 
 /* The embedded files (serve_assets.c, generated from query/web/). */
-extern const serve_asset serve_assets[];
-extern const size_t serve_asset_count;
+extern const fouine_serve_asset fouine_serve_assets[];
+extern const size_t fouine_serve_asset_count;
 
 /* A reply to a request, built by an endpoint. */
-typedef struct serve_reply {
+typedef struct fouine_serve_reply {
     unsigned status; /* HTTP status */
     char *body;      /* owned (free()), or NULL when static is used */
     const unsigned char *static_body; /* static bytes (assets), not owned */
     size_t len;                       /* bytes of the body */
     const char *type;                 /* Content-Type; static */
-} serve_reply;
+} fouine_serve_reply;
 
 /* A function that returns the value of a query parameter of the request
 ** being answered, or NULL when absent (already percent-decoded). */
-typedef const char *(*serve_param_fn)(const char *name, void *payload);
+typedef const char *(*fouine_serve_param_fn)(const char *name, void *payload);
 
 /* The query parameters of a request. */
-typedef struct serve_params {
-    serve_param_fn get; /* lookup */
-    void *payload;      /* passed to get */
-} serve_params;
+typedef struct fouine_serve_params {
+    fouine_serve_param_fn get; /* lookup */
+    void *payload;             /* passed to get */
+} fouine_serve_params;
 
 /**
  * The worker of the calling thread, opened on first use (one read-only
@@ -81,14 +81,15 @@ typedef struct serve_params {
  * @param cfg  the configuration
  * @return FOUINE_OK or the code of fouine_store_open() / the analyzer
  */
-FOUINE_WUR int serve_worker_get(serve_worker **out, const serve_config *cfg);
+FOUINE_WUR int fouine_serve_worker_get(fouine_serve_worker **out,
+                                       const fouine_serve_config *cfg);
 
 /** Prepare the per-thread storage; call once before the daemon starts.
  *  @return FOUINE_OK or FOUINE_ENOMEM */
-FOUINE_WUR int serve_worker_init(void);
+FOUINE_WUR int fouine_serve_worker_init(void);
 
 /** Release the worker of the calling thread, if any. */
-void serve_worker_release(void);
+void fouine_serve_worker_release(void);
 
 /**
  * Set r to a JSON reply.
@@ -98,32 +99,35 @@ void serve_worker_release(void);
  * @param obj    the body; the reference is stolen (also on failure)
  * @return FOUINE_OK or FOUINE_ENOMEM
  */
-FOUINE_WUR int serve_reply_json(serve_reply *r, unsigned status, json_t *obj);
+FOUINE_WUR int fouine_serve_reply_json(fouine_serve_reply *r,
+                                       unsigned status,
+                                       json_t *obj);
 
 /**
  * Set r to a JSON error {"status": status, "error": message}.
  * @return FOUINE_OK or FOUINE_ENOMEM
  */
-FOUINE_WUR int serve_reply_error(serve_reply *r,
-                                 unsigned status,
-                                 const char *message);
+FOUINE_WUR int fouine_serve_reply_error(fouine_serve_reply *r,
+                                        unsigned status,
+                                        const char *message);
 
 /* The endpoints.  Each sets r (a JSON reply or a JSON error) and returns
 ** FOUINE_OK, or another code when no reply could be built at all (the
 ** caller answers 500). */
-FOUINE_WUR int serve_api_search(serve_reply *r,
-                                serve_worker *w,
-                                const serve_params *p);
-FOUINE_WUR int serve_api_article(serve_reply *r,
-                                 serve_worker *w,
-                                 const char *id);
-FOUINE_WUR int serve_api_suggest(serve_reply *r,
-                                 serve_worker *w,
-                                 const serve_params *p);
-FOUINE_WUR int serve_api_health(serve_reply *r,
-                                serve_worker *w,
-                                const serve_config *cfg);
-FOUINE_WUR int serve_api_categories(serve_reply *r, serve_worker *w);
+FOUINE_WUR int fouine_serve_api_search(fouine_serve_reply *r,
+                                       fouine_serve_worker *w,
+                                       const fouine_serve_params *p);
+FOUINE_WUR int fouine_serve_api_article(fouine_serve_reply *r,
+                                        fouine_serve_worker *w,
+                                        const char *id);
+FOUINE_WUR int fouine_serve_api_suggest(fouine_serve_reply *r,
+                                        fouine_serve_worker *w,
+                                        const fouine_serve_params *p);
+FOUINE_WUR int fouine_serve_api_health(fouine_serve_reply *r,
+                                       fouine_serve_worker *w,
+                                       const fouine_serve_config *cfg);
+FOUINE_WUR int fouine_serve_api_categories(fouine_serve_reply *r,
+                                           fouine_serve_worker *w);
 
 /**
  * Completions of what a reader is typing: words of the index that start
@@ -137,42 +141,42 @@ FOUINE_WUR int serve_api_categories(serve_reply *r, serve_worker *w);
  * @param max  most completions returned
  * @return FOUINE_OK, FOUINE_EDB or FOUINE_ENOMEM
  */
-FOUINE_WUR int serve_suggest(json_t **out,
-                             serve_worker *w,
-                             const char *text,
-                             size_t max);
+FOUINE_WUR int fouine_serve_suggest(json_t **out,
+                                    fouine_serve_worker *w,
+                                    const char *text,
+                                    size_t max);
 
 /* The HTTP daemon (serve_http.c). */
 struct sockaddr;
-typedef struct serve_daemon serve_daemon;
+typedef struct fouine_serve_daemon fouine_serve_daemon;
 
 /**
  * Start answering on addr with a pool of threads.
  *
- * @param[out] out the daemon, stopped with serve_daemon_stop(); NULL on
+ * @param[out] out the daemon, stopped with fouine_serve_daemon_stop(); NULL on
  *             failure
  * @param cfg  the configuration; not owned, must outlive the daemon
  * @param addr where to listen (IPv4 or IPv6); copied
  * @param threads worker threads, >= 1
  * @return FOUINE_OK, FOUINE_EIO when it cannot listen, FOUINE_ENOMEM
  */
-FOUINE_WUR int serve_daemon_start(serve_daemon **out,
-                                  const serve_config *cfg,
-                                  const struct sockaddr *addr,
-                                  unsigned threads);
+FOUINE_WUR int fouine_serve_daemon_start(fouine_serve_daemon **out,
+                                         const fouine_serve_config *cfg,
+                                         const struct sockaddr *addr,
+                                         unsigned threads);
 
 /** The port the daemon listens on (useful when asked for port 0). */
-unsigned serve_daemon_port(const serve_daemon *d);
+unsigned fouine_serve_daemon_port(const fouine_serve_daemon *d);
 
 /**
  * Stop: accept no more connections, wait (up to 10 s) until the requests
  * in flight are answered, then close every connection and free d.  NULL is
  * accepted.
  */
-void serve_daemon_stop(serve_daemon *d);
+void fouine_serve_daemon_stop(fouine_serve_daemon *d);
 
 /** Whether s[0..len) is valid UTF-8 without NUL or other C0 controls
  *  but tab, CR and LF.  @return 1 or 0 */
-int serve_text_valid(const char *s, size_t len);
+int fouine_serve_text_valid(const char *s, size_t len);
 
 #endif /* FOUINE_SERVE_H */

@@ -15,15 +15,15 @@
 #include <time.h>
 #include <utf8proc.h>
 
-#define SERVE_MMAP_SIZE  "1073741824" /* bytes of the index mapped */
-#define SERVE_CACHE_SIZE "-16384"     /* KiB of pages cached a thread */
+#define FOUINE_SERVE_MMAP_SIZE  "1073741824" /* bytes of the index mapped */
+#define FOUINE_SERVE_CACHE_SIZE "-16384"     /* KiB of pages cached a thread */
 
 static pthread_key_t worker_key;
 
 /* Destructor of the thread-specific worker: runs when its thread exits. */
 static void worker_free(void *p)
 {
-    serve_worker *w = p;
+    fouine_serve_worker *w = p;
     if (!w) {
         return;
     }
@@ -32,15 +32,15 @@ static void worker_free(void *p)
     free(w);
 }
 
-int serve_worker_init(void)
+int fouine_serve_worker_init(void)
 {
     return pthread_key_create(&worker_key, worker_free) == 0 ? FOUINE_OK :
                                                                FOUINE_ENOMEM;
 }
 
-void serve_worker_release(void)
+void fouine_serve_worker_release(void)
 {
-    serve_worker *w = pthread_getspecific(worker_key);
+    fouine_serve_worker *w = pthread_getspecific(worker_key);
     if (w) {
         pthread_setspecific(worker_key, NULL);
         worker_free(w);
@@ -48,9 +48,10 @@ void serve_worker_release(void)
 }
 
 /* Open a new worker on the index file, noting which file it is. */
-static int worker_open(serve_worker **out, const serve_config *cfg)
+static int worker_open(fouine_serve_worker **out,
+                       const fouine_serve_config *cfg)
 {
-    serve_worker *w = NULL;
+    fouine_serve_worker *w = NULL;
     struct stat st;
     int rc;
 
@@ -68,10 +69,10 @@ static int worker_open(serve_worker **out, const serve_config *cfg)
     if (rc == FOUINE_OK) {
         /* Map the file: the threads then share the system's page cache
         ** instead of each copying pages into its own; keep more pages. */
-        sqlite3_exec(w->db, "PRAGMA mmap_size=" SERVE_MMAP_SIZE, NULL, NULL,
-                     NULL);
-        sqlite3_exec(w->db, "PRAGMA cache_size=" SERVE_CACHE_SIZE, NULL, NULL,
-                     NULL);
+        sqlite3_exec(w->db, "PRAGMA mmap_size=" FOUINE_SERVE_MMAP_SIZE, NULL,
+                     NULL, NULL);
+        sqlite3_exec(w->db, "PRAGMA cache_size=" FOUINE_SERVE_CACHE_SIZE, NULL,
+                     NULL, NULL);
         rc = fouine_analyzer_new(&w->an);
     }
     if (rc != FOUINE_OK) {
@@ -84,9 +85,10 @@ done:
     return rc;
 }
 
-int serve_worker_get(serve_worker **out, const serve_config *cfg)
+int fouine_serve_worker_get(fouine_serve_worker **out,
+                            const fouine_serve_config *cfg)
 {
-    serve_worker *w = pthread_getspecific(worker_key), *fresh = NULL;
+    fouine_serve_worker *w = pthread_getspecific(worker_key), *fresh = NULL;
     struct stat st;
     int rc;
 
@@ -114,7 +116,7 @@ int serve_worker_get(serve_worker **out, const serve_config *cfg)
     return FOUINE_OK;
 }
 
-int serve_text_valid(const char *s, size_t len)
+int fouine_serve_text_valid(const char *s, size_t len)
 {
     const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
     size_t i = 0;
@@ -133,7 +135,7 @@ int serve_text_valid(const char *s, size_t len)
     return 1;
 }
 
-int serve_reply_json(serve_reply *r, unsigned status, json_t *obj)
+int fouine_serve_reply_json(fouine_serve_reply *r, unsigned status, json_t *obj)
 {
     char *s = NULL;
     memset(r, 0, sizeof *r);
@@ -151,9 +153,11 @@ int serve_reply_json(serve_reply *r, unsigned status, json_t *obj)
     return FOUINE_OK;
 }
 
-int serve_reply_error(serve_reply *r, unsigned status, const char *message)
+int fouine_serve_reply_error(fouine_serve_reply *r,
+                             unsigned status,
+                             const char *message)
 {
-    return serve_reply_json(
+    return fouine_serve_reply_json(
         r, status,
         json_pack("{s:i, s:s}", "status", (int)status, "error", message));
 }
@@ -179,20 +183,22 @@ static const char *bad_query(const char *q)
     if (!q || strspn(q, " \t\r\n") == strlen(q)) {
         return "missing or empty parameter q";
     }
-    if (strlen(q) > SERVE_MAX_QUERY) {
+    if (strlen(q) > FOUINE_SERVE_MAX_QUERY) {
         return "q is longer than 1024 bytes";
     }
     return NULL;
 }
 
 /* A parameter, NULL when absent or empty (an empty form field). */
-static const char *param(const serve_params *p, const char *name)
+static const char *param(const fouine_serve_params *p, const char *name)
 {
     const char *v = p->get(name, p->payload);
     return v && *v ? v : NULL;
 }
 
-int serve_api_search(serve_reply *r, serve_worker *w, const serve_params *p)
+int fouine_serve_api_search(fouine_serve_reply *r,
+                            fouine_serve_worker *w,
+                            const fouine_serve_params *p)
 {
     fouine_search_opts opts = FOUINE_SEARCH_OPTS_INIT;
     const char *q = p->get("q", p->payload);
@@ -207,22 +213,24 @@ int serve_api_search(serve_reply *r, serve_worker *w, const serve_params *p)
 
     memset(r, 0, sizeof *r);
     if (bad_query(q)) {
-        return serve_reply_error(r, 400, bad_query(q));
+        return fouine_serve_reply_error(r, 400, bad_query(q));
     }
-    if (page_s && (page = parse_number(page_s, 1, SERVE_MAX_PAGE)) < 0) {
-        return serve_reply_error(r, 400,
-                                 "page must be a number from 1 to "
-                                 "1000");
+    if (page_s && (page = parse_number(page_s, 1, FOUINE_SERVE_MAX_PAGE)) < 0) {
+        return fouine_serve_reply_error(r, 400,
+                                        "page must be a number from 1 to "
+                                        "1000");
     }
-    if (per_s && (per_page = parse_number(per_s, 1, SERVE_MAX_PER_PAGE)) < 0) {
-        return serve_reply_error(r, 400,
-                                 "per_page must be a number from 1 "
-                                 "to 100");
+    if (per_s &&
+        (per_page = parse_number(per_s, 1, FOUINE_SERVE_MAX_PER_PAGE)) < 0) {
+        return fouine_serve_reply_error(r, 400,
+                                        "per_page must be a number from 1 "
+                                        "to 100");
     }
     if (sort && strcmp(sort, "date") == 0) {
         opts.sort = FOUINE_SORT_DATE;
     } else if (sort && strcmp(sort, "relevance") != 0) {
-        return serve_reply_error(r, 400, "sort must be relevance or date");
+        return fouine_serve_reply_error(r, 400,
+                                        "sort must be relevance or date");
     }
     opts.query = q;
     opts.limit = (int)per_page;
@@ -232,11 +240,11 @@ int serve_api_search(serve_reply *r, serve_worker *w, const serve_params *p)
     opts.category = param(p, "category");
     invalid = fouine_search_opts_error(&opts);
     if (invalid) {
-        return serve_reply_error(r, 400, invalid);
+        return fouine_serve_reply_error(r, 400, invalid);
     }
     rc = fouine_search_json(&res, w->db, w->an, &opts);
     if (rc == FOUINE_EINVAL) {
-        return serve_reply_error(r, 400, "invalid search options");
+        return fouine_serve_reply_error(r, 400, "invalid search options");
     }
     if (rc != FOUINE_OK) {
         return rc;
@@ -250,7 +258,7 @@ int serve_api_search(serve_reply *r, serve_worker *w, const serve_params *p)
         json_decref(res);
         return FOUINE_ENOMEM;
     }
-    return serve_reply_json(r, 200, res);
+    return fouine_serve_reply_json(r, 200, res);
 }
 
 /* Set key of obj to text column col of stmt, or null. */
@@ -286,7 +294,9 @@ static json_t *paragraphs(const char *body)
     return list;
 }
 
-int serve_api_article(serve_reply *r, serve_worker *w, const char *id)
+int fouine_serve_api_article(fouine_serve_reply *r,
+                             fouine_serve_worker *w,
+                             const char *id)
 {
     static const char sql[] =
         "SELECT id, title, date, category, url, author, lead, body,"
@@ -303,7 +313,7 @@ int serve_api_article(serve_reply *r, serve_worker *w, const char *id)
     sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
     rc = sqlite3_step(stmt);
     if (rc == SQLITE_DONE) {
-        rc = serve_reply_error(r, 404, "no such article");
+        rc = fouine_serve_reply_error(r, 404, "no such article");
         goto done;
     }
     if (rc != SQLITE_ROW) {
@@ -328,7 +338,7 @@ int serve_api_article(serve_reply *r, serve_worker *w, const char *id)
                         sqlite3_column_type(stmt, 8) == SQLITE_NULL ?
                             json_null() :
                             json_integer(sqlite3_column_int(stmt, 8)));
-    rc = serve_reply_json(r, 200, obj);
+    rc = fouine_serve_reply_json(r, 200, obj);
     obj = NULL;
 done:
     json_decref(obj);
@@ -336,7 +346,9 @@ done:
     return rc;
 }
 
-int serve_api_suggest(serve_reply *r, serve_worker *w, const serve_params *p)
+int fouine_serve_api_suggest(fouine_serve_reply *r,
+                             fouine_serve_worker *w,
+                             const fouine_serve_params *p)
 {
     const char *q = p->get("q", p->payload);
     json_t *list = NULL;
@@ -344,13 +356,13 @@ int serve_api_suggest(serve_reply *r, serve_worker *w, const serve_params *p)
 
     memset(r, 0, sizeof *r);
     if (bad_query(q)) {
-        return serve_reply_error(r, 400, bad_query(q));
+        return fouine_serve_reply_error(r, 400, bad_query(q));
     }
-    rc = serve_suggest(&list, w, q, SERVE_MAX_SUGGEST);
+    rc = fouine_serve_suggest(&list, w, q, FOUINE_SERVE_MAX_SUGGEST);
     if (rc != FOUINE_OK) {
         return rc;
     }
-    return serve_reply_json(
+    return fouine_serve_reply_json(
         r, 200, json_pack("{s:s, s:o}", "query", q, "suggestions", list));
 }
 
@@ -376,7 +388,9 @@ done:
     return rc;
 }
 
-int serve_api_health(serve_reply *r, serve_worker *w, const serve_config *cfg)
+int fouine_serve_api_health(fouine_serve_reply *r,
+                            fouine_serve_worker *w,
+                            const fouine_serve_config *cfg)
 {
     char *count = NULL, *updated = NULL;
     char stamp[32];
@@ -413,7 +427,7 @@ int serve_api_health(serve_reply *r, serve_worker *w, const serve_config *cfg)
             updated = strdup(stamp);
         }
     }
-    rc = serve_reply_json(
+    rc = fouine_serve_reply_json(
         r, 200,
         json_pack("{s:s, s:I, s:s?}", "status", "ok", "articles",
                   (json_int_t)(count ? atoll(count) : 0), "updated", updated));
@@ -423,7 +437,7 @@ done:
     return rc;
 }
 
-int serve_api_categories(serve_reply *r, serve_worker *w)
+int fouine_serve_api_categories(fouine_serve_reply *r, fouine_serve_worker *w)
 {
     static const char sql[] =
         "SELECT category, count(*) FROM article"
@@ -448,7 +462,8 @@ int serve_api_categories(serve_reply *r, serve_worker *w)
                             (const char *)sqlite3_column_text(stmt, 0), "count",
                             sqlite3_column_int(stmt, 1)));
     }
-    rc = serve_reply_json(r, 200, json_pack("{s:o}", "categories", list));
+    rc =
+        fouine_serve_reply_json(r, 200, json_pack("{s:o}", "categories", list));
     list = NULL;
 done:
     json_decref(list);

@@ -28,20 +28,20 @@
     "connect-src 'self'; img-src 'self' data:; base-uri 'none'; " \
     "form-action 'self'; frame-ancestors 'none'"
 
-struct serve_daemon {
-    struct MHD_Daemon *mhd;  /* owned */
-    const serve_config *cfg; /* not owned; outlives the daemon */
-    atomic_int in_flight;    /* requests begun and not yet completed */
+struct fouine_serve_daemon {
+    struct MHD_Daemon *mhd;         /* owned */
+    const fouine_serve_config *cfg; /* not owned; outlives the daemon */
+    atomic_int in_flight;           /* requests begun and not yet completed */
 };
 
 /* State of one request, from its request line to its completion. */
-typedef struct serve_request {
+typedef struct fouine_serve_request {
     struct timespec start;         /* when its request line was read */
     unsigned status;               /* status sent */
     int bad_escape;                /* the raw URI has a malformed %-escape */
     char method[16];               /* for the log */
     char path[LOG_PATH_BYTES + 1]; /* raw path for the log, printable */
-} serve_request;
+} fouine_serve_request;
 
 /* Lookup of query parameters for the endpoints. */
 static const char *get_param(const char *name, void *payload)
@@ -62,11 +62,11 @@ static enum MHD_Result check_param(void *cls,
                                    size_t value_size)
 {
     param_check *pc = cls;
-    size_t limit =
-        strcmp(key, "q") == 0 ? 3 * SERVE_MAX_QUERY : SERVE_MAX_PARAM;
+    size_t limit = strcmp(key, "q") == 0 ? 3 * FOUINE_SERVE_MAX_QUERY :
+                                           FOUINE_SERVE_MAX_PARAM;
     (void)kind;
-    if (!serve_text_valid(key, key_size) ||
-        (value && !serve_text_valid(value, value_size))) {
+    if (!fouine_serve_text_valid(key, key_size) ||
+        (value && !fouine_serve_text_valid(value, value_size))) {
         pc->bad = "a query parameter is not valid UTF-8 text";
         return MHD_NO;
     }
@@ -102,8 +102,8 @@ static double elapsed_ms(const struct timespec *start)
 /* MHD_OPTION_URI_LOG_CALLBACK: the start of every request. */
 static void *request_begin(void *cls, const char *uri, struct MHD_Connection *c)
 {
-    serve_daemon *d = cls;
-    serve_request *req = calloc(1, sizeof *req);
+    fouine_serve_daemon *d = cls;
+    fouine_serve_request *req = calloc(1, sizeof *req);
     size_t i;
     (void)c;
     if (!req) {
@@ -125,8 +125,8 @@ static void request_end(void *cls,
                         void **req_cls,
                         enum MHD_RequestTerminationCode toe)
 {
-    serve_daemon *d = cls;
-    serve_request *req = *req_cls;
+    fouine_serve_daemon *d = cls;
+    fouine_serve_request *req = *req_cls;
     (void)c;
     if (!req) {
         return;
@@ -160,7 +160,7 @@ static void request_end(void *cls,
 
 /* Add the headers every reply carries. */
 static void common_headers(struct MHD_Response *resp,
-                           const serve_daemon *d,
+                           const fouine_serve_daemon *d,
                            const char *type)
 {
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
@@ -174,10 +174,10 @@ static void common_headers(struct MHD_Response *resp,
 }
 
 /* Send r (its body is handed to MHD) and record the status. */
-static enum MHD_Result send_reply(serve_daemon *d,
+static enum MHD_Result send_reply(fouine_serve_daemon *d,
                                   struct MHD_Connection *c,
-                                  serve_request *req,
-                                  serve_reply *r,
+                                  fouine_serve_request *req,
+                                  fouine_serve_reply *r,
                                   int is_page)
 {
     struct MHD_Response *resp;
@@ -215,7 +215,7 @@ static enum MHD_Result send_reply(serve_daemon *d,
 }
 
 /* A last-resort reply when even a JSON error could not be built. */
-static void reply_static_error(serve_reply *r, unsigned status)
+static void reply_static_error(fouine_serve_reply *r, unsigned status)
 {
     static const char body[] = "{\"status\":500,\"error\":\"internal error\"}";
     memset(r, 0, sizeof *r);
@@ -226,14 +226,14 @@ static void reply_static_error(serve_reply *r, unsigned status)
 }
 
 /* Answer an API path with the calling thread's worker. */
-static int route_api(serve_daemon *d,
+static int route_api(fouine_serve_daemon *d,
                      struct MHD_Connection *c,
                      const char *url,
-                     serve_reply *r)
+                     fouine_serve_reply *r)
 {
     static const char articles[] = "/api/articles/";
-    serve_params params = { get_param, c };
-    serve_worker *w = NULL;
+    fouine_serve_params params = { get_param, c };
+    fouine_serve_worker *w = NULL;
     int rc;
 
     if (strcmp(url, "/api/search") != 0 && strcmp(url, "/api/suggest") != 0 &&
@@ -241,30 +241,30 @@ static int route_api(serve_daemon *d,
         strcmp(url, "/api/categories") != 0 &&
         (strncmp(url, articles, sizeof articles - 1) != 0 ||
          url[sizeof articles - 1] == '\0')) {
-        return serve_reply_error(r, 404, "no such path");
+        return fouine_serve_reply_error(r, 404, "no such path");
     }
-    rc = serve_worker_get(&w, d->cfg);
+    rc = fouine_serve_worker_get(&w, d->cfg);
     if (rc != FOUINE_OK) {
         fprintf(stderr, "fouine-serve: %s: %s\n", d->cfg->index,
                 fouine_errmsg(rc));
-        return serve_reply_error(r, 503, "the index cannot be opened");
+        return fouine_serve_reply_error(r, 503, "the index cannot be opened");
     }
     if (strcmp(url, "/api/search") == 0) {
-        rc = serve_api_search(r, w, &params);
+        rc = fouine_serve_api_search(r, w, &params);
     } else if (strcmp(url, "/api/suggest") == 0) {
-        rc = serve_api_suggest(r, w, &params);
+        rc = fouine_serve_api_suggest(r, w, &params);
     } else if (strcmp(url, "/api/health") == 0) {
-        rc = serve_api_health(r, w, d->cfg);
+        rc = fouine_serve_api_health(r, w, d->cfg);
     } else if (strcmp(url, "/api/categories") == 0) {
-        rc = serve_api_categories(r, w);
+        rc = fouine_serve_api_categories(r, w);
     } else {
-        rc = serve_api_article(r, w, url + sizeof articles - 1);
+        rc = fouine_serve_api_article(r, w, url + sizeof articles - 1);
     }
     if (rc != FOUINE_OK) {
         fprintf(stderr, "fouine-serve: %s: %s\n", url,
                 rc == FOUINE_EDB ? sqlite3_errmsg(w->db) : fouine_errmsg(rc));
         free(r->body);
-        rc = serve_reply_error(r, 500, "internal error");
+        rc = fouine_serve_reply_error(r, 500, "internal error");
     }
     return rc;
 }
@@ -279,9 +279,9 @@ static enum MHD_Result handle(void *cls,
                               size_t *upload_data_size,
                               void **req_cls)
 {
-    serve_daemon *d = cls;
-    serve_request *req = *req_cls;
-    serve_reply r = { 0 };
+    fouine_serve_daemon *d = cls;
+    fouine_serve_request *req = *req_cls;
+    fouine_serve_reply r = { 0 };
     param_check pc = { NULL };
     int rc = FOUINE_OK, is_page = 0;
     size_t i;
@@ -294,32 +294,32 @@ static enum MHD_Result handle(void *cls,
     }
     if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
         strcmp(method, MHD_HTTP_METHOD_HEAD) != 0) {
-        rc = serve_reply_error(&r, 405, "only GET and HEAD are allowed");
+        rc = fouine_serve_reply_error(&r, 405, "only GET and HEAD are allowed");
     } else if ((req && req->bad_escape) ||
-               !serve_text_valid(url, strlen(url))) {
-        rc = serve_reply_error(&r, 400,
-                               "malformed percent-encoding or "
-                               "UTF-8 in the URL");
+               !fouine_serve_text_valid(url, strlen(url))) {
+        rc = fouine_serve_reply_error(&r, 400,
+                                      "malformed percent-encoding or "
+                                      "UTF-8 in the URL");
     } else if (MHD_get_connection_values_n(c, MHD_GET_ARGUMENT_KIND,
                                            check_param, &pc) >= 0 &&
                pc.bad) {
-        rc = serve_reply_error(&r, 400, pc.bad);
+        rc = fouine_serve_reply_error(&r, 400, pc.bad);
     } else if (strncmp(url, "/api/", 5) == 0) {
         rc = route_api(d, c, url, &r);
     } else {
         const char *path = strcmp(url, "/") == 0 ? "/index.html" : url;
-        for (i = 0; i < serve_asset_count; i++) {
-            if (strcmp(path, serve_assets[i].path) == 0) {
+        for (i = 0; i < fouine_serve_asset_count; i++) {
+            if (strcmp(path, fouine_serve_assets[i].path) == 0) {
                 r.status = 200;
-                r.static_body = serve_assets[i].data;
-                r.len = serve_assets[i].len;
-                r.type = serve_assets[i].type;
+                r.static_body = fouine_serve_assets[i].data;
+                r.len = fouine_serve_assets[i].len;
+                r.type = fouine_serve_assets[i].type;
                 is_page = 1;
                 break;
             }
         }
-        if (i == serve_asset_count) {
-            rc = serve_reply_error(&r, 404, "no such path");
+        if (i == fouine_serve_asset_count) {
+            rc = fouine_serve_reply_error(&r, 404, "no such path");
         }
     }
     if (rc != FOUINE_OK) {
@@ -328,12 +328,12 @@ static enum MHD_Result handle(void *cls,
     return send_reply(d, c, req, &r, is_page);
 }
 
-int serve_daemon_start(serve_daemon **out,
-                       const serve_config *cfg,
-                       const struct sockaddr *addr,
-                       unsigned threads)
+int fouine_serve_daemon_start(fouine_serve_daemon **out,
+                              const fouine_serve_config *cfg,
+                              const struct sockaddr *addr,
+                              unsigned threads)
 {
-    serve_daemon *d = NULL;
+    fouine_serve_daemon *d = NULL;
     unsigned flags =
         MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
     int rc = FOUINE_ENOMEM;
@@ -367,14 +367,14 @@ done:
     return rc;
 }
 
-unsigned serve_daemon_port(const serve_daemon *d)
+unsigned fouine_serve_daemon_port(const fouine_serve_daemon *d)
 {
     const union MHD_DaemonInfo *info =
         MHD_get_daemon_info(d->mhd, MHD_DAEMON_INFO_BIND_PORT);
     return info ? info->port : 0;
 }
 
-void serve_daemon_stop(serve_daemon *d)
+void fouine_serve_daemon_stop(fouine_serve_daemon *d)
 {
     struct timespec pause = { 0, 10 * 1000 * 1000 };
     int waited = 0;

@@ -96,10 +96,10 @@ static int parse_listen(struct sockaddr_storage *addr, const char *s)
 
 int main(int argc, char **argv)
 {
-    serve_config cfg = { "fouine.db", NULL, 0 };
+    fouine_serve_config cfg = { "fouine.db", NULL, 0 };
     const char *listen = DEFAULT_LISTEN;
     struct sockaddr_storage addr;
-    serve_daemon *daemon = NULL;
+    fouine_serve_daemon *daemon = NULL;
     sqlite3 *db = NULL;
     sigset_t stop;
     long threads = sysconf(_SC_NPROCESSORS_ONLN);
@@ -171,7 +171,7 @@ int main(int argc, char **argv)
                                    fouine_errmsg(rc));
         return 2;
     }
-    if (serve_worker_init() != FOUINE_OK) {
+    if (fouine_serve_worker_init() != FOUINE_OK) {
         fprintf(stderr, "fouine-serve: out of memory\n");
         return 2;
     }
@@ -187,8 +187,8 @@ int main(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    rc = serve_daemon_start(&daemon, &cfg, (const struct sockaddr *)&addr,
-                            (unsigned)threads);
+    rc = fouine_serve_daemon_start(
+        &daemon, &cfg, (const struct sockaddr *)&addr, (unsigned)threads);
     if (rc != FOUINE_OK) {
         fprintf(stderr, "fouine-serve: cannot listen on %s\n", listen);
         goto done;
@@ -197,7 +197,7 @@ int main(int argc, char **argv)
             "fouine-serve: listening on http://%.*s:%u/ (%ld threads, index "
             "%s)\n",
             (int)(strrchr(listen, ':') - listen), listen,
-            serve_daemon_port(daemon), threads, cfg.index);
+            fouine_serve_daemon_port(daemon), threads, cfg.index);
     if (sigwait(&stop, &sig) != 0) {
         goto done;
     }
@@ -207,6 +207,6 @@ int main(int argc, char **argv)
     }
     status = 0;
 done:
-    serve_daemon_stop(daemon);
+    fouine_serve_daemon_stop(daemon);
     return status;
 }

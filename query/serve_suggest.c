@@ -184,7 +184,7 @@ static void phrase_expr(char *b, size_t size, const typed *t, size_t from)
 }
 
 /* Ensure temp.serve_vocab exists on the worker's connection. */
-static int ensure_vocab(serve_worker *w)
+static int ensure_vocab(fouine_serve_worker *w)
 {
     if (w->has_vocab) {
         return FOUINE_OK;
@@ -200,7 +200,7 @@ static int ensure_vocab(serve_worker *w)
 }
 
 /* Fill groups with the words of the index that start with prefix. */
-static int word_groups(serve_worker *w,
+static int word_groups(fouine_serve_worker *w,
                        const char *prefix,
                        group *groups,
                        size_t *ngroups,
@@ -308,7 +308,7 @@ static int key_token(const char *token,
 
 /* Fill groups with the phrases of the index that continue the last
 ** tokens of t (tok[from..n), the last one a prefix). */
-static int phrase_groups(serve_worker *w,
+static int phrase_groups(fouine_serve_worker *w,
                          const typed *t,
                          size_t from,
                          group *groups,
@@ -381,7 +381,10 @@ static int by_count(const void *a, const void *b)
     return strcmp(ga->key, gb->key);
 }
 
-int serve_suggest(json_t **out, serve_worker *w, const char *text, size_t max)
+int fouine_serve_suggest(json_t **out,
+                         fouine_serve_worker *w,
+                         const char *text,
+                         size_t max)
 {
     typed *t = NULL;
     group *groups = NULL;
