@@ -69,6 +69,22 @@ typedef struct http_reply {
 ** process rather than report to Check. */
 static int harness_setup = 1;
 
+/* The temporary directory being set up, removed if the set-up fails. */
+static char harness_setup_dir[HARNESS_DIR];
+
+/* End the process after a failed set-up, leaving nothing behind. */
+static inline void harness_setup_failed(void)
+{
+    char cmd[HARNESS_DIR + 16];
+    if (harness_setup_dir[0]) {
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", harness_setup_dir);
+        if (system(cmd) != 0) {
+            fprintf(stderr, "could not remove %s\n", harness_setup_dir);
+        }
+    }
+    exit(1);
+}
+
 /* ck_assert_msg(), or, during set-up, a message and exit(1). */
 #define harness_check(cond, ...)              \
     do {                                      \
@@ -77,7 +93,7 @@ static int harness_setup = 1;
         } else if (!(cond)) {                 \
             fprintf(stderr, __VA_ARGS__);     \
             fputc('\n', stderr);              \
-            exit(1);                          \
+            harness_setup_failed();           \
         }                                     \
     } while (0)
 
@@ -134,6 +150,7 @@ static inline int harness_init(harness *h)
         perror("mkdtemp");
         return 1;
     }
+    memcpy(harness_setup_dir, h->dir, sizeof harness_setup_dir);
     snprintf(h->articles, sizeof h->articles, "%s/articles", h->dir);
     snprintf(h->index, sizeof h->index, "%s/index.db", h->dir);
     snprintf(h->log, sizeof h->log, "%s/serve.log", h->dir);
