@@ -201,6 +201,28 @@ int main(int argc, char **argv)
         sumf += tf[i];
         sumb += tb[i];
     }
+    if (getenv("FOUINE_BENCH_SLOWEST")) {
+        /* The slowest queries of fouine, to see where the time goes. */
+        size_t k, j;
+        for (k = 0; k < 8; k++) {
+            size_t worst = 0;
+            for (j = 1; j < nq; j++) {
+                if (tf[j] > tf[worst]) {
+                    worst = j;
+                }
+            }
+            fprintf(stderr, "slow: %.2f ms (FTS5 %.2f) %s\n", tf[worst],
+                    tb[worst], qs[worst].fouine);
+            sumf -= tf[worst];
+            tf[worst] = -tf[worst];
+        }
+        for (j = 0; j < nq; j++) {
+            if (tf[j] < 0) {
+                tf[j] = -tf[j];
+                sumf += tf[j];
+            }
+        }
+    }
     qsort(tf, nq, sizeof *tf, cmp_double);
     qsort(tb, nq, sizeof *tb, cmp_double);
     printf("%zu queries of 1 to 4 title words, 10 hits each with snippets\n\n",

@@ -730,11 +730,17 @@ static void all_words(fouine_buf *b, const node *n)
         return;
     }
     if (n->kind == N_TERM) {
-        {
-            if (b->len) {
-                fouine_buf_puts(b, " ");
+        const char *w;
+        /* Each word exactly as typed ("=les"): stop words are so frequent
+        ** that their inflections would only slow the search down. */
+        for (w = n->words; *w; w++) {
+            if (w == n->words || w[-1] == ' ') {
+                fouine_buf_puts(b, b->len ? " =" : "=");
+                if (*w == '=') {
+                    continue;
+                }
             }
-            fouine_buf_puts(b, n->words);
+            fouine_buf_append(b, w, 1);
         }
         return;
     }

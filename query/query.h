@@ -291,7 +291,8 @@ FOUINE_WUR int fouine_suggest(char **out,
                               sqlite3 *db,
                               fouine_analyzer *an,
                               const fouine_parsed *q,
-                              const char *text);
+                              const char *text,
+                              long long total);
 
 /**
  * Register on db what the search needs: the SQL function fouine_fold(text)

@@ -894,7 +894,7 @@ int fouine_search_json(json_t **out,
     if (q.nwords && !(is_long && s.total > 0)) {
         /* A question typed as a sentence that found articles is left as
         ** it is: its rarer words are not typos. */
-        rc = fouine_suggest(&suggestion, db, an, &q, opts->query);
+        rc = fouine_suggest(&suggestion, db, an, &q, opts->query, s.total);
         if (rc != FOUINE_OK) {
             goto done;
         }

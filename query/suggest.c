@@ -19,8 +19,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_WORD   64 /* longer words are not corrected */
-#define RARE_DOCS  2  /* a word in this many articles may be a typo... */
+#define MAX_WORD 64 /* longer words are not corrected */
+#define RARE_DOCS \
+    2                 /* a word in so few articles, when the query found
+                          so few, may be a typo... */
 #define RARE_RATIO 20 /* ...of a word in this many times more articles */
 
 /* The folded surface form of a query word (first token). */
@@ -271,7 +273,8 @@ int fouine_suggest(char **out,
                    sqlite3 *db,
                    fouine_analyzer *an,
                    const fouine_parsed *q,
-                   const char *text)
+                   const char *text,
+                   long long total)
 {
     fouine_buf res = { 0 };
     char best[MAX_WORD + 2];
@@ -298,7 +301,7 @@ int fouine_suggest(char **out,
         if (rc != FOUINE_OK) {
             goto done;
         }
-        if (have > RARE_DOCS) {
+        if (have > RARE_DOCS || (have > 0 && total > RARE_DOCS)) {
             continue;
         }
         rc = closest(db, f.word, f.len, best, &best_docs);

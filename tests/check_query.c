@@ -123,7 +123,7 @@ static const struct {
     { "texte:\"la poste\"", "body : (\"la poste\")", NULL },
     { "title:(canicule OR grève)", "title : ((\"canicule\" OR \"grève\"))",
       NULL },
-    { "le la les", "\"le la les\"", NULL },
+    { "le la les", "\"=le =la =les\"", NULL },
     /* Hostile input: searched as text. */
     { "\"unbalanced", "\"unbalanced\"", NULL },
     { "-", NULL, NULL },
@@ -136,7 +136,7 @@ static const struct {
     { "AND", "\"AND\"", NULL },
     { "canicule AND grève", "(\"canicule\" AND \"AND\" AND \"grève\")",
       "(\"canicule\" OR \"AND\" OR \"grève\")" },
-    { "C++", "\"C\"", NULL },
+    { "C++", "\"=C\"", NULL },
     { "peut-être", "\"peut être\"", NULL },
     { "l’État", "\"État\"", NULL },
     { "aujourd'hui", "\"aujourd'hui\"", NULL },
