@@ -435,15 +435,16 @@ int fouine_snippet(char **snippet,
                 continue;
             }
             /* Look back for a boundary within 3/4 of the length. */
-            start = s.pos[p].start;
+            start = word_start(text, s.pos[p].start);
             for (m = p + 1; m-- > 0;) {
-                int b = boundary_before(text, s.pos[m].start);
-                if (count_chars(text, s.pos[m].start, s.pos[p].end) >
-                    chars * 3 / 4) {
+                /* The word as written, with its elided article. */
+                size_t w = word_start(text, s.pos[m].start);
+                int b = boundary_before(text, w);
+                if (count_chars(text, w, s.pos[p].end) > chars * 3 / 4) {
                     break;
                 }
                 if (b != B_NONE) {
-                    start = s.pos[m].start;
+                    start = w;
                     kind = b;
                     if (b == B_SENTENCE) {
                         break;
@@ -456,7 +457,7 @@ int fouine_snippet(char **snippet,
                                                  s.pos[p].start) < chars / 4;
                      m--) {
                 }
-                start = s.pos[m].start;
+                start = word_start(text, s.pos[m].start);
             }
             end = walk(text, len, start, chars);
             for (m = p; m < s.npos && s.pos[m].end <= end; m++) {

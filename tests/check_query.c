@@ -491,11 +491,8 @@ END_TEST
 START_TEST(test_snippet_typography)
 {
     /* The non-breaking space of "2 300" stays. */
-    json_t *hit =
-        first_hit("éleveurs laiterie", 400,
-                  "prix-du-lait-eleveurs-bloquent-laiterie-mayenne.txt");
-    const char *s = json_string_value(json_object_get(hit, "snippet_text"));
-    json_decref(hit);
+    json_t *hit;
+    const char *s;
     hit = first_hit("2300", 2000, NULL);
     s = json_string_value(json_object_get(hit, "snippet_text"));
     ck_assert_ptr_nonnull(strstr(s, "2\xc2\xa0"
@@ -506,6 +503,76 @@ START_TEST(test_snippet_typography)
     s = json_string_value(json_object_get(hit, "snippet"));
     ck_assert_ptr_null(strchr(s, '"'));
     json_decref(hit);
+}
+END_TEST
+
+/* fouine_snippet() on a text written for the case. */
+static char *snippet_of(const char *query,
+                        const char *text,
+                        size_t chars,
+                        fouine_spans *sp)
+{
+    fouine_parsed q;
+    char *out = NULL;
+    int found = 0;
+    ck_assert_int_eq(fouine_parse(&q, an, query, strlen(query)), FOUINE_OK);
+    ck_assert_int_eq(
+        fouine_snippet(&out, sp, &found, an, &q, text, strlen(text), chars),
+        FOUINE_OK);
+    fouine_parsed_clear(&q);
+    ck_assert_ptr_nonnull(out);
+    return out;
+}
+
+START_TEST(test_snippet_cases)
+{
+    static const char text[] =
+        "Le conseil municipal s’est réuni lundi soir pendant trois heures "
+        "pour parler du budget, des écoles et des routes de la commune. "
+        "« Nous n’avons plus les moyens », a reconnu le maire ; l’hôpital "
+        "attend toujours ses nouveaux équipements, et l’État promet une "
+        "aide avant l’été. Les habitants, eux, s’impatientent.";
+    fouine_spans sp;
+    char *out;
+    json_t *check;
+
+    /* A clause start, never an orphan ';' or '»'; the elided article stays
+    ** outside the mark. */
+    out = snippet_of("hôpital", text, 60, &sp);
+    ck_assert_msg(strncmp(out, "l’hôpital", strlen("l’hôpital")) == 0 ||
+                      strncmp(out, "… ", 4) == 0,
+                  "%s", out);
+    ck_assert_uint_eq(sp.n, 1);
+    ck_assert_int_eq(strncmp(out + sp.at[0], "hôpital", sp.at[1] - sp.at[0]),
+                     0);
+    ck_assert_uint_eq(sp.at[1] - sp.at[0], strlen("hôpital"));
+    free(out);
+    free(sp.at);
+
+    /* A phrase: both words marked, together only. */
+    out = snippet_of("\"plus les moyens\"", text, 80, &sp);
+    ck_assert_uint_eq(sp.n, 3);
+    ck_assert_int_eq(strncmp(out + sp.at[0], "plus", 4), 0);
+    free(out);
+    free(sp.at);
+
+    /* Inflections and accents: "equipement" marks "équipements". */
+    out = snippet_of("equipement", text, 0, &sp);
+    ck_assert_uint_eq(sp.n, 1);
+    ck_assert_int_eq(
+        strncmp(out + sp.at[0], "équipements", strlen("équipements")), 0);
+    free(out);
+    free(sp.at);
+
+    /* A long text of accented letters cut short: valid UTF-8, whole words,
+    ** the ellipsis at the cut. */
+    out = snippet_of("été", text, 25, &sp);
+    check = json_string(out);
+    ck_assert_msg(check != NULL, "invalid UTF-8: %s", out);
+    json_decref(check);
+    ck_assert_msg(strstr(out, "été") != NULL, "%s", out);
+    free(out);
+    free(sp.at);
 }
 END_TEST
 
@@ -587,6 +654,26 @@ START_TEST(test_command)
     text = fouine_test_slurp(out);
     ck_assert_ptr_nonnull(strstr(text, "bad.db"));
     free(text);
+    /* An SQLite file of another schema version. */
+    {
+        char path[320];
+        sqlite3 *other = NULL;
+        snprintf(path, sizeof path, "%s/other.db", workdir);
+        ck_assert_int_eq(sqlite3_open(path, &other), SQLITE_OK);
+        ck_assert_int_eq(sqlite3_exec(other,
+                                      "CREATE TABLE article(id);"
+                                      " PRAGMA user_version = 99",
+                                      NULL, NULL, NULL),
+                         SQLITE_OK);
+        sqlite3_close(other);
+        snprintf(cmd, sizeof cmd, "'%s/fouine-query' -i '%s' canicule 2>'%s'",
+                 build_dir(), path, out);
+        ck_assert_int_eq(fouine_test_run(cmd, NULL), 2);
+        text = fouine_test_slurp(out);
+        ck_assert_ptr_nonnull(strstr(text, "other.db"));
+        ck_assert_ptr_nonnull(strstr(text, "version"));
+        free(text);
+    }
 }
 END_TEST
 
@@ -644,6 +731,7 @@ static Suite *query_suite(void)
     tcase_add_test(tc, test_snippet_variants);
     tcase_add_test(tc, test_snippet_boundaries);
     tcase_add_test(tc, test_snippet_typography);
+    tcase_add_test(tc, test_snippet_cases);
     tcase_add_test(tc, test_suggestions);
     tcase_add_test(tc, test_command);
     tcase_add_test(tc, test_command_json_batch);
