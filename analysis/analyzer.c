@@ -705,41 +705,48 @@ static long memo_map(char_memo *memo,
 
 /*
 ** Fold src[0..n) (lowercase, NFC) into dst (TOKEN_BUF bytes): accents
-** stripped, œ and æ expanded.  Returns the length, or 0 when nothing is
-** left or on failure.
+** stripped, œ and æ expanded.  Sets *nout to the length (0 when nothing is
+** left).  Returns FOUINE_OK or FOUINE_ENOMEM: a word must not lose its
+** tokens, and have the loss cached, because memory ran short once.
 */
-static size_t fold(fouine_analyzer *an, const char *src, size_t n, char *dst)
+static int fold(fouine_analyzer *an,
+                const char *src,
+                size_t n,
+                char *dst,
+                size_t *nout)
 {
     utf8proc_uint8_t *tmp = NULL;
     utf8proc_ssize_t m;
-    size_t i, o;
+    size_t i;
     long f;
 
+    *nout = 0;
     for (i = 0; i < n; i++) {
         if ((unsigned char)src[i] >= 0x80) {
             break;
         }
     }
     if (i == n) {
-        if (n >= TOKEN_BUF) {
-            return 0;
+        if (n < TOKEN_BUF) {
+            memcpy(dst, src, n);
+            *nout = n;
         }
-        memcpy(dst, src, n);
-        return n;
+        return FOUINE_OK;
     }
     f = memo_map(an->fold, FOLD_OPTIONS, src, n, dst, TOKEN_BUF - 1);
     if (f >= 0) {
-        return (size_t)f;
+        *nout = (size_t)f;
+        return FOUINE_OK;
     }
     m = map_utf8(src, n, FOLD_OPTIONS, &tmp);
     if (m < 0) {
-        return 0;
+        return m == UTF8PROC_ERROR_NOMEM ? FOUINE_ENOMEM : FOUINE_OK;
     }
     /* A cut inside a character cannot happen: TOKEN_BUF is four times the
     ** longest word, and folding never lengthens a character beyond two. */
-    o = expand_ligatures(tmp, (size_t)m, dst, TOKEN_BUF);
+    *nout = expand_ligatures(tmp, (size_t)m, dst, TOKEN_BUF);
     free(tmp);
-    return o;
+    return FOUINE_OK;
 }
 
 /*
@@ -763,13 +770,15 @@ static int has_fix_bit(const fouine_analyzer *an, const char *word, size_t n)
 /*
 ** The corrected Snowball stem of word[0..n) (lowercase, NFC, accents kept
 ** or not), before folding.  Sets *out to the stem, owned by the stemmer or
-** static and valid until the next call, and returns its length; 0 on
-** failure.
+** static and valid until the next call, and *nout to its length (0: no
+** stem, the word being too long or stemmed to nothing).  Returns FOUINE_OK
+** or FOUINE_ENOMEM (Snowball's NULL).
 */
-static size_t stem_raw(fouine_analyzer *an,
-                       const char *word,
-                       size_t n,
-                       const char **out)
+static int stem_raw(fouine_analyzer *an,
+                    const char *word,
+                    size_t n,
+                    const char **out,
+                    size_t *nout)
 {
     char key[TOKEN_BUF];
     const char *fixed;
@@ -777,38 +786,48 @@ static size_t stem_raw(fouine_analyzer *an,
     int sn;
 
     *out = NULL;
+    *nout = 0;
     if (n >= sizeof key) {
-        return 0;
+        return FOUINE_OK;
     }
     memcpy(key, word, n);
     key[n] = '\0';
     fixed = n > 0 && has_fix_bit(an, word, n) ? stem_fix_find(key) : NULL;
     if (fixed) {
         *out = fixed;
-        return strlen(fixed);
+        *nout = strlen(fixed);
+        return FOUINE_OK;
     }
+    /* n < TOKEN_BUF: the narrowing to Snowball's int is exact. */
     s = sb_stemmer_stem(an->stemmer, (const sb_symbol *)word, (int)n);
     if (!s) {
-        return 0;
+        return FOUINE_ENOMEM;
     }
     sn = sb_stemmer_length(an->stemmer);
-    if (sn <= 0) {
-        return 0;
+    if (sn > 0) {
+        *out = (const char *)s;
+        *nout = (size_t)sn;
     }
-    *out = (const char *)s;
-    return (size_t)sn;
+    return FOUINE_OK;
 }
 
-/* Stem word[0..n) and fold the stem into dst (TOKEN_BUF bytes).  Returns
-** the folded stem's length; 0 on failure. */
-static size_t stem_fold(fouine_analyzer *an,
-                        const char *word,
-                        size_t n,
-                        char *dst)
+/* Stem word[0..n) and fold the stem into dst (TOKEN_BUF bytes).  Sets
+** *nout to the folded stem's length (0: no stem).  Returns FOUINE_OK or
+** FOUINE_ENOMEM. */
+static int stem_fold(fouine_analyzer *an,
+                     const char *word,
+                     size_t n,
+                     char *dst,
+                     size_t *nout)
 {
     const char *s;
-    size_t sn = stem_raw(an, word, n, &s);
-    return sn ? fold(an, s, sn, dst) : 0;
+    size_t sn;
+    int rc = stem_raw(an, word, n, &s, &sn);
+    *nout = 0;
+    if (rc != FOUINE_OK || sn == 0) {
+        return rc;
+    }
+    return fold(an, s, sn, dst, nout);
 }
 
 /* Cut a UTF-8 string to at most max bytes, on a character boundary. */
@@ -934,7 +953,10 @@ static int analyze_word(fouine_analyzer *an,
     if (rc != FOUINE_OK || nn == 0) {
         goto done;
     }
-    ns = fold(an, nw, nn, b->surface);
+    rc = fold(an, nw, nn, b->surface, &ns);
+    if (rc != FOUINE_OK) {
+        goto done;
+    }
     w->nsurface = ns;
     if (ns != nn || memcmp(b->surface, nw, nn) != 0) {
         w->flags |= WORD_ACCENTED;
@@ -942,10 +964,16 @@ static int analyze_word(fouine_analyzer *an,
     if (ns == 0 || nostem) {
         goto done;
     }
-    w->nstem1 = stem_fold(an, nw, nn, b->stem1 + 1);
+    rc = stem_fold(an, nw, nn, b->stem1 + 1, &w->nstem1);
+    if (rc != FOUINE_OK) {
+        goto done;
+    }
     if (w->flags & WORD_ACCENTED) {
         /* Stem it without accents too, for readers who type none. */
-        w->nstem2 = stem_fold(an, b->surface, ns, b->stem2 + 1);
+        rc = stem_fold(an, b->surface, ns, b->stem2 + 1, &w->nstem2);
+        if (rc != FOUINE_OK) {
+            goto done;
+        }
         if (w->nstem2 == w->nstem1 &&
             memcmp(b->stem1 + 1, b->stem2 + 1, w->nstem1) == 0) {
             w->nstem2 = 0;
@@ -1068,7 +1096,6 @@ static void cache_view(const cache_slot *s, word_view *w)
     w->nstem2 = s->nstem2;
 }
 
-/* Look up key; on a hit point w at the entry and return 1. */
 /*
 ** Whether the stored key k equals the text word t of n bytes once
 ** lowercased.  Eight bytes at a time when the text has them (avail bytes
@@ -1107,6 +1134,10 @@ static inline int key_equal(const char *k,
     return 1;
 }
 
+/*
+** Look up the text word key[0..nkey) of hash h (avail bytes readable from
+** key); on a hit point w at the entry and return 1, else return 0.
+*/
 static inline int cache_get(const fouine_analyzer *an,
                             const char *key,
                             size_t nkey,
@@ -1309,7 +1340,10 @@ static int emit_query_word(fouine_analyzer *an,
     }
     na = accent_ending(w->surface, w->nsurface, accented);
     if (na > 0) {
-        n3 = stem_fold(an, accented, na, stem3 + 1);
+        rc = stem_fold(an, accented, na, stem3 + 1, &n3);
+        if (rc != FOUINE_OK) {
+            return rc;
+        }
     }
     if (n3 > 0 && stem_differs(w->stem1, w->nstem1, stem3 + 1, n3)) {
         stem3[0] = FOUINE_STEM_MARK;
@@ -1531,9 +1565,15 @@ int fouine_analyzer_stem(fouine_analyzer *an,
     if (nn == 0) {
         goto done;
     }
-    ns = nostem ? nn : stem_raw(an, nw, nn, &stem);
     if (nostem) {
         stem = nw;
+        ns = nn;
+    } else {
+        rc = stem_raw(an, nw, nn, &stem, &ns);
+        if (rc != FOUINE_OK) {
+            goto done;
+        }
+        rc = FOUINE_EINVAL;
     }
     if (ns == 0 || ns >= size) {
         goto done;
