@@ -22,10 +22,13 @@ typedef struct french_tokenizer {
     fouine_analyzer *an; /* owned */
 } french_tokenizer;
 
+/* FTS5's token sink, as xTokenize receives it. */
+typedef int xtoken_fn(void *, int, const char *, int, int, int);
+
 /* Per-call state of xTokenize, on its stack. */
 typedef struct tokenize_ctx {
-    void *pCtx; /* FTS5's context for xToken */
-    int (*xToken)(void *, int, const char *, int, int, int);
+    void *pCtx;        /* FTS5's context for xToken */
+    xtoken_fn *xToken; /* FTS5's token sink */
 } tokenize_ctx;
 
 static int french_create(void *pUnused,
@@ -124,8 +127,9 @@ fts5_api *fouine_fts5_api(sqlite3 *db)
 
 int fouine_fts5_register(sqlite3 *db)
 {
-    static fts5_tokenizer french = { french_create, french_delete,
-                                     french_tokenize };
+    /* On the stack: FTS5 keeps a copy, so no state is shared between
+    ** threads that register at the same time. */
+    fts5_tokenizer french = { french_create, french_delete, french_tokenize };
     fts5_api *api = fouine_fts5_api(db);
     int rc;
 
