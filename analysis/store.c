@@ -10,6 +10,9 @@
 #include <stdio.h>
 #include <sys/stat.h>
 
+/* How long a connection waits for another's lock, in milliseconds. */
+#define STORE_BUSY_MS 10000
+
 static const char schema_sql[] =
     "CREATE TABLE article("
     "  rowid INTEGER PRIMARY KEY,"
@@ -67,47 +70,33 @@ static const char schema_sql[] =
     "  articles INTEGER NOT NULL DEFAULT 0);"
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);";
 
-/* Read PRAGMA user_version into *version. */
-static int user_version(sqlite3 *db, int *version)
+/*
+** Run sql, a statement giving one integer, into *value (0 on failure).
+** Returns FOUINE_OK or FOUINE_EDB (sqlite3_errcode(db) tells why).
+*/
+static FOUINE_WUR int query_int(sqlite3 *db, const char *sql, int *value)
 {
     sqlite3_stmt *stmt = NULL;
     int rc = FOUINE_EDB;
-    *version = 0;
-    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &stmt, NULL) !=
-        SQLITE_OK) {
+    *value = 0;
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK) {
         goto done;
     }
     if (sqlite3_step(stmt) != SQLITE_ROW) {
         goto done;
     }
-    *version = sqlite3_column_int(stmt, 0);
+    *value = sqlite3_column_int(stmt, 0);
     rc = FOUINE_OK;
 done:
     sqlite3_finalize(stmt);
     return rc;
 }
 
-/* Whether the database holds any table at all. */
-static int has_tables(sqlite3 *db, int *yes)
-{
-    sqlite3_stmt *stmt = NULL;
-    int rc = FOUINE_EDB;
-    *yes = 0;
-    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_schema", -1, &stmt,
-                           NULL) != SQLITE_OK) {
-        goto done;
-    }
-    if (sqlite3_step(stmt) != SQLITE_ROW) {
-        goto done;
-    }
-    *yes = sqlite3_column_int(stmt, 0) > 0;
-    rc = FOUINE_OK;
-done:
-    sqlite3_finalize(stmt);
-    return rc;
-}
-
-static int create_schema(sqlite3 *db)
+/*
+** Create the schema and set its version, in one transaction: all of it or
+** nothing.  Returns FOUINE_OK or FOUINE_EDB.
+*/
+static FOUINE_WUR int create_schema(sqlite3 *db)
 {
     char sql[64];
     if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
@@ -145,19 +134,19 @@ int fouine_store_open(sqlite3 **out, const char *path, int flags)
         rc = FOUINE_EIO;
         goto done;
     }
-    sqlite3_busy_timeout(db, 10000);
+    sqlite3_busy_timeout(db, STORE_BUSY_MS);
     rc = fouine_fts5_register(db);
     if (rc != FOUINE_OK) {
         goto done;
     }
-    rc = user_version(db, &version);
+    rc = query_int(db, "PRAGMA user_version", &version);
     if (rc != FOUINE_OK) {
         /* Not a database at all, or unreadable. */
         rc = sqlite3_errcode(db) == SQLITE_NOTADB ? FOUINE_ESCHEMA : FOUINE_EIO;
         goto done;
     }
     if (version == 0 && (flags & FOUINE_STORE_WRITE)) {
-        rc = has_tables(db, &tables);
+        rc = query_int(db, "SELECT count(*) FROM sqlite_schema", &tables);
         if (rc != FOUINE_OK) {
             goto done;
         }
