@@ -609,9 +609,11 @@ static int read_whole(run *r,
             out = -1;
             goto done;
         }
-        push_article(&a, &rd);
+        rc = push_article(&a, &rd);
         if (rd.stopped) {
-            out = 1;
+            /* Out of memory must not end the run as if it were complete:
+            ** the files not read yet would count as removed. */
+            out = rc == FOUINE_ENOMEM ? -1 : 1;
             goto done;
         }
     }
