@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,29 +53,32 @@ static void usage(FILE *f)
         f);
 }
 
-/* Parse "16M", "200K", "1000" into *out. */
-static int parse_size(const char *s, size_t *out)
+/* Parse "16M", "200K", "1000" into *out.  Returns FOUINE_OK, or
+** FOUINE_EINVAL for anything else, 0, or a size that does not fit. */
+static FOUINE_WUR int parse_size(const char *s, size_t *out)
 {
     char *end = NULL;
     unsigned long long v;
+    unsigned shift = 0;
     errno = 0;
     v = strtoull(s, &end, 10);
-    if (errno != 0 || end == s || s[0] == '-') {
+    if (errno != 0 || end == s || s[0] < '0' || s[0] > '9') {
         return FOUINE_EINVAL;
     }
     if (*end == 'K' || *end == 'k') {
-        v <<= 10;
+        shift = 10;
         end++;
     } else if (*end == 'M' || *end == 'm') {
-        v <<= 20;
+        shift = 20;
         end++;
     } else if (*end == 'G' || *end == 'g') {
-        v <<= 30;
+        shift = 30;
         end++;
     }
-    if (*end != '\0' || v == 0) {
+    if (*end != '\0' || v == 0 || v > (SIZE_MAX >> shift)) {
         return FOUINE_EINVAL;
     }
+    v <<= shift;
     *out = (size_t)v;
     return FOUINE_OK;
 }

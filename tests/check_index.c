@@ -569,6 +569,10 @@ START_TEST(test_paths_and_index_errors)
     ck_assert_int_eq(index_run(NULL, ""), 2);
     ck_assert_int_eq(index_run(NULL, "--bogus in"), 2);
     ck_assert_int_eq(index_run(NULL, "--max-size lots in"), 2);
+    /* 2^34 + 1 G wrapped to 1 G once; the message names the option. */
+    ck_assert_int_eq(index_run(NULL, "--max-size 17179869185G in"), 2);
+    ck_assert_msg(strstr(logbuf, "--max-size: bad value '17179869185G'"), "%s",
+                  logbuf);
     /* An index in a directory that does not exist, or cannot be created
     ** (the last -o wins). */
     ck_assert_int_eq(index_run(NULL, "-o pas/la/idx.db in"), 2);
