@@ -2,10 +2,14 @@
 ** search.c: ranked search with filters and paging, the JSON results of
 ** fouine-query and fouine-serve, and the rendering of highlights.
 **
-** A search runs the query with every item required; when no article holds
-** them all and the query has several items, it runs them OR-ed, ranking
-** first the articles that hold the most items (fouine_cover()), then by
-** bm25 (title above lead above body: FOUINE_WEIGHT_*).
+** A short query (fewer than FOUINE_LONG_QUERY items) runs with every item
+** required; when no article holds them all and it has several items, it
+** runs them OR-ed, ranking first the articles that hold the most items
+** (fouine_cover()).  A long query (a question typed as a sentence) runs its
+** items OR-ed at once.  Scores are fouine_bm25() (BM25 with
+** FOUINE_BM25_K1 and FOUINE_BM25_B, the column weights FOUINE_WEIGHT_*:
+** title above lead above body); ties go to the newer article (see
+** break_ties()).
 */
 #include "query.h"
 
@@ -431,8 +435,9 @@ const char *fouine_search_opts_error(const fouine_search_opts *opts)
 /* One page of hits, before they are shaped as JSON. */
 typedef struct page_hit {
     sqlite3_int64 rowid;
-    double score; /* higher is better */
-    int comment;  /* only a comment matched */
+    double score;  /* higher is better */
+    int comment;   /* only a comment matched */
+    char date[32]; /* for ties: ISO date, "" when unknown */
 } page_hit;
 
 /* State of one search. */
@@ -549,6 +554,59 @@ static void bind_all(sqlite3_stmt *stmt,
     }
 }
 
+/* Whether two scores tie (equal up to rounding). */
+static int same_score(double a, double b)
+{
+    return fabs(a - b) <= 1e-9 * (fabs(a) > 1 ? fabs(a) : 1);
+}
+
+/*
+** Order hits of equal score newest first.  Only the page is reordered:
+** reading the date of every match would cost more than the search (the
+** date follows the body in the row), so ties across the page's edge go
+** to the later-indexed article.
+*/
+static int break_ties(search *s)
+{
+    sqlite3_stmt *stmt = NULL;
+    size_t i, k;
+    for (i = 0; i + 1 < s->nhits; i++) {
+        if (same_score(s->hits[i].score, s->hits[i + 1].score)) {
+            break;
+        }
+    }
+    if (i + 1 >= s->nhits) {
+        return FOUINE_OK; /* no tie: the usual case */
+    }
+    if (sqlite3_prepare_v2(s->db, "SELECT date FROM article WHERE rowid = ?1",
+                           -1, &stmt, NULL) != SQLITE_OK) {
+        return FOUINE_EDB;
+    }
+    for (i = 0; i < s->nhits; i++) {
+        const unsigned char *d;
+        sqlite3_bind_int64(stmt, 1, s->hits[i].rowid);
+        s->hits[i].date[0] = '\0';
+        if (sqlite3_step(stmt) == SQLITE_ROW &&
+            (d = sqlite3_column_text(stmt, 0)) != NULL) {
+            snprintf(s->hits[i].date, sizeof s->hits[i].date, "%s",
+                     (const char *)d);
+        }
+        sqlite3_reset(stmt);
+    }
+    sqlite3_finalize(stmt);
+    /* Insertion sort: stable, and the page is short. */
+    for (i = 1; i < s->nhits; i++) {
+        page_hit h = s->hits[i];
+        for (k = i; k > 0 && same_score(s->hits[k - 1].score, h.score) &&
+                    strcmp(s->hits[k - 1].date, h.date) < 0;
+             k--) {
+            s->hits[k] = s->hits[k - 1];
+        }
+        s->hits[k] = h;
+    }
+    return FOUINE_OK;
+}
+
 /* Count the articles matching expr (with the filters) into *total. */
 static int count_query(search *s, const char *expr, long long *total)
 {
@@ -647,6 +705,9 @@ static int run_query(search *s, const char *expr, int fallback)
         h->comment = sqlite3_column_int(stmt, 2);
     }
     rc = rc == SQLITE_DONE ? FOUINE_OK : FOUINE_EDB;
+    if (rc == FOUINE_OK && s->opts->sort == FOUINE_SORT_RANK && s->q->expr) {
+        rc = break_ties(s);
+    }
 done:
     sqlite3_finalize(stmt);
     free(sql.data);

@@ -357,6 +357,39 @@ START_TEST(test_paging_and_comments)
 }
 END_TEST
 
+/* Ties in score go to the newer article, whatever the order of
+** indexing. */
+START_TEST(test_rank_ties_newer)
+{
+    char path[320];
+    sqlite3 *tdb = NULL;
+    fouine_search_opts opts = FOUINE_SEARCH_OPTS_INIT;
+    json_t *res = NULL;
+    snprintf(path, sizeof path, "%s/ties.db", workdir);
+    ck_assert_int_eq(fouine_store_open(&tdb, path, FOUINE_STORE_WRITE),
+                     FOUINE_OK);
+    ck_assert_int_eq(
+        sqlite3_exec(tdb,
+                     "INSERT INTO article(id, source, title, lead, body, date)"
+                     " VALUES ('recent', 'a', 'Grève à la SNCF',"
+                     " 'Les cheminots sont en grève.', '', '2021-03-01'),"
+                     " ('ancien', 'b', 'Grève à la SNCF',"
+                     " 'Les cheminots sont en grève.', '', '2019-03-01'),"
+                     " ('moyen', 'c', 'Grève à la SNCF',"
+                     " 'Les cheminots sont en grève.', '', '2020-03-01')",
+                     NULL, NULL, NULL),
+        SQLITE_OK);
+    opts.query = "grève cheminots";
+    ck_assert_int_eq(fouine_search_json(&res, tdb, an, &opts), FOUINE_OK);
+    ck_assert_int_eq(total_of(res), 3);
+    ck_assert_str_eq(hit_str(res, 0, "id"), "recent");
+    ck_assert_str_eq(hit_str(res, 1, "id"), "moyen");
+    ck_assert_str_eq(hit_str(res, 2, "id"), "ancien");
+    json_decref(res);
+    sqlite3_close(tdb);
+}
+END_TEST
+
 /* ---- Snippets ---- */
 
 /* The snippet of the first hit of query with snippet length chars. */
@@ -726,6 +759,7 @@ static Suite *query_suite(void)
     tcase_add_test(tc, test_parse_hostile_search);
     tcase_add_test(tc, test_rank_title_first);
     tcase_add_test(tc, test_rank_fallback);
+    tcase_add_test(tc, test_rank_ties_newer);
     tcase_add_test(tc, test_filters);
     tcase_add_test(tc, test_paging_and_comments);
     tcase_add_test(tc, test_snippet_variants);
