@@ -247,6 +247,94 @@ START_TEST(test_parse_hostile_search)
 }
 END_TEST
 
+/* Seeded random queries made of syntax, words and odd bytes: every one is
+** searched, and its expressions run. */
+START_TEST(test_parse_random)
+{
+    static const char *const pieces[] = {
+        "\"",
+        "-",
+        "*",
+        ":",
+        "^",
+        "(",
+        ")",
+        " ",
+        " ",
+        " ",
+        "OR",
+        "OU",
+        "AND",
+        "NOT",
+        "NEAR",
+        "=",
+        "titre:",
+        "texte:",
+        "chapo:",
+        "l’",
+        "d'",
+        "État",
+        "grève",
+        "canicule",
+        "le",
+        "la",
+        "des",
+        "peut-être",
+        "«",
+        "»",
+        "“",
+        "”",
+        "\xc3",
+        "\xa9",
+        "\xf0\x9f\x98\x80",
+        "{",
+        "}",
+        "+",
+        "\\",
+        "'",
+        "\t",
+        "C++",
+        "2 300",
+        "\xe2\x80\xaf",
+        "présid",
+    };
+    unsigned long long seed = 20240611;
+    char q[256];
+    int i;
+    for (i = 0; i < 400; i++) {
+        fouine_parsed parsed;
+        json_t *res;
+        size_t len = 0;
+        int k, n;
+        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+        n = 1 + (int)((seed >> 33) % 12);
+        for (k = 0; k < n; k++) {
+            const char *piece;
+            seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+            piece = pieces[(seed >> 33) % (sizeof pieces / sizeof pieces[0])];
+            if (len + strlen(piece) + 1 < sizeof q) {
+                memcpy(q + len, piece, strlen(piece));
+                len += strlen(piece);
+            }
+        }
+        q[len] = '\0';
+        ck_assert_int_eq(fouine_parse(&parsed, an, q, len), FOUINE_OK);
+        if (parsed.expr) {
+            assert_runs(parsed.expr);
+        }
+        if (parsed.any_expr) {
+            assert_runs(parsed.any_expr);
+        }
+        if (parsed.not_expr) {
+            assert_runs(parsed.not_expr);
+        }
+        fouine_parsed_clear(&parsed);
+        res = search(q, NULL);
+        json_decref(res);
+    }
+}
+END_TEST
+
 /* ---- Ranking, fallback, filters ---- */
 
 START_TEST(test_rank_title_first)
@@ -757,6 +845,7 @@ static Suite *query_suite(void)
     tcase_add_test(tc, test_parse_expressions);
     tcase_add_test(tc, test_parse_only_exclusions);
     tcase_add_test(tc, test_parse_hostile_search);
+    tcase_add_test(tc, test_parse_random);
     tcase_add_test(tc, test_rank_title_first);
     tcase_add_test(tc, test_rank_fallback);
     tcase_add_test(tc, test_rank_ties_newer);
