@@ -230,7 +230,8 @@ typedef struct fouine_inputs {
     char **roots; /* absolute paths of the directories given, owned */
     size_t nroots;
     char **blind; /* absolute paths of directories that could not be
-                           read: their files must not count as removed */
+                     read, and of entries that could not be examined:
+                     neither they nor their files count as removed */
     size_t nblind;
     long skipped[FOUINE_SKIP_COUNT]; /* paths and directories skipped */
 } fouine_inputs;

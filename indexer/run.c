@@ -1233,13 +1233,15 @@ static void stop_reader(run *r)
     pthread_mutex_unlock(&r->lock);
 }
 
-/* Whether path lies under one of the directories that could not be read. */
+/* Whether path is, or lies under, one of the paths that could not be read
+** (fouine_inputs.blind). */
 static int under_blind(const run *r, const char *path)
 {
     size_t i, n;
     for (i = 0; i < r->in.nblind; i++) {
         n = strlen(r->in.blind[i]);
-        if (strncmp(path, r->in.blind[i], n) == 0 && path[n] == '/') {
+        if (strncmp(path, r->in.blind[i], n) == 0 &&
+            (path[n] == '/' || path[n] == '\0')) {
             return 1;
         }
     }

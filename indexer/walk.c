@@ -160,10 +160,16 @@ static int walk_entry(walk *w,
         goto done;
     }
     if (stat(path, &st) != 0) {
-        if (errno == ELOOP) {
+        int err = errno;
+        if (err == ELOOP) {
             problem(w, FOUINE_SKIP_LOOP, path, "symbolic link loop");
         } else if (kind_of(name) >= 0) {
-            problem(w, FOUINE_SKIP_UNREADABLE, path, strerror(errno));
+            problem(w, FOUINE_SKIP_UNREADABLE, path, strerror(err));
+        }
+        if (err != ENOENT && err != ENOTDIR && err != ELOOP) {
+            /* Not known to be gone (a directory without search
+            ** permission, say): what it gave before stays. */
+            rc = add_string(&w->in->blind, &w->in->nblind, key);
         }
         goto done;
     }
@@ -226,12 +232,25 @@ static int walk_dir(walk *w,
         rc = add_string(&w->in->blind, &w->in->nblind, key);
         goto done;
     }
-    errno = 0;
-    while ((de = readdir(dir)) != NULL) {
+    for (;;) {
+        errno = 0;
+        de = readdir(dir);
+        if (!de) {
+            break;
+        }
         if (de->d_name[0] == '.') {
             continue; /* ".", "..", and hidden files */
         }
         rc = add_string(&names, &nnames, de->d_name);
+        if (rc != FOUINE_OK) {
+            goto done;
+        }
+    }
+    if (errno != 0) {
+        /* A listing cut short: the names not read must not count as
+        ** removed.  Those read are still walked. */
+        problem(w, FOUINE_SKIP_UNREADABLE, path, strerror(errno));
+        rc = add_string(&w->in->blind, &w->in->nblind, key);
         if (rc != FOUINE_OK) {
             goto done;
         }
