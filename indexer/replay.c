@@ -69,7 +69,7 @@ static int record(const char *token,
 {
     fouine_pretok *t = payload;
     unsigned char *p;
-    if (len > 255 || end > UINT32_MAX) {
+    if (len > UINT8_MAX || end > UINT32_MAX) { /* the record's fields */
         return FOUINE_EINVAL; /* cannot be recorded: analyze later */
     }
     if (t->len + RECORD_HEAD + len > t->cap) {
@@ -115,6 +115,8 @@ int fouine_pretok_analyze(fouine_pretok *out,
     return rc == FOUINE_ENOMEM ? FOUINE_ENOMEM : FOUINE_OK;
 }
 
+/* Create an instance (xCreate): the "french" instance it wraps, made with
+** the same arguments. */
 static int replay_create(void *data,
                          const char **args,
                          int nargs,
@@ -164,6 +166,8 @@ static const fouine_pretok *find(const fouine_replay *rp,
     return NULL;
 }
 
+/* Tokenize (xTokenize): replay the tokens recorded for a document text,
+** or hand the text to the "french" instance. */
 static int replay_tokenize(
     Fts5Tokenizer *p,
     void *ctx,
@@ -203,8 +207,8 @@ static void replay_destroy(void *data)
 
 int fouine_replay_register(fouine_replay **out, sqlite3 *db)
 {
-    static fts5_tokenizer wrapper = { replay_create, replay_delete,
-                                      replay_tokenize };
+    /* FTS5 keeps a copy of the table: no shared state between threads. */
+    fts5_tokenizer wrapper = { replay_create, replay_delete, replay_tokenize };
     fts5_api *api = fouine_fts5_api(db);
     fouine_replay *rp = NULL;
     fts5_tokenizer *orig = NULL;
