@@ -225,14 +225,14 @@ typedef struct fouine_input {
 /* The inputs of a run, and what the walk could not enter. */
 typedef struct fouine_inputs {
     fouine_input *files; /* in walk order (names sorted in each directory) */
-    size_t nfiles;
-    size_t capfiles;
-    char **roots; /* absolute paths of the directories given, owned */
-    size_t nroots;
-    char **blind; /* absolute paths of directories that could not be
-                     read, and of entries that could not be examined:
-                     neither they nor their files count as removed */
-    size_t nblind;
+    size_t nfiles;       /* their number */
+    size_t capfiles;     /* room in files */
+    char **roots;        /* absolute paths of the directories given, owned */
+    size_t nroots;       /* their number */
+    char **blind;        /* absolute paths of directories that could not be
+                            read, and of entries that could not be examined:
+                            neither they nor their files count as removed */
+    size_t nblind;       /* their number */
     long skipped[FOUINE_SKIP_COUNT]; /* paths and directories skipped */
 } fouine_inputs;
 

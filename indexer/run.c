@@ -29,11 +29,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#define QUEUE_BYTES  (16u << 20) /* text in flight between the threads */
-#define TXN_BYTES    (64u << 20) /* text a transaction, at most */
-#define TXN_SECONDS  10.0        /* a transaction lasts at most this */
-#define OPTIMIZE_MIN 1000        /* articles written before 'optimize' */
-#define READ_CHUNK   (1u << 16)  /* hashing reads */
+#define QUEUE_BYTES   (16u << 20) /* text in flight between the threads */
+#define TXN_BYTES     (64u << 20) /* text a transaction, at most */
+#define TXN_SECONDS   10.0        /* a transaction lasts at most this */
+#define OPTIMIZE_MIN  1000        /* articles written before 'optimize' */
+#define READ_CHUNK    (1u << 16)  /* hashing reads */
+#define HASH_HEX_SIZE 17          /* a 64-bit hash in hex, and a NUL */
 
 /*
 ** FTS5 settings during a run.  FTS5 flushes its pending terms to a new
@@ -80,30 +81,30 @@ typedef struct msg {
     int known;            /* MSG_ARTICLE, MSG_END: the file had a source row,
                          so articles it no longer gives must go */
     size_t bytes;         /* weight in the queue */
-    struct msg *next;
+    struct msg *next;     /* the next in the queue; owned by the queue */
 } msg;
 
 /* State shared by the two threads. */
 typedef struct run {
-    const fouine_run_options *opt;
-    fouine_inputs in;     /* the inputs; owned */
-    fouine_run_stats *st; /* the statistics; written by the writer,
-                                  and by the reader for skips and warnings
-                                  under lock */
-    pthread_mutex_t lock; /* guards everything below and stderr */
-    pthread_cond_t more;  /* a message was queued, or done */
-    pthread_cond_t room;  /* the queue shrank, or stopping */
-    msg *head, *tail;     /* the queue */
-    size_t queued;        /* bytes in it */
-    int reader_done;      /* the reader has queued its last message */
-    int stopping;         /* the writer wants the reader to stop */
-    int reader_rc;        /* FOUINE_OK, or the reader's fatal error */
-    int64_t bytes_total;  /* input bytes found */
-    int64_t bytes_done;   /* input bytes read */
-    int progress_shown;   /* a progress line is on the terminal */
-    sqlite3 *rdb;         /* the reader's connection; owned */
-    sqlite3_stmt *lookup; /* SELECT from source; owned by the reader */
-    fouine_analyzer *an;  /* the reader's analyzer, or NULL; owned */
+    const fouine_run_options *opt; /* the caller's; not owned */
+    fouine_inputs in;              /* the inputs; owned */
+    fouine_run_stats *st;          /* the statistics; written by the writer,
+                                      and by the reader for skips and
+                                      warnings under lock */
+    pthread_mutex_t lock;          /* guards everything below and stderr */
+    pthread_cond_t more;           /* a message was queued, or done */
+    pthread_cond_t room;           /* the queue shrank, or stopping */
+    msg *head, *tail;              /* the queue */
+    size_t queued;                 /* bytes in it */
+    int reader_done;               /* the reader has queued its last message */
+    int stopping;                  /* the writer wants the reader to stop */
+    int reader_rc;                 /* FOUINE_OK, or the reader's fatal error */
+    int64_t bytes_total;           /* input bytes found */
+    int64_t bytes_done;            /* input bytes read */
+    int progress_shown;            /* a progress line is on the terminal */
+    sqlite3 *rdb;                  /* the reader's connection; owned */
+    sqlite3_stmt *lookup;          /* SELECT from source; owned by the reader */
+    fouine_analyzer *an;           /* the reader's analyzer, or NULL; owned */
 } run;
 
 /* The writer's statements, in the order of writer_sql[]. */
@@ -955,9 +956,10 @@ static void bind_str(sqlite3_stmt *s, int col, const char *v)
     }
 }
 
-static void hash_hex(char out[17], uint64_t h)
+/* Write h as the 16 hex digits stored in the hash columns. */
+static void hash_hex(char out[HASH_HEX_SIZE], uint64_t h)
 {
-    snprintf(out, 17, "%016" PRIx64, h);
+    snprintf(out, HASH_HEX_SIZE, "%016" PRIx64, h);
 }
 
 /* Bind the columns of an article, ?1..?11. */
@@ -1015,7 +1017,7 @@ static int write_article(run *r, writer *w, const msg *m)
     const char *const texts[3] = { a->title, a->lead, a->body };
     sqlite3_stmt *s = w->stmt[W_FIND];
     sqlite3_int64 rowid = 0;
-    char hex[17], old[17] = "";
+    char hex[HASH_HEX_SIZE], old[HASH_HEX_SIZE] = "";
     int found = 0, same_source = 0, rc;
 
     hash_hex(hex, m->hash);
@@ -1092,7 +1094,7 @@ static int end_file(run *r, writer *w, const msg *m)
 {
     const fouine_input *f = &r->in.files[m->file];
     sqlite3_stmt *s;
-    char hex[17];
+    char hex[HASH_HEX_SIZE];
     int rc;
 
     rc = FOUINE_OK;

@@ -20,18 +20,19 @@
 
 /* A directory entered: its identity, and whether the walk is inside it. */
 typedef struct entered {
-    dev_t dev;
-    ino_t ino;
-    int open; /* an ancestor of the directory being walked */
+    dev_t dev; /* device of the directory */
+    ino_t ino; /* its inode */
+    int open;  /* an ancestor of the directory being walked */
 } entered;
 
 /* State of one walk. */
 typedef struct walk {
-    fouine_inputs *in; /* the result; not owned */
-    entered *dirs;     /* directories entered; owned */
-    size_t ndirs, capdirs;
+    fouine_inputs *in;         /* the result; not owned */
+    entered *dirs;             /* directories entered; owned */
+    size_t ndirs;              /* their number */
+    size_t capdirs;            /* room in dirs */
     fouine_walk_report report; /* problem callback, or NULL */
-    void *payload;
+    void *payload;             /* passed to report */
 } walk;
 
 /* Count and report a problem: "path: what". */
