@@ -491,7 +491,8 @@ done:
     return rc;
 }
 
-/* Hash a whole file by reading it in chunks. */
+/* Hash a whole file by reading it in chunks.  Returns FOUINE_OK,
+** FOUINE_EIO (errno set) or FOUINE_ENOMEM. */
 static int hash_file(const char *path, uint64_t *hash)
 {
     char *buf = NULL;
@@ -737,7 +738,12 @@ static int read_lines(run *r,
     lr.max = r->opt->max_size;
 
     if (known) {
-        if (hash_file(f->path, &hash) != FOUINE_OK) {
+        rc = hash_file(f->path, &hash);
+        if (rc == FOUINE_ENOMEM) {
+            out = -1;
+            goto done;
+        }
+        if (rc != FOUINE_OK) {
             say_skip(r, f, 0, FOUINE_SKIP_UNREADABLE, strerror(errno));
             out = push_skip(r, i, FOUINE_SKIP_UNREADABLE, 1, 1);
             goto done;
