@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Room for the longest stop word ("eussions") and its NUL, with margin. */
+#define STOPWORD_KEY 16
+
 /* Sorted by strcmp() for bsearch(); folded, so "été" is "ete". */
 static const char *const stopwords[] = {
     "a",       "ai",       "aie",     "aient",    "aies",     "ait",
@@ -46,7 +49,7 @@ static int stopword_cmp(const void *key, const void *elem)
 
 int fouine_is_stopword(const char *word, size_t len)
 {
-    char key[16];
+    char key[STOPWORD_KEY]; /* the word and a NUL, for bsearch() */
     if (len == 0 || len >= sizeof key) {
         return 0;
     }
