@@ -16,13 +16,6 @@
 static char workdir[256];    /* temporary directory of the suite */
 static char index_path[300]; /* the index of corpus/ */
 
-static const char *build_dir(void)
-{
-    const char *dir = fouine_test_dir("FOUINE_BUILD_DIR");
-    ck_assert_msg(dir != NULL, "FOUINE_BUILD_DIR is not set");
-    return dir;
-}
-
 /* Index corpus/ once for the whole suite. */
 static void setup(void)
 {
@@ -34,7 +27,7 @@ static void setup(void)
     snprintf(index_path, sizeof index_path, "%s/corpus.db", workdir);
     snprintf(cmd, sizeof cmd,
              "'%s/fouine-index' -o '%s' '%s/corpus' 2>'%s/index.log'",
-             build_dir(), index_path, src, workdir);
+             fouine_test_build_dir(), index_path, src, workdir);
     ck_assert_int_eq(fouine_test_run(cmd, NULL), 0);
 }
 
@@ -62,7 +55,7 @@ static json_t *query_json(const char *query)
     snprintf(cmd, sizeof cmd,
              "'%s/fouine-query' -i '%s' --json -n 100 -- "
              "\"$(cat '%s')\"",
-             build_dir(), index_path, in);
+             fouine_test_build_dir(), index_path, in);
     ck_assert_int_le(fouine_test_run(cmd, out), 1); /* 1: no result */
     res = json_load_file(out, 0, &err);
     ck_assert_msg(res != NULL, "query '%s': bad JSON: %s", query, err.text);

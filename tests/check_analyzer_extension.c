@@ -21,13 +21,6 @@ static char workdir[256];    /* temporary directory of the suite */
 static char index_path[300]; /* the index of corpus/ */
 static char preload[2200];   /* "LD_PRELOAD=... " or "" */
 
-static const char *build_dir(void)
-{
-    const char *dir = fouine_test_dir("FOUINE_BUILD_DIR");
-    ck_assert_msg(dir != NULL, "FOUINE_BUILD_DIR is not set");
-    return dir;
-}
-
 /* The sanitizer runtimes mapped into this process, as an LD_PRELOAD
 ** assignment for the shell, or "" when there are none. */
 static void find_preload(void)
@@ -81,7 +74,7 @@ static void setup(void)
     snprintf(index_path, sizeof index_path, "%s/corpus.db", workdir);
     snprintf(cmd, sizeof cmd,
              "'%s/fouine-index' -o '%s' '%s/corpus' 2>'%s/index.log'",
-             build_dir(), index_path, src, workdir);
+             fouine_test_build_dir(), index_path, src, workdir);
     ck_assert_int_eq(fouine_test_run(cmd, NULL), 0);
 }
 
@@ -107,7 +100,7 @@ static int shell(const char *sql, int load, char **out)
     f = fopen(in, "w");
     ck_assert_ptr_nonnull(f);
     if (load) {
-        fprintf(f, ".load %s/fouine\n", build_dir());
+        fprintf(f, ".load %s/fouine\n", fouine_test_build_dir());
     }
     fprintf(f, "%s\n", sql);
     fclose(f);

@@ -30,13 +30,6 @@ typedef struct summary {
     int interrupted;
 } summary;
 
-static const char *build_dir(void)
-{
-    const char *dir = fouine_test_dir("FOUINE_BUILD_DIR");
-    ck_assert_msg(dir != NULL, "FOUINE_BUILD_DIR is not set");
-    return dir;
-}
-
 static void setup(void)
 {
     snprintf(work, sizeof work, "/tmp/fouine-index-XXXXXX");
@@ -116,7 +109,7 @@ static int index_run(summary *s, const char *args)
     int status;
     snprintf(log, sizeof log, "%s/log", work);
     snprintf(cmd, sizeof cmd, "cd '%s' && '%s/fouine-index' -o '%s' %s 2>'%s'",
-             work, build_dir(), index_db, args, log);
+             work, fouine_test_build_dir(), index_db, args, log);
     status = fouine_test_run(cmd, NULL);
     text = fouine_test_slurp(log);
     snprintf(logbuf, sizeof logbuf, "%s", text ? text : "");
@@ -316,7 +309,7 @@ START_TEST(test_progress_on_a_terminal)
     snprintf(cmd, sizeof cmd,
              "cd '%s' && script -qec \"'%s/fouine-index' -o '%s' news\" "
              "/dev/null",
-             work, build_dir(), index_db);
+             work, fouine_test_build_dir(), index_db);
     ck_assert_int_eq(fouine_test_run(cmd, out), 0);
     text = fouine_test_slurp(out);
     ck_assert_ptr_nonnull(text);
@@ -329,7 +322,7 @@ START_TEST(test_progress_on_a_terminal)
     snprintf(cmd, sizeof cmd,
              "cd '%s' && script -qec \"'%s/fouine-index' -q --rebuild -o "
              "'%s' news\" /dev/null",
-             work, build_dir(), index_db);
+             work, fouine_test_build_dir(), index_db);
     ck_assert_int_eq(fouine_test_run(cmd, out), 0);
     text = fouine_test_slurp(out);
     ck_assert_ptr_nonnull(text);
@@ -596,7 +589,8 @@ START_TEST(test_paths_and_index_errors)
         char cmd[1024], out[320];
         char *text;
         snprintf(out, sizeof out, "%s/help", work);
-        snprintf(cmd, sizeof cmd, "'%s/fouine-index' --help", build_dir());
+        snprintf(cmd, sizeof cmd, "'%s/fouine-index' --help",
+                 fouine_test_build_dir());
         ck_assert_int_eq(fouine_test_run(cmd, out), 0);
         text = fouine_test_slurp(out);
         ck_assert_ptr_nonnull(text);
@@ -689,7 +683,7 @@ static pid_t start_index(void)
 {
     char exe[512], log[320], many[300];
     pid_t pid;
-    snprintf(exe, sizeof exe, "%s/fouine-index", build_dir());
+    snprintf(exe, sizeof exe, "%s/fouine-index", fouine_test_build_dir());
     snprintf(log, sizeof log, "%s/log", work);
     snprintf(many, sizeof many, "%s/many", work);
     pid = fork();

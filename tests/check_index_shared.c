@@ -18,13 +18,6 @@ static char work[256];
 static char index_db[320];
 static const char *shared;
 
-static const char *build_dir(void)
-{
-    const char *dir = fouine_test_dir("FOUINE_BUILD_DIR");
-    ck_assert_msg(dir != NULL, "FOUINE_BUILD_DIR is not set");
-    return dir;
-}
-
 static void setup(void)
 {
     snprintf(work, sizeof work, "/tmp/fouine-index-shared-XXXXXX");
@@ -70,8 +63,8 @@ START_TEST(test_orangesum_month_in_both_shapes)
              month, work, work, jsonl, work);
     ck_assert_int_eq(fouine_test_run(cmd, NULL), 0);
     snprintf(cmd, sizeof cmd,
-             "'%s/fouine-index' -q -o '%s' '%s' '%s/month.jsonl'", build_dir(),
-             index_db, month, work);
+             "'%s/fouine-index' -q -o '%s' '%s' '%s/month.jsonl'",
+             fouine_test_build_dir(), index_db, month, work);
     ck_assert_int_eq(fouine_test_run(cmd, NULL), 0);
     n = query_long("SELECT count(*) FROM article WHERE id LIKE '%.txt'");
     ck_assert_int_ge(n, 500);
@@ -111,7 +104,7 @@ START_TEST(test_reference_article_comments_apart)
     snprintf(cmd, sizeof cmd,
              "'%s/fouine-index' -q -o '%s' "
              "'%s/corpus/nextinpact-2018-04-18-cybersecurity-tech-accord.txt'",
-             build_dir(), index_db, shared);
+             fouine_test_build_dir(), index_db, shared);
     ck_assert_int_eq(fouine_test_run(cmd, NULL), 0);
     ck_assert_int_eq(query_long("SELECT count(*) FROM article"
                                 " WHERE category = 'Internet'"

@@ -9,8 +9,12 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-static int collect(const char *token, size_t len, size_t start, size_t end,
-                   int flags, void *payload)
+static int collect(const char *token,
+                   size_t len,
+                   size_t start,
+                   size_t end,
+                   int flags,
+                   void *payload)
 {
     fouine_test_tokens *t = payload;
     size_t n = strlen(t->text);
@@ -32,8 +36,10 @@ static int collect(const char *token, size_t len, size_t start, size_t end,
     return 0;
 }
 
-void fouine_test_analyze(fouine_test_tokens *out, fouine_analyzer *an,
-                         const char *text, int mode)
+void fouine_test_analyze(fouine_test_tokens *out,
+                         fouine_analyzer *an,
+                         const char *text,
+                         int mode)
 {
     int rc;
     memset(out, 0, sizeof *out);
@@ -48,6 +54,13 @@ const char *fouine_test_dir(const char *env)
     if (!dir || !*dir || stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
         return NULL;
     }
+    return dir;
+}
+
+const char *fouine_test_build_dir(void)
+{
+    const char *dir = fouine_test_dir("FOUINE_BUILD_DIR");
+    ck_assert_msg(dir != NULL, "FOUINE_BUILD_DIR is not set");
     return dir;
 }
 

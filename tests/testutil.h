@@ -12,8 +12,8 @@
 /* The tokens of one analyzer run, as "tok|tok..." with colocated tokens
 ** joined by "/" (e.g. "securite/#secur/#securit|etat/#etat"). */
 typedef struct fouine_test_tokens {
-    char text[4096]; /* the joined tokens, NUL-terminated */
-    size_t count;    /* tokens seen, colocated ones included */
+    char text[4096];    /* the joined tokens, NUL-terminated */
+    size_t count;       /* tokens seen, colocated ones included */
     size_t starts[256]; /* start offset of each position's tokens */
     size_t ends[256];   /* end offset of each position's tokens */
     size_t positions;   /* positions seen */
@@ -28,6 +28,10 @@ void fouine_test_analyze(fouine_test_tokens *out,
 
 /* Environment directory, or NULL when unset or missing. */
 const char *fouine_test_dir(const char *env);
+
+/* The build tree (FOUINE_BUILD_DIR: fouine-index, fouine-query and the
+** extension are there); fails the test when it is not set. */
+const char *fouine_test_build_dir(void);
 
 /* Run a shell command; returns its exit status (or -1). Output goes to the
 ** file out when not NULL. */
