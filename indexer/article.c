@@ -91,7 +91,11 @@ static int eat(const char *s, size_t n, size_t *i, const char *word)
 ** *minute, or leaves them -1 when there is no time.  Returns 0, or -1 when
 ** a time is there but wrong.
 */
-static int read_time(const char *s, size_t n, size_t *i, int *hour, int *minute)
+static FOUINE_WUR int read_time(const char *s,
+                                size_t n,
+                                size_t *i,
+                                int *hour,
+                                int *minute)
 {
     size_t j = *i;
     *hour = -1;
@@ -120,13 +124,13 @@ static int read_time(const char *s, size_t n, size_t *i, int *hour, int *minute)
 }
 
 /* Write the ISO 8601 form of a date, with the time when hour >= 0. */
-static int iso_date(char *out,
-                    size_t outsize,
-                    int year,
-                    int month,
-                    int day,
-                    int hour,
-                    int minute)
+static FOUINE_WUR int iso_date(char *out,
+                               size_t outsize,
+                               int year,
+                               int month,
+                               int day,
+                               int hour,
+                               int minute)
 {
     char iso[96]; /* room for any five ints: the compiler cannot see ranges */
     size_t n;
@@ -332,10 +336,10 @@ static char *dup_n(const char *s, size_t n)
 }
 
 /* Split text into lines (new array in *out, free()). */
-static int split_lines(text_line **out,
-                       size_t *nout,
-                       const char *text,
-                       size_t len)
+static FOUINE_WUR int split_lines(text_line **out,
+                                  size_t *nout,
+                                  const char *text,
+                                  size_t len)
 {
     text_line *lines = NULL;
     size_t n = 1, i, k = 0, start = 0;
@@ -437,10 +441,10 @@ static size_t first_paragraph(const text_line *lines,
 }
 
 /* Parse the comments of a site footer, lines[from..to). */
-static int parse_comments(fouine_article *a,
-                          const text_line *lines,
-                          size_t from,
-                          size_t to)
+static FOUINE_WUR int parse_comments(fouine_article *a,
+                                     const text_line *lines,
+                                     size_t from,
+                                     size_t to)
 {
     char iso[32];
     size_t i, n = 0, c;

@@ -63,7 +63,7 @@ static char *field_of(const json_t *obj, const char *const *names, int *nomem)
 ** Without a lead, the first paragraph of the body becomes the lead, the
 ** way the text layouts read it.
 */
-static int split_lead(fouine_article *a)
+static FOUINE_WUR int split_lead(fouine_article *a)
 {
     char *cut, *rest, *lead;
     if (a->lead) {
@@ -96,7 +96,9 @@ static int split_lead(fouine_article *a)
 }
 
 /* Convert one JSON object into an article. */
-static int to_article(fouine_article *out, fouine_skip *skip, const json_t *obj)
+static FOUINE_WUR int to_article(fouine_article *out,
+                                 fouine_skip *skip,
+                                 const json_t *obj)
 {
     static const char *const ids[] = { "id", "url", NULL };
     static const char *const categories[] = { "section", "category", NULL };
@@ -156,14 +158,14 @@ static void append(char *dst, size_t size, const char *src)
 }
 
 /* Give one element to the callback, or count it as skipped. */
-static int one(const json_t *v,
-               fouine_skip *skip,
-               size_t *nskipped,
-               char *err,
-               size_t errsize,
-               size_t index,
-               fouine_article_cb cb,
-               void *payload)
+static FOUINE_WUR int one(const json_t *v,
+                          fouine_skip *skip,
+                          size_t *nskipped,
+                          char *err,
+                          size_t errsize,
+                          size_t index,
+                          fouine_article_cb cb,
+                          void *payload)
 {
     fouine_article a;
     int rc = to_article(&a, skip, v);

@@ -230,7 +230,7 @@ static void free_msg(msg *m)
 
 /* Queue a message (taking it), waiting for room.  Returns 0, or 1 when the
 ** writer is stopping (the message is freed). */
-static int push(run *r, msg *m)
+static FOUINE_WUR int push(run *r, msg *m)
 {
     int stopping;
     m->next = NULL;
@@ -259,7 +259,7 @@ static int push(run *r, msg *m)
 }
 
 /* Queue a copy of a message that holds no article. */
-static int push_copy(run *r, const msg *tmpl)
+static FOUINE_WUR int push_copy(run *r, const msg *tmpl)
 {
     msg *m = malloc(sizeof *m);
     if (!m) {
@@ -271,12 +271,12 @@ static int push_copy(run *r, const msg *tmpl)
 }
 
 /* Queue a message of a type with no article. */
-static int push_simple(run *r,
-                       int type,
-                       size_t file,
-                       uint64_t hash,
-                       long articles,
-                       int known)
+static FOUINE_WUR int push_simple(run *r,
+                                  int type,
+                                  size_t file,
+                                  uint64_t hash,
+                                  long articles,
+                                  int known)
 {
     const msg m = { .type = type,
                     .file = file,
@@ -287,11 +287,11 @@ static int push_simple(run *r,
 }
 
 /* Queue a skip: a whole file, or count of its articles. */
-static int push_skip(run *r,
-                     size_t file,
-                     fouine_skip reason,
-                     long count,
-                     int whole)
+static FOUINE_WUR int push_skip(run *r,
+                                size_t file,
+                                fouine_skip reason,
+                                long count,
+                                int whole)
 {
     const msg m = { .type = MSG_SKIP,
                     .file = file,
@@ -390,13 +390,13 @@ static void warn_utf8(run *r, const char *path, long lineno, size_t offset)
 ** *fixed, a new buffer the caller frees.  Returns FOUINE_OK, FOUINE_EINVAL
 ** with *skip, or FOUINE_ENOMEM.
 */
-static int check_text(run *r,
-                      const fouine_input *f,
-                      long lineno,
-                      const char **text,
-                      size_t *len,
-                      char **fixed,
-                      fouine_skip *skip)
+static FOUINE_WUR int check_text(run *r,
+                                 const fouine_input *f,
+                                 long lineno,
+                                 const char **text,
+                                 size_t *len,
+                                 char **fixed,
+                                 fouine_skip *skip)
 {
     size_t fixed_len = 0, bad = 0;
     *fixed = NULL;
@@ -438,7 +438,10 @@ static void say_skip(run *r,
 
 /* Read a whole file (at most max bytes) into a new buffer.  Returns
 ** FOUINE_OK, FOUINE_EINVAL (too large) or FOUINE_EIO (errno set). */
-static int slurp(const char *path, size_t max, char **out, size_t *len)
+static FOUINE_WUR int slurp(const char *path,
+                            size_t max,
+                            char **out,
+                            size_t *len)
 {
     char *buf = NULL;
     struct stat st;
@@ -493,7 +496,7 @@ done:
 
 /* Hash a whole file by reading it in chunks.  Returns FOUINE_OK,
 ** FOUINE_EIO (errno set) or FOUINE_ENOMEM. */
-static int hash_file(const char *path, uint64_t *hash)
+static FOUINE_WUR int hash_file(const char *path, uint64_t *hash)
 {
     char *buf = NULL;
     FILE *f = NULL;
@@ -524,11 +527,11 @@ done:
 ** Read a .txt or .json file and queue its articles and its end.  Returns 0,
 ** 1 when the writer stops, -1 on lack of memory.
 */
-static int read_whole(run *r,
-                      size_t i,
-                      int known,
-                      uint64_t old_hash,
-                      long old_articles)
+static FOUINE_WUR int read_whole(run *r,
+                                 size_t i,
+                                 int known,
+                                 uint64_t old_hash,
+                                 long old_articles)
 {
     const fouine_input *f = &r->in.files[i];
     reading rd = { r, i, 0, known, 0 };
@@ -649,7 +652,7 @@ typedef struct line_reader {
 } line_reader;
 
 /* Append n bytes to the current line, unless it is already too long. */
-static int keep(line_reader *lr, const char *p, size_t n)
+static FOUINE_WUR int keep(line_reader *lr, const char *p, size_t n)
 {
     if (lr->too_long) {
         return FOUINE_OK;
@@ -683,7 +686,7 @@ static int keep(line_reader *lr, const char *p, size_t n)
 ** end), which are also added to *hash.  Returns FOUINE_OK, FOUINE_EIO or
 ** FOUINE_ENOMEM.
 */
-static int next_line(line_reader *lr, uint64_t *hash, size_t *raw)
+static FOUINE_WUR int next_line(line_reader *lr, uint64_t *hash, size_t *raw)
 {
     const char *nl;
     size_t n;
@@ -716,11 +719,11 @@ static int next_line(line_reader *lr, uint64_t *hash, size_t *raw)
 ** Read a .jsonl file line by line and queue its articles and its end.
 ** Returns 0, 1 when the writer stops, -1 on lack of memory.
 */
-static int read_lines(run *r,
-                      size_t i,
-                      int known,
-                      uint64_t old_hash,
-                      long old_articles)
+static FOUINE_WUR int read_lines(run *r,
+                                 size_t i,
+                                 int known,
+                                 uint64_t old_hash,
+                                 long old_articles)
 {
     const fouine_input *f = &r->in.files[i];
     reading rd = { r, i, 0, known, 0 };
@@ -902,14 +905,14 @@ static void *reader_main(void *arg)
 */
 
 /* Report an SQLite error of the writer. */
-static int db_error(run *r, writer *w, const char *what)
+static FOUINE_WUR int db_error(run *r, writer *w, const char *what)
 {
     say(r, 0, "%s: cannot write the index (%s): %s", r->opt->index, what,
         sqlite3_errmsg(w->db));
     return FOUINE_EDB;
 }
 
-static int exec(run *r, writer *w, const char *sql)
+static FOUINE_WUR int exec(run *r, writer *w, const char *sql)
 {
     if (sqlite3_exec(w->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
         return db_error(r, w, sql);
@@ -917,7 +920,7 @@ static int exec(run *r, writer *w, const char *sql)
     return FOUINE_OK;
 }
 
-static int begin(run *r, writer *w)
+static FOUINE_WUR int begin(run *r, writer *w)
 {
     if (w->in_txn) {
         return FOUINE_OK;
@@ -932,7 +935,7 @@ static int begin(run *r, writer *w)
     return FOUINE_OK;
 }
 
-static int commit(run *r, writer *w)
+static FOUINE_WUR int commit(run *r, writer *w)
 {
     if (!w->in_txn) {
         return FOUINE_OK;
@@ -942,7 +945,7 @@ static int commit(run *r, writer *w)
 }
 
 /* Run a statement that returns no row, then reset it. */
-static int step_done(run *r, writer *w, int which)
+static FOUINE_WUR int step_done(run *r, writer *w, int which)
 {
     sqlite3_stmt *s = w->stmt[which];
     int rc = sqlite3_step(s);
@@ -992,11 +995,11 @@ static void bind_article(sqlite3_stmt *s,
 }
 
 /* Write the comments of an article (after removing its old ones). */
-static int write_comments(run *r,
-                          writer *w,
-                          sqlite3_int64 rowid,
-                          const fouine_article *a,
-                          int had_rows)
+static FOUINE_WUR int write_comments(run *r,
+                                     writer *w,
+                                     sqlite3_int64 rowid,
+                                     const fouine_article *a,
+                                     int had_rows)
 {
     size_t i;
     int rc = FOUINE_OK;
@@ -1016,7 +1019,7 @@ static int write_comments(run *r,
 }
 
 /* Write one article: insert, update, or leave it when unchanged. */
-static int write_article(run *r, writer *w, const msg *m)
+static FOUINE_WUR int write_article(run *r, writer *w, const msg *m)
 {
     const fouine_input *f = &r->in.files[m->file];
     const fouine_article *a = &m->a;
@@ -1088,7 +1091,7 @@ static int write_article(run *r, writer *w, const msg *m)
 }
 
 /* Mark a file as seen by this run. */
-static int seen(run *r, writer *w, const fouine_input *f)
+static FOUINE_WUR int seen(run *r, writer *w, const fouine_input *f)
 {
     sqlite3_bind_text(w->stmt[W_SEEN], 1, f->key, -1, SQLITE_STATIC);
     return step_done(r, w, W_SEEN);
@@ -1096,7 +1099,7 @@ static int seen(run *r, writer *w, const fouine_input *f)
 
 /* The end of a changed file: drop its articles not seen again, write its
 ** source row. */
-static int end_file(run *r, writer *w, const msg *m)
+static FOUINE_WUR int end_file(run *r, writer *w, const msg *m)
 {
     const fouine_input *f = &r->in.files[m->file];
     sqlite3_stmt *s;
@@ -1136,7 +1139,7 @@ static int end_file(run *r, writer *w, const msg *m)
 }
 
 /* Handle one message. */
-static int handle(run *r, writer *w, const msg *m)
+static FOUINE_WUR int handle(run *r, writer *w, const msg *m)
 {
     const fouine_input *f = &r->in.files[m->file];
     sqlite3_stmt *s;
@@ -1257,7 +1260,7 @@ static int under_blind(const run *r, const char *path)
 }
 
 /* Remove the articles of files gone from the directories given. */
-static int remove_gone(run *r, writer *w)
+static FOUINE_WUR int remove_gone(run *r, writer *w)
 {
     sqlite3_stmt *s = w->stmt[W_GONE];
     char **gone = NULL;
@@ -1370,7 +1373,7 @@ done:
 }
 
 /* --rebuild: remove the index file and its WAL. */
-static int remove_index(run *r)
+static FOUINE_WUR int remove_index(run *r)
 {
     static const char *const suffixes[] = { "-wal", "-shm", "" };
     char name[4096];
@@ -1449,7 +1452,7 @@ static void open_failed(run *r, int rc)
 }
 
 /* The benchmark baseline: FTS5 tables with the unicode61 tokenizer. */
-static int use_plain_tokenizer(run *r, writer *w)
+static FOUINE_WUR int use_plain_tokenizer(run *r, writer *w)
 {
     static const char sql[] =
         "BEGIN IMMEDIATE;"
@@ -1478,7 +1481,7 @@ static int use_plain_tokenizer(run *r, writer *w)
 }
 
 /* Open the index for writing and prepare the writer. */
-static int open_writer(run *r, writer *w)
+static FOUINE_WUR int open_writer(run *r, writer *w)
 {
     int rc, i;
     if (r->opt->rebuild) {
@@ -1565,7 +1568,7 @@ static void open_reader(run *r)
 }
 
 /* After a large load, merge the FTS5 segments. */
-static int merge_segments(run *r, writer *w)
+static FOUINE_WUR int merge_segments(run *r, writer *w)
 {
     long written = r->st->indexed + r->st->updated + r->st->removed;
     int rc = exec(r, w, FTS_AUTOMERGE_SQL);

@@ -83,12 +83,12 @@ static int64_t mtime_ns(const struct stat *st)
 }
 
 /* Add a file; path and key become owned by the inputs. */
-static int add_file(walk *w,
-                    char *path,
-                    char *key,
-                    size_t rel_off,
-                    int kind,
-                    const struct stat *st)
+static FOUINE_WUR int add_file(walk *w,
+                               char *path,
+                               char *key,
+                               size_t rel_off,
+                               int kind,
+                               const struct stat *st)
 {
     fouine_inputs *in = w->in;
     fouine_input *f;
@@ -113,7 +113,7 @@ static int add_file(walk *w,
     return FOUINE_OK;
 }
 
-static int add_string(char ***list, size_t *n, const char *s)
+static FOUINE_WUR int add_string(char ***list, size_t *n, const char *s)
 {
     char **p = realloc(*list, (*n + 1) * sizeof *p);
     if (!p) {
@@ -137,18 +137,18 @@ static int by_name(const void *a, const void *b)
 ** Walk the directory at path (stat st), whose absolute form is key;
 ** rel_off is where the path relative to the directory given starts.
 */
-static int walk_dir(walk *w,
-                    const char *path,
-                    const char *key,
-                    size_t rel_off,
-                    const struct stat *st);
+static FOUINE_WUR int walk_dir(walk *w,
+                               const char *path,
+                               const char *key,
+                               size_t rel_off,
+                               const struct stat *st);
 
 /* Handle one entry of a directory. */
-static int walk_entry(walk *w,
-                      const char *dir,
-                      const char *dirkey,
-                      const char *name,
-                      size_t rel_off)
+static FOUINE_WUR int walk_entry(walk *w,
+                                 const char *dir,
+                                 const char *dirkey,
+                                 const char *name,
+                                 size_t rel_off)
 {
     char *path = NULL, *key = NULL;
     struct stat st;
@@ -191,11 +191,11 @@ done:
     return rc;
 }
 
-static int walk_dir(walk *w,
-                    const char *path,
-                    const char *key,
-                    size_t rel_off,
-                    const struct stat *st)
+static FOUINE_WUR int walk_dir(walk *w,
+                               const char *path,
+                               const char *key,
+                               size_t rel_off,
+                               const struct stat *st)
 {
     DIR *dir = NULL;
     struct dirent *de;
@@ -275,7 +275,7 @@ done:
 }
 
 /* Walk one path given. */
-static int walk_root(walk *w, const char *given)
+static FOUINE_WUR int walk_root(walk *w, const char *given)
 {
     char *path = NULL, *key = NULL;
     struct stat st;
