@@ -20,8 +20,12 @@ extern "C" {
 #define FOUINE_ESCHEMA -5 /* the index has another schema version */
 #define FOUINE_ESTOP   -6 /* a callback asked to stop (not an error) */
 
+/* FOUINE_WUR marks every function that returns a FOUINE_* code: a caller
+** that drops the code gets a warning (an error with FOUINE_WERROR).
+** FOUINE_PRINTF(f, a) checks a printf-like format: f is the format's
+** argument number, a the first variadic one. */
 #if defined(__GNUC__)
-#define FOUINE_WUR __attribute__((warn_unused_result))
+#define FOUINE_WUR          __attribute__((warn_unused_result))
 #define FOUINE_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #else
 #define FOUINE_WUR
