@@ -1305,6 +1305,23 @@ static inline int stem_differs(const char *stem,
 }
 
 /*
+** Whether a query word's stem (marked, stem[0] is the mark) is also asked
+** for unmarked, as the surface form of words that are their own stem.  Not
+** when that surface form is a stop word other than the word typed: the
+** stem "dans" of "danse" must not match the preposition "dans", which
+** every article holds.
+*/
+static inline int plain_alternative(const word_view *w,
+                                    const char *stem,
+                                    size_t nstem)
+{
+    if (!stem_differs(stem, nstem, w->surface, w->nsurface)) {
+        return 1;
+    }
+    return !fouine_is_stopword(stem + 1, nstem);
+}
+
+/*
 ** Emit the query alternatives of one word: its stems, each marked (the stem
 ** token of words whose stem differs from their surface form) and unmarked
 ** (the surface form of words that are their own stem), then those of the
@@ -1323,7 +1340,7 @@ static int emit_query_word(fouine_analyzer *an,
     int rc;
 
     rc = emit(cb, payload, 1, w->stem1, w->nstem1, start, end, 0);
-    if (rc == 0) {
+    if (rc == 0 && plain_alternative(w, w->stem1, w->nstem1)) {
         rc = emit(cb, payload, 0, w->stem1, w->nstem1, start, end,
                   FOUINE_TOKEN_COLOCATED | FOUINE_TOKEN_STEM);
     }
@@ -1331,7 +1348,7 @@ static int emit_query_word(fouine_analyzer *an,
         rc = emit(cb, payload, 1, w->stem2, w->nstem2, start, end,
                   FOUINE_TOKEN_COLOCATED);
     }
-    if (rc == 0 && w->nstem2 > 0) {
+    if (rc == 0 && w->nstem2 > 0 && plain_alternative(w, w->stem2, w->nstem2)) {
         rc = emit(cb, payload, 0, w->stem2, w->nstem2, start, end,
                   FOUINE_TOKEN_COLOCATED | FOUINE_TOKEN_STEM);
     }
@@ -1349,7 +1366,7 @@ static int emit_query_word(fouine_analyzer *an,
         stem3[0] = FOUINE_STEM_MARK;
         rc =
             emit(cb, payload, 1, stem3, n3, start, end, FOUINE_TOKEN_COLOCATED);
-        if (rc == 0) {
+        if (rc == 0 && plain_alternative(w, stem3, n3)) {
             rc = emit(cb, payload, 0, stem3, n3, start, end,
                       FOUINE_TOKEN_COLOCATED | FOUINE_TOKEN_STEM);
         }

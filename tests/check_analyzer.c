@@ -106,6 +106,23 @@ START_TEST(test_query_reaches_accented_words)
 }
 END_TEST
 
+START_TEST(test_query_stem_is_not_a_stop_word)
+{
+    /* "danse" stems to "dans": the query must ask for the stem token, not
+    ** for the preposition "dans" that every article holds.  The stop word
+    ** typed as such ("le" in a phrase) is still asked for as written. */
+    fouine_test_tokens q;
+    fouine_test_analyze(&q, an, "danse", FOUINE_ANALYZE_QUERY);
+    ck_assert_str_eq(q.text, "#dans");
+    fouine_test_analyze(&q, an, "le", FOUINE_ANALYZE_QUERY);
+    ck_assert_ptr_nonnull(strstr(q.text, "/le"));
+    /* A stem that is not a stop word keeps its plain alternative: "mots"
+    ** must reach the word "mot", which is its own stem. */
+    fouine_test_analyze(&q, an, "mots", FOUINE_ANALYZE_QUERY);
+    ck_assert_str_eq(q.text, "#mot/mot");
+}
+END_TEST
+
 static Suite *analyzer_suite(void)
 {
     Suite *s = suite_create("analyzer");
@@ -116,6 +133,7 @@ static Suite *analyzer_suite(void)
                         sizeof documents / sizeof documents[0]);
     tcase_add_test(tc, test_offsets_point_at_original_bytes);
     tcase_add_test(tc, test_query_reaches_accented_words);
+    tcase_add_test(tc, test_query_stem_is_not_a_stop_word);
     suite_add_tcase(s, tc);
     return s;
 }
