@@ -834,7 +834,13 @@ done:
     return out;
 }
 
-/* Look a file up in the index: whether it is known, and its row. */
+/*
+** Look a file up in the index: whether it is known, and its row.  When the
+** lookup cannot tell (no statement, or an SQLite error), the file counts
+** as known with nothing else known: it is read again, and the articles it
+** gave before and no longer gives still go.  Only a rebuild, whose index
+** starts empty, knows every file is new.
+*/
 static int lookup(run *r,
                   const fouine_input *f,
                   int64_t *size,
@@ -844,16 +850,19 @@ static int lookup(run *r,
 {
     sqlite3_stmt *s = r->lookup;
     const char *h;
-    int known = 0;
+    int known = 0, step;
     *size = -1;
     *mtime = -1;
     *hash = 0;
     *articles = 0;
     if (!s) {
-        return 0;
+        return !r->opt->rebuild;
     }
     sqlite3_bind_text(s, 1, f->key, -1, SQLITE_STATIC);
-    if (sqlite3_step(s) == SQLITE_ROW) {
+    step = sqlite3_step(s);
+    if (step != SQLITE_ROW && step != SQLITE_DONE) {
+        known = 1; /* unsure */
+    } else if (step == SQLITE_ROW) {
         known = 1;
         *size = sqlite3_column_int64(s, 0);
         *mtime = sqlite3_column_int64(s, 1);
