@@ -167,6 +167,42 @@ static int run_stops(const char *s, size_t n)
            open_quote(s, n) || close_quote(s, n);
 }
 
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/*
+** Whether the run s[start..i) is a number written in groups of digits
+** ("1", "1 500") and a space then three more digits end a group at s[i]:
+** "1 500 000" typed without quotes stays one run, which the analyzer reads
+** as one number, as it does in articles.
+*/
+static int digit_group_continues(const char *s,
+                                 size_t n,
+                                 size_t start,
+                                 size_t i)
+{
+    size_t k, group = 0, groups = 0;
+    if (i + 4 > n || s[i] != ' ' || !is_digit(s[i + 1]) ||
+        !is_digit(s[i + 2]) || !is_digit(s[i + 3]) ||
+        (i + 4 < n && !run_stops(s + i + 4, n - i - 4))) {
+        return 0;
+    }
+    for (k = start; k < i; k++) {
+        if (is_digit(s[k])) {
+            group++;
+        } else if (s[k] == ' ' && group > 0 &&
+                   (groups == 0 ? group <= 3 : group == 3)) {
+            groups++;
+            group = 0;
+        } else {
+            return 0;
+        }
+    }
+    return groups == 0 ? group >= 1 && group <= 3 : group == 3;
+}
+
 static void push(parser *p, const lexeme *t)
 {
     lexeme *k;
@@ -264,7 +300,8 @@ static void lex(parser *p)
         }
         /* A run of text. */
         t.start = i;
-        while (i < n && !run_stops(s + i, n - i)) {
+        while (i < n && (!run_stops(s + i, n - i) ||
+                         digit_group_continues(s, n, t.start, i))) {
             i++;
         }
         t.end = i;

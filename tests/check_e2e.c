@@ -116,6 +116,48 @@ START_TEST(test_snippets_highlight_the_matched_words)
 }
 END_TEST
 
+/* Whether the hits of res are exactly the articles of ids (NULL-ended). */
+static int hits_are(json_t *res, const char *const *ids)
+{
+    json_t *hits = json_object_get(res, "hits");
+    size_t i, n = 0;
+    for (; ids[n]; n++) {
+        int found = 0;
+        json_t *hit;
+        json_array_foreach(hits, i, hit)
+        {
+            const char *id = json_string_value(json_object_get(hit, "id"));
+            found |= id && strcmp(id, ids[n]) == 0;
+        }
+        if (!found) {
+            return 0;
+        }
+    }
+    return json_array_size(hits) == n;
+}
+
+START_TEST(test_numbers_typed_in_groups)
+{
+    /* "1 500 000" typed with spaces, without quotes, is one number, and
+    ** finds the articles that print it with spaces, NBSP or nothing. */
+    static const char *const million[] = {
+        "chomage-recul-deuxieme-trimestre-embauches.txt",
+        "covid-19-vaccination-plus-de-75-ans.txt",
+        "franc-suisse-record-euro-exportateurs.txt", NULL
+    };
+    static const char *const forms[] = { "1 500 000", "1500000" };
+    size_t i;
+    for (i = 0; i < 2; i++) {
+        int status;
+        json_t *res = query_json(forms[i], &status);
+        ck_assert_int_eq(status, 0);
+        ck_assert_msg(hits_are(res, million), "query '%s': other hits",
+                      forms[i]);
+        json_decref(res);
+    }
+}
+END_TEST
+
 START_TEST(test_no_match_exits_1)
 {
     int status;
@@ -145,6 +187,7 @@ static Suite *e2e_suite(void)
     tcase_add_loop_test(tc, test_known_queries_rank_expected_article_first, 0,
                         sizeof searches / sizeof searches[0]);
     tcase_add_test(tc, test_snippets_highlight_the_matched_words);
+    tcase_add_test(tc, test_numbers_typed_in_groups);
     tcase_add_test(tc, test_no_match_exits_1);
     tcase_add_test(tc, test_missing_index_exits_2);
     suite_add_tcase(s, tc);
