@@ -377,7 +377,9 @@ typedef struct fouine_run_stats {
  * @return FOUINE_OK when the run went through (inputs may have been
  *         skipped, or a signal may have stopped it: see out);
  *         FOUINE_EIO, FOUINE_EDB or FOUINE_ESCHEMA when the index cannot
- *         be opened or written (a message was printed); FOUINE_ENOMEM
+ *         be opened or written, FOUINE_EINVAL when the options do not fit
+ *         the index (plain on an index with articles, a path too long to
+ *         rebuild) (a message was printed); FOUINE_ENOMEM
  */
 FOUINE_WUR int fouine_run(fouine_run_stats *out, const fouine_run_options *opt);
 

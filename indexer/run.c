@@ -1397,7 +1397,12 @@ static FOUINE_WUR int remove_index(run *r)
         return FOUINE_ESCHEMA;
     }
     for (i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
-        snprintf(name, sizeof name, "%s%s", r->opt->index, suffixes[i]);
+        int n = snprintf(name, sizeof name, "%s%s", r->opt->index, suffixes[i]);
+        if (n < 0 || (size_t)n >= sizeof name) {
+            /* A cut name could be another file: remove nothing. */
+            say(r, 0, "%s: path too long for --rebuild", r->opt->index);
+            return FOUINE_EINVAL;
+        }
         if (unlink(name) != 0 && errno != ENOENT) {
             say(r, 0, "%s: cannot remove it: %s", name, strerror(errno));
             return FOUINE_EIO;
