@@ -709,11 +709,11 @@ static long memo_map(char_memo *memo,
 ** left).  Returns FOUINE_OK or FOUINE_ENOMEM: a word must not lose its
 ** tokens, and have the loss cached, because memory ran short once.
 */
-static int fold(fouine_analyzer *an,
-                const char *src,
-                size_t n,
-                char *dst,
-                size_t *nout)
+static FOUINE_WUR int fold(fouine_analyzer *an,
+                           const char *src,
+                           size_t n,
+                           char *dst,
+                           size_t *nout)
 {
     utf8proc_uint8_t *tmp = NULL;
     utf8proc_ssize_t m;
@@ -774,11 +774,11 @@ static int has_fix_bit(const fouine_analyzer *an, const char *word, size_t n)
 ** stem, the word being too long or stemmed to nothing).  Returns FOUINE_OK
 ** or FOUINE_ENOMEM (Snowball's NULL).
 */
-static int stem_raw(fouine_analyzer *an,
-                    const char *word,
-                    size_t n,
-                    const char **out,
-                    size_t *nout)
+static FOUINE_WUR int stem_raw(fouine_analyzer *an,
+                               const char *word,
+                               size_t n,
+                               const char **out,
+                               size_t *nout)
 {
     char key[TOKEN_BUF];
     const char *fixed;
@@ -814,11 +814,11 @@ static int stem_raw(fouine_analyzer *an,
 /* Stem word[0..n) and fold the stem into dst (TOKEN_BUF bytes).  Sets
 ** *nout to the folded stem's length (0: no stem).  Returns FOUINE_OK or
 ** FOUINE_ENOMEM. */
-static int stem_fold(fouine_analyzer *an,
-                     const char *word,
-                     size_t n,
-                     char *dst,
-                     size_t *nout)
+static FOUINE_WUR int stem_fold(fouine_analyzer *an,
+                                const char *word,
+                                size_t n,
+                                char *dst,
+                                size_t *nout)
 {
     const char *s;
     size_t sn;
@@ -852,16 +852,16 @@ static size_t utf8_cut(const char *s, size_t n, size_t max)
 ** not be stemmed (digits, or cut).  Only the first FOUINE_MAX_RAW bytes of
 ** the word are read.
 */
-static int normalize_word(fouine_analyzer *an,
-                          const char *raw,
-                          size_t n,
-                          int plain,
-                          char *buf,
-                          char *fast,
-                          utf8proc_uint8_t **norm,
-                          const char **word,
-                          size_t *nword,
-                          int *nostem)
+static FOUINE_WUR int normalize_word(fouine_analyzer *an,
+                                     const char *raw,
+                                     size_t n,
+                                     int plain,
+                                     char *buf,
+                                     char *fast,
+                                     utf8proc_uint8_t **norm,
+                                     const char **word,
+                                     size_t *nword,
+                                     int *nostem)
 {
     utf8proc_ssize_t m;
     size_t i, nn;
@@ -928,12 +928,12 @@ static int normalize_word(fouine_analyzer *an,
 ** raw[0..n) into b, and point w at it.  Returns FOUINE_OK or
 ** FOUINE_ENOMEM.
 */
-static int analyze_word(fouine_analyzer *an,
-                        const char *raw,
-                        size_t n,
-                        int plain,
-                        word_buf *b,
-                        word_view *w)
+static FOUINE_WUR int analyze_word(fouine_analyzer *an,
+                                   const char *raw,
+                                   size_t n,
+                                   int plain,
+                                   word_buf *b,
+                                   word_view *w)
 {
     char buf[FOUINE_MAX_RAW];  /* the word, cleaned, before normalization */
     char fast[FOUINE_MAX_RAW]; /* the word normalized through the memo */
@@ -1029,7 +1029,7 @@ static void cache_free(fouine_analyzer *an)
 ** the TLB.  Returns FOUINE_OK or FOUINE_ENOMEM (the old cache is then
 ** kept).
 */
-static int cache_alloc(fouine_analyzer *an, uint32_t nslots)
+static FOUINE_WUR int cache_alloc(fouine_analyzer *an, uint32_t nslots)
 {
     const size_t bytes = (size_t)nslots * sizeof an->slots[0];
     size_t size = bytes + 2 * CACHE_LINE;
@@ -1076,7 +1076,7 @@ static int cache_alloc(fouine_analyzer *an, uint32_t nslots)
 ** few queries takes little memory.  It grows into the large one when it
 ** fills (see cache_put()).
 */
-static int cache_init(fouine_analyzer *an)
+static FOUINE_WUR int cache_init(fouine_analyzer *an)
 {
     return an->slots ? FOUINE_OK : cache_alloc(an, CACHE_SMALL);
 }
@@ -1212,15 +1212,15 @@ static void cache_put(fouine_analyzer *an,
 ** capitals lowercased, so "Président", "président" and "l'président" share
 ** an entry.  w points into the cache or into b.
 */
-static int word_get(fouine_analyzer *an,
-                    const char *text,
-                    size_t len,
-                    size_t start,
-                    size_t end,
-                    int plain,
-                    uint32_t h,
-                    word_buf *b,
-                    word_view *w)
+static FOUINE_WUR int word_get(fouine_analyzer *an,
+                               const char *text,
+                               size_t len,
+                               size_t start,
+                               size_t end,
+                               int plain,
+                               uint32_t h,
+                               word_buf *b,
+                               word_view *w)
 {
     const char *key = text + start;
     size_t nkey = end - start;
@@ -1280,14 +1280,14 @@ static size_t accent_ending(const char *s, size_t n, char *out)
 
 /* Emit a token; a stem is given with its mark, and emitted with it when
 ** mark is set. */
-static inline int emit(fouine_token_cb cb,
-                       void *payload,
-                       int mark,
-                       const char *stem,
-                       size_t n,
-                       size_t start,
-                       size_t end,
-                       int flags)
+static inline FOUINE_WUR int emit(fouine_token_cb cb,
+                                  void *payload,
+                                  int mark,
+                                  const char *stem,
+                                  size_t n,
+                                  size_t start,
+                                  size_t end,
+                                  int flags)
 {
     if (mark) {
         return cb(stem, n + 1, start, end, flags | FOUINE_TOKEN_STEM, payload);
@@ -1327,12 +1327,12 @@ static inline int plain_alternative(const word_view *w,
 ** (the surface form of words that are their own stem), then those of the
 ** stem of its accented ending when it was typed without accents.
 */
-static int emit_query_word(fouine_analyzer *an,
-                           const word_view *w,
-                           size_t start,
-                           size_t end,
-                           fouine_token_cb cb,
-                           void *payload)
+static FOUINE_WUR int emit_query_word(fouine_analyzer *an,
+                                      const word_view *w,
+                                      size_t start,
+                                      size_t end,
+                                      fouine_token_cb cb,
+                                      void *payload)
 {
     char accented[TOKEN_BUF];
     char stem3[TOKEN_BUF + 1];
@@ -1375,13 +1375,13 @@ static int emit_query_word(fouine_analyzer *an,
 }
 
 /* Emit the tokens of one analyzed word.  Returns the callback's verdict. */
-static int emit_word(fouine_analyzer *an,
-                     const word_view *w,
-                     int mode,
-                     size_t start,
-                     size_t end,
-                     fouine_token_cb cb,
-                     void *payload)
+static FOUINE_WUR int emit_word(fouine_analyzer *an,
+                                const word_view *w,
+                                int mode,
+                                size_t start,
+                                size_t end,
+                                fouine_token_cb cb,
+                                void *payload)
 {
     int rc;
 
@@ -1454,13 +1454,13 @@ void fouine_analyzer_free(fouine_analyzer *an)
 
 /* A word found by the splitter, waiting for its turn to be emitted. */
 typedef struct pending_word {
-    size_t start, end; /* its bytes in the text, elided article
-                          ** included */
-    size_t skip;       /* bytes of elided article at start */
-    int plain;         /* see scan_word() */
-    int mode;          /* the run's mode, plus EXACT after '=' */
-    uint32_t hash;     /* hash of its bytes after the elided article,
-                          ** when it can be cached */
+    size_t start;  /* its first byte in the text, elided article included */
+    size_t end;    /* just past its last byte */
+    size_t skip;   /* bytes of elided article at start */
+    int plain;     /* see scan_word() */
+    int mode;      /* the run's mode, plus EXACT after '=' */
+    uint32_t hash; /* hash of its bytes after the elided article, when it
+                      can be cached */
 } pending_word;
 
 /*
