@@ -60,6 +60,21 @@ static char *field_of(const json_t *obj, const char *const *names, int *nomem)
 }
 
 /*
+** The first paragraph break of s: an empty line, written "\n\n" or
+** "\r\n\r\n".  Returns a pointer into s at the break's first byte, or NULL.
+*/
+static char *paragraph_break(char *s)
+{
+    char *p;
+    for (p = s; *p; p++) {
+        if (p[0] == '\n' && (p[1] == '\n' || (p[1] == '\r' && p[2] == '\n'))) {
+            return p > s && p[-1] == '\r' ? p - 1 : p;
+        }
+    }
+    return NULL;
+}
+
+/*
 ** Without a lead, the first paragraph of the body becomes the lead, the
 ** way the text layouts read it.
 */
@@ -69,7 +84,7 @@ static FOUINE_WUR int split_lead(fouine_article *a)
     if (a->lead) {
         return FOUINE_OK;
     }
-    cut = strstr(a->body, "\n\n");
+    cut = paragraph_break(a->body);
     if (!cut) {
         a->lead = a->body;
         a->body = strdup("");

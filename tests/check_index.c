@@ -399,7 +399,7 @@ START_TEST(test_json_and_json_lines)
     put("in/one.json", "{\"url\": \"https://exemple.fr/c1\", \"title\": "
                        "\"Canicule à Paris\", \"category\": \"Société\","
                        " \"author\": \"Rédaction\", \"body\": \"Il fait "
-                       "chaud.\"}");
+                       "chaud.\\r\\n\\r\\nLes parcs restent ouverts.\"}");
     ck_assert_int_eq(index_run(&s, "in"), 1);
     ck_assert_int_eq(s.indexed, 6);
     ck_assert_int_eq(s.skipped, 2);
@@ -411,7 +411,9 @@ START_TEST(test_json_and_json_lines)
     ck_assert_int_eq(query_long("SELECT count(*) FROM article WHERE id ="
                                 " 'https://exemple.fr/c1'"
                                 " AND category = 'Société'"
-                                " AND author = 'Rédaction'"),
+                                " AND author = 'Rédaction'"
+                                " AND lead = 'Il fait chaud.'"
+                                " AND body = 'Les parcs restent ouverts.'"),
                      1);
     ck_assert_int_eq(query_long("SELECT count(*) FROM article WHERE id = 'a1'"
                                 " AND category = 'Économie'"
