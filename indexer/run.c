@@ -1022,7 +1022,9 @@ static FOUINE_WUR int write_comments(run *r,
         bind_str(s, 2, a->comments[i].date);
         bind_str(s, 3, a->comments[i].body);
         rc = step_done(r, w, W_INS_COMMENT);
-        r->st->comments++;
+        if (rc == FOUINE_OK) {
+            r->st->comments++;
+        }
     }
     return rc;
 }
