@@ -14,7 +14,11 @@
 **                    field applies to a word, a phrase or a group
 ** Anything else is text: it reaches FTS5 only inside quoted strings, cut
 ** into words by the analyzer, so no input can give an FTS5 syntax error.
-** A query made only of stop words is searched as a phrase.
+** A query made only of stop words is searched as a phrase.  Question words
+** that are not stop words (quel, combien, comment...) are searched, except
+** in the expression of a long query (fouine_parsed.long_expr); a query that
+** ends with '?' or opens with an interrogative is a question
+** (fouine_parsed.question), which search.c may rank as a long query.
 */
 #include "query.h"
 
@@ -56,6 +60,7 @@ typedef struct node {
     int stop;     /* N_TERM: only stop words (outside a phrase) */
     int prefix;   /* N_TERM: prefix* */
     int exact;    /* N_TERM: =mot */
+    int question; /* N_TERM: one question word (quel, combien...) */
     char *words;  /* N_TERM: its words as typed, space-separated; owned */
     size_t nword; /* N_TERM: words in it */
     size_t start; /* N_TERM: bytes of the query */
@@ -73,6 +78,8 @@ typedef struct parser {
     size_t ntoks;
     size_t pos;    /* next token */
     size_t nterms; /* terms made so far (MAX_WORDS) */
+    size_t typed;  /* words typed, stop words included */
+    int asks;      /* the first word typed is an interrogative */
     int rc;        /* first error */
 } parser;
 
@@ -360,7 +367,44 @@ typedef struct words_ctx {
     int exact;              /* prefix each word with '=' */
     size_t at[32][2];       /* bytes of the first 32 words in the query */
     unsigned char stop[32]; /* whether each is a stop word */
+    int question;           /* the first word is a question word */
+    int asks;               /* the first word is an interrogative */
 } words_ctx;
+
+/* Words of a question that are not stop words but say nothing of its
+** subject (surface forms, folded).  A long query searches without them
+** (fouine_parsed.long_expr); a short one keeps them. */
+static const char *const question_words[] = {
+    "quel",     "quelle", "quels",   "quelles",  "combien",  "comment",
+    "pourquoi", "quand",  "lequel",  "laquelle", "lesquels", "lesquelles",
+    "quoi",     "nom",    "appelle", "appele",   "appellent"
+};
+
+static int is_question_word(const char *w, size_t n)
+{
+    size_t i;
+    for (i = 0; i < sizeof question_words / sizeof question_words[0]; i++) {
+        if (strlen(question_words[i]) == n &&
+            memcmp(question_words[i], w, n) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Whether w is an interrogative that may open a question: a question
+** word, or the stop words qui, que, qu', où. */
+static int is_interrogative(const char *w, size_t n)
+{
+    static const char *const more[] = { "qui", "que", "qu", "ou" };
+    size_t i;
+    for (i = 0; i < sizeof more / sizeof more[0]; i++) {
+        if (strlen(more[i]) == n && memcmp(more[i], w, n) == 0) {
+            return 1;
+        }
+    }
+    return is_question_word(w, n);
+}
 
 static int word_token(const char *token,
                       size_t len,
@@ -376,6 +420,8 @@ static int word_token(const char *token,
     }
     if (w->n == 0) {
         w->start = w->base + start;
+        w->question = is_question_word(token, len);
+        w->asks = is_interrogative(token, len);
     }
     w->end = w->base + end;
     if (w->n) {
@@ -431,6 +477,9 @@ static node *make_term(parser *p,
         free(w.words.data);
         return NULL; /* punctuation, emoji, a lone '*' */
     }
+    if (p->typed == 0) {
+        p->asks = w.asks;
+    }
     if (!phrase && w.n > 1 && w.n <= 32 && w.stops < w.n &&
         (w.stop[0] || w.stop[w.n - 1])) {
         /* A compound typed without quotes loses the stop words at its
@@ -443,6 +492,7 @@ static node *make_term(parser *p,
             last--;
         }
         free(w.words.data);
+        p->typed += first + (w.n - 1 - last);
         return make_term(p, w.at[first][0], w.at[last][1], 0, prefix, exact);
     }
     n = node_new(p, N_TERM);
@@ -456,9 +506,11 @@ static node *make_term(parser *p,
     n->prefix = prefix;
     n->exact = exact;
     n->stop = !phrase && w.stops == w.n;
+    n->question = !phrase && !prefix && !exact && w.n == 1 && w.question;
     n->start = w.start;
     n->end = w.end;
     p->nterms++;
+    p->typed += w.n;
     return n;
 }
 
@@ -786,12 +838,62 @@ static void all_words(fouine_buf *b, const node *n)
     }
 }
 
+/*
+** Append to b the positive items of root (an N_AND) OR-ed, then its
+** exclusions, with each phrase's item in map (when not NULL); with
+** skip_questions, the items that are one question word are left out.
+** Returns the number of items appended.
+*/
+static size_t or_items(fouine_buf *b,
+                       fouine_buf *map,
+                       const node *root,
+                       int skip_questions)
+{
+    out_ctx o;
+    size_t i, n = 0;
+
+    memset(&o, 0, sizeof o);
+    o.b = b;
+    o.map = map;
+    fouine_buf_puts(b, "(");
+    for (i = 0; i < root->nkids; i++) {
+        const node *k = root->kids[i];
+        if (!positive(k)) {
+            continue;
+        }
+        if (skip_questions && k->kind == N_TERM && k->question && !k->column) {
+            o.item++;
+            continue;
+        }
+        if (n++) {
+            fouine_buf_puts(b, " OR ");
+        }
+        fts_node(&o, k);
+        o.item++;
+    }
+    fouine_buf_puts(b, ")");
+    for (i = 0; i < root->nkids; i++) {
+        node tmp = *root->kids[i];
+        if (!tmp.neg) {
+            continue;
+        }
+        tmp.neg = 0;
+        if (positive(&tmp)) {
+            fouine_buf_puts(b, " NOT ");
+            fts_node(&o, &tmp);
+            map_phrase(&o, -1);
+        }
+    }
+    return n;
+}
+
 void fouine_parsed_clear(fouine_parsed *q)
 {
     size_t i;
     free(q->expr);
     free(q->any_expr);
     free(q->any_map);
+    free(q->long_expr);
     free(q->not_expr);
     free(q->understood);
     for (i = 0; i < q->nterms; i++) {
@@ -820,7 +922,7 @@ int fouine_parse(fouine_parsed *out,
     parser p;
     node *root = NULL, *stops = NULL;
     fouine_buf expr = { 0 }, any = { 0 }, map = { 0 }, nots = { 0 },
-               und = { 0 };
+               und = { 0 }, longb = { 0 };
     out_ctx o;
     size_t i;
     int rc;
@@ -884,32 +986,9 @@ int fouine_parse(fouine_parsed *out,
             }
             out->items = (int)items;
             if (items >= 2) {
-                memset(&o, 0, sizeof o);
-                o.b = &any;
-                o.map = &map;
-                fouine_buf_puts(&any, "(");
-                for (i = 0; i < root->nkids; i++) {
-                    if (!positive(root->kids[i])) {
-                        continue;
-                    }
-                    if (o.item) {
-                        fouine_buf_puts(&any, " OR ");
-                    }
-                    fts_node(&o, root->kids[i]);
-                    o.item++;
-                }
-                fouine_buf_puts(&any, ")");
-                for (i = 0; i < root->nkids; i++) {
-                    node tmp = *root->kids[i];
-                    if (!tmp.neg) {
-                        continue;
-                    }
-                    tmp.neg = 0;
-                    if (positive(&tmp)) {
-                        fouine_buf_puts(&any, " NOT ");
-                        fts_node(&o, &tmp);
-                        map_phrase(&o, -1);
-                    }
+                or_items(&any, &map, root, 0);
+                if (or_items(&longb, NULL, root, 1) == 0) {
+                    longb.len = 0; /* only question words: any_expr */
                 }
             }
             for (i = 0; i < root->nkids; i++) {
@@ -937,14 +1016,24 @@ int fouine_parse(fouine_parsed *out,
         }
     }
     understood_node(&und, root, 1);
+    out->typed = (int)p.typed;
+    {
+        size_t k = len;
+        while (k > 0 && is_space((unsigned char)text[k - 1])) {
+            k--;
+        }
+        out->question = p.asks || (k > 0 && text[k - 1] == '?');
+    }
 done:
     rc = p.rc;
-    if (expr.failed || any.failed || map.failed || nots.failed || und.failed) {
+    if (expr.failed || any.failed || map.failed || nots.failed || und.failed ||
+        longb.failed) {
         rc = FOUINE_ENOMEM;
     }
     take(&out->expr, &expr);
     take(&out->any_expr, &any);
     take(&out->any_map, &map);
+    take(&out->long_expr, &longb);
     take(&out->not_expr, &nots);
     take(&out->understood, &und);
     if (out->any_expr && !out->any_map) {

@@ -62,10 +62,30 @@ typedef struct fouine_search_opts {
 
 /* A query of this many items or more (e.g. a question typed as a sentence)
 ** is long: its articles are those holding any of its items, ranked by bm25
-** alone, and "fallback" says whether none holds them all.  A shorter query
-** requires every item, and falls back to the articles holding the most
-** items only when no article holds them all. */
+** with a proximity bonus (fouine_bm25p()), its question words (quel,
+** combien...) left out, and "fallback" says whether none holds them all.
+** A shorter query requires every item, and falls back to the articles
+** holding the most items only when no article holds them all. */
 #define FOUINE_LONG_QUERY 4
+
+/* A question (ending with '?', or opening with an interrogative: qui,
+** quel, combien...) of this many words typed or more, stop words included,
+** and at least 2 items, is long too, whatever its items: "Qui a fondé
+** Lyon ?" is 2 items, but a sentence.  Queries of 1 to 3 words always
+** require every word.  On the relevance development set (bench/relevance,
+** bench/RESULTS.md), questions of 2 and 3 items ranked as long queries
+** raised MRR@10 from 0.698 to 0.728. */
+#define FOUINE_LONG_QUESTION 4
+
+/* Proximity bonus of long queries (fouine_bm25p(): BM25TP, each pair of
+** hits of two different phrases at most FOUINE_PROXIMITY_WINDOW tokens
+** apart adds idf / distance^2 to both, saturated like a term frequency),
+** weighted by FOUINE_PROXIMITY_WEIGHT.  Tuned on the relevance development
+** set: weight 0.5 / 1 / 3 / 6 (window 8) gave MRR@10 0.698 / 0.697 / 0.674
+** / 0.643 before questions were long, 0.728 / 0.726 after (0.716 without
+** the bonus); windows 4 / 8 / 16 gave 0.727 / 0.728 / 0.728. */
+#define FOUINE_PROXIMITY_WEIGHT 0.5
+#define FOUINE_PROXIMITY_WINDOW 8
 
 /* BM25 parameters of the ranking (fouine_bm25(); FTS5's bm25() fixes
 ** k1 = 1.2 and b = 0.75), tuned on the relevance development set
@@ -223,10 +243,15 @@ typedef struct fouine_parsed {
     char *any_expr;        /* the items OR-ed (fallback); NULL: < 2 items */
     char *any_map;         /* for fouine_cover(): the item of each phrase of
                          any_expr, space-separated ("-1": an exclusion) */
+    char *long_expr;       /* any_expr without the question words (quel,
+                         combien...), for a long query; NULL: any_expr */
     char *not_expr;        /* the query holds only exclusions: them, OR-ed */
     char *understood;      /* the query as parsed, in the query language */
     int columns;           /* some item is restricted to a field */
     int items;             /* required items of expr */
+    int typed;             /* words typed, stop words included */
+    int question;          /* typed as a question: ends with '?' or opens
+                         with an interrogative (qui, quel, combien...) */
     fouine_hl_term *terms; /* what to highlight; owned */
     size_t nterms;
     size_t *words; /* [start, end) byte pairs in the query of the plain
@@ -299,8 +324,10 @@ FOUINE_WUR int fouine_suggest(char **out,
  * (case and accents folded), and the FTS5 functions fouine_cover(fts, map)
  * (how many items of the query an article holds), fouine_bm25(fts, k1, b,
  * weight...) (BM25 with its parameters given: lower is better, as FTS5's
- * bm25()) and fouine_bm25f(fts, k1, b, weight...) (the same with each
- * column normalized by its own length).  Idempotent.
+ * bm25()), fouine_bm25f(fts, k1, b, weight...) (the same with each
+ * column normalized by its own length) and fouine_bm25p(fts, k1, b,
+ * lambda, window, weight...) (BM25 plus lambda times a bonus for the
+ * query's phrases found within window tokens of each other).  Idempotent.
  *
  * @return FOUINE_OK, FOUINE_EDB, FOUINE_ENOMEM
  */

@@ -5,11 +5,13 @@
 ** A short query (fewer than FOUINE_LONG_QUERY items) runs with every item
 ** required; when no article holds them all and it has several items, it
 ** runs them OR-ed, ranking first the articles that hold the most items
-** (fouine_cover()).  A long query (a question typed as a sentence) runs its
-** items OR-ed at once.  Scores are fouine_bm25() (BM25 with
-** FOUINE_BM25_K1 and FOUINE_BM25_B, the column weights FOUINE_WEIGHT_*:
-** title above lead above body); ties go to the newer article (see
-** break_ties()).
+** (fouine_cover()).  A long query (FOUINE_LONG_QUERY items or more, or a
+** question of FOUINE_LONG_QUESTION words or more) runs its items OR-ed at
+** once, without its question words (fouine_parsed.long_expr).  Scores are
+** fouine_bm25() (BM25 with FOUINE_BM25_K1 and FOUINE_BM25_B, the column
+** weights FOUINE_WEIGHT_*: title above lead above body), plus a proximity
+** bonus for long queries (fouine_bm25p()); ties go to the newer article
+** (see break_ties()).
 */
 #include "query.h"
 
@@ -205,6 +207,9 @@ typedef struct bm25_data {
     double *idf;      /* idf of each phrase */
     double *freq;     /* weighted hits of each phrase in the current row */
     double *cfreq;    /* hits of each phrase in each column (BM25F) */
+    double *near;     /* proximity of each phrase to the others (BM25P) */
+    int *inst;        /* phrase, column, offset of each hit (BM25P) */
+    int ninst;        /* hits inst has room for */
 } bm25_data;
 
 static int count_hit(const Fts5ExtensionApi *api,
@@ -217,10 +222,78 @@ static int count_hit(const Fts5ExtensionApi *api,
     return SQLITE_OK;
 }
 
+/* xUserData of the ranking functions: which variant. */
+static int bm25f_tag, bm25p_tag;
+
+static void bm25_free(void *p)
+{
+    bm25_data *d = p;
+    if (d) {
+        sqlite3_free(d->inst);
+        sqlite3_free(d);
+    }
+}
+
+/*
+** The proximity part of fouine_bm25p() for the current row, whose hits
+** are in d->inst (ninst triples phrase, column, offset, in the order of
+** the text): for each pair of hits of two different phrases at most
+** window tokens apart in the same column, each phrase gains the other's
+** idf / distance^2 (Büttcher, Clarke and Lushman's BM25TP, with a window);
+** each phrase's gain is then saturated like a term frequency and weighted
+** by its idf capped at 1.  Returns the sum.
+*/
+static double proximity(bm25_data *d,
+                        int ninst,
+                        int window,
+                        double k1,
+                        double norm)
+{
+    double sum = 0;
+    int i, j;
+    for (i = 0; i < d->nphrase; i++) {
+        d->near[i] = 0;
+    }
+    for (i = 0; i < ninst; i++) {
+        const int *a = &d->inst[3 * i];
+        for (j = i + 1; j < ninst; j++) {
+            const int *c = &d->inst[3 * j];
+            int dist = c[2] - a[2];
+            if (c[1] != a[1] || dist > window) {
+                break;
+            }
+            if (c[0] != a[0] && dist > 0) {
+                double g = 1.0 / ((double)dist * (double)dist);
+                d->near[a[0]] += d->idf[c[0]] * g;
+                d->near[c[0]] += d->idf[a[0]] * g;
+            }
+        }
+    }
+    for (i = 0; i < d->nphrase; i++) {
+        double f = d->near[i];
+        if (f > 0) {
+            sum += (d->idf[i] < 1 ? d->idf[i] : 1) * f * (k1 + 1) /
+                   (f + k1 * norm);
+        }
+    }
+    return sum;
+}
+
+/* Order of hits: column, then offset. */
+static int inst_cmp(const void *x, const void *y)
+{
+    const int *a = x, *b = y;
+    return a[1] != b[1] ? (a[1] > b[1]) - (a[1] < b[1]) :
+                          (a[2] > b[2]) - (a[2] < b[2]);
+}
+
 /*
 ** fouine_bm25(fts, k1, b, w0, w1, ...): Okapi BM25 like FTS5's bm25(), but
 ** with k1 and b given (FTS5 fixes 1.2 and 0.75), and column weights.
-** Lower is better, as bm25().
+** fouine_bm25f(): the same arguments, each column normalized by its own
+** length (BM25F).  fouine_bm25p(fts, k1, b, lambda, window, w0, ...):
+** BM25 plus lambda times proximity() of the query's phrases within window
+** tokens.  Lower is better, as bm25().
 */
 static void sql_bm25(const Fts5ExtensionApi *api,
                      Fts5Context *fts,
@@ -229,15 +302,19 @@ static void sql_bm25(const Fts5ExtensionApi *api,
                      sqlite3_value **argv)
 {
     bm25_data *d = api->xGetAuxdata(fts, 0);
+    const void *variant = api->xUserData(fts);
+    int wa = variant == &bm25p_tag ? 4 : 2; /* first weight argument */
     double k1 = argc > 0 ? sqlite3_value_double(argv[0]) : 1.2;
     double b = argc > 1 ? sqlite3_value_double(argv[1]) : 0.75;
-    double score = 0, dl;
-    int i, ninst = 0, rc = SQLITE_OK, ncol = api->xColumnCount(fts);
+    double lambda = wa > 2 && argc > 2 ? sqlite3_value_double(argv[2]) : 0;
+    int window = wa > 2 && argc > 3 ? sqlite3_value_int(argv[3]) : 0;
+    double score = 0, dl, w[8];
+    int i, ninst = 0, sorted = 1, rc = SQLITE_OK, ncol = api->xColumnCount(fts);
     sqlite3_int64 nrow = 0, ntok = 0;
 
     if (!d) {
         int n = api->xPhraseCount(fts), c;
-        d = sqlite3_malloc64(sizeof *d + (2 + 8) * (size_t)n * sizeof(double));
+        d = sqlite3_malloc64(sizeof *d + (3 + 8) * (size_t)n * sizeof(double));
         if (!d) {
             sqlite3_result_error_nomem(ctx);
             return;
@@ -246,6 +323,9 @@ static void sql_bm25(const Fts5ExtensionApi *api,
         d->idf = (double *)(d + 1);
         d->freq = d->idf + n;
         d->cfreq = d->freq + n;
+        d->near = d->cfreq + 8 * n;
+        d->inst = NULL;
+        d->ninst = 0;
         d->ncol = ncol < 8 ? ncol : 8;
         rc = api->xRowCount(fts, &nrow);
         if (rc == SQLITE_OK) {
@@ -266,14 +346,17 @@ static void sql_bm25(const Fts5ExtensionApi *api,
             d->idf[i] = idf > 1e-6 ? idf : 1e-6;
         }
         if (rc == SQLITE_OK) {
-            rc = api->xSetAuxdata(fts, d, sqlite3_free);
+            rc = api->xSetAuxdata(fts, d, bm25_free);
         } else {
-            sqlite3_free(d);
+            bm25_free(d);
         }
         if (rc != SQLITE_OK) {
             sqlite3_result_error_code(ctx, rc);
             return;
         }
+    }
+    for (i = 0; i < 8; i++) {
+        w[i] = i + wa < argc ? sqlite3_value_double(argv[i + wa]) : 1.0;
     }
     for (i = 0; i < d->nphrase; i++) {
         d->freq[i] = 0;
@@ -282,6 +365,15 @@ static void sql_bm25(const Fts5ExtensionApi *api,
         d->cfreq[i] = 0;
     }
     rc = api->xInstCount(fts, &ninst);
+    if (rc == SQLITE_OK && lambda > 0 && ninst > d->ninst) {
+        int *p = sqlite3_realloc64(d->inst, (size_t)ninst * 3 * sizeof *p);
+        if (!p) {
+            rc = SQLITE_NOMEM;
+        } else {
+            d->inst = p;
+            d->ninst = ninst;
+        }
+    }
     for (i = 0; rc == SQLITE_OK && i < ninst; i++) {
         int ip, ic, io;
         rc = api->xInst(fts, i, &ip, &ic, &io);
@@ -289,11 +381,19 @@ static void sql_bm25(const Fts5ExtensionApi *api,
             d->cfreq[ip * 8 + ic] += 1.0;
         }
         if (rc == SQLITE_OK && ip >= 0 && ip < d->nphrase) {
-            d->freq[ip] +=
-                (ic + 2 < argc) ? sqlite3_value_double(argv[ic + 2]) : 1.0;
+            d->freq[ip] += ic < 8 ? w[ic] : 1.0;
+        }
+        if (rc == SQLITE_OK && lambda > 0) {
+            int *t = &d->inst[3 * i];
+            t[0] = ip >= 0 && ip < d->nphrase ? ip : 0;
+            t[1] = ic;
+            t[2] = io;
+            if (i > 0 && inst_cmp(t - 3, t) > 0) {
+                sorted = 0;
+            }
         }
     }
-    if (rc == SQLITE_OK && api->xUserData(fts) != NULL) {
+    if (rc == SQLITE_OK && variant == &bm25f_tag) {
         /* BM25F: each column's hits normalized by its own length. */
         double norm[8];
         int c, len = 0;
@@ -304,22 +404,27 @@ static void sql_bm25(const Fts5ExtensionApi *api,
         for (i = 0; rc == SQLITE_OK && i < d->nphrase; i++) {
             double f = 0;
             for (c = 0; c < d->ncol; c++) {
-                double w =
-                    c + 2 < argc ? sqlite3_value_double(argv[c + 2]) : 1.0;
                 if (d->cfreq[i * 8 + c] > 0) {
-                    f += w * d->cfreq[i * 8 + c] / norm[c];
+                    f += w[c] * d->cfreq[i * 8 + c] / norm[c];
                 }
             }
             score += d->idf[i] * f * (k1 + 1) / (f + k1);
         }
     } else if (rc == SQLITE_OK) {
         int len = 0;
+        double norm;
         rc = api->xColumnSize(fts, -1, &len);
         dl = len;
+        norm = 1 - b + b * dl / d->avgdl;
         for (i = 0; i < d->nphrase; i++) {
             double f = d->freq[i];
-            score += d->idf[i] * f * (k1 + 1) /
-                     (f + k1 * (1 - b + b * dl / d->avgdl));
+            score += d->idf[i] * f * (k1 + 1) / (f + k1 * norm);
+        }
+        if (rc == SQLITE_OK && lambda > 0 && ninst > 1) {
+            if (!sorted) {
+                qsort(d->inst, (size_t)ninst, 3 * sizeof *d->inst, inst_cmp);
+            }
+            score += lambda * proximity(d, ninst, window, k1, norm);
         }
     }
     if (rc != SQLITE_OK) {
@@ -370,8 +475,10 @@ int fouine_search_register(sqlite3 *db)
             SQLITE_OK ||
         api->xCreateFunction(api, "fouine_bm25", NULL, sql_bm25, NULL) !=
             SQLITE_OK ||
-        api->xCreateFunction(api, "fouine_bm25f", (void *)api, sql_bm25,
-                             NULL) != SQLITE_OK) {
+        api->xCreateFunction(api, "fouine_bm25f", &bm25f_tag, sql_bm25, NULL) !=
+            SQLITE_OK ||
+        api->xCreateFunction(api, "fouine_bm25p", &bm25p_tag, sql_bm25, NULL) !=
+            SQLITE_OK) {
         return FOUINE_EDB;
     }
     return FOUINE_OK;
@@ -450,6 +557,7 @@ typedef struct search {
     page_hit *hits; /* owned */
     size_t nhits;
     long long total;
+    int proximity; /* rank with fouine_bm25p() (a long query) */
 } search;
 
 /* Append the matches CTE m(r, s, c, k): rowid, bm25 (lower is better),
@@ -467,9 +575,11 @@ static void sql_matches(fouine_buf *b,
         return;
     }
     fouine_buf_puts(b, "m(r, s, c, k) AS (SELECT rowid, ");
-    fouine_buf_puts(
-        b, ranked ? "fouine_bm25(article_fts, :k1, :b, :wt, :wl, :wb), " :
-                    "0.0, ");
+    fouine_buf_puts(b, !ranked      ? "0.0, " :
+                       s->proximity ? "fouine_bm25p(article_fts, :k1, :b,"
+                                      " :lambda, :window, :wt, :wl, :wb), " :
+                                      "fouine_bm25(article_fts, :k1, :b, :wt,"
+                                      " :wl, :wb), ");
     fouine_buf_puts(b, ranked && fallback ? "fouine_cover(article_fts, :map)" :
                                             "0");
     fouine_buf_puts(b, ", 0 FROM article_fts WHERE article_fts MATCH :expr");
@@ -545,6 +655,11 @@ static void bind_all(sqlite3_stmt *stmt,
         sqlite3_bind_double(stmt, k, FOUINE_BM25_K1);
         sqlite3_bind_double(stmt, sqlite3_bind_parameter_index(stmt, ":b"),
                             FOUINE_BM25_B);
+    }
+    if ((k = sqlite3_bind_parameter_index(stmt, ":lambda")) != 0) {
+        sqlite3_bind_double(stmt, k, FOUINE_PROXIMITY_WEIGHT);
+        sqlite3_bind_int(stmt, sqlite3_bind_parameter_index(stmt, ":window"),
+                         FOUINE_PROXIMITY_WINDOW);
     }
     if ((k = sqlite3_bind_parameter_index(stmt, ":limit")) != 0) {
         sqlite3_bind_int(stmt, k, limit);
@@ -917,13 +1032,15 @@ int fouine_search_json(json_t **out,
     }
     is_long =
         q.expr && q.any_expr && opts->long_query >= 0 &&
-        q.items >= (opts->long_query ? opts->long_query : FOUINE_LONG_QUERY);
+        (q.items >= (opts->long_query ? opts->long_query : FOUINE_LONG_QUERY) ||
+         (q.question && q.typed >= FOUINE_LONG_QUESTION));
     if (is_long) {
         /* A long query: every article holding any item, by bm25. */
+        s.proximity = 1;
         rc = count_query(&s, q.expr, &all);
         if (rc == FOUINE_OK) {
             fallback = all == 0;
-            rc = run_query(&s, q.any_expr, 0);
+            rc = run_query(&s, q.long_expr ? q.long_expr : q.any_expr, 0);
         }
     } else if (q.expr) {
         rc = run_query(&s, q.expr, 0);

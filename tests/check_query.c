@@ -365,6 +365,60 @@ START_TEST(test_rank_fallback)
 }
 END_TEST
 
+/* A question of 4 words or more is ranked as a long query, without its
+** question words; a query of 1 to 3 words still requires every word. */
+START_TEST(test_rank_questions)
+{
+    fouine_search_opts never = FOUINE_SEARCH_OPTS_INIT;
+    fouine_parsed q;
+    json_t *res, *ors;
+    const char *text = "Quel est le nom du fleuve qui traverse Lyon ?";
+
+    ck_assert_int_eq(fouine_parse(&q, an, text, strlen(text)), FOUINE_OK);
+    ck_assert_int_eq(q.question, 1);
+    ck_assert_int_eq(q.typed, 9);
+    ck_assert_ptr_nonnull(q.long_expr);
+    ck_assert_ptr_nonnull(strstr(q.any_expr, "\"Quel\""));
+    ck_assert_ptr_null(strstr(q.long_expr, "\"Quel\""));
+    ck_assert_ptr_null(strstr(q.long_expr, "\"nom\""));
+    ck_assert_ptr_nonnull(strstr(q.long_expr, "\"fleuve\""));
+    assert_runs(q.long_expr);
+    fouine_parsed_clear(&q);
+    /* Quoted, a question word stays. */
+    text = "Quel est le \"nom\" du fleuve ?";
+    ck_assert_int_eq(fouine_parse(&q, an, text, strlen(text)), FOUINE_OK);
+    ck_assert_ptr_nonnull(strstr(q.long_expr, "\"nom\""));
+    fouine_parsed_clear(&q);
+    text = "canicule paris";
+    ck_assert_int_eq(fouine_parse(&q, an, text, strlen(text)), FOUINE_OK);
+    ck_assert_int_eq(q.question, 0);
+    fouine_parsed_clear(&q);
+
+    /* 4 words typed or more: the articles holding any item, though one
+    ** holds every item but "quand", which is not searched. */
+    res = search("Quand est la canicule à Paris ?", NULL);
+    ors = search("canicule OR paris", NULL);
+    ck_assert_int_eq(total_of(res), total_of(ors));
+    json_decref(ors);
+    ors = search("canicule paris", NULL);
+    ck_assert_int_gt(total_of(res), total_of(ors));
+    json_decref(res);
+    json_decref(ors);
+    /* 3 words, even as a question: every word required, then most. */
+    res = search("quand canicule bijouterie ?", NULL);
+    never.long_query = -1;
+    ors = search("quand canicule bijouterie ?", &never);
+    ck_assert_int_eq(total_of(res), total_of(ors));
+    ck_assert_str_eq(hit_str(res, 0, "id"), hit_str(ors, 0, "id"));
+    json_decref(res);
+    json_decref(ors);
+    res = search("canicule bijouterie ?", NULL);
+    ck_assert(json_is_true(json_object_get(res, "fallback")));
+    ck_assert_int_eq(total_of(res), 2);
+    json_decref(res);
+}
+END_TEST
+
 START_TEST(test_filters)
 {
     fouine_search_opts opts = FOUINE_SEARCH_OPTS_INIT;
@@ -849,6 +903,7 @@ static Suite *query_suite(void)
     tcase_add_test(tc, test_rank_title_first);
     tcase_add_test(tc, test_rank_fallback);
     tcase_add_test(tc, test_rank_ties_newer);
+    tcase_add_test(tc, test_rank_questions);
     tcase_add_test(tc, test_filters);
     tcase_add_test(tc, test_paging_and_comments);
     tcase_add_test(tc, test_snippet_variants);
