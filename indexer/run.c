@@ -15,6 +15,8 @@
 */
 #include "indexer.h"
 
+#include "fouine/buf.h"
+
 #include "fouine/store.h"
 
 #include <errno.h>
@@ -640,15 +642,13 @@ static void add_done(run *r, int64_t n)
 /* Lines of a file, each kept up to a limit (longer ones are only
 ** measured), so that one huge line never takes the memory it would. */
 typedef struct line_reader {
-    FILE *f;      /* not owned */
-    char *block;  /* READ_CHUNK bytes read ahead; owned */
-    size_t pos;   /* next byte of block */
-    size_t end;   /* bytes in block */
-    char *line;   /* the current line, without its end; owned */
-    size_t len;   /* its length */
-    size_t cap;   /* bytes allocated for it */
-    size_t max;   /* longest line kept */
-    int too_long; /* the current line is longer than max (not kept) */
+    FILE *f;         /* not owned */
+    char *block;     /* READ_CHUNK bytes read ahead; owned */
+    size_t pos;      /* next byte of block */
+    size_t end;      /* bytes in block */
+    fouine_buf line; /* the current line, without its end; owned */
+    size_t max;      /* longest line kept */
+    int too_long;    /* the current line is longer than max (not kept) */
 } line_reader;
 
 /* Append n bytes to the current line, unless it is already too long. */
@@ -657,28 +657,13 @@ static FOUINE_WUR int keep(line_reader *lr, const char *p, size_t n)
     if (lr->too_long) {
         return FOUINE_OK;
     }
-    if (lr->len + n > lr->max) {
+    if (lr->line.len + n > lr->max) {
         lr->too_long = 1;
-        lr->len = 0;
+        lr->line.len = 0;
         return FOUINE_OK;
     }
-    if (lr->len + n + 1 > lr->cap) {
-        size_t cap = lr->cap ? lr->cap : 4096;
-        char *q;
-        while (cap < lr->len + n + 1) {
-            cap *= 2;
-        }
-        q = realloc(lr->line, cap);
-        if (!q) {
-            return FOUINE_ENOMEM;
-        }
-        lr->line = q;
-        lr->cap = cap;
-    }
-    memcpy(lr->line + lr->len, p, n);
-    lr->len += n;
-    lr->line[lr->len] = '\0';
-    return FOUINE_OK;
+    fouine_buf_append(&lr->line, p, n);
+    return lr->line.failed ? FOUINE_ENOMEM : FOUINE_OK;
 }
 
 /*
@@ -691,7 +676,7 @@ static FOUINE_WUR int next_line(line_reader *lr, uint64_t *hash, size_t *raw)
     const char *nl;
     size_t n;
     *raw = 0;
-    lr->len = 0;
+    lr->line.len = 0;
     lr->too_long = 0;
     for (;;) {
         if (lr->pos == lr->end) {
@@ -771,11 +756,11 @@ static FOUINE_WUR int read_lines(run *r,
     while ((rc = next_line(&lr, &hash, &raw)) == FOUINE_OK && raw > 0) {
         lineno++;
         add_done(r, (int64_t)raw);
-        len = lr.len;
-        while (len > 0 && lr.line[len - 1] == '\r') {
+        len = lr.line.len;
+        while (len > 0 && lr.line.data[len - 1] == '\r') {
             len--;
         }
-        if (!lr.too_long && all_blank(lr.line, len)) {
+        if (!lr.too_long && all_blank(lr.line.data, len)) {
             continue; /* blank lines between articles are fine */
         }
         if (lr.too_long) {
@@ -787,7 +772,7 @@ static FOUINE_WUR int read_lines(run *r,
             }
             continue;
         }
-        text = lr.line;
+        text = lr.line.data;
         rc = check_text(r, f, lineno, &text, &len, &fixed, &skip);
         if (rc == FOUINE_OK) {
             rc = fouine_json_parse(&skip, &nskipped, err, sizeof err, text, len,
@@ -826,7 +811,7 @@ static FOUINE_WUR int read_lines(run *r,
     out = push_simple(r, MSG_END, i, hash, rd.count, known);
 done:
     free(fixed);
-    free(lr.line);
+    free(lr.line.data);
     free(lr.block);
     if (lr.f) {
         fclose(lr.f);

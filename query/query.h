@@ -18,6 +18,7 @@
 #include <stddef.h>
 
 #include "fouine/analyzer.h"
+#include "fouine/buf.h"
 #include "fouine/error.h"
 
 /* Marks that fouine_search() puts around matched words in snippets and
@@ -217,18 +218,7 @@ FOUINE_WUR int fouine_render_spans(char **out,
 ** suggest.c).
 */
 
-/* A growable string; a failed append sets failed and later appends do
-** nothing (check once at the end).  Zero-initialize; free data. */
-typedef struct fouine_buf {
-    char *data; /* NUL-terminated when len > 0; owned */
-    size_t len; /* bytes used */
-    size_t cap; /* bytes allocated */
-    int failed; /* an allocation failed */
-} fouine_buf;
-
-void fouine_buf_append(fouine_buf *b, const char *s, size_t n);
-void fouine_buf_puts(fouine_buf *b, const char *s);
-void fouine_buf_printf(fouine_buf *b, const char *fmt, ...) FOUINE_PRINTF(2, 3);
+/* Growable strings: fouine_buf (fouine/buf.h). */
 
 /* A part of the query to highlight: one word or one phrase. */
 typedef struct fouine_hl_term {
