@@ -13,29 +13,17 @@
 #include <string.h>
 #include <unistd.h>
 
-static char workdir[256];    /* temporary directory of the suite */
-static char index_path[300]; /* the index of corpus/ */
+static fouine_test_corpus corpus; /* corpus/ and its index */
 
 /* Index corpus/ once for the whole suite. */
 static void setup(void)
 {
-    char cmd[2048];
-    const char *src = fouine_test_dir("FOUINE_SOURCE_DIR");
-    ck_assert_msg(src != NULL, "FOUINE_SOURCE_DIR is not set");
-    snprintf(workdir, sizeof workdir, "/tmp/fouine-analyzer-e2e-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(workdir));
-    snprintf(index_path, sizeof index_path, "%s/corpus.db", workdir);
-    snprintf(cmd, sizeof cmd,
-             "'%s/fouine-index' -o '%s' '%s/corpus' 2>'%s/index.log'",
-             fouine_test_build_dir(), index_path, src, workdir);
-    ck_assert_int_eq(fouine_test_run(cmd, NULL), 0);
+    fouine_test_corpus_make(&corpus, "analyzer-e2e");
 }
 
 static void teardown(void)
 {
-    char cmd[512];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", workdir);
-    ck_assert_int_eq(fouine_test_run(cmd, NULL), 0);
+    fouine_test_corpus_drop(&corpus);
 }
 
 /* Run fouine-query --json for query (passed through a file,
@@ -46,8 +34,8 @@ static json_t *query_json(const char *query)
     json_error_t err;
     json_t *res;
     FILE *f;
-    snprintf(in, sizeof in, "%s/query.txt", workdir);
-    snprintf(out, sizeof out, "%s/out.json", workdir);
+    snprintf(in, sizeof in, "%s/query.txt", corpus.dir);
+    snprintf(out, sizeof out, "%s/out.json", corpus.dir);
     f = fopen(in, "w");
     ck_assert_ptr_nonnull(f);
     fputs(query, f);
@@ -55,7 +43,7 @@ static json_t *query_json(const char *query)
     snprintf(cmd, sizeof cmd,
              "'%s/fouine-query' -i '%s' --json -n 100 -- "
              "\"$(cat '%s')\"",
-             fouine_test_build_dir(), index_path, in);
+             fouine_test_build_dir(), corpus.index, in);
     ck_assert_int_le(fouine_test_run(cmd, out), 1); /* 1: no result */
     res = json_load_file(out, 0, &err);
     ck_assert_msg(res != NULL, "query '%s': bad JSON: %s", query, err.text);

@@ -17,9 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 
-static char workdir[256];    /* temporary directory of the suite */
-static char index_path[300]; /* the index of corpus/ */
-static char preload[2200];   /* "LD_PRELOAD=... " or "" */
+static fouine_test_corpus corpus; /* corpus/ and its index */
+static char preload[2200];        /* "LD_PRELOAD=... " or "" */
 
 /* The sanitizer runtimes mapped into this process, as an LD_PRELOAD
 ** assignment for the shell, or "" when there are none. */
@@ -65,24 +64,13 @@ static void find_preload(void)
 
 static void setup(void)
 {
-    char cmd[2048];
-    const char *src = fouine_test_dir("FOUINE_SOURCE_DIR");
-    ck_assert_msg(src != NULL, "FOUINE_SOURCE_DIR is not set");
     find_preload();
-    snprintf(workdir, sizeof workdir, "/tmp/fouine-extension-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(workdir));
-    snprintf(index_path, sizeof index_path, "%s/corpus.db", workdir);
-    snprintf(cmd, sizeof cmd,
-             "'%s/fouine-index' -o '%s' '%s/corpus' 2>'%s/index.log'",
-             fouine_test_build_dir(), index_path, src, workdir);
-    ck_assert_int_eq(fouine_test_run(cmd, NULL), 0);
+    fouine_test_corpus_make(&corpus, "extension");
 }
 
 static void teardown(void)
 {
-    char cmd[512];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", workdir);
-    ck_assert_int_eq(fouine_test_run(cmd, NULL), 0);
+    fouine_test_corpus_drop(&corpus);
 }
 
 /*
@@ -95,8 +83,8 @@ static int shell(const char *sql, int load, char **out)
     char cmd[4096], in[320], outpath[320];
     FILE *f;
     int status;
-    snprintf(in, sizeof in, "%s/in.sql", workdir);
-    snprintf(outpath, sizeof outpath, "%s/out.txt", workdir);
+    snprintf(in, sizeof in, "%s/in.sql", corpus.dir);
+    snprintf(outpath, sizeof outpath, "%s/out.txt", corpus.dir);
     f = fopen(in, "w");
     ck_assert_ptr_nonnull(f);
     if (load) {
@@ -105,7 +93,7 @@ static int shell(const char *sql, int load, char **out)
     fprintf(f, "%s\n", sql);
     fclose(f);
     snprintf(cmd, sizeof cmd, "(%ssqlite3 -batch '%s' < '%s' 2>&1)", preload,
-             index_path, in);
+             corpus.index, in);
     status = fouine_test_run(cmd, outpath);
     *out = fouine_test_slurp(outpath);
     ck_assert_ptr_nonnull(*out);

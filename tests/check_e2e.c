@@ -11,35 +11,16 @@
 #include <string.h>
 #include <unistd.h>
 
-static char workdir[256]; /* temporary directory of the suite */
-static char index_path[300];
-
-static const char *build_dir(void)
-{
-    const char *dir = fouine_test_dir("FOUINE_BUILD_DIR");
-    ck_assert_msg(dir != NULL, "FOUINE_BUILD_DIR is not set");
-    return dir;
-}
+static fouine_test_corpus corpus; /* corpus/ and its index */
 
 static void setup(void)
 {
-    char cmd[2048];
-    const char *src = fouine_test_dir("FOUINE_SOURCE_DIR");
-    ck_assert_msg(src != NULL, "FOUINE_SOURCE_DIR is not set");
-    snprintf(workdir, sizeof workdir, "/tmp/fouine-e2e-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(workdir));
-    snprintf(index_path, sizeof index_path, "%s/corpus.db", workdir);
-    snprintf(cmd, sizeof cmd,
-             "'%s/fouine-index' -o '%s' '%s/corpus' 2>'%s/index.log'",
-             build_dir(), index_path, src, workdir);
-    ck_assert_int_eq(fouine_test_run(cmd, NULL), 0);
+    fouine_test_corpus_make(&corpus, "e2e");
 }
 
 static void teardown(void)
 {
-    char cmd[512];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", workdir);
-    ck_assert_int_eq(fouine_test_run(cmd, NULL), 0);
+    fouine_test_corpus_drop(&corpus);
 }
 
 /*
@@ -51,9 +32,9 @@ static json_t *query_json(const char *query, int *status)
     char cmd[2048], out[320];
     json_error_t err;
     json_t *res;
-    snprintf(out, sizeof out, "%s/out.json", workdir);
+    snprintf(out, sizeof out, "%s/out.json", corpus.dir);
     snprintf(cmd, sizeof cmd, "'%s/fouine-query' -i '%s' --json -n 5 -- \"%s\"",
-             build_dir(), index_path, query);
+             fouine_test_build_dir(), corpus.index, query);
     *status = fouine_test_run(cmd, out);
     res = json_load_file(out, 0, &err);
     ck_assert_msg(res != NULL, "query '%s': bad JSON: %s", query, err.text);
@@ -173,8 +154,8 @@ START_TEST(test_missing_index_exits_2)
 {
     char cmd[1024];
     snprintf(cmd, sizeof cmd,
-             "'%s/fouine-query' -i '%s/none.db' etat 2>/dev/null", build_dir(),
-             workdir);
+             "'%s/fouine-query' -i '%s/none.db' etat 2>/dev/null",
+             fouine_test_build_dir(), corpus.dir);
     ck_assert_int_eq(fouine_test_run(cmd, NULL), 2);
 }
 END_TEST

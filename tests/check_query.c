@@ -16,42 +16,23 @@
 #include <string.h>
 #include <unistd.h>
 
-static char workdir[256]; /* temporary directory of the suite */
-static char index_path[300];
+static fouine_test_corpus corpus; /* corpus/ and its index */
 static sqlite3 *db;
 static fouine_analyzer *an;
 
-static const char *build_dir(void)
-{
-    const char *dir = fouine_test_dir("FOUINE_BUILD_DIR");
-    ck_assert_msg(dir != NULL, "FOUINE_BUILD_DIR is not set");
-    return dir;
-}
-
 static void setup(void)
 {
-    char cmd[2048];
-    const char *src = fouine_test_dir("FOUINE_SOURCE_DIR");
-    ck_assert_msg(src != NULL, "FOUINE_SOURCE_DIR is not set");
-    snprintf(workdir, sizeof workdir, "/tmp/fouine-query-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(workdir));
-    snprintf(index_path, sizeof index_path, "%s/corpus.db", workdir);
-    snprintf(cmd, sizeof cmd,
-             "'%s/fouine-index' -o '%s' '%s/corpus' >/dev/null 2>&1",
-             build_dir(), index_path, src);
-    ck_assert_int_eq(fouine_test_run(cmd, NULL), 0);
-    ck_assert_int_eq(fouine_store_open(&db, index_path, FOUINE_STORE_READ),
+    fouine_test_corpus_make(&corpus, "query");
+    ck_assert_int_eq(fouine_store_open(&db, corpus.index, FOUINE_STORE_READ),
                      FOUINE_OK);
     ck_assert_int_eq(fouine_analyzer_new(&an), FOUINE_OK);
 }
 
 static void teardown(void)
 {
-    char cmd[512];
     fouine_analyzer_free(an);
     sqlite3_close(db);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", workdir);
-    ck_assert_int_eq(fouine_test_run(cmd, NULL), 0);
+    fouine_test_corpus_drop(&corpus);
 }
 
 /* Run a search with the library; the caller json_decref()s. */
@@ -507,7 +488,7 @@ START_TEST(test_rank_ties_newer)
     sqlite3 *tdb = NULL;
     fouine_search_opts opts = FOUINE_SEARCH_OPTS_INIT;
     json_t *res = NULL;
-    snprintf(path, sizeof path, "%s/ties.db", workdir);
+    snprintf(path, sizeof path, "%s/ties.db", corpus.dir);
     ck_assert_int_eq(fouine_store_open(&tdb, path, FOUINE_STORE_WRITE),
                      FOUINE_OK);
     ck_assert_int_eq(
@@ -779,8 +760,8 @@ END_TEST
 static int run_query(const char *args, const char *out)
 {
     char cmd[2048];
-    snprintf(cmd, sizeof cmd, "'%s/fouine-query' -i '%s' %s", build_dir(),
-             index_path, args);
+    snprintf(cmd, sizeof cmd, "'%s/fouine-query' -i '%s' %s",
+             fouine_test_build_dir(), corpus.index, args);
     return fouine_test_run(cmd, out);
 }
 
@@ -788,7 +769,7 @@ START_TEST(test_command)
 {
     char out[320], cmd[2048];
     char *text;
-    snprintf(out, sizeof out, "%s/out.txt", workdir);
+    snprintf(out, sizeof out, "%s/out.txt", corpus.dir);
     ck_assert_int_eq(run_query("sécurité hôpitaux", out), 0);
     text = fouine_test_slurp(out);
     ck_assert_ptr_nonnull(strstr(text, "L’ANSSI alerte sur la sécurité"));
@@ -815,7 +796,7 @@ START_TEST(test_command)
     ck_assert_int_eq(run_query("--bogus canicule", NULL), 2);
     snprintf(cmd, sizeof cmd,
              "'%s/fouine-query' -i '%s/missing.db' canicule 2>'%s'",
-             build_dir(), workdir, out);
+             fouine_test_build_dir(), corpus.dir, out);
     ck_assert_int_eq(fouine_test_run(cmd, NULL), 2);
     text = fouine_test_slurp(out);
     ck_assert_ptr_nonnull(strstr(text, "missing.db"));
@@ -824,7 +805,7 @@ START_TEST(test_command)
     snprintf(cmd, sizeof cmd,
              "echo 'pas une base' > '%s/bad.db' && '%s/fouine-query' -i"
              " '%s/bad.db' canicule 2>'%s'",
-             workdir, build_dir(), workdir, out);
+             corpus.dir, fouine_test_build_dir(), corpus.dir, out);
     ck_assert_int_eq(fouine_test_run(cmd, NULL), 2);
     text = fouine_test_slurp(out);
     ck_assert_ptr_nonnull(strstr(text, "bad.db"));
@@ -833,7 +814,7 @@ START_TEST(test_command)
     {
         char path[320];
         sqlite3 *other = NULL;
-        snprintf(path, sizeof path, "%s/other.db", workdir);
+        snprintf(path, sizeof path, "%s/other.db", corpus.dir);
         ck_assert_int_eq(sqlite3_open(path, &other), SQLITE_OK);
         ck_assert_int_eq(sqlite3_exec(other,
                                       "CREATE TABLE article(id);"
@@ -842,7 +823,7 @@ START_TEST(test_command)
                          SQLITE_OK);
         sqlite3_close(other);
         snprintf(cmd, sizeof cmd, "'%s/fouine-query' -i '%s' canicule 2>'%s'",
-                 build_dir(), path, out);
+                 fouine_test_build_dir(), path, out);
         ck_assert_int_eq(fouine_test_run(cmd, NULL), 2);
         text = fouine_test_slurp(out);
         ck_assert_ptr_nonnull(strstr(text, "other.db"));
@@ -859,7 +840,7 @@ START_TEST(test_command_json_batch)
     json_t *res;
     char *text, *line;
     int n = 0;
-    snprintf(out, sizeof out, "%s/out.json", workdir);
+    snprintf(out, sizeof out, "%s/out.json", corpus.dir);
     ck_assert_int_eq(run_query("--json -n 3 sécurité", out), 0);
     res = json_load_file(out, 0, &err);
     ck_assert_ptr_nonnull(res);
@@ -873,7 +854,7 @@ START_TEST(test_command_json_batch)
     snprintf(cmd, sizeof cmd,
              "printf 'canicule\\nxyzzyx\\n\\nl’État\\n' | '%s/fouine-query' -i"
              " '%s' --batch",
-             build_dir(), index_path);
+             fouine_test_build_dir(), corpus.index);
     ck_assert_int_eq(fouine_test_run(cmd, out), 0);
     text = fouine_test_slurp(out);
     for (line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {

@@ -106,6 +106,31 @@ char *fouine_test_slurp(const char *path)
     return buf;
 }
 
+void fouine_test_corpus_make(fouine_test_corpus *c, const char *name)
+{
+    char cmd[2048];
+    const char *src = fouine_test_dir("FOUINE_SOURCE_DIR");
+    ck_assert_msg(src != NULL, "FOUINE_SOURCE_DIR is not set");
+    ck_assert_int_lt(
+        snprintf(c->dir, sizeof c->dir, "/tmp/fouine-%s-XXXXXX", name),
+        (int)sizeof c->dir);
+    ck_assert_ptr_nonnull(mkdtemp(c->dir));
+    snprintf(c->index, sizeof c->index, "%s/corpus.db", c->dir);
+    ck_assert_int_lt(snprintf(cmd, sizeof cmd,
+                              "'%s/fouine-index' -o '%s' '%s/corpus' "
+                              "2>'%s/index.log'",
+                              fouine_test_build_dir(), c->index, src, c->dir),
+                     (int)sizeof cmd);
+    ck_assert_int_eq(fouine_test_run(cmd, NULL), 0);
+}
+
+void fouine_test_corpus_drop(const fouine_test_corpus *c)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", c->dir);
+    ck_assert_int_eq(fouine_test_run(cmd, NULL), 0);
+}
+
 int fouine_test_main(Suite *s)
 {
     SRunner *sr = srunner_create(s);

@@ -40,6 +40,21 @@ int fouine_test_run(const char *cmd, const char *out);
 /* Read a whole file into a new NUL-terminated buffer (free()), or NULL. */
 char *fouine_test_slurp(const char *path);
 
+/* A temporary directory holding an index of corpus/, made by fouine-index
+** as a user would, for the suites that search it. */
+typedef struct fouine_test_corpus {
+    char dir[256];   /* the directory, removed by fouine_test_corpus_drop() */
+    char index[300]; /* dir/corpus.db */
+} fouine_test_corpus;
+
+/* Make a new directory named after name under /tmp and index corpus/ of the
+** source tree into it (fouine-index's messages go to dir/index.log); fails
+** the test on any error. */
+void fouine_test_corpus_make(fouine_test_corpus *c, const char *name);
+
+/* Remove the directory of fouine_test_corpus_make() and all it holds. */
+void fouine_test_corpus_drop(const fouine_test_corpus *c);
+
 /* Run a suite and return the process exit status (0 on success). */
 int fouine_test_main(Suite *s);
 
