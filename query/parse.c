@@ -480,20 +480,17 @@ static node *make_term(parser *p,
     if (p->typed == 0) {
         p->asks = w.asks;
     }
-    if (!phrase && w.n > 1 && w.n <= 32 && w.stops < w.n &&
-        (w.stop[0] || w.stop[w.n - 1])) {
-        /* A compound typed without quotes loses the stop words at its
-        ** ends: "accueilli-t-il" is "accueilli", "l'aide" is "aide". */
-        size_t first = 0, last = w.n - 1;
-        while (w.stop[first]) {
-            first++;
-        }
+    if (!phrase && w.n > 1 && w.n <= 32 && w.stops < w.n && w.stop[w.n - 1]) {
+        /* A compound typed without quotes loses the stop words at its end,
+        ** the pronouns of a question ("accueilli-t-il" is "accueilli"),
+        ** but not at its start: "Notre-Dame" stays a phrase. */
+        size_t last = w.n - 1;
         while (w.stop[last]) {
             last--;
         }
         free(w.words.data);
-        p->typed += first + (w.n - 1 - last);
-        return make_term(p, w.at[first][0], w.at[last][1], 0, prefix, exact);
+        p->typed += w.n - 1 - last;
+        return make_term(p, w.at[0][0], w.at[last][1], 0, prefix, exact);
     }
     n = node_new(p, N_TERM);
     if (!n) {

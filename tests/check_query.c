@@ -126,6 +126,7 @@ static const struct {
     { "((((canicule", "\"canicule\"", NULL },
     { "10:30", "\"10 30\"", NULL },
     { "accueilli-t-il", "\"accueilli\"", NULL },
+    { "Notre-Dame", "\"Notre Dame\"", NULL },
     { "Quelle ville a été paralysée ?",
       "(\"Quelle\" AND \"ville\" AND \"paralysée\")",
       "(\"Quelle\" OR \"ville\" OR \"paralysée\")" },
