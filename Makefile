@@ -29,7 +29,8 @@ demo: build
 
 test: deps
 	cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DFOUINE_WERROR=ON \
-	    -DFOUINE_SANITIZE=ON -DFOUINE_TESTS=ON >/dev/null
+	    -DFOUINE_SANITIZE=ON -DFOUINE_TESTS=ON \
+	    -DFOUINE_FAULT_INJECTION=ON >/dev/null
 	cmake --build build-test -j $(JOBS)
 	cd build-test && ctest --output-on-failure -j $(JOBS)
 

@@ -20,20 +20,20 @@
  * Snowball French with the analyzer's corrections ("créées" -> "cré").  A
  * word that is not stemmed (digits, overlong) is returned normalized.
  *
- * @param an     the analyzer
- * @param word   the text, not NUL-terminated
- * @param len    its length in bytes
- * @param out    receives the stem, NUL-terminated
- * @param size   bytes available at out
+ * @param[out] out    receives the stem, NUL-terminated
+ * @param size        bytes available at out
  * @param[out] outlen the stem's length (0 on failure)
+ * @param an          the analyzer
+ * @param word        the text, not NUL-terminated
+ * @param len         its length in bytes
  * @return FOUINE_OK; FOUINE_EINVAL when the text starts with no word or
  *         the stem does not fit; FOUINE_ENOMEM
  */
-FOUINE_WUR int fouine_analyzer_stem(fouine_analyzer *an,
-                                    const char *word,
-                                    size_t len,
-                                    char *out,
+FOUINE_WUR int fouine_analyzer_stem(char *out,
                                     size_t size,
-                                    size_t *outlen);
+                                    size_t *outlen,
+                                    fouine_analyzer *an,
+                                    const char *word,
+                                    size_t len);
 
 #endif /* FOUINE_ANALYSIS_H */

@@ -40,6 +40,8 @@
 #include <sys/mman.h>
 #include <utf8proc.h>
 
+#include "fouine/alloc.h"
+
 /* Character classes of the word splitter. */
 enum {
     CC_SEP,    /* separates words */
@@ -124,7 +126,7 @@ struct fouine_analyzer {
     void *cache_mem;            /* the cache allocation, NULL until the
                                 ** first word; owned */
     size_t cache_size;          /* its size in bytes */
-    int cache_mapped;           /* cache_mem comes from mmap(), not calloc() */
+    int cache_mapped;           /* cache_mem comes from mmap(), not the heap */
     cache_slot *slots;          /* the slots, aligned in cache_mem */
     uint32_t mask;              /* slots - 1 (a power of two, minus one) */
     size_t nentries;            /* entries in the cache */
@@ -591,8 +593,8 @@ static size_t clean_word(const char *text, size_t n, char *out)
     return o;
 }
 
-/* Map src[0..n) with utf8proc options into a new buffer (free()).  Returns
-** its length, or a negative utf8proc error. */
+/* Map src[0..n) with utf8proc options into a new buffer (utf8proc's: free()).
+** Returns its length, or a negative utf8proc error. */
 static utf8proc_ssize_t map_utf8(const char *src,
                                  size_t n,
                                  int options,
@@ -657,7 +659,7 @@ static const char_memo *memo_get(char_memo *memo,
                 m->len = (unsigned char)t;
             }
         }
-        free(out);
+        free(out); /* utf8proc_map()'s: not ours */
     }
     return m;
 }
@@ -745,7 +747,7 @@ static FOUINE_WUR int fold(fouine_analyzer *an,
     /* A cut inside a character cannot happen: TOKEN_BUF is four times the
     ** longest word, and folding never lengthens a character beyond two. */
     *nout = expand_ligatures(tmp, (size_t)m, dst, TOKEN_BUF);
-    free(tmp);
+    free(tmp); /* utf8proc_map()'s: not ours */
     return FOUINE_OK;
 }
 
@@ -847,10 +849,10 @@ static size_t utf8_cut(const char *s, size_t n, size_t max)
 ** Normalize the word raw[0..n) (elision already dropped): lowercase, NFKC,
 ** cut to FOUINE_MAX_WORD bytes.  Sets *word to the result: in buf
 ** (FOUINE_MAX_RAW bytes) for a plain word, in fast (likewise) for a word of
-** Latin characters, in *norm (to be released with free()) otherwise;
-** *nword to its length (0: nothing left) and *nostem when the word must
-** not be stemmed (digits, or cut).  Only the first FOUINE_MAX_RAW bytes of
-** the word are read.
+** Latin characters, in *norm (utf8proc's, to be released with free())
+** otherwise; *nword to its length (0: nothing left) and *nostem when the
+** word must not be stemmed (digits, or cut).  Only the first
+** FOUINE_MAX_RAW bytes of the word are read.
 */
 static FOUINE_WUR int normalize_word(fouine_analyzer *an,
                                      const char *raw,
@@ -989,7 +991,7 @@ static FOUINE_WUR int analyze_word(fouine_analyzer *an,
         w->flags |= WORD_STEM2;
     }
 done:
-    free(norm);
+    free(norm); /* utf8proc_map()'s: not ours */
     return rc;
 }
 
@@ -1009,10 +1011,10 @@ static void cache_free(fouine_analyzer *an)
     if (an->cache_mapped) {
         munmap(an->cache_mem, an->cache_size);
     } else {
-        free(an->cache_mem);
+        fouine_free(an->cache_mem);
     }
 #else
-    free(an->cache_mem);
+    fouine_free(an->cache_mem);
 #endif
     an->cache_mem = NULL;
     an->slots = NULL;
@@ -1051,7 +1053,7 @@ static FOUINE_WUR int cache_alloc(fouine_analyzer *an, uint32_t nslots)
     }
 #endif
     if (!mem) {
-        mem = calloc(1, size);
+        mem = fouine_calloc(1, size);
         if (!mem) {
             return FOUINE_ENOMEM;
         }
@@ -1414,7 +1416,7 @@ int fouine_analyzer_new(fouine_analyzer **out)
     int c;
 
     *out = NULL;
-    an = calloc(1, sizeof *an);
+    an = fouine_calloc(1, sizeof *an);
     if (!an) {
         goto done;
     }
@@ -1449,7 +1451,7 @@ void fouine_analyzer_free(fouine_analyzer *an)
     }
     sb_stemmer_delete(an->stemmer);
     cache_free(an);
-    free(an);
+    fouine_free(an);
 }
 
 /* A word found by the splitter, waiting for its turn to be emitted. */
@@ -1549,12 +1551,12 @@ int fouine_analyzer_run(fouine_analyzer *an,
     return rc;
 }
 
-int fouine_analyzer_stem(fouine_analyzer *an,
-                         const char *word,
-                         size_t len,
-                         char *out,
+int fouine_analyzer_stem(char *out,
                          size_t size,
-                         size_t *outlen)
+                         size_t *outlen,
+                         fouine_analyzer *an,
+                         const char *word,
+                         size_t len)
 {
     char buf[FOUINE_MAX_RAW], fast[FOUINE_MAX_RAW]; /* see analyze_word() */
     utf8proc_uint8_t *norm = NULL;
@@ -1600,6 +1602,6 @@ int fouine_analyzer_stem(fouine_analyzer *an,
     *outlen = ns;
     rc = FOUINE_OK;
 done:
-    free(norm);
+    free(norm); /* utf8proc_map()'s: not ours */
     return rc;
 }

@@ -2,6 +2,7 @@
 ** buf.c: growable byte strings (see fouine/buf.h).
 */
 #include "fouine/buf.h"
+#include "fouine/alloc.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,7 +20,7 @@ void fouine_buf_append(fouine_buf *b, const char *s, size_t n)
         while (cap < b->len + n + 1) {
             cap *= 2;
         }
-        p = realloc(b->data, cap);
+        p = fouine_realloc(b->data, cap);
         if (!p) {
             b->failed = 1;
             return;
@@ -53,7 +54,7 @@ void fouine_buf_printf(fouine_buf *b, const char *fmt, ...)
     } else if ((size_t)n < sizeof small) {
         fouine_buf_append(b, small, (size_t)n);
     } else {
-        char *big = malloc((size_t)n + 1);
+        char *big = fouine_malloc((size_t)n + 1);
         if (!big) {
             b->failed = 1;
             return;
@@ -62,6 +63,6 @@ void fouine_buf_printf(fouine_buf *b, const char *fmt, ...)
         vsnprintf(big, (size_t)n + 1, fmt, ap);
         va_end(ap);
         fouine_buf_append(b, big, (size_t)n);
-        free(big);
+        fouine_free(big);
     }
 }

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fouine/alloc.h"
+
 /* Month names, folded to ASCII lowercase, in calendar order. */
 static const char *const months[] = { "janvier", "fevrier",  "mars",
                                       "avril",   "mai",      "juin",
@@ -325,7 +327,7 @@ static text_line trimmed(text_line l)
 /* Copy s[0..n) into a new NUL-terminated string, or NULL. */
 static char *dup_n(const char *s, size_t n)
 {
-    char *p = malloc(n + 1);
+    char *p = fouine_malloc(n + 1);
     if (p) {
         if (n > 0) {
             memcpy(p, s, n);
@@ -335,7 +337,7 @@ static char *dup_n(const char *s, size_t n)
     return p;
 }
 
-/* Split text into lines (new array in *out, free()). */
+/* Split text into lines (new array in *out, fouine_free()). */
 static FOUINE_WUR int split_lines(text_line **out,
                                   size_t *nout,
                                   const char *text,
@@ -349,7 +351,7 @@ static FOUINE_WUR int split_lines(text_line **out,
     for (i = 0; i < len; i++) {
         n += text[i] == '\n';
     }
-    lines = malloc(n * sizeof *lines);
+    lines = fouine_malloc(n * sizeof *lines);
     if (!lines) {
         return FOUINE_ENOMEM;
     }
@@ -388,7 +390,7 @@ static char *join_paragraphs(const text_line *lines,
     for (i = from; i < to; i++) {
         size += lines[i].n + 2;
     }
-    out = malloc(size);
+    out = fouine_malloc(size);
     if (!out) {
         return NULL;
     }
@@ -454,7 +456,7 @@ static FOUINE_WUR int parse_comments(fouine_article *a,
     if (n == 0) {
         return FOUINE_OK;
     }
-    a->comments = calloc(n, sizeof *a->comments);
+    a->comments = fouine_calloc(n, sizeof *a->comments);
     if (!a->comments) {
         return FOUINE_ENOMEM;
     }
@@ -478,9 +480,9 @@ static FOUINE_WUR int parse_comments(fouine_article *a,
             for (k = body_from; k < j; k++) {
                 size += lines[k].n + 1;
             }
-            body = malloc(size);
+            body = fouine_malloc(size);
             if (!body || !a->comments[c].date) {
-                free(body);
+                fouine_free(body);
                 return FOUINE_ENOMEM;
             }
             for (k = body_from; k < j; k++) {
@@ -505,19 +507,19 @@ static FOUINE_WUR int parse_comments(fouine_article *a,
 void fouine_article_clear(fouine_article *a)
 {
     size_t i;
-    free(a->id);
-    free(a->title);
-    free(a->date);
-    free(a->category);
-    free(a->url);
-    free(a->author);
-    free(a->lead);
-    free(a->body);
+    fouine_free(a->id);
+    fouine_free(a->title);
+    fouine_free(a->date);
+    fouine_free(a->category);
+    fouine_free(a->url);
+    fouine_free(a->author);
+    fouine_free(a->lead);
+    fouine_free(a->body);
     for (i = 0; i < a->ncomments; i++) {
-        free(a->comments[i].date);
-        free(a->comments[i].body);
+        fouine_free(a->comments[i].date);
+        fouine_free(a->comments[i].body);
     }
-    free(a->comments);
+    fouine_free(a->comments);
     memset(a, 0, sizeof *a);
 }
 
@@ -613,7 +615,7 @@ int fouine_article_parse(fouine_article *out,
     }
     rc = FOUINE_OK;
 done:
-    free(lines);
+    fouine_free(lines);
     if (rc != FOUINE_OK) {
         fouine_article_clear(out);
     }

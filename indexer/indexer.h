@@ -61,8 +61,8 @@ uint64_t fouine_hash64(uint64_t h, const void *p, size_t n);
 /**
  * Make text valid UTF-8: every invalid sequence becomes U+FFFD.
  *
- * @param[out] out       a new buffer (free()) holding the repaired text and
- *                       a NUL, or NULL when the text was valid already
+ * @param[out] out       a new buffer (fouine_free()) holding the repaired text
+ *                       and a NUL, or NULL when the text was valid already
  * @param[out] outlen    the length of *out, 0 when *out is NULL
  * @param[out] first_bad the byte offset in text of the first invalid
  *                       sequence, SIZE_MAX when there is none

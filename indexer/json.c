@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fouine/alloc.h"
+
 /* A copy of a string field, or NULL when absent, not a string, or empty.
 ** Numbers are accepted for the id.  Sets *nomem on allocation failure. */
 static char *field(const json_t *obj, const char *name, int *nomem)
@@ -39,7 +41,7 @@ static char *field(const json_t *obj, const char *name, int *nomem)
     if (!s || n == 0) {
         return NULL;
     }
-    p = malloc(n + 1);
+    p = fouine_malloc(n + 1);
     if (!p) {
         *nomem = 1;
         return NULL;
@@ -87,10 +89,10 @@ static FOUINE_WUR int split_lead(fouine_article *a)
     cut = paragraph_break(a->body);
     if (!cut) {
         a->lead = a->body;
-        a->body = strdup("");
+        a->body = fouine_strdup("");
         return a->body ? FOUINE_OK : FOUINE_ENOMEM;
     }
-    lead = malloc((size_t)(cut - a->body) + 1);
+    lead = fouine_malloc((size_t)(cut - a->body) + 1);
     if (!lead) {
         return FOUINE_ENOMEM;
     }
@@ -99,12 +101,12 @@ static FOUINE_WUR int split_lead(fouine_article *a)
     while (*cut == '\n' || *cut == '\r') {
         cut++;
     }
-    rest = strdup(cut);
+    rest = fouine_strdup(cut);
     if (!rest) {
-        free(lead);
+        fouine_free(lead);
         return FOUINE_ENOMEM;
     }
-    free(a->body);
+    fouine_free(a->body);
     a->body = rest;
     a->lead = lead;
     return FOUINE_OK;
@@ -140,7 +142,7 @@ static FOUINE_WUR int to_article(fouine_article *out,
         out->reading_time = (int)json_integer_value(rt);
     }
     if (!nomem && !out->body) {
-        out->body = strdup("");
+        out->body = fouine_strdup("");
         nomem = !out->body;
     }
     if (!nomem && split_lead(out) != FOUINE_OK) {

@@ -17,6 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fouine/alloc.h"
+
 #define DEFAULT_MAX_SIZE (16u << 20) /* larger files are skipped */
 #define DEFAULT_BATCH    20000       /* articles a transaction */
 
@@ -121,7 +123,7 @@ int main(int argc, char **argv)
     opt.max_size = DEFAULT_MAX_SIZE;
     opt.batch = DEFAULT_BATCH;
     opt.stop = &stop_signal;
-    paths = calloc((size_t)argc, sizeof *paths);
+    paths = fouine_calloc((size_t)argc, sizeof *paths);
     if (!paths) {
         fputs("fouine-index: out of memory\n", stderr);
         return 2;
@@ -210,6 +212,6 @@ int main(int argc, char **argv)
     }
     status = st.interrupted || fouine_run_skipped(&st) > 0 ? 1 : 0;
 done:
-    free(paths);
+    fouine_free(paths);
     return status;
 }

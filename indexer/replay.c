@@ -14,6 +14,7 @@
 */
 #include "indexer.h"
 
+#include "fouine/alloc.h"
 #include "fouine/analyzer.h"
 #include "fouine/fts5.h"
 
@@ -41,7 +42,7 @@ typedef struct replay_tokenizer {
 
 void fouine_pretok_free(fouine_pretok *t)
 {
-    free(t->buf);
+    fouine_free(t->buf);
     memset(t, 0, sizeof *t);
 }
 
@@ -78,7 +79,7 @@ static int record(const char *token,
         while (cap < t->len + RECORD_HEAD + len) {
             cap *= 2;
         }
-        buf = realloc(t->buf, cap);
+        buf = fouine_realloc(t->buf, cap);
         if (!buf) {
             return FOUINE_ENOMEM;
         }
@@ -202,7 +203,7 @@ static int replay_tokenize(
 
 static void replay_destroy(void *data)
 {
-    free(data);
+    fouine_free(data);
 }
 
 int fouine_replay_register(fouine_replay **out, sqlite3 *db)
@@ -217,19 +218,19 @@ int fouine_replay_register(fouine_replay **out, sqlite3 *db)
     if (!api) {
         return FOUINE_EDB;
     }
-    rp = calloc(1, sizeof *rp);
+    rp = fouine_calloc(1, sizeof *rp);
     if (!rp) {
         return FOUINE_ENOMEM;
     }
     orig = &rp->orig;
     if (api->xFindTokenizer(api, "french", &rp->orig_data, orig) != SQLITE_OK) {
-        free(rp);
+        fouine_free(rp);
         return FOUINE_EDB;
     }
     /* On success FTS5 owns rp: replay_destroy() frees it with db. */
     if (api->xCreateTokenizer(api, "french", rp, &wrapper, replay_destroy) !=
         SQLITE_OK) {
-        free(rp);
+        fouine_free(rp);
         return FOUINE_EDB;
     }
     *out = rp;

@@ -15,6 +15,7 @@
 */
 #include "indexer.h"
 
+#include "fouine/alloc.h"
 #include "fouine/buf.h"
 
 #include "fouine/store.h"
@@ -227,7 +228,7 @@ static void free_msg(msg *m)
     for (i = 0; i < sizeof m->tok / sizeof m->tok[0]; i++) {
         fouine_pretok_free(&m->tok[i]);
     }
-    free(m);
+    fouine_free(m);
 }
 
 /* Queue a message (taking it), waiting for room.  Returns 0, or 1 when the
@@ -263,7 +264,7 @@ static FOUINE_WUR int push(run *r, msg *m)
 /* Queue a copy of a message that holds no article. */
 static FOUINE_WUR int push_copy(run *r, const msg *tmpl)
 {
-    msg *m = malloc(sizeof *m);
+    msg *m = fouine_malloc(sizeof *m);
     if (!m) {
         return -1;
     }
@@ -321,7 +322,7 @@ typedef struct reading {
 static int push_article(fouine_article *a, void *payload)
 {
     reading *rd = payload;
-    msg *m = calloc(1, sizeof *m);
+    msg *m = fouine_calloc(1, sizeof *m);
     size_t i;
     if (!m) {
         fouine_article_clear(a);
@@ -465,7 +466,7 @@ static FOUINE_WUR int slurp(const char *path,
         rc = FOUINE_EINVAL;
         goto done;
     }
-    buf = malloc((size_t)st.st_size + 1);
+    buf = fouine_malloc((size_t)st.st_size + 1);
     if (!buf) {
         rc = FOUINE_ENOMEM;
         goto done;
@@ -489,7 +490,7 @@ static FOUINE_WUR int slurp(const char *path,
     buf = NULL;
     rc = FOUINE_OK;
 done:
-    free(buf);
+    fouine_free(buf);
     if (fd >= 0) {
         close(fd);
     }
@@ -505,7 +506,7 @@ static FOUINE_WUR int hash_file(const char *path, uint64_t *hash)
     size_t n;
     int rc = FOUINE_EIO;
     *hash = FOUINE_HASH_INIT;
-    buf = malloc(READ_CHUNK);
+    buf = fouine_malloc(READ_CHUNK);
     f = fopen(path, "rb");
     if (!buf || !f) {
         rc = buf ? FOUINE_EIO : FOUINE_ENOMEM;
@@ -521,7 +522,7 @@ done:
     if (f) {
         fclose(f);
     }
-    free(buf);
+    fouine_free(buf);
     return rc;
 }
 
@@ -610,7 +611,7 @@ static FOUINE_WUR int read_whole(run *r,
             out = push_skip(r, i, skip, 1, 1);
             goto done;
         }
-        a.id = strdup(f->rel);
+        a.id = fouine_strdup(f->rel);
         if (!a.id) {
             fouine_article_clear(&a);
             out = -1;
@@ -626,8 +627,8 @@ static FOUINE_WUR int read_whole(run *r,
     }
     out = push_simple(r, MSG_END, i, hash, rd.count, known);
 done:
-    free(fixed);
-    free(buf);
+    fouine_free(fixed);
+    fouine_free(buf);
     return out;
 }
 
@@ -742,7 +743,7 @@ static FOUINE_WUR int read_lines(run *r,
         }
         hash = FOUINE_HASH_INIT;
     }
-    lr.block = malloc(READ_CHUNK);
+    lr.block = fouine_malloc(READ_CHUNK);
     if (!lr.block) {
         out = -1;
         goto done;
@@ -785,7 +786,7 @@ static FOUINE_WUR int read_lines(run *r,
             nskipped = 1;
             err[0] = '\0';
         }
-        free(fixed);
+        fouine_free(fixed);
         fixed = NULL;
         if (rc == FOUINE_ENOMEM) {
             out = -1;
@@ -810,9 +811,9 @@ static FOUINE_WUR int read_lines(run *r,
     }
     out = push_simple(r, MSG_END, i, hash, rd.count, known);
 done:
-    free(fixed);
-    free(lr.line.data);
-    free(lr.block);
+    fouine_free(fixed);
+    fouine_free(lr.line.data);
+    fouine_free(lr.block);
     if (lr.f) {
         fclose(lr.f);
     }
@@ -1266,10 +1267,10 @@ static FOUINE_WUR int remove_gone(run *r, writer *w)
     for (k = 0; k < r->in.nroots && rc == FOUINE_OK; k++) {
         const char *root = r->in.roots[k];
         size_t n = strlen(root);
-        char *lo = malloc(n + 2), *hi = malloc(n + 2);
+        char *lo = fouine_malloc(n + 2), *hi = fouine_malloc(n + 2);
         if (!lo || !hi) {
-            free(lo);
-            free(hi);
+            fouine_free(lo);
+            fouine_free(hi);
             rc = FOUINE_ENOMEM;
             break;
         }
@@ -1285,8 +1286,8 @@ static FOUINE_WUR int remove_gone(run *r, writer *w)
         }
         sqlite3_bind_text(s, 1, lo, -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(s, 2, hi, -1, SQLITE_TRANSIENT);
-        free(lo);
-        free(hi);
+        fouine_free(lo);
+        fouine_free(hi);
         while ((step = sqlite3_step(s)) == SQLITE_ROW) {
             const char *p = (const char *)sqlite3_column_text(s, 0);
             if (!p || under_blind(r, p)) {
@@ -1294,7 +1295,7 @@ static FOUINE_WUR int remove_gone(run *r, writer *w)
             }
             if (ngone == capgone) {
                 size_t cap = capgone ? capgone * 2 : 64;
-                char **q = realloc(gone, cap * sizeof *q);
+                char **q = fouine_realloc(gone, cap * sizeof *q);
                 if (!q) {
                     rc = FOUINE_ENOMEM;
                     break;
@@ -1302,7 +1303,7 @@ static FOUINE_WUR int remove_gone(run *r, writer *w)
                 gone = q;
                 capgone = cap;
             }
-            gone[ngone] = strdup(p);
+            gone[ngone] = fouine_strdup(p);
             if (!gone[ngone]) {
                 rc = FOUINE_ENOMEM;
                 break;
@@ -1328,9 +1329,9 @@ static FOUINE_WUR int remove_gone(run *r, writer *w)
         }
     }
     for (i = 0; i < ngone; i++) {
-        free(gone[i]);
+        fouine_free(gone[i]);
     }
-    free(gone);
+    fouine_free(gone);
     return rc;
 }
 

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "fouine/alloc.h"
+
 const char *fouine_skip_name(fouine_skip reason)
 {
     static const char *const names[FOUINE_SKIP_COUNT] = {
@@ -78,7 +80,7 @@ int fouine_utf8_repair(char **out,
     if (len > (SIZE_MAX - 1) / 3) {
         return FOUINE_ENOMEM;
     }
-    buf = malloc(len * 3 + 1);
+    buf = fouine_malloc(len * 3 + 1);
     if (!buf) {
         return FOUINE_ENOMEM;
     }

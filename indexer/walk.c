@@ -18,6 +18,8 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "fouine/alloc.h"
+
 /* A directory entered: its identity, and whether the walk is inside it. */
 typedef struct entered {
     dev_t dev; /* device of the directory */
@@ -51,7 +53,7 @@ static void problem(walk *w,
 static char *join(const char *a, const char *b)
 {
     size_t na = strlen(a), nb = strlen(b);
-    char *p = malloc(na + nb + 2);
+    char *p = fouine_malloc(na + nb + 2);
     if (p) {
         memcpy(p, a, na);
         p[na] = '/';
@@ -94,10 +96,10 @@ static FOUINE_WUR int add_file(walk *w,
     fouine_input *f;
     if (in->nfiles == in->capfiles) {
         size_t cap = in->capfiles ? in->capfiles * 2 : 256;
-        fouine_input *p = realloc(in->files, cap * sizeof *p);
+        fouine_input *p = fouine_realloc(in->files, cap * sizeof *p);
         if (!p) {
-            free(path);
-            free(key);
+            fouine_free(path);
+            fouine_free(key);
             return FOUINE_ENOMEM;
         }
         in->files = p;
@@ -115,12 +117,12 @@ static FOUINE_WUR int add_file(walk *w,
 
 static FOUINE_WUR int add_string(char ***list, size_t *n, const char *s)
 {
-    char **p = realloc(*list, (*n + 1) * sizeof *p);
+    char **p = fouine_realloc(*list, (*n + 1) * sizeof *p);
     if (!p) {
         return FOUINE_ENOMEM;
     }
     *list = p;
-    p[*n] = strdup(s);
+    p[*n] = fouine_strdup(s);
     if (!p[*n]) {
         return FOUINE_ENOMEM;
     }
@@ -186,8 +188,8 @@ static FOUINE_WUR int walk_entry(walk *w,
     path = NULL;
     key = NULL;
 done:
-    free(path);
-    free(key);
+    fouine_free(path);
+    fouine_free(key);
     return rc;
 }
 
@@ -215,7 +217,7 @@ static FOUINE_WUR int walk_dir(walk *w,
     }
     if (w->ndirs == w->capdirs) {
         size_t cap = w->capdirs ? w->capdirs * 2 : 64;
-        entered *p = realloc(w->dirs, cap * sizeof *p);
+        entered *p = fouine_realloc(w->dirs, cap * sizeof *p);
         if (!p) {
             return FOUINE_ENOMEM;
         }
@@ -268,9 +270,9 @@ done:
         closedir(dir);
     }
     for (i = 0; i < nnames; i++) {
-        free(names[i]);
+        fouine_free(names[i]);
     }
-    free(names);
+    fouine_free(names);
     return rc;
 }
 
@@ -300,7 +302,7 @@ static FOUINE_WUR int walk_root(walk *w, const char *given)
     while (n > 1 && given[n - 1] == '/') {
         n--;
     }
-    path = malloc(n + 1);
+    path = fouine_malloc(n + 1);
     if (!path) {
         rc = FOUINE_ENOMEM;
         goto done;
@@ -324,8 +326,8 @@ static FOUINE_WUR int walk_root(walk *w, const char *given)
     path = NULL;
     key = NULL;
 done:
-    free(path);
-    free(key);
+    fouine_free(path);
+    fouine_free(key);
     return rc;
 }
 
@@ -347,7 +349,7 @@ int fouine_walk(fouine_inputs *out,
     for (i = 0; i < npaths && rc == FOUINE_OK; i++) {
         rc = walk_root(&w, paths[i]);
     }
-    free(w.dirs);
+    fouine_free(w.dirs);
     return rc;
 }
 
@@ -355,17 +357,17 @@ void fouine_inputs_free(fouine_inputs *in)
 {
     size_t i;
     for (i = 0; i < in->nfiles; i++) {
-        free(in->files[i].path);
-        free(in->files[i].key);
+        fouine_free(in->files[i].path);
+        fouine_free(in->files[i].key);
     }
-    free(in->files);
+    fouine_free(in->files);
     for (i = 0; i < in->nroots; i++) {
-        free(in->roots[i]);
+        fouine_free(in->roots[i]);
     }
-    free(in->roots);
+    fouine_free(in->roots);
     for (i = 0; i < in->nblind; i++) {
-        free(in->blind[i]);
+        fouine_free(in->blind[i]);
     }
-    free(in->blind);
+    fouine_free(in->blind);
     memset(in, 0, sizeof *in);
 }

@@ -6,6 +6,7 @@
 */
 #include "query.h"
 
+#include "fouine/alloc.h"
 #include "fouine/store.h"
 
 #include <stdio.h>
@@ -131,8 +132,8 @@ static int print_text(const json_t *res, const output *o)
         const char *cat = json_string_value(json_object_get(hit, "category"));
         const char *id = json_string_value(json_object_get(hit, "id"));
         if (!title || !snippet) {
-            free(title);
-            free(snippet);
+            fouine_free(title);
+            fouine_free(snippet);
             return FOUINE_ENOMEM;
         }
         printf("%lld. %s\n   %.10s", offset + (long long)i + 1, title,
@@ -145,8 +146,8 @@ static int print_text(const json_t *res, const output *o)
                    " · (commentaire)" :
                    "",
                snippet);
-        free(title);
-        free(snippet);
+        fouine_free(title);
+        fouine_free(snippet);
     }
     fflush(stdout);
     return FOUINE_OK;
@@ -160,7 +161,7 @@ static int print_json(json_t *res, int compact)
         return FOUINE_ENOMEM;
     }
     puts(s);
-    free(s);
+    free(s); /* json_dumps()'s: not ours */
     fflush(stdout);
     return FOUINE_OK;
 }
@@ -198,7 +199,7 @@ static int batch(sqlite3 *db, fouine_analyzer *an, fouine_search_opts *opts)
             break;
         }
     }
-    free(line);
+    free(line); /* getline()'s: not ours */
     return rc;
 }
 
@@ -369,6 +370,6 @@ done:
     json_decref(res);
     fouine_analyzer_free(an);
     sqlite3_close(db);
-    free(query.data);
+    fouine_free(query.data);
     return status;
 }

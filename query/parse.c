@@ -25,6 +25,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fouine/alloc.h"
+
 #define MAX_WORDS 64 /* words searched; the rest of a long text is ignored */
 #define MAX_DEPTH 16 /* nesting of parentheses and fields */
 
@@ -94,14 +96,14 @@ static void node_free(node *n)
     for (i = 0; i < n->nkids; i++) {
         node_free(n->kids[i]);
     }
-    free(n->kids);
-    free(n->words);
-    free(n);
+    fouine_free(n->kids);
+    fouine_free(n->words);
+    fouine_free(n);
 }
 
 static node *node_new(parser *p, int kind)
 {
-    node *n = calloc(1, sizeof *n);
+    node *n = fouine_calloc(1, sizeof *n);
     if (!n) {
         p->rc = FOUINE_ENOMEM;
     } else {
@@ -117,7 +119,7 @@ static void node_add(parser *p, node *n, node *kid)
     if (!kid) {
         return;
     }
-    k = realloc(n->kids, (n->nkids + 1) * sizeof *k);
+    k = fouine_realloc(n->kids, (n->nkids + 1) * sizeof *k);
     if (!k) {
         p->rc = FOUINE_ENOMEM;
         node_free(kid);
@@ -216,7 +218,7 @@ static void push(parser *p, const lexeme *t)
     if (p->rc != FOUINE_OK) {
         return;
     }
-    k = realloc(p->toks, (p->ntoks + 1) * sizeof *k);
+    k = fouine_realloc(p->toks, (p->ntoks + 1) * sizeof *k);
     if (!k) {
         p->rc = FOUINE_ENOMEM;
         return;
@@ -470,11 +472,11 @@ static node *make_term(parser *p,
                              word_token, &w);
     if (rc != FOUINE_OK || w.words.failed) {
         p->rc = FOUINE_ENOMEM;
-        free(w.words.data);
+        fouine_free(w.words.data);
         return NULL;
     }
     if (w.n == 0) {
-        free(w.words.data);
+        fouine_free(w.words.data);
         return NULL; /* punctuation, emoji, a lone '*' */
     }
     if (p->typed == 0) {
@@ -488,13 +490,13 @@ static node *make_term(parser *p,
         while (w.stop[last]) {
             last--;
         }
-        free(w.words.data);
+        fouine_free(w.words.data);
         p->typed += w.n - 1 - last;
         return make_term(p, w.at[0][0], w.at[last][1], 0, prefix, exact);
     }
     n = node_new(p, N_TERM);
     if (!n) {
-        free(w.words.data);
+        fouine_free(w.words.data);
         return NULL;
     }
     n->words = w.words.data;
@@ -773,14 +775,14 @@ static void collect(parser *p, fouine_parsed *q, const node *n, int group)
     }
     if (n->kind == N_TERM) {
         fouine_hl_term *t =
-            realloc(q->terms, (q->nterms + 1) * sizeof *q->terms);
+            fouine_realloc(q->terms, (q->nterms + 1) * sizeof *q->terms);
         if (!t) {
             p->rc = FOUINE_ENOMEM;
             return;
         }
         q->terms = t;
         t = &q->terms[q->nterms];
-        t->text = strdup(n->words);
+        t->text = fouine_strdup(n->words);
         if (!t->text) {
             p->rc = FOUINE_ENOMEM;
             return;
@@ -791,7 +793,8 @@ static void collect(parser *p, fouine_parsed *q, const node *n, int group)
         t->group = group;
         q->nterms++;
         if (!n->phrase && !n->prefix && !n->exact && n->nword == 1) {
-            size_t *w = realloc(q->words, (q->nwords + 1) * 2 * sizeof *w);
+            size_t *w =
+                fouine_realloc(q->words, (q->nwords + 1) * 2 * sizeof *w);
             if (!w) {
                 p->rc = FOUINE_ENOMEM;
                 return;
@@ -887,17 +890,17 @@ static size_t or_items(fouine_buf *b,
 void fouine_parsed_clear(fouine_parsed *q)
 {
     size_t i;
-    free(q->expr);
-    free(q->any_expr);
-    free(q->any_map);
-    free(q->long_expr);
-    free(q->not_expr);
-    free(q->understood);
+    fouine_free(q->expr);
+    fouine_free(q->any_expr);
+    fouine_free(q->any_map);
+    fouine_free(q->long_expr);
+    fouine_free(q->not_expr);
+    fouine_free(q->understood);
     for (i = 0; i < q->nterms; i++) {
-        free(q->terms[i].text);
+        fouine_free(q->terms[i].text);
     }
-    free(q->terms);
-    free(q->words);
+    fouine_free(q->terms);
+    fouine_free(q->words);
     memset(q, 0, sizeof *q);
 }
 
@@ -906,7 +909,7 @@ static void take(char **dst, fouine_buf *b)
 {
     *dst = b->len ? b->data : NULL;
     if (!b->len) {
-        free(b->data);
+        fouine_free(b->data);
     }
     memset(b, 0, sizeof *b);
 }
@@ -967,7 +970,7 @@ int fouine_parse(fouine_parsed *out,
                 root = stops;
             }
         }
-        free(und.data);
+        fouine_free(und.data);
         memset(&und, 0, sizeof und);
     }
     if (positive(root)) {
@@ -1034,10 +1037,10 @@ done:
     take(&out->not_expr, &nots);
     take(&out->understood, &und);
     if (out->any_expr && !out->any_map) {
-        out->any_map = strdup("");
+        out->any_map = fouine_strdup("");
     }
     if (!out->understood) {
-        out->understood = strdup("");
+        out->understood = fouine_strdup("");
     }
     if (rc == FOUINE_OK && !out->understood) {
         rc = FOUINE_ENOMEM;
@@ -1046,7 +1049,7 @@ done:
         fouine_parsed_clear(out);
     }
     node_free(root);
-    free(p.toks);
+    fouine_free(p.toks);
     return rc;
 }
 

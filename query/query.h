@@ -165,8 +165,8 @@ FOUINE_WUR int fouine_search(json_t **out,
  * Turn what a reader typed into an FTS5 MATCH expression that always
  * parses (see parse.c for the language).
  *
- * @param[out] out the expression, to be freed with free(); NULL when the
- *             query holds no word (or only exclusions)
+ * @param[out] out the expression, to be freed with fouine_free(); NULL
+ *             when the query holds no word (or only exclusions)
  * @param an   an analyzer
  * @param text the query, NUL-terminated
  * @return FOUINE_OK or FOUINE_ENOMEM
@@ -185,7 +185,7 @@ typedef enum fouine_render_mode {
 /**
  * Render a string marked with FOUINE_MARK_OPEN/FOUINE_MARK_CLOSE.
  *
- * @param[out] out a new NUL-terminated string, freed with free()
+ * @param[out] out a new NUL-terminated string, freed with fouine_free()
  * @return FOUINE_OK or FOUINE_ENOMEM
  */
 FOUINE_WUR int fouine_render(char **out,
@@ -198,7 +198,7 @@ FOUINE_WUR int fouine_render(char **out,
  * in the "highlights" of a hit) are wrapped in open and close; with html
  * non-zero, the text (not open/close) is HTML-escaped.
  *
- * @param[out] out a new NUL-terminated string, freed with free()
+ * @param[out] out a new NUL-terminated string, freed with fouine_free()
  * @param text  the plain text, NUL-terminated
  * @param spans the spans; bad or out-of-range spans are ignored
  * @param open  written before each span (e.g. "<mark>", "\x1b[1m")
@@ -275,7 +275,7 @@ typedef struct fouine_spans {
  * it starts at a sentence start, or after "… " when cut; it ends at a
  * sentence end or with " …"; it never cuts a word or a UTF-8 sequence.
  *
- * @param[out] snippet new plain text (free()); never NULL on success
+ * @param[out] snippet new plain text (fouine_free()); never NULL on success
  * @param[out] spans   the matched words in *snippet (cleared first; free
  *             spans->at)
  * @param[out] found   how many distinct groups matched in the passage
@@ -298,8 +298,8 @@ FOUINE_WUR int fouine_snippet(char **snippet,
  * the closest word of the index's vocabulary (edit distance, then
  * frequency), with its accents as written in the articles.
  *
- * @param[out] out the query with the words replaced (free()), or NULL when
- *             there is nothing to propose
+ * @param[out] out the query with the words replaced (fouine_free()), or
+ *             NULL when there is nothing to propose
  * @return FOUINE_OK, FOUINE_EDB, FOUINE_ENOMEM
  */
 FOUINE_WUR int fouine_suggest(char **out,
@@ -326,7 +326,7 @@ FOUINE_WUR int fouine_search_register(sqlite3 *db);
 /**
  * Fold text for comparison: NFKC, case folded, accents removed.
  *
- * @param[out] out a new NUL-terminated string (free())
+ * @param[out] out a new NUL-terminated string (fouine_free())
  * @return FOUINE_OK or FOUINE_ENOMEM
  */
 FOUINE_WUR int fouine_fold(char **out, const char *text, size_t len);

@@ -15,6 +15,7 @@
 */
 #include "query.h"
 
+#include "fouine/alloc.h"
 #include "fouine/store.h"
 
 #include <math.h>
@@ -47,7 +48,7 @@ static int map_text(char **out,
                      &folded, options);
     if (n < 0) {
         /* Invalid UTF-8: compare the bytes as they are. */
-        char *copy = malloc(len + 1);
+        char *copy = fouine_malloc(len + 1);
         if (!copy) {
             return FOUINE_ENOMEM;
         }
@@ -693,7 +694,7 @@ static int count_query(search *s, const char *expr, long long *total)
     rc = FOUINE_OK;
 done:
     sqlite3_finalize(stmt);
-    free(sql.data);
+    fouine_free(sql.data);
     return rc;
 }
 
@@ -746,7 +747,7 @@ static int run_query(search *s, const char *expr, int fallback)
         goto done;
     }
     bind_all(stmt, s, expr, limit);
-    h = realloc(s->hits, (size_t)limit * sizeof *h);
+    h = fouine_realloc(s->hits, (size_t)limit * sizeof *h);
     if (!h) {
         rc = FOUINE_ENOMEM;
         goto done;
@@ -765,7 +766,7 @@ static int run_query(search *s, const char *expr, int fallback)
     }
 done:
     sqlite3_finalize(stmt);
-    free(sql.data);
+    fouine_free(sql.data);
     return rc;
 }
 
@@ -808,7 +809,7 @@ static int set_marked(json_t *hit,
         json_object_set(hit, spans_key, spans);
     }
     json_decref(spans);
-    free(html);
+    fouine_free(html);
     return rc;
 }
 
@@ -849,9 +850,9 @@ static int hit_json(json_t **out, search *s, const page_hit *h, size_t chars)
         rc = set_marked(obj, "title", "title_text", "title_highlights", snip,
                         &sp);
     }
-    free(snip);
+    fouine_free(snip);
     snip = NULL;
-    free(sp.at);
+    fouine_free(sp.at);
     memset(&sp, 0, sizeof sp);
     if (rc != FOUINE_OK) {
         goto done;
@@ -889,9 +890,9 @@ static int hit_json(json_t **out, search *s, const page_hit *h, size_t chars)
         sqlite3_bind_int64(stmt, 1, h->rowid);
         if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0)) {
             const char *c = (const char *)sqlite3_column_text(stmt, 0);
-            free(snip);
+            fouine_free(snip);
             snip = NULL;
-            free(sp.at);
+            fouine_free(sp.at);
             memset(&sp, 0, sizeof sp);
             rc = fouine_snippet(&snip, &sp, &found, s->an, s->q, c, strlen(c),
                                 chars);
@@ -912,9 +913,9 @@ static int hit_json(json_t **out, search *s, const page_hit *h, size_t chars)
 done:
     sqlite3_finalize(stmt);
     json_decref(obj);
-    free(text.data);
-    free(snip);
-    free(sp.at);
+    fouine_free(text.data);
+    fouine_free(snip);
+    fouine_free(sp.at);
     return rc;
 }
 
@@ -1038,9 +1039,9 @@ done:
     json_decref(res);
     json_decref(list);
     fouine_parsed_clear(&q);
-    free(s.category);
-    free(s.hits);
-    free(suggestion);
+    fouine_free(s.category);
+    fouine_free(s.hits);
+    fouine_free(suggestion);
     return rc;
 }
 
@@ -1061,7 +1062,7 @@ static int remark(json_t *hit,
     if (rc == FOUINE_OK) {
         json_object_set_new(hit, key, json_string(marked));
     }
-    free(marked);
+    fouine_free(marked);
     return rc;
 }
 
@@ -1147,7 +1148,7 @@ int fouine_render_spans(char **out,
     }
     append_text(&b, text + at, n - at, html);
     if (b.failed) {
-        free(b.data);
+        fouine_free(b.data);
         return FOUINE_ENOMEM;
     }
     *out = b.data;
@@ -1175,7 +1176,7 @@ int fouine_render(char **out, const char *marked, fouine_render_mode mode)
         }
     }
     if (b.failed) {
-        free(b.data);
+        fouine_free(b.data);
         return FOUINE_ENOMEM;
     }
     *out = b.data;

@@ -56,7 +56,8 @@ extern const size_t fouine_serve_asset_count;
 /* A reply to a request, built by an endpoint. */
 typedef struct fouine_serve_reply {
     unsigned status; /* HTTP status */
-    char *body;      /* owned (free()), or NULL when static is used */
+    char
+        *body; /* owned (free(): json_dumps()'s), or NULL when static is used */
     const unsigned char *static_body; /* static bytes (assets), not owned */
     size_t len;                       /* bytes of the body */
     const char *type;                 /* Content-Type; static */

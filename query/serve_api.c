@@ -4,6 +4,7 @@
 */
 #include "serve.h"
 
+#include "fouine/alloc.h"
 #include "fouine/store.h"
 #include "query.h"
 
@@ -29,7 +30,7 @@ static void worker_free(void *p)
     }
     fouine_analyzer_free(w->an);
     sqlite3_close(w->db);
-    free(w);
+    fouine_free(w);
 }
 
 int fouine_serve_worker_init(void)
@@ -56,7 +57,7 @@ static int worker_open(fouine_serve_worker **out,
     int rc;
 
     *out = NULL;
-    w = calloc(1, sizeof *w);
+    w = fouine_calloc(1, sizeof *w);
     if (!w) {
         rc = FOUINE_ENOMEM;
         goto done;
@@ -377,7 +378,7 @@ static int scalar(sqlite3 *db, const char *sql, char **out)
     }
     if (sqlite3_step(stmt) == SQLITE_ROW) {
         const char *s = (const char *)sqlite3_column_text(stmt, 0);
-        if (s && !(*out = strdup(s))) {
+        if (s && !(*out = fouine_strdup(s))) {
             rc = FOUINE_ENOMEM;
             goto done;
         }
@@ -413,18 +414,18 @@ int fouine_serve_api_health(fouine_serve_reply *r,
         char *walpath = NULL;
         size_t n = strlen(cfg->index);
         /* The WAL file changes first: take the newer of the two. */
-        walpath = malloc(n + sizeof "-wal");
+        walpath = fouine_malloc(n + sizeof "-wal");
         if (walpath) {
             memcpy(walpath, cfg->index, n);
             memcpy(walpath + n, "-wal", sizeof "-wal");
             if (stat(walpath, &wal) == 0 && wal.st_mtime > t) {
                 t = wal.st_mtime;
             }
-            free(walpath);
+            fouine_free(walpath);
         }
         if (gmtime_r(&t, &tm) &&
             strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm) > 0) {
-            updated = strdup(stamp);
+            updated = fouine_strdup(stamp);
         }
     }
     rc = fouine_serve_reply_json(
@@ -432,8 +433,8 @@ int fouine_serve_api_health(fouine_serve_reply *r,
         json_pack("{s:s, s:I, s:s?}", "status", "ok", "articles",
                   (json_int_t)(count ? atoll(count) : 0), "updated", updated));
 done:
-    free(count);
-    free(updated);
+    fouine_free(count);
+    fouine_free(updated);
     return rc;
 }
 

@@ -15,6 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fouine/alloc.h"
+
 #define MEMORY_LIMIT   (64u * 1024u) /* bytes a connection may hold */
 #define CONN_LIMIT     1024u         /* connections at once */
 #define CONN_TIMEOUT   30u           /* seconds an idle connection lives */
@@ -103,7 +105,7 @@ static double elapsed_ms(const struct timespec *start)
 static void *request_begin(void *cls, const char *uri, struct MHD_Connection *c)
 {
     fouine_serve_daemon *d = cls;
-    fouine_serve_request *req = calloc(1, sizeof *req);
+    fouine_serve_request *req = fouine_calloc(1, sizeof *req);
     size_t i;
     (void)c;
     if (!req) {
@@ -153,7 +155,7 @@ static void request_end(void *cls,
             (void)w;
         }
     }
-    free(req);
+    fouine_free(req);
     *req_cls = NULL;
     atomic_fetch_sub(&d->in_flight, 1);
 }
@@ -191,7 +193,7 @@ static enum MHD_Result send_reply(fouine_serve_daemon *d,
                                                MHD_RESPMEM_MUST_FREE);
     }
     if (!resp) {
-        free(r->body);
+        free(r->body); /* json_dumps()'s: not ours */
         r->body = NULL;
         return MHD_NO;
     }
@@ -263,7 +265,7 @@ static int route_api(fouine_serve_daemon *d,
     if (rc != FOUINE_OK) {
         fprintf(stderr, "fouine-serve: %s: %s\n", url,
                 rc == FOUINE_EDB ? sqlite3_errmsg(w->db) : fouine_errmsg(rc));
-        free(r->body);
+        free(r->body); /* json_dumps()'s: not ours */
         rc = fouine_serve_reply_error(r, 500, "internal error");
     }
     return rc;
@@ -339,7 +341,7 @@ int fouine_serve_daemon_start(fouine_serve_daemon **out,
     int rc = FOUINE_ENOMEM;
 
     *out = NULL;
-    d = calloc(1, sizeof *d);
+    d = fouine_calloc(1, sizeof *d);
     if (!d) {
         goto done;
     }
@@ -363,7 +365,7 @@ int fouine_serve_daemon_start(fouine_serve_daemon **out,
     d = NULL;
     rc = FOUINE_OK;
 done:
-    free(d);
+    fouine_free(d);
     return rc;
 }
 
@@ -392,5 +394,5 @@ void fouine_serve_daemon_stop(fouine_serve_daemon *d)
         waited += 10;
     }
     MHD_stop_daemon(d->mhd);
-    free(d);
+    fouine_free(d);
 }

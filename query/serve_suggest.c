@@ -18,6 +18,8 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "fouine/alloc.h"
+
 #define MAX_FORM     256 /* bytes of a completion as written */
 #define MAX_FORMS    6   /* written forms kept for one completion */
 #define MAX_GROUPS   48  /* completions considered */
@@ -395,9 +397,9 @@ int fouine_serve_suggest(json_t **out,
 
     *out = NULL;
     list = json_array();
-    t = calloc(1, sizeof *t);
-    groups = calloc(MAX_GROUPS, sizeof *groups);
-    line = malloc(len + MAX_FORM + 1);
+    t = fouine_calloc(1, sizeof *t);
+    groups = fouine_calloc(MAX_GROUPS, sizeof *groups);
+    line = fouine_malloc(len + MAX_FORM + 1);
     if (!list || !t || !groups || !line) {
         rc = FOUINE_ENOMEM;
         goto done;
@@ -441,8 +443,8 @@ reply:
     rc = FOUINE_OK;
 done:
     json_decref(list);
-    free(t);
-    free(groups);
-    free(line);
+    fouine_free(t);
+    fouine_free(groups);
+    fouine_free(line);
     return rc;
 }

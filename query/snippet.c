@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fouine/alloc.h"
+
 #define MAX_SLOTS 64 /* words of all the terms matched at once */
 #define MAX_ALTS  8  /* alternatives of one query word */
 #define MAX_ALT   80 /* bytes of an alternative */
@@ -117,7 +119,7 @@ static int doc_token(const char *token,
     if (!(flags & FOUINE_TOKEN_COLOCATED)) {
         if (s->npos == s->cap) {
             size_t cap = s->cap ? s->cap * 2 : 256;
-            dpos *p = realloc(s->pos, cap * sizeof *p);
+            dpos *p = fouine_realloc(s->pos, cap * sizeof *p);
             if (!p) {
                 s->failed = 1;
                 return FOUINE_ENOMEM;
@@ -385,7 +387,7 @@ int fouine_snippet(char **snippet,
     memset(spans, 0, sizeof *spans);
     *found = 0;
     memset(&s, 0, sizeof s);
-    s.slots = malloc(MAX_SLOTS * sizeof *s.slots);
+    s.slots = fouine_malloc(MAX_SLOTS * sizeof *s.slots);
     if (!s.slots) {
         rc = FOUINE_ENOMEM;
         goto done;
@@ -415,8 +417,8 @@ int fouine_snippet(char **snippet,
             goto done;
         }
     }
-    hl = calloc(s.npos + 1, 1);
-    hits = malloc((s.npos + 1) * sizeof *hits);
+    hl = fouine_calloc(s.npos + 1, 1);
+    hits = fouine_malloc((s.npos + 1) * sizeof *hits);
     if (!hl || !hits) {
         rc = FOUINE_ENOMEM;
         goto done;
@@ -549,7 +551,7 @@ int fouine_snippet(char **snippet,
             size_t *at;
             if (spans->n == spans->cap) {
                 size_t cap = spans->cap ? spans->cap * 2 : 16;
-                at = realloc(spans->at, cap * 2 * sizeof *at);
+                at = fouine_realloc(spans->at, cap * 2 * sizeof *at);
                 if (!at) {
                     rc = FOUINE_ENOMEM;
                     goto done;
@@ -601,13 +603,13 @@ int fouine_snippet(char **snippet,
     out.data = NULL;
 done:
     if (rc != FOUINE_OK) {
-        free(spans->at);
+        fouine_free(spans->at);
         memset(spans, 0, sizeof *spans);
     }
-    free(out.data);
-    free(hl);
-    free(hits);
-    free(s.slots);
-    free(s.pos);
+    fouine_free(out.data);
+    fouine_free(hl);
+    fouine_free(hits);
+    fouine_free(s.slots);
+    fouine_free(s.pos);
     return rc;
 }

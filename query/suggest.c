@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fouine/alloc.h"
+
 #define MAX_WORD 64 /* longer words are not corrected */
 #define RARE_DOCS \
     2                 /* a word in so few articles, when the query found
@@ -265,7 +267,7 @@ static int written_form(char **out,
     rc = FOUINE_OK;
 done:
     sqlite3_finalize(stmt);
-    free(expr.data);
+    fouine_free(expr.data);
     return rc;
 }
 
@@ -320,7 +322,7 @@ int fouine_suggest(char **out,
         }
         fouine_buf_append(&res, text + at, start - at);
         fouine_buf_puts(&res, form ? form : best);
-        free(form);
+        fouine_free(form);
         at = end;
         changed = 1;
     }
@@ -334,6 +336,6 @@ int fouine_suggest(char **out,
         res.data = NULL;
     }
 done:
-    free(res.data);
+    fouine_free(res.data);
     return rc;
 }

@@ -102,8 +102,8 @@ START_TEST(test_vocabulary_stems)
         char stem[256];
         size_t n;
         const char *want = expected[i];
-        ck_assert_int_eq(fouine_analyzer_stem(an, voc[i], strlen(voc[i]), stem,
-                                              sizeof stem, &n),
+        ck_assert_int_eq(fouine_analyzer_stem(stem, sizeof stem, &n, an, voc[i],
+                                              strlen(voc[i])),
                          FOUINE_OK);
         for (k = 0; k < NCORRECTIONS; k++) {
             if (strcmp(voc[i], corrections[k].word) == 0) {
@@ -150,9 +150,9 @@ START_TEST(test_text_forms)
     for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char stem[256];
         size_t n;
-        ck_assert_int_eq(fouine_analyzer_stem(an, cases[i].text,
-                                              strlen(cases[i].text), stem,
-                                              sizeof stem, &n),
+        ck_assert_int_eq(fouine_analyzer_stem(stem, sizeof stem, &n, an,
+                                              cases[i].text,
+                                              strlen(cases[i].text)),
                          FOUINE_OK);
         ck_assert_str_eq(stem, cases[i].stem);
         ck_assert_uint_eq(n, strlen(cases[i].stem));

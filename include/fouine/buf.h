@@ -16,7 +16,7 @@
 extern "C" {
 #endif
 
-/** A growable string.  Zero-initialize it; release data with free(). */
+/** A growable string.  Zero-initialize it; release data with fouine_free(). */
 typedef struct fouine_buf {
     char *data; /* NUL-terminated once anything was appended; owned */
     size_t len; /* bytes used, the NUL excluded */
