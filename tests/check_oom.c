@@ -1,0 +1,356 @@
+/*
+** check_oom.c: OOM loops.  Each operation runs again and again in the same
+** process, the k-th allocation of the gateway (fouine/alloc.h) failing and
+** every later one, for k = 1, 2, ... until a run makes all its allocations
+** with none failing.  Every run must return FOUINE_OK or FOUINE_ENOMEM,
+** release all it allocated (LeakSanitizer checks at exit), and when it
+** returns FOUINE_OK its result must be the one of a run without failures.
+** The operations: the analyzer on French text (document and query modes),
+** the article parser on both layouts, and the query parser.
+**
+** Needs the build option FOUINE_FAULT_INJECTION; without it the suite
+** exits 77 (skipped).
+*/
+#include "indexer.h"
+#include "query.h"
+#include "testutil.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fouine/alloc.h"
+#include "fouine/analyzer.h"
+
+#ifdef FOUINE_FAULT_INJECTION
+
+#define MAX_RUNS 100000 /* a loop that never ends is a failure */
+
+/* A French paragraph: accents, capitals, both apostrophes, ligatures (œ,
+** æ, the "fi" ligature), numbers with non-breaking spaces, hyphens. */
+static const char paragraph[] =
+    "L'État a annoncé qu’il consacrerait 1\xc2\xa0"
+    "500\xc2\xa0"
+    "000 € à la sécurité des hôpitaux : « C'est au cœur de nos missions », "
+    "a déclaré aujourd'hui la ministre, 42 ans, le 3 mars 2023. Les "
+    "ŒUVRES d’art, l'ex-ministre et l'Assemblée nationale ont voté à 289 "
+    "voix contre 250 ; le \xef\xac\x81nancement de l'ÉCOLE et du curriculum "
+    "vitæ reste à l’étude. Élections, créées, accueilli-t-il ? "
+    "Notre-Dame-des-Landes, 3,14 %, 2e tour, XXIe siècle.";
+
+/* A query with phrases, OR, exclusions, fields, a prefix and an exact
+** word. */
+static const char query_text[] =
+    "\"sécurité des hôpitaux\" OR « cœur de métier » -rançon "
+    "-\"fuite de données\" titre:État chapo:(élections OU vote) "
+    "=créées cyberatt* l’Assemblée 2023";
+
+/* A site-layout article with its comments footer. */
+static const char site_article[] =
+    "La Poste ferme ses bureaux le samedi\n"
+    "\n"
+    "Le 9 janvier 2020 à 14h00\n"
+    "4 min\n"
+    "Services publics\n"
+    "Services publics\n"
+    "La Poste réduit les horaires de 300 bureaux ruraux.\n"
+    "Les maires protestent : « C’est l'État qui recule ».\n"
+    "Une pétition circule.\n"
+    "Le 9 janvier 2020 à 14h00\n"
+    "Commentaires (3)\n"
+    "Abonnez-vous pour prendre part au débat\n"
+    "Déjà abonné ? Se connecter\n"
+    "Abonnez-vousLe 09/01/2020 à 15h02\n"
+    "Mon bureau de poste ouvre encore le mardi.\n"
+    "Le 09/01/2020 à 16h30\n"
+    "Première ligne,\n"
+    "seconde ligne.\n"
+    "Le 10/01/2020 à 08h15\n"
+    "Et l'œuvre des facteurs ?\n";
+
+/* A plain-layout article, with CRLF line ends. */
+static const char plain_article[] =
+    "Grève à la SNCF : le trafic perturbé ce week-end\r\n"
+    "Le 10 mai 2019 à 17h00\r\n"
+    "\r\n"
+    "Les syndicats appellent à la grève,\r\n"
+    "de vendredi soir à lundi matin.\r\n"
+    "\r\n"
+    "Un TGV sur deux circulera.\r\n"
+    "\r\n"
+    "\r\n"
+    "Les TER seront très perturbés en Île-de-France.\r\n";
+
+/* FNV-1a over bytes: the digest of a result, computed without
+** allocating (every allocation here would be counted). */
+static uint64_t mix(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *s = p;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        h = (h ^ s[i]) * 1099511628211u;
+    }
+    return h;
+}
+
+static uint64_t mix_str(uint64_t h, const char *s)
+{
+    return s ? mix(h, s, strlen(s) + 1) : mix(h, "\xff", 1);
+}
+
+static uint64_t mix_size(uint64_t h, size_t v)
+{
+    return mix(h, &v, sizeof v);
+}
+
+#define DIGEST_SEED 14695981039346656037u
+
+/* An operation: runs once, sets *digest on FOUINE_OK. */
+typedef int (*oom_op)(uint64_t *digest);
+
+/*
+** Run op without failures for its reference digest, then once for each
+** k = 1, 2, ... with the k-th allocation failing, until a run makes all
+** its allocations.
+*/
+static void oom_loop(const char *name, oom_op op)
+{
+    uint64_t want = 0, got;
+    long k, ninjected = 0;
+    int rc;
+
+    fouine_alloc_fail_after(-1);
+    rc = op(&want);
+    ck_assert_msg(rc == FOUINE_OK, "%s: %s without failures", name,
+                  fouine_errmsg(rc));
+    for (k = 1; k <= MAX_RUNS; k++) {
+        long before = fouine_alloc_count(), used;
+        got = 0;
+        fouine_alloc_fail_after(k);
+        rc = op(&got);
+        fouine_alloc_fail_after(-1);
+        used = fouine_alloc_count() - before;
+        if (used < k) {
+            /* No allocation failed: the loop is over. */
+            ck_assert_msg(rc == FOUINE_OK, "%s: %s with no failure", name,
+                          fouine_errmsg(rc));
+            ck_assert_msg(got == want, "%s: another result", name);
+            ck_assert_msg(ninjected > 0, "%s: allocates nothing", name);
+            return;
+        }
+        ninjected++;
+        ck_assert_msg(rc == FOUINE_OK || rc == FOUINE_ENOMEM,
+                      "%s: allocation %ld failing gives %s", name, k,
+                      fouine_errmsg(rc));
+        ck_assert_msg(rc != FOUINE_OK || got == want,
+                      "%s: allocation %ld failing changes the result", name, k);
+    }
+    ck_abort_msg("%s: still allocating after %d runs", name, MAX_RUNS);
+}
+
+/* Token callback: fold each token into the digest. */
+static int digest_token(const char *token,
+                        size_t len,
+                        size_t start,
+                        size_t end,
+                        int flags,
+                        void *payload)
+{
+    uint64_t *h = payload;
+    *h = mix(*h, token, len);
+    *h = mix_size(*h, start);
+    *h = mix_size(*h, end);
+    *h = mix_size(*h, (size_t)flags);
+    return 0;
+}
+
+/* A new analyzer, the paragraph analyzed in one mode, the analyzer
+** freed. */
+static int analyze(uint64_t *digest, int mode)
+{
+    fouine_analyzer *an = NULL;
+    uint64_t h = DIGEST_SEED;
+    int rc = fouine_analyzer_new(&an);
+    if (rc == FOUINE_OK) {
+        rc = fouine_analyzer_run(an, paragraph, sizeof paragraph - 1, mode,
+                                 digest_token, &h);
+    }
+    fouine_analyzer_free(an);
+    *digest = h;
+    return rc;
+}
+
+static int analyze_document(uint64_t *digest)
+{
+    return analyze(digest, FOUINE_ANALYZE_DOCUMENT);
+}
+
+static int analyze_query(uint64_t *digest)
+{
+    return analyze(digest, FOUINE_ANALYZE_QUERY);
+}
+
+static int analyze_prefix(uint64_t *digest)
+{
+    return analyze(digest, FOUINE_ANALYZE_QUERY | FOUINE_ANALYZE_PREFIX);
+}
+
+/* Parse an article and release it. */
+static int parse_article(uint64_t *digest, const char *text)
+{
+    fouine_article a;
+    fouine_skip skip = FOUINE_SKIP_COUNT;
+    uint64_t h = DIGEST_SEED;
+    size_t i;
+    int rc = fouine_article_parse(&a, &skip, text, strlen(text));
+    if (rc == FOUINE_OK) {
+        h = mix_str(h, a.id);
+        h = mix_str(h, a.title);
+        h = mix_str(h, a.date);
+        h = mix_str(h, a.category);
+        h = mix_str(h, a.url);
+        h = mix_str(h, a.author);
+        h = mix_str(h, a.lead);
+        h = mix_str(h, a.body);
+        h = mix_size(h, (size_t)a.reading_time);
+        h = mix_size(h, a.ncomments);
+        for (i = 0; i < a.ncomments; i++) {
+            h = mix_str(h, a.comments[i].date);
+            h = mix_str(h, a.comments[i].body);
+        }
+    }
+    fouine_article_clear(&a);
+    *digest = h;
+    return rc;
+}
+
+static int parse_site(uint64_t *digest)
+{
+    return parse_article(digest, site_article);
+}
+
+static int parse_plain(uint64_t *digest)
+{
+    return parse_article(digest, plain_article);
+}
+
+/* The query parsed by an analyzer made in the same run. */
+static int parse_query(uint64_t *digest)
+{
+    fouine_analyzer *an = NULL;
+    fouine_parsed q;
+    uint64_t h = DIGEST_SEED;
+    size_t i;
+    int rc;
+
+    memset(&q, 0, sizeof q);
+    rc = fouine_analyzer_new(&an);
+    if (rc == FOUINE_OK) {
+        rc = fouine_parse(&q, an, query_text, sizeof query_text - 1);
+    }
+    if (rc == FOUINE_OK) {
+        h = mix_str(h, q.expr);
+        h = mix_str(h, q.any_expr);
+        h = mix_str(h, q.any_map);
+        h = mix_str(h, q.long_expr);
+        h = mix_str(h, q.not_expr);
+        h = mix_str(h, q.understood);
+        h = mix_size(h, (size_t)q.columns);
+        h = mix_size(h, (size_t)q.items);
+        h = mix_size(h, (size_t)q.typed);
+        h = mix_size(h, (size_t)q.question);
+        h = mix_size(h, q.nterms);
+        for (i = 0; i < q.nterms; i++) {
+            h = mix_str(h, q.terms[i].text);
+            h = mix_size(h, (size_t)q.terms[i].mode);
+            h = mix_size(h, (size_t)q.terms[i].group);
+        }
+        h = mix(h, q.words, q.nwords * 2 * sizeof *q.words);
+    }
+    fouine_parsed_clear(&q);
+    fouine_analyzer_free(an);
+    *digest = h;
+    return rc;
+}
+
+/* The FTS5 expression of the query, by an analyzer made in the same
+** run. */
+static int query_expr(uint64_t *digest)
+{
+    fouine_analyzer *an = NULL;
+    char *expr = NULL;
+    uint64_t h = DIGEST_SEED;
+    int rc = fouine_analyzer_new(&an);
+    if (rc == FOUINE_OK) {
+        rc = fouine_query_expr(&expr, an, query_text);
+    }
+    h = mix_str(h, expr);
+    fouine_free(expr);
+    fouine_analyzer_free(an);
+    *digest = h;
+    return rc;
+}
+
+static const struct {
+    const char *name;
+    oom_op op;
+} ops[] = {
+    { "analyzer, document", analyze_document },
+    { "analyzer, query", analyze_query },
+    { "analyzer, prefix query", analyze_prefix },
+    { "article, site layout", parse_site },
+    { "article, plain layout", parse_plain },
+    { "query parser", parse_query },
+    { "query expression", query_expr },
+};
+
+START_TEST(test_oom)
+{
+    oom_loop(ops[_i].name, ops[_i].op);
+}
+END_TEST
+
+/* The counter and the failure point themselves. */
+START_TEST(test_fail_after)
+{
+    void *p;
+    long before = fouine_alloc_count();
+    fouine_alloc_fail_after(2);
+    p = fouine_malloc(8);
+    ck_assert_ptr_nonnull(p);
+    fouine_free(p);
+    ck_assert_ptr_null(fouine_strdup("deux"));
+    ck_assert_ptr_null(fouine_calloc(1, 8));
+    fouine_alloc_fail_after(-1);
+    p = fouine_strndup("trois", 2);
+    ck_assert_str_eq(p, "tr");
+    fouine_free(p);
+    ck_assert_int_eq(fouine_alloc_count() - before, 4);
+}
+END_TEST
+
+static Suite *oom_suite(void)
+{
+    Suite *s = suite_create("oom");
+    TCase *tc = tcase_create("oom");
+    tcase_add_test(tc, test_fail_after);
+    tcase_add_loop_test(tc, test_oom, 0, (int)(sizeof ops / sizeof ops[0]));
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    return fouine_test_main(oom_suite());
+}
+
+#else
+
+int main(void)
+{
+    puts("check_oom: built without FOUINE_FAULT_INJECTION: skipped");
+    return 77;
+}
+
+#endif
