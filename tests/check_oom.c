@@ -6,7 +6,8 @@
 ** release all it allocated (LeakSanitizer checks at exit), and when it
 ** returns FOUINE_OK its result must be the one of a run without failures.
 ** The operations: the analyzer on French text (document and query modes),
-** the article parser on both layouts, and the query parser.
+** the article parser on both layouts and on JSON, UTF-8 repair, the query
+** parser, and searches of an index of corpus/.
 **
 ** Needs the build option FOUINE_FAULT_INJECTION; without it the suite
 ** exits 77 (skipped).
@@ -22,6 +23,7 @@
 
 #include "fouine/alloc.h"
 #include "fouine/analyzer.h"
+#include "fouine/store.h"
 
 #ifdef FOUINE_FAULT_INJECTION
 
@@ -82,29 +84,30 @@ static const char plain_article[] =
     "\r\n"
     "Les TER seront très perturbés en Île-de-France.\r\n";
 
-/* FNV-1a over bytes: the digest of a result, computed without
-** allocating (every allocation here would be counted). */
-static uint64_t mix(uint64_t h, const void *p, size_t n)
-{
-    const unsigned char *s = p;
-    size_t i;
-    for (i = 0; i < n; i++) {
-        h = (h ^ s[i]) * 1099511628211u;
-    }
-    return h;
-}
+/* A JSON array of articles: one with a lead, one without (its body gives
+** it), one skipped (no title). */
+static const char json_articles[] =
+    "[{\"id\": \"a1\", \"title\": \"L’État et les hôpitaux\", "
+    "\"date\": \"2023-03-03\", \"section\": \"Santé\", "
+    "\"author\": \"Rédaction\", \"reading_time\": 3, "
+    "\"lead\": \"Un plan de 1,5 milliard d'euros.\", "
+    "\"body\": \"Les syndicats restent prudents.\\n\\nLa ministre répond.\"},"
+    " {\"url\": \"https://exemple.fr/b2\", \"title\": \"Grève à la SNCF\", "
+    "\"text\": \"Un TGV sur deux.\\n\\nLes TER perturbés en Île-de-France.\"},"
+    " {\"id\": \"c3\", \"body\": \"Sans titre.\"}]";
 
+/* Digests of results are made with fouine_hash64(), which allocates
+** nothing (every allocation here would be counted).  A string is hashed
+** with its NUL, NULL as one 0xFF byte. */
 static uint64_t mix_str(uint64_t h, const char *s)
 {
-    return s ? mix(h, s, strlen(s) + 1) : mix(h, "\xff", 1);
+    return s ? fouine_hash64(h, s, strlen(s) + 1) : fouine_hash64(h, "\xff", 1);
 }
 
 static uint64_t mix_size(uint64_t h, size_t v)
 {
-    return mix(h, &v, sizeof v);
+    return fouine_hash64(h, &v, sizeof v);
 }
-
-#define DIGEST_SEED 14695981039346656037u
 
 /* An operation: runs once, sets *digest on FOUINE_OK. */
 typedef int (*oom_op)(uint64_t *digest);
@@ -158,7 +161,7 @@ static int digest_token(const char *token,
                         void *payload)
 {
     uint64_t *h = payload;
-    *h = mix(*h, token, len);
+    *h = fouine_hash64(*h, token, len);
     *h = mix_size(*h, start);
     *h = mix_size(*h, end);
     *h = mix_size(*h, (size_t)flags);
@@ -170,7 +173,7 @@ static int digest_token(const char *token,
 static int analyze(uint64_t *digest, int mode)
 {
     fouine_analyzer *an = NULL;
-    uint64_t h = DIGEST_SEED;
+    uint64_t h = FOUINE_HASH_INIT;
     int rc = fouine_analyzer_new(&an);
     if (rc == FOUINE_OK) {
         rc = fouine_analyzer_run(an, paragraph, sizeof paragraph - 1, mode,
@@ -196,29 +199,23 @@ static int analyze_prefix(uint64_t *digest)
     return analyze(digest, FOUINE_ANALYZE_QUERY | FOUINE_ANALYZE_PREFIX);
 }
 
+/* Fold an article into h: its id, and the hash of all it stores. */
+static uint64_t digest_of(uint64_t h, const fouine_article *a)
+{
+    uint64_t ah = fouine_article_hash(a);
+    h = mix_str(h, a->id);
+    return fouine_hash64(h, &ah, sizeof ah);
+}
+
 /* Parse an article and release it. */
 static int parse_article(uint64_t *digest, const char *text)
 {
     fouine_article a;
     fouine_skip skip = FOUINE_SKIP_COUNT;
-    uint64_t h = DIGEST_SEED;
-    size_t i;
+    uint64_t h = FOUINE_HASH_INIT;
     int rc = fouine_article_parse(&a, &skip, text, strlen(text));
     if (rc == FOUINE_OK) {
-        h = mix_str(h, a.id);
-        h = mix_str(h, a.title);
-        h = mix_str(h, a.date);
-        h = mix_str(h, a.category);
-        h = mix_str(h, a.url);
-        h = mix_str(h, a.author);
-        h = mix_str(h, a.lead);
-        h = mix_str(h, a.body);
-        h = mix_size(h, (size_t)a.reading_time);
-        h = mix_size(h, a.ncomments);
-        for (i = 0; i < a.ncomments; i++) {
-            h = mix_str(h, a.comments[i].date);
-            h = mix_str(h, a.comments[i].body);
-        }
+        h = digest_of(h, &a);
     }
     fouine_article_clear(&a);
     *digest = h;
@@ -240,7 +237,7 @@ static int parse_query(uint64_t *digest)
 {
     fouine_analyzer *an = NULL;
     fouine_parsed q;
-    uint64_t h = DIGEST_SEED;
+    uint64_t h = FOUINE_HASH_INIT;
     size_t i;
     int rc;
 
@@ -266,7 +263,7 @@ static int parse_query(uint64_t *digest)
             h = mix_size(h, (size_t)q.terms[i].mode);
             h = mix_size(h, (size_t)q.terms[i].group);
         }
-        h = mix(h, q.words, q.nwords * 2 * sizeof *q.words);
+        h = fouine_hash64(h, q.words, q.nwords * 2 * sizeof *q.words);
     }
     fouine_parsed_clear(&q);
     fouine_analyzer_free(an);
@@ -280,7 +277,7 @@ static int query_expr(uint64_t *digest)
 {
     fouine_analyzer *an = NULL;
     char *expr = NULL;
-    uint64_t h = DIGEST_SEED;
+    uint64_t h = FOUINE_HASH_INIT;
     int rc = fouine_analyzer_new(&an);
     if (rc == FOUINE_OK) {
         rc = fouine_query_expr(&expr, an, query_text);
@@ -288,6 +285,48 @@ static int query_expr(uint64_t *digest)
     h = mix_str(h, expr);
     fouine_free(expr);
     fouine_analyzer_free(an);
+    *digest = h;
+    return rc;
+}
+
+/* Callback of fouine_json_parse(): digest the article, then release it
+** (it is ours). */
+static int digest_article(fouine_article *a, void *payload)
+{
+    uint64_t *h = payload;
+    *h = digest_of(*h, a);
+    fouine_article_clear(a);
+    return 0;
+}
+
+/* Parse the JSON articles. */
+static int parse_json(uint64_t *digest)
+{
+    fouine_skip skip = FOUINE_SKIP_COUNT;
+    size_t nskipped = 0;
+    char err[128];
+    uint64_t h = FOUINE_HASH_INIT;
+    int rc = fouine_json_parse(&skip, &nskipped, err, sizeof err, json_articles,
+                               sizeof json_articles - 1, digest_article, &h);
+    h = mix_size(h, nskipped);
+    h = mix_str(h, err);
+    *digest = h;
+    return rc;
+}
+
+/* Repair text with bad bytes (a cut "é", a stray continuation byte). */
+static int repair_utf8(uint64_t *digest)
+{
+    static const char bad[] = "Sécurit\xc3 des h\x80pitaux : l’État\xff.";
+    char *out = NULL;
+    size_t outlen = 0, first_bad = 0;
+    uint64_t h = FOUINE_HASH_INIT;
+    int rc = fouine_utf8_repair(&out, &outlen, &first_bad, bad, sizeof bad - 1);
+    if (rc == FOUINE_OK) {
+        h = fouine_hash64(h, out, outlen);
+        h = mix_size(h, first_bad);
+    }
+    fouine_free(out);
     *digest = h;
     return rc;
 }
@@ -301,9 +340,95 @@ static const struct {
     { "analyzer, prefix query", analyze_prefix },
     { "article, site layout", parse_site },
     { "article, plain layout", parse_plain },
+    { "articles, JSON", parse_json },
+    { "UTF-8 repair", repair_utf8 },
     { "query parser", parse_query },
     { "query expression", query_expr },
 };
+
+/* ---- Searches of corpus/, with one index and one analyzer for all the
+** runs: a run that failed must leave both fit for the next. ---- */
+
+static fouine_test_corpus corpus; /* corpus/ and its index */
+static sqlite3 *db;
+static fouine_analyzer *search_an;
+
+static void search_setup(void)
+{
+    fouine_test_corpus_make(&corpus, "oom");
+    ck_assert_int_eq(fouine_store_open(&db, corpus.index, FOUINE_STORE_READ),
+                     FOUINE_OK);
+    ck_assert_int_eq(fouine_analyzer_new(&search_an), FOUINE_OK);
+}
+
+static void search_teardown(void)
+{
+    fouine_analyzer_free(search_an);
+    sqlite3_close(db);
+    fouine_test_corpus_drop(&corpus);
+}
+
+/* Search with opts; the digest is the JSON result but its time. */
+static int search(uint64_t *digest, const fouine_search_opts *opts)
+{
+    json_t *res = NULL;
+    char *text = NULL;
+    uint64_t h = FOUINE_HASH_INIT;
+    int rc;
+
+    rc = fouine_search_json(&res, db, search_an, opts);
+    if (rc == FOUINE_OK) {
+        json_object_del(res, "took_ms");
+        text = json_dumps(res, JSON_PRESERVE_ORDER | JSON_COMPACT);
+        ck_assert_ptr_nonnull(text);
+        h = mix_str(h, text);
+    }
+    free(text); /* json_dumps()'s */
+    json_decref(res);
+    *digest = h;
+    return rc;
+}
+
+static int search_rank(uint64_t *digest)
+{
+    fouine_search_opts opts = FOUINE_SEARCH_OPTS_INIT;
+    opts.query = query_text; /* one hit */
+    opts.comments = 1;
+    return search(digest, &opts);
+}
+
+static int search_date(uint64_t *digest)
+{
+    fouine_search_opts opts = FOUINE_SEARCH_OPTS_INIT;
+    opts.query = "l'État grève"; /* no article has both: the fallback */
+    opts.sort = FOUINE_SORT_DATE;
+    opts.since = "2019";
+    opts.limit = 50;
+    opts.snippet_chars = 400;
+    return search(digest, &opts);
+}
+
+static int search_typo(uint64_t *digest)
+{
+    fouine_search_opts opts = FOUINE_SEARCH_OPTS_INIT;
+    opts.query = "secruité hopitaux"; /* a suggestion */
+    return search(digest, &opts);
+}
+
+static const struct {
+    const char *name;
+    oom_op op;
+} search_ops[] = {
+    { "search, by rank", search_rank },
+    { "search, by date", search_date },
+    { "search, misspelled", search_typo },
+};
+
+START_TEST(test_oom_search)
+{
+    oom_loop(search_ops[_i].name, search_ops[_i].op);
+}
+END_TEST
 
 START_TEST(test_oom)
 {
@@ -336,6 +461,11 @@ static Suite *oom_suite(void)
     TCase *tc = tcase_create("oom");
     tcase_add_test(tc, test_fail_after);
     tcase_add_loop_test(tc, test_oom, 0, (int)(sizeof ops / sizeof ops[0]));
+    suite_add_tcase(s, tc);
+    tc = tcase_create("search");
+    tcase_add_checked_fixture(tc, search_setup, search_teardown);
+    tcase_add_loop_test(tc, test_oom_search, 0,
+                        (int)(sizeof search_ops / sizeof search_ops[0]));
     suite_add_tcase(s, tc);
     return s;
 }
