@@ -92,22 +92,29 @@ done:
     return rc;
 }
 
+int fouine_store_error(sqlite3 *db)
+{
+    return sqlite3_errcode(db) == SQLITE_NOMEM ? FOUINE_ENOMEM : FOUINE_EDB;
+}
+
 /*
 ** Create the schema and set its version, in one transaction: all of it or
-** nothing.  Returns FOUINE_OK or FOUINE_EDB.
+** nothing.  Returns FOUINE_OK, FOUINE_EDB or FOUINE_ENOMEM.
 */
 static FOUINE_WUR int create_schema(sqlite3 *db)
 {
     char sql[64];
+    int rc;
     if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
-        return FOUINE_EDB;
+        return fouine_store_error(db);
     }
     snprintf(sql, sizeof sql, "PRAGMA user_version=%d", FOUINE_SCHEMA_VERSION);
     if (sqlite3_exec(db, schema_sql, NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        rc = fouine_store_error(db);
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-        return FOUINE_EDB;
+        return rc;
     }
     return FOUINE_OK;
 }

@@ -902,9 +902,10 @@ static void *reader_main(void *arg)
 /* Report an SQLite error of the writer. */
 static FOUINE_WUR int db_error(run *r, writer *w, const char *what)
 {
+    int rc = fouine_store_error(w->db); /* before another call on db */
     say(r, 0, "%s: cannot write the index (%s): %s", r->opt->index, what,
         sqlite3_errmsg(w->db));
-    return FOUINE_EDB;
+    return rc;
 }
 
 static FOUINE_WUR int exec(run *r, writer *w, const char *sql)
@@ -917,11 +918,13 @@ static FOUINE_WUR int exec(run *r, writer *w, const char *sql)
 
 static FOUINE_WUR int begin(run *r, writer *w)
 {
+    int rc;
     if (w->in_txn) {
         return FOUINE_OK;
     }
-    if (exec(r, w, "BEGIN IMMEDIATE") != FOUINE_OK) {
-        return FOUINE_EDB;
+    rc = exec(r, w, "BEGIN IMMEDIATE");
+    if (rc != FOUINE_OK) {
+        return rc;
     }
     w->in_txn = 1;
     w->txn_articles = 0;

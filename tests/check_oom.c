@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fouine/alloc.h"
 #include "fouine/analyzer.h"
@@ -424,6 +425,60 @@ static const struct {
     { "search, misspelled", search_typo },
 };
 
+/* Index corpus/ afresh into a new file of the fixture's directory, with
+** the reading and the writing threads; fouine_run()'s messages go to a
+** log there.  The digest is what the run counted. */
+static int index_corpus(uint64_t *digest)
+{
+    char index[320], corpus_dir[1024];
+    const char *paths[1];
+    const char *src = fouine_test_dir("FOUINE_SOURCE_DIR");
+    fouine_run_options opt;
+    fouine_run_stats st;
+    uint64_t h = FOUINE_HASH_INIT;
+    int rc;
+
+    ck_assert_ptr_nonnull(src);
+    snprintf(index, sizeof index, "%s/oom.db", corpus.dir);
+    snprintf(corpus_dir, sizeof corpus_dir, "%s/corpus", src);
+    paths[0] = corpus_dir;
+    memset(&opt, 0, sizeof opt);
+    opt.index = index;
+    opt.paths = paths;
+    opt.npaths = 1;
+    opt.rebuild = 1;
+    opt.max_size = 16u << 20;
+    opt.batch = 1000;
+    rc = fouine_run(&st, &opt);
+    if (rc == FOUINE_OK) {
+        h = mix_size(h, (size_t)st.files);
+        h = mix_size(h, (size_t)st.files_total);
+        h = mix_size(h, (size_t)st.indexed);
+        h = mix_size(h, (size_t)st.updated);
+        h = mix_size(h, (size_t)st.unchanged);
+        h = mix_size(h, (size_t)st.removed);
+        h = mix_size(h, (size_t)st.comments);
+        h = mix_size(h, (size_t)fouine_run_skipped(&st));
+        h = mix_size(h, (size_t)st.warnings);
+    }
+    *digest = h;
+    return rc;
+}
+
+START_TEST(test_oom_index)
+{
+    char log[320];
+    int saved = dup(STDERR_FILENO);
+    ck_assert_int_ge(saved, 0);
+    snprintf(log, sizeof log, "%s/oom.log", corpus.dir);
+    ck_assert_ptr_nonnull(freopen(log, "w", stderr));
+    oom_loop("index", index_corpus);
+    fflush(stderr);
+    ck_assert_int_eq(dup2(saved, STDERR_FILENO), STDERR_FILENO);
+    close(saved);
+}
+END_TEST
+
 START_TEST(test_oom_search)
 {
     oom_loop(search_ops[_i].name, search_ops[_i].op);
@@ -466,6 +521,7 @@ static Suite *oom_suite(void)
     tcase_add_checked_fixture(tc, search_setup, search_teardown);
     tcase_add_loop_test(tc, test_oom_search, 0,
                         (int)(sizeof search_ops / sizeof search_ops[0]));
+    tcase_add_test(tc, test_oom_index);
     suite_add_tcase(s, tc);
     return s;
 }

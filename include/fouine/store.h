@@ -59,6 +59,17 @@ extern "C" {
  */
 FOUINE_WUR int fouine_store_open(sqlite3 **out, const char *path, int flags);
 
+/**
+ * The FOUINE_* code of the last SQLite error on db: FOUINE_ENOMEM when
+ * SQLite ran out of memory (our tokenizer's analyzer included), FOUINE_EDB
+ * otherwise.  Call it right after the failed call, before any other call
+ * on db.
+ *
+ * @param db the connection
+ * @return FOUINE_ENOMEM or FOUINE_EDB
+ */
+FOUINE_WUR int fouine_store_error(sqlite3 *db);
+
 #ifdef __cplusplus
 }
 #endif
