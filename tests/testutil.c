@@ -76,7 +76,7 @@ int fouine_test_run(const char *cmd, const char *out)
     if (out) {
         snprintf(full, n, "%s > '%s'", cmd, out);
     } else {
-        snprintf(full, n, "%s", cmd);
+        memcpy(full, cmd, strlen(cmd) + 1);
     }
     status = system(full);
     free(full);
