@@ -427,7 +427,8 @@ int fouine_search_register(sqlite3 *db)
 
 /* ---- Options ---- */
 
-/* Whether s is "YYYY", "YYYY-MM" or "YYYY-MM-DD" (a plausible date). */
+/* Whether s is "YYYY", "YYYY-MM" or "YYYY-MM-DD", a date of the calendar
+** (no 2019-02-30, 2020-02-29 allowed). */
 static int valid_date(const char *s)
 {
     size_t n = strlen(s), i;
@@ -444,9 +445,15 @@ static int valid_date(const char *s)
         (strncmp(s + 5, "01", 2) < 0 || strncmp(s + 5, "12", 2) > 0)) {
         return 0;
     }
-    if (n == 10 &&
-        (strncmp(s + 8, "01", 2) < 0 || strncmp(s + 8, "31", 2) > 0)) {
-        return 0;
+    if (n == 10) {
+        static const int days[12] = { 31, 29, 31, 30, 31, 30,
+                                      31, 31, 30, 31, 30, 31 };
+        int year = atoi(s), month = atoi(s + 5), day = atoi(s + 8);
+        int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        if (day < 1 || day > days[month - 1] ||
+            (month == 2 && day == 29 && !leap)) {
+            return 0;
+        }
     }
     return 1;
 }

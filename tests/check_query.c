@@ -446,7 +446,17 @@ START_TEST(test_filters)
     json_decref(res);
 
     opts = (fouine_search_opts)FOUINE_SEARCH_OPTS_INIT;
+    opts.query = "canicule";
+    ck_assert_ptr_null(fouine_search_opts_error(&opts));
     opts.since = "2019-13";
+    ck_assert_ptr_nonnull(fouine_search_opts_error(&opts));
+    opts.since = "2019-02-30"; /* no such day */
+    ck_assert_ptr_nonnull(fouine_search_opts_error(&opts));
+    opts.since = "2019-02-29"; /* not a leap year */
+    ck_assert_ptr_nonnull(fouine_search_opts_error(&opts));
+    opts.since = "2020-02-29";
+    ck_assert_ptr_null(fouine_search_opts_error(&opts));
+    opts.since = "2019-04-31";
     ck_assert_ptr_nonnull(fouine_search_opts_error(&opts));
 }
 END_TEST
