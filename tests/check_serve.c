@@ -257,6 +257,7 @@ static const bad_request bad_requests[] = {
     { "GET", "/api/search?q=+%20+", 400 },
     { "GET", "/api/search?page=2", 400 },
     { "GET", "/api/search?q=gr%C3%A8ve&since=2019-13-01", 400 },
+    { "GET", "/api/search?q=gr%C3%A8ve&until=2019-02-30", 400 },
     { "GET", "/api/search?q=gr%C3%A8ve&until=hier", 400 },
     { "GET", "/api/search?q=gr%C3%A8ve&per_page=101", 400 },
     { "GET", "/api/search?q=gr%C3%A8ve&per_page=0", 400 },
