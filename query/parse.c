@@ -839,6 +839,40 @@ static void all_words(fouine_buf *b, const node *n)
 }
 
 /*
+** Append to b root (an N_AND) without the items that are one question
+** word: the expression whose matches hold every word a long question
+** searches.  Appends nothing when every item is a question word.
+*/
+static void and_without_questions(fouine_buf *b, const node *root)
+{
+    node tmp = *root;
+    node **kids = fouine_calloc(root->nkids ? root->nkids : 1, sizeof *kids);
+    out_ctx o;
+    size_t i, positives = 0;
+
+    if (!kids) {
+        b->failed = 1;
+        return;
+    }
+    tmp.nkids = 0;
+    for (i = 0; i < root->nkids; i++) {
+        const node *k = root->kids[i];
+        if (positive(k) && k->kind == N_TERM && k->question && !k->column) {
+            continue;
+        }
+        positives += (size_t)positive(k);
+        kids[tmp.nkids++] = root->kids[i];
+    }
+    tmp.kids = kids;
+    if (positives > 0) {
+        memset(&o, 0, sizeof o);
+        o.b = b;
+        fts_node(&o, &tmp);
+    }
+    fouine_free(kids);
+}
+
+/*
 ** Append to b the positive items of root (an N_AND) OR-ed, then its
 ** exclusions, with each phrase's item in map (when not NULL); with
 ** skip_questions, the items that are one question word are left out.
@@ -894,6 +928,7 @@ void fouine_parsed_clear(fouine_parsed *q)
     fouine_free(q->any_expr);
     fouine_free(q->any_map);
     fouine_free(q->long_expr);
+    fouine_free(q->long_all);
     fouine_free(q->not_expr);
     fouine_free(q->understood);
     for (i = 0; i < q->nterms; i++) {
@@ -922,7 +957,7 @@ int fouine_parse(fouine_parsed *out,
     parser p;
     node *root = NULL, *stops = NULL;
     fouine_buf expr = { 0 }, any = { 0 }, map = { 0 }, nots = { 0 },
-               und = { 0 }, longb = { 0 };
+               und = { 0 }, longb = { 0 }, longall = { 0 };
     out_ctx o;
     size_t i;
     int rc;
@@ -989,6 +1024,8 @@ int fouine_parse(fouine_parsed *out,
                 or_items(&any, &map, root, 0);
                 if (or_items(&longb, NULL, root, 1) == 0) {
                     longb.len = 0; /* only question words: any_expr */
+                } else {
+                    and_without_questions(&longall, root);
                 }
             }
             for (i = 0; i < root->nkids; i++) {
@@ -1027,13 +1064,14 @@ int fouine_parse(fouine_parsed *out,
 done:
     rc = p.rc;
     if (expr.failed || any.failed || map.failed || nots.failed || und.failed ||
-        longb.failed) {
+        longb.failed || longall.failed) {
         rc = FOUINE_ENOMEM;
     }
     take(&out->expr, &expr);
     take(&out->any_expr, &any);
     take(&out->any_map, &map);
     take(&out->long_expr, &longb);
+    take(&out->long_all, &longall);
     take(&out->not_expr, &nots);
     take(&out->understood, &und);
     if (out->any_expr && !out->any_map) {

@@ -235,6 +235,9 @@ typedef struct fouine_parsed {
                          any_expr, space-separated ("-1": an exclusion) */
     char *long_expr;       /* any_expr without the question words (quel,
                          combien...), for a long query; NULL: any_expr */
+    char *long_all;        /* expr without the question words: what an
+                         article must hold for a long query not to fall
+                         back; NULL: expr */
     char *not_expr;        /* the query holds only exclusions: them, OR-ed */
     char *understood;      /* the query as parsed, in the query language */
     int columns;           /* some item is restricted to a field */

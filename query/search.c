@@ -985,7 +985,7 @@ int fouine_search_json(json_t **out,
     if (is_long) {
         /* A long query: every article holding any item, by bm25. */
         s.proximity = 1;
-        rc = count_query(&s, q.expr, &all);
+        rc = count_query(&s, q.long_all ? q.long_all : q.expr, &all);
         if (rc == FOUINE_OK) {
             fallback = all == 0;
             rc = run_query(&s, q.long_expr ? q.long_expr : q.any_expr, 0);

@@ -365,6 +365,10 @@ START_TEST(test_rank_questions)
     ck_assert_ptr_null(strstr(q.long_expr, "\"nom\""));
     ck_assert_ptr_nonnull(strstr(q.long_expr, "\"fleuve\""));
     assert_runs(q.long_expr);
+    ck_assert_ptr_nonnull(q.long_all);
+    ck_assert_ptr_null(strstr(q.long_all, "\"Quel\""));
+    ck_assert_ptr_nonnull(strstr(q.long_all, "\"fleuve\" AND"));
+    assert_runs(q.long_all);
     fouine_parsed_clear(&q);
     /* Quoted, a question word stays. */
     text = "Quel est le \"nom\" du fleuve ?";
@@ -381,6 +385,9 @@ START_TEST(test_rank_questions)
     res = search("Quand est la canicule à Paris ?", NULL);
     ors = search("canicule OR paris", NULL);
     ck_assert_int_eq(total_of(res), total_of(ors));
+    /* An article holds every word searched: no fallback, though none
+    ** holds "quand". */
+    ck_assert(json_is_false(json_object_get(res, "fallback")));
     json_decref(ors);
     ors = search("canicule paris", NULL);
     ck_assert_int_gt(total_of(res), total_of(ors));
