@@ -19,7 +19,6 @@
 #include "fouine/store.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
