@@ -32,6 +32,7 @@ typedef enum fouine_skip {
     FOUINE_SKIP_MISSING = 0, /* the path given does not exist */
     FOUINE_SKIP_UNREADABLE,  /* a file or directory that cannot be read */
     FOUINE_SKIP_LOOP,        /* a symbolic link loop */
+    FOUINE_SKIP_TOO_LONG,    /* a path longer than PATH_MAX */
     FOUINE_SKIP_TOO_LARGE,   /* over the size limit */
     FOUINE_SKIP_BINARY,      /* NUL bytes: not text */
     FOUINE_SKIP_EMPTY,       /* nothing but white space */

@@ -13,8 +13,8 @@
 const char *fouine_skip_name(fouine_skip reason)
 {
     static const char *const names[FOUINE_SKIP_COUNT] = {
-        "missing", "unreadable", "symlink loop", "too large", "binary",
-        "empty",   "no title",   "bad JSON",     "no id"
+        "missing", "unreadable", "symlink loop", "path too long", "too large",
+        "binary",  "empty",      "no title",     "bad JSON",      "no id"
     };
     if ((unsigned)reason >= FOUINE_SKIP_COUNT) {
         return "unknown";

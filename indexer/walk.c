@@ -20,6 +20,9 @@
 
 #include "fouine/alloc.h"
 
+/* Why a path longer than the system takes is skipped. */
+#define TOO_LONG "path longer than the system allows (PATH_MAX)"
+
 /* A directory entered: its identity, and whether the walk is inside it. */
 typedef struct entered {
     dev_t dev; /* device of the directory */
@@ -166,6 +169,8 @@ static FOUINE_WUR int walk_entry(walk *w,
         int err = errno;
         if (err == ELOOP) {
             problem(w, FOUINE_SKIP_LOOP, path, "symbolic link loop");
+        } else if (err == ENAMETOOLONG) {
+            problem(w, FOUINE_SKIP_TOO_LONG, path, TOO_LONG);
         } else if (kind_of(name) >= 0) {
             problem(w, FOUINE_SKIP_UNREADABLE, path, strerror(err));
         }
@@ -260,7 +265,10 @@ static FOUINE_WUR int walk_dir(walk *w,
     }
     closedir(dir);
     dir = NULL;
-    qsort(names, nnames, sizeof *names, by_name);
+    if (nnames > 1) {
+        /* qsort() wants a non-NULL array even for no element. */
+        qsort(names, nnames, sizeof *names, by_name);
+    }
     for (i = 0; i < nnames && rc == FOUINE_OK; i++) {
         rc = walk_entry(w, path, key, names[i], rel_off);
     }
@@ -286,10 +294,11 @@ static FOUINE_WUR int walk_root(walk *w, const char *given)
 
     if (stat(given, &st) != 0) {
         problem(w,
-                errno == ENOENT ? FOUINE_SKIP_MISSING :
-                errno == ELOOP  ? FOUINE_SKIP_LOOP :
-                                  FOUINE_SKIP_UNREADABLE,
-                given, strerror(errno));
+                errno == ENOENT       ? FOUINE_SKIP_MISSING :
+                errno == ELOOP        ? FOUINE_SKIP_LOOP :
+                errno == ENAMETOOLONG ? FOUINE_SKIP_TOO_LONG :
+                                        FOUINE_SKIP_UNREADABLE,
+                given, errno == ENAMETOOLONG ? TOO_LONG : strerror(errno));
         return FOUINE_OK;
     }
     key = realpath(given, NULL);

@@ -202,6 +202,11 @@ static void copy_corpus(void)
     sh(cmd);
 }
 
+/* A short article in the plain layout. */
+#define BUDGET                                         \
+    "La mairie vote son budget\nLe 2 juillet 2020\n\n" \
+    "Le conseil municipal adopte le budget.\n"
+
 #define SECURITE "anssi-securite-hopitaux-cyberattaques.txt"
 #define LOUVRE   "louvre-cleopatre-oeuvres-restaurees.txt"
 #define LAIT     "prix-du-lait-eleveurs-bloquent-laiterie-mayenne.txt"
@@ -499,8 +504,7 @@ START_TEST(test_bad_inputs)
                                  "Le caf\xE9 historique baisse le rideau.\n";
     memset(big, 'a', sizeof big);
     memcpy(big, "Un titre\n\n", 10);
-    put("in/bon.txt", "La mairie vote son budget\nLe 2 juillet 2020\n\n"
-                      "Le conseil municipal adopte le budget.\n");
+    put("in/bon.txt", BUDGET);
     put_bytes("in/binaire.txt", binary, sizeof binary - 1);
     put_bytes("in/latin1.txt", latin1, sizeof latin1 - 1);
     put("in/vide.txt", "");
@@ -554,8 +558,7 @@ END_TEST
 START_TEST(test_paths_and_index_errors)
 {
     summary s;
-    put("in/bon.txt", "La mairie vote son budget\nLe 2 juillet 2020\n\n"
-                      "Le conseil municipal adopte le budget.\n");
+    put("in/bon.txt", BUDGET);
     /* A missing input path is skipped; the rest is indexed. */
     ck_assert_int_eq(index_run(&s, "in absent"), 1);
     ck_assert_msg(strstr(logbuf, "absent: skipped"), "%s", logbuf);
@@ -651,6 +654,54 @@ START_TEST(test_symlink_loops)
     ck_assert_msg(strstr(logbuf, "soi.txt: skipped: symbolic link loop"), "%s",
                   logbuf);
     ck_assert_msg(strstr(logbuf, "(2 symlink loop)"), "%s", logbuf);
+}
+END_TEST
+
+/* An empty directory is nothing to do: exit 0.  Emptied, it removes the
+** articles its files gave. */
+START_TEST(test_empty_directory)
+{
+    summary s;
+    sh("mkdir vide");
+    ck_assert_int_eq(index_run(&s, "vide"), 0);
+    ck_assert_int_eq(s.indexed + s.skipped, 0);
+    ck_assert_int_eq(articles(), 0);
+    put("vide/budget.txt", BUDGET);
+    ck_assert_int_eq(index_run(&s, "vide"), 0);
+    ck_assert_int_eq(s.indexed, 1);
+    sh("rm vide/budget.txt");
+    ck_assert_int_eq(index_run(&s, "vide"), 0);
+    ck_assert_int_eq(s.removed, 1);
+    ck_assert_int_eq(articles(), 0);
+}
+END_TEST
+
+/* A path longer than PATH_MAX is a warning, counted as skipped (exit 1);
+** the articles beside it are indexed, and what it gave before stays. */
+START_TEST(test_path_too_long)
+{
+    summary s;
+    put("arbre/budget.txt", BUDGET);
+    /* 20 directories of 200 characters, an article at the bottom: 4034
+    ** bytes from here. */
+    sh("n=$(printf '%0200d' 0) &&"
+       " p=arbre$(for i in $(seq 20); do printf '/%s' $n; done) &&"
+       " mkdir -p $p && printf 'Au fond du puits\\n\\nUn spéléologue "
+       "remonte.\\n' > $p/fond.txt");
+    ck_assert_int_eq(index_run(&s, "arbre"), 0);
+    ck_assert_int_eq(s.indexed, 2);
+    /* The same tree, named through a detour of 100 more bytes. */
+    sh("mkdir $(printf '%0100d' 0)");
+    ck_assert_int_eq(index_run(&s, "$(printf '%0100d' 0)/../arbre"), 1);
+    ck_assert_int_eq(s.unchanged, 1);
+    ck_assert_int_eq(s.skipped, 1);
+    ck_assert_int_eq(s.removed, 0);
+    ck_assert_msg(strstr(logbuf, "0000: skipped: path longer than the system "
+                                 "allows (PATH_MAX)"),
+                  "%s", logbuf);
+    ck_assert_msg(strstr(logbuf, "(1 path too long)"), "%s", logbuf);
+    ck_assert_int_eq(matches("article_fts", "budget"), 1);
+    ck_assert_int_eq(matches("article_fts", "spéléologue"), 1);
 }
 END_TEST
 
@@ -801,6 +852,8 @@ static Suite *index_suite(void)
     tcase_add_test(tc, test_paths_and_index_errors);
     tcase_add_test(tc, test_other_schema_versions);
     tcase_add_test(tc, test_symlink_loops);
+    tcase_add_test(tc, test_empty_directory);
+    tcase_add_test(tc, test_path_too_long);
     suite_add_tcase(s, tc);
     tcase_add_checked_fixture(tk, setup, teardown);
     tcase_add_test(tk, test_kill_9_in_the_middle);
