@@ -337,7 +337,16 @@ static char *dup_n(const char *s, size_t n)
     return p;
 }
 
-/* Split text into lines (new array in *out, fouine_free()). */
+/* Whether text[i] is a line end that stands alone: "\n", or "\r" not
+** followed by "\n" (a "\r\n" counts at its "\n"). */
+static int ends_line(const char *text, size_t len, size_t i)
+{
+    return text[i] == '\n' ||
+           (text[i] == '\r' && (i + 1 == len || text[i + 1] != '\n'));
+}
+
+/* Split text into lines ending in "\n", "\r\n" or "\r" (new array in
+** *out, fouine_free()). */
 static FOUINE_WUR int split_lines(text_line **out,
                                   size_t *nout,
                                   const char *text,
@@ -349,25 +358,26 @@ static FOUINE_WUR int split_lines(text_line **out,
     *out = NULL;
     *nout = 0;
     for (i = 0; i < len; i++) {
-        n += text[i] == '\n';
+        n += ends_line(text, len, i);
     }
     lines = fouine_malloc(n * sizeof *lines);
     if (!lines) {
         return FOUINE_ENOMEM;
     }
     for (i = 0; i <= len; i++) {
-        if (i == len || text[i] == '\n') {
+        if (i < len && !ends_line(text, len, i)) {
+            continue;
+        }
+        if (i < len || i > start) {
             size_t end = i;
             if (end > start && text[end - 1] == '\r') {
-                end--;
+                end--; /* "\r\n" */
             }
-            if (i < len || end > start) {
-                lines[k].s = text + start;
-                lines[k].n = end - start;
-                k++;
-            }
-            start = i + 1;
+            lines[k].s = text + start;
+            lines[k].n = end - start;
+            k++;
         }
+        start = i + 1;
     }
     *out = lines;
     *nout = k;

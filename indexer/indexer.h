@@ -114,7 +114,8 @@ typedef struct fouine_article {
  *            a line ending in "Le 18/04/2018 à 09h48";
  *   - plain: title; date line (optional); paragraphs separated by blank
  *            lines, the first being the lead.
- * Lines may end in "\n" or "\r\n".  The id is left NULL.
+ * Lines may end in "\n", "\r\n" or "\r" (old Mac files).  The id is left
+ * NULL.
  *
  * @param[out] out  the article, emptied first; release with
  *                  fouine_article_clear()

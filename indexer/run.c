@@ -650,6 +650,8 @@ typedef struct line_reader {
     fouine_buf line; /* the current line, without its end; owned */
     size_t max;      /* longest line kept */
     int too_long;    /* the current line is longer than max (not kept) */
+    int after_cr;    /* the last line ended with "\r" at the end of block:
+                        a "\n" next belongs to it */
 } line_reader;
 
 /* Append n bytes to the current line, unless it is already too long. */
@@ -668,13 +670,13 @@ static FOUINE_WUR int keep(line_reader *lr, const char *p, size_t n)
 }
 
 /*
-** Read the next line: *raw gets the bytes it took in the file (0 at the
-** end), which are also added to *hash.  Returns FOUINE_OK, FOUINE_EIO or
-** FOUINE_ENOMEM.
+** Read the next line, ended by "\n", "\r\n" or "\r": *raw gets the bytes
+** it took in the file (0 at the end), which are also added to *hash.
+** Returns FOUINE_OK, FOUINE_EIO or FOUINE_ENOMEM.
 */
 static FOUINE_WUR int next_line(line_reader *lr, uint64_t *hash, size_t *raw)
 {
-    const char *nl;
+    const char *p, *q, *end;
     size_t n;
     *raw = 0;
     lr->line.len = 0;
@@ -687,15 +689,35 @@ static FOUINE_WUR int next_line(line_reader *lr, uint64_t *hash, size_t *raw)
                 return ferror(lr->f) ? FOUINE_EIO : FOUINE_OK;
             }
         }
-        nl = memchr(lr->block + lr->pos, '\n', lr->end - lr->pos);
-        n = nl ? (size_t)(nl - (lr->block + lr->pos)) + 1 : lr->end - lr->pos;
-        *hash = fouine_hash64(*hash, lr->block + lr->pos, n);
-        *raw += n;
-        if (keep(lr, lr->block + lr->pos, nl ? n - 1 : n) != FOUINE_OK) {
+        p = lr->block + lr->pos;
+        end = lr->block + lr->end;
+        if (lr->after_cr) {
+            /* The "\n" of a "\r\n" cut by the block ends nothing. */
+            lr->after_cr = 0;
+            if (*p == '\n') {
+                *hash = fouine_hash64(*hash, p, 1);
+                lr->pos++;
+                continue;
+            }
+        }
+        for (q = p; q < end && *q != '\n' && *q != '\r'; q++) {
+        }
+        n = (size_t)(q - p);
+        if (keep(lr, p, n) != FOUINE_OK) {
             return FOUINE_ENOMEM;
         }
+        if (q < end) {
+            n++;
+            if (*q == '\r' && q + 1 < end && q[1] == '\n') {
+                n++;
+            } else if (*q == '\r' && q + 1 == end) {
+                lr->after_cr = 1;
+            }
+        }
+        *hash = fouine_hash64(*hash, p, n);
+        *raw += n;
         lr->pos += n;
-        if (nl) {
+        if (q < end) {
             return FOUINE_OK;
         }
     }
@@ -758,9 +780,6 @@ static FOUINE_WUR int read_lines(run *r,
         lineno++;
         add_done(r, (int64_t)raw);
         len = lr.line.len;
-        while (len > 0 && lr.line.data[len - 1] == '\r') {
-            len--;
-        }
         if (!lr.too_long && all_blank(lr.line.data, len)) {
             continue; /* blank lines between articles are fine */
         }

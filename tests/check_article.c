@@ -125,28 +125,33 @@ START_TEST(test_crlf_and_no_date)
 }
 END_TEST
 
+/* A site-layout article with its footer: boilerplate, a markup line and
+** two comments. */
+static const char site_post[] =
+    "La Poste ferme ses bureaux le samedi\n"
+    "\n"
+    "Le 9 janvier 2020 à 14h00\n"
+    "4 min\n"
+    "Services publics\n"
+    "Services publics\n"
+    "La Poste réduit les horaires de 300 bureaux ruraux.\n"
+    "Les maires protestent.\n"
+    "Une pétition circule.\n"
+    "Le 9 janvier 2020 à 14h00\n"
+    "Commentaires (2)\n"
+    "Abonnez-vous pour prendre part au débat\n"
+    "Déjà abonné ? Se connecter\n"
+    "Abonnez-vousLe 09/01/2020 à 15h02\n"
+    "Mon bureau de poste ouvre encore le mardi.\n"
+    "\" />\n"
+    "Le 09/01/2020 à 16h30\n"
+    "Première ligne,\n"
+    "seconde ligne.\n";
+
 START_TEST(test_site_layout_footer)
 {
     fouine_article a;
-    parse_ok(&a, "La Poste ferme ses bureaux le samedi\n"
-                 "\n"
-                 "Le 9 janvier 2020 à 14h00\n"
-                 "4 min\n"
-                 "Services publics\n"
-                 "Services publics\n"
-                 "La Poste réduit les horaires de 300 bureaux ruraux.\n"
-                 "Les maires protestent.\n"
-                 "Une pétition circule.\n"
-                 "Le 9 janvier 2020 à 14h00\n"
-                 "Commentaires (2)\n"
-                 "Abonnez-vous pour prendre part au débat\n"
-                 "Déjà abonné ? Se connecter\n"
-                 "Abonnez-vousLe 09/01/2020 à 15h02\n"
-                 "Mon bureau de poste ouvre encore le mardi.\n"
-                 "\" />\n"
-                 "Le 09/01/2020 à 16h30\n"
-                 "Première ligne,\n"
-                 "seconde ligne.\n");
+    parse_ok(&a, site_post);
     ck_assert_str_eq(a.date, "2020-01-09T14:00:00");
     ck_assert_int_eq(a.reading_time, 4);
     ck_assert_str_eq(a.category, "Services publics");
@@ -161,6 +166,50 @@ START_TEST(test_site_layout_footer)
     ck_assert_str_eq(a.comments[1].date, "2020-01-09T16:30:00");
     ck_assert_str_eq(a.comments[1].body, "Première ligne,\nseconde ligne.");
     fouine_article_clear(&a);
+}
+END_TEST
+
+/* Articles in both layouts, written with "\n" line ends. */
+static const char *const line_end_articles[] = {
+    "Canicule : l’Île-de-France en vigilance rouge\n"
+    "Le 24 juillet 2019 à 11h30\n"
+    "\n"
+    "Météo-France place Paris et sept départements en vigilance rouge,\n"
+    "une première depuis 2003.\n"
+    "\n"
+    "Les écoles ferment jeudi ; les parcs restent ouverts la nuit.\n",
+    site_post,
+};
+
+/* The same article with "\r\n" (eol 0) or "\r" (eol 1) line ends reads
+** as with "\n": same title, date, lead, body and comments. */
+START_TEST(test_line_ends_read_the_same)
+{
+    static const char *const eols[] = { "\r\n", "\r" };
+    const char *lf = line_end_articles[_i / 2], *eol = eols[_i % 2], *p;
+    char other[1024];
+    size_t n = 0;
+    fouine_article a, b;
+    for (p = lf; *p; p++) {
+        if (*p == '\n') {
+            memcpy(other + n, eol, strlen(eol));
+            n += strlen(eol);
+        } else {
+            other[n++] = *p;
+        }
+        ck_assert_uint_lt(n, sizeof other - 2);
+    }
+    other[n] = '\0';
+    parse_ok(&a, lf);
+    parse_ok(&b, other);
+    ck_assert_str_eq(b.title, a.title);
+    ck_assert_str_eq(b.lead, a.lead);
+    ck_assert_pstr_eq(b.date, a.date);
+    ck_assert_uint_eq(b.ncomments, a.ncomments);
+    ck_assert_uint_eq(fouine_article_hash(&b), fouine_article_hash(&a));
+    ck_assert_ptr_null(strchr(b.body, '\r'));
+    fouine_article_clear(&a);
+    fouine_article_clear(&b);
 }
 END_TEST
 
@@ -523,6 +572,9 @@ static Suite *article_suite(void)
     tcase_add_test(tc, test_crlf_and_no_date);
     tcase_add_test(tc, test_site_layout_footer);
     tcase_add_test(tc, test_empty_and_no_title);
+    tcase_add_loop_test(
+        tc, test_line_ends_read_the_same, 0,
+        (int)(2 * (sizeof line_end_articles / sizeof line_end_articles[0])));
     tcase_add_test(tc, test_reference_article);
     tcase_add_test(tc, test_corpus_articles);
     tcase_add_test(tc, test_utf8_repair);

@@ -455,6 +455,62 @@ START_TEST(test_json_and_json_lines)
 }
 END_TEST
 
+/* CR, LF and CRLF line ends read the same, in .txt and .jsonl files, a
+** "\r\n" cut by the reader's 64 KB blocks included: same articles, same
+** line numbers in messages. */
+START_TEST(test_line_ends)
+{
+    summary s;
+    char *big = malloc(70000);
+    size_t n;
+    put("in/mac.txt", "Canicule : l’Île-de-France en vigilance rouge\r"
+                      "Le 24 juillet 2019 à 11h30\r\r"
+                      "Météo-France place Paris en vigilance rouge.\r\r"
+                      "Les écoles ferment jeudi.\r");
+    put("in/mac.jsonl",
+        "{\"id\": \"m1\", \"title\": \"Grève à la SNCF\","
+        " \"body\": \"Les cheminots cessent le travail.\"}\r"
+        "{\"id\": \"m2\", \"title\": \r"
+        "{\"id\": \"m3\", \"title\": \"Vendanges en Bourgogne\","
+        " \"body\": \"La grêle épargne les vignes.\"}\r");
+    /* Line 1 is 65535 bytes: its "\r" ends the first block. */
+    ck_assert_ptr_nonnull(big);
+    n = (size_t)snprintf(big, 70000,
+                         "{\"id\": \"f1\", \"title\": \"Le prix du lait\","
+                         " \"body\": \"Les éleveurs bloquent la laiterie.");
+    memset(big + n, ' ', 65535 - 2 - n);
+    n = 65535 - 2;
+    n += (size_t)snprintf(big + n, 70000 - n,
+                          "\"}\r\n{\"id\": \"f2\"\r\n"
+                          "{\"id\": \"f3\", \"title\": \"Festival d'Avignon\","
+                          " \"body\": \"Une édition record.\"}\r\n");
+    ck_assert_int_eq(big[65534], '}');
+    ck_assert_int_eq(big[65535], '\r');
+    put_bytes("in/frontiere.jsonl", big, n);
+    free(big);
+    ck_assert_int_eq(index_run(&s, "in"), 1);
+    ck_assert_int_eq(s.indexed, 5);
+    ck_assert_int_eq(s.skipped, 2);
+    ck_assert_msg(strstr(logbuf, "mac.jsonl:2: skipped: bad JSON"), "%s",
+                  logbuf);
+    ck_assert_msg(strstr(logbuf, "frontiere.jsonl:2: skipped: bad JSON"), "%s",
+                  logbuf);
+    ck_assert_int_eq(query_long("SELECT count(*) FROM article"
+                                " WHERE id = 'mac.txt' AND title = 'Canicule :"
+                                " l’Île-de-France en vigilance rouge'"
+                                " AND date = '2019-07-24T11:30:00'"
+                                " AND lead = 'Météo-France place Paris en"
+                                " vigilance rouge.'"
+                                " AND body = 'Les écoles ferment jeudi.'"),
+                     1);
+    ck_assert_int_eq(matches("article_fts", "laiterie"), 1);
+    ck_assert_int_eq(matches("article_fts", "vignes OR avignon"), 2);
+    /* Nothing changed: nothing read again. */
+    ck_assert_int_eq(index_run(&s, "in"), 0);
+    ck_assert_int_eq(s.unchanged, 5);
+}
+END_TEST
+
 /* A JSON line over the size limit is skipped by line; lines around it,
 ** NUL bytes in a line, and a last line without its end, are handled. */
 START_TEST(test_json_lines_limits)
@@ -848,6 +904,7 @@ static Suite *index_suite(void)
     tcase_add_test(tc, test_progress_on_a_terminal);
     tcase_add_test(tc, test_json_and_json_lines);
     tcase_add_test(tc, test_json_lines_limits);
+    tcase_add_test(tc, test_line_ends);
     tcase_add_test(tc, test_bad_inputs);
     tcase_add_test(tc, test_paths_and_index_errors);
     tcase_add_test(tc, test_other_schema_versions);
