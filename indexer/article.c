@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "fouine/alloc.h"
+#include "fouine/buf.h"
 
 /* Month names, folded to ASCII lowercase, in calendar order. */
 static const char *const months[] = { "janvier", "fevrier",  "mars",
@@ -16,7 +17,20 @@ static const char *const months[] = { "janvier", "fevrier",  "mars",
                                       "juillet", "aout",     "septembre",
                                       "octobre", "novembre", "decembre" };
 
-/* One line of a text: its bytes, without "\n" or "\r\n". */
+/* Days of each month, February of a leap year. */
+static const int month_days[] = {
+    31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
+};
+
+/* Whether the calendar has this day (month 1 to 12). */
+static int day_exists(int year, int month, int day)
+{
+    int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    return month >= 1 && month <= 12 && day >= 1 &&
+           day <= month_days[month - 1] && (month != 2 || day < 29 || leap);
+}
+
+/* One line of a text: its bytes, without its end. */
 typedef struct text_line {
     const char *s; /* inside the text; not owned */
     size_t n;      /* length */
@@ -209,13 +223,109 @@ int fouine_date_parse(char *out, size_t outsize, const char *line, size_t len)
     if (read_time(line, len, &j, &hour, &minute) != 0 || j != len) {
         return FOUINE_EINVAL;
     }
+    if (!day_exists(year, m + 1, day)) {
+        return FOUINE_OK; /* a date line, of a day the calendar lacks */
+    }
     return iso_date(out, outsize, year, m + 1, day, hour, minute);
+}
+
+/* Read exactly k digits at s[*i]: their value, or -1 (*i unmoved). */
+static int read_digits(const char *s, size_t n, size_t *i, int k)
+{
+    size_t j = *i;
+    int v = 0;
+    for (; k > 0; k--, j++) {
+        if (j >= n || !is_digit(s[j])) {
+            return -1;
+        }
+        v = v * 10 + (s[j] - '0');
+    }
+    *i = j;
+    return v;
+}
+
+/* Whether s[*i] is c; if so, step over it. */
+static int take(const char *s, size_t n, size_t *i, char c)
+{
+    if (*i < n && s[*i] == c) {
+        (*i)++;
+        return 1;
+    }
+    return 0;
+}
+
+/*
+** Whether s[0..n) has the shape of ISO 8601 as articles give it:
+** "YYYY-MM-DD", then optionally "T" (or a space) "hh:mm", ":ss", a
+** fraction ".sss", and a zone "Z", "+hh", "+hh:mm" or "+hhmm" (or "-").
+** Sets the day's *year, *month and *day (not checked against the calendar).
+*/
+static int iso_shape(const char *s, size_t n, int *year, int *month, int *day)
+{
+    size_t i = 0;
+    int hour, minute, second = 0;
+    *year = read_digits(s, n, &i, 4);
+    *month = take(s, n, &i, '-') ? read_digits(s, n, &i, 2) : -1;
+    *day = take(s, n, &i, '-') ? read_digits(s, n, &i, 2) : -1;
+    if (*year < 0 || *month < 0 || *day < 0) {
+        return 0;
+    }
+    if (i == n) {
+        return 1;
+    }
+    if (!take(s, n, &i, 'T') && !take(s, n, &i, ' ')) {
+        return 0;
+    }
+    hour = read_digits(s, n, &i, 2);
+    minute = take(s, n, &i, ':') ? read_digits(s, n, &i, 2) : -1;
+    if (take(s, n, &i, ':')) {
+        second = read_digits(s, n, &i, 2);
+    }
+    if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 ||
+        second > 60) {
+        return 0;
+    }
+    if (take(s, n, &i, '.') && read_digits(s, n, &i, 1) >= 0) {
+        while (i < n && is_digit(s[i])) {
+            i++;
+        }
+    }
+    if (take(s, n, &i, 'Z') || i == n) {
+        return i == n;
+    }
+    if (!take(s, n, &i, '+') && !take(s, n, &i, '-')) {
+        return 0;
+    }
+    hour = read_digits(s, n, &i, 2);
+    take(s, n, &i, ':');
+    minute = i < n ? read_digits(s, n, &i, 2) : 0;
+    return hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59 && i == n;
+}
+
+const char *fouine_date_check(char *iso,
+                              size_t isosize,
+                              const char *s,
+                              size_t n)
+{
+    int year, month, day;
+    if (isosize > 0) {
+        iso[0] = '\0';
+    }
+    if (iso_shape(s, n, &year, &month, &day)) {
+        return day_exists(year, month, day) ? NULL :
+                                              "not a day of the calendar";
+    }
+    if (fouine_date_parse(iso, isosize, s, n) == FOUINE_OK) {
+        return iso[0] ? NULL : "not a day of the calendar";
+    }
+    return "not a date (YYYY-MM-DD, maybe with a time)";
 }
 
 /*
 ** Whether a line ends with a comment date, "Le 18/04/2018 à 09h48" (the
 ** site glues it to the boilerplate before the first comment: "Abonnez-
-** vousLe 18/04/2018 à 09h48").  Writes its ISO form to out.
+** vousLe 18/04/2018 à 09h48").  Writes its ISO form to out, or "" when
+** the calendar lacks that day.
 */
 static int comment_date(char *out, size_t outsize, const char *s, size_t n)
 {
@@ -252,6 +362,10 @@ static int comment_date(char *out, size_t outsize, const char *s, size_t n)
     if (day < 1 || day > 31 || month < 1 || month > 12 || year < 1800 ||
         read_time(s, n, &i, &hour, &minute) != 0 || i != n) {
         return 0;
+    }
+    if (!day_exists(year, month, day)) {
+        out[0] = '\0'; /* a comment, dated with a day the calendar lacks */
+        return 1;
     }
     return iso_date(out, outsize, year, month, day, hour, minute) == FOUINE_OK;
 }
@@ -476,7 +590,17 @@ static FOUINE_WUR int parse_comments(fouine_article *a,
             continue; /* boilerplate before the first comment */
         }
         c = a->ncomments++;
-        a->comments[c].date = dup_n(iso, strlen(iso));
+        if (iso[0]) {
+            a->comments[c].date = dup_n(iso, strlen(iso));
+            if (!a->comments[c].date) {
+                return FOUINE_ENOMEM;
+            }
+        } else {
+            fouine_buf_printf(&a->notes,
+                              "line %zu: the date of comment %zu is not a day "
+                              "of the calendar: kept without a date\n",
+                              i + 1, c + 1);
+        }
         body_from = i + 1;
         j = body_from;
         while (j < to &&
@@ -491,8 +615,7 @@ static FOUINE_WUR int parse_comments(fouine_article *a,
                 size += lines[k].n + 1;
             }
             body = fouine_malloc(size);
-            if (!body || !a->comments[c].date) {
-                fouine_free(body);
+            if (!body) {
                 return FOUINE_ENOMEM;
             }
             for (k = body_from; k < j; k++) {
@@ -530,6 +653,7 @@ void fouine_article_clear(fouine_article *a)
         fouine_free(a->comments[i].body);
     }
     fouine_free(a->comments);
+    fouine_free(a->notes.data);
     memset(a, 0, sizeof *a);
 }
 
@@ -557,26 +681,42 @@ int fouine_article_parse(fouine_article *out,
         rc = FOUINE_EINVAL;
         goto done;
     }
-    title = trimmed(lines[i++]);
+    title = trimmed(lines[i]);
     if (fouine_date_parse(iso, sizeof iso, title.s, title.n) == FOUINE_OK) {
-        *skip = FOUINE_SKIP_NO_TITLE; /* the file starts with its date */
-        rc = FOUINE_EINVAL;
-        goto done;
+        /* No title: the file starts with its date line. */
+        j = i;
+        title.n = 0;
+        fouine_buf_printf(&out->notes,
+                          "no title (line %zu is a date): indexed untitled\n",
+                          i + 1);
+    } else {
+        /* Date: the next non-blank line, when it is one (j = n: none). */
+        j = ++i;
+        while (j < n && is_blank(&lines[j])) {
+            j++;
+        }
+        if (j < n && fouine_date_parse(iso, sizeof iso, lines[j].s,
+                                       lines[j].n) != FOUINE_OK) {
+            j = n;
+        }
     }
     out->title = dup_n(title.s, title.n);
     if (!out->title) {
         goto done;
     }
-    /* Date: the next non-blank line, when it is one. */
-    j = i;
-    while (j < n && is_blank(&lines[j])) {
-        j++;
-    }
-    if (j < n && fouine_date_parse(iso, sizeof iso, lines[j].s, lines[j].n) ==
-                     FOUINE_OK) {
-        out->date = dup_n(iso, strlen(iso));
-        if (!out->date) {
-            goto done;
+    if (j < n) {
+        /* lines[j] is the date line, iso its date. */
+        if (iso[0]) {
+            out->date = dup_n(iso, strlen(iso));
+            if (!out->date) {
+                goto done;
+            }
+        } else {
+            l = trimmed(lines[j]);
+            fouine_buf_printf(&out->notes,
+                              "line %zu: date '%.*s' is not a day of the "
+                              "calendar: indexed without a date\n",
+                              j + 1, (int)(l.n < 80 ? l.n : 80), l.s);
         }
         i = j + 1;
         /* Site layout: reading time, then the category, once or twice. */
@@ -620,7 +760,12 @@ int fouine_article_parse(fouine_article *out,
     lead_end = first_paragraph(lines, i, end, site, &lead_start);
     out->lead = join_paragraphs(lines, lead_start, lead_end, site);
     out->body = join_paragraphs(lines, lead_end, end, site);
-    if (!out->lead || !out->body) {
+    if (!out->lead || !out->body || out->notes.failed) {
+        goto done;
+    }
+    if (!out->title[0] && !out->lead[0] && !out->body[0]) {
+        *skip = FOUINE_SKIP_NO_TEXT; /* a date line alone */
+        rc = FOUINE_EINVAL;
         goto done;
     }
     rc = FOUINE_OK;

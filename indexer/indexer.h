@@ -21,6 +21,7 @@
 #include <sqlite3.h>
 
 #include "fouine/analyzer.h"
+#include "fouine/buf.h"
 #include "fouine/error.h"
 
 /*
@@ -36,7 +37,7 @@ typedef enum fouine_skip {
     FOUINE_SKIP_TOO_LARGE,   /* over the size limit */
     FOUINE_SKIP_BINARY,      /* NUL bytes: not text */
     FOUINE_SKIP_EMPTY,       /* nothing but white space */
-    FOUINE_SKIP_NO_TITLE,    /* no title line or field */
+    FOUINE_SKIP_NO_TEXT,     /* no title, lead nor body */
     FOUINE_SKIP_BAD_JSON,    /* JSON that does not parse, or not an object */
     FOUINE_SKIP_NO_ID,       /* a JSON article with neither id nor url */
     FOUINE_SKIP_COUNT        /* number of reasons */
@@ -91,7 +92,8 @@ typedef struct fouine_comment {
 ** and valid UTF-8 when the input was, or NULL when absent. */
 typedef struct fouine_article {
     char *id;                 /* stable id; text files: set by the caller */
-    char *title;              /* never NULL in a parsed article */
+    char *title;              /* never NULL in a parsed article; "" when
+                                 the input has none */
     char *date;               /* ISO 8601, "2018-04-18T09:26:00" or
                                  "2020-07-02" */
     char *category;           /* section, e.g. "Internet", or NULL */
@@ -103,6 +105,11 @@ typedef struct fouine_article {
     int reading_time;         /* minutes ("2 min"), 0 when not given */
     fouine_comment *comments; /* reader comments, in order; owned */
     size_t ncomments;         /* their number */
+    fouine_buf notes;         /* what is wrong with the input but did not
+                                 stop the article, one line each ("line 2:
+                                 date 'Le 31 février 2019' is not a day of
+                                 the calendar: indexed without a date");
+                                 empty when nothing is; owned */
 } fouine_article;
 
 /**
@@ -114,14 +121,17 @@ typedef struct fouine_article {
  *            a line ending in "Le 18/04/2018 à 09h48";
  *   - plain: title; date line (optional); paragraphs separated by blank
  *            lines, the first being the lead.
- * Lines may end in "\n", "\r\n" or "\r" (old Mac files).  The id is left
- * NULL.
+ * Lines may end in "\n", "\r\n" or "\r" (old Mac files).  A file whose
+ * first line is a date has no title: the article's title is "" (and a note
+ * says so), the rest reads as usual.  A date line of a day the calendar
+ * lacks ("Le 31 février 2019") is still the date line, but gives no date
+ * (a note says so); the same for a comment's date.  The id is left NULL.
  *
  * @param[out] out  the article, emptied first; release with
  *                  fouine_article_clear()
  * @param[out] skip why there is no article, on FOUINE_EINVAL:
- *                  FOUINE_SKIP_EMPTY or FOUINE_SKIP_NO_TITLE (the first
- *                  line is a date)
+ *                  FOUINE_SKIP_EMPTY, or FOUINE_SKIP_NO_TEXT (neither a
+ *                  title nor a lead nor a body: a date line alone)
  * @param text      the file's bytes, not NUL-terminated
  * @param len       their length
  * @return FOUINE_OK, FOUINE_EINVAL (see skip), FOUINE_ENOMEM
@@ -147,16 +157,39 @@ uint64_t fouine_article_hash(const fouine_article *a);
  * 2018", months with or without accents and in any case, "a" for "à",
  * surrounding blanks.
  *
- * @param[out] out   the date, "2018-04-18T09:26:00" or "2020-07-02"
+ * @param[out] out   the date, "2018-04-18T09:26:00" or "2020-07-02"; ""
+ *                   when the calendar lacks that day ("Le 31 février
+ *                   2019", "Le 29 février 2019")
  * @param outsize    size of out, at least 20
  * @param line       the line, not necessarily NUL-terminated
  * @param len        its length
- * @return FOUINE_OK or FOUINE_EINVAL when the line is not a date
+ * @return FOUINE_OK (a date line, out maybe ""), or FOUINE_EINVAL when the
+ *         line is not a date ("Le 32 avril 2018" is not)
  */
 FOUINE_WUR int fouine_date_parse(char *out,
                                  size_t outsize,
                                  const char *line,
                                  size_t len);
+
+/**
+ * Check a date as a JSON article gives it: ISO 8601, a day ("2019-05-10")
+ * maybe with a time ("2019-05-10T17:00", seconds, a fraction, a zone "Z"
+ * or "+02:00"; a space may stand for the "T"), kept as written; or a
+ * French date line ("18 avril 2018 à 09h26"), given back in ISO 8601.
+ *
+ * @param[out] iso  the ISO 8601 form of a French date; "" when s is ISO
+ *                  8601 already, or not a date
+ * @param isosize   size of iso, at least 20
+ * @param s         the date, not necessarily NUL-terminated
+ * @param n         its length
+ * @return NULL when s is a date of the calendar, else a static English
+ *         reason: "not a day of the calendar" ("2019-02-31") or "not a
+ *         date (...)"
+ */
+const char *fouine_date_check(char *iso,
+                              size_t isosize,
+                              const char *s,
+                              size_t n);
 
 /*
 ** Interface to code in json.c.
@@ -179,8 +212,12 @@ typedef int (*fouine_article_cb)(fouine_article *a, void *payload);
  * (or text, or content); others are ignored.  Without an id the url is the
  * id.  Without a lead, the first paragraph of the body is the lead.
  *
+ * An article without a title but with a lead or a body is given with the
+ * title "" and a note; a date that fouine_date_check() refuses is left
+ * out, with a note (fouine_article.notes).
+ *
  * @param[out] skip     on FOUINE_EINVAL, why (FOUINE_SKIP_BAD_JSON,
- *                      FOUINE_SKIP_NO_TITLE, FOUINE_SKIP_NO_ID); when an
+ *                      FOUINE_SKIP_NO_TEXT, FOUINE_SKIP_NO_ID); when an
  *                      array holds bad elements, the reason of the last
  * @param[out] nskipped elements of an array that were skipped (0 or 1 for
  *                      an object)

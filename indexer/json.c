@@ -5,6 +5,7 @@
 #include "indexer.h"
 
 #include <jansson.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,6 +113,55 @@ static FOUINE_WUR int split_lead(fouine_article *a)
     return FOUINE_OK;
 }
 
+/* Bytes of s[0..n) to quote in a message: at most 40, cut on a character
+** boundary. */
+static size_t quote_len(const char *s, size_t n)
+{
+    size_t k = 40;
+    if (n <= k) {
+        return n;
+    }
+    while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80) {
+        k--;
+    }
+    return k;
+}
+
+/*
+** Keep the date field when it is a day of the calendar (a French date
+** becomes ISO 8601); else drop it, with a note.  Returns FOUINE_OK or
+** FOUINE_ENOMEM.
+*/
+static FOUINE_WUR int check_date(fouine_article *a)
+{
+    char iso[32];
+    const char *why;
+    char *p;
+    size_t n, k;
+    if (!a->date) {
+        return FOUINE_OK;
+    }
+    n = strlen(a->date);
+    why = fouine_date_check(iso, sizeof iso, a->date, n);
+    if (why) {
+        k = quote_len(a->date, n);
+        fouine_buf_printf(&a->notes,
+                          "field date: '%.*s%s' is %s: indexed without a "
+                          "date\n",
+                          (int)k, a->date, k < n ? "..." : "", why);
+        fouine_free(a->date);
+        a->date = NULL;
+    } else if (iso[0]) {
+        p = fouine_strdup(iso);
+        if (!p) {
+            return FOUINE_ENOMEM;
+        }
+        fouine_free(a->date);
+        a->date = p;
+    }
+    return a->notes.failed ? FOUINE_ENOMEM : FOUINE_OK;
+}
+
 /* Convert one JSON object into an article. */
 static FOUINE_WUR int to_article(fouine_article *out,
                                  fouine_skip *skip,
@@ -148,12 +198,22 @@ static FOUINE_WUR int to_article(fouine_article *out,
     if (!nomem && split_lead(out) != FOUINE_OK) {
         nomem = 1;
     }
+    if (!nomem && check_date(out) != FOUINE_OK) {
+        nomem = 1;
+    }
+    if (!nomem && !out->title && (out->lead[0] || out->body[0])) {
+        /* Untitled: searchable by its lead and body. */
+        out->title = fouine_strdup("");
+        fouine_buf_puts(&out->notes,
+                        "field title: missing or empty: indexed untitled\n");
+        nomem = !out->title || out->notes.failed;
+    }
     if (nomem) {
         fouine_article_clear(out);
         return FOUINE_ENOMEM;
     }
     if (!out->id || !out->title) {
-        *skip = out->id ? FOUINE_SKIP_NO_TITLE : FOUINE_SKIP_NO_ID;
+        *skip = out->id ? FOUINE_SKIP_NO_TEXT : FOUINE_SKIP_NO_ID;
         fouine_article_clear(out);
         return FOUINE_EINVAL;
     }
@@ -174,7 +234,8 @@ static void append(char *dst, size_t size, const char *src)
     dst[n + m] = '\0';
 }
 
-/* Give one element to the callback, or count it as skipped. */
+/* Give one element to the callback (index: its place in the array, or
+** SIZE_MAX for a lone object), or count it as skipped. */
 static FOUINE_WUR int one(const json_t *v,
                           fouine_skip *skip,
                           size_t *nskipped,
@@ -188,11 +249,17 @@ static FOUINE_WUR int one(const json_t *v,
     int rc = to_article(&a, skip, v);
     if (rc == FOUINE_EINVAL) {
         if (*nskipped == 0 && errsize > 0) {
-            char num[32];
-            snprintf(num, sizeof num, "article %zu: ", index + 1);
+            char num[32] = "";
+            if (index != SIZE_MAX) {
+                snprintf(num, sizeof num, "article %zu: ", index + 1);
+            }
             err[0] = '\0';
             append(err, errsize, num);
-            append(err, errsize, fouine_skip_name(*skip));
+            append(err, errsize,
+                   *skip == FOUINE_SKIP_NO_ID   ? "no field id or url" :
+                   *skip == FOUINE_SKIP_NO_TEXT ? "no field title, lead or "
+                                                  "body" :
+                                                  "not an object");
         }
         (*nskipped)++;
         return FOUINE_OK;
@@ -240,7 +307,7 @@ int fouine_json_parse(fouine_skip *skip,
             }
         }
     } else {
-        rc = one(doc, skip, nskipped, err, errsize, 0, cb, payload);
+        rc = one(doc, skip, nskipped, err, errsize, SIZE_MAX, cb, payload);
         if (rc != FOUINE_OK) {
             goto done;
         }

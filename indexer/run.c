@@ -309,6 +309,14 @@ static size_t slen(const char *s)
     return s ? strlen(s) : 0;
 }
 
+/* Count a warning (either thread). */
+static void count_warning(run *r)
+{
+    pthread_mutex_lock(&r->lock);
+    r->st->warnings++;
+    pthread_mutex_unlock(&r->lock);
+}
+
 /* Payload of the article callbacks. */
 typedef struct reading {
     run *r;
@@ -316,14 +324,43 @@ typedef struct reading {
     long count;  /* articles queued for it */
     int known;   /* it has a source row in the index */
     int stopped; /* push() said the writer stops, or no memory */
+    long lineno; /* the line being read of a .jsonl file, else 0 */
 } reading;
+
+/* Say and count the notes of an article (fouine_article.notes): "file:
+** note", "file.jsonl:LINE: article 'ID': note". */
+static void say_notes(const reading *rd, const fouine_article *a)
+{
+    const fouine_input *f = &rd->r->in.files[rd->file];
+    const char *p = a->notes.data, *nl;
+    char where[32] = "";
+    if (!a->notes.len) {
+        return;
+    }
+    if (rd->lineno > 0) {
+        snprintf(where, sizeof where, ":%ld", rd->lineno);
+    }
+    for (; *p; p = nl + 1) {
+        nl = strchr(p, '\n');
+        if (!nl) {
+            break;
+        }
+        count_warning(rd->r);
+        say(rd->r, 1, "%s%s: %s%s%s%.*s", f->path, where,
+            f->kind == FOUINE_FILE_TEXT ? "" : "article '",
+            f->kind == FOUINE_FILE_TEXT ? "" : a->id,
+            f->kind == FOUINE_FILE_TEXT ? "" : "': ", (int)(nl - p), p);
+    }
+}
 
 /* Queue an article (fouine_article_cb). */
 static int push_article(fouine_article *a, void *payload)
 {
     reading *rd = payload;
-    msg *m = fouine_calloc(1, sizeof *m);
+    msg *m = NULL;
     size_t i;
+    say_notes(rd, a);
+    m = fouine_calloc(1, sizeof *m);
     if (!m) {
         fouine_article_clear(a);
         rd->stopped = 1;
@@ -373,9 +410,7 @@ static int all_blank(const char *s, size_t n)
 /* Count a warning and say it (reader side). */
 static void warn_utf8(run *r, const char *path, long lineno, size_t offset)
 {
-    pthread_mutex_lock(&r->lock);
-    r->st->warnings++;
-    pthread_mutex_unlock(&r->lock);
+    count_warning(r);
     if (lineno > 0) {
         say(r, 1,
             "%s:%ld: invalid UTF-8 at byte %zu of the line, replaced by "
@@ -537,7 +572,7 @@ static FOUINE_WUR int read_whole(run *r,
                                  long old_articles)
 {
     const fouine_input *f = &r->in.files[i];
-    reading rd = { r, i, 0, known, 0 };
+    reading rd = { r, i, 0, known, 0, 0 };
     fouine_article a;
     fouine_skip skip = FOUINE_SKIP_UNREADABLE;
     char *buf = NULL, *fixed = NULL;
@@ -734,7 +769,7 @@ static FOUINE_WUR int read_lines(run *r,
                                  long old_articles)
 {
     const fouine_input *f = &r->in.files[i];
-    reading rd = { r, i, 0, known, 0 };
+    reading rd = { r, i, 0, known, 0, 0 };
     fouine_skip skip = FOUINE_SKIP_UNREADABLE;
     line_reader lr;
     char *fixed = NULL;
@@ -795,6 +830,7 @@ static FOUINE_WUR int read_lines(run *r,
         text = lr.line.data;
         rc = check_text(r, f, lineno, &text, &len, &fixed, &skip);
         if (rc == FOUINE_OK) {
+            rd.lineno = lineno;
             rc = fouine_json_parse(&skip, &nskipped, err, sizeof err, text, len,
                                    push_article, &rd);
             if (rd.stopped) {

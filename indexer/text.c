@@ -13,8 +13,9 @@
 const char *fouine_skip_name(fouine_skip reason)
 {
     static const char *const names[FOUINE_SKIP_COUNT] = {
-        "missing", "unreadable", "symlink loop", "path too long", "too large",
-        "binary",  "empty",      "no title",     "bad JSON",      "no id"
+        "missing",   "unreadable", "symlink loop", "path too long",
+        "too large", "binary",     "empty",        "no title or text",
+        "bad JSON",  "no id"
     };
     if ((unsigned)reason >= FOUINE_SKIP_COUNT) {
         return "unknown";

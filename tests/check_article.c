@@ -83,6 +83,75 @@ START_TEST(test_not_dates)
 }
 END_TEST
 
+/* Date lines of days the calendar lacks: read as date lines, but with no
+** date ("" out); leap years counted. */
+static const struct {
+    const char *line;
+    const char *iso;
+} calendar[] = {
+    { "Le 31 février 2019", "" },
+    { "Le 29 février 2019 à 10h00", "" },
+    { "Le 30 fevrier 2020", "" },
+    { "Le 31 avril 2018", "" },
+    { "Le 31 juin 2021 à 08h15", "" },
+    { "Le 29 février 1900", "" },
+    { "Le 29 février 2020 à 10h00", "2020-02-29T10:00:00" },
+    { "Le 29 février 2000", "2000-02-29" },
+    { "Le 31 décembre 2019", "2019-12-31" },
+    { "Le 30 avril 2018", "2018-04-30" },
+};
+
+START_TEST(test_calendar_days)
+{
+    char iso[32] = "x";
+    const char *line = calendar[_i].line;
+    ck_assert_msg(fouine_date_parse(iso, sizeof iso, line, strlen(line)) ==
+                      FOUINE_OK,
+                  "'%s' not read as a date line", line);
+    ck_assert_str_eq(iso, calendar[_i].iso);
+}
+END_TEST
+
+/* Dates of JSON articles: ISO 8601 kept as written, French dates made ISO
+** 8601, the others refused with the reason. */
+static const struct {
+    const char *date;
+    const char *iso;    /* of a French date, else "" */
+    const char *reason; /* NULL when accepted */
+} json_dates[] = {
+    { "2019-05-10", "", NULL },
+    { "2019-05-10T17:00:00+02:00", "", NULL },
+    { "2019-05-10T17:00:00.250Z", "", NULL },
+    { "2019-05-10 17:00", "", NULL },
+    { "2020-02-29T08:00:00-0500", "", NULL },
+    { "18 avril 2018 à 09h26", "2018-04-18T09:26:00", NULL },
+    { "Le 2 juillet 2020", "2020-07-02", NULL },
+    { "2019-02-31", "", "not a day of the calendar" },
+    { "2019-02-29T10:00:00+01:00", "", "not a day of the calendar" },
+    { "2019-13-01", "", "not a day of the calendar" },
+    { "Le 31 février 2019", "", "not a day of the calendar" },
+    { "hier", "", "not a date (YYYY-MM-DD, maybe with a time)" },
+    { "10/05/2019", "", "not a date (YYYY-MM-DD, maybe with a time)" },
+    { "2019-05-10T25:00", "", "not a date (YYYY-MM-DD, maybe with a time)" },
+    { "2019-05-10T17:00+2", "", "not a date (YYYY-MM-DD, maybe with a time)" },
+    { "2019-05", "", "not a date (YYYY-MM-DD, maybe with a time)" },
+};
+
+START_TEST(test_json_date_check)
+{
+    char iso[32] = "x";
+    const char *d = json_dates[_i].date;
+    const char *why = fouine_date_check(iso, sizeof iso, d, strlen(d));
+    if (json_dates[_i].reason) {
+        ck_assert_msg(why != NULL, "'%s' accepted", d);
+        ck_assert_str_eq(why, json_dates[_i].reason);
+    } else {
+        ck_assert_msg(why == NULL, "'%s' refused: %s", d, why);
+        ck_assert_str_eq(iso, json_dates[_i].iso);
+    }
+}
+END_TEST
+
 START_TEST(test_plain_layout)
 {
     fouine_article a;
@@ -218,16 +287,89 @@ START_TEST(test_empty_and_no_title)
     fouine_article a;
     fouine_skip skip = FOUINE_SKIP_COUNT;
     const char *blank = " \n\t\r\n\n";
-    const char *dated = "Le 18 avril 2018 à 09h26\n\nUn texte sans titre.\n";
+    const char *date_alone = "\nLe 18 avril 2018 à 09h26\n\n";
     ck_assert_int_eq(fouine_article_parse(&a, &skip, blank, strlen(blank)),
                      FOUINE_EINVAL);
     ck_assert_int_eq(skip, FOUINE_SKIP_EMPTY);
     ck_assert_ptr_null(a.title);
-    ck_assert_int_eq(fouine_article_parse(&a, &skip, dated, strlen(dated)),
-                     FOUINE_EINVAL);
-    ck_assert_int_eq(skip, FOUINE_SKIP_NO_TITLE);
     ck_assert_int_eq(fouine_article_parse(&a, &skip, "", 0), FOUINE_EINVAL);
     ck_assert_int_eq(skip, FOUINE_SKIP_EMPTY);
+    /* Neither a title nor text: still skipped. */
+    ck_assert_int_eq(
+        fouine_article_parse(&a, &skip, date_alone, strlen(date_alone)),
+        FOUINE_EINVAL);
+    ck_assert_int_eq(skip, FOUINE_SKIP_NO_TEXT);
+    ck_assert_str_eq(fouine_skip_name(skip), "no title or text");
+}
+END_TEST
+
+/* A file that opens with its date line has no title: it is indexed with
+** an empty one, searchable by its lead and body, and a note says so; in
+** the site layout too. */
+START_TEST(test_untitled_text)
+{
+    fouine_article a;
+    parse_ok(&a, "Le 18 avril 2018 à 09h26\n\n"
+                 "Dépêche : la préfecture lève l’alerte aux orages.\n\n"
+                 "Les pompiers sont intervenus 120 fois dans la nuit.\n");
+    ck_assert_str_eq(a.title, "");
+    ck_assert_str_eq(a.date, "2018-04-18T09:26:00");
+    ck_assert_str_eq(a.lead,
+                     "Dépêche : la préfecture lève l’alerte aux orages.");
+    ck_assert_str_eq(a.body,
+                     "Les pompiers sont intervenus 120 fois dans la nuit.");
+    ck_assert_str_eq(a.notes.data,
+                     "no title (line 1 is a date): indexed untitled\n");
+    fouine_article_clear(&a);
+    parse_ok(&a, "Le 9 janvier 2020 à 14h00\n"
+                 "4 min\n"
+                 "Services publics\n"
+                 "La Poste réduit les horaires de 300 bureaux ruraux.\n"
+                 "Les maires protestent.\n");
+    ck_assert_str_eq(a.title, "");
+    ck_assert_str_eq(a.category, "Services publics");
+    ck_assert_str_eq(a.lead,
+                     "La Poste réduit les horaires de 300 bureaux ruraux.");
+    ck_assert_str_eq(a.body, "Les maires protestent.");
+    fouine_article_clear(&a);
+}
+END_TEST
+
+/* Date lines of days the calendar lacks are still date lines, but give no
+** date; a note names the line.  Likewise for a comment's date. */
+START_TEST(test_text_impossible_dates)
+{
+    fouine_article a;
+    parse_ok(&a, "Le budget de la ville adopté\n"
+                 "Le 31 février 2019 à 10h00\n\n"
+                 "Le conseil municipal vote le budget.\n\n"
+                 "L’opposition s’abstient.\n");
+    ck_assert_ptr_null(a.date);
+    ck_assert_str_eq(a.title, "Le budget de la ville adopté");
+    ck_assert_str_eq(a.lead, "Le conseil municipal vote le budget.");
+    ck_assert_str_eq(a.notes.data,
+                     "line 2: date 'Le 31 février 2019 à 10h00' is not a day "
+                     "of the calendar: indexed without a date\n");
+    fouine_article_clear(&a);
+    parse_ok(&a, "La Poste ferme ses bureaux le samedi\n"
+                 "Le 9 janvier 2020 à 14h00\n"
+                 "4 min\n"
+                 "Services publics\n"
+                 "La Poste réduit les horaires de 300 bureaux ruraux.\n"
+                 "Commentaires (2)\n"
+                 "Abonnez-vousLe 30/02/2020 à 15h02\n"
+                 "Mon bureau de poste ouvre encore le mardi.\n"
+                 "Le 09/01/2020 à 16h30\n"
+                 "Et le samedi ?\n");
+    ck_assert_uint_eq(a.ncomments, 2);
+    ck_assert_ptr_null(a.comments[0].date);
+    ck_assert_str_eq(a.comments[0].body,
+                     "Mon bureau de poste ouvre encore le mardi.");
+    ck_assert_str_eq(a.comments[1].date, "2020-01-09T16:30:00");
+    ck_assert_str_eq(a.notes.data,
+                     "line 7: the date of comment 1 is not a day of the "
+                     "calendar: kept without a date\n");
+    fouine_article_clear(&a);
 }
 END_TEST
 
@@ -419,6 +561,19 @@ static void collected_clear(collected *c)
     c->n = 0;
 }
 
+/* Parse doc into c (err: 128 bytes); fails the test unless it gives
+** FOUINE_OK. */
+static void json_ok(collected *c,
+                    fouine_skip *skip,
+                    size_t *nskipped,
+                    char *err,
+                    const char *doc)
+{
+    ck_assert_int_eq(fouine_json_parse(skip, nskipped, err, 128, doc,
+                                       strlen(doc), collect, c),
+                     FOUINE_OK);
+}
+
 START_TEST(test_json_object)
 {
     static const char doc[] =
@@ -432,9 +587,7 @@ START_TEST(test_json_object)
     fouine_skip skip;
     size_t nskipped = 9;
     char err[128];
-    ck_assert_int_eq(fouine_json_parse(&skip, &nskipped, err, sizeof err, doc,
-                                       strlen(doc), collect, &c),
-                     FOUINE_OK);
+    json_ok(&c, &skip, &nskipped, err, doc);
     ck_assert_uint_eq(nskipped, 0);
     ck_assert_uint_eq(c.n, 1);
     ck_assert_str_eq(c.a[0].id, "orangesum-00042");
@@ -459,16 +612,16 @@ START_TEST(test_json_array_fields_and_bad_elements)
         "  \"text\": \"Le texte.\"},"
         " {\"id\": 17, \"title\": \"Id numérique\", \"content\": \"Contenu.\"},"
         " {\"title\": \"Ni id ni url\", \"body\": \"x\"},"
-        " {\"id\": \"t\", \"body\": \"pas de titre\"},"
+        " {\"id\": \"t\", \"body\": \"Dépêche : la préfecture lève "
+        "l’alerte.\"},"
+        " {\"id\": \"v\", \"title\": \" \", \"body\": \"\\n\"},"
         " 42]";
     collected c = { 0 };
     fouine_skip skip;
     size_t nskipped = 0;
     char err[128];
-    ck_assert_int_eq(fouine_json_parse(&skip, &nskipped, err, sizeof err, doc,
-                                       strlen(doc), collect, &c),
-                     FOUINE_OK);
-    ck_assert_uint_eq(c.n, 2);
+    json_ok(&c, &skip, &nskipped, err, doc);
+    ck_assert_uint_eq(c.n, 3);
     ck_assert_uint_eq(nskipped, 3);
     ck_assert_str_eq(c.a[0].id, "https://example.fr/b");
     ck_assert_str_eq(c.a[0].category, "Société");
@@ -477,7 +630,16 @@ START_TEST(test_json_array_fields_and_bad_elements)
     ck_assert_str_eq(c.a[1].id, "17");
     ck_assert_str_eq(c.a[1].lead, "Contenu.");
     ck_assert_str_eq(c.a[1].body, "");
+    /* Untitled, with a body: indexed, with a note. */
+    ck_assert_str_eq(c.a[2].id, "t");
+    ck_assert_str_eq(c.a[2].title, "");
+    ck_assert_str_eq(c.a[2].lead, "Dépêche : la préfecture lève l’alerte.");
+    ck_assert_str_eq(c.a[2].notes.data,
+                     "field title: missing or empty: indexed untitled\n");
+    ck_assert_uint_eq(c.a[0].notes.len, 0);
     ck_assert_ptr_nonnull(strstr(err, "article 3"));
+    /* Neither title nor text: the last reason. */
+    ck_assert_int_eq(skip, FOUINE_SKIP_BAD_JSON);
     collected_clear(&c);
 }
 END_TEST
@@ -490,7 +652,7 @@ START_TEST(test_json_bad)
     };
     static const fouine_skip why[] = { FOUINE_SKIP_BAD_JSON,
                                        FOUINE_SKIP_BAD_JSON,
-                                       FOUINE_SKIP_NO_TITLE, FOUINE_SKIP_NO_ID,
+                                       FOUINE_SKIP_NO_TEXT, FOUINE_SKIP_NO_ID,
                                        FOUINE_SKIP_BAD_JSON };
     collected c = { 0 };
     fouine_skip skip;
@@ -507,6 +669,39 @@ START_TEST(test_json_bad)
         ck_assert_msg(err[0] != '\0', "'%s': no message", bad[i]);
     }
     ck_assert_uint_eq(c.n, 0);
+}
+END_TEST
+
+/* A JSON article: a date refused leaves no date and a note; without a
+** title but with text it is indexed untitled; with neither, skipped. */
+START_TEST(test_json_untitled_and_dates)
+{
+    static const char doc[] =
+        "[{\"id\": \"d1\", \"title\": \"Le budget de la ville\","
+        "  \"date\": \"2019-02-31\", \"body\": \"Le conseil vote.\"},"
+        " {\"id\": \"d2\", \"date\": \"18 avril 2018 à 09h26\","
+        "  \"lead\": \"Dépêche : la préfecture lève l’alerte aux orages.\"},"
+        " {\"id\": \"d3\", \"title\": \"\", \"date\": \"2019-05-10\"}]";
+    collected c = { 0 };
+    fouine_skip skip;
+    size_t nskipped = 0;
+    char err[128];
+    json_ok(&c, &skip, &nskipped, err, doc);
+    ck_assert_uint_eq(c.n, 2);
+    ck_assert_uint_eq(nskipped, 1);
+    ck_assert_int_eq(skip, FOUINE_SKIP_NO_TEXT);
+    ck_assert_str_eq(err, "article 3: no field title, lead or body");
+    ck_assert_ptr_null(c.a[0].date);
+    ck_assert_str_eq(c.a[0].notes.data,
+                     "field date: '2019-02-31' is not a day of the calendar: "
+                     "indexed without a date\n");
+    ck_assert_str_eq(c.a[1].title, "");
+    ck_assert_str_eq(c.a[1].date, "2018-04-18T09:26:00");
+    ck_assert_str_eq(c.a[1].lead,
+                     "Dépêche : la préfecture lève l’alerte aux orages.");
+    ck_assert_str_eq(c.a[1].notes.data,
+                     "field title: missing or empty: indexed untitled\n");
+    collected_clear(&c);
 }
 END_TEST
 
@@ -572,6 +767,10 @@ static Suite *article_suite(void)
     tcase_add_test(tc, test_crlf_and_no_date);
     tcase_add_test(tc, test_site_layout_footer);
     tcase_add_test(tc, test_empty_and_no_title);
+    tcase_add_test(tc, test_untitled_text);
+    tcase_add_test(tc, test_text_impossible_dates);
+    tcase_add_loop_test(tc, test_calendar_days, 0,
+                        sizeof calendar / sizeof calendar[0]);
     tcase_add_loop_test(
         tc, test_line_ends_read_the_same, 0,
         (int)(2 * (sizeof line_end_articles / sizeof line_end_articles[0])));
@@ -583,6 +782,9 @@ static Suite *article_suite(void)
     tcase_add_test(tj, test_json_object);
     tcase_add_test(tj, test_json_array_fields_and_bad_elements);
     tcase_add_test(tj, test_json_bad);
+    tcase_add_loop_test(tj, test_json_date_check, 0,
+                        sizeof json_dates / sizeof json_dates[0]);
+    tcase_add_test(tj, test_json_untitled_and_dates);
     suite_add_tcase(s, tj);
     return s;
 }

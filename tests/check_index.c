@@ -570,21 +570,22 @@ START_TEST(test_bad_inputs)
     put("in/ignore.md", "Pas un article\n");
     sh("ln -s nulle-part.txt in/lien-casse.txt");
     ck_assert_int_eq(index_run(&s, "--max-size 2K in"), 1);
-    ck_assert_int_eq(s.indexed, 2);
-    ck_assert_int_eq(articles(), 2);
+    ck_assert_int_eq(s.indexed, 3);
+    ck_assert_int_eq(articles(), 3);
     ck_assert_msg(strstr(logbuf, "binaire.txt: skipped: binary"), "%s", logbuf);
     ck_assert_msg(strstr(logbuf, "vide.txt: skipped: empty"), "%s", logbuf);
     ck_assert_msg(strstr(logbuf, "blanc.txt: skipped: empty"), "%s", logbuf);
-    ck_assert_msg(strstr(logbuf, "sans-titre.txt: skipped: no title"), "%s",
-                  logbuf);
+    ck_assert_msg(strstr(logbuf, "sans-titre.txt: no title (line 1 is a date): "
+                                 "indexed untitled"),
+                  "%s", logbuf);
     ck_assert_msg(strstr(logbuf, "gros.txt: skipped: too large"), "%s", logbuf);
     ck_assert_msg(strstr(logbuf, "lien-casse.txt: skipped"), "%s", logbuf);
     ck_assert_msg(strstr(logbuf, "latin1.txt: invalid UTF-8 at byte offset 6"),
                   "%s", logbuf);
     ck_assert_msg(strstr(logbuf, "(1 unreadable, 1 too large, 1 binary, 2 "
-                                 "empty, 1 no title)"),
+                                 "empty), 2 warnings"),
                   "%s", logbuf);
-    ck_assert_int_eq(s.skipped, 6);
+    ck_assert_int_eq(s.skipped, 5);
     ck_assert_int_eq(query_long("SELECT count(*) FROM article WHERE lead LIKE"
                                 " '%' || char(65533) || ' historique%'"),
                      1);
@@ -598,7 +599,7 @@ START_TEST(test_bad_inputs)
         put("in/illisible.txt", "Illisible\n\nVraiment.\n");
         ck_assert_int_eq(index_run(&s, "--max-size 2K in"), 1);
         ck_assert_int_eq(s.indexed, 2);
-        ck_assert_int_eq(articles(), 4);
+        ck_assert_int_eq(articles(), 5);
         sh("chmod 000 in/prive in/illisible.txt && touch in/illisible.txt");
         ck_assert_int_eq(index_run(&s, "--max-size 2K in"), 1);
         ck_assert_msg(strstr(logbuf, "illisible.txt: skipped: unreadable"),
@@ -606,8 +607,67 @@ START_TEST(test_bad_inputs)
         ck_assert_msg(strstr(logbuf, "prive: skipped: Permission denied"), "%s",
                       logbuf);
         ck_assert_int_eq(s.removed, 0);
-        ck_assert_int_eq(articles(), 4);
+        ck_assert_int_eq(articles(), 5);
     }
+}
+END_TEST
+
+/* Untitled articles are indexed, with a warning, and found by their lead
+** and body; without text, skipped.  Days the calendar lacks give no date,
+** with a warning naming the file and the field, in every format. */
+START_TEST(test_untitled_and_impossible_dates)
+{
+    summary s;
+    put("in/depeche.txt", "Le 18 avril 2018 à 09h26\n\n"
+                          "Orages : la préfecture lève l’alerte.\n\n"
+                          "Les pompiers sont intervenus 120 fois.\n");
+    put("in/date-seule.txt", "Le 18 avril 2018 à 09h26\n");
+    put("in/budget.txt", "Le budget de la ville adopté\n"
+                         "Le 31 février 2019 à 10h00\n\n"
+                         "Le conseil municipal vote le budget.\n");
+    put("in/fil.jsonl",
+        "{\"id\": \"f1\", \"date\": \"2019-05-10\", \"body\": \"Grève à la "
+        "SNCF : un TGV sur deux circule.\"}\n"
+        "{\"id\": \"f2\", \"title\": \"Vendanges\", \"date\": "
+        "\"2019-02-31\", \"body\": \"La grêle épargne les vignes.\"}\n"
+        "{\"id\": \"f3\", \"title\": \"\"}\n");
+    ck_assert_int_eq(index_run(&s, "in"), 1);
+    ck_assert_int_eq(s.indexed, 4);
+    ck_assert_int_eq(s.skipped, 2);
+    ck_assert_msg(strstr(logbuf, "in/depeche.txt: no title (line 1 is a date): "
+                                 "indexed untitled"),
+                  "%s", logbuf);
+    ck_assert_msg(strstr(logbuf, "in/fil.jsonl:1: article 'f1': field title: "
+                                 "missing or empty: indexed untitled"),
+                  "%s", logbuf);
+    ck_assert_msg(strstr(logbuf, "in/budget.txt: line 2: date 'Le 31 février "
+                                 "2019 à 10h00' is not a day of the calendar: "
+                                 "indexed without a date"),
+                  "%s", logbuf);
+    ck_assert_msg(strstr(logbuf, "in/fil.jsonl:2: article 'f2': field date: "
+                                 "'2019-02-31' is not a day of the calendar: "
+                                 "indexed without a date"),
+                  "%s", logbuf);
+    ck_assert_msg(strstr(logbuf, "in/date-seule.txt: skipped: no title or "
+                                 "text"),
+                  "%s", logbuf);
+    ck_assert_msg(strstr(logbuf, "in/fil.jsonl:3: skipped: no title or text"),
+                  "%s", logbuf);
+    ck_assert_msg(strstr(logbuf, "(2 no title or text), 4 warnings"), "%s",
+                  logbuf);
+    /* Found by lead and body; the title stays empty. */
+    ck_assert_int_eq(matches("article_fts", "pompiers"), 1);
+    ck_assert_int_eq(matches("article_fts", "préfecture"), 1);
+    ck_assert_int_eq(matches("article_fts", "tgv"), 1);
+    ck_assert_int_eq(query_long("SELECT count(*) FROM article WHERE title = ''"
+                                " AND id IN ('depeche.txt', 'f1')"
+                                " AND date IN ('2018-04-18T09:26:00',"
+                                " '2019-05-10')"),
+                     2);
+    ck_assert_int_eq(query_long("SELECT count(*) FROM article WHERE date IS"
+                                " NULL AND id IN ('budget.txt', 'f2')"),
+                     2);
+    assert_integrity();
 }
 END_TEST
 
@@ -906,6 +966,7 @@ static Suite *index_suite(void)
     tcase_add_test(tc, test_json_lines_limits);
     tcase_add_test(tc, test_line_ends);
     tcase_add_test(tc, test_bad_inputs);
+    tcase_add_test(tc, test_untitled_and_impossible_dates);
     tcase_add_test(tc, test_paths_and_index_errors);
     tcase_add_test(tc, test_other_schema_versions);
     tcase_add_test(tc, test_symlink_loops);

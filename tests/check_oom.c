@@ -86,7 +86,8 @@ static const char plain_article[] =
     "Les TER seront très perturbés en Île-de-France.\r\n";
 
 /* A JSON array of articles: one with a lead, one without (its body gives
-** it), one skipped (no title). */
+** it) and a French date, one untitled with a day the calendar lacks, one
+** skipped (neither title nor text). */
 static const char json_articles[] =
     "[{\"id\": \"a1\", \"title\": \"L’État et les hôpitaux\", "
     "\"date\": \"2023-03-03\", \"section\": \"Santé\", "
@@ -94,8 +95,24 @@ static const char json_articles[] =
     "\"lead\": \"Un plan de 1,5 milliard d'euros.\", "
     "\"body\": \"Les syndicats restent prudents.\\n\\nLa ministre répond.\"},"
     " {\"url\": \"https://exemple.fr/b2\", \"title\": \"Grève à la SNCF\", "
+    "\"date\": \"3 mars 2023 à 10h00\", "
     "\"text\": \"Un TGV sur deux.\\n\\nLes TER perturbés en Île-de-France.\"},"
-    " {\"id\": \"c3\", \"body\": \"Sans titre.\"}]";
+    " {\"id\": \"c3\", \"date\": \"2023-02-30\", \"body\": \"Sans titre.\"},"
+    " {\"id\": \"d4\", \"title\": \" \"}]";
+
+/* An untitled article of the site layout, a day the calendar lacks in its
+** date line and in a comment's, old Mac line ends. */
+static const char untitled_article[] =
+    "Le 30 février 2023 à 10h00\r"
+    "3 min\r"
+    "Santé\r"
+    "Les urgences de Saint-Amand ferment la nuit.\r"
+    "L’ARS promet une réouverture en septembre.\r"
+    "Commentaires (2)\r"
+    "Le 31/04/2023 à 09h00\r"
+    "Encore une fermeture.\r"
+    "Le 02/05/2023 à 18h30\r"
+    "Et les pompiers ?\r";
 
 /* Digests of results are made with fouine_hash64(), which allocates
 ** nothing (every allocation here would be counted).  A string is hashed
@@ -200,11 +217,13 @@ static int analyze_prefix(uint64_t *digest)
     return analyze(digest, FOUINE_ANALYZE_QUERY | FOUINE_ANALYZE_PREFIX);
 }
 
-/* Fold an article into h: its id, and the hash of all it stores. */
+/* Fold an article into h: its id, its notes, and the hash of all it
+** stores. */
 static uint64_t digest_of(uint64_t h, const fouine_article *a)
 {
     uint64_t ah = fouine_article_hash(a);
     h = mix_str(h, a->id);
+    h = mix_str(h, a->notes.data);
     return fouine_hash64(h, &ah, sizeof ah);
 }
 
@@ -231,6 +250,11 @@ static int parse_site(uint64_t *digest)
 static int parse_plain(uint64_t *digest)
 {
     return parse_article(digest, plain_article);
+}
+
+static int parse_untitled(uint64_t *digest)
+{
+    return parse_article(digest, untitled_article);
 }
 
 /* The query parsed by an analyzer made in the same run. */
@@ -341,6 +365,7 @@ static const struct {
     { "analyzer, prefix query", analyze_prefix },
     { "article, site layout", parse_site },
     { "article, plain layout", parse_plain },
+    { "article, untitled, impossible days", parse_untitled },
     { "articles, JSON", parse_json },
     { "UTF-8 repair", repair_utf8 },
     { "query parser", parse_query },
