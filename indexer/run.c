@@ -58,6 +58,16 @@
 #define FTS_AUTOMERGE_SQL \
     "INSERT INTO article_fts(article_fts, rank) VALUES ('automerge', 4);"
 
+/* What a skip does to the articles a file gave (MSG_SKIP). */
+enum {
+    SKIP_PART, /* some inputs of the file (JSON lines or elements): the
+                  file's end says what it gives */
+    SKIP_KEEP, /* the whole file, which cannot be read: it keeps what it
+                  gave */
+    SKIP_DROP  /* the whole file, which gives no article now (empty,
+                  binary, too large, no longer parsed): what it gave goes */
+};
+
 /* Kinds of messages from the reader to the writer. */
 enum {
     MSG_ARTICLE,   /* an article of the current file */
@@ -80,7 +90,7 @@ typedef struct msg {
                           and MSG_TOUCHED: articles it gave before */
     fouine_skip skip;     /* MSG_SKIP: reason */
     long count;           /* MSG_SKIP: how many inputs */
-    int whole;            /* MSG_SKIP: the whole file (it stays as indexed) */
+    int scope;            /* MSG_SKIP: SKIP_PART, SKIP_KEEP or SKIP_DROP */
     int known;            /* MSG_ARTICLE, MSG_END: the file had a source row,
                          so articles it no longer gives must go */
     size_t bytes;         /* weight in the queue */
@@ -289,18 +299,21 @@ static FOUINE_WUR int push_simple(run *r,
     return push_copy(r, &m);
 }
 
-/* Queue a skip: a whole file, or count of its articles. */
+/* Queue a skip of count inputs of a file (scope: SKIP_*); known: the file
+** has a source row. */
 static FOUINE_WUR int push_skip(run *r,
                                 size_t file,
                                 fouine_skip reason,
                                 long count,
-                                int whole)
+                                int scope,
+                                int known)
 {
     const msg m = { .type = MSG_SKIP,
                     .file = file,
                     .skip = reason,
                     .count = count,
-                    .whole = whole };
+                    .scope = scope,
+                    .known = known };
     return push_copy(r, &m);
 }
 
@@ -592,7 +605,8 @@ static FOUINE_WUR int read_whole(run *r,
                                      FOUINE_SKIP_UNREADABLE;
         say_skip(r, f, 0, skip,
                  rc == FOUINE_EINVAL ? "over the size limit" : strerror(errno));
-        out = push_skip(r, i, skip, 1, 1);
+        out = push_skip(r, i, skip, 1,
+                        rc == FOUINE_EINVAL ? SKIP_DROP : SKIP_KEEP, known);
         goto done;
     }
     hash = fouine_hash64(FOUINE_HASH_INIT, buf, len);
@@ -608,7 +622,7 @@ static FOUINE_WUR int read_whole(run *r,
     }
     if (rc != FOUINE_OK) {
         say_skip(r, f, 0, skip, NULL);
-        out = push_skip(r, i, skip, 1, 1);
+        out = push_skip(r, i, skip, 1, SKIP_DROP, known);
         goto done;
     }
     if (f->kind == FOUINE_FILE_JSON) {
@@ -626,11 +640,11 @@ static FOUINE_WUR int read_whole(run *r,
             say_skip(r, f, 0, skip, err);
         }
         if (rc != FOUINE_OK) {
-            out = push_skip(r, i, skip, (long)nskipped, 1);
+            out = push_skip(r, i, skip, (long)nskipped, SKIP_DROP, known);
             goto done;
         }
         if (nskipped > 0) {
-            out = push_skip(r, i, skip, (long)nskipped, 0);
+            out = push_skip(r, i, skip, (long)nskipped, SKIP_PART, known);
             if (out) {
                 goto done;
             }
@@ -643,7 +657,7 @@ static FOUINE_WUR int read_whole(run *r,
         }
         if (rc != FOUINE_OK) {
             say_skip(r, f, 0, skip, NULL);
-            out = push_skip(r, i, skip, 1, 1);
+            out = push_skip(r, i, skip, 1, SKIP_DROP, known);
             goto done;
         }
         a.id = fouine_strdup(f->rel);
@@ -791,7 +805,7 @@ static FOUINE_WUR int read_lines(run *r,
         }
         if (rc != FOUINE_OK) {
             say_skip(r, f, 0, FOUINE_SKIP_UNREADABLE, strerror(errno));
-            out = push_skip(r, i, FOUINE_SKIP_UNREADABLE, 1, 1);
+            out = push_skip(r, i, FOUINE_SKIP_UNREADABLE, 1, SKIP_KEEP, known);
             goto done;
         }
         if (hash == old_hash) {
@@ -808,7 +822,7 @@ static FOUINE_WUR int read_lines(run *r,
     lr.f = fopen(f->path, "rb");
     if (!lr.f) {
         say_skip(r, f, 0, FOUINE_SKIP_UNREADABLE, strerror(errno));
-        out = push_skip(r, i, FOUINE_SKIP_UNREADABLE, 1, 1);
+        out = push_skip(r, i, FOUINE_SKIP_UNREADABLE, 1, SKIP_KEEP, known);
         goto done;
     }
     while ((rc = next_line(&lr, &hash, &raw)) == FOUINE_OK && raw > 0) {
@@ -821,7 +835,7 @@ static FOUINE_WUR int read_lines(run *r,
         if (lr.too_long) {
             say_skip(r, f, lineno, FOUINE_SKIP_TOO_LARGE,
                      "over the size limit");
-            out = push_skip(r, i, FOUINE_SKIP_TOO_LARGE, 1, 0);
+            out = push_skip(r, i, FOUINE_SKIP_TOO_LARGE, 1, SKIP_PART, known);
             if (out) {
                 goto done;
             }
@@ -849,7 +863,7 @@ static FOUINE_WUR int read_lines(run *r,
         }
         if (nskipped > 0) {
             say_skip(r, f, lineno, skip, err);
-            out = push_skip(r, i, skip, (long)nskipped, 0);
+            out = push_skip(r, i, skip, (long)nskipped, SKIP_PART, known);
             if (out) {
                 goto done;
             }
@@ -861,7 +875,7 @@ static FOUINE_WUR int read_lines(run *r,
     }
     if (rc != FOUINE_OK) {
         say_skip(r, f, 0, FOUINE_SKIP_UNREADABLE, strerror(errno));
-        out = push_skip(r, i, FOUINE_SKIP_UNREADABLE, 1, 1);
+        out = push_skip(r, i, FOUINE_SKIP_UNREADABLE, 1, SKIP_KEEP, known);
         goto done;
     }
     out = push_simple(r, MSG_END, i, hash, rd.count, known);
@@ -1145,6 +1159,35 @@ static FOUINE_WUR int write_article(run *r, writer *w, const msg *m)
     return rc;
 }
 
+/* Say that a file still there no longer gives n articles it gave. */
+static void say_no_longer(run *r, const fouine_input *f, long n)
+{
+    if (n > 0) {
+        say(r, 1, "%s: %ld article%s no longer in the file: removed", f->path,
+            n, n > 1 ? "s" : "");
+    }
+}
+
+/*
+** Remove the articles of a source and its row; *n gets how many articles
+** went.
+*/
+static FOUINE_WUR int remove_source(run *r, writer *w, const char *key, long *n)
+{
+    int rc;
+    *n = 0;
+    sqlite3_bind_text(w->stmt[W_DEL_SOURCE_ARTICLES], 1, key, -1,
+                      SQLITE_STATIC);
+    rc = step_done(r, w, W_DEL_SOURCE_ARTICLES);
+    if (rc == FOUINE_OK) {
+        *n = sqlite3_changes(w->db);
+        r->st->removed += *n;
+        sqlite3_bind_text(w->stmt[W_DEL_SOURCE], 1, key, -1, SQLITE_STATIC);
+        rc = step_done(r, w, W_DEL_SOURCE);
+    }
+    return rc;
+}
+
 /* Mark a file as seen by this run. */
 static FOUINE_WUR int seen(run *r, writer *w, const fouine_input *f)
 {
@@ -1171,9 +1214,7 @@ static FOUINE_WUR int end_file(run *r, writer *w, const msg *m)
     if (rc == FOUINE_OK && m->known) {
         long gone = sqlite3_changes(w->db);
         r->st->removed += gone;
-        if (gone > 0) {
-            say(r, 2, "removed %ld articles no longer in %s", gone, f->path);
-        }
+        say_no_longer(r, f, gone);
         rc = step_done(r, w, W_CLEAR_TOUCHED);
     }
     if (rc == FOUINE_OK) {
@@ -1224,12 +1265,21 @@ static FOUINE_WUR int handle(run *r, writer *w, const msg *m)
         return seen(r, w, f);
     case MSG_SKIP:
         r->st->skipped[m->skip] += m->count;
-        if (!m->whole) {
+        if (m->scope == SKIP_PART) {
             return FOUINE_OK;
         }
-        /* A file that cannot be read now keeps what it gave before. */
         r->st->files++;
-        rc = step_done(r, w, W_CLEAR_TOUCHED);
+        if (m->scope == SKIP_DROP && m->known) {
+            /* A file that gives no article now loses those it gave, and
+            ** its row: the next run reads it again (and says why). */
+            long n = 0;
+            rc = remove_source(r, w, f->key, &n);
+            say_no_longer(r, f, n);
+        }
+        /* A file that cannot be read keeps what it gave before. */
+        if (rc == FOUINE_OK) {
+            rc = step_done(r, w, W_CLEAR_TOUCHED);
+        }
         return rc == FOUINE_OK ? seen(r, w, f) : rc;
     default:
         return FOUINE_OK;
@@ -1374,16 +1424,10 @@ static FOUINE_WUR int remove_gone(run *r, writer *w)
         }
     }
     for (i = 0; i < ngone && rc == FOUINE_OK; i++) {
-        sqlite3_bind_text(w->stmt[W_DEL_SOURCE_ARTICLES], 1, gone[i], -1,
-                          SQLITE_STATIC);
-        rc = step_done(r, w, W_DEL_SOURCE_ARTICLES);
+        long n = 0;
+        rc = remove_source(r, w, gone[i], &n);
         if (rc == FOUINE_OK) {
-            long n = sqlite3_changes(w->db);
-            r->st->removed += n;
             say(r, 2, "removed %ld articles of %s (gone)", n, gone[i]);
-            sqlite3_bind_text(w->stmt[W_DEL_SOURCE], 1, gone[i], -1,
-                              SQLITE_STATIC);
-            rc = step_done(r, w, W_DEL_SOURCE);
         }
     }
     for (i = 0; i < ngone; i++) {

@@ -671,6 +671,96 @@ START_TEST(test_untitled_and_impossible_dates)
 }
 END_TEST
 
+/* A file that no longer gives an article removes it, with a warning, the
+** same way in every format: emptied, overwritten with NUL bytes, grown
+** over the limit, no longer parsed, or the article gone from it; the next
+** run says so again.  A file that cannot be read keeps its article. */
+START_TEST(test_file_no_longer_gives)
+{
+    summary s;
+    char big[4096];
+    static const char nul[64] = { 0 };
+    memset(big, 'x', sizeof big);
+    memcpy(big, "Un titre\n\n", 10);
+    put("in/vide.txt", BUDGET);
+    put("in/nul.txt", "La Poste ferme ses bureaux le samedi\n\n"
+                      "Les maires protestent.\n");
+    put("in/date.txt", "Festival d'Avignon : une édition record\n\n"
+                       "Le public afflue.\n");
+    put("in/gros.txt", "Canicule à Paris\n\nLes parcs restent ouverts.\n");
+    put("in/liste.json", "[{\"id\": \"j1\", \"title\": \"Grève à la SNCF\","
+                         " \"body\": \"Un TGV sur deux.\"}]");
+    put("in/objet.json", "{\"id\": \"j2\", \"title\": \"Vendanges\","
+                         " \"body\": \"La grêle épargne les vignes.\"}");
+    put("in/fil.jsonl", "{\"id\": \"l1\", \"title\": \"Le prix du lait\","
+                        " \"body\": \"Les éleveurs bloquent la laiterie.\"}\n"
+                        "{\"id\": \"l2\", \"title\": \"Louvre\","
+                        " \"body\": \"Les œuvres de Cléopâtre restaurées.\"}\n"
+                        "{\"id\": \"l3\", \"title\": \"Tour de France\","
+                        " \"body\": \"Une victoire en solitaire.\"}\n");
+    put("in/illisible.txt", "Un secret bien gardé\n\nIl le reste.\n");
+    ck_assert_int_eq(index_run(&s, "--max-size 1K in"), 0);
+    ck_assert_int_eq(s.indexed, 10);
+
+    put("in/vide.txt", "");
+    put_bytes("in/nul.txt", nul, sizeof nul);
+    put("in/date.txt", "Le 2 juillet 2020\n");
+    put_bytes("in/gros.txt", big, sizeof big);
+    put("in/liste.json", "[{\"id\": \"j1\", \"title\": ");
+    put_bytes("in/objet.json", nul, sizeof nul);
+    put("in/fil.jsonl", "{\"id\": \"l1\", \"title\": \n"
+                        "{\"id\": \"l3\", \"title\": \"Tour de France\","
+                        " \"body\": \"Une victoire en solitaire.\"}\n");
+    if (geteuid() != 0) {
+        sh("chmod 000 in/illisible.txt && touch in/illisible.txt");
+    }
+    ck_assert_int_eq(index_run(&s, "--max-size 1K in"), 1);
+    ck_assert_int_eq(s.removed, 8);
+    ck_assert_int_eq(s.unchanged, geteuid() != 0 ? 1 : 2);
+    ck_assert_msg(geteuid() == 0 || strstr(logbuf, "in/illisible.txt: skipped: "
+                                                   "unreadable"),
+                  "%s", logbuf);
+    ck_assert_msg(strstr(logbuf, "in/vide.txt: skipped: empty") &&
+                      strstr(logbuf, "in/vide.txt: 1 article no longer in the "
+                                     "file: removed"),
+                  "%s", logbuf);
+    ck_assert_msg(strstr(logbuf, "in/nul.txt: skipped: binary") &&
+                      strstr(logbuf, "in/nul.txt: 1 article no longer"),
+                  "%s", logbuf);
+    ck_assert_msg(strstr(logbuf, "in/date.txt: skipped: no title or text") &&
+                      strstr(logbuf, "in/date.txt: 1 article no longer"),
+                  "%s", logbuf);
+    ck_assert_msg(strstr(logbuf, "in/gros.txt: skipped: too large") &&
+                      strstr(logbuf, "in/gros.txt: 1 article no longer"),
+                  "%s", logbuf);
+    ck_assert_msg(strstr(logbuf, "in/liste.json: skipped: bad JSON") &&
+                      strstr(logbuf, "in/liste.json: 1 article no longer"),
+                  "%s", logbuf);
+    ck_assert_msg(strstr(logbuf, "in/objet.json: skipped: binary") &&
+                      strstr(logbuf, "in/objet.json: 1 article no longer"),
+                  "%s", logbuf);
+    ck_assert_msg(strstr(logbuf, "in/fil.jsonl:1: skipped: bad JSON") &&
+                      strstr(logbuf, "in/fil.jsonl: 2 articles no longer in "
+                                     "the file: removed"),
+                  "%s", logbuf);
+    ck_assert_int_eq(articles(), 2);
+    ck_assert_int_eq(matches("article_fts", "solitaire"), 1);
+    ck_assert_int_eq(matches("article_fts", "secret"), 1);
+    assert_integrity();
+
+    /* The next run says it again, and removes nothing more. */
+    ck_assert_int_eq(index_run(&s, "--max-size 1K in"), 1);
+    ck_assert_int_eq(s.removed, 0);
+    ck_assert_msg(strstr(logbuf, "in/vide.txt: skipped: empty"), "%s", logbuf);
+    ck_assert_int_eq(articles(), 2);
+    /* Given back its text, the file gives its article again. */
+    put("in/vide.txt", BUDGET);
+    ck_assert_int_eq(index_run(&s, "--max-size 1K in"), 1);
+    ck_assert_int_eq(s.indexed, 1);
+    ck_assert_int_eq(matches("article_fts", "budget"), 1);
+}
+END_TEST
+
 START_TEST(test_paths_and_index_errors)
 {
     summary s;
@@ -967,6 +1057,7 @@ static Suite *index_suite(void)
     tcase_add_test(tc, test_line_ends);
     tcase_add_test(tc, test_bad_inputs);
     tcase_add_test(tc, test_untitled_and_impossible_dates);
+    tcase_add_test(tc, test_file_no_longer_gives);
     tcase_add_test(tc, test_paths_and_index_errors);
     tcase_add_test(tc, test_other_schema_versions);
     tcase_add_test(tc, test_symlink_loops);
