@@ -13,20 +13,24 @@
 /* How long a connection waits for another's lock, in milliseconds. */
 #define STORE_BUSY_MS 10000
 
+/* The columns of an article after its id and source, which a duplicate
+** has too. */
+#define ARTICLE_COLUMNS                \
+    "  title TEXT NOT NULL,"           \
+    "  lead TEXT NOT NULL DEFAULT ''," \
+    "  body TEXT NOT NULL DEFAULT ''," \
+    "  date TEXT,"                     \
+    "  category TEXT,"                 \
+    "  url TEXT,"                      \
+    "  author TEXT,"                   \
+    "  reading_time INTEGER,"          \
+    "  hash TEXT NOT NULL DEFAULT ''"
+
 static const char schema_sql[] =
     "CREATE TABLE article("
     "  rowid INTEGER PRIMARY KEY,"
     "  id TEXT NOT NULL UNIQUE,"
-    "  source TEXT NOT NULL,"
-    "  title TEXT NOT NULL,"
-    "  lead TEXT NOT NULL DEFAULT '',"
-    "  body TEXT NOT NULL DEFAULT '',"
-    "  date TEXT,"
-    "  category TEXT,"
-    "  url TEXT,"
-    "  author TEXT,"
-    "  reading_time INTEGER,"
-    "  hash TEXT NOT NULL DEFAULT '');"
+    "  source TEXT NOT NULL," ARTICLE_COLUMNS ");"
     "CREATE INDEX article_source ON article(source);"
     "CREATE INDEX article_date ON article(date);"
     "CREATE VIRTUAL TABLE article_fts USING fts5(title, lead, body,"
@@ -70,6 +74,33 @@ static const char schema_sql[] =
     "  articles INTEGER NOT NULL DEFAULT 0);"
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);";
 
+/* What version 3 adds to version 2: the copies of articles whose id
+** another source holds, and the roots of the ids. */
+static const char schema_v3_sql[] =
+    "CREATE TABLE duplicate("
+    "  rowid INTEGER PRIMARY KEY,"
+    "  id TEXT NOT NULL,"
+    "  source TEXT NOT NULL," ARTICLE_COLUMNS ","
+    "  UNIQUE(id, source));"
+    "CREATE INDEX duplicate_source ON duplicate(source);"
+    "CREATE TABLE duplicate_comment("
+    "  rowid INTEGER PRIMARY KEY,"
+    "  duplicate INTEGER NOT NULL,"
+    "  date TEXT,"
+    "  body TEXT NOT NULL);"
+    "CREATE INDEX duplicate_comment_duplicate"
+    "  ON duplicate_comment(duplicate);"
+    "CREATE TRIGGER duplicate_ad AFTER DELETE ON duplicate BEGIN"
+    "  DELETE FROM duplicate_comment WHERE duplicate = old.rowid;"
+    "END;"
+    "CREATE TABLE root(path TEXT PRIMARY KEY);";
+
+/* The upgrade of a version 2 index: the new tables, and every source to be
+** read again (its size and mtime match nothing), so that the next run
+** records which sources give which ids. */
+static const char upgrade_v2_sql[] =
+    "UPDATE source SET size = -1, mtime = -1, hash = NULL;";
+
 /*
 ** Run sql, a statement giving one integer, into *value (0 on failure).
 ** Returns FOUINE_OK or FOUINE_EDB (sqlite3_errcode(db) tells why).
@@ -98,19 +129,29 @@ int fouine_store_error(sqlite3 *db)
 }
 
 /*
-** Create the schema and set its version, in one transaction: all of it or
-** nothing.  Returns FOUINE_OK, FOUINE_EDB or FOUINE_ENOMEM.
+** Run the statements of sql (two parts, the second may be NULL) and set
+** the schema version, in one transaction: all of it or nothing.  When
+** from is not 0, the transaction first checks that the index is still of
+** version from (another writer may have upgraded it meanwhile: then it
+** does nothing).  Returns FOUINE_OK, FOUINE_EDB or FOUINE_ENOMEM.
 */
-static FOUINE_WUR int create_schema(sqlite3 *db)
+static FOUINE_WUR int set_schema(sqlite3 *db,
+                                 int from,
+                                 const char *sql1,
+                                 const char *sql2)
 {
     char sql[64];
-    int rc;
+    int rc, version = from;
     if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
         return fouine_store_error(db);
     }
     snprintf(sql, sizeof sql, "PRAGMA user_version=%d", FOUINE_SCHEMA_VERSION);
-    if (sqlite3_exec(db, schema_sql, NULL, NULL, NULL) != SQLITE_OK ||
-        sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK ||
+    if ((from != 0 &&
+         query_int(db, "PRAGMA user_version", &version) != FOUINE_OK) ||
+        (version == from &&
+         (sqlite3_exec(db, sql1, NULL, NULL, NULL) != SQLITE_OK ||
+          (sql2 && sqlite3_exec(db, sql2, NULL, NULL, NULL) != SQLITE_OK) ||
+          sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)) ||
         sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
         rc = fouine_store_error(db);
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
@@ -166,13 +207,21 @@ int fouine_store_open(sqlite3 **out, const char *path, int flags)
             rc = FOUINE_EIO;
             goto done;
         }
-        rc = create_schema(db);
+        rc = set_schema(db, 0, schema_sql, schema_v3_sql);
         if (rc != FOUINE_OK) {
             goto done;
         }
         version = FOUINE_SCHEMA_VERSION;
     }
-    if (version != FOUINE_SCHEMA_VERSION) {
+    if (version == 2 && (flags & FOUINE_STORE_WRITE)) {
+        rc = set_schema(db, 2, schema_v3_sql, upgrade_v2_sql);
+        if (rc != FOUINE_OK) {
+            goto done;
+        }
+        version = FOUINE_SCHEMA_VERSION;
+    }
+    if (version != FOUINE_SCHEMA_VERSION &&
+        (version != FOUINE_SCHEMA_READABLE || (flags & FOUINE_STORE_WRITE))) {
         rc = FOUINE_ESCHEMA;
         goto done;
     }

@@ -254,8 +254,9 @@ FOUINE_WUR int fouine_json_parse(fouine_skip *skip,
 typedef struct fouine_input {
     char *path;      /* as reached from the path given; owned */
     char *key;       /* absolute path: the source key in the index; owned */
-    const char *rel; /* path relative to the directory given, inside path
-                        (the whole path for a file given directly) */
+    const char *rel; /* the id of a text article, inside key: the path
+                        relative to the outermost root that holds the
+                        file, else (a file given alone) its name */
     int kind;        /* FOUINE_FILE_* */
     int64_t size;    /* bytes, at walk time */
     int64_t mtime;   /* modification time in ns, at walk time */
@@ -272,6 +273,9 @@ typedef struct fouine_inputs {
                             read, and of entries that could not be examined:
                             neither they nor their files count as removed */
     size_t nblind;       /* their number */
+    char **new_roots;    /* absolute paths of the directories given that no
+                            root of the index holds: roots to record; owned */
+    size_t nnew_roots;   /* their number */
     long skipped[FOUINE_SKIP_COUNT]; /* paths and directories skipped */
 } fouine_inputs;
 
@@ -291,10 +295,19 @@ typedef void (*fouine_walk_report)(fouine_skip reason,
  * left out; symbolic links followed, but never into a directory already
  * entered, so loops end), and files given directly, whatever their names.
  *
+ * The roots of ids are the roots of the index and the directories given;
+ * a file's id (fouine_input.rel) is its path relative to the outermost
+ * root that holds it, so that a file has one id however it is named
+ * (through its directory, a directory inside it, or alone, by a relative
+ * or an absolute path), and else, for a file given alone, its name: never
+ * an absolute path.
+ *
  * @param[out] out  the inputs, to be released with fouine_inputs_free();
  *                  emptied first
  * @param paths     the paths given
  * @param npaths    their number
+ * @param roots     the roots the index records (absolute paths)
+ * @param nroots    their number
  * @param report    called for each problem (may be NULL)
  * @param payload   passed to report
  * @return FOUINE_OK (problems are counted in out->skipped) or FOUINE_ENOMEM
@@ -302,8 +315,16 @@ typedef void (*fouine_walk_report)(fouine_skip reason,
 FOUINE_WUR int fouine_walk(fouine_inputs *out,
                            const char *const *paths,
                            size_t npaths,
+                           const char *const *roots,
+                           size_t nroots,
                            fouine_walk_report report,
                            void *payload);
+
+/**
+ * Whether the absolute path is dir or lies under it ("/a/b" is under "/a"
+ * and "/", not under "/a/b2" nor "/a/bc").
+ */
+int fouine_path_under(const char *path, const char *dir);
 
 /** Release the inputs; an emptied structure is fine. */
 void fouine_inputs_free(fouine_inputs *in);
@@ -400,7 +421,10 @@ typedef struct fouine_run_stats {
     long removed;                    /* articles removed */
     long comments;                   /* reader comments written */
     long skipped[FOUINE_SKIP_COUNT]; /* inputs skipped, by reason */
-    long warnings;                   /* e.g. invalid UTF-8 repaired */
+    long warnings;                   /* e.g. invalid UTF-8 repaired; the
+                                        conflicts are among them */
+    long conflicts;                  /* ids a file gave that another
+                                        source holds: not indexed from it */
     int interrupted;                 /* stopped by a signal */
     double seconds;                  /* wall time */
     double writer_cpu;               /* CPU seconds of the writing thread */

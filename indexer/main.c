@@ -104,8 +104,13 @@ static void summary(const fouine_run_options *opt, const fouine_run_stats *st)
             first = 0;
         }
     }
-    fprintf(stderr, "%s, %ld warnings in %.1f s (%.0f articles/s) -> %s\n",
-            first ? "" : ")", st->warnings, st->seconds, rate, opt->index);
+    fprintf(stderr, "%s, %ld warnings", first ? "" : ")", st->warnings);
+    if (st->conflicts > 0) {
+        fprintf(stderr, " (%ld id conflict%s)", st->conflicts,
+                st->conflicts > 1 ? "s" : "");
+    }
+    fprintf(stderr, " in %.1f s (%.0f articles/s) -> %s\n", st->seconds, rate,
+            opt->index);
 }
 
 int main(int argc, char **argv)

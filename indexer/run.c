@@ -93,6 +93,7 @@ typedef struct msg {
     int scope;            /* MSG_SKIP: SKIP_PART, SKIP_KEEP or SKIP_DROP */
     int known;            /* MSG_ARTICLE, MSG_END: the file had a source row,
                          so articles it no longer gives must go */
+    long lineno;          /* MSG_ARTICLE: its line in a .jsonl file, else 0 */
     size_t bytes;         /* weight in the queue */
     struct msg *next;     /* the next in the queue; owned by the queue */
 } msg;
@@ -118,6 +119,11 @@ typedef struct run {
     sqlite3 *rdb;                  /* the reader's connection; owned */
     sqlite3_stmt *lookup;          /* SELECT from source; owned by the reader */
     fouine_analyzer *an;           /* the reader's analyzer, or NULL; owned */
+    const char **keys;             /* the keys of in.files, sorted: the
+                                      files this run found; the array is
+                                      owned, the strings are in.files' */
+    char cwd[4096];                /* the working directory, or "": paths
+                                      under it are shown relative */
 } run;
 
 /* The writer's statements, in the order of writer_sql[]. */
@@ -135,8 +141,31 @@ enum {
     W_TOUCH_SOURCE,
     W_SEEN,
     W_GONE,
-    W_DEL_SOURCE_ARTICLES,
     W_DEL_SOURCE,
+    W_DUP_FIND,
+    W_DUP_INSERT,
+    W_DUP_UPDATE,
+    W_DUP_DEL_COMMENTS,
+    W_DUP_INS_COMMENT,
+    W_DUP_TOUCH,
+    W_DUP_STALE,
+    W_DUP_CLEAR_TOUCHED,
+    W_DUP_DROP,
+    W_DUP_DEL_SOURCE,
+    W_CONFLICT,
+    W_CONFLICTS,
+    W_RETAKE_PICK,
+    W_RETAKE_LIST,
+    W_RETAKE_SOURCES,
+    W_RETAKE_ARTICLES,
+    W_RETAKE_DEL_COMMENTS,
+    W_RETAKE_COMMENTS,
+    W_RETAKE_DEL_DUPS,
+    W_RETAKE_CLEAR,
+    W_ROOTS,
+    W_ADD_ROOT,
+    W_DEL_INNER_ROOTS,
+    W_RENAME_UNDER,
     W_COUNT
 };
 
@@ -156,15 +185,71 @@ static const char *const writer_sql[W_COUNT] = {
     " AND rowid NOT IN (SELECT rowid FROM temp.touched)",
     "DELETE FROM temp.touched",
     "INSERT OR REPLACE INTO source(path, size, mtime, hash, articles)"
-    " VALUES (?1, ?2, ?3, ?4, ?5)",
+    " VALUES (?1, ?2, ?3, ?4, (SELECT count(*) FROM article"
+    " WHERE source = ?1))",
     "UPDATE source SET size = ?2, mtime = ?3 WHERE path = ?1",
     "INSERT OR IGNORE INTO temp.seen(path) VALUES (?1)",
     "SELECT path FROM source WHERE path > ?1 AND path < ?2"
     " AND path NOT IN (SELECT path FROM temp.seen)"
     " UNION SELECT source FROM article WHERE source > ?1 AND source < ?2"
+    " AND source NOT IN (SELECT path FROM temp.seen)"
+    " UNION SELECT source FROM duplicate WHERE source > ?1 AND source < ?2"
     " AND source NOT IN (SELECT path FROM temp.seen)",
-    "DELETE FROM article WHERE source = ?1",
-    "DELETE FROM source WHERE path = ?1"
+    "DELETE FROM source WHERE path = ?1",
+    /* Duplicates: an article as a second source gives it. */
+    "SELECT rowid, hash FROM duplicate WHERE id = ?1 AND source = ?2",
+    "INSERT INTO duplicate(id, source, title, lead, body, date, category,"
+    " url, author, reading_time, hash)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    "UPDATE duplicate SET id = ?1, source = ?2, title = ?3, lead = ?4,"
+    " body = ?5, date = ?6, category = ?7, url = ?8, author = ?9,"
+    " reading_time = ?10, hash = ?11 WHERE rowid = ?12",
+    "DELETE FROM duplicate_comment WHERE duplicate = ?1",
+    "INSERT INTO duplicate_comment(duplicate, date, body)"
+    " VALUES (?1, ?2, ?3)",
+    "INSERT OR IGNORE INTO temp.touched_dup(rowid) VALUES (?1)",
+    "DELETE FROM duplicate WHERE source = ?1"
+    " AND rowid NOT IN (SELECT rowid FROM temp.touched_dup)",
+    "DELETE FROM temp.touched_dup",
+    "DELETE FROM duplicate WHERE id = ?1 AND source = ?2",
+    "DELETE FROM duplicate WHERE source = ?1",
+    "INSERT OR REPLACE INTO temp.conflict(dup, path, line)"
+    " VALUES (?1, ?2, ?3)",
+    "SELECT c.path, c.line, d.id, a.source FROM temp.conflict c"
+    " JOIN duplicate d ON d.rowid = c.dup JOIN article a ON a.id = d.id"
+    " ORDER BY c.rowid",
+    /* Taking over the articles a source no longer gives: each from its
+    ** oldest duplicate. */
+    "INSERT INTO temp.retake(article, dup) SELECT a.rowid,"
+    " (SELECT d.rowid FROM duplicate d WHERE d.id = a.id"
+    " ORDER BY d.rowid LIMIT 1)"
+    " FROM article a WHERE a.source = ?1"
+    " AND a.rowid NOT IN (SELECT rowid FROM temp.touched)"
+    " AND a.id IN (SELECT id FROM duplicate)",
+    "SELECT d.id, d.source FROM temp.retake t"
+    " JOIN duplicate d ON d.rowid = t.dup",
+    "UPDATE source SET articles = articles + (SELECT count(*)"
+    " FROM temp.retake t JOIN duplicate d ON d.rowid = t.dup"
+    " WHERE d.source = source.path) WHERE path IN (SELECT d.source"
+    " FROM temp.retake t JOIN duplicate d ON d.rowid = t.dup)",
+    "UPDATE article SET (source, title, lead, body, date, category, url,"
+    " author, reading_time, hash) = (SELECT d.source, d.title, d.lead,"
+    " d.body, d.date, d.category, d.url, d.author, d.reading_time, d.hash"
+    " FROM temp.retake t JOIN duplicate d ON d.rowid = t.dup"
+    " WHERE t.article = article.rowid)"
+    " WHERE rowid IN (SELECT article FROM temp.retake)",
+    "DELETE FROM comment WHERE article IN (SELECT article FROM temp.retake)",
+    "INSERT INTO comment(article, date, body) SELECT t.article, c.date,"
+    " c.body FROM temp.retake t JOIN duplicate_comment c"
+    " ON c.duplicate = t.dup ORDER BY c.rowid",
+    "DELETE FROM duplicate WHERE rowid IN (SELECT dup FROM temp.retake)",
+    "DELETE FROM temp.retake",
+    /* Roots of the ids. */
+    "SELECT path FROM root", "INSERT OR IGNORE INTO root(path) VALUES (?1)",
+    "DELETE FROM root WHERE path > ?1 AND path < ?2",
+    "UPDATE source SET size = -1, mtime = -1, hash = NULL"
+    " WHERE path > ?1 AND path < ?2"
+    " AND path NOT LIKE '%.json' AND path NOT LIKE '%.jsonl'"
 };
 
 /* The writer's state. */
@@ -224,6 +309,24 @@ static void say(run *r, int level, const char *fmt, ...)
     va_end(ap);
     fputc('\n', stderr);
     pthread_mutex_unlock(&r->lock);
+}
+
+/* A source key as messages show it: relative to the working directory
+** when it lies under it. */
+static const char *shown(const run *r, const char *key)
+{
+    size_t n = strlen(r->cwd);
+    if (n > 1 && strncmp(key, r->cwd, n) == 0 && key[n] == '/') {
+        return key + n + 1;
+    }
+    return key;
+}
+
+/* A column of text, "" for NULL. */
+static const char *column_text(sqlite3_stmt *s, int col)
+{
+    const char *t = (const char *)sqlite3_column_text(s, col);
+    return t ? t : "";
 }
 
 /*
@@ -382,6 +485,7 @@ static int push_article(fouine_article *a, void *payload)
     m->type = MSG_ARTICLE;
     m->file = rd->file;
     m->known = rd->known;
+    m->lineno = rd->lineno;
     m->a = *a;
     memset(a, 0, sizeof *a);
     m->hash = fouine_article_hash(&m->a);
@@ -1061,29 +1165,132 @@ static void bind_article(sqlite3_stmt *s,
     bind_str(s, 11, hex);
 }
 
-/* Write the comments of an article (after removing its old ones). */
+/*
+** Write the comments of an article (after removing its old ones), with the
+** statements del and ins: W_DEL_COMMENTS and W_INS_COMMENT for an article,
+** W_DUP_DEL_COMMENTS and W_DUP_INS_COMMENT for a duplicate.
+*/
 static FOUINE_WUR int write_comments(run *r,
                                      writer *w,
                                      sqlite3_int64 rowid,
                                      const fouine_article *a,
-                                     int had_rows)
+                                     int had_rows,
+                                     int del,
+                                     int ins)
 {
     size_t i;
     int rc = FOUINE_OK;
     if (had_rows) {
-        sqlite3_bind_int64(w->stmt[W_DEL_COMMENTS], 1, rowid);
-        rc = step_done(r, w, W_DEL_COMMENTS);
+        sqlite3_bind_int64(w->stmt[del], 1, rowid);
+        rc = step_done(r, w, del);
     }
     for (i = 0; i < a->ncomments && rc == FOUINE_OK; i++) {
-        sqlite3_stmt *s = w->stmt[W_INS_COMMENT];
+        sqlite3_stmt *s = w->stmt[ins];
         sqlite3_bind_int64(s, 1, rowid);
         bind_str(s, 2, a->comments[i].date);
         bind_str(s, 3, a->comments[i].body);
-        rc = step_done(r, w, W_INS_COMMENT);
-        if (rc == FOUINE_OK) {
+        rc = step_done(r, w, ins);
+        if (rc == FOUINE_OK && ins == W_INS_COMMENT) {
             r->st->comments++;
         }
     }
+    return rc;
+}
+
+/* Whether path is, or lies under, one of the paths that could not be read
+** (fouine_inputs.blind). */
+static int under_blind(const run *r, const char *path)
+{
+    size_t i;
+    for (i = 0; i < r->in.nblind; i++) {
+        if (fouine_path_under(path, r->in.blind[i])) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int by_key(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+** Whether the source key is a file gone from the directories of this run:
+** under one of them, not found there, not under a path that could not be
+** read.  Its articles go at the end of the run (unless --no-delete).
+*/
+static int source_gone(const run *r, const char *key)
+{
+    size_t i;
+    int walked = 0;
+    if (r->opt->no_delete || under_blind(r, key)) {
+        return 0;
+    }
+    for (i = 0; i < r->in.nroots && !walked; i++) {
+        walked = fouine_path_under(key, r->in.roots[i]);
+    }
+    return walked && (r->in.nfiles == 0 || !bsearch(&key, r->keys, r->in.nfiles,
+                                                    sizeof *r->keys, by_key));
+}
+
+/*
+** Keep aside an article whose id another source holds: write or refresh
+** its duplicate, and note the conflict (reported at the end of the run,
+** if the other source still holds the id then).
+*/
+static FOUINE_WUR int write_duplicate(run *r,
+                                      writer *w,
+                                      const msg *m,
+                                      const char *hex)
+{
+    const fouine_input *f = &r->in.files[m->file];
+    sqlite3_stmt *s = w->stmt[W_DUP_FIND];
+    sqlite3_int64 rowid = 0;
+    int found = 0, same = 0, rc;
+
+    sqlite3_bind_text(s, 1, m->a.id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, f->key, -1, SQLITE_STATIC);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        const char *h = (const char *)sqlite3_column_text(s, 1);
+        found = 1;
+        rowid = sqlite3_column_int64(s, 0);
+        same = h && strcmp(h, hex) == 0;
+        rc = SQLITE_DONE;
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE) {
+        return db_error(r, w, writer_sql[W_DUP_FIND]);
+    }
+    rc = FOUINE_OK;
+    if (!found) {
+        bind_article(w->stmt[W_DUP_INSERT], &m->a, f->key, hex);
+        rc = step_done(r, w, W_DUP_INSERT);
+        rowid = sqlite3_last_insert_rowid(w->db);
+    } else if (!same) {
+        s = w->stmt[W_DUP_UPDATE];
+        bind_article(s, &m->a, f->key, hex);
+        sqlite3_bind_int64(s, 12, rowid);
+        rc = step_done(r, w, W_DUP_UPDATE);
+    }
+    if (rc == FOUINE_OK && !same) {
+        rc = write_comments(r, w, rowid, &m->a, found, W_DUP_DEL_COMMENTS,
+                            W_DUP_INS_COMMENT);
+    }
+    if (rc == FOUINE_OK) {
+        sqlite3_bind_int64(w->stmt[W_DUP_TOUCH], 1, rowid);
+        rc = step_done(r, w, W_DUP_TOUCH);
+    }
+    if (rc == FOUINE_OK) {
+        s = w->stmt[W_CONFLICT];
+        sqlite3_bind_int64(s, 1, rowid);
+        sqlite3_bind_text(s, 2, f->path, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 3, m->lineno);
+        rc = step_done(r, w, W_CONFLICT);
+    }
+    w->txn_articles++;
+    w->txn_bytes += m->bytes;
     return rc;
 }
 
@@ -1096,7 +1303,7 @@ static FOUINE_WUR int write_article(run *r, writer *w, const msg *m)
     sqlite3_stmt *s = w->stmt[W_FIND];
     sqlite3_int64 rowid = 0;
     char hex[HASH_HEX_SIZE], old[HASH_HEX_SIZE] = "";
-    int found = 0, same_source = 0, rc;
+    int found = 0, same_source = 0, conflict = 0, rc;
 
     hash_hex(hex, m->hash);
     sqlite3_bind_text(s, 1, a->id, -1, SQLITE_STATIC);
@@ -1108,11 +1315,17 @@ static FOUINE_WUR int write_article(run *r, writer *w, const msg *m)
         rowid = sqlite3_column_int64(s, 0);
         snprintf(old, sizeof old, "%s", h ? h : "");
         same_source = src && strcmp(src, f->key) == 0;
+        /* The id belongs to its source while that source gives it; one
+        ** gone from the directories of this run hands it over now. */
+        conflict = !same_source && src && !source_gone(r, src);
         rc = SQLITE_DONE;
     }
     sqlite3_reset(s);
     if (rc != SQLITE_DONE) {
         return db_error(r, w, writer_sql[W_FIND]);
+    }
+    if (conflict) {
+        return write_duplicate(r, w, m, hex);
     }
     if (w->replay) {
         fouine_replay_set(w->replay, texts, m->tok, 3);
@@ -1122,7 +1335,8 @@ static FOUINE_WUR int write_article(run *r, writer *w, const msg *m)
         rc = step_done(r, w, W_INSERT);
         rowid = sqlite3_last_insert_rowid(w->db);
         if (rc == FOUINE_OK) {
-            rc = write_comments(r, w, rowid, a, 0);
+            rc = write_comments(r, w, rowid, a, 0, W_DEL_COMMENTS,
+                                W_INS_COMMENT);
         }
         r->st->indexed++;
         say(r, 2, "indexed %s (%s)", a->id, f->path);
@@ -1132,7 +1346,8 @@ static FOUINE_WUR int write_article(run *r, writer *w, const msg *m)
         sqlite3_bind_int64(s, 12, rowid);
         rc = step_done(r, w, W_UPDATE);
         if (rc == FOUINE_OK) {
-            rc = write_comments(r, w, rowid, a, 1);
+            rc = write_comments(r, w, rowid, a, 1, W_DEL_COMMENTS,
+                                W_INS_COMMENT);
         }
         r->st->updated++;
         say(r, 2, "updated %s (%s)", a->id, f->path);
@@ -1148,6 +1363,13 @@ static FOUINE_WUR int write_article(run *r, writer *w, const msg *m)
     }
     if (w->replay) {
         fouine_replay_set(w->replay, NULL, NULL, 0);
+    }
+    if (rc == FOUINE_OK && found && !same_source) {
+        /* Taken over: the file's copy aside, if any, is the article now. */
+        s = w->stmt[W_DUP_DROP];
+        sqlite3_bind_text(s, 1, a->id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 2, f->key, -1, SQLITE_STATIC);
+        rc = step_done(r, w, W_DUP_DROP);
     }
     if (rc == FOUINE_OK && m->known) {
         sqlite3_bind_int64(w->stmt[W_TOUCH], 1, rowid);
@@ -1168,20 +1390,83 @@ static void say_no_longer(run *r, const fouine_input *f, long n)
     }
 }
 
-/*
-** Remove the articles of a source and its row; *n gets how many articles
-** went.
-*/
-static FOUINE_WUR int remove_source(run *r, writer *w, const char *key, long *n)
+/* Empty the temporary lists of what the current file wrote. */
+static FOUINE_WUR int clear_touched(run *r, writer *w)
 {
-    int rc;
+    int rc = step_done(r, w, W_CLEAR_TOUCHED);
+    return rc == FOUINE_OK ? step_done(r, w, W_DUP_CLEAR_TOUCHED) : rc;
+}
+
+/* Step the statements of a list, in order, each bound to nothing. */
+static FOUINE_WUR int step_all(run *r, writer *w, const int *which, size_t n)
+{
+    size_t i;
+    int rc = FOUINE_OK;
+    for (i = 0; i < n && rc == FOUINE_OK; i++) {
+        rc = step_done(r, w, which[i]);
+    }
+    return rc;
+}
+
+/*
+** The articles that the source key gave and did not give again in this
+** run (not in temp.touched) go: each that another source gives is taken
+** over by its oldest duplicate, the others are removed; and so do the
+** duplicates it did not give again.  *n gets how many articles were
+** removed.
+*/
+static FOUINE_WUR int drop_stale(run *r, writer *w, const char *key, long *n)
+{
+    static const int retake[] = { W_RETAKE_SOURCES,      W_RETAKE_ARTICLES,
+                                  W_RETAKE_DEL_COMMENTS, W_RETAKE_COMMENTS,
+                                  W_RETAKE_DEL_DUPS,     W_RETAKE_CLEAR };
+    sqlite3_stmt *s;
+    long taken = 0;
+    int rc, step;
+
     *n = 0;
-    sqlite3_bind_text(w->stmt[W_DEL_SOURCE_ARTICLES], 1, key, -1,
-                      SQLITE_STATIC);
-    rc = step_done(r, w, W_DEL_SOURCE_ARTICLES);
+    sqlite3_bind_text(w->stmt[W_RETAKE_PICK], 1, key, -1, SQLITE_STATIC);
+    rc = step_done(r, w, W_RETAKE_PICK);
+    if (rc == FOUINE_OK) {
+        taken = sqlite3_changes(w->db);
+    }
+    if (rc == FOUINE_OK && taken > 0 && r->opt->verbose >= 2) {
+        s = w->stmt[W_RETAKE_LIST];
+        while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+            say(r, 2, "updated %s (now from %s)", column_text(s, 0),
+                shown(r, column_text(s, 1)));
+        }
+        sqlite3_reset(s);
+        if (step != SQLITE_DONE) {
+            rc = db_error(r, w, writer_sql[W_RETAKE_LIST]);
+        }
+    }
+    if (rc == FOUINE_OK && taken > 0) {
+        rc = step_all(r, w, retake, sizeof retake / sizeof retake[0]);
+        r->st->updated += taken;
+    }
+    if (rc == FOUINE_OK) {
+        sqlite3_bind_text(w->stmt[W_STALE], 1, key, -1, SQLITE_STATIC);
+        rc = step_done(r, w, W_STALE);
+    }
     if (rc == FOUINE_OK) {
         *n = sqlite3_changes(w->db);
         r->st->removed += *n;
+        sqlite3_bind_text(w->stmt[W_DUP_STALE], 1, key, -1, SQLITE_STATIC);
+        rc = step_done(r, w, W_DUP_STALE);
+    }
+    return rc;
+}
+
+/*
+** A source that gives nothing now: its articles go (or pass to the other
+** sources that give them) and so do its duplicates and its row; *n gets
+** how many articles were removed.  Call with nothing touched.
+*/
+static FOUINE_WUR int remove_source(run *r, writer *w, const char *key, long *n)
+{
+    int rc = drop_stale(r, w, key, n);
+    if (rc == FOUINE_OK) {
         sqlite3_bind_text(w->stmt[W_DEL_SOURCE], 1, key, -1, SQLITE_STATIC);
         rc = step_done(r, w, W_DEL_SOURCE);
     }
@@ -1207,15 +1492,12 @@ static FOUINE_WUR int end_file(run *r, writer *w, const msg *m)
     rc = FOUINE_OK;
     if (m->known) {
         /* The articles the file gave before and no longer gives. */
-        s = w->stmt[W_STALE];
-        sqlite3_bind_text(s, 1, f->key, -1, SQLITE_STATIC);
-        rc = step_done(r, w, W_STALE);
-    }
-    if (rc == FOUINE_OK && m->known) {
-        long gone = sqlite3_changes(w->db);
-        r->st->removed += gone;
+        long gone = 0;
+        rc = drop_stale(r, w, f->key, &gone);
         say_no_longer(r, f, gone);
-        rc = step_done(r, w, W_CLEAR_TOUCHED);
+    }
+    if (rc == FOUINE_OK) {
+        rc = clear_touched(r, w);
     }
     if (rc == FOUINE_OK) {
         s = w->stmt[W_PUT_SOURCE];
@@ -1224,7 +1506,6 @@ static FOUINE_WUR int end_file(run *r, writer *w, const msg *m)
         sqlite3_bind_int64(s, 2, f->size);
         sqlite3_bind_int64(s, 3, f->mtime);
         sqlite3_bind_text(s, 4, hex, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_int64(s, 5, m->articles);
         rc = step_done(r, w, W_PUT_SOURCE);
     }
     if (rc == FOUINE_OK) {
@@ -1278,7 +1559,7 @@ static FOUINE_WUR int handle(run *r, writer *w, const msg *m)
         }
         /* A file that cannot be read keeps what it gave before. */
         if (rc == FOUINE_OK) {
-            rc = step_done(r, w, W_CLEAR_TOUCHED);
+            rc = clear_touched(r, w);
         }
         return rc == FOUINE_OK ? seen(r, w, f) : rc;
     default:
@@ -1349,92 +1630,195 @@ static void stop_reader(run *r)
     pthread_mutex_unlock(&r->lock);
 }
 
-/* Whether path is, or lies under, one of the paths that could not be read
-** (fouine_inputs.blind). */
-static int under_blind(const run *r, const char *path)
+/*
+** Bind ?1 and ?2 of s to the bounds of the paths under the absolute path
+** root: they sort between "root/" and "root0".  Returns FOUINE_OK or
+** FOUINE_ENOMEM.
+*/
+static FOUINE_WUR int bind_under(sqlite3_stmt *s, const char *root)
 {
-    size_t i, n;
-    for (i = 0; i < r->in.nblind; i++) {
-        n = strlen(r->in.blind[i]);
-        if (strncmp(path, r->in.blind[i], n) == 0 &&
-            (path[n] == '/' || path[n] == '\0')) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
-/* Remove the articles of files gone from the directories given. */
-static FOUINE_WUR int remove_gone(run *r, writer *w)
-{
-    sqlite3_stmt *s = w->stmt[W_GONE];
-    char **gone = NULL;
-    size_t ngone = 0, capgone = 0, i, k;
-    int rc = FOUINE_OK, step;
-
-    for (k = 0; k < r->in.nroots && rc == FOUINE_OK; k++) {
-        const char *root = r->in.roots[k];
-        size_t n = strlen(root);
-        char *lo = fouine_malloc(n + 2), *hi = fouine_malloc(n + 2);
-        if (!lo || !hi) {
-            fouine_free(lo);
-            fouine_free(hi);
-            rc = FOUINE_ENOMEM;
-            break;
-        }
-        /* Paths under root sort between "root/" and "root0". */
+    size_t n = strcmp(root, "/") == 0 ? 0 : strlen(root);
+    char *lo = fouine_malloc(n + 2), *hi = fouine_malloc(n + 2);
+    int rc = FOUINE_ENOMEM;
+    if (lo && hi) {
         memcpy(lo, root, n);
         memcpy(hi, root, n);
         lo[n] = '/';
         hi[n] = '0';
         lo[n + 1] = hi[n + 1] = '\0';
-        if (n == 1 && root[0] == '/') {
-            lo[1] = hi[1] = '\0';
-            hi[0] = '0';
-        }
         sqlite3_bind_text(s, 1, lo, -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(s, 2, hi, -1, SQLITE_TRANSIENT);
-        fouine_free(lo);
-        fouine_free(hi);
-        while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-            const char *p = (const char *)sqlite3_column_text(s, 0);
-            if (!p || under_blind(r, p)) {
-                continue;
-            }
-            if (ngone == capgone) {
-                size_t cap = capgone ? capgone * 2 : 64;
-                char **q = fouine_realloc(gone, cap * sizeof *q);
-                if (!q) {
-                    rc = FOUINE_ENOMEM;
-                    break;
-                }
-                gone = q;
-                capgone = cap;
-            }
-            gone[ngone] = fouine_strdup(p);
-            if (!gone[ngone]) {
+        rc = FOUINE_OK;
+    }
+    fouine_free(lo);
+    fouine_free(hi);
+    return rc;
+}
+
+/* A growing list of strings. */
+typedef struct strings {
+    char **v;   /* the strings, each owned */
+    size_t n;   /* their number */
+    size_t cap; /* room in v */
+} strings;
+
+static void strings_free(strings *l)
+{
+    size_t i;
+    for (i = 0; i < l->n; i++) {
+        fouine_free(l->v[i]);
+    }
+    fouine_free(l->v);
+    memset(l, 0, sizeof *l);
+}
+
+/*
+** Step s to its end, adding the first column of its rows to l (NULLs and,
+** when skip_blind, paths under fouine_inputs.blind left out), then reset
+** it.  Returns FOUINE_OK, FOUINE_ENOMEM or the error of db_error().
+*/
+static FOUINE_WUR int collect(run *r,
+                              writer *w,
+                              int which,
+                              int skip_blind,
+                              strings *l)
+{
+    sqlite3_stmt *s = w->stmt[which];
+    int rc = FOUINE_OK, step;
+    while (rc == FOUINE_OK && (step = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *p = (const char *)sqlite3_column_text(s, 0);
+        if (!p || (skip_blind && under_blind(r, p))) {
+            continue;
+        }
+        if (l->n == l->cap) {
+            size_t cap = l->cap ? l->cap * 2 : 64;
+            char **q = fouine_realloc(l->v, cap * sizeof *q);
+            if (!q) {
                 rc = FOUINE_ENOMEM;
                 break;
             }
-            ngone++;
+            l->v = q;
+            l->cap = cap;
         }
-        sqlite3_reset(s);
-        if (rc == FOUINE_OK && step != SQLITE_DONE && step != SQLITE_ROW) {
-            rc = db_error(r, w, writer_sql[W_GONE]);
+        l->v[l->n] = fouine_strdup(p);
+        if (!l->v[l->n]) {
+            rc = FOUINE_ENOMEM;
+            break;
         }
+        l->n++;
     }
-    for (i = 0; i < ngone && rc == FOUINE_OK; i++) {
-        long n = 0;
-        rc = remove_source(r, w, gone[i], &n);
-        if (rc == FOUINE_OK) {
-            say(r, 2, "removed %ld articles of %s (gone)", n, gone[i]);
-        }
+    sqlite3_reset(s);
+    if (rc == FOUINE_OK && step != SQLITE_DONE) {
+        rc = db_error(r, w, writer_sql[which]);
     }
-    for (i = 0; i < ngone; i++) {
-        fouine_free(gone[i]);
-    }
-    fouine_free(gone);
     return rc;
+}
+
+/* Remove the articles of files gone from the directories given. */
+static FOUINE_WUR int remove_gone(run *r, writer *w)
+{
+    strings gone = { 0 };
+    size_t i, k;
+    int rc = FOUINE_OK;
+
+    for (k = 0; k < r->in.nroots && rc == FOUINE_OK; k++) {
+        rc = bind_under(w->stmt[W_GONE], r->in.roots[k]);
+        if (rc == FOUINE_OK) {
+            rc = collect(r, w, W_GONE, 1, &gone);
+        }
+    }
+    /* The copies the gone files gave go first, so that none of them takes
+    ** over an article. */
+    for (i = 0; i < gone.n && rc == FOUINE_OK; i++) {
+        sqlite3_bind_text(w->stmt[W_DUP_DEL_SOURCE], 1, gone.v[i], -1,
+                          SQLITE_STATIC);
+        rc = step_done(r, w, W_DUP_DEL_SOURCE);
+    }
+    for (i = 0; i < gone.n && rc == FOUINE_OK; i++) {
+        long n = 0;
+        rc = remove_source(r, w, gone.v[i], &n);
+        if (rc == FOUINE_OK) {
+            say(r, 2, "removed %ld articles of %s (gone)", n,
+                shown(r, gone.v[i]));
+        }
+    }
+    strings_free(&gone);
+    return rc;
+}
+
+/*
+** Record the directories given that no root of the index holds (their
+** ids are relative to them), in place of the roots they hold.  The text
+** files already indexed under them (alone, or under those roots) were
+** named otherwise: they are marked to be read again, to be named anew.
+*/
+static FOUINE_WUR int record_roots(run *r, writer *w)
+{
+    static const int under[] = { W_DEL_INNER_ROOTS, W_RENAME_UNDER };
+    size_t i, k;
+    int rc = FOUINE_OK;
+    if (r->in.nnew_roots == 0) {
+        return FOUINE_OK;
+    }
+    rc = begin(r, w);
+    for (i = 0; i < r->in.nnew_roots && rc == FOUINE_OK; i++) {
+        for (k = 0; k < 2 && rc == FOUINE_OK; k++) {
+            rc = bind_under(w->stmt[under[k]], r->in.new_roots[i]);
+            if (rc == FOUINE_OK) {
+                rc = step_done(r, w, under[k]);
+            }
+        }
+        if (rc == FOUINE_OK) {
+            sqlite3_bind_text(w->stmt[W_ADD_ROOT], 1, r->in.new_roots[i], -1,
+                              SQLITE_STATIC);
+            rc = step_done(r, w, W_ADD_ROOT);
+        }
+    }
+    return rc == FOUINE_OK ? commit(r, w) : rc;
+}
+
+/* Say and count the conflicts of this run that stand at its end: a file
+** gave an id that another source gives. */
+static FOUINE_WUR int report_conflicts(run *r, writer *w)
+{
+    sqlite3_stmt *s = w->stmt[W_CONFLICTS];
+    char where[32];
+    int step;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        where[0] = '\0';
+        if (sqlite3_column_int64(s, 1) > 0) {
+            snprintf(where, sizeof where, ":%lld",
+                     (long long)sqlite3_column_int64(s, 1));
+        }
+        r->st->conflicts++;
+        count_warning(r);
+        say(r, 1,
+            "%s%s: id conflict: '%s' is already given by %s; this copy is "
+            "not indexed (it will be if that file stops giving it)",
+            column_text(s, 0), where, column_text(s, 2),
+            shown(r, column_text(s, 3)));
+    }
+    sqlite3_reset(s);
+    return step == SQLITE_DONE ? FOUINE_OK :
+                                 db_error(r, w, writer_sql[W_CONFLICTS]);
+}
+
+/* Sort the keys of the inputs (run.keys), for source_gone(). */
+static FOUINE_WUR int sort_keys(run *r)
+{
+    size_t k;
+    if (r->in.nfiles == 0) {
+        return FOUINE_OK;
+    }
+    r->keys = fouine_malloc(r->in.nfiles * sizeof *r->keys);
+    if (!r->keys) {
+        return FOUINE_ENOMEM;
+    }
+    for (k = 0; k < r->in.nfiles; k++) {
+        r->keys[k] = r->in.files[k].key;
+    }
+    qsort(r->keys, r->in.nfiles, sizeof *r->keys, by_key);
+    return FOUINE_OK;
 }
 
 /* Report a walk problem (fouine_walk_report). */
@@ -1634,7 +2018,12 @@ static FOUINE_WUR int open_writer(run *r, writer *w)
     }
     rc = exec(r, w,
               "CREATE TEMP TABLE touched(rowid INTEGER PRIMARY KEY);"
-              "CREATE TEMP TABLE seen(path TEXT PRIMARY KEY);");
+              "CREATE TEMP TABLE touched_dup(rowid INTEGER PRIMARY KEY);"
+              "CREATE TEMP TABLE seen(path TEXT PRIMARY KEY);"
+              "CREATE TEMP TABLE conflict(rowid INTEGER PRIMARY KEY,"
+              "  dup INTEGER UNIQUE, path TEXT, line INTEGER);"
+              "CREATE TEMP TABLE retake(article INTEGER PRIMARY KEY,"
+              "  dup INTEGER);");
     for (i = 0; i < W_COUNT && rc == FOUINE_OK; i++) {
         if (sqlite3_prepare_v3(w->db, writer_sql[i], -1,
                                SQLITE_PREPARE_PERSISTENT, &w->stmt[i],
@@ -1699,6 +2088,7 @@ int fouine_run(fouine_run_stats *out, const fouine_run_options *opt)
 {
     run r;
     writer w;
+    strings roots = { 0 };
     pthread_t reader;
     int started = 0, rc, i;
     double start = now();
@@ -1714,11 +2104,24 @@ int fouine_run(fouine_run_stats *out, const fouine_run_options *opt)
     pthread_cond_init(&r.more, NULL);
     pthread_cond_init(&r.room, NULL);
 
-    rc = open_writer(&r, &w);
-    if (rc != FOUINE_OK) {
-        goto done;
+    if (!getcwd(r.cwd, sizeof r.cwd)) {
+        r.cwd[0] = '\0';
     }
-    rc = fouine_walk(&r.in, opt->paths, opt->npaths, walk_problem, &r);
+    rc = open_writer(&r, &w);
+    if (rc == FOUINE_OK) {
+        rc = collect(&r, &w, W_ROOTS, 0, &roots);
+    }
+    if (rc == FOUINE_OK) {
+        rc = fouine_walk(&r.in, opt->paths, opt->npaths,
+                         (const char *const *)roots.v, roots.n, walk_problem,
+                         &r);
+    }
+    if (rc == FOUINE_OK) {
+        rc = record_roots(&r, &w);
+    }
+    if (rc == FOUINE_OK) {
+        rc = sort_keys(&r);
+    }
     if (rc != FOUINE_OK) {
         goto done;
     }
@@ -1773,6 +2176,9 @@ int fouine_run(fouine_run_stats *out, const fouine_run_options *opt)
     if (rc == FOUINE_OK && out->interrupted) {
         sqlite3_exec(w.db, FTS_AUTOMERGE_SQL, NULL, NULL, NULL);
     }
+    if (rc == FOUINE_OK && out->interrupted) {
+        rc = report_conflicts(&r, &w);
+    }
     if (rc != FOUINE_OK || out->interrupted) {
         goto done;
     }
@@ -1793,6 +2199,9 @@ int fouine_run(fouine_run_stats *out, const fouine_run_options *opt)
     if (rc == FOUINE_OK) {
         rc = merge_segments(&r, &w);
     }
+    if (rc == FOUINE_OK) {
+        rc = report_conflicts(&r, &w);
+    }
 done:
     if (started) {
         stop_reader(&r);
@@ -1805,6 +2214,8 @@ done:
     sqlite3_close(r.rdb);
     fouine_analyzer_free(r.an);
     close_writer(&w);
+    strings_free(&roots);
+    fouine_free(r.keys);
     fouine_inputs_free(&r.in);
     pthread_cond_destroy(&r.more);
     pthread_cond_destroy(&r.room);

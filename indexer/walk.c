@@ -36,6 +36,11 @@ typedef struct walk {
     entered *dirs;             /* directories entered; owned */
     size_t ndirs;              /* their number */
     size_t capdirs;            /* room in dirs */
+    const char *const *known;  /* the roots of the index; the caller's */
+    size_t nknown;             /* their number */
+    char **given;              /* absolute paths of the directories given;
+                                  owned */
+    size_t ngiven;             /* their number */
     fouine_walk_report report; /* problem callback, or NULL */
     void *payload;             /* passed to report */
 } walk;
@@ -87,7 +92,8 @@ static int64_t mtime_ns(const struct stat *st)
            (int64_t)st->st_mtim.tv_nsec;
 }
 
-/* Add a file; path and key become owned by the inputs. */
+/* Add a file, whose id starts at key + rel_off; path and key become owned
+** by the inputs. */
 static FOUINE_WUR int add_file(walk *w,
                                char *path,
                                char *key,
@@ -111,7 +117,7 @@ static FOUINE_WUR int add_file(walk *w,
     f = &in->files[in->nfiles++];
     f->path = path;
     f->key = key;
-    f->rel = path + rel_off;
+    f->rel = key + rel_off;
     f->kind = kind;
     f->size = (int64_t)st->st_size;
     f->mtime = mtime_ns(st);
@@ -140,7 +146,7 @@ static int by_name(const void *a, const void *b)
 
 /*
 ** Walk the directory at path (stat st), whose absolute form is key;
-** rel_off is where the path relative to the directory given starts.
+** rel_off is where the ids of the files under it start in their keys.
 */
 static FOUINE_WUR int walk_dir(walk *w,
                                const char *path,
@@ -284,12 +290,85 @@ done:
     return rc;
 }
 
+int fouine_path_under(const char *path, const char *dir)
+{
+    size_t n = strlen(dir);
+    if (n == 1 && dir[0] == '/') {
+        return path[0] == '/';
+    }
+    return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
+}
+
+/* Where the id starts in a key under root (root included). */
+static size_t id_offset(const char *root)
+{
+    return strcmp(root, "/") == 0 ? 1 : strlen(root) + 1;
+}
+
+/*
+** The outermost root of ids that holds key: a root of the index or a
+** directory given (the shortest such path), or NULL.  Not owned.
+*/
+static const char *outermost(const walk *w, const char *key)
+{
+    const char *best = NULL;
+    size_t i;
+    for (i = 0; i < w->nknown + w->ngiven; i++) {
+        const char *root =
+            i < w->nknown ? w->known[i] : w->given[i - w->nknown];
+        if (fouine_path_under(key, root) &&
+            (!best || strlen(root) < strlen(best))) {
+            best = root;
+        }
+    }
+    return best;
+}
+
+/*
+** The key of a file given alone: the absolute path of its directory (with
+** its symbolic links resolved) and its name, so that it is the key the walk
+** of that directory gives it.  *name_off gets where its name starts.
+** Returns the key (fouine_free()), or NULL with errno set.
+*/
+static char *lone_key(const char *given, size_t *name_off)
+{
+    const char *slash = strrchr(given, '/');
+    char *dir = NULL, *real = NULL, *key = NULL;
+    size_t n;
+    *name_off = 0;
+    if (!slash) {
+        real = realpath(".", NULL);
+    } else {
+        dir =
+            fouine_strndup(given, slash == given ? 1 : (size_t)(slash - given));
+        real = dir ? realpath(dir, NULL) : NULL;
+    }
+    if (real) {
+        n = strcmp(real, "/") == 0 ? 0 : strlen(real);
+        const char *name = slash ? slash + 1 : given;
+        size_t m = strlen(name);
+        key = fouine_malloc(n + m + 2);
+        if (key) {
+            memcpy(key, real, n);
+            key[n] = '/';
+            memcpy(key + n + 1, name, m + 1);
+            *name_off = n + 1;
+        } else {
+            errno = ENOMEM;
+        }
+    }
+    free(real); /* realpath()'s: not ours */
+    fouine_free(dir);
+    return key;
+}
+
 /* Walk one path given. */
 static FOUINE_WUR int walk_root(walk *w, const char *given)
 {
     char *path = NULL, *key = NULL;
+    const char *root;
     struct stat st;
-    size_t n;
+    size_t n, name_off = 0;
     int rc = FOUINE_OK, kind;
 
     if (stat(given, &st) != 0) {
@@ -301,8 +380,12 @@ static FOUINE_WUR int walk_root(walk *w, const char *given)
                 given, errno == ENAMETOOLONG ? TOO_LONG : strerror(errno));
         return FOUINE_OK;
     }
-    key = realpath(given, NULL);
+    key = S_ISDIR(st.st_mode) ? realpath(given, NULL) :
+                                lone_key(given, &name_off);
     if (!key) {
+        if (errno == ENOMEM) {
+            return FOUINE_ENOMEM;
+        }
         problem(w, FOUINE_SKIP_UNREADABLE, given, strerror(errno));
         return FOUINE_OK;
     }
@@ -318,10 +401,11 @@ static FOUINE_WUR int walk_root(walk *w, const char *given)
     }
     memcpy(path, given, n);
     path[n] = '\0';
+    root = outermost(w, key);
     if (S_ISDIR(st.st_mode)) {
         rc = add_string(&w->in->roots, &w->in->nroots, key);
         if (rc == FOUINE_OK) {
-            rc = walk_dir(w, path, key, n + 1, &st);
+            rc = walk_dir(w, path, key, id_offset(root ? root : key), &st);
         }
         goto done;
     }
@@ -330,8 +414,10 @@ static FOUINE_WUR int walk_root(walk *w, const char *given)
                 "not a regular file or a directory");
         goto done;
     }
+    /* Named from the root that holds it, else by its own name. */
     kind = kind_of(path);
-    rc = add_file(w, path, key, 0, kind < 0 ? FOUINE_FILE_TEXT : kind, &st);
+    rc = add_file(w, path, key, root ? id_offset(root) : name_off,
+                  kind < 0 ? FOUINE_FILE_TEXT : kind, &st);
     path = NULL;
     key = NULL;
 done:
@@ -340,24 +426,72 @@ done:
     return rc;
 }
 
+/*
+** Note the directories given (w->given), and those of them that no root
+** of the index or other directory given holds (in->new_roots).  Paths
+** that cannot be examined are left to walk_root(), which reports them.
+*/
+static FOUINE_WUR int note_given(walk *w,
+                                 const char *const *paths,
+                                 size_t npaths)
+{
+    struct stat st;
+    size_t i, j, k;
+    int rc = FOUINE_OK;
+    for (i = 0; i < npaths && rc == FOUINE_OK; i++) {
+        char *key;
+        if (stat(paths[i], &st) != 0 || !S_ISDIR(st.st_mode)) {
+            continue;
+        }
+        key = realpath(paths[i], NULL);
+        if (key) {
+            rc = add_string(&w->given, &w->ngiven, key);
+        }
+        free(key); /* realpath()'s: not ours */
+    }
+    for (i = 0; i < w->ngiven && rc == FOUINE_OK; i++) {
+        int inner = 0;
+        for (k = 0; k < w->nknown && !inner; k++) {
+            inner = fouine_path_under(w->given[i], w->known[k]);
+        }
+        for (j = 0; j < w->ngiven && !inner; j++) {
+            inner = j != i && fouine_path_under(w->given[i], w->given[j]) &&
+                    (strcmp(w->given[i], w->given[j]) != 0 || j < i);
+        }
+        if (!inner) {
+            rc = add_string(&w->in->new_roots, &w->in->nnew_roots, w->given[i]);
+        }
+    }
+    return rc;
+}
+
 int fouine_walk(fouine_inputs *out,
                 const char *const *paths,
                 size_t npaths,
+                const char *const *roots,
+                size_t nroots,
                 fouine_walk_report report,
                 void *payload)
 {
     walk w;
     size_t i;
-    int rc = FOUINE_OK;
+    int rc;
 
     memset(out, 0, sizeof *out);
     memset(&w, 0, sizeof w);
     w.in = out;
+    w.known = roots;
+    w.nknown = nroots;
     w.report = report;
     w.payload = payload;
+    rc = note_given(&w, paths, npaths);
     for (i = 0; i < npaths && rc == FOUINE_OK; i++) {
         rc = walk_root(&w, paths[i]);
     }
+    for (i = 0; i < w.ngiven; i++) {
+        fouine_free(w.given[i]);
+    }
+    fouine_free(w.given);
     fouine_free(w.dirs);
     return rc;
 }
@@ -378,5 +512,9 @@ void fouine_inputs_free(fouine_inputs *in)
         fouine_free(in->blind[i]);
     }
     fouine_free(in->blind);
+    for (i = 0; i < in->nnew_roots; i++) {
+        fouine_free(in->new_roots[i]);
+    }
+    fouine_free(in->new_roots);
     memset(in, 0, sizeof *in);
 }

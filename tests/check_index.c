@@ -22,7 +22,7 @@
 
 static char work[256];     /* temporary directory of one test */
 static char index_db[320]; /* the index in it */
-static char logbuf[65536]; /* stderr of the last run */
+static char logbuf[65536]; /* stderr of the last run (its end) */
 
 /* What the summary line of the last run says. */
 typedef struct summary {
@@ -106,13 +106,18 @@ static int index_run(summary *s, const char *args)
 {
     char cmd[2048], log[320];
     char *text;
+    size_t n;
     int status;
     snprintf(log, sizeof log, "%s/log", work);
     snprintf(cmd, sizeof cmd, "cd '%s' && '%s/fouine-index' -o '%s' %s 2>'%s'",
              work, fouine_test_build_dir(), index_db, args, log);
     status = fouine_test_run(cmd, NULL);
     text = fouine_test_slurp(log);
-    snprintf(logbuf, sizeof logbuf, "%s", text ? text : "");
+    /* The end of it: the summary line is last. */
+    n = text ? strlen(text) : 0;
+    snprintf(logbuf, sizeof logbuf, "%s",
+             text ? text + (n >= sizeof logbuf ? n - sizeof logbuf + 1 : 0) :
+                    "");
     free(text);
     if (s) {
         ck_assert_msg(parse_summary(s) || status == 2, "no summary in: %s",
@@ -761,6 +766,172 @@ START_TEST(test_file_no_longer_gives)
 }
 END_TEST
 
+/* Every duplicate is kept aside for an article another source holds:
+** none for an id without article, none of the article's own source. */
+static void assert_duplicates_consistent(void)
+{
+    ck_assert_int_eq(query_long("SELECT count(*) FROM duplicate d"
+                                " LEFT JOIN article a ON a.id = d.id"
+                                " WHERE a.id IS NULL OR a.source = d.source"),
+                     0);
+}
+
+/* The body of article id matches word. */
+static long body_matches(const char *id, const char *word)
+{
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM article_fts JOIN article a"
+             " ON a.rowid = article_fts.rowid WHERE article_fts MATCH '%s'"
+             " AND a.id = '%s'",
+             word, id);
+    return query_long(sql);
+}
+
+/* Two files give the same id (two JSON files; a JSON id equal to a text
+** file's id): the first keeps it, the second is a conflict, reported with
+** both names; when the first no longer gives it (deleted, emptied), the
+** other's copy takes over in the same run. */
+START_TEST(test_same_id_from_two_files)
+{
+    summary s;
+    put("in/a.jsonl", "{\"id\": \"dup\", \"title\": \"Le prix du lait\","
+                      " \"body\": \"Les éleveurs bloquent la laiterie.\"}\n");
+    put("in/b.jsonl", "{\"id\": \"autre\", \"title\": \"Vendanges\","
+                      " \"body\": \"La grêle épargne les vignes.\"}\n"
+                      "{\"id\": \"dup\", \"title\": \"Le prix du lait\","
+                      " \"body\": \"Les éleveurs lèvent le blocus.\"}\n");
+    put("in/x.txt", "Canicule à Paris\n\nLes parcs restent ouverts.\n");
+    put("in/y.json", "{\"id\": \"x.txt\", \"title\": \"Canicule\","
+                     " \"body\": \"Les fontaines coulent toute la nuit.\"}");
+    ck_assert_int_eq(index_run(&s, "in"), 0);
+    ck_assert_int_eq(s.indexed, 3);
+    ck_assert_msg(strstr(logbuf, "in/b.jsonl:2: id conflict: 'dup' is already "
+                                 "given by in/a.jsonl; this copy is not "
+                                 "indexed"),
+                  "%s", logbuf);
+    ck_assert_msg(strstr(logbuf, "in/y.json: id conflict: 'x.txt' is already "
+                                 "given by in/x.txt;"),
+                  "%s", logbuf);
+    ck_assert_msg(strstr(logbuf, "2 warnings (2 id conflicts)"), "%s", logbuf);
+    ck_assert_int_eq(body_matches("dup", "laiterie"), 1);
+    ck_assert_int_eq(body_matches("dup", "blocus"), 0);
+    ck_assert_int_eq(body_matches("x.txt", "parcs"), 1);
+    ck_assert_int_eq(query_long("SELECT count(*) FROM duplicate"), 2);
+    assert_duplicates_consistent();
+
+    /* Nothing changed: nothing said again, nothing counted twice. */
+    ck_assert_int_eq(index_run(&s, "in"), 0);
+    ck_assert_int_eq(s.unchanged, 3);
+    ck_assert_msg(!strstr(logbuf, "conflict"), "%s", logbuf);
+
+    /* The owners stop giving the ids: deleted, emptied.  The other files'
+    ** copies take over in the same run; nothing is missing. */
+    sh("rm in/a.jsonl && : > in/x.txt");
+    ck_assert_int_eq(index_run(&s, "in"), 1);
+    ck_assert_int_eq(s.updated, 2);
+    ck_assert_int_eq(s.removed, 0);
+    ck_assert_msg(!strstr(logbuf, "conflict"), "%s", logbuf);
+    ck_assert_int_eq(articles(), 3);
+    ck_assert_int_eq(body_matches("dup", "blocus"), 1);
+    ck_assert_int_eq(body_matches("dup", "laiterie"), 0);
+    ck_assert_int_eq(body_matches("x.txt", "fontaines"), 1);
+    ck_assert_int_eq(query_long("SELECT count(*) FROM duplicate"), 0);
+    assert_integrity();
+
+    /* Given again, the first file is the second source now. */
+    put("in/a.jsonl", "{\"id\": \"dup\", \"title\": \"Le prix du lait\","
+                      " \"body\": \"Les éleveurs bloquent la laiterie.\"}\n");
+    ck_assert_int_eq(index_run(&s, "in"), 1);
+    ck_assert_msg(strstr(logbuf, "in/a.jsonl:1: id conflict: 'dup' is already "
+                                 "given by in/b.jsonl;"),
+                  "%s", logbuf);
+    ck_assert_int_eq(body_matches("dup", "blocus"), 1);
+    /* A file renamed keeps its ids: no conflict with its old name. */
+    sh("mv in/b.jsonl in/c.jsonl");
+    ck_assert_int_eq(index_run(&s, "in"), 1);
+    ck_assert_msg(!strstr(logbuf, "conflict"), "%s", logbuf);
+    ck_assert_int_eq(s.indexed + s.removed, 0);
+    ck_assert_int_eq(body_matches("dup", "blocus"), 1);
+    ck_assert_int_eq(query_long("SELECT count(*) FROM article WHERE id = 'dup'"
+                                " AND source LIKE '%/in/c.jsonl'"),
+                     1);
+    /* And the article goes only when no file gives it any more. */
+    sh("rm in/c.jsonl");
+    ck_assert_int_eq(index_run(&s, "in"), 1);
+    ck_assert_int_eq(body_matches("dup", "laiterie"), 1);
+    sh("rm in/a.jsonl");
+    ck_assert_int_eq(index_run(&s, "in"), 1);
+    ck_assert_int_eq(s.removed, 1);
+    ck_assert_int_eq(
+        query_long("SELECT count(*) FROM article WHERE id = 'dup'"), 0);
+    assert_duplicates_consistent();
+    assert_no_duplicates();
+    assert_integrity();
+}
+END_TEST
+
+/* The id of article (a text file) whose source ends with path, or "" */
+static long ids_like(const char *pattern)
+{
+    char sql[512];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM article WHERE id LIKE '%s'",
+             pattern);
+    return query_long(sql);
+}
+
+/* A text file has one id however it is named: through its directory, a
+** directory inside it, alone by a relative or an absolute path; a file
+** outside every directory given is named by its file name, never by an
+** absolute path. */
+START_TEST(test_ids_whichever_way_named)
+{
+    summary s;
+    char args[1024];
+    put("arts/expo.txt", "Le Louvre restaure Cléopâtre\n\n"
+                         "Les œuvres restaurées retrouvent leurs couleurs.\n");
+    put("arts/2023/avignon.txt", "Festival d'Avignon : une édition record\n\n"
+                                 "Le jeune public afflue.\n");
+    put("ailleurs/seul.txt", "Canicule à Paris\n\nLes parcs restent "
+                             "ouverts.\n");
+    /* Alone, before any directory: by its name. */
+    ck_assert_int_eq(index_run(&s, "arts/2023/avignon.txt"), 0);
+    ck_assert_int_eq(ids_like("avignon.txt"), 1);
+    /* Then its directory's directory: the id is relative to it now. */
+    ck_assert_int_eq(index_run(&s, "arts"), 0);
+    ck_assert_int_eq(s.indexed, 2);
+    ck_assert_int_eq(s.removed, 1);
+    ck_assert_int_eq(ids_like("expo.txt"), 1);
+    ck_assert_int_eq(ids_like("2023/avignon.txt"), 1);
+    /* Each file alone, changed, by relative and absolute paths, and a
+    ** directory inside: the same ids, nothing removed or added. */
+    sh("printf 'Le public afflue encore.\\n' >> arts/2023/avignon.txt");
+    ck_assert_int_eq(index_run(&s, "arts/2023/avignon.txt"), 0);
+    ck_assert_int_eq(s.updated, 1);
+    ck_assert_int_eq(s.indexed + s.removed, 0);
+    sh("printf 'Les visiteurs se pressent.\\n' >> arts/expo.txt");
+    snprintf(args, sizeof args, "'%s/arts/expo.txt'", work);
+    ck_assert_int_eq(index_run(&s, args), 0);
+    ck_assert_int_eq(s.updated, 1);
+    ck_assert_int_eq(s.indexed + s.removed, 0);
+    ck_assert_int_eq(index_run(&s, "./arts/../arts/2023/"), 0);
+    ck_assert_int_eq(s.unchanged, 1);
+    ck_assert_int_eq(s.indexed + s.removed, 0);
+    ck_assert_int_eq(index_run(&s, "arts"), 0);
+    ck_assert_int_eq(s.unchanged, 2);
+    ck_assert_int_eq(s.indexed + s.updated + s.removed, 0);
+    ck_assert_int_eq(ids_like("2023/avignon.txt"), 1);
+    ck_assert_int_eq(ids_like("expo.txt"), 1);
+    /* A file outside them, by its absolute path: its name, no path. */
+    snprintf(args, sizeof args, "'%s/ailleurs/seul.txt'", work);
+    ck_assert_int_eq(index_run(&s, args), 0);
+    ck_assert_int_eq(s.indexed, 1);
+    ck_assert_int_eq(ids_like("seul.txt"), 1);
+    ck_assert_int_eq(ids_like("/%"), 0);
+    ck_assert_int_eq(articles(), 3);
+}
+END_TEST
+
 START_TEST(test_paths_and_index_errors)
 {
     summary s;
@@ -842,6 +1013,53 @@ START_TEST(test_other_schema_versions)
     ck_assert_int_eq(index_run(&s, "--rebuild in"), 0);
     ck_assert_int_eq(s.indexed, 1);
     assert_integrity();
+}
+END_TEST
+
+/* An index of version 2 (version 3 without its duplicate, duplicate_comment
+** and root tables) is read as it is by fouine-query, and upgraded in place
+** by fouine-index: its articles stay, every file is read again, nothing is
+** rewritten, and the ids two files give are recorded. */
+START_TEST(test_upgrade_from_version_2)
+{
+    summary s;
+    sqlite3 *db = NULL;
+    char cmd[1024];
+    put("in/a.jsonl", "{\"id\": \"dup\", \"title\": \"Le prix du lait\","
+                      " \"body\": \"Les éleveurs bloquent la laiterie.\"}\n");
+    put("in/b.jsonl", "{\"id\": \"dup\", \"title\": \"Le prix du lait\","
+                      " \"body\": \"Les éleveurs lèvent le blocus.\"}\n");
+    put("in/budget.txt", BUDGET);
+    ck_assert_int_eq(index_run(&s, "in"), 0);
+    ck_assert_int_eq(sqlite3_open(index_db, &db), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_exec(db,
+                                  "DROP TABLE duplicate;"
+                                  "DROP TABLE duplicate_comment;"
+                                  "DROP TABLE root;"
+                                  "PRAGMA user_version = 2;",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    ck_assert_int_eq(sqlite3_close(db), SQLITE_OK);
+    ck_assert_int_eq(query_long("PRAGMA user_version"), 2);
+    ck_assert_int_eq(articles(), 2);
+    snprintf(cmd, sizeof cmd, "'%s/fouine-query' -i '%s' laiterie >/dev/null",
+             fouine_test_build_dir(), index_db);
+    ck_assert_int_eq(fouine_test_run(cmd, NULL), 0);
+
+    ck_assert_int_eq(index_run(&s, "in"), 0);
+    ck_assert_int_eq(query_long("PRAGMA user_version"), 3);
+    ck_assert_int_eq(s.unchanged, 2);
+    ck_assert_int_eq(s.indexed + s.updated + s.removed, 0);
+    ck_assert_msg(strstr(logbuf, "in/b.jsonl:1: id conflict: 'dup' is already "
+                                 "given by in/a.jsonl;"),
+                  "%s", logbuf);
+    ck_assert_int_eq(query_long("SELECT count(*) FROM duplicate"), 1);
+    ck_assert_int_eq(query_long("SELECT count(*) FROM root"), 1);
+    assert_integrity();
+    /* Upgraded: the next run reads nothing again. */
+    ck_assert_int_eq(index_run(&s, "in"), 0);
+    ck_assert_int_eq(s.unchanged, 2);
+    ck_assert_msg(!strstr(logbuf, "conflict"), "%s", logbuf);
 }
 END_TEST
 
@@ -937,14 +1155,16 @@ static void generate(int n)
     }
 }
 
-/* Start fouine-index in the background on work/many; returns its pid. */
-static pid_t start_index(void)
+/* Start fouine-index in the background on work/many, then work/also when
+** not NULL; returns its pid. */
+static pid_t start_index(const char *also)
 {
-    char exe[512], log[320], many[300];
+    char exe[512], log[320], many[300], other[300];
     pid_t pid;
     snprintf(exe, sizeof exe, "%s/fouine-index", fouine_test_build_dir());
     snprintf(log, sizeof log, "%s/log", work);
     snprintf(many, sizeof many, "%s/many", work);
+    snprintf(other, sizeof other, "%s/%s", work, also ? also : "");
     pid = fork();
     ck_assert_int_ge(pid, 0);
     if (pid == 0) {
@@ -953,15 +1173,17 @@ static pid_t start_index(void)
             dup2(fd, 2);
             close(fd);
         }
-        execl(exe, exe, "-o", index_db, "--batch", "40", many, (char *)NULL);
+        execl(exe, exe, "-o", index_db, "--batch", "40", many,
+              also ? other : (char *)NULL, (char *)NULL);
         _exit(127);
     }
     return pid;
 }
 
-/* Wait until some articles are committed, reading the index meanwhile,
-** then send sig; returns the articles committed before the signal. */
-static long interrupt_when_some(pid_t pid, int sig, long total)
+/* Wait until some rows (counted by the statement count) are committed,
+** reading the index meanwhile, then send sig; returns the rows committed
+** before the signal. */
+static long interrupt_when(pid_t pid, int sig, const char *count, long total)
 {
     struct timespec pause = { 0, 5000000 };
     long n = -1;
@@ -969,7 +1191,7 @@ static long interrupt_when_some(pid_t pid, int sig, long total)
     for (i = 0; i < 12000; i++) {
         ck_assert_msg(waitpid(pid, &status, WNOHANG) == 0,
                       "fouine-index ended before the signal");
-        n = articles();
+        n = query_long(count);
         /* Once the index exists, readers read it all along the run. */
         ck_assert_msg(n >= 0 || !readable, "the index became unreadable");
         readable = n >= 0;
@@ -987,10 +1209,16 @@ static long interrupt_when_some(pid_t pid, int sig, long total)
         ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 1,
                       "status %d", status);
     }
-    n = articles();
-    ck_assert_msg(n > 0 && n < total, "%ld of %ld articles: not in the middle",
-                  n, total);
+    n = query_long(count);
+    ck_assert_msg(n > 0 && n < total, "%ld of %ld rows: not in the middle", n,
+                  total);
     return n;
+}
+
+/* The same, counting articles. */
+static long interrupt_when_some(pid_t pid, int sig, long total)
+{
+    return interrupt_when(pid, sig, "SELECT count(*) FROM article", total);
 }
 
 /* After an interrupted run: integrity, then a re-run completes. */
@@ -1016,8 +1244,45 @@ START_TEST(test_kill_9_in_the_middle)
     const long total = 3000;
     long before;
     generate((int)total);
-    before = interrupt_when_some(start_index(), SIGKILL, total);
+    before = interrupt_when_some(start_index(NULL), SIGKILL, total);
     complete_after(before, total);
+}
+END_TEST
+
+/* Killed while it keeps aside the copies a second directory gives of the
+** same ids: the index stays consistent, the next run completes, and when
+** the first directory is emptied the second takes every article over in
+** one run. */
+START_TEST(test_kill_9_with_duplicates)
+{
+    const long total = 1000;
+    summary s;
+    generate((int)total);
+    sh("cp -r many copie");
+    interrupt_when(start_index("copie"), SIGKILL,
+                   "SELECT count(*) FROM duplicate", total);
+    assert_integrity();
+    assert_duplicates_consistent();
+    ck_assert_int_eq(articles(), total);
+    ck_assert_int_eq(index_run(&s, "many copie"), 0);
+    ck_assert_int_eq(s.unchanged, total);
+    ck_assert_int_eq(s.indexed + s.updated + s.removed + s.skipped, 0);
+    ck_assert_int_eq(query_long("SELECT count(*) FROM duplicate"), total);
+    assert_duplicates_consistent();
+    assert_no_duplicates();
+    assert_integrity();
+    sh("rm -rf many && mkdir many");
+    ck_assert_int_eq(index_run(&s, "many copie"), 0);
+    ck_assert_int_eq(s.updated, total);
+    ck_assert_int_eq(s.removed, 0);
+    ck_assert_int_eq(articles(), total);
+    ck_assert_int_eq(query_long("SELECT count(*) FROM duplicate"), 0);
+    ck_assert_int_eq(query_long("SELECT count(*) FROM article"
+                                " WHERE source LIKE '%/copie/%'"),
+                     total);
+    ck_assert_int_eq(matches("article_fts", "budget"), total);
+    assert_no_duplicates();
+    assert_integrity();
 }
 END_TEST
 
@@ -1031,7 +1296,7 @@ START_TEST(test_signal_stops_after_a_transaction)
     char *log;
     char path[320], said[64];
     generate((int)total);
-    before = interrupt_when_some(start_index(), stop_signals[_i], total);
+    before = interrupt_when_some(start_index(NULL), stop_signals[_i], total);
     snprintf(path, sizeof path, "%s/log", work);
     log = fouine_test_slurp(path);
     ck_assert_ptr_nonnull(log);
@@ -1058,14 +1323,18 @@ static Suite *index_suite(void)
     tcase_add_test(tc, test_bad_inputs);
     tcase_add_test(tc, test_untitled_and_impossible_dates);
     tcase_add_test(tc, test_file_no_longer_gives);
+    tcase_add_test(tc, test_same_id_from_two_files);
+    tcase_add_test(tc, test_ids_whichever_way_named);
     tcase_add_test(tc, test_paths_and_index_errors);
     tcase_add_test(tc, test_other_schema_versions);
+    tcase_add_test(tc, test_upgrade_from_version_2);
     tcase_add_test(tc, test_symlink_loops);
     tcase_add_test(tc, test_empty_directory);
     tcase_add_test(tc, test_path_too_long);
     suite_add_tcase(s, tc);
     tcase_add_checked_fixture(tk, setup, teardown);
     tcase_add_test(tk, test_kill_9_in_the_middle);
+    tcase_add_test(tk, test_kill_9_with_duplicates);
     tcase_add_loop_test(tk, test_signal_stops_after_a_transaction, 0,
                         sizeof stop_signals / sizeof stop_signals[0]);
     suite_add_tcase(s, tk);

@@ -12,14 +12,29 @@
 **   source(path, size, mtime, hash,         the input files indexed: path
 **          articles)                        made absolute, size in bytes,
 **                                           mtime in ns, content hash, and
-**                                           how many articles it gave
+**                                           how many articles it holds
+**   duplicate(rowid, id, source, title,     an article as a source gives
+**             ..., hash)                    it whose id another source
+**                                           holds (article.source): kept
+**                                           to take the article over when
+**                                           that source no longer gives it;
+**                                           (id, source) unique
+**   duplicate_comment(rowid, duplicate,     the comments of a duplicate
+**                     date, body)
+**   root(path)                              the directories given to
+**                                           fouine-index, made absolute:
+**                                           ids are paths relative to them
 **   meta(key, value)                        e.g. "updated"
 ** Triggers keep the FTS5 tables in step with article and comment: an
 ** article's FTS5 row is rewritten only when its title, lead or body
-** changes, and deleting an article deletes its comments.
+** changes, and deleting an article deletes its comments (a duplicate, its
+** own).
 **
 ** Version history: 1 first schema; 2 adds source.articles and limits the
-** article update trigger to the indexed columns.
+** article update trigger to the indexed columns; 3 adds duplicate,
+** duplicate_comment and root (a version 2 index opened for writing is
+** upgraded in place, its sources marked to be read again; readers open
+** version 2 as it is, since they use none of the new tables).
 */
 #ifndef FOUINE_STORE_H
 #define FOUINE_STORE_H
@@ -32,7 +47,8 @@
 extern "C" {
 #endif
 
-#define FOUINE_SCHEMA_VERSION 2
+#define FOUINE_SCHEMA_VERSION  3
+#define FOUINE_SCHEMA_READABLE 2 /* also opened by FOUINE_STORE_READ */
 
 /* Flags of fouine_store_open(). */
 #define FOUINE_STORE_READ  0x0 /* read only; the file must exist */
@@ -46,7 +62,8 @@ extern "C" {
 /**
  * Open an index: register the "french" tokenizer, switch to WAL mode, set a
  * busy timeout, and check the schema version (creating the schema in an
- * empty file opened with FOUINE_STORE_WRITE).
+ * empty file opened with FOUINE_STORE_WRITE, upgrading one of version 2 in
+ * place; FOUINE_STORE_READ opens version 2 as it is).
  *
  * @param[out] out the connection, to be closed with sqlite3_close(); NULL
  *             on failure
