@@ -328,38 +328,44 @@ static const char *outermost(const walk *w, const char *key)
 ** The key of a file given alone: the absolute path of its directory (with
 ** its symbolic links resolved) and its name, so that it is the key the walk
 ** of that directory gives it.  *name_off gets where its name starts.
-** Returns the key (fouine_free()), or NULL with errno set.
+** Returns FOUINE_OK with *out (fouine_free()), FOUINE_ENOMEM, or FOUINE_EIO
+** (errno set) when the directory cannot be resolved.
 */
-static char *lone_key(const char *given, size_t *name_off)
+static FOUINE_WUR int lone_key(char **out, size_t *name_off, const char *given)
 {
     const char *slash = strrchr(given, '/');
-    char *dir = NULL, *real = NULL, *key = NULL;
-    size_t n;
+    const char *name = slash ? slash + 1 : given;
+    char *dir = NULL, *real = NULL;
+    size_t n, m = strlen(name);
+    int rc = FOUINE_ENOMEM;
+
+    *out = NULL;
     *name_off = 0;
-    if (!slash) {
-        real = realpath(".", NULL);
-    } else {
-        dir =
-            fouine_strndup(given, slash == given ? 1 : (size_t)(slash - given));
-        real = dir ? realpath(dir, NULL) : NULL;
+    dir = slash ? fouine_strndup(given,
+                                 slash == given ? 1 : (size_t)(slash - given)) :
+                  fouine_strdup(".");
+    if (!dir) {
+        goto done;
     }
-    if (real) {
-        n = strcmp(real, "/") == 0 ? 0 : strlen(real);
-        const char *name = slash ? slash + 1 : given;
-        size_t m = strlen(name);
-        key = fouine_malloc(n + m + 2);
-        if (key) {
-            memcpy(key, real, n);
-            key[n] = '/';
-            memcpy(key + n + 1, name, m + 1);
-            *name_off = n + 1;
-        } else {
-            errno = ENOMEM;
-        }
+    real = realpath(dir, NULL);
+    if (!real) {
+        rc = errno == ENOMEM ? FOUINE_ENOMEM : FOUINE_EIO;
+        goto done;
     }
+    n = strcmp(real, "/") == 0 ? 0 : strlen(real);
+    *out = fouine_malloc(n + m + 2);
+    if (!*out) {
+        goto done;
+    }
+    memcpy(*out, real, n);
+    (*out)[n] = '/';
+    memcpy(*out + n + 1, name, m + 1);
+    *name_off = n + 1;
+    rc = FOUINE_OK;
+done:
     free(real); /* realpath()'s: not ours */
     fouine_free(dir);
-    return key;
+    return rc;
 }
 
 /* Walk one path given. */
@@ -380,12 +386,16 @@ static FOUINE_WUR int walk_root(walk *w, const char *given)
                 given, errno == ENAMETOOLONG ? TOO_LONG : strerror(errno));
         return FOUINE_OK;
     }
-    key = S_ISDIR(st.st_mode) ? realpath(given, NULL) :
-                                lone_key(given, &name_off);
-    if (!key) {
-        if (errno == ENOMEM) {
-            return FOUINE_ENOMEM;
-        }
+    if (S_ISDIR(st.st_mode)) {
+        key = realpath(given, NULL);
+        rc = key ? FOUINE_OK : FOUINE_EIO;
+    } else {
+        rc = lone_key(&key, &name_off, given);
+    }
+    if (rc == FOUINE_ENOMEM) {
+        return rc;
+    }
+    if (rc != FOUINE_OK) {
         problem(w, FOUINE_SKIP_UNREADABLE, given, strerror(errno));
         return FOUINE_OK;
     }

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "fouine/alloc.h"
@@ -450,57 +451,135 @@ static const struct {
     { "search, misspelled", search_typo },
 };
 
-/* Index corpus/ afresh into a new file of the fixture's directory, with
-** the reading and the writing threads; fouine_run()'s messages go to a
-** log there.  The digest is what the run counted. */
-static int index_corpus(uint64_t *digest)
+/* Run fouine_run() on paths into the index file name of the fixture's
+** directory, with the reading and the writing threads (its messages go to
+** the stderr of the test), and fold what it counted into *h. */
+static int run_into(uint64_t *h,
+                    const char *name,
+                    const char *const *paths,
+                    size_t npaths,
+                    int rebuild)
 {
-    char index[320], corpus_dir[1024];
-    const char *paths[1];
-    const char *src = fouine_test_dir("FOUINE_SOURCE_DIR");
+    char index[320];
     fouine_run_options opt;
     fouine_run_stats st;
-    uint64_t h = FOUINE_HASH_INIT;
     int rc;
-
-    ck_assert_ptr_nonnull(src);
-    snprintf(index, sizeof index, "%s/oom.db", corpus.dir);
-    snprintf(corpus_dir, sizeof corpus_dir, "%s/corpus", src);
-    paths[0] = corpus_dir;
+    snprintf(index, sizeof index, "%s/%s", corpus.dir, name);
     memset(&opt, 0, sizeof opt);
     opt.index = index;
     opt.paths = paths;
-    opt.npaths = 1;
-    opt.rebuild = 1;
+    opt.npaths = npaths;
+    opt.rebuild = rebuild;
     opt.max_size = 16u << 20;
     opt.batch = 1000;
     rc = fouine_run(&st, &opt);
     if (rc == FOUINE_OK) {
-        h = mix_size(h, (size_t)st.files);
-        h = mix_size(h, (size_t)st.files_total);
-        h = mix_size(h, (size_t)st.indexed);
-        h = mix_size(h, (size_t)st.updated);
-        h = mix_size(h, (size_t)st.unchanged);
-        h = mix_size(h, (size_t)st.removed);
-        h = mix_size(h, (size_t)st.comments);
-        h = mix_size(h, (size_t)fouine_run_skipped(&st));
-        h = mix_size(h, (size_t)st.warnings);
+        *h = mix_size(*h, (size_t)st.files);
+        *h = mix_size(*h, (size_t)st.files_total);
+        *h = mix_size(*h, (size_t)st.indexed);
+        *h = mix_size(*h, (size_t)st.updated);
+        *h = mix_size(*h, (size_t)st.unchanged);
+        *h = mix_size(*h, (size_t)st.removed);
+        *h = mix_size(*h, (size_t)st.comments);
+        *h = mix_size(*h, (size_t)fouine_run_skipped(&st));
+        *h = mix_size(*h, (size_t)st.warnings);
+        *h = mix_size(*h, (size_t)st.conflicts);
     }
+    return rc;
+}
+
+/* Index corpus/ afresh into a new file of the fixture's directory. */
+static int index_corpus(uint64_t *digest)
+{
+    char corpus_dir[1024];
+    const char *paths[1];
+    const char *src = fouine_test_dir("FOUINE_SOURCE_DIR");
+    uint64_t h = FOUINE_HASH_INIT;
+    int rc;
+    ck_assert_ptr_nonnull(src);
+    snprintf(corpus_dir, sizeof corpus_dir, "%s/corpus", src);
+    paths[0] = corpus_dir;
+    rc = run_into(&h, "oom.db", paths, 1, 1);
     *digest = h;
     return rc;
 }
 
-START_TEST(test_oom_index)
+/* oom_loop() with stderr sent to a log of the fixture's directory (the
+** messages of fouine_run()). */
+static void oom_loop_logged(const char *name, oom_op op)
 {
     char log[320];
     int saved = dup(STDERR_FILENO);
     ck_assert_int_ge(saved, 0);
     snprintf(log, sizeof log, "%s/oom.log", corpus.dir);
     ck_assert_ptr_nonnull(freopen(log, "w", stderr));
-    oom_loop("index", index_corpus);
+    oom_loop(name, op);
     fflush(stderr);
     ck_assert_int_eq(dup2(saved, STDERR_FILENO), STDERR_FILENO);
     close(saved);
+}
+
+/* Write text to the fixture's directory, at rel. */
+static void put_file(const char *rel, const char *text)
+{
+    char path[512];
+    FILE *f;
+    snprintf(path, sizeof path, "%s/%s", corpus.dir, rel);
+    f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(fputs(text, f) >= 0, 1);
+    ck_assert_int_eq(fclose(f), 0);
+}
+
+/* Ids two files give, untitled articles, a file given alone (inside the
+** directory given, and outside it), then the owner of an id gone: its
+** copy takes over. */
+static int index_ids(uint64_t *digest)
+{
+    char dir[320], lone[320], outside[320], from[320], to[320];
+    const char *first[3] = { dir, lone, outside };
+    uint64_t h = FOUINE_HASH_INIT;
+    int rc;
+    snprintf(dir, sizeof dir, "%s/ids", corpus.dir);
+    snprintf(lone, sizeof lone, "%s/ids/x.txt", corpus.dir);
+    snprintf(outside, sizeof outside, "%s/seul.txt", corpus.dir);
+    snprintf(from, sizeof from, "%s/ids/a.jsonl", corpus.dir);
+    snprintf(to, sizeof to, "%s/a.jsonl.aside", corpus.dir);
+    rc = run_into(&h, "oom-ids.db", first, 3, 1);
+    if (rc == FOUINE_OK) {
+        ck_assert_int_eq(rename(from, to), 0);
+        rc = run_into(&h, "oom-ids.db", first, 1, 0);
+        ck_assert_int_eq(rename(to, from), 0);
+    }
+    *digest = h;
+    return rc;
+}
+
+START_TEST(test_oom_index_ids)
+{
+    char dir[320];
+    snprintf(dir, sizeof dir, "%s/ids", corpus.dir);
+    ck_assert_int_eq(mkdir(dir, 0755), 0);
+    put_file("ids/a.jsonl",
+             "{\"id\": \"dup\", \"title\": \"Le prix du lait\","
+             " \"body\": \"Les éleveurs bloquent la laiterie.\"}\n"
+             "{\"id\": \"d2\", \"date\": \"2023-02-30\","
+             " \"body\": \"Dépêche : la préfecture lève l’alerte.\"}\n");
+    put_file("ids/b.jsonl", "{\"id\": \"dup\", \"title\": \"Le prix du lait\","
+                            " \"body\": \"Les éleveurs lèvent le blocus.\"}\n");
+    put_file("ids/x.txt", "Canicule à Paris\r\rLes parcs restent ouverts.\r");
+    put_file("ids/y.json", "{\"id\": \"x.txt\", \"title\": \"Canicule\","
+                           " \"body\": \"Les fontaines coulent.\"}");
+    put_file("ids/sans-titre.txt", "Le 18 avril 2018 à 09h26\n\n"
+                                   "Orages : la vigilance est levée.\n");
+    put_file("seul.txt", "Festival d'Avignon\n\nUne édition record.\n");
+    oom_loop_logged("index, ids", index_ids);
+}
+END_TEST
+
+START_TEST(test_oom_index)
+{
+    oom_loop_logged("index", index_corpus);
 }
 END_TEST
 
@@ -547,6 +626,7 @@ static Suite *oom_suite(void)
     tcase_add_loop_test(tc, test_oom_search, 0,
                         (int)(sizeof search_ops / sizeof search_ops[0]));
     tcase_add_test(tc, test_oom_index);
+    tcase_add_test(tc, test_oom_index_ids);
     suite_add_tcase(s, tc);
     return s;
 }
