@@ -219,13 +219,14 @@ static const char *const writer_sql[W_COUNT] = {
     " JOIN duplicate d ON d.rowid = c.dup JOIN article a ON a.id = d.id"
     " ORDER BY c.rowid",
     /* Taking over the articles a source no longer gives: each from its
-    ** oldest duplicate. */
-    "INSERT INTO temp.retake(article, dup) SELECT a.rowid,"
+    ** oldest duplicate whose file is not gone (fouine_gone(), see
+    ** gone_sql()). */
+    "INSERT INTO temp.retake(article, dup) SELECT * FROM (SELECT a.rowid,"
     " (SELECT d.rowid FROM duplicate d WHERE d.id = a.id"
-    " ORDER BY d.rowid LIMIT 1)"
+    " AND NOT fouine_gone(d.source) ORDER BY d.rowid LIMIT 1) AS dup"
     " FROM article a WHERE a.source = ?1"
     " AND a.rowid NOT IN (SELECT rowid FROM temp.touched)"
-    " AND a.id IN (SELECT id FROM duplicate)",
+    " AND a.id IN (SELECT id FROM duplicate)) WHERE dup IS NOT NULL",
     "SELECT d.id, d.source FROM temp.retake t"
     " JOIN duplicate d ON d.rowid = t.dup",
     "UPDATE source SET articles = articles + (SELECT count(*)"
@@ -1234,6 +1235,16 @@ static int source_gone(const run *r, const char *key)
                                                     sizeof *r->keys, by_key));
 }
 
+/* SQL fouine_gone(path): source_gone() for the statements of the writer
+** (user data: the run). */
+static void gone_sql(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    const run *r = sqlite3_user_data(ctx);
+    const char *key = (const char *)sqlite3_value_text(argv[0]);
+    (void)argc;
+    sqlite3_result_int(ctx, key && source_gone(r, key));
+}
+
 /*
 ** Keep aside an article whose id another source holds: write or refresh
 ** its duplicate, and note the conflict (reported at the end of the run,
@@ -2015,6 +2026,11 @@ static FOUINE_WUR int open_writer(run *r, writer *w)
     rc = exec(r, w, FTS_LOAD_SQL);
     if (rc != FOUINE_OK) {
         return rc;
+    }
+    if (sqlite3_create_function(w->db, "fouine_gone", 1,
+                                SQLITE_UTF8 | SQLITE_DIRECTONLY, r, gone_sql,
+                                NULL, NULL) != SQLITE_OK) {
+        return db_error(r, w, "fouine_gone()");
     }
     rc = exec(r, w,
               "CREATE TEMP TABLE touched(rowid INTEGER PRIMARY KEY);"

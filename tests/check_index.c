@@ -865,6 +865,24 @@ START_TEST(test_same_id_from_two_files)
     ck_assert_int_eq(s.removed, 1);
     ck_assert_int_eq(
         query_long("SELECT count(*) FROM article WHERE id = 'dup'"), 0);
+    /* The owner stops giving an id whose other file is gone in the same
+    ** run: the article goes, and no gone file's copy takes it over. */
+    put("in/p.jsonl", "{\"id\": \"trio\", \"title\": \"Tour de France\","
+                      " \"body\": \"Une victoire en solitaire.\"}\n");
+    put("in/q.jsonl", "{\"id\": \"trio\", \"title\": \"Tour de France\","
+                      " \"body\": \"Une chute dans les Alpes.\"}\n");
+    ck_assert_int_eq(index_run(&s, "in"), 1);
+    ck_assert_int_eq(query_long("SELECT count(*) FROM duplicate"), 1);
+    put("in/p.jsonl", "{\"id\": \"etape\", \"title\": \"Tour de France\","
+                      " \"body\": \"L’étape arrive à Briançon.\"}\n");
+    sh("rm in/q.jsonl");
+    ck_assert_int_eq(index_run(&s, "in"), 1);
+    ck_assert_int_eq(s.indexed, 1);
+    ck_assert_int_eq(s.updated, 0);
+    ck_assert_int_eq(s.removed, 1);
+    ck_assert_int_eq(
+        query_long("SELECT count(*) FROM article WHERE id = 'trio'"), 0);
+    ck_assert_int_eq(query_long("SELECT count(*) FROM duplicate"), 0);
     assert_duplicates_consistent();
     assert_no_duplicates();
     assert_integrity();
