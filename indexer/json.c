@@ -129,8 +129,8 @@ static size_t quote_len(const char *s, size_t n)
 
 /*
 ** Keep the date field when it is a day of the calendar (a French date
-** becomes ISO 8601); else drop it, with a note.  Returns FOUINE_OK or
-** FOUINE_ENOMEM.
+** becomes ISO 8601, a space before the time a "T"); else drop it, with a
+** note.  Returns FOUINE_OK or FOUINE_ENOMEM.
 */
 static FOUINE_WUR int check_date(fouine_article *a)
 {
@@ -158,6 +158,8 @@ static FOUINE_WUR int check_date(fouine_article *a)
         }
         fouine_free(a->date);
         a->date = p;
+    } else if (n > 10 && a->date[10] == ' ') {
+        a->date[10] = 'T'; /* "2019-05-10 17:00" sorts as ISO 8601 */
     }
     return a->notes.failed ? FOUINE_ENOMEM : FOUINE_OK;
 }

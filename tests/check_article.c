@@ -681,13 +681,15 @@ START_TEST(test_json_untitled_and_dates)
         "  \"date\": \"2019-02-31\", \"body\": \"Le conseil vote.\"},"
         " {\"id\": \"d2\", \"date\": \"18 avril 2018 à 09h26\","
         "  \"lead\": \"Dépêche : la préfecture lève l’alerte aux orages.\"},"
-        " {\"id\": \"d3\", \"title\": \"\", \"date\": \"2019-05-10\"}]";
+        " {\"id\": \"d3\", \"title\": \"\", \"date\": \"2019-05-10\"},"
+        " {\"id\": \"d4\", \"title\": \"Grève à la SNCF\","
+        "  \"date\": \"2019-05-10 17:00\", \"body\": \"Un TGV sur deux.\"}]";
     collected c = { 0 };
     fouine_skip skip;
     size_t nskipped = 0;
     char err[128];
     json_ok(&c, &skip, &nskipped, err, doc);
-    ck_assert_uint_eq(c.n, 2);
+    ck_assert_uint_eq(c.n, 3);
     ck_assert_uint_eq(nskipped, 1);
     ck_assert_int_eq(skip, FOUINE_SKIP_NO_TEXT);
     ck_assert_str_eq(err, "article 3: no field title, lead or body");
@@ -701,6 +703,8 @@ START_TEST(test_json_untitled_and_dates)
                      "Dépêche : la préfecture lève l’alerte aux orages.");
     ck_assert_str_eq(c.a[1].notes.data,
                      "field title: missing or empty: indexed untitled\n");
+    ck_assert_str_eq(c.a[2].date, "2019-05-10T17:00");
+    ck_assert_uint_eq(c.a[2].notes.len, 0);
     collected_clear(&c);
 }
 END_TEST
