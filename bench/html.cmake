@@ -1,0 +1,7 @@
+# bench_html: the HTML reader on pages whose article is known (title,
+# date, section, body words), and its throughput beside libxml2 alone (see
+# bench/RESULTS.md, "HTML pages"); bench/html.sh adds fouine-index's peak
+# RSS on the pages and on ten times as many.
+add_executable(bench_html ${CMAKE_CURRENT_SOURCE_DIR}/html.c)
+target_link_libraries(bench_html PRIVATE fouine_indexer PkgConfig::LIBXML2
+  PkgConfig::JANSSON fouine_warnings)
