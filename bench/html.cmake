@@ -5,3 +5,13 @@
 add_executable(bench_html ${CMAKE_CURRENT_SOURCE_DIR}/html.c)
 target_link_libraries(bench_html PRIVATE fouine_indexer PkgConfig::LIBXML2
   PkgConfig::JANSSON fouine_warnings)
+# check_html reads the figures of bench_html on the sample.
+if(TARGET check_html)
+  add_dependencies(check_html bench_html)
+endif()
+# bench/html.sh runs both: cmake --build build --target bench-html
+add_custom_target(bench-html
+  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/html.sh -b ${PROJECT_BINARY_DIR}
+  DEPENDS bench_html fouine-index
+  USES_TERMINAL
+  COMMENT "HTML reader benchmark (see bench/RESULTS.md)")

@@ -441,7 +441,6 @@ static const struct {
     { "teaser", W_NEGATIVE },
     { "text", W_POSITIVE | W_CPART },
     { "texte", W_POSITIVE | W_CPART },
-    { "thread", W_CPART },
     { "time", W_CPART | W_CMETA },
     { "title", W_CPART },
     { "toolbar", W_CHROME },
@@ -1386,6 +1385,8 @@ static const char *const boilerplate[] = {
     "suivez-nous",    "voir aussi"
 };
 
+static int is_date_line(view v);
+
 /* Whether a paragraph is kept in the article. */
 static int keep_seg(const page *pg, const segs *cur, size_t k, uint32_t root)
 {
@@ -1418,7 +1419,7 @@ static int keep_seg(const page *pg, const segs *cur, size_t k, uint32_t root)
     for (i = 0; i < v.n && !word; i++) {
         word = (unsigned char)v.s[i] >= 0x80 || is_alnum(v.s[i]);
     }
-    return word;
+    return word && !is_date_line(v);
 }
 
 /* Add the kept paragraphs of root's subtree to the article. */
@@ -1632,15 +1633,20 @@ static FOUINE_WUR int any_date(char *out, size_t size, const char *s, size_t n)
 /*
 ** The first French date in a text ("publié le jeudi 5 octobre 2017 à
 ** 09h30", "Le 1er mai 2019"): at each number that starts a word, the next
-** three or five words are given to fouine_date_parse(), with non-breaking
+** five or three words are given to fouine_date_parse(), with non-breaking
 ** spaces read as spaces and the punctuation that ends a word left out.
-** Returns 1 with the date in out, or 0.
+** Returns 1 with the date in out and, in *end, the offset in s just past
+** its last word; or 0.
 */
-static int french_date_in(char *out, size_t size, const char *s, size_t n)
+static int french_date_in(char *out,
+                          size_t size,
+                          size_t *end,
+                          const char *s,
+                          size_t n)
 {
-    size_t i, j, k, b, ends[5];
+    size_t i, j, k, b, ends[5], stops[5];
     char buf[80];
-    int words;
+    int words, w;
     for (i = 0; i < n; i++) {
         if (!is_digit(s[i]) || (i > 0 && is_alnum(s[i - 1]))) {
             continue;
@@ -1654,27 +1660,40 @@ static int french_date_in(char *out, size_t size, const char *s, size_t n)
                    !wide_space(s + j, n - j) && b + 1 < sizeof buf) {
                 buf[b++] = s[j++];
             }
+            stops[words] = j;
             while (b > start && (buf[b - 1] == ',' || buf[b - 1] == '.' ||
                                  buf[b - 1] == ';' || buf[b - 1] == ')')) {
                 b--;
+                stops[words]--;
             }
             ends[words++] = b;
             while (j < n && (fouine_html_space(s[j]) ||
-                             (k = wide_space(s + j, n - j)))) {
+                             (k = wide_space(s + j, n - j)) > 0)) {
                 j += fouine_html_space(s[j]) ? 1 : k;
             }
             if (b + 1 < sizeof buf) {
                 buf[b++] = ' ';
             }
         }
-        if (words >= 5 && fouine_date_parse(out, size, buf, ends[4]) == 0) {
-            return 1;
-        }
-        if (words >= 3 && fouine_date_parse(out, size, buf, ends[2]) == 0) {
-            return 1;
+        for (w = 5; w >= 3; w -= 2) {
+            if (words >= w &&
+                fouine_date_parse(out, size, buf, ends[w - 1]) == FOUINE_OK) {
+                *end = stops[w - 1];
+                return 1;
+            }
         }
     }
     return 0;
+}
+
+/* Whether a paragraph is a date line ("Publié le 2 juin 2021", "Mis en
+** ligne le 21 octobre 2008 à 07h15"): short, and ending with its date. */
+static int is_date_line(view v)
+{
+    char d[DATE_SIZE];
+    size_t end = 0;
+    return v.n < 160 && french_date_in(d, sizeof d, &end, v.s, v.n) &&
+           end == v.n;
 }
 
 /* Keep date c when there is none yet, or when it gives the time of the
@@ -1703,6 +1722,9 @@ static void consider_value(char *d, const char *s, size_t n)
 /* Set a view when it is empty and s is not. */
 static void set_view(view *slot, const char *s, size_t n)
 {
+    if (!s) {
+        return;
+    }
     while (n > 0 && fouine_html_space(*s)) {
         s++;
         n--;
@@ -2293,7 +2315,7 @@ static void text_date(page *pg, const segs *best, segs *scratch, char *d)
 {
     const fouine_html_tree *t = pg->t;
     char c[DATE_SIZE];
-    size_t lo = 0, hi, k;
+    size_t lo = 0, hi, k, end = 0;
     segs_reset(scratch);
     segment(pg, scratch, FOUINE_HTML_NONE, N_DROP | N_COMMENTS);
     if (scratch->failed) {
@@ -2308,14 +2330,14 @@ static void text_date(page *pg, const segs *best, segs *scratch, char *d)
              scratch->n;
     for (k = lo; k < hi && k < lo + DATE_LOOKBACK; k++) {
         view v = seg_view(scratch, k);
-        if (french_date_in(c, sizeof c, v.s, v.n)) {
+        if (french_date_in(c, sizeof c, &end, v.s, v.n)) {
             consider_date(d, c);
             return;
         }
     }
     for (k = lo; k-- > 0 && k + DATE_LOOKBACK >= lo;) {
         view v = seg_view(scratch, k);
-        if (french_date_in(c, sizeof c, v.s, v.n)) {
+        if (french_date_in(c, sizeof c, &end, v.s, v.n)) {
             consider_date(d, c);
             return;
         }
@@ -2510,10 +2532,15 @@ static FOUINE_WUR int pick_category(page *pg,
 }
 
 /* An author's name as pages write it, without "Par " / "By "; NULL when
-** it is not a name (a link, or a long text).  Takes s. */
-static char *clean_author(char *s)
+** it is not a name (a link, or a long text).  A byline of the page is cut
+** at its first separator ("Marc Lefèvre — Publié le 7 novembre"), when
+** cut is set.  Takes s. */
+static char *clean_author(char *s, int cut)
 {
     static const char *const bys[] = { "par ", "by " };
+    static const char *const seps[] = {
+        ", ", " - ", " \xE2\x80\x93 ", " \xE2\x80\x94 ", " | ", " \xC2\xB7 "
+    };
     size_t k, n;
     if (!s) {
         return NULL;
@@ -2522,6 +2549,12 @@ static char *clean_author(char *s)
         size_t m = folded_prefix(s, strlen(s), bys[k]);
         if (m > 0) {
             memmove(s, s + m, strlen(s + m) + 1);
+        }
+    }
+    for (k = 0; cut && k < sizeof seps / sizeof seps[0]; k++) {
+        char *sep = strstr(s, seps[k]);
+        if (sep) {
+            *sep = '\0';
         }
     }
     n = strlen(s);
@@ -2544,12 +2577,12 @@ static FOUINE_WUR int pick_author(page *pg, char **out)
     *out = NULL;
     if (m->ld_author) {
         rc = norm_dup(out, m->ld_author, strlen(m->ld_author));
-        *out = clean_author(*out);
+        *out = clean_author(*out, 0);
     }
     for (k = 0; k < 2 && rc == FOUINE_OK && !*out; k++) {
         if (metas[k].s) {
             rc = norm_dup(out, metas[k].s, metas[k].n);
-            *out = clean_author(*out);
+            *out = clean_author(*out, 0);
         }
     }
     if (rc == FOUINE_OK && !*out && m->md_author != FOUINE_HTML_NONE) {
@@ -2568,11 +2601,11 @@ static FOUINE_WUR int pick_author(page *pg, char **out)
         if (rc == FOUINE_OK && !*out) {
             rc = elem_text(pg, e, out);
         }
-        *out = clean_author(*out);
+        *out = clean_author(*out, 1);
     }
     for (k = 0; k < m->nbylines && rc == FOUINE_OK && !*out; k++) {
         rc = elem_text(pg, m->bylines[k], out);
-        *out = clean_author(*out);
+        *out = clean_author(*out, 1);
     }
     return rc;
 }
@@ -2721,6 +2754,18 @@ static int is_schema_comment(const fouine_html_tree *t, size_t i)
     return v && n >= 7 && fouine_html_same_word(v + n - 7, 7, "comment");
 }
 
+/* Whether node j lies in a <form> below c (the form to comment). */
+static int in_form(const fouine_html_tree *t, size_t j, uint32_t c)
+{
+    uint32_t p = t->nodes[j].parent;
+    for (; p != FOUINE_HTML_NONE && p != c; p = t->nodes[p].parent) {
+        if (t->nodes[p].tag == FOUINE_TAG_FORM) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* Mark the comments of a comment section c: elements named "comment"
 ** (singular) or typed schema.org Comment; else its <article> elements;
 ** else the items of its lists; else c itself when it is named "comment".
@@ -2746,7 +2791,7 @@ static void mark_items(page *pg, uint32_t c)
                                 node->parent != FOUINE_HTML_NONE &&
                                 (t->nodes[node->parent].tag == FOUINE_TAG_UL ||
                                  t->nodes[node->parent].tag == FOUINE_TAG_OL);
-            if (item) {
+            if (item && !in_form(t, j, c)) {
                 pg->st[j].flags |= N_CITEM;
                 found++;
             }
@@ -2784,7 +2829,7 @@ static void mark_comments(page *pg)
 static void comment_date(page *pg, uint32_t item, segs *scratch, char *d)
 {
     const fouine_html_tree *t = pg->t;
-    size_t j, n = 0, k;
+    size_t j, n = 0, k, end = 0;
     d[0] = '\0';
     for (j = (size_t)item + 1; j < t->nodes[item].end && !d[0];) {
         const char *v = NULL, *ip;
@@ -2815,7 +2860,7 @@ static void comment_date(page *pg, uint32_t item, segs *scratch, char *d)
     segment(pg, scratch, item, N_DROP | N_CITEM);
     for (k = 0; k < scratch->n; k++) {
         view v = seg_view(scratch, k);
-        if (french_date_in(d, DATE_SIZE, v.s, v.n)) {
+        if (french_date_in(d, DATE_SIZE, &end, v.s, v.n)) {
             return;
         }
     }
