@@ -1318,7 +1318,10 @@ static int sibling_joins(const page *pg,
     if (c1 && c2 && n1 > 0 && n1 == n2 && memcmp(c1, c2, n1) == 0) {
         bonus = pg->st[top].score * 0.2f;
     }
-    if (scored(pg, c) && s->score + bonus >= threshold) {
+    /* A block of teasers (titles as links, a line under each) scores too,
+    ** but a continuation of the article has few links. */
+    if (scored(pg, c) && s->score + bonus >= threshold &&
+        link_density(s) < 0.25f) {
         return 1;
     }
     if (t->nodes[c].tag != FOUINE_TAG_P) {
@@ -1378,11 +1381,28 @@ static void clean(page *pg, uint32_t root, int weights)
 
 /* Lines that are the site's, not the article's. */
 static const char *const boilerplate[] = {
-    "a lire aussi",   "a lire egalement", "a voir aussi",   "a voir egalement",
-    "abonnez-vous",   "advertisement",    "inscrivez-vous", "lire aussi",
-    "lire egalement", "lire la suite",    "newsletter",     "partagez",
-    "partager",       "publicite",        "read more",      "sur le meme sujet",
-    "suivez-nous",    "voir aussi"
+    "a lire aussi",
+    "a lire egalement",
+    "a voir aussi",
+    "a voir egalement",
+    "abonnez-vous",
+    "advertisement",
+    "cet article est reserve",
+    "deja abonne",
+    "il vous reste",
+    "inscrivez-vous",
+    "la suite est reservee",
+    "lire aussi",
+    "lire egalement",
+    "lire la suite",
+    "newsletter",
+    "partagez",
+    "partager",
+    "publicite",
+    "read more",
+    "sur le meme sujet",
+    "suivez-nous",
+    "voir aussi",
 };
 
 static int is_date_line(view v);

@@ -5,7 +5,9 @@
 ** a static-generator theme with <article> (vercors), Open Graph metadata
 ** and <div> soup (marne), a windows-1252 page of tables (berry), a blog
 ** with reader comments and a JSON-LD list (lot), a JSON-LD @graph with a
-** chapô (opale), XHTML in ISO-8859-15 declared by <?xml?> (nancy).  Each
+** chapô (opale), XHTML in ISO-8859-15 declared by <?xml?> (nancy), a
+** national daily's BEM classes with a paywall and teasers (quotidien), a
+** CMS's fields and regions (region).  Each
 ** field of each page is checked, and the site's chrome must stay out.
 ** Then: character sets, entities and breaks; malformed pages (unclosed
 ** tags, binary junk, empty files, deep nesting, thousands of attributes);
@@ -183,6 +185,35 @@ static const struct page_case {
       { "Le chantier a coûté 340 000 €, financés pour moitié par le mécénat.",
         "la restauratrice Œnone Lambert.", NULL },
       0 },
+    { "quotidien-nucleaire-flamanville.html",
+      FOUINE_CHARSET_UTF8,
+      "A Flamanville, l’EPR démarre avec douze ans de retard",
+      "2024-12-21T17:02:11+01:00",
+      "Economie",
+      "Antoine Mercier",
+      "https://www.lequotidien-national.fr/economie/article/2024/12/21/a-"
+      "flamanville-l-epr-demarre_6459812_3234.html",
+      "Le réacteur de troisième génération a été raccordé au réseau "
+      "électrique samedi. Son coût a quadruplé",
+      5,
+      { "Il aura fallu dix-sept ans.", "Une montée en puissance progressive",
+        "« Les équipes ont vécu chaque report comme un échec personnel »" },
+      0 },
+    { "region-tramway-besancon.html",
+      FOUINE_CHARSET_UTF8,
+      "Besançon : le tramway prolongé jusqu'à Saint-Ferjeux",
+      "2021-03-12T10:15:00+01:00",
+      "Doubs",
+      NULL,
+      "https://www.info-franche-comte.fr/doubs/besancon/tramway-saint-ferjeux",
+      "Le conseil communautaire a voté jeudi soir le prolongement de la "
+      "ligne 2 du tramway",
+      3,
+      { "Trois nouvelles stations sont prévues",
+        "« C'est le chaînon manquant entre les quartiers ouest et le "
+        "centre-ville »",
+        "qui transporte 9 000 voyageurs par jour." },
+      0 },
 };
 
 /* The site's chrome in the pages: none of it is article text. */
@@ -229,6 +260,27 @@ static const char *const chrome[] = {
     "Sorties et loisirs",
     "Tout accepter",
     "Aller au contenu",
+    /* the national daily */
+    "Mots croisés",
+    "abonner",
+    "Offrir cet article",
+    "Il vous reste",
+    "Déjà abonné",
+    "même sujet",
+    "six nouveaux réacteurs",
+    "commission de régulation",
+    "Reproduction interdite",
+    "Continuer sans accepter",
+    "Temps de lecture",
+    /* the regional site */
+    "Nécrologie",
+    "Mots-clés",
+    "Grand Besançon",
+    "Photo d'archives",
+    "record d'exportations",
+    "RN57",
+    "Annoncer chez nous",
+    "12/03/2021",
 };
 
 START_TEST(test_page_fields)
@@ -953,8 +1005,13 @@ START_TEST(test_e2e_index_and_search)
         { "navette gratuite", "lot-cahors-pont-valentre.html" },
         { "cordon dunaire", "opale-erosion-dunes.html" },
         { "Œnone", "nancy-vitraux.xhtml" },
+        { "mégawattheures", "quotidien-nucleaire-flamanville.html" },
+        { "basilique", "region-tramway-besancon.html" },
         /* the sites' menus, sidebars, footers, banners and forms */
         { "horoscope", NULL },
+        { "nécrologie", NULL },
+        { "exportations", NULL },
+        { "confidentialité", NULL },
         { "concours", NULL },
         { "traceurs", NULL },
         { "mentions", NULL },
@@ -969,7 +1026,7 @@ START_TEST(test_e2e_index_and_search)
     size_t k;
     int status = index_pages("", &log);
     ck_assert_msg(status == 0, "%s", log);
-    ck_assert_msg(has(log, "6 indexed, 0 updated, 0 unchanged, 0 removed, 0 "
+    ck_assert_msg(has(log, "8 indexed, 0 updated, 0 unchanged, 0 removed, 0 "
                            "skipped"),
                   "%s", log);
     free(log);
@@ -1006,7 +1063,7 @@ START_TEST(test_e2e_incremental_and_bad_pages)
     free(log);
     /* Nothing changed: nothing is read again. */
     ck_assert_int_eq(index_pages("", &log), 0);
-    ck_assert_msg(has(log, "0 indexed, 0 updated, 6 unchanged, 0 removed"),
+    ck_assert_msg(has(log, "0 indexed, 0 updated, 8 unchanged, 0 removed"),
                   "%s", log);
     free(log);
     /* A page gone, an empty one, a binary one, and one that changed and
@@ -1029,7 +1086,7 @@ START_TEST(test_e2e_incremental_and_bad_pages)
     fputs("<!-- page générée à nouveau -->\n", f);
     fclose(f);
     ck_assert_int_eq(index_pages("--max-size 6K", &log), 1);
-    ck_assert_msg(has(log, "0 indexed, 0 updated, 4 unchanged, 1 removed, 3 "
+    ck_assert_msg(has(log, "0 indexed, 0 updated, 6 unchanged, 1 removed, 3 "
                            "skipped (1 too large, 1 binary, 1 empty)"),
                   "%s", log);
     ck_assert_msg(has(log, "pages/vide.html: skipped: empty") &&
