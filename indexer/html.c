@@ -177,6 +177,7 @@ static int is_digit(char c)
     return c >= '0' && c <= '9';
 }
 
+/* Whether c is an ASCII letter or digit. */
 static int is_alnum(char c)
 {
     return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -195,6 +196,7 @@ static size_t wide_space(const char *s, size_t n)
     return 0;
 }
 
+/* A view of a NUL-terminated string (or of none). */
 static view view_of(const char *s)
 {
     view v;
@@ -684,6 +686,7 @@ static const unsigned char tag_props[FOUINE_TAG_COUNT] = {
     [FOUINE_TAG_VIDEO] = P_DROP | P_EMBED,
 };
 
+/* The P_* properties of node i's tag. */
 static int props(const fouine_html_tree *t, size_t i)
 {
     return tag_props[t->nodes[i].tag];
@@ -1035,6 +1038,7 @@ static void segs_reset(segs *s)
     s->chars = 0;
 }
 
+/* Release the paragraphs of a walk and empty them. */
 static void segs_free(segs *s)
 {
     fouine_free(s->v);
@@ -1195,6 +1199,7 @@ static int holds(const fouine_html_tree *t, uint32_t a, uint32_t d)
     return d >= a && d < t->nodes[a].end;
 }
 
+/* Whether node i has a content score in this attempt. */
 static int scored(const page *pg, uint32_t i)
 {
     return i != FOUINE_HTML_NONE && (pg->st[i].flags & N_SCORED);
@@ -2831,6 +2836,7 @@ static void mark_items(page *pg, uint32_t c)
     }
 }
 
+/* Mark the comments of every comment section of the page. */
 static void mark_comments(page *pg)
 {
     const fouine_html_tree *t = pg->t;
@@ -3072,7 +3078,6 @@ int fouine_html_parse(fouine_article *out,
     if (rc != FOUINE_OK) {
         goto done;
     }
-    info->ncomments = out->ncomments;
     if (!out->title) {
         *skip = FOUINE_SKIP_NO_TITLE;
         rc = FOUINE_EINVAL;

@@ -89,10 +89,9 @@ typedef struct fouine_html_info {
                                  to fit; "" when none */
     size_t bad_utf8;          /* byte offset of the first invalid UTF-8 sequence
                          replaced by U+FFFD, SIZE_MAX when none */
-    int cut;          /* FOUINE_HTML_CUT_*, 0 when the whole page was read */
-    size_t cut_at;    /* where the reading stopped: byte offset in the
+    int cut;       /* FOUINE_HTML_CUT_*, 0 when the whole page was read */
+    size_t cut_at; /* where the reading stopped: byte offset in the
                          page as UTF-8 */
-    size_t ncomments; /* reader comments found (html.c) */
 } fouine_html_info;
 
 /** The name of a character set ("windows-1252"); static. */

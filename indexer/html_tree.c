@@ -92,6 +92,7 @@ static const uint16_t cp1252_high[32] = {
     0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178
 };
 
+/* Whether c is an ASCII letter. */
 static int is_alpha(char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -394,6 +395,7 @@ typedef struct meta_attrs {
     int content_type; /* http-equiv="Content-Type" */
 } meta_attrs;
 
+/* Keep the attributes of a tag that can declare a charset (lex_attr_cb). */
 static void collect_meta(const char *name,
                          size_t nlen,
                          const char *value,
@@ -617,6 +619,7 @@ static int lookup(const char *const *table, size_t n, const char *name)
     return -1;
 }
 
+/* The fouine_tag of an element name. */
 static fouine_tag tag_of(const char *name)
 {
     int k = lookup(tag_names, sizeof tag_names / sizeof tag_names[0], name);
@@ -729,6 +732,7 @@ static void add_attr(builder *b,
     node->len++;
 }
 
+/* SAX: an element opens (its attributes, name and value, in atts). */
 static void on_start(void *ctx, const xmlChar *name, const xmlChar **atts)
 {
     builder *b = ctx;
@@ -762,14 +766,14 @@ static void on_start(void *ctx, const xmlChar *name, const xmlChar **atts)
         if (key == FOUINE_ATTR_TYPE) {
             type = value;
         }
-        add_attr(b, node, (fouine_attr_key)key, value);
-        node = &b->t->nodes[index]; /* add_attr() does not move nodes */
+        add_attr(b, node, (fouine_attr_key)key, value); /* nodes stay put */
     }
     b->stack[b->depth++] = (uint32_t)index;
     b->json_script = tag == FOUINE_TAG_SCRIPT && type &&
                      strcasecmp(type, "application/ld+json") == 0;
 }
 
+/* SAX: the innermost open element closes. */
 static void on_end(void *ctx, const xmlChar *name)
 {
     builder *b = ctx;
@@ -781,6 +785,7 @@ static void on_end(void *ctx, const xmlChar *name)
     b->json_script = 0;
 }
 
+/* SAX: text, entities decoded; a piece of a text node, or a new one. */
 static void on_text(void *ctx, const xmlChar *ch, int len)
 {
     builder *b = ctx;
@@ -837,6 +842,7 @@ static size_t attrs_cut(const char *s, size_t len)
 
 static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
 
+/* libxml2's global state, set up once before any thread parses. */
 static void xml_init(void)
 {
     xmlInitParser();
