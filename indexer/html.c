@@ -2283,54 +2283,64 @@ static uint32_t article_start(const segs *best)
     return best->top;
 }
 
+/* Cut the site's name from a title (in place); *out becomes NULL when the
+** title is nothing but the site's name. */
+static void title_without_site(char **out, const view *sites, int from_tag)
+{
+    size_t k, before = strlen(*out);
+    for (k = 0; k < 3; k++) {
+        if (sites[k].s &&
+            same_text(*out, strlen(*out), sites[k].s, sites[k].n)) {
+            fouine_free(*out);
+            *out = NULL;
+            return;
+        }
+        strip_site(*out, sites[k]);
+        if (strlen(*out) != before) {
+            return;
+        }
+    }
+    if (from_tag) {
+        strip_unknown_site(*out);
+    }
+}
+
 /* The title: JSON-LD headline, og:title, the <h1> nearest before the
-** article's text (or the first after it), <title> without the site's
-** name. */
+** article's text (or the first after it), <title>; without the site's
+** name, and none of them when it is only the site's name. */
 static FOUINE_WUR int pick_title(page *pg, const segs *best, char **out)
 {
     meta *m = &pg->m;
     view sites[3];
     uint32_t start = article_start(best), h1 = FOUINE_HTML_NONE;
     size_t k;
-    int rc = FOUINE_OK, from_tag = 0;
+    int rc = FOUINE_OK, source;
 
     sites[0] = m->og_site_name;
     sites[1] = view_of(m->ld_site);
     sites[2] = m->app_name;
     *out = NULL;
-    if (m->ld_headline) {
-        rc = norm_dup(out, m->ld_headline, strlen(m->ld_headline));
-    }
-    if (rc == FOUINE_OK && !*out && m->og_title.s) {
-        rc = norm_dup(out, m->og_title.s, m->og_title.n);
-    }
-    for (k = 0; k < m->nh1 && rc == FOUINE_OK && !*out; k++) {
+    for (k = 0; k < m->nh1; k++) {
         if (h1 == FOUINE_HTML_NONE ||
             (start != FOUINE_HTML_NONE && m->h1[k] < start)) {
             h1 = m->h1[k];
         }
     }
-    if (rc == FOUINE_OK && !*out && h1 != FOUINE_HTML_NONE) {
-        rc = elem_text(pg, h1, out);
-    }
-    if (rc == FOUINE_OK && !*out && m->title_tag != FOUINE_HTML_NONE) {
-        rc = elem_text(pg, m->title_tag, out);
-        from_tag = 1;
-    }
-    if (rc != FOUINE_OK || !*out) {
-        return rc;
-    }
-    for (k = 0; k < 3; k++) {
-        size_t before = strlen(*out);
-        strip_site(*out, sites[k]);
-        if (strlen(*out) != before) {
-            return FOUINE_OK;
+    for (source = 0; source < 4 && rc == FOUINE_OK && !*out; source++) {
+        if (source == 0 && m->ld_headline) {
+            rc = norm_dup(out, m->ld_headline, strlen(m->ld_headline));
+        } else if (source == 1 && m->og_title.s) {
+            rc = norm_dup(out, m->og_title.s, m->og_title.n);
+        } else if (source == 2 && h1 != FOUINE_HTML_NONE) {
+            rc = elem_text(pg, h1, out);
+        } else if (source == 3 && m->title_tag != FOUINE_HTML_NONE) {
+            rc = elem_text(pg, m->title_tag, out);
+        }
+        if (rc == FOUINE_OK && *out) {
+            title_without_site(out, sites, source == 3);
         }
     }
-    if (from_tag) {
-        strip_unknown_site(*out);
-    }
-    return FOUINE_OK;
+    return rc;
 }
 
 /* A French date line near the article's start: in its first paragraphs,

@@ -508,6 +508,11 @@ static const struct title_case {
       " \"headline\": \"  Le marché   de Noël s'installe  \"}</script>"
       "<meta property=\"og:title\" content=\"Autre titre\">",
       "Le marché de Noël s'installe" },
+    /* an og:title that is only the site's name is no title */
+    { "<meta property=\"og:title\" content=\"La Dépêche du Midi\"><meta "
+      "property=\"og:site_name\" content=\"La Dépêche du Midi\"><h1>Toulouse"
+      " : le métro de la ligne C en essais</h1>",
+      "Toulouse : le métro de la ligne C en essais" },
 };
 
 START_TEST(test_titles)
