@@ -11,9 +11,9 @@
 ** field of each page is checked, and the site's chrome must stay out.
 ** Then: character sets, entities and breaks; malformed pages (unclosed
 ** tags, binary junk, empty files, deep nesting, thousands of attributes);
-** an OOM loop; seeded fuzzing; the shared sample of real pages (skipped
-** without ../shared); fouine-index and fouine-query end to end, and
-** fouine-index --show.
+** an OOM loop; seeded fuzzing; fouine-index and fouine-query end to end,
+** and fouine-index --show.  The shared sample of real pages is
+** check_html_shared.c's.
 */
 #include "html.h"
 #include "indexer.h"
@@ -877,42 +877,6 @@ START_TEST(test_oom)
 END_TEST
 #endif
 
-/* The figures bench_html gives on the shared sample of real pages must
-** meet the acceptance thresholds. */
-START_TEST(test_sample)
-{
-    const char *shared = fouine_test_dir("FOUINE_SHARED_DIR");
-    char cmd[2048], out[256], *text;
-    const char *p;
-    double title = 0, date = 0, section = 0, precision = 0, recall = 0;
-    if (!shared) {
-        puts("check_html: no ../shared: the sample of real pages is skipped");
-        return;
-    }
-    snprintf(out, sizeof out, "/tmp/fouine-html-sample-%d.txt", (int)getpid());
-    snprintf(cmd, sizeof cmd,
-             "'%s/bench/bench_html' '%s/corpus/orangesum-html-sample' -r 0",
-             fouine_test_build_dir(), shared);
-    ck_assert_int_eq(fouine_test_run(cmd, out), 0);
-    text = fouine_test_slurp(out);
-    unlink(out);
-    ck_assert_ptr_nonnull(text);
-    ck_assert((p = strstr(text, "title exact:")) &&
-              sscanf(p, "title exact: %lf", &title) == 1);
-    ck_assert((p = strstr(text, "date (minute):")) &&
-              sscanf(p, "date (minute): %lf", &date) == 1);
-    ck_assert((p = strstr(text, "section exact:")) &&
-              sscanf(p, "section exact: %lf", &section) == 1);
-    ck_assert((p = strstr(text, "body words, fouine:")) &&
-              sscanf(p, "body words, fouine: precision %lf recall %lf",
-                     &precision, &recall) == 2);
-    ck_assert_msg(title >= 99 && date >= 99 && section >= 98 &&
-                      precision >= 0.97 && recall >= 0.97,
-                  "%s", text);
-    free(text);
-}
-END_TEST
-
 /*
 ** End to end: fouine-index on a directory of the pages (and bad ones),
 ** then searches.
@@ -1211,9 +1175,6 @@ static Suite *html_suite(void)
 #ifdef FOUINE_FAULT_INJECTION
     tcase_add_loop_test(tc, test_oom, 0, npages);
 #endif
-    suite_add_tcase(s, tc);
-    tc = tcase_create("sample");
-    tcase_add_test(tc, test_sample);
     suite_add_tcase(s, tc);
     tc = tcase_create("e2e");
     tcase_add_checked_fixture(tc, e2e_setup, e2e_teardown);
