@@ -55,12 +55,7 @@ int main(void)
 {
     Suite *s;
     TCase *tc;
-    shared = fouine_test_dir("FOUINE_SHARED_DIR");
-    if (!shared) {
-        printf("html_shared: skipped: FOUINE_SHARED_DIR (real news pages) is "
-               "absent\n");
-        return 77;
-    }
+    shared = fouine_test_shared_or_skip("html_shared", "real news pages");
     s = suite_create("html_shared");
     tc = tcase_create("sample");
     tcase_add_test(tc, test_sample_meets_the_thresholds);

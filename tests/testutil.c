@@ -60,6 +60,16 @@ const char *fouine_test_dir(const char *env)
     return dir;
 }
 
+const char *fouine_test_shared_or_skip(const char *suite, const char *what)
+{
+    const char *dir = fouine_test_dir("FOUINE_SHARED_DIR");
+    if (!dir) {
+        printf("%s: skipped: FOUINE_SHARED_DIR (%s) is absent\n", suite, what);
+        exit(77);
+    }
+    return dir;
+}
+
 const char *fouine_test_build_dir(void)
 {
     const char *dir = fouine_test_dir("FOUINE_BUILD_DIR");

@@ -30,6 +30,11 @@ void fouine_test_analyze(fouine_test_tokens *out,
 /* Environment directory, or NULL when unset or missing. */
 const char *fouine_test_dir(const char *env);
 
+/* The shared reference data (FOUINE_SHARED_DIR); when it is absent, says
+** on stdout that suite is skipped, what (the data it needs) being absent,
+** and exits 77, which ctest counts as skipped. */
+const char *fouine_test_shared_or_skip(const char *suite, const char *what);
+
 /* The build tree (FOUINE_BUILD_DIR: fouine-index, fouine-query and the
 ** extension are there); fails the test when it is not set. */
 const char *fouine_test_build_dir(void);
