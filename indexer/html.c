@@ -165,6 +165,8 @@ typedef struct page {
     meta m;                    /* metadata; owns its strings */
     segs a, b;                 /* paragraphs of two attempts; owned */
     fouine_buf tmp;            /* scratch text; owned */
+    json_t *ld_root;           /* the JSON-LD document being read, or NULL;
+                                  not owned */
     int nomem;                 /* an allocation failed */
 } page;
 
@@ -1879,29 +1881,74 @@ static int ld_type(const json_t *obj, const char *type)
     return 0;
 }
 
-/* The name of a JSON-LD person or organization: a string, or an object's
-** "name". */
-static const char *ld_name(const json_t *v, size_t *n)
+#define MAX_LD_AUTHORS 16 /* authors of a JSON-LD article read */
+
+/* The object of a JSON-LD document whose "@id" is id and that has a
+** "name" (followed MAX_JSON_DEPTH levels deep), or NULL. */
+static json_t *ld_by_id(json_t *v, const char *id, int depth)
 {
+    json_t *e, *found = NULL;
+    const char *key;
+    size_t i;
+    if (depth > MAX_JSON_DEPTH) {
+        return NULL;
+    }
+    if (json_is_array(v)) {
+        json_array_foreach(v, i, e)
+        {
+            if ((found = ld_by_id(e, id, depth + 1)) != NULL) {
+                return found;
+            }
+        }
+    } else if (json_is_object(v)) {
+        const char *vid = json_string_value(json_object_get(v, "@id"));
+        if (vid && strcmp(vid, id) == 0 &&
+            json_is_string(json_object_get(v, "name"))) {
+            return v;
+        }
+        json_object_foreach(v, key, e)
+        {
+            if ((found = ld_by_id(e, id, depth + 1)) != NULL) {
+                return found;
+            }
+        }
+    }
+    return NULL;
+}
+
+/* The name of a JSON-LD person or organization: a string, an object's
+** "name", or the name of the object of the document its "@id" refers to
+** (a @graph names each person once). */
+static const char *ld_name(page *pg, json_t *v, size_t *n)
+{
+    const char *id;
     if (json_is_string(v)) {
         *n = json_string_length(v);
         return json_string_value(v);
     }
-    return json_is_object(v) ? json_str(v, "name", n) : NULL;
+    if (!json_is_object(v)) {
+        return NULL;
+    }
+    if (json_is_string(json_object_get(v, "name"))) {
+        return json_str(v, "name", n);
+    }
+    id = json_string_value(json_object_get(v, "@id"));
+    v = id && pg->ld_root ? ld_by_id(pg->ld_root, id, 0) : NULL;
+    return v ? json_str(v, "name", n) : NULL;
 }
 
 /* The author(s) of a JSON-LD article, names joined by ", ". */
-static void ld_authors(page *pg, const json_t *a)
+static void ld_authors(page *pg, json_t *a)
 {
     fouine_buf *b = &pg->tmp;
-    const json_t *v;
+    json_t *v;
     const char *name;
     size_t i, n = 0;
     b->len = 0;
     if (json_is_array(a)) {
         json_array_foreach(a, i, v)
         {
-            name = ld_name(v, &n);
+            name = i < MAX_LD_AUTHORS ? ld_name(pg, v, &n) : NULL;
             if (name && n > 0) {
                 if (b->len > 0) {
                     fouine_buf_append(b, ", ", 2);
@@ -1909,7 +1956,7 @@ static void ld_authors(page *pg, const json_t *a)
                 fouine_buf_append(b, name, n);
             }
         }
-    } else if ((name = ld_name(a, &n)) != NULL) {
+    } else if ((name = ld_name(pg, a, &n)) != NULL) {
         fouine_buf_append(b, name, n);
     }
     if (b->failed) {
@@ -1920,7 +1967,7 @@ static void ld_authors(page *pg, const json_t *a)
 }
 
 /* Fields of a JSON-LD article. */
-static void ld_article(page *pg, const json_t *obj)
+static void ld_article(page *pg, json_t *obj)
 {
     meta *m = &pg->m;
     const json_t *v;
@@ -1960,7 +2007,7 @@ static void ld_article(page *pg, const json_t *obj)
     set_str(pg, &m->ld_url, s, n);
     s = json_str(obj, "description", &n);
     set_str(pg, &m->ld_description, s, n);
-    s = ld_name(json_object_get(obj, "publisher"), &n);
+    s = ld_name(pg, json_object_get(obj, "publisher"), &n);
     set_str(pg, &m->ld_site, s, n);
 }
 
@@ -2066,7 +2113,9 @@ static void read_json_ld(page *pg, size_t i)
     doc = json_loadb(t->text.data + t->nodes[i + 1].off, t->nodes[i + 1].len, 0,
                      &err);
     if (doc) {
+        pg->ld_root = doc;
         ld_visit(pg, doc, 0);
+        pg->ld_root = NULL;
         json_decref(doc);
     }
 }

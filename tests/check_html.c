@@ -529,6 +529,33 @@ START_TEST(test_titles)
 }
 END_TEST
 
+/* JSON-LD that names a person once in its @graph and refers to it by
+** "@id" from the article. */
+START_TEST(test_jsonld_references)
+{
+    static const char page[] =
+        "<script type=\"application/ld+json\">{\"@context\": "
+        "\"https://schema.org\", \"@graph\": [{\"@type\": \"NewsArticle\", "
+        "\"headline\": \"Rennes : le marché des Lices s'agrandit\", "
+        "\"datePublished\": \"2023-05-06T08:00:00+02:00\", \"author\": "
+        "[{\"@id\": \"https://exemple.fr/#/schema/person/7\"}], "
+        "\"publisher\": {\"@id\": \"https://exemple.fr/#org\"}}, {\"@type\": "
+        "\"Person\", \"@id\": \"https://exemple.fr/#/schema/person/7\", "
+        "\"name\": \"Camille Roche\"}, {\"@type\": \"Organization\", \"@id\": "
+        "\"https://exemple.fr/#org\", \"name\": \"Ouest Matin\"}]}</script>"
+        "<title>Rennes : le marché des Lices s'agrandit - Ouest Matin</title>"
+        "<p>Une quarantaine d'étals supplémentaires s'installeront place des "
+        "Lices dès le mois de juin, a annoncé la mairie.</p>";
+    fouine_article a;
+    fouine_html_info info;
+    parse_ok(&a, &info, page, sizeof page - 1);
+    ck_assert_str_eq(a.title, "Rennes : le marché des Lices s'agrandit");
+    ck_assert_str_eq(a.author, "Camille Roche");
+    ck_assert_str_eq(a.date, "2023-05-06T08:00:00+02:00");
+    fouine_article_clear(&a);
+}
+END_TEST
+
 /* A page with markup but without text or title is skipped. */
 START_TEST(test_skips)
 {
@@ -1164,6 +1191,7 @@ static Suite *html_suite(void)
     tcase_add_test(tc, test_text);
     tcase_add_loop_test(tc, test_titles, 0,
                         (int)(sizeof titles / sizeof titles[0]));
+    tcase_add_test(tc, test_jsonld_references);
     suite_add_tcase(s, tc);
     tc = tcase_create("bad input");
     tcase_add_test(tc, test_skips);
