@@ -1657,13 +1657,90 @@ static FOUINE_WUR int any_date(char *out, size_t size, const char *s, size_t n)
     return fouine_date_parse(out, size, s, n);
 }
 
+/* Read 1 to max digits at s[*i] into *v; 0 when there are none. */
+static int some_digits(const char *s, size_t n, size_t *i, int max, int *v)
+{
+    int k = 0;
+    *v = 0;
+    while (*i < n && k < max && is_digit(s[*i])) {
+        *v = *v * 10 + (s[(*i)++] - '0');
+        k++;
+    }
+    return k > 0;
+}
+
+/*
+** A date written with numbers at s[i], as French pages print it:
+** "12/03/2021", "12/03/2021 à 10h15", "12/03/2021 10:15" (the time may
+** follow "à", "a", "-" or ",").  Returns 1 with the date in out and, in
+** *end, the offset just past it; or 0.
+*/
+static int numeric_date(char *out,
+                        size_t size,
+                        size_t *end,
+                        const char *s,
+                        size_t n,
+                        size_t i)
+{
+    int d, mo, y, h = -1, mi = 0;
+    size_t j, k;
+    char buf[64];
+    if (!some_digits(s, n, &i, 2, &d) || i >= n || s[i++] != '/' ||
+        !some_digits(s, n, &i, 2, &mo) || i >= n || s[i++] != '/' ||
+        !digits(s, n, &i, 4, &y) || (i < n && is_digit(s[i])) || d < 1 ||
+        d > 31 || mo < 1 || mo > 12 || y < 1800 || y > 2200) {
+        return 0;
+    }
+    *end = i;
+    /* An optional time: blanks, "à", "a", "-" or ",", blanks, 10h15. */
+    j = i;
+    while (j < n && (fouine_html_space(s[j]) || wide_space(s + j, n - j))) {
+        j += fouine_html_space(s[j]) ? 1 : wide_space(s + j, n - j);
+    }
+    if (n - j >= 2 && (unsigned char)s[j] == 0xC3 &&
+        (unsigned char)s[j + 1] == 0xA0) {
+        j += 2;
+    } else if (j < n && (s[j] == 'a' || s[j] == '-' || s[j] == ',')) {
+        j++;
+    }
+    while (j < n && (fouine_html_space(s[j]) || wide_space(s + j, n - j))) {
+        j += fouine_html_space(s[j]) ? 1 : wide_space(s + j, n - j);
+    }
+    k = j;
+    if (some_digits(s, n, &k, 2, &h) && k < n &&
+        (s[k] == 'h' || s[k] == 'H' || s[k] == ':')) {
+        k++;
+        if (!some_digits(s, n, &k, 2, &mi)) {
+            mi = 0; /* "à 9h" */
+        }
+        if (h <= 23 && mi <= 59) {
+            *end = k;
+        } else {
+            h = -1;
+        }
+    } else {
+        h = -1;
+    }
+    if (h >= 0) {
+        snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:00", y, mo, d, h,
+                 mi);
+    } else {
+        snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, mo, d);
+    }
+    if (strlen(buf) >= size) {
+        return 0;
+    }
+    memcpy(out, buf, strlen(buf) + 1);
+    return 1;
+}
+
 /*
 ** The first French date in a text ("publié le jeudi 5 octobre 2017 à
 ** 09h30", "Le 1er mai 2019"): at each number that starts a word, the next
 ** five or three words are given to fouine_date_parse(), with non-breaking
-** spaces read as spaces and the punctuation that ends a word left out.
-** Returns 1 with the date in out and, in *end, the offset in s just past
-** its last word; or 0.
+** spaces read as spaces and the punctuation that ends a word left out; or
+** a date written with numbers ("12/03/2021 à 10h15").  Returns 1 with the
+** date in out and, in *end, the offset in s just past its last word; or 0.
 */
 static int french_date_in(char *out,
                           size_t size,
@@ -1708,6 +1785,9 @@ static int french_date_in(char *out,
                 *end = stops[w - 1];
                 return 1;
             }
+        }
+        if (numeric_date(out, size, end, s, n, i)) {
+            return 1;
         }
     }
     return 0;

@@ -556,6 +556,43 @@ START_TEST(test_jsonld_references)
 }
 END_TEST
 
+/* Dates written with numbers: the date line of the article (left out of
+** its text) and those of the comments. */
+START_TEST(test_numeric_dates)
+{
+    static const char page[] =
+        "<html><head><title>Le réseau de bus de Dijon change de carte - Côte-d'Or "
+        "Infos</title></head><body><div class=\"article\"><h1>Le réseau de bus "
+        "de Dijon change de carte</h1><p class=\"infos\">Publié le 14/02/2022 "
+        "à 18h05</p><p>Les lignes de bus de la métropole dijonnaise seront "
+        "renumérotées à partir du lundi 7 mars, annonce l'opérateur.</p><p>Les "
+        "horaires du tramway ne changent pas, mais deux nouvelles lignes "
+        "desserviront les zones d'activités du nord de l'agglomération.</p>"
+        "</div><section id=\"commentaires\"><h2>3 commentaires</h2>"
+        "<div class=\"commentaire\"><span class=\"pseudo\">Lucie</span> "
+        "<span class=\"date\">Le 14/02/2022 à 19h12</span><p>Enfin une ligne "
+        "vers la zone nord !</p></div><div class=\"commentaire\"><span "
+        "class=\"pseudo\">Paul</span> <span class=\"date\">15/02/2022 "
+        "07:40</span><p>Et les dimanches ?</p></div></section></body></html>";
+    fouine_article a;
+    fouine_html_info info;
+    parse_ok(&a, &info, page, sizeof page - 1);
+    ck_assert_str_eq(a.date, "2022-02-14T18:05:00");
+    ck_assert(!has(a.lead, "Publié") && !has(a.body, "Publié"));
+    ck_assert(has(a.lead, "Les lignes de bus de la métropole dijonnaise"));
+    ck_assert_uint_eq(a.ncomments, 2);
+    assert_field("numeric", "comment date", a.comments[0].date,
+                 "2022-02-14T19:12:00");
+    assert_field("numeric", "comment", a.comments[0].body,
+                 "Enfin une ligne vers la zone nord !");
+    assert_field("numeric", "comment date", a.comments[1].date,
+                 "2022-02-15T07:40:00");
+    assert_field("numeric", "comment", a.comments[1].body,
+                 "Et les dimanches ?");
+    fouine_article_clear(&a);
+}
+END_TEST
+
 /* A page with markup but without text or title is skipped. */
 START_TEST(test_skips)
 {
@@ -1192,6 +1229,7 @@ static Suite *html_suite(void)
     tcase_add_loop_test(tc, test_titles, 0,
                         (int)(sizeof titles / sizeof titles[0]));
     tcase_add_test(tc, test_jsonld_references);
+    tcase_add_test(tc, test_numeric_dates);
     suite_add_tcase(s, tc);
     tc = tcase_create("bad input");
     tcase_add_test(tc, test_skips);
