@@ -17,8 +17,8 @@
 **      ("share", "related", "lire-aussi", "newsletter", "cookie", "pub",
 **      "sidebar"...); sections of reader comments likewise, for the
 **      comment table.  Elements marked as the content (<main>,
-**      itemprop="articleBody", role="main") and their ancestors are never
-**      set apart by words.
+**      itemprop="articleBody", role="main") and their ancestors, and those
+**      that hold most of the page's text, are never set apart by words.
 **   2. The rest is cut into paragraphs (block elements and <br> end one).
 **      Each paragraph of 25 characters or more scores 1, plus 1 a comma,
 **      plus 1 per 100 characters (3 at most), for the element that holds
@@ -26,11 +26,11 @@
 **      element starts from a score for its tag and its class words.
 **   3. Scores are scaled by the share of text outside links; the best
 **      element wins, possibly replaced by an ancestor that holds the other
-**      good candidates, and its siblings join it when they score well or
-**      are plain paragraphs.
+**      good candidates, and its siblings join it when they score well with
+**      few links, or are plain paragraphs.
 **   4. Inside it, blocks mostly made of links, of images or forms, and
 **      embeds with a caption are removed; so are paragraphs mostly made
-**      of links, "À lire aussi"-style lines, and the title.
+**      of links, "À lire aussi"-style lines, date lines, and the title.
 ** When this gives fewer than MIN_ARTICLE_CHARS characters, it is done
 ** again with fewer of the rules, and the longest result is kept.
 */
@@ -3124,6 +3124,33 @@ static int all_blank(const char *s, size_t n)
     return 1;
 }
 
+/*
+** A chrome word on an element that holds most of the page's text names a
+** layout ("has-sidebar", "with-header"), not a block of chrome: such an
+** element is not set apart.  scratch is free for the walk.
+*/
+static void keep_wrappers(page *pg, segs *scratch)
+{
+    const fouine_html_tree *t = pg->t;
+    size_t i, k, total = 0;
+    segs_reset(scratch);
+    segment(pg, scratch, FOUINE_HTML_NONE, N_DROP | N_COMMENTS);
+    if (scratch->failed) {
+        pg->nomem = 1;
+        return;
+    }
+    accumulate(pg, scratch);
+    for (k = 0; k < scratch->n; k++) {
+        total += scratch->v[k].chars;
+    }
+    for (i = 0; i < t->nnodes; i++) {
+        if ((pg->st[i].flags & N_HINT) && (size_t)pg->st[i].chars * 2 > total) {
+            pg->st[i].flags &= (uint16_t)~N_HINT;
+        }
+    }
+    segs_reset(scratch);
+}
+
 /* Read the article of a tree into a (every field but lead, body, title
 ** is optional). */
 static FOUINE_WUR int read_article(page *pg, fouine_article *a)
@@ -3132,6 +3159,7 @@ static FOUINE_WUR int read_article(page *pg, fouine_article *a)
     int rc;
     mark_nodes(pg);
     mark_comments(pg);
+    keep_wrappers(pg, &pg->b);
     read_metadata(pg);
     if (pg->nomem) {
         return FOUINE_ENOMEM;

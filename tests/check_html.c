@@ -593,6 +593,34 @@ START_TEST(test_numeric_dates)
 }
 END_TEST
 
+/* A chrome word in the class of the page's wrapper ("has-sidebar") names
+** a layout: the article inside is read, the publisher's line below it is
+** not. */
+START_TEST(test_layout_wrapper)
+{
+    static const char page[] =
+        "<html><head><title>Nantes : la piscine Léo-Lagrange rouvre | Presse "
+        "Atlantique</title></head><body><div id=\"page\" class=\"layout "
+        "has-sidebar\"><div class=\"col-a\"><h1>Nantes : la piscine "
+        "Léo-Lagrange rouvre</h1><p>La piscine Léo-Lagrange, sur l'île de "
+        "Nantes, rouvre ses portes samedi après vingt-six mois de travaux, avec "
+        "un bassin olympique refait.</p><p>Le chantier a coûté 14 millions "
+        "d'euros à la métropole. Les tarifs restent inchangés, à 3,10 euros "
+        "l'entrée.</p></div><div class=\"col-b\"><a href=\"/agenda\">Agenda"
+        "</a> <a href=\"/meteo\">Météo</a></div></div><div "
+        "class=\"site-bottom\"><p>Presse Atlantique, le journal de la "
+        "Loire-Atlantique et de la Vendée, édité par la société des éditions "
+        "de l'Atlantique, au capital de 10 000 euros.</p></div></body></html>";
+    fouine_article a;
+    fouine_html_info info;
+    parse_ok(&a, &info, page, sizeof page - 1);
+    ck_assert(has(a.lead, "La piscine Léo-Lagrange, sur l'île de Nantes"));
+    ck_assert(has(a.body, "Le chantier a coûté 14 millions d'euros"));
+    ck_assert(!has(a.body, "au capital de") && !has(a.body, "Agenda"));
+    fouine_article_clear(&a);
+}
+END_TEST
+
 /* A page with markup but without text or title is skipped. */
 START_TEST(test_skips)
 {
@@ -1230,6 +1258,7 @@ static Suite *html_suite(void)
                         (int)(sizeof titles / sizeof titles[0]));
     tcase_add_test(tc, test_jsonld_references);
     tcase_add_test(tc, test_numeric_dates);
+    tcase_add_test(tc, test_layout_wrapper);
     suite_add_tcase(s, tc);
     tc = tcase_create("bad input");
     tcase_add_test(tc, test_skips);
