@@ -760,6 +760,18 @@ static uint32_t block_above(const fouine_html_tree *t, size_t i)
     return p;
 }
 
+/* Whether the subtree of element i holds an element of tag. */
+static int holds_tag(const fouine_html_tree *t, size_t i, int tag)
+{
+    size_t j;
+    for (j = i + 1; j < t->nodes[i].end; j++) {
+        if (t->nodes[j].tag == tag) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* Mark node i and its ancestors as holding the content. */
 static void protect(page *pg, size_t i)
 {
@@ -843,7 +855,11 @@ static void mark_nodes(page *pg)
             continue;
         }
         if ((words & W_COMMENTS) && !(s->flags & N_INCOMM)) {
-            s->flags |= N_COMMENTS | N_INCOMM;
+            /* Comments have no <h1>: a wrapper of the page that holds one
+            ** ("page comments-open") is a layout. */
+            if (!holds_tag(t, i, FOUINE_TAG_H1)) {
+                s->flags |= N_COMMENTS | N_INCOMM;
+            }
         } else if ((words & W_CHROME) && tag != FOUINE_TAG_ARTICLE) {
             /* Inline chrome inside a paragraph ("<span class=date>") is
             ** part of its sentence. */

@@ -593,30 +593,50 @@ START_TEST(test_numeric_dates)
 }
 END_TEST
 
-/* A chrome word in the class of the page's wrapper ("has-sidebar") names
-** a layout: the article inside is read, the publisher's line below it is
-** not. */
-START_TEST(test_layout_wrapper)
+/* Pages whose words mislead: a chrome word on the page's wrapper
+** ("has-sidebar") names a layout, and so does a comment word on a wrapper
+** that holds the <h1> ("comments-open"): the article inside is read, what
+** stands beside it is not. */
+static const struct structure_case {
+    const char *page;
+    const char *lead, *body; /* the lead and the body hold them */
+    const char * not ;       /* the article does not hold it */
+} structures[] = {
+    { "<html><head><title>Nantes : la piscine Léo-Lagrange rouvre | Presse "
+      "Atlantique</title></head><body><div id=\"page\" class=\"layout "
+      "has-sidebar\"><div class=\"col-a\"><h1>Nantes : la piscine "
+      "Léo-Lagrange rouvre</h1><p>La piscine Léo-Lagrange, sur l'île de "
+      "Nantes, rouvre ses portes samedi après vingt-six mois de travaux, avec "
+      "un bassin olympique refait.</p><p>Le chantier a coûté 14 millions "
+      "d'euros à la métropole. Les tarifs restent inchangés, à 3,10 euros "
+      "l'entrée.</p></div><div class=\"col-b\"><a href=\"/agenda\">Agenda"
+      "</a> <a href=\"/meteo\">Météo</a></div></div><div "
+      "class=\"site-bottom\"><p>Presse Atlantique, le journal de la "
+      "Loire-Atlantique et de la Vendée, édité par la société des éditions "
+      "de l'Atlantique, au capital de 10 000 euros.</p></div></body></html>",
+      "La piscine Léo-Lagrange, sur l'île de Nantes",
+      "Le chantier a coûté 14 millions d'euros", "au capital de" },
+    { "<html><head><title>Brest : les grues du port changent de couleur"
+      "</title></head><body><div class=\"site single comments-open\">"
+      "<h1>Brest : les grues du port changent de couleur</h1><div "
+      "class=\"txt\"><p>Les quatre grues du port de commerce de Brest seront "
+      "repeintes en bleu d'ici à l'été, a décidé la région.</p><p>Le chantier "
+      "durera six semaines par grue, sans arrêter le trafic des navires.</p>"
+      "</div></div></body></html>",
+      "Les quatre grues du port de commerce de Brest",
+      "Le chantier durera six semaines", "Brest : les grues du port" },
+};
+
+START_TEST(test_structures)
 {
-    static const char page[] =
-        "<html><head><title>Nantes : la piscine Léo-Lagrange rouvre | Presse "
-        "Atlantique</title></head><body><div id=\"page\" class=\"layout "
-        "has-sidebar\"><div class=\"col-a\"><h1>Nantes : la piscine "
-        "Léo-Lagrange rouvre</h1><p>La piscine Léo-Lagrange, sur l'île de "
-        "Nantes, rouvre ses portes samedi après vingt-six mois de travaux, avec "
-        "un bassin olympique refait.</p><p>Le chantier a coûté 14 millions "
-        "d'euros à la métropole. Les tarifs restent inchangés, à 3,10 euros "
-        "l'entrée.</p></div><div class=\"col-b\"><a href=\"/agenda\">Agenda"
-        "</a> <a href=\"/meteo\">Météo</a></div></div><div "
-        "class=\"site-bottom\"><p>Presse Atlantique, le journal de la "
-        "Loire-Atlantique et de la Vendée, édité par la société des éditions "
-        "de l'Atlantique, au capital de 10 000 euros.</p></div></body></html>";
+    const struct structure_case *c = &structures[_i];
     fouine_article a;
     fouine_html_info info;
-    parse_ok(&a, &info, page, sizeof page - 1);
-    ck_assert(has(a.lead, "La piscine Léo-Lagrange, sur l'île de Nantes"));
-    ck_assert(has(a.body, "Le chantier a coûté 14 millions d'euros"));
-    ck_assert(!has(a.body, "au capital de") && !has(a.body, "Agenda"));
+    parse_ok(&a, &info, c->page, strlen(c->page));
+    ck_assert_msg(has(a.lead, c->lead), "lead: %s", a.lead);
+    ck_assert_msg(has(a.body, c->body), "body: %s", a.body);
+    ck_assert(!has(a.lead, c->not ) && !has(a.body, c->not ));
+    ck_assert_uint_eq(a.ncomments, 0);
     fouine_article_clear(&a);
 }
 END_TEST
@@ -1258,7 +1278,8 @@ static Suite *html_suite(void)
                         (int)(sizeof titles / sizeof titles[0]));
     tcase_add_test(tc, test_jsonld_references);
     tcase_add_test(tc, test_numeric_dates);
-    tcase_add_test(tc, test_layout_wrapper);
+    tcase_add_loop_test(tc, test_structures, 0,
+                        (int)(sizeof structures / sizeof structures[0]));
     suite_add_tcase(s, tc);
     tc = tcase_create("bad input");
     tcase_add_test(tc, test_skips);
