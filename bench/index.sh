@@ -24,32 +24,19 @@
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
 src=$(dirname "$here")
 build="$src/build"
 rounds=2
-while getopts b:r: opt; do
-    case $opt in
-    b) build=$OPTARG ;;
-    r) rounds=$OPTARG ;;
-    *) echo "usage: $0 [-b BUILD_DIR] [-r ROUNDS] [DIR [EXTRA]]" >&2; exit 2 ;;
-    esac
-done
+bench_options "[-b BUILD_DIR] [-r ROUNDS] [DIR [EXTRA]]" "$@"
 shift $((OPTIND - 1))
 dir=${1:-"$src/../shared/corpus/orangesum-2016-2019"}
 extra=${2:-"$dir.jsonl"}
 index="$build/fouine-index"
-gtime=/usr/bin/time
 
-if [ ! -x "$index" ]; then
-    echo "$0: $index: not built (make, or -b BUILD_DIR)" >&2
-    exit 2
-fi
+bench_need "$index"
 if [ ! -d "$dir" ]; then
     echo "$0: $dir: no such directory (give one)" >&2
-    exit 2
-fi
-if [ ! -x "$gtime" ]; then
-    echo "$0: $gtime missing (Debian package 'time')" >&2
     exit 2
 fi
 
@@ -72,19 +59,7 @@ fi
 run() {
     name=$1 db=$2
     shift 2
-    "$gtime" -f '%e %M %U %S' -o "$tmp/time" "$index" -v -o "$db" "$@" 2>"$tmp/log" || {
-        status=$?
-        if [ $status -ne 1 ]; then
-            cat "$tmp/log" >&2
-            exit 2
-        fi
-    }
-    arts=$(sed -n 's/.*fouine-index: \([0-9]*\) indexed, \([0-9]*\) updated, \([0-9]*\) unchanged.*/\1 \2 \3/p' "$tmp/log" |
-           awk '{ print $1 + $2 + $3 }')
-    writer=$(sed -n 's/.*CPU: writer \([0-9.]*\) s.*/\1/p' "$tmp/log")
-    # the last line: GNU time puts "Command exited with..." before it
-    tail -n 1 "$tmp/time" >"$tmp/time1"
-    read -r wall rss user sys <"$tmp/time1"
+    bench_index "$db" "$@"
     size=$(stat -c %s "$db")
     echo "$name $wall $arts $rss $size $user $sys ${writer:-0}"
 }

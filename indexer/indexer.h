@@ -10,6 +10,8 @@
 **              thread and replayed to FTS5 by the writer
 **   run.c      one indexing run: a reading and parsing thread beside the
 **              thread that writes SQLite
+**   show.c     fouine-index --show: what one file gives, field by field
+** and html.h declares the HTML reader (html_tree.c, html.c).
 */
 #ifndef FOUINE_INDEXER_H
 #define FOUINE_INDEXER_H
@@ -17,6 +19,7 @@
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <sqlite3.h>
 
@@ -249,6 +252,7 @@ FOUINE_WUR int fouine_json_parse(fouine_skip *skip,
 #define FOUINE_FILE_TEXT  0 /* .txt: one article */
 #define FOUINE_FILE_JSON  1 /* .json: one article or an array */
 #define FOUINE_FILE_JSONL 2 /* .jsonl: one article a line */
+#define FOUINE_FILE_HTML  3 /* .html, .htm, .xhtml: one article a page */
 
 /* One input file found. */
 typedef struct fouine_input {
@@ -290,10 +294,17 @@ typedef void (*fouine_walk_report)(fouine_skip reason,
                                    void *payload);
 
 /**
- * Find the inputs under the paths given: the .txt, .json and .jsonl files
- * (any case) found recursively in directories (names starting with '.'
- * left out; symbolic links followed, but never into a directory already
- * entered, so loops end), and files given directly, whatever their names.
+ * The kind of a file given by name: FOUINE_FILE_* by its extension (any
+ * case), FOUINE_FILE_TEXT for any other name, as for a file given directly.
+ */
+int fouine_file_kind(const char *name);
+
+/**
+ * Find the inputs under the paths given: the .txt, .json, .jsonl, .html,
+ * .htm and .xhtml files (any case) found recursively in directories (names
+ * starting with '.' left out; symbolic links followed, but never into a
+ * directory already entered, so loops end), and files given directly,
+ * whatever their names.
  *
  * The roots of ids are the roots of the index and the directories given;
  * a file's id (fouine_input.rel) is its path relative to the outermost
@@ -448,5 +459,32 @@ FOUINE_WUR int fouine_run(fouine_run_stats *out, const fouine_run_options *opt);
 
 /** Skipped inputs in all, over every reason. */
 long fouine_run_skipped(const fouine_run_stats *st);
+
+/*
+** Interface to code in show.c.
+*/
+
+/**
+ * fouine-index --show: read one file as a run would (any format, by its
+ * name) and print what it gives, field by field, on out; warnings and
+ * skips go to stderr as in a run.
+ *
+ * @param out      where to print
+ * @param path     the file
+ * @param max_size larger files (and JSON lines) are skipped
+ * @return the exit status: 0 when the file gave articles and nothing was
+ *         skipped, 1 when something was skipped (or the file cannot be
+ *         read), 2 when path is a directory or memory ran out
+ */
+int fouine_show(FILE *out, const char *path, size_t max_size);
+
+/**
+ * Append the whole content of a file to b.
+ *
+ * @param b    the buffer (see fouine/buf.h)
+ * @param path the file
+ * @return FOUINE_OK, FOUINE_EIO (errno set) or FOUINE_ENOMEM
+ */
+FOUINE_WUR int fouine_read_file(fouine_buf *b, const char *path);
 
 #endif /* FOUINE_INDEXER_H */

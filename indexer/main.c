@@ -33,11 +33,13 @@ static void usage(FILE *f)
 {
     fputs(
         "Usage: fouine-index [OPTION]... PATH...\n"
+        "       fouine-index [--max-size SIZE] --show FILE\n"
         "Index French news articles into a SQLite FTS5 index, incrementally.\n"
         "\n"
-        "PATH is a directory, searched recursively for .txt, .json and .jsonl\n"
-        "files, or a file.  A re-run indexes only what changed and removes\n"
-        "the articles whose files are gone from the directories given.\n"
+        "PATH is a directory, searched recursively for .txt, .json, .jsonl,\n"
+        ".html, .htm and .xhtml files, or a file.  A re-run indexes only what\n"
+        "changed and removes the articles whose files are gone from the\n"
+        "directories given.\n"
         "\n"
         "  -o, --output INDEX   the index file (default: fouine.db)\n"
         "      --rebuild        start afresh: remove the index first\n"
@@ -47,6 +49,8 @@ static void usage(FILE *f)
         "      --batch N        articles a transaction (default: 20000)\n"
         "  -q, --quiet          print only fatal errors\n"
         "  -v, --verbose        also name every article indexed or removed\n"
+        "      --show FILE      print what FILE gives, field by field, and\n"
+        "                       index nothing\n"
         "  -h, --help           show this help\n"
         "\n"
         "Exit status: 0 when everything was indexed, 1 when some inputs were\n"
@@ -118,7 +122,7 @@ int main(int argc, char **argv)
     fouine_run_options opt;
     fouine_run_stats st;
     struct sigaction sa;
-    const char **paths = NULL;
+    const char **paths = NULL, *show = NULL;
     size_t npaths = 0;
     int i, rc, status = 2, options_done = 0;
 
@@ -153,8 +157,11 @@ int main(int argc, char **argv)
             opt.no_delete = 1;
         } else if (strcmp(a, "--plain-tokenizer") == 0) {
             opt.plain = 1; /* benchmark baseline, not documented */
+        } else if (strcmp(a, "--show") == 0 && i + 1 < argc) {
+            show = argv[++i];
         } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0 ||
-                   strcmp(a, "--max-size") == 0 || strcmp(a, "--batch") == 0) {
+                   strcmp(a, "--max-size") == 0 || strcmp(a, "--batch") == 0 ||
+                   strcmp(a, "--show") == 0) {
             size_t v = 0;
             if (++i >= argc) {
                 fprintf(stderr, "fouine-index: %s needs a value\n", a);
@@ -178,6 +185,15 @@ int main(int argc, char **argv)
             usage(stderr);
             goto done;
         }
+    }
+    if (show && npaths > 0) {
+        fprintf(stderr, "fouine-index: --show takes one FILE and no PATH\n");
+        usage(stderr);
+        goto done;
+    }
+    if (show) {
+        status = fouine_show(stdout, show, opt.max_size);
+        goto done;
     }
     if (npaths == 0) {
         fprintf(stderr, "fouine-index: no PATH to index\n");

@@ -13,6 +13,7 @@
 ** at any moment leaves an index where every committed file is complete and
 ** every other file is seen as changed by the next run.
 */
+#include "html.h"
 #include "indexer.h"
 
 #include "fouine/alloc.h"
@@ -679,9 +680,31 @@ done:
     return rc;
 }
 
+/* Parse an HTML page, saying its warnings (its reader decodes its
+** charset itself). */
+static FOUINE_WUR int parse_html(run *r,
+                                 const fouine_input *f,
+                                 fouine_article *a,
+                                 fouine_skip *skip,
+                                 const char *text,
+                                 size_t len)
+{
+    fouine_html_info info;
+    char warning[512];
+    int rc = fouine_html_parse(a, skip, &info, text, len);
+    int n = fouine_html_warnings(warning, sizeof warning, &info);
+    if (n > 0) {
+        pthread_mutex_lock(&r->lock);
+        r->st->warnings += n;
+        pthread_mutex_unlock(&r->lock);
+        say(r, 1, "%s: %s", f->path, warning);
+    }
+    return rc;
+}
+
 /*
-** Read a .txt or .json file and queue its articles and its end.  Returns 0,
-** 1 when the writer stops, -1 on lack of memory.
+** Read a .txt, .json or .html file and queue its articles and its end.
+** Returns 0, 1 when the writer stops, -1 on lack of memory.
 */
 static FOUINE_WUR int read_whole(run *r,
                                  size_t i,
@@ -720,7 +743,9 @@ static FOUINE_WUR int read_whole(run *r,
         goto done;
     }
     text = buf;
-    rc = check_text(r, f, 0, &text, &len, &fixed, &skip);
+    rc = f->kind == FOUINE_FILE_HTML ?
+             FOUINE_OK :
+             check_text(r, f, 0, &text, &len, &fixed, &skip);
     if (rc == FOUINE_ENOMEM) {
         out = -1;
         goto done;
@@ -755,7 +780,9 @@ static FOUINE_WUR int read_whole(run *r,
             }
         }
     } else {
-        rc = fouine_article_parse(&a, &skip, text, len);
+        rc = f->kind == FOUINE_FILE_HTML ?
+                 parse_html(r, f, &a, &skip, text, len) :
+                 fouine_article_parse(&a, &skip, text, len);
         if (rc == FOUINE_ENOMEM) {
             out = -1;
             goto done;

@@ -83,7 +83,18 @@ static int kind_of(const char *name)
     if (n > 6 && strcasecmp(name + n - 6, ".jsonl") == 0) {
         return FOUINE_FILE_JSONL;
     }
+    if ((n > 5 && strcasecmp(name + n - 5, ".html") == 0) ||
+        (n > 4 && strcasecmp(name + n - 4, ".htm") == 0) ||
+        (n > 6 && strcasecmp(name + n - 6, ".xhtml") == 0)) {
+        return FOUINE_FILE_HTML;
+    }
     return -1;
+}
+
+int fouine_file_kind(const char *name)
+{
+    int kind = kind_of(name);
+    return kind < 0 ? FOUINE_FILE_TEXT : kind;
 }
 
 static int64_t mtime_ns(const struct stat *st)

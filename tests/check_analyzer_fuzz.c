@@ -26,17 +26,12 @@
 #define FUZZ_INPUTS  6000
 #define FUZZ_THREADS 4
 
-/* xorshift32: a small deterministic generator. */
+/* The seeded generator (fouine_test_rnd()). */
 static uint32_t rnd_state;
 
 static uint32_t rnd(void)
 {
-    uint32_t x = rnd_state;
-    x ^= x << 13;
-    x ^= x >> 17;
-    x ^= x << 5;
-    rnd_state = x;
-    return x;
+    return fouine_test_rnd(&rnd_state);
 }
 
 static size_t rnd_below(size_t n)

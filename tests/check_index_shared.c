@@ -138,12 +138,7 @@ int main(void)
 {
     Suite *s;
     TCase *tc;
-    shared = fouine_test_dir("FOUINE_SHARED_DIR");
-    if (!shared) {
-        printf("index_shared: skipped: FOUINE_SHARED_DIR (real French news) "
-               "is absent\n");
-        return 77;
-    }
+    shared = fouine_test_shared_or_skip("index_shared", "real French news");
     s = suite_create("index_shared");
     tc = tcase_create("real news");
     tcase_add_checked_fixture(tc, setup, teardown);

@@ -29,8 +29,6 @@
 
 #ifdef FOUINE_FAULT_INJECTION
 
-#define MAX_RUNS 100000 /* a loop that never ends is a failure */
-
 /* A French paragraph: accents, capitals, both apostrophes, ligatures (œ,
 ** æ, the "fi" ligature), numbers with non-breaking spaces, hyphens. */
 static const char paragraph[] =
@@ -126,49 +124,6 @@ static uint64_t mix_str(uint64_t h, const char *s)
 static uint64_t mix_size(uint64_t h, size_t v)
 {
     return fouine_hash64(h, &v, sizeof v);
-}
-
-/* An operation: runs once, sets *digest on FOUINE_OK. */
-typedef int (*oom_op)(uint64_t *digest);
-
-/*
-** Run op without failures for its reference digest, then once for each
-** k = 1, 2, ... with the k-th allocation failing, until a run makes all
-** its allocations.
-*/
-static void oom_loop(const char *name, oom_op op)
-{
-    uint64_t want = 0, got;
-    long k, ninjected = 0;
-    int rc;
-
-    fouine_alloc_fail_after(-1);
-    rc = op(&want);
-    ck_assert_msg(rc == FOUINE_OK, "%s: %s without failures", name,
-                  fouine_errmsg(rc));
-    for (k = 1; k <= MAX_RUNS; k++) {
-        long before = fouine_alloc_count(), used;
-        got = 0;
-        fouine_alloc_fail_after(k);
-        rc = op(&got);
-        fouine_alloc_fail_after(-1);
-        used = fouine_alloc_count() - before;
-        if (used < k) {
-            /* No allocation failed: the loop is over. */
-            ck_assert_msg(rc == FOUINE_OK, "%s: %s with no failure", name,
-                          fouine_errmsg(rc));
-            ck_assert_msg(got == want, "%s: another result", name);
-            ck_assert_msg(ninjected > 0, "%s: allocates nothing", name);
-            return;
-        }
-        ninjected++;
-        ck_assert_msg(rc == FOUINE_OK || rc == FOUINE_ENOMEM,
-                      "%s: allocation %ld failing gives %s", name, k,
-                      fouine_errmsg(rc));
-        ck_assert_msg(rc != FOUINE_OK || got == want,
-                      "%s: allocation %ld failing changes the result", name, k);
-    }
-    ck_abort_msg("%s: still allocating after %d runs", name, MAX_RUNS);
 }
 
 /* Token callback: fold each token into the digest. */
@@ -359,7 +314,7 @@ static int repair_utf8(uint64_t *digest)
 
 static const struct {
     const char *name;
-    oom_op op;
+    fouine_test_oom_op op;
 } ops[] = {
     { "analyzer, document", analyze_document },
     { "analyzer, query", analyze_query },
@@ -444,7 +399,7 @@ static int search_typo(uint64_t *digest)
 
 static const struct {
     const char *name;
-    oom_op op;
+    fouine_test_oom_op op;
 } search_ops[] = {
     { "search, by rank", search_rank },
     { "search, by date", search_date },
@@ -506,14 +461,14 @@ static int index_corpus(uint64_t *digest)
 
 /* oom_loop() with stderr sent to a log of the fixture's directory (the
 ** messages of fouine_run()). */
-static void oom_loop_logged(const char *name, oom_op op)
+static void oom_loop_logged(const char *name, fouine_test_oom_op op)
 {
     char log[320];
     int saved = dup(STDERR_FILENO);
     ck_assert_int_ge(saved, 0);
     snprintf(log, sizeof log, "%s/oom.log", corpus.dir);
     ck_assert_ptr_nonnull(freopen(log, "w", stderr));
-    oom_loop(name, op);
+    fouine_test_oom_loop(name, op);
     fflush(stderr);
     ck_assert_int_eq(dup2(saved, STDERR_FILENO), STDERR_FILENO);
     close(saved);
@@ -585,13 +540,13 @@ END_TEST
 
 START_TEST(test_oom_search)
 {
-    oom_loop(search_ops[_i].name, search_ops[_i].op);
+    fouine_test_oom_loop(search_ops[_i].name, search_ops[_i].op);
 }
 END_TEST
 
 START_TEST(test_oom)
 {
-    oom_loop(ops[_i].name, ops[_i].op);
+    fouine_test_oom_loop(ops[_i].name, ops[_i].op);
 }
 END_TEST
 

@@ -3,6 +3,9 @@
 */
 #include "testutil.h"
 
+#include "fouine/alloc.h"
+#include "fouine/error.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +56,16 @@ const char *fouine_test_dir(const char *env)
     struct stat st;
     if (!dir || !*dir || stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
         return NULL;
+    }
+    return dir;
+}
+
+const char *fouine_test_shared_or_skip(const char *suite, const char *what)
+{
+    const char *dir = fouine_test_dir("FOUINE_SHARED_DIR");
+    if (!dir) {
+        printf("%s: skipped: FOUINE_SHARED_DIR (%s) is absent\n", suite, what);
+        exit(77);
     }
     return dir;
 }
@@ -129,6 +142,54 @@ void fouine_test_corpus_drop(const fouine_test_corpus *c)
     char cmd[512];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", c->dir);
     ck_assert_int_eq(fouine_test_run(cmd, NULL), 0);
+}
+
+#ifdef FOUINE_FAULT_INJECTION
+void fouine_test_oom_loop(const char *name, fouine_test_oom_op op)
+{
+    uint64_t want = 0, got;
+    long k, ninjected = 0;
+    int rc;
+
+    fouine_alloc_fail_after(-1);
+    rc = op(&want);
+    ck_assert_msg(rc == FOUINE_OK, "%s: %s without failures", name,
+                  fouine_errmsg(rc));
+    for (k = 1; k <= FOUINE_TEST_OOM_RUNS; k++) {
+        long before = fouine_alloc_count(), used;
+        got = 0;
+        fouine_alloc_fail_after(k);
+        rc = op(&got);
+        fouine_alloc_fail_after(-1);
+        used = fouine_alloc_count() - before;
+        if (used < k) {
+            /* No allocation failed: the loop is over. */
+            ck_assert_msg(rc == FOUINE_OK, "%s: %s with no failure", name,
+                          fouine_errmsg(rc));
+            ck_assert_msg(got == want, "%s: another result", name);
+            ck_assert_msg(ninjected > 0, "%s: allocates nothing", name);
+            return;
+        }
+        ninjected++;
+        ck_assert_msg(rc == FOUINE_OK || rc == FOUINE_ENOMEM,
+                      "%s: allocation %ld failing gives %s", name, k,
+                      fouine_errmsg(rc));
+        ck_assert_msg(rc != FOUINE_OK || got == want,
+                      "%s: allocation %ld failing changes the result", name, k);
+    }
+    ck_abort_msg("%s: still allocating after %d runs", name,
+                 FOUINE_TEST_OOM_RUNS);
+}
+#endif
+
+uint32_t fouine_test_rnd(uint32_t *state)
+{
+    uint32_t x = *state;
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    *state = x;
+    return x;
 }
 
 int fouine_test_main(Suite *s)

@@ -6,6 +6,7 @@
 
 #include <check.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "fouine/analyzer.h"
 
@@ -28,6 +29,11 @@ void fouine_test_analyze(fouine_test_tokens *out,
 
 /* Environment directory, or NULL when unset or missing. */
 const char *fouine_test_dir(const char *env);
+
+/* The shared reference data (FOUINE_SHARED_DIR); when it is absent, says
+** on stdout that suite is skipped, what (the data it needs) being absent,
+** and exits 77, which ctest counts as skipped. */
+const char *fouine_test_shared_or_skip(const char *suite, const char *what);
 
 /* The build tree (FOUINE_BUILD_DIR: fouine-index, fouine-query and the
 ** extension are there); fails the test when it is not set. */
@@ -54,6 +60,24 @@ void fouine_test_corpus_make(fouine_test_corpus *c, const char *name);
 
 /* Remove the directory of fouine_test_corpus_make() and all it holds. */
 void fouine_test_corpus_drop(const fouine_test_corpus *c);
+
+#ifdef FOUINE_FAULT_INJECTION
+/* An operation of an OOM loop: runs once, sets *digest on FOUINE_OK. */
+typedef int (*fouine_test_oom_op)(uint64_t *digest);
+
+/* Run op without failures for its reference digest, then once for each
+** k = 1, 2, ... with the k-th allocation of the gateway failing (and every
+** later one), until a run makes all its allocations: every run must give
+** FOUINE_OK with the reference digest, or FOUINE_ENOMEM.  Fails the test
+** otherwise, or after FOUINE_TEST_OOM_RUNS runs. */
+void fouine_test_oom_loop(const char *name, fouine_test_oom_op op);
+
+#define FOUINE_TEST_OOM_RUNS 100000 /* a loop that never ends fails */
+#endif
+
+/* xorshift32, a small deterministic generator for seeded tests: the next
+** number after *state (which must not start at 0). */
+uint32_t fouine_test_rnd(uint32_t *state);
 
 /* Run a suite and return the process exit status (0 on success). */
 int fouine_test_main(Suite *s);
