@@ -5,7 +5,10 @@
 */
 #include "serve.h"
 
+#include <arpa/inet.h>
 #include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -41,6 +44,7 @@ typedef struct fouine_serve_request {
     struct timespec start;         /* when its request line was read */
     unsigned status;               /* status sent */
     int bad_escape;                /* the raw URI has a malformed %-escape */
+    int head_read;                 /* the handler saw its headers */
     char method[16];               /* for the log */
     char path[LOG_PATH_BYTES + 1]; /* raw path for the log, printable */
 } fouine_serve_request;
@@ -271,7 +275,92 @@ static int route_api(fouine_serve_daemon *d,
     return rc;
 }
 
-/* MHD's access handler: called once a request's headers are read. */
+/* Whether the request announces a body (GET and HEAD have none). */
+static int has_body(struct MHD_Connection *c)
+{
+    const char *len = MHD_lookup_connection_value(
+        c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    return MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                       MHD_HTTP_HEADER_TRANSFER_ENCODING) ||
+           (len && strspn(len, "0") != strlen(len));
+}
+
+/*
+** What is wrong with a request whose headers were just read, answered at
+** once (libmicrohttpd then closes the connection without reading the rest):
+** another method than GET and HEAD, a body, or HTTP/1.1 without Host.
+** Sets r and returns 1, or returns 0 when the request is fine.
+*/
+static int refuse_early(fouine_serve_reply *r,
+                        int *rc,
+                        struct MHD_Connection *c,
+                        const char *method,
+                        const char *version)
+{
+    if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
+        strcmp(method, MHD_HTTP_METHOD_HEAD) != 0) {
+        *rc = fouine_serve_reply_error(r, 405, "only GET and HEAD are allowed");
+    } else if (has_body(c)) {
+        *rc = fouine_serve_reply_error(r, 400,
+                                       "a GET or HEAD request has no body");
+    } else if (strcmp(version, MHD_HTTP_VERSION_1_1) == 0 &&
+               !MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                            MHD_HTTP_HEADER_HOST)) {
+        *rc = fouine_serve_reply_error(r, 400,
+                                       "an HTTP/1.1 request needs a Host "
+                                       "header");
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
+/* The reply to a complete GET or HEAD request. */
+static int answer(fouine_serve_reply *r,
+                  int *is_page,
+                  fouine_serve_daemon *d,
+                  struct MHD_Connection *c,
+                  const fouine_serve_request *req,
+                  const char *url)
+{
+    param_check pc = { NULL };
+    const char *path;
+    size_t i;
+
+    if ((req && req->bad_escape) ||
+        !fouine_serve_text_valid(url, strlen(url))) {
+        return fouine_serve_reply_error(r, 400,
+                                        "malformed percent-encoding or UTF-8 "
+                                        "in the URL");
+    }
+    if (MHD_get_connection_values_n(c, MHD_GET_ARGUMENT_KIND, check_param,
+                                    &pc) >= 0 &&
+        pc.bad) {
+        return fouine_serve_reply_error(r, 400, pc.bad);
+    }
+    if (strncmp(url, "/api/", 5) == 0) {
+        return route_api(d, c, url, r);
+    }
+    path = strcmp(url, "/") == 0 ? "/index.html" : url;
+    for (i = 0; i < fouine_serve_asset_count; i++) {
+        if (strcmp(path, fouine_serve_assets[i].path) == 0) {
+            r->status = 200;
+            r->static_body = fouine_serve_assets[i].data;
+            r->len = fouine_serve_assets[i].len;
+            r->type = fouine_serve_assets[i].type;
+            *is_page = 1;
+            return FOUINE_OK;
+        }
+    }
+    return fouine_serve_reply_error(r, 404, "no such path");
+}
+
+/*
+** MHD's access handler.  The first call comes once the request's headers
+** are read: a request refused then is answered at once; any other is
+** answered on the next call, once the whole request is read, so that the
+** connection stays open for the next request (keep-alive, pipelining).
+*/
 static enum MHD_Result handle(void *cls,
                               struct MHD_Connection *c,
                               const char *url,
@@ -284,50 +373,35 @@ static enum MHD_Result handle(void *cls,
     fouine_serve_daemon *d = cls;
     fouine_serve_request *req = *req_cls;
     fouine_serve_reply r = { 0 };
-    param_check pc = { NULL };
     int rc = FOUINE_OK, is_page = 0;
-    size_t i;
-    (void)version;
     (void)upload_data;
-    (void)upload_data_size;
 
-    if (req) {
+    if (req && !req->head_read) {
+        req->head_read = 1;
         snprintf(req->method, sizeof req->method, "%s", method);
-    }
-    if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
-        strcmp(method, MHD_HTTP_METHOD_HEAD) != 0) {
-        rc = fouine_serve_reply_error(&r, 405, "only GET and HEAD are allowed");
-    } else if ((req && req->bad_escape) ||
-               !fouine_serve_text_valid(url, strlen(url))) {
-        rc = fouine_serve_reply_error(&r, 400,
-                                      "malformed percent-encoding or "
-                                      "UTF-8 in the URL");
-    } else if (MHD_get_connection_values_n(c, MHD_GET_ARGUMENT_KIND,
-                                           check_param, &pc) >= 0 &&
-               pc.bad) {
-        rc = fouine_serve_reply_error(&r, 400, pc.bad);
-    } else if (strncmp(url, "/api/", 5) == 0) {
-        rc = route_api(d, c, url, &r);
-    } else {
-        const char *path = strcmp(url, "/") == 0 ? "/index.html" : url;
-        for (i = 0; i < fouine_serve_asset_count; i++) {
-            if (strcmp(path, fouine_serve_assets[i].path) == 0) {
-                r.status = 200;
-                r.static_body = fouine_serve_assets[i].data;
-                r.len = fouine_serve_assets[i].len;
-                r.type = fouine_serve_assets[i].type;
-                is_page = 1;
-                break;
-            }
+        if (!refuse_early(&r, &rc, c, method, version)) {
+            return MHD_YES;
         }
-        if (i == fouine_serve_asset_count) {
-            rc = fouine_serve_reply_error(&r, 404, "no such path");
-        }
+    } else if (*upload_data_size != 0) {
+        *upload_data_size = 0; /* a body despite has_body(): dropped */
+        return MHD_YES;
+    } else if (req || !refuse_early(&r, &rc, c, method, version)) {
+        /* (Without req, whose allocation failed, it comes at once.) */
+        rc = answer(&r, &is_page, d, c, req, url);
     }
     if (rc != FOUINE_OK) {
         reply_static_error(&r, 500);
     }
     return send_reply(d, c, req, &r, is_page);
+}
+
+/* MHD_OPTION_EXTERNAL_LOGGER: libmicrohttpd's messages, as ours. */
+static void mhd_log(void *cls, const char *fmt, va_list ap) FOUINE_PRINTF(2, 0);
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    fputs("fouine-serve: ", stderr);
+    vfprintf(stderr, fmt, ap);
 }
 
 int fouine_serve_daemon_start(fouine_serve_daemon **out,
@@ -338,6 +412,14 @@ int fouine_serve_daemon_start(fouine_serve_daemon **out,
     fouine_serve_daemon *d = NULL;
     unsigned flags =
         MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    /* One thread is libmicrohttpd's own, without a pool (a pool of one
+    ** is refused with a warning). */
+    struct MHD_OptionItem pool[] = {
+        { threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END,
+          (intptr_t)threads, NULL },
+        { MHD_OPTION_END, 0, NULL },
+    };
+    uint16_t port;
     int rc = FOUINE_ENOMEM;
 
     *out = NULL;
@@ -349,10 +431,17 @@ int fouine_serve_daemon_start(fouine_serve_daemon **out,
     atomic_init(&d->in_flight, 0);
     if (addr->sa_family == AF_INET6) {
         flags |= MHD_USE_IPv6;
+        port =
+            ntohs(((const struct sockaddr_in6 *)(const void *)addr)->sin6_port);
+    } else {
+        port =
+            ntohs(((const struct sockaddr_in *)(const void *)addr)->sin_port);
     }
+    /* The port is also given apart: libmicrohttpd names it in its
+    ** messages (a failed bind). */
     d->mhd = MHD_start_daemon(
-        flags, 0, NULL, NULL, handle, d, MHD_OPTION_SOCK_ADDR, addr,
-        MHD_OPTION_THREAD_POOL_SIZE, threads,
+        flags, port, NULL, NULL, handle, d, MHD_OPTION_EXTERNAL_LOGGER, mhd_log,
+        NULL, MHD_OPTION_SOCK_ADDR, addr, MHD_OPTION_ARRAY, pool,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)MEMORY_LIMIT,
         MHD_OPTION_CONNECTION_LIMIT, CONN_LIMIT, MHD_OPTION_CONNECTION_TIMEOUT,
         CONN_TIMEOUT, MHD_OPTION_URI_LOG_CALLBACK, request_begin, d,

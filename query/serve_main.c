@@ -194,10 +194,11 @@ int main(int argc, char **argv)
         goto done;
     }
     fprintf(stderr,
-            "fouine-serve: listening on http://%.*s:%u/ (%ld threads, index "
+            "fouine-serve: listening on http://%.*s:%u/ (%ld thread%s, index "
             "%s)\n",
             (int)(strrchr(listen, ':') - listen), listen,
-            fouine_serve_daemon_port(daemon), threads, cfg.index);
+            fouine_serve_daemon_port(daemon), threads, threads > 1 ? "s" : "",
+            cfg.index);
     if (sigwait(&stop, &sig) != 0) {
         goto done;
     }

@@ -226,6 +226,19 @@ static inline void harness_start(harness *h, const char *const *args)
     harness_check(h->base[0], "fouine-serve did not start");
 }
 
+/* Start another server on the files of h, into out, its stderr going to
+** the file name of h's directory; args as for harness_start(). */
+static inline void harness_start_other(harness *out,
+                                       const harness *h,
+                                       const char *name,
+                                       const char *const *args)
+{
+    *out = *h;
+    snprintf(out->log, sizeof out->log, "%s/%s", h->dir, name);
+    out->pid = 0;
+    harness_start(out, args);
+}
+
 /* Send sig to the server and return its exit status (-1: killed). */
 static inline int harness_stop(harness *h, int sig)
 {
