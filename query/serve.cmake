@@ -19,7 +19,8 @@ add_custom_command(
   VERBATIM)
 
 add_executable(fouine-serve serve_main.c serve_http.c serve_api.c
-               serve_suggest.c ${CMAKE_CURRENT_BINARY_DIR}/serve_assets.c)
+               serve_suggest.c serve_watch.c
+               ${CMAKE_CURRENT_BINARY_DIR}/serve_assets.c)
 target_include_directories(fouine-serve PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
 target_link_libraries(fouine-serve PRIVATE fouine_query PkgConfig::MHD
                       PkgConfig::JANSSON PkgConfig::UTF8PROC Threads::Threads

@@ -5,6 +5,7 @@
 ** serve_http.c   requests: routing, validation, errors, CORS, access log
 ** serve_api.c    the JSON endpoints, over one index connection a thread
 ** serve_suggest.c  completions of what a reader is typing
+** serve_watch.c  the deadline of every connection (slow clients)
 ** serve_assets.c the search page (query/web/), generated at build time
 */
 #ifndef FOUINE_SERVE_H
@@ -25,11 +26,18 @@
 #define FOUINE_SERVE_MAX_PARAM    256  /* bytes of any other parameter */
 #define FOUINE_SERVE_MAX_SUGGEST  10   /* completions returned */
 
+/* Defaults of the options on connections. */
+#define FOUINE_SERVE_PER_IP  32 /* connections at once from one address */
+#define FOUINE_SERVE_TIMEOUT 10 /* seconds to send a request head, or idle */
+
 /* What the server was started with; read only once the daemon runs. */
 typedef struct fouine_serve_config {
     const char *index; /* path of the index file; not owned */
     const char *cors;  /* Access-Control-Allow-Origin, or NULL: none */
     int quiet;         /* 1: no access log */
+    unsigned per_ip;   /* connections at once from one address; 0: any */
+    unsigned timeout;  /* seconds a connection has to send a whole request
+                          head, from its opening or its last reply */
 } fouine_serve_config;
 
 /* The index connection and analyzer of one worker thread. */
@@ -175,6 +183,44 @@ unsigned fouine_serve_daemon_port(const fouine_serve_daemon *d);
  * accepted.
  */
 void fouine_serve_daemon_stop(fouine_serve_daemon *d);
+
+/* The deadlines of connections (serve_watch.c). */
+typedef struct fouine_serve_watch fouine_serve_watch;
+typedef struct fouine_serve_conn fouine_serve_conn;
+
+/**
+ * Start the thread that shuts down every connection that has not sent a
+ * whole request head within timeout_s seconds of its opening or of its
+ * last reply, unless a request of it is being answered.
+ *
+ * @param[out] out the watch, stopped with fouine_serve_watch_stop(); NULL
+ *             on failure
+ * @return FOUINE_OK or FOUINE_ENOMEM (no thread, lock or memory)
+ */
+FOUINE_WUR int fouine_serve_watch_start(fouine_serve_watch **out,
+                                        unsigned timeout_s);
+
+/** Stop the thread and free w (NULL accepted) with the connections still
+ *  registered.  @return how many connections it shut down */
+long fouine_serve_watch_stop(fouine_serve_watch *w);
+
+/**
+ * Register a new connection, on the clock from now.  The socket must stay
+ * open until fouine_serve_watch_remove().
+ *
+ * @return its handle, owned by w; NULL when w is NULL or memory is short
+ *         (the connection then has libmicrohttpd's timeout only)
+ */
+fouine_serve_conn *fouine_serve_watch_add(fouine_serve_watch *w, int fd);
+
+/** Unregister c and free it, before its socket is closed; NULL accepted. */
+void fouine_serve_watch_remove(fouine_serve_watch *w, fouine_serve_conn *c);
+
+/** A request of c is being answered (busy 1: off the clock), or its reply
+ *  was sent (busy 0: on the clock again from now); NULL accepted. */
+void fouine_serve_watch_busy(fouine_serve_watch *w,
+                             fouine_serve_conn *c,
+                             int busy);
 
 /** Whether s[0..len) is valid UTF-8 without NUL or other C0 controls
  *  but tab, CR and LF.  @return 1 or 0 */

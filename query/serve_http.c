@@ -1,7 +1,9 @@
 /*
 ** serve_http.c: the HTTP side of fouine-serve on libmicrohttpd: its thread
-** pool, routing, request validation, JSON errors, security and CORS
-** headers, the access log and a stop that lets requests in flight finish.
+** pool, persistent connections and their limits (per address, deadlines:
+** serve_watch.c), routing, request validation, JSON errors, security and
+** CORS headers, the access log and a stop that lets requests in flight
+** finish.
 */
 #include "serve.h"
 
@@ -14,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -21,8 +24,8 @@
 #include "fouine/alloc.h"
 
 #define MEMORY_LIMIT   (64u * 1024u) /* bytes a connection may hold */
-#define CONN_LIMIT     1024u         /* connections at once */
-#define CONN_TIMEOUT   30u           /* seconds an idle connection lives */
+#define CONN_LIMIT     1024u         /* connections at once, at most */
+#define FD_RESERVE     64u           /* descriptors kept for all else */
 #define STOP_WAIT_MS   10000         /* longest wait for requests in flight */
 #define LOG_PATH_BYTES 200           /* bytes of a path in the access log */
 
@@ -36,8 +39,36 @@
 struct fouine_serve_daemon {
     struct MHD_Daemon *mhd;         /* owned */
     const fouine_serve_config *cfg; /* not owned; outlives the daemon */
+    fouine_serve_watch *watch;      /* the deadlines; owned */
     atomic_int in_flight;           /* requests begun and not yet completed */
 };
+
+/* The watch's handle of the connection of a request, or NULL. */
+static fouine_serve_conn *conn_of(struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return info ? info->socket_context : NULL;
+}
+
+/* MHD_OPTION_NOTIFY_CONNECTION: a connection opens or is about to be
+** closed (its socket is still open then). */
+static void conn_notify(void *cls,
+                        struct MHD_Connection *c,
+                        void **socket_context,
+                        enum MHD_ConnectionNotificationCode toe)
+{
+    fouine_serve_daemon *d = cls;
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *info =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        *socket_context =
+            info ? fouine_serve_watch_add(d->watch, info->connect_fd) : NULL;
+    } else if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
+        fouine_serve_watch_remove(d->watch, *socket_context);
+        *socket_context = NULL;
+    }
+}
 
 /* State of one request, from its request line to its completion. */
 typedef struct fouine_serve_request {
@@ -133,7 +164,7 @@ static void request_end(void *cls,
 {
     fouine_serve_daemon *d = cls;
     fouine_serve_request *req = *req_cls;
-    (void)c;
+    fouine_serve_watch_busy(d->watch, conn_of(c), 0);
     if (!req) {
         return;
     }
@@ -378,6 +409,7 @@ static enum MHD_Result handle(void *cls,
 
     if (req && !req->head_read) {
         req->head_read = 1;
+        fouine_serve_watch_busy(d->watch, conn_of(c), 1);
         snprintf(req->method, sizeof req->method, "%s", method);
         if (!refuse_early(&r, &rc, c, method, version)) {
             return MHD_YES;
@@ -402,6 +434,37 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
     (void)cls;
     fputs("fouine-serve: ", stderr);
     vfprintf(stderr, fmt, ap);
+}
+
+/*
+** How many connections the server takes at once: CONN_LIMIT, or fewer when
+** the process may not open that many descriptors, having tried to raise
+** its limit (each connection is a socket; each thread also holds its index
+** connection's files and libmicrohttpd's polling descriptors).  An accept()
+** failing for want of descriptors would otherwise refuse everyone.
+*/
+static unsigned connection_limit(unsigned threads)
+{
+    unsigned reserve = FD_RESERVE + 8u * threads;
+    struct rlimit lim;
+    if (getrlimit(RLIMIT_NOFILE, &lim) != 0) {
+        return CONN_LIMIT;
+    }
+    if (lim.rlim_cur != RLIM_INFINITY && lim.rlim_cur < CONN_LIMIT + reserve) {
+        struct rlimit raised = lim;
+        raised.rlim_cur = lim.rlim_max == RLIM_INFINITY ||
+                                  lim.rlim_max >= CONN_LIMIT + reserve ?
+                              CONN_LIMIT + reserve :
+                              lim.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &raised) == 0) {
+            lim = raised;
+        }
+    }
+    if (lim.rlim_cur == RLIM_INFINITY || lim.rlim_cur >= CONN_LIMIT + reserve) {
+        return CONN_LIMIT;
+    }
+    return lim.rlim_cur > reserve + 16 ? (unsigned)(lim.rlim_cur - reserve) :
+                                         16;
 }
 
 int fouine_serve_daemon_start(fouine_serve_daemon **out,
@@ -429,6 +492,10 @@ int fouine_serve_daemon_start(fouine_serve_daemon **out,
     }
     d->cfg = cfg;
     atomic_init(&d->in_flight, 0);
+    rc = fouine_serve_watch_start(&d->watch, cfg->timeout);
+    if (rc != FOUINE_OK) {
+        goto done;
+    }
     if (addr->sa_family == AF_INET6) {
         flags |= MHD_USE_IPv6;
         port =
@@ -443,8 +510,11 @@ int fouine_serve_daemon_start(fouine_serve_daemon **out,
         flags, port, NULL, NULL, handle, d, MHD_OPTION_EXTERNAL_LOGGER, mhd_log,
         NULL, MHD_OPTION_SOCK_ADDR, addr, MHD_OPTION_ARRAY, pool,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)MEMORY_LIMIT,
-        MHD_OPTION_CONNECTION_LIMIT, CONN_LIMIT, MHD_OPTION_CONNECTION_TIMEOUT,
-        CONN_TIMEOUT, MHD_OPTION_URI_LOG_CALLBACK, request_begin, d,
+        MHD_OPTION_CONNECTION_LIMIT, connection_limit(threads),
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_ip,
+        MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout,
+        MHD_OPTION_NOTIFY_CONNECTION, conn_notify, d,
+        MHD_OPTION_URI_LOG_CALLBACK, request_begin, d,
         MHD_OPTION_NOTIFY_COMPLETED, request_end, d, MHD_OPTION_END);
     if (!d->mhd) {
         rc = FOUINE_EIO;
@@ -454,7 +524,10 @@ int fouine_serve_daemon_start(fouine_serve_daemon **out,
     d = NULL;
     rc = FOUINE_OK;
 done:
-    fouine_free(d);
+    if (d) {
+        (void)fouine_serve_watch_stop(d->watch);
+        fouine_free(d);
+    }
     return rc;
 }
 
@@ -482,6 +555,9 @@ void fouine_serve_daemon_stop(fouine_serve_daemon *d)
         nanosleep(&pause, NULL);
         waited += 10;
     }
+    /* The watch last: libmicrohttpd unregisters every connection it
+    ** closes. */
     MHD_stop_daemon(d->mhd);
+    (void)fouine_serve_watch_stop(d->watch);
     fouine_free(d);
 }
