@@ -84,7 +84,8 @@ typedef struct fouine_serve_params {
 /**
  * The worker of the calling thread, opened on first use (one read-only
  * connection and one analyzer a thread; released when the thread exits),
- * and opened again when another file has replaced the index (a rebuild).
+ * and opened again when another file has taken the index's path (device
+ * and inode checked before each request).
  *
  * @param[out] out the worker, owned by the thread; NULL on failure
  * @param cfg  the configuration

@@ -286,6 +286,13 @@ static int route_api(fouine_serve_daemon *d,
                 fouine_errmsg(rc));
         return fouine_serve_reply_error(r, 503, "the index cannot be opened");
     }
+    /* One read transaction a request: all its statements see the index
+    ** as one commit left it (a rebuild's copy is one commit). */
+    if (sqlite3_exec(w->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+        fprintf(stderr, "fouine-serve: %s: %s\n", d->cfg->index,
+                sqlite3_errmsg(w->db));
+        return fouine_serve_reply_error(r, 503, "the index cannot be read");
+    }
     if (strcmp(url, "/api/search") == 0) {
         rc = fouine_serve_api_search(r, w, &params);
     } else if (strcmp(url, "/api/suggest") == 0) {
@@ -300,6 +307,16 @@ static int route_api(fouine_serve_daemon *d,
     if (rc != FOUINE_OK) {
         fprintf(stderr, "fouine-serve: %s: %s\n", url,
                 rc == FOUINE_EDB ? sqlite3_errmsg(w->db) : fouine_errmsg(rc));
+    }
+    /* Nothing was written to the index (temp tables at most): a failed
+    ** COMMIT still ends the transaction by a ROLLBACK. */
+    if (sqlite3_exec(w->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK &&
+        sqlite3_exec(w->db, "ROLLBACK", NULL, NULL, NULL) != SQLITE_OK &&
+        rc == FOUINE_OK) {
+        fprintf(stderr, "fouine-serve: %s: %s\n", url, sqlite3_errmsg(w->db));
+        rc = FOUINE_EDB;
+    }
+    if (rc != FOUINE_OK) {
         free(r->body); /* json_dumps()'s: not ours */
         rc = fouine_serve_reply_error(r, 500, "internal error");
     }

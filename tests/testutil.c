@@ -3,6 +3,8 @@
 */
 #include "testutil.h"
 
+#include "fouine/store.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,6 +131,32 @@ void fouine_test_corpus_drop(const fouine_test_corpus *c)
     char cmd[512];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", c->dir);
     ck_assert_int_eq(fouine_test_run(cmd, NULL), 0);
+}
+
+void fouine_test_assert_integrity(const char *path)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *s = NULL;
+    const unsigned char *ok;
+    ck_assert_int_eq(fouine_store_open(&db, path, FOUINE_STORE_WRITE),
+                     FOUINE_OK);
+    ck_assert_int_eq(
+        sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &s, NULL),
+        SQLITE_OK);
+    ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
+    ok = sqlite3_column_text(s, 0);
+    ck_assert_msg(ok && strcmp((const char *)ok, "ok") == 0,
+                  "%s: PRAGMA integrity_check: %s", path,
+                  ok ? (const char *)ok : "-");
+    sqlite3_finalize(s);
+    ck_assert_msg(sqlite3_exec(db,
+                               "INSERT INTO article_fts(article_fts)"
+                               " VALUES ('integrity-check');"
+                               "INSERT INTO comment_fts(comment_fts)"
+                               " VALUES ('integrity-check')",
+                               NULL, NULL, NULL) == SQLITE_OK,
+                  "%s: FTS5 integrity-check: %s", path, sqlite3_errmsg(db));
+    ck_assert_int_eq(sqlite3_close(db), SQLITE_OK);
 }
 
 int fouine_test_main(Suite *s)

@@ -55,6 +55,11 @@ void fouine_test_corpus_make(fouine_test_corpus *c, const char *name);
 /* Remove the directory of fouine_test_corpus_make() and all it holds. */
 void fouine_test_corpus_drop(const fouine_test_corpus *c);
 
+/* SQLite's PRAGMA integrity_check and FTS5's integrity-check (of
+** article_fts and comment_fts) pass on the index at path; fails the test
+** otherwise.  Opens the index for writing (FTS5's check is an INSERT). */
+void fouine_test_assert_integrity(const char *path);
+
 /* Run a suite and return the process exit status (0 on success). */
 int fouine_test_main(Suite *s);
 
