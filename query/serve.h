@@ -175,6 +175,39 @@ FOUINE_WUR int fouine_serve_daemon_start(fouine_serve_daemon **out,
                                          const struct sockaddr *addr,
                                          unsigned threads);
 
+/**
+ * For tests and fuzzing: a daemon without listening socket nor threads,
+ * whose connections are made and run by fouine_serve_exchange() in the
+ * calling thread.  Stop it with fouine_serve_daemon_stop().
+ *
+ * @param[out] out the daemon; NULL on failure
+ * @param cfg  the configuration; not owned, must outlive the daemon
+ * @return FOUINE_OK, FOUINE_EIO or FOUINE_ENOMEM
+ */
+FOUINE_WUR int fouine_serve_local_start(fouine_serve_daemon **out,
+                                        const fouine_serve_config *cfg);
+
+/**
+ * Send the bytes of request (one or more HTTP requests, or anything) on a
+ * new connection of a daemon of fouine_serve_local_start(), end the
+ * sending side, and run the daemon until it closes the connection (at
+ * most 10 s): whatever it answered comes back.
+ *
+ * @param[out] out the bytes answered (at most 8 MB kept), NUL-terminated;
+ *             release with fouine_free(); NULL on failure
+ * @param[out] out_len their number
+ * @param d       the daemon
+ * @param request the bytes to send, any
+ * @param len     their number
+ * @return FOUINE_OK, FOUINE_EIO (no socket, or the daemon failed) or
+ *         FOUINE_ENOMEM
+ */
+FOUINE_WUR int fouine_serve_exchange(char **out,
+                                     size_t *out_len,
+                                     fouine_serve_daemon *d,
+                                     const char *request,
+                                     size_t len);
+
 /** The port the daemon listens on (useful when asked for port 0). */
 unsigned fouine_serve_daemon_port(const fouine_serve_daemon *d);
 

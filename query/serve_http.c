@@ -8,8 +8,10 @@
 #include "serve.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -22,12 +24,15 @@
 #include <unistd.h>
 
 #include "fouine/alloc.h"
+#include "fouine/buf.h"
 
 #define MEMORY_LIMIT   (64u * 1024u) /* bytes a connection may hold */
 #define CONN_LIMIT     1024u         /* connections at once, at most */
 #define FD_RESERVE     64u           /* descriptors kept for all else */
 #define STOP_WAIT_MS   10000         /* longest wait for requests in flight */
-#define LOG_PATH_BYTES 200           /* bytes of a path in the access log */
+#define EXCHANGE_MS    10000 /* longest exchange of fouine_serve_exchange() */
+#define EXCHANGE_MAX   (8u * 1024u * 1024u) /* bytes of replies kept */
+#define LOG_PATH_BYTES 200 /* bytes of a path in the access log */
 
 /* Content-Security-Policy of the page: nothing from outside, no inline
 ** script, so text that slipped through as HTML could still not run. */
@@ -484,22 +489,38 @@ static unsigned connection_limit(unsigned threads)
                                          16;
 }
 
-int fouine_serve_daemon_start(fouine_serve_daemon **out,
-                              const fouine_serve_config *cfg,
-                              const struct sockaddr *addr,
-                              unsigned threads)
+/* Add an option to a list for MHD_OPTION_ARRAY: a value, or a function (as
+** an integer, as libmicrohttpd takes it there) and its argument. */
+static void add_option(struct MHD_OptionItem *list,
+                       size_t *n,
+                       enum MHD_OPTION option,
+                       intptr_t value,
+                       void *ptr)
+{
+    list[*n].option = option;
+    list[*n].value = value;
+    list[*n].ptr_value = ptr;
+    (*n)++;
+}
+
+/*
+** Start a daemon listening on addr with a pool of threads, or, when addr is
+** NULL, one without listening socket nor threads (fouine_serve_local_start():
+** fouine_serve_exchange() adds the connections and runs it, libmicrohttpd's
+** "external select" mode; no watch, the exchange has its own deadline; no
+** log of libmicrohttpd, since its socket pairs refuse TCP options, which it
+** would say every time).
+*/
+static int start(fouine_serve_daemon **out,
+                 const fouine_serve_config *cfg,
+                 const struct sockaddr *addr,
+                 unsigned threads)
 {
     fouine_serve_daemon *d = NULL;
-    unsigned flags =
-        MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
-    /* One thread is libmicrohttpd's own, without a pool (a pool of one
-    ** is refused with a warning). */
-    struct MHD_OptionItem pool[] = {
-        { threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END,
-          (intptr_t)threads, NULL },
-        { MHD_OPTION_END, 0, NULL },
-    };
-    uint16_t port;
+    struct MHD_OptionItem opts[16];
+    unsigned flags = MHD_USE_NO_LISTEN_SOCKET;
+    uint16_t port = 0;
+    size_t n = 0;
     int rc = FOUINE_ENOMEM;
 
     *out = NULL;
@@ -509,30 +530,51 @@ int fouine_serve_daemon_start(fouine_serve_daemon **out,
     }
     d->cfg = cfg;
     atomic_init(&d->in_flight, 0);
-    rc = fouine_serve_watch_start(&d->watch, cfg->timeout);
-    if (rc != FOUINE_OK) {
-        goto done;
-    }
-    if (addr->sa_family == AF_INET6) {
-        flags |= MHD_USE_IPv6;
-        port =
-            ntohs(((const struct sockaddr_in6 *)(const void *)addr)->sin6_port);
+    if (addr) {
+        rc = fouine_serve_watch_start(&d->watch, cfg->timeout);
+        if (rc != FOUINE_OK) {
+            goto done;
+        }
+        flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+        if (addr->sa_family == AF_INET6) {
+            flags |= MHD_USE_IPv6;
+            port = ntohs(
+                ((const struct sockaddr_in6 *)(const void *)addr)->sin6_port);
+        } else {
+            port = ntohs(
+                ((const struct sockaddr_in *)(const void *)addr)->sin_port);
+        }
+        /* The logger first, to catch every message. */
+        add_option(opts, &n, MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log,
+                   NULL);
+        add_option(opts, &n, MHD_OPTION_SOCK_ADDR, 0, (void *)(uintptr_t)addr);
+        /* One thread is libmicrohttpd's own, without a pool (a pool of
+        ** one is refused with a warning). */
+        if (threads > 1) {
+            add_option(opts, &n, MHD_OPTION_THREAD_POOL_SIZE, (intptr_t)threads,
+                       NULL);
+        }
+        add_option(opts, &n, MHD_OPTION_CONNECTION_LIMIT,
+                   (intptr_t)connection_limit(threads), NULL);
+        add_option(opts, &n, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+                   (intptr_t)cfg->per_ip, NULL);
     } else {
-        port =
-            ntohs(((const struct sockaddr_in *)(const void *)addr)->sin_port);
+        add_option(opts, &n, MHD_OPTION_CONNECTION_LIMIT, (intptr_t)16u, NULL);
     }
+    add_option(opts, &n, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+               (intptr_t)MEMORY_LIMIT, NULL);
+    add_option(opts, &n, MHD_OPTION_CONNECTION_TIMEOUT, (intptr_t)cfg->timeout,
+               NULL);
+    add_option(opts, &n, MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)conn_notify,
+               d);
+    add_option(opts, &n, MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)request_begin,
+               d);
+    add_option(opts, &n, MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)request_end, d);
+    add_option(opts, &n, MHD_OPTION_END, 0, NULL);
     /* The port is also given apart: libmicrohttpd names it in its
     ** messages (a failed bind). */
-    d->mhd = MHD_start_daemon(
-        flags, port, NULL, NULL, handle, d, MHD_OPTION_EXTERNAL_LOGGER, mhd_log,
-        NULL, MHD_OPTION_SOCK_ADDR, addr, MHD_OPTION_ARRAY, pool,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)MEMORY_LIMIT,
-        MHD_OPTION_CONNECTION_LIMIT, connection_limit(threads),
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_ip,
-        MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout,
-        MHD_OPTION_NOTIFY_CONNECTION, conn_notify, d,
-        MHD_OPTION_URI_LOG_CALLBACK, request_begin, d,
-        MHD_OPTION_NOTIFY_COMPLETED, request_end, d, MHD_OPTION_END);
+    d->mhd = MHD_start_daemon(flags, port, NULL, NULL, handle, d,
+                              MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
     if (!d->mhd) {
         rc = FOUINE_EIO;
         goto done;
@@ -544,6 +586,99 @@ done:
     if (d) {
         (void)fouine_serve_watch_stop(d->watch);
         fouine_free(d);
+    }
+    return rc;
+}
+
+int fouine_serve_daemon_start(fouine_serve_daemon **out,
+                              const fouine_serve_config *cfg,
+                              const struct sockaddr *addr,
+                              unsigned threads)
+{
+    return start(out, cfg, addr, threads);
+}
+
+int fouine_serve_local_start(fouine_serve_daemon **out,
+                             const fouine_serve_config *cfg)
+{
+    return start(out, cfg, NULL, 0);
+}
+
+int fouine_serve_exchange(char **out,
+                          size_t *out_len,
+                          fouine_serve_daemon *d,
+                          const char *request,
+                          size_t len)
+{
+    struct sockaddr_in from;
+    fouine_buf got = { 0 };
+    struct timespec start;
+    size_t sent = 0;
+    int sv[2] = { -1, -1 }, rc = FOUINE_EIO, shut = 0;
+
+    *out = NULL;
+    *out_len = 0;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv) != 0) {
+        goto done;
+    }
+    /* The client seems to come from the loopback address. */
+    memset(&from, 0, sizeof from);
+    from.sin_family = AF_INET;
+    from.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    rc = MHD_add_connection(d->mhd, sv[1], (const struct sockaddr *)&from,
+                            sizeof from) == MHD_YES ?
+             FOUINE_OK :
+             FOUINE_EIO;
+    sv[1] = -1; /* libmicrohttpd's now, even on failure */
+    while (rc == FOUINE_OK && elapsed_ms(&start) < EXCHANGE_MS) {
+        struct pollfd p = { sv[0], POLLIN, 0 };
+        char chunk[16384];
+        ssize_t n;
+        if (sent < len) {
+            n = send(sv[0], request + sent, len - sent, MSG_NOSIGNAL);
+            if (n > 0) {
+                sent += (size_t)n;
+            } else if (n < 0 && errno != EAGAIN && errno != EINTR) {
+                sent = len; /* closed by the server: read what it said */
+            }
+        }
+        if (sent == len && !shut) {
+            /* The whole request is sent: the server may close after it. */
+            shutdown(sv[0], SHUT_WR);
+            shut = 1;
+        }
+        if (MHD_run(d->mhd) != MHD_YES) {
+            rc = FOUINE_EIO;
+            break;
+        }
+        if (poll(&p, 1, 1) <= 0) {
+            continue;
+        }
+        n = recv(sv[0], chunk, sizeof chunk, 0);
+        if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+            break; /* closed: every reply is in */
+        }
+        if (n > 0 && got.len + (size_t)n <= EXCHANGE_MAX) {
+            fouine_buf_append(&got, chunk, (size_t)n);
+        }
+    }
+    if (rc == FOUINE_OK && got.failed) {
+        rc = FOUINE_ENOMEM;
+    }
+    if (rc == FOUINE_OK) {
+        *out = got.data;
+        *out_len = got.len;
+        got.data = NULL;
+    }
+done:
+    if (sv[0] >= 0) {
+        close(sv[0]);
+    }
+    fouine_free(got.data);
+    /* Let the server see the end of the connection and release it. */
+    if (d) {
+        (void)MHD_run(d->mhd);
     }
     return rc;
 }
