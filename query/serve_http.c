@@ -12,6 +12,7 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -449,13 +450,61 @@ static enum MHD_Result handle(void *cls,
     return send_reply(d, c, req, &r, is_page);
 }
 
-/* MHD_OPTION_EXTERNAL_LOGGER: libmicrohttpd's messages, as ours. */
+/* How many of libmicrohttpd's messages a second reach the log: it says one
+** for each connection refused, which a client can make by thousands. */
+#define LOG_BURST 20
+
+/* The log's budget of the current second, for all threads (the process
+** has one listening daemon). */
+static pthread_mutex_t mhd_log_lock = PTHREAD_MUTEX_INITIALIZER;
+static time_t mhd_log_second; /* the second counted; guarded by the lock */
+static int mhd_log_count;     /* messages in it */
+static long mhd_log_dropped;  /* left out since the last one written */
+
+/* MHD_OPTION_EXTERNAL_LOGGER: libmicrohttpd's messages, as ours, one
+** write a line, at most LOG_BURST a second (the others are counted). */
 static void mhd_log(void *cls, const char *fmt, va_list ap) FOUINE_PRINTF(2, 0);
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
+    char line[512];
+    time_t now = time(NULL);
+    long dropped = 0;
+    int n = 0, m;
     (void)cls;
-    fputs("fouine-serve: ", stderr);
-    vfprintf(stderr, fmt, ap);
+    pthread_mutex_lock(&mhd_log_lock);
+    if (now != mhd_log_second) {
+        mhd_log_second = now;
+        mhd_log_count = 0;
+    }
+    if (mhd_log_count++ >= LOG_BURST) {
+        mhd_log_dropped++;
+        pthread_mutex_unlock(&mhd_log_lock);
+        return;
+    }
+    dropped = mhd_log_dropped;
+    mhd_log_dropped = 0;
+    pthread_mutex_unlock(&mhd_log_lock);
+    if (dropped > 0) {
+        n = snprintf(line, sizeof line,
+                     "fouine-serve: (%ld more messages of libmicrohttpd left "
+                     "out)\n",
+                     dropped);
+    }
+    m = snprintf(line + n, sizeof line - (size_t)n, "fouine-serve: ");
+    if (m > 0) {
+        n += m;
+        m = vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
+        if (m > 0 && (size_t)n + (size_t)m < sizeof line) {
+            n += m;
+        } else if (m > 0) {
+            n = (int)sizeof line - 1; /* cut: still one line */
+            line[n - 1] = '\n';
+        }
+    }
+    if (n > 0) {
+        ssize_t w = write(STDERR_FILENO, line, (size_t)n);
+        (void)w;
+    }
 }
 
 /*

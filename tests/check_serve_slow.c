@@ -21,12 +21,24 @@
 #define PER_IP    32   /* its default --per-ip */
 #define MARGIN_MS 2500 /* slack on every deadline (ASan, a busy CPU) */
 #define ATTACK \
-    1100                   /* connections of the attacker: more than the
+    1100                 /* connections of the attacker: more than the
                               server's 1024 */
-#define CLIENTS       4    /* normal clients at once */
-#define CLIENT_MS     5000 /* how long they keep asking (past a deadline) */
-#define MAX_SAMPLES   20000
-#define P99_BOUND_MS  100.0
+#define CLIENTS     4    /* normal clients at once */
+#define CLIENT_MS   5000 /* how long they keep asking (past a deadline) */
+#define MAX_SAMPLES 20000
+/* The bound on the p99 of the normal clients, already generous for ASan;
+** ThreadSanitizer makes the server 5 to 15 times slower, so under it the
+** bound only says that the server keeps answering. */
+#if defined(__SANITIZE_THREAD__)
+#define P99_BOUND_MS 1000.0
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define P99_BOUND_MS 1000.0
+#endif
+#endif
+#ifndef P99_BOUND_MS
+#define P99_BOUND_MS 100.0
+#endif
 #define ATTACKER_ADDR "127.0.0.5"
 #define CLIENT_ADDR   "127.0.0.6"
 
@@ -156,6 +168,7 @@ typedef struct attack {
     long refused;      /* of them, within a second of their opening */
     long longest_ms;   /* the longest time one stayed open */
     long failed_opens; /* connect() failures */
+    atomic_int open;   /* connections open, for the test's thread */
 } attack;
 
 static void attack_open(attack *a, attack_conn *ac, long now)
@@ -188,6 +201,7 @@ static void *attack_main(void *payload)
     }
     while (!atomic_load(&a->stop)) {
         long now = client_now_ms();
+        int open = 0;
         for (i = 0; i < a->n; i++) {
             attack_conn *ac = &a->conn[i];
             if (ac->c.fd < 0 && now >= ac->reopen_ms) {
@@ -200,7 +214,9 @@ static void *attack_main(void *payload)
             fds[i].fd = ac->c.fd; /* poll() skips -1 */
             fds[i].events = POLLIN;
             fds[i].revents = 0;
+            open += ac->c.fd >= 0;
         }
+        atomic_store(&a->open, open);
         if (poll(fds, (nfds_t)a->n, 50) <= 0) {
             continue;
         }
@@ -321,15 +337,13 @@ START_TEST(slow_clients_do_not_stop_the_server)
         a.conn[i].kind = i % 3;
     }
     atomic_init(&a.stop, 0);
+    atomic_init(&a.open, a.n);
     ck_assert_int_eq(pthread_create(&attacker, NULL, attack_main, &a), 0);
     /* The attack is in place once the server has refused what it will. */
     deadline = client_now_ms() + 10000;
     do {
         harness_sleep_ms(100);
-        open = 0;
-        for (i = 0; i < a.n; i++) {
-            open += a.conn[i].c.fd >= 0;
-        }
+        open = atomic_load(&a.open);
     } while (open > PER_IP && client_now_ms() < deadline);
     /* Normal clients meanwhile, for longer than the timeout, so that they
     ** also meet the moment the attacker's connections are cut. */

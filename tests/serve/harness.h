@@ -271,6 +271,19 @@ static inline void harness_urlencode(char *out, size_t size, const char *s)
     out[n] = '\0';
 }
 
+/* Copy the end of the server's stderr to ours (a sanitizer's report is
+** there), before the directory goes. */
+static inline void harness_dump_log(const harness *h)
+{
+    char *log = fouine_test_slurp(h->log);
+    size_t n = log ? strlen(log) : 0;
+    if (n > 0) {
+        fprintf(stderr, "--- end of %s:\n%s\n---\n", h->log,
+                log + (n > 8192 ? n - 8192 : 0));
+    }
+    free(log);
+}
+
 /* Remove the temporary directory. */
 static inline void harness_cleanup(harness *h)
 {
@@ -371,6 +384,9 @@ static inline int harness_main(harness *h,
     if (harness_stop(h, SIGTERM) != 0) {
         fprintf(stderr, "fouine-serve did not exit 0 on SIGTERM\n");
         rc = 1;
+    }
+    if (rc != 0) {
+        harness_dump_log(h);
     }
     harness_cleanup(h);
     return rc;
