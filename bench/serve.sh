@@ -1,10 +1,13 @@
 #!/bin/sh
 # Benchmark of fouine-serve: wrk against GET /api/search, the queries
 # rotating through a file of 1 to 4 words drawn from the titles of the
-# articles (a third of them without accents), at 1 connection and then at
-# 16, side by side in the same run, on the index of the 22,026 articles of
-# the shared corpus.  Reports requests/s, p50, p99 and errors, and the ratio
-# of the two request rates.
+# articles (a third of them without accents), on persistent connections
+# (HTTP/1.1 keep-alive: each connection sends request after request), at 1
+# connection and then at 16, and, as the baseline, at 16 connections that
+# each carry one request ("Connection: close": a new connection a request,
+# as before fouine-serve kept them), side by side in the same run, on the
+# index of the 22,026 articles of the shared corpus.  Reports requests/s,
+# p50, p99 and errors, and the ratios of the request rates.
 #
 #   bench/serve.sh [BUILD_DIR] [SHARED_DIR] [SECONDS] [ROUNDS]
 #
@@ -65,6 +68,13 @@ done
 [ -n "$port" ] || { cat "$log" >&2; exit 1; }
 url=http://127.0.0.1:$port
 echo "== fouine-serve --threads $threads on $url; $(nproc) CPUs; wrk $seconds s a run"
+# The connections must be persistent, or wrk would measure new connections.
+reused=$(curl -s -o /dev/null -o /dev/null -w '%{num_connects} ' "$url/api/health" "$url/api/health")
+if [ "$reused" != "1 0 " ]; then
+    echo "bench/serve.sh: fouine-serve did not keep the connection (curl connects: $reused)" >&2
+    exit 1
+fi
+echo "== persistent connections: checked (two requests, one connection)"
 
 # Warm the page cache and the connections' caches.
 wrk -t1 -c2 -d2s -s "$here/serve.lua" "$url" -- "$queries" >/dev/null
@@ -74,7 +84,9 @@ ticks() { awk '{ print $14 + $15 }' "/proc/$server/stat"; }
 hz=$(getconf CLK_TCK)
 run() {
     t0=$(ticks)
-    r=$(wrk -t"$1" -c"$2" -d"${seconds}s" -s "$here/serve.lua" "$url" -- "$queries" |
+    # $3: extra wrk arguments (the baseline's header), or nothing.
+    # shellcheck disable=SC2086
+    r=$(wrk -t"$1" -c"$2" -d"${seconds}s" ${3:-} -s "$here/serve.lua" "$url" -- "$queries" |
         sed -n 's/^RESULT //p')
     t1=$(ticks)
     echo "$r cpu_s=$(awk -v t="$((t1 - t0))" -v hz="$hz" 'BEGIN { printf "%.2f", t / hz }')"
@@ -86,8 +98,10 @@ echo "== load average before the runs: $(cut -d' ' -f1-3 /proc/loadavg)"
 for round in $(seq 1 "$rounds"); do
     one=$(run 1 1)
     sixteen=$(run 2 16)
+    closing=$(run 2 16 "-H Connection:close")
     echo "$round 1 $one" >>"$build/bench-serve-rounds.txt"
     echo "$round 16 $sixteen" >>"$build/bench-serve-rounds.txt"
+    echo "$round 16-close $closing" >>"$build/bench-serve-rounds.txt"
 done
 kill $server
 wait $server 2>/dev/null || true
@@ -110,12 +124,17 @@ awk '{ for (i = 3; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
              if (x[j] < x[i]) { t = x[i]; x[i] = x[j]; x[j] = t }
          return x[int((n[c] + 1) / 2)] }
      END {
-         for (i = 1; i <= n[1]; i++) ratio[0, i] = rps[16, i] / rps[1, i];
-         n[0] = n[1]
+         for (i = 1; i <= n[1]; i++) {
+             ratio[0, i] = rps[16, i] / rps[1, i];
+             ratio[-1, i] = rps[16, i] / rps["16-close", i];
+         }
+         n[0] = n[1]; n[-1] = n[1]
          printf "median      1 connection: %.1f requests/s, p50 %.2f ms, p99 %.2f ms\n",
                 median(rps, 1), median(p50, 1), median(p99, 1)
          printf "median    16 connections: %.1f requests/s, p50 %.2f ms, p99 %.2f ms\n",
                 median(rps, 16), median(p50, 16), median(p99, 16)
-         printf "median ratio 16/1 connections: %.2fx requests/s; errors: %d\n",
-                median(ratio, 0), err[1] + err[16] }' "$build/bench-serve-rounds.txt"
+         printf "median 16, one request a connection: %.1f requests/s, p50 %.2f ms, p99 %.2f ms\n",
+                median(rps, "16-close"), median(p50, "16-close"), median(p99, "16-close")
+         printf "median ratio 16/1 connections: %.2fx requests/s; keep-alive/one request a connection at 16: %.2fx; errors: %d\n",
+                median(ratio, 0), median(ratio, -1), err[1] + err[16] + err["16-close"] }' "$build/bench-serve-rounds.txt"
 echo "== load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -58,7 +58,9 @@ static fouine_serve_conn *conn_of(struct MHD_Connection *c)
 }
 
 /* MHD_OPTION_NOTIFY_CONNECTION: a connection opens or is about to be
-** closed (its socket is still open then). */
+** closed (its socket is still open then).  *socket_context holds the
+** watch's handle of the connection (owned by the watch; NULL without a
+** watch) from the one to the other. */
 static void conn_notify(void *cls,
                         struct MHD_Connection *c,
                         void **socket_context,
@@ -711,6 +713,10 @@ int fouine_serve_exchange(char **out,
         if (n > 0 && got.len + (size_t)n <= EXCHANGE_MAX) {
             fouine_buf_append(&got, chunk, (size_t)n);
         }
+    }
+    if (rc == FOUINE_OK && !got.data && !got.failed) {
+        got.data = fouine_strdup(""); /* nothing answered */
+        got.failed = !got.data;
     }
     if (rc == FOUINE_OK && got.failed) {
         rc = FOUINE_ENOMEM;
