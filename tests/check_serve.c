@@ -657,6 +657,39 @@ START_TEST(bad_command_lines)
 }
 END_TEST
 
+/* An option of connections out of its bounds, and what it must say. */
+typedef struct bad_option {
+    const char *args;
+    const char *says;
+} bad_option;
+
+static const bad_option bad_options[] = {
+    { "--timeout 0", "--timeout: '0' is not a number from 1 to 3600" },
+    { "--timeout 3601", "--timeout: '3601' is not a number from 1 to 3600" },
+    { "--timeout dix", "--timeout: 'dix' is not a number" },
+    { "--per-ip -1", "--per-ip: '-1' is not a number from 0 to 1024" },
+    { "--per-ip 1025", "--per-ip: '1025' is not a number from 0 to 1024" },
+    { "--per-ip ''", "--per-ip: '' is not a number" },
+    { "--threads 257", "--threads: '257' is not a number from 1 to 256" },
+};
+
+START_TEST(bad_options_are_named)
+{
+    const bad_option *b = &bad_options[_i];
+    char cmd[4 * HARNESS_PATH], out[HARNESS_PATH + 16];
+    char *msg;
+    snprintf(out, sizeof out, "%s/option.err", H.dir);
+    snprintf(cmd, sizeof cmd,
+             "'%s/fouine-serve' -i '%s' --listen 127.0.0.1:0 %s 2>'%s'",
+             H.build, H.index, b->args, out);
+    ck_assert_int_eq(fouine_test_run(cmd, NULL), 2);
+    msg = fouine_test_slurp(out);
+    ck_assert_ptr_nonnull(msg);
+    ck_assert_msg(strstr(msg, b->says) != NULL, "%s: %s", b->args, msg);
+    free(msg);
+}
+END_TEST
+
 static Suite *serve_suite(void)
 {
     Suite *s = suite_create("serve");
@@ -685,6 +718,8 @@ static Suite *serve_suite(void)
     tcase_add_test(tc, one_thread_starts_without_warning);
     tcase_add_test(tc, failed_bind_names_the_port);
     tcase_add_test(tc, bad_command_lines);
+    tcase_add_loop_test(tc, bad_options_are_named, 0,
+                        (int)(sizeof bad_options / sizeof bad_options[0]));
     suite_add_tcase(s, tc);
     return s;
 }
