@@ -415,6 +415,61 @@ START_TEST(rebuild_under_load_is_atomic)
 }
 END_TEST
 
+START_TEST(stopped_rebuild_leaves_index_unchanged)
+{
+    char dir[HARNESS_PATH + 16], beside[HARNESS_PATH + 16],
+        log[HARNESS_PATH + 16], exe[HARNESS_PATH + 32];
+    char *said;
+    long articles = get_number("/api/health", "articles"), deadline;
+    struct stat st;
+    pid_t pid;
+    int i, status, ended = 0;
+
+    snprintf(dir, sizeof dir, "%s/many", H.dir);
+    snprintf(beside, sizeof beside, "%s.rebuild", H.index);
+    snprintf(log, sizeof log, "%s/stopped.log", H.dir);
+    snprintf(exe, sizeof exe, "%s/fouine-index", H.build);
+    harness_sh("mkdir -p '%s'", dir);
+    for (i = 0; i < 2000; i++) {
+        write_regate(dir, "Roscoff", i);
+    }
+    pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (fd < 0 || dup2(fd, STDERR_FILENO) < 0) {
+            _exit(127);
+        }
+        execl(exe, exe, "--rebuild", "--batch", "5", "-o", H.index, dir,
+              (char *)NULL);
+        _exit(127);
+    }
+    /* SIGINT once the new index is being written beside the index. */
+    deadline = client_now_ms() + 60000;
+    while (!ended && stat(beside, &st) != 0 && client_now_ms() < deadline) {
+        ended = waitpid(pid, &status, WNOHANG) == pid;
+        harness_sleep_ms(5);
+    }
+    ck_assert_msg(!ended, "fouine-index --rebuild ended without writing %s",
+                  beside);
+    kill(pid, SIGINT);
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    said = fouine_test_slurp(log);
+    ck_assert_ptr_nonnull(said);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 1,
+                  "fouine-index --rebuild stopped: status %d: %s", status,
+                  said);
+    ck_assert_msg(strstr(said, "rebuild stopped: the index is unchanged"), "%s",
+                  said);
+    free(said);
+    ck_assert_msg(stat(beside, &st) != 0, "%s is left", beside);
+    for (i = 0; i < 4; i++) {
+        ck_assert_int_eq(get_number("/api/health", "articles"), articles);
+    }
+    fouine_test_assert_integrity(H.index);
+}
+END_TEST
+
 START_TEST(removed_and_remade_index_is_followed)
 {
     char few[HARNESS_PATH + 8];
@@ -448,6 +503,7 @@ int main(void)
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, load_while_indexing);
     tcase_add_test(tc, rebuild_under_load_is_atomic);
+    tcase_add_test(tc, stopped_rebuild_leaves_index_unchanged);
     tcase_add_test(tc, removed_and_remade_index_is_followed);
     suite_add_tcase(s, tc);
     return harness_main(&H, s, 0, args);
