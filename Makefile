@@ -3,13 +3,19 @@
 #                run an example search
 #   make test    install what is missing, build with warnings as errors and
 #                ASan+UBSan, run every test through ctest
+#   make test-tsan  build with ThreadSanitizer in build-tsan/ and run the
+#                tests of threads (fouine-index's reader and writer,
+#                fouine-serve under load)
 #   make         build (release) in build/
 #   make format  clang-format the C sources in place
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 DEMO_QUERY ?= securite de l'etat
 SOURCES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
 
-.PHONY: all deps build demo test format format-check clean
+# The suites whose code runs threads at once; a race aborts them.
+TSAN_TESTS ?= ^(index|index_shared|serve|serve_load|serve_slow)$$
+
+.PHONY: all deps build demo test test-tsan format format-check clean
 
 all: build
 
@@ -34,6 +40,13 @@ test: deps
 	cmake --build build-test -j $(JOBS)
 	cd build-test && ctest --output-on-failure -j $(JOBS)
 
+test-tsan: deps
+	cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DFOUINE_WERROR=ON \
+	    -DFOUINE_TSAN=ON -DFOUINE_TESTS=ON >/dev/null
+	cmake --build build-tsan -j $(JOBS)
+	cd build-tsan && TSAN_OPTIONS="halt_on_error=1 abort_on_error=1" \
+	    ctest --output-on-failure -j $(JOBS) -R '$(TSAN_TESTS)'
+
 format:
 	clang-format -i $(SOURCES)
 
@@ -41,4 +54,4 @@ format-check:
 	clang-format --dry-run -Werror $(SOURCES)
 
 clean:
-	rm -rf build build-test
+	rm -rf build build-test build-tsan

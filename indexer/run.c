@@ -1893,7 +1893,8 @@ done:
     return ok;
 }
 
-/* --rebuild: remove the index file and its WAL. */
+/* --rebuild: remove an index file and its WAL (the new index beside the
+** index, one left by a killed rebuild). */
 static FOUINE_WUR int remove_index(run *r)
 {
     static const char *const suffixes[] = { "-wal", "-shm", "" };
@@ -1921,6 +1922,115 @@ static FOUINE_WUR int remove_index(run *r)
         }
     }
     return FOUINE_OK;
+}
+
+/*
+** --rebuild of an index that exists.  The new index is built beside it, in
+** INDEX.rebuild (one left there by a killed run is removed first), and
+** only once complete does it replace the articles of the index, by SQLite's
+** backup in one write transaction on the index itself: readers
+** (fouine-serve, fouine-query) see the old articles until that transaction
+** commits, then the new ones, never a half-built index nor a mix, and
+** another fouine-index waits for the copy as for any transaction.  The
+** index file is written in place, never replaced by a rename: SQLite finds
+** a database's -wal and -shm files by name, so a process that still had
+** the old file open would share them with the new file (its wal-index
+** describes another database, and a writer of the old file closing last
+** deletes them).  A rebuild stopped by a signal or an error leaves the
+** index as it was.
+*/
+#define REBUILD_SUFFIX  ".rebuild"
+#define REBUILD_BUSY_MS 10000 /* wait for other writers of the index */
+
+/* Copy the complete index at from over the index at to. */
+static FOUINE_WUR int copy_over(run *r, const char *from, const char *to)
+{
+    sqlite3 *src = NULL, *dst = NULL;
+    sqlite3_backup *b = NULL;
+    int rc = FOUINE_EDB, step, finish;
+    if (sqlite3_open_v2(from, &src, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        say(r, 0, "%s: cannot read the rebuilt index: %s", from,
+            sqlite3_errmsg(src));
+        goto done;
+    }
+    if (sqlite3_open_v2(to, &dst, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+        say(r, 0, "%s: cannot open it to write the rebuilt index: %s", to,
+            sqlite3_errmsg(dst));
+        goto done;
+    }
+    sqlite3_busy_timeout(dst, REBUILD_BUSY_MS);
+    b = sqlite3_backup_init(dst, "main", src, "main");
+    if (!b) {
+        say(r, 0, "%s: cannot write the rebuilt index: %s", to,
+            sqlite3_errmsg(dst));
+        goto done;
+    }
+    step = sqlite3_backup_step(b, -1); /* every page, one transaction */
+    finish = sqlite3_backup_finish(b);
+    if (step != SQLITE_DONE || finish != SQLITE_OK) {
+        say(r, 0, "%s: cannot write the rebuilt index: %s (it is unchanged)",
+            to, sqlite3_errmsg(dst));
+        rc = step == SQLITE_NOMEM ? FOUINE_ENOMEM : FOUINE_EDB;
+        goto done;
+    }
+    /* Give back the room the copy took in the WAL, unless readers still
+    ** use it: then it is reused by the next writes. */
+    if (sqlite3_exec(dst, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL,
+                     NULL) != SQLITE_OK) {
+        say(r, 2, "%s: WAL kept: %s", to, sqlite3_errmsg(dst));
+    }
+    rc = FOUINE_OK;
+done:
+    sqlite3_close(src);
+    sqlite3_close(dst);
+    return rc;
+}
+
+/* Build the index anew beside it, then copy it over (see above). */
+static FOUINE_WUR int rebuild_beside(fouine_run_stats *out,
+                                     const fouine_run_options *opt)
+{
+    fouine_run_options beside = *opt;
+    char tmp[4096];
+    double start;
+    run t; /* for say() and remove_index() on the new file */
+    int rc, n;
+
+    memset(out, 0, sizeof *out);
+    memset(&t, 0, sizeof t);
+    t.opt = opt;
+    pthread_mutex_init(&t.lock, NULL);
+    if (!removable_index(opt->index)) {
+        say(&t, 0, "%s: not a fouine index: --rebuild leaves it alone",
+            opt->index);
+        rc = FOUINE_ESCHEMA;
+        goto done;
+    }
+    n = snprintf(tmp, sizeof tmp, "%s" REBUILD_SUFFIX, opt->index);
+    if (n < 0 || (size_t)n >= sizeof tmp) {
+        say(&t, 0, "%s: path too long for --rebuild", opt->index);
+        rc = FOUINE_EINVAL;
+        goto done;
+    }
+    beside.index = tmp;
+    t.opt = &beside;
+    rc = remove_index(&t);
+    if (rc == FOUINE_OK) {
+        rc = fouine_run(out, &beside); /* tmp is absent: a new index */
+    }
+    if (rc == FOUINE_OK && out->interrupted) {
+        say(&t, 0, "%s: rebuild stopped: the index is unchanged", opt->index);
+    } else if (rc == FOUINE_OK) {
+        start = now();
+        rc = copy_over(&t, tmp, opt->index);
+        out->seconds += now() - start;
+    }
+    if (remove_index(&t) != FOUINE_OK && rc == FOUINE_OK) {
+        rc = FOUINE_EIO;
+    }
+done:
+    pthread_mutex_destroy(&t.lock);
+    return rc;
 }
 
 /*
@@ -2138,6 +2248,9 @@ int fouine_run(fouine_run_stats *out, const fouine_run_options *opt)
     size_t k;
     msg *m;
 
+    if (opt->rebuild && access(opt->index, F_OK) == 0) {
+        return rebuild_beside(out, opt);
+    }
     memset(out, 0, sizeof *out);
     memset(&r, 0, sizeof r);
     memset(&w, 0, sizeof w);

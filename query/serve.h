@@ -5,6 +5,7 @@
 ** serve_http.c   requests: routing, validation, errors, CORS, access log
 ** serve_api.c    the JSON endpoints, over one index connection a thread
 ** serve_suggest.c  completions of what a reader is typing
+** serve_watch.c  the deadline of every connection (slow clients)
 ** serve_assets.c the search page (query/web/), generated at build time
 */
 #ifndef FOUINE_SERVE_H
@@ -25,11 +26,18 @@
 #define FOUINE_SERVE_MAX_PARAM    256  /* bytes of any other parameter */
 #define FOUINE_SERVE_MAX_SUGGEST  10   /* completions returned */
 
+/* Defaults of the options on connections. */
+#define FOUINE_SERVE_PER_IP  32 /* connections at once from one address */
+#define FOUINE_SERVE_TIMEOUT 10 /* seconds to send a request head, or idle */
+
 /* What the server was started with; read only once the daemon runs. */
 typedef struct fouine_serve_config {
     const char *index; /* path of the index file; not owned */
     const char *cors;  /* Access-Control-Allow-Origin, or NULL: none */
     int quiet;         /* 1: no access log */
+    unsigned per_ip;   /* connections at once from one address; 0: any */
+    unsigned timeout;  /* seconds a connection has to send a whole request
+                          head, from its opening or its last reply */
 } fouine_serve_config;
 
 /* The index connection and analyzer of one worker thread. */
@@ -76,7 +84,8 @@ typedef struct fouine_serve_params {
 /**
  * The worker of the calling thread, opened on first use (one read-only
  * connection and one analyzer a thread; released when the thread exits),
- * and opened again when another file has replaced the index (a rebuild).
+ * and opened again when another file has taken the index's path (device
+ * and inode checked before each request).
  *
  * @param[out] out the worker, owned by the thread; NULL on failure
  * @param cfg  the configuration
@@ -166,6 +175,39 @@ FOUINE_WUR int fouine_serve_daemon_start(fouine_serve_daemon **out,
                                          const struct sockaddr *addr,
                                          unsigned threads);
 
+/**
+ * For tests and fuzzing: a daemon without listening socket nor threads,
+ * whose connections are made and run by fouine_serve_exchange() in the
+ * calling thread.  Stop it with fouine_serve_daemon_stop().
+ *
+ * @param[out] out the daemon; NULL on failure
+ * @param cfg  the configuration; not owned, must outlive the daemon
+ * @return FOUINE_OK, FOUINE_EIO or FOUINE_ENOMEM
+ */
+FOUINE_WUR int fouine_serve_local_start(fouine_serve_daemon **out,
+                                        const fouine_serve_config *cfg);
+
+/**
+ * Send the bytes of request (one or more HTTP requests, or anything) on a
+ * new connection of a daemon of fouine_serve_local_start(), end the
+ * sending side, and run the daemon until it closes the connection (at
+ * most 10 s): whatever it answered comes back.
+ *
+ * @param[out] out the bytes answered (at most 8 MB kept), NUL-terminated;
+ *             release with fouine_free(); NULL on failure
+ * @param[out] out_len their number
+ * @param d       the daemon
+ * @param request the bytes to send, any
+ * @param len     their number
+ * @return FOUINE_OK, FOUINE_EIO (no socket, or the daemon failed) or
+ *         FOUINE_ENOMEM
+ */
+FOUINE_WUR int fouine_serve_exchange(char **out,
+                                     size_t *out_len,
+                                     fouine_serve_daemon *d,
+                                     const char *request,
+                                     size_t len);
+
 /** The port the daemon listens on (useful when asked for port 0). */
 unsigned fouine_serve_daemon_port(const fouine_serve_daemon *d);
 
@@ -175,6 +217,44 @@ unsigned fouine_serve_daemon_port(const fouine_serve_daemon *d);
  * accepted.
  */
 void fouine_serve_daemon_stop(fouine_serve_daemon *d);
+
+/* The deadlines of connections (serve_watch.c). */
+typedef struct fouine_serve_watch fouine_serve_watch;
+typedef struct fouine_serve_conn fouine_serve_conn;
+
+/**
+ * Start the thread that shuts down every connection that has not sent a
+ * whole request head within timeout_s seconds of its opening or of its
+ * last reply, unless a request of it is being answered.
+ *
+ * @param[out] out the watch, stopped with fouine_serve_watch_stop(); NULL
+ *             on failure
+ * @return FOUINE_OK or FOUINE_ENOMEM (no thread, lock or memory)
+ */
+FOUINE_WUR int fouine_serve_watch_start(fouine_serve_watch **out,
+                                        unsigned timeout_s);
+
+/** Stop the thread and free w (NULL accepted) with the connections still
+ *  registered.  @return how many connections it shut down */
+long fouine_serve_watch_stop(fouine_serve_watch *w);
+
+/**
+ * Register a new connection, on the clock from now.  The socket must stay
+ * open until fouine_serve_watch_remove().
+ *
+ * @return its handle, owned by w; NULL when w is NULL or memory is short
+ *         (the connection then has libmicrohttpd's timeout only)
+ */
+fouine_serve_conn *fouine_serve_watch_add(fouine_serve_watch *w, int fd);
+
+/** Unregister c and free it, before its socket is closed; NULL accepted. */
+void fouine_serve_watch_remove(fouine_serve_watch *w, fouine_serve_conn *c);
+
+/** A request of c is being answered (busy 1: off the clock), or its reply
+ *  was sent (busy 0: on the clock again from now); NULL accepted. */
+void fouine_serve_watch_busy(fouine_serve_watch *w,
+                             fouine_serve_conn *c,
+                             int busy);
 
 /** Whether s[0..len) is valid UTF-8 without NUL or other C0 controls
  *  but tab, CR and LF.  @return 1 or 0 */

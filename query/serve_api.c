@@ -67,6 +67,13 @@ static int worker_open(fouine_serve_worker **out,
         w->ino = st.st_ino;
     }
     rc = fouine_store_open(&w->db, cfg->index, FOUINE_STORE_READ);
+    /* Closing never checkpoints nor deletes the WAL: this connection only
+    ** reads, and the file it reads may be gone from its name. */
+    if (rc == FOUINE_OK &&
+        sqlite3_db_config(w->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL) !=
+            SQLITE_OK) {
+        rc = FOUINE_EDB;
+    }
     if (rc == FOUINE_OK) {
         /* Map the file: the threads then share the system's page cache
         ** instead of each copying pages into its own; keep more pages. */
@@ -94,9 +101,11 @@ int fouine_serve_worker_get(fouine_serve_worker **out,
     int rc;
 
     *out = NULL;
-    /* The same file as when the connection was opened: keep it.  Another
-    ** file at the path (fouine-index --rebuild): change to it, but go on
-    ** with the old one while the new one cannot be opened yet. */
+    /* The same file (device and inode) as when the connection was opened:
+    ** keep it.  Another file at the path (the index removed and made
+    ** again): change to it before the request, and go on with the old one
+    ** while the new one cannot be opened yet.  (fouine-index --rebuild
+    ** writes the file in place: it is the same file.) */
     if (w && (stat(cfg->index, &st) != 0 ||
               (st.st_dev == w->dev && st.st_ino == w->ino))) {
         *out = w;

@@ -1,27 +1,39 @@
 /*
 ** serve_http.c: the HTTP side of fouine-serve on libmicrohttpd: its thread
-** pool, routing, request validation, JSON errors, security and CORS
-** headers, the access log and a stop that lets requests in flight finish.
+** pool, persistent connections and their limits (per address, deadlines:
+** serve_watch.c), routing, request validation, JSON errors, security and
+** CORS headers, the access log and a stop that lets requests in flight
+** finish.
 */
 #include "serve.h"
 
+#include <arpa/inet.h>
+#include <errno.h>
 #include <microhttpd.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "fouine/alloc.h"
+#include "fouine/buf.h"
 
 #define MEMORY_LIMIT   (64u * 1024u) /* bytes a connection may hold */
-#define CONN_LIMIT     1024u         /* connections at once */
-#define CONN_TIMEOUT   30u           /* seconds an idle connection lives */
+#define CONN_LIMIT     1024u         /* connections at once, at most */
+#define FD_RESERVE     64u           /* descriptors kept for all else */
 #define STOP_WAIT_MS   10000         /* longest wait for requests in flight */
-#define LOG_PATH_BYTES 200           /* bytes of a path in the access log */
+#define EXCHANGE_MS    10000 /* longest exchange of fouine_serve_exchange() */
+#define EXCHANGE_MAX   (8u * 1024u * 1024u) /* bytes of replies kept */
+#define LOG_PATH_BYTES 200 /* bytes of a path in the access log */
 
 /* Content-Security-Policy of the page: nothing from outside, no inline
 ** script, so text that slipped through as HTML could still not run. */
@@ -33,14 +45,45 @@
 struct fouine_serve_daemon {
     struct MHD_Daemon *mhd;         /* owned */
     const fouine_serve_config *cfg; /* not owned; outlives the daemon */
+    fouine_serve_watch *watch;      /* the deadlines; owned */
     atomic_int in_flight;           /* requests begun and not yet completed */
 };
+
+/* The watch's handle of the connection of a request, or NULL. */
+static fouine_serve_conn *conn_of(struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return info ? info->socket_context : NULL;
+}
+
+/* MHD_OPTION_NOTIFY_CONNECTION: a connection opens or is about to be
+** closed (its socket is still open then).  *socket_context holds the
+** watch's handle of the connection (owned by the watch; NULL without a
+** watch) from the one to the other. */
+static void conn_notify(void *cls,
+                        struct MHD_Connection *c,
+                        void **socket_context,
+                        enum MHD_ConnectionNotificationCode toe)
+{
+    fouine_serve_daemon *d = cls;
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *info =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        *socket_context =
+            info ? fouine_serve_watch_add(d->watch, info->connect_fd) : NULL;
+    } else if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
+        fouine_serve_watch_remove(d->watch, *socket_context);
+        *socket_context = NULL;
+    }
+}
 
 /* State of one request, from its request line to its completion. */
 typedef struct fouine_serve_request {
     struct timespec start;         /* when its request line was read */
     unsigned status;               /* status sent */
     int bad_escape;                /* the raw URI has a malformed %-escape */
+    int head_read;                 /* the handler saw its headers */
     char method[16];               /* for the log */
     char path[LOG_PATH_BYTES + 1]; /* raw path for the log, printable */
 } fouine_serve_request;
@@ -129,7 +172,7 @@ static void request_end(void *cls,
 {
     fouine_serve_daemon *d = cls;
     fouine_serve_request *req = *req_cls;
-    (void)c;
+    fouine_serve_watch_busy(d->watch, conn_of(c), 0);
     if (!req) {
         return;
     }
@@ -251,6 +294,13 @@ static int route_api(fouine_serve_daemon *d,
                 fouine_errmsg(rc));
         return fouine_serve_reply_error(r, 503, "the index cannot be opened");
     }
+    /* One read transaction a request: all its statements see the index
+    ** as one commit left it (a rebuild's copy is one commit). */
+    if (sqlite3_exec(w->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+        fprintf(stderr, "fouine-serve: %s: %s\n", d->cfg->index,
+                sqlite3_errmsg(w->db));
+        return fouine_serve_reply_error(r, 503, "the index cannot be read");
+    }
     if (strcmp(url, "/api/search") == 0) {
         rc = fouine_serve_api_search(r, w, &params);
     } else if (strcmp(url, "/api/suggest") == 0) {
@@ -265,13 +315,108 @@ static int route_api(fouine_serve_daemon *d,
     if (rc != FOUINE_OK) {
         fprintf(stderr, "fouine-serve: %s: %s\n", url,
                 rc == FOUINE_EDB ? sqlite3_errmsg(w->db) : fouine_errmsg(rc));
+    }
+    /* Nothing was written to the index (temp tables at most): a failed
+    ** COMMIT still ends the transaction by a ROLLBACK. */
+    if (sqlite3_exec(w->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK &&
+        sqlite3_exec(w->db, "ROLLBACK", NULL, NULL, NULL) != SQLITE_OK &&
+        rc == FOUINE_OK) {
+        fprintf(stderr, "fouine-serve: %s: %s\n", url, sqlite3_errmsg(w->db));
+        rc = FOUINE_EDB;
+    }
+    if (rc != FOUINE_OK) {
         free(r->body); /* json_dumps()'s: not ours */
         rc = fouine_serve_reply_error(r, 500, "internal error");
     }
     return rc;
 }
 
-/* MHD's access handler: called once a request's headers are read. */
+/* Whether the request announces a body (GET and HEAD have none). */
+static int has_body(struct MHD_Connection *c)
+{
+    const char *len = MHD_lookup_connection_value(
+        c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    return MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                       MHD_HTTP_HEADER_TRANSFER_ENCODING) ||
+           (len && strspn(len, "0") != strlen(len));
+}
+
+/*
+** What is wrong with a request whose headers were just read, answered at
+** once (libmicrohttpd then closes the connection without reading the rest):
+** another method than GET and HEAD, a body, or HTTP/1.1 without Host.
+** Sets r and returns 1, or returns 0 when the request is fine.
+*/
+static int refuse_early(fouine_serve_reply *r,
+                        int *rc,
+                        struct MHD_Connection *c,
+                        const char *method,
+                        const char *version)
+{
+    if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
+        strcmp(method, MHD_HTTP_METHOD_HEAD) != 0) {
+        *rc = fouine_serve_reply_error(r, 405, "only GET and HEAD are allowed");
+    } else if (has_body(c)) {
+        *rc = fouine_serve_reply_error(r, 400,
+                                       "a GET or HEAD request has no body");
+    } else if (strcmp(version, MHD_HTTP_VERSION_1_1) == 0 &&
+               !MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                            MHD_HTTP_HEADER_HOST)) {
+        *rc = fouine_serve_reply_error(r, 400,
+                                       "an HTTP/1.1 request needs a Host "
+                                       "header");
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
+/* The reply to a complete GET or HEAD request. */
+static int answer(fouine_serve_reply *r,
+                  int *is_page,
+                  fouine_serve_daemon *d,
+                  struct MHD_Connection *c,
+                  const fouine_serve_request *req,
+                  const char *url)
+{
+    param_check pc = { NULL };
+    const char *path;
+    size_t i;
+
+    if ((req && req->bad_escape) ||
+        !fouine_serve_text_valid(url, strlen(url))) {
+        return fouine_serve_reply_error(r, 400,
+                                        "malformed percent-encoding or UTF-8 "
+                                        "in the URL");
+    }
+    if (MHD_get_connection_values_n(c, MHD_GET_ARGUMENT_KIND, check_param,
+                                    &pc) >= 0 &&
+        pc.bad) {
+        return fouine_serve_reply_error(r, 400, pc.bad);
+    }
+    if (strncmp(url, "/api/", 5) == 0) {
+        return route_api(d, c, url, r);
+    }
+    path = strcmp(url, "/") == 0 ? "/index.html" : url;
+    for (i = 0; i < fouine_serve_asset_count; i++) {
+        if (strcmp(path, fouine_serve_assets[i].path) == 0) {
+            r->status = 200;
+            r->static_body = fouine_serve_assets[i].data;
+            r->len = fouine_serve_assets[i].len;
+            r->type = fouine_serve_assets[i].type;
+            *is_page = 1;
+            return FOUINE_OK;
+        }
+    }
+    return fouine_serve_reply_error(r, 404, "no such path");
+}
+
+/*
+** MHD's access handler.  The first call comes once the request's headers
+** are read: a request refused then is answered at once; any other is
+** answered on the next call, once the whole request is read, so that the
+** connection stays open for the next request (keep-alive, pipelining).
+*/
 static enum MHD_Result handle(void *cls,
                               struct MHD_Connection *c,
                               const char *url,
@@ -284,45 +429,22 @@ static enum MHD_Result handle(void *cls,
     fouine_serve_daemon *d = cls;
     fouine_serve_request *req = *req_cls;
     fouine_serve_reply r = { 0 };
-    param_check pc = { NULL };
     int rc = FOUINE_OK, is_page = 0;
-    size_t i;
-    (void)version;
     (void)upload_data;
-    (void)upload_data_size;
 
-    if (req) {
+    if (req && !req->head_read) {
+        req->head_read = 1;
+        fouine_serve_watch_busy(d->watch, conn_of(c), 1);
         snprintf(req->method, sizeof req->method, "%s", method);
-    }
-    if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
-        strcmp(method, MHD_HTTP_METHOD_HEAD) != 0) {
-        rc = fouine_serve_reply_error(&r, 405, "only GET and HEAD are allowed");
-    } else if ((req && req->bad_escape) ||
-               !fouine_serve_text_valid(url, strlen(url))) {
-        rc = fouine_serve_reply_error(&r, 400,
-                                      "malformed percent-encoding or "
-                                      "UTF-8 in the URL");
-    } else if (MHD_get_connection_values_n(c, MHD_GET_ARGUMENT_KIND,
-                                           check_param, &pc) >= 0 &&
-               pc.bad) {
-        rc = fouine_serve_reply_error(&r, 400, pc.bad);
-    } else if (strncmp(url, "/api/", 5) == 0) {
-        rc = route_api(d, c, url, &r);
-    } else {
-        const char *path = strcmp(url, "/") == 0 ? "/index.html" : url;
-        for (i = 0; i < fouine_serve_asset_count; i++) {
-            if (strcmp(path, fouine_serve_assets[i].path) == 0) {
-                r.status = 200;
-                r.static_body = fouine_serve_assets[i].data;
-                r.len = fouine_serve_assets[i].len;
-                r.type = fouine_serve_assets[i].type;
-                is_page = 1;
-                break;
-            }
+        if (!refuse_early(&r, &rc, c, method, version)) {
+            return MHD_YES;
         }
-        if (i == fouine_serve_asset_count) {
-            rc = fouine_serve_reply_error(&r, 404, "no such path");
-        }
+    } else if (*upload_data_size != 0) {
+        *upload_data_size = 0; /* a body despite has_body(): dropped */
+        return MHD_YES;
+    } else if (req || !refuse_early(&r, &rc, c, method, version)) {
+        /* (Without req, whose allocation failed, it comes at once.) */
+        rc = answer(&r, &is_page, d, c, req, url);
     }
     if (rc != FOUINE_OK) {
         reply_static_error(&r, 500);
@@ -330,14 +452,126 @@ static enum MHD_Result handle(void *cls,
     return send_reply(d, c, req, &r, is_page);
 }
 
-int fouine_serve_daemon_start(fouine_serve_daemon **out,
-                              const fouine_serve_config *cfg,
-                              const struct sockaddr *addr,
-                              unsigned threads)
+/* How many of libmicrohttpd's messages a second reach the log: it says one
+** for each connection refused, which a client can make by thousands. */
+#define LOG_BURST 20
+
+/* The log's budget of the current second, for all threads (the process
+** has one listening daemon). */
+static pthread_mutex_t mhd_log_lock = PTHREAD_MUTEX_INITIALIZER;
+static time_t mhd_log_second; /* the second counted; guarded by the lock */
+static int mhd_log_count;     /* messages in it */
+static long mhd_log_dropped;  /* left out since the last one written */
+
+/* MHD_OPTION_EXTERNAL_LOGGER: libmicrohttpd's messages, as ours, one
+** write a line, at most LOG_BURST a second (the others are counted). */
+static void mhd_log(void *cls, const char *fmt, va_list ap) FOUINE_PRINTF(2, 0);
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    char line[512];
+    time_t now = time(NULL);
+    long dropped = 0;
+    int n = 0, m;
+    (void)cls;
+    pthread_mutex_lock(&mhd_log_lock);
+    if (now != mhd_log_second) {
+        mhd_log_second = now;
+        mhd_log_count = 0;
+    }
+    if (mhd_log_count++ >= LOG_BURST) {
+        mhd_log_dropped++;
+        pthread_mutex_unlock(&mhd_log_lock);
+        return;
+    }
+    dropped = mhd_log_dropped;
+    mhd_log_dropped = 0;
+    pthread_mutex_unlock(&mhd_log_lock);
+    if (dropped > 0) {
+        n = snprintf(line, sizeof line,
+                     "fouine-serve: (%ld more messages of libmicrohttpd left "
+                     "out)\n",
+                     dropped);
+    }
+    m = snprintf(line + n, sizeof line - (size_t)n, "fouine-serve: ");
+    if (m > 0) {
+        n += m;
+        m = vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
+        if (m > 0 && (size_t)n + (size_t)m < sizeof line) {
+            n += m;
+        } else if (m > 0) {
+            n = (int)sizeof line - 1; /* cut: still one line */
+            line[n - 1] = '\n';
+        }
+    }
+    if (n > 0) {
+        ssize_t w = write(STDERR_FILENO, line, (size_t)n);
+        (void)w;
+    }
+}
+
+/*
+** How many connections the server takes at once: CONN_LIMIT, or fewer when
+** the process may not open that many descriptors, having tried to raise
+** its limit (each connection is a socket; each thread also holds its index
+** connection's files and libmicrohttpd's polling descriptors).  An accept()
+** failing for want of descriptors would otherwise refuse everyone.
+*/
+static unsigned connection_limit(unsigned threads)
+{
+    unsigned reserve = FD_RESERVE + 8u * threads;
+    struct rlimit lim;
+    if (getrlimit(RLIMIT_NOFILE, &lim) != 0) {
+        return CONN_LIMIT;
+    }
+    if (lim.rlim_cur != RLIM_INFINITY && lim.rlim_cur < CONN_LIMIT + reserve) {
+        struct rlimit raised = lim;
+        raised.rlim_cur = lim.rlim_max == RLIM_INFINITY ||
+                                  lim.rlim_max >= CONN_LIMIT + reserve ?
+                              CONN_LIMIT + reserve :
+                              lim.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &raised) == 0) {
+            lim = raised;
+        }
+    }
+    if (lim.rlim_cur == RLIM_INFINITY || lim.rlim_cur >= CONN_LIMIT + reserve) {
+        return CONN_LIMIT;
+    }
+    return lim.rlim_cur > reserve + 16 ? (unsigned)(lim.rlim_cur - reserve) :
+                                         16;
+}
+
+/* Add an option to a list for MHD_OPTION_ARRAY: a value, or a function (as
+** an integer, as libmicrohttpd takes it there) and its argument. */
+static void add_option(struct MHD_OptionItem *list,
+                       size_t *n,
+                       enum MHD_OPTION option,
+                       intptr_t value,
+                       void *ptr)
+{
+    list[*n].option = option;
+    list[*n].value = value;
+    list[*n].ptr_value = ptr;
+    (*n)++;
+}
+
+/*
+** Start a daemon listening on addr with a pool of threads, or, when addr is
+** NULL, one without listening socket nor threads (fouine_serve_local_start():
+** fouine_serve_exchange() adds the connections and runs it, libmicrohttpd's
+** "external select" mode; no watch, the exchange has its own deadline; no
+** log of libmicrohttpd, since its socket pairs refuse TCP options, which it
+** would say every time).
+*/
+static int start(fouine_serve_daemon **out,
+                 const fouine_serve_config *cfg,
+                 const struct sockaddr *addr,
+                 unsigned threads)
 {
     fouine_serve_daemon *d = NULL;
-    unsigned flags =
-        MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    struct MHD_OptionItem opts[16];
+    unsigned flags = MHD_USE_NO_LISTEN_SOCKET;
+    uint16_t port = 0;
+    size_t n = 0;
     int rc = FOUINE_ENOMEM;
 
     *out = NULL;
@@ -347,16 +581,51 @@ int fouine_serve_daemon_start(fouine_serve_daemon **out,
     }
     d->cfg = cfg;
     atomic_init(&d->in_flight, 0);
-    if (addr->sa_family == AF_INET6) {
-        flags |= MHD_USE_IPv6;
+    if (addr) {
+        rc = fouine_serve_watch_start(&d->watch, cfg->timeout);
+        if (rc != FOUINE_OK) {
+            goto done;
+        }
+        flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+        if (addr->sa_family == AF_INET6) {
+            flags |= MHD_USE_IPv6;
+            port = ntohs(
+                ((const struct sockaddr_in6 *)(const void *)addr)->sin6_port);
+        } else {
+            port = ntohs(
+                ((const struct sockaddr_in *)(const void *)addr)->sin_port);
+        }
+        /* The logger first, to catch every message. */
+        add_option(opts, &n, MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log,
+                   NULL);
+        add_option(opts, &n, MHD_OPTION_SOCK_ADDR, 0, (void *)(uintptr_t)addr);
+        /* One thread is libmicrohttpd's own, without a pool (a pool of
+        ** one is refused with a warning). */
+        if (threads > 1) {
+            add_option(opts, &n, MHD_OPTION_THREAD_POOL_SIZE, (intptr_t)threads,
+                       NULL);
+        }
+        add_option(opts, &n, MHD_OPTION_CONNECTION_LIMIT,
+                   (intptr_t)connection_limit(threads), NULL);
+        add_option(opts, &n, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+                   (intptr_t)cfg->per_ip, NULL);
+    } else {
+        add_option(opts, &n, MHD_OPTION_CONNECTION_LIMIT, (intptr_t)16u, NULL);
     }
-    d->mhd = MHD_start_daemon(
-        flags, 0, NULL, NULL, handle, d, MHD_OPTION_SOCK_ADDR, addr,
-        MHD_OPTION_THREAD_POOL_SIZE, threads,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)MEMORY_LIMIT,
-        MHD_OPTION_CONNECTION_LIMIT, CONN_LIMIT, MHD_OPTION_CONNECTION_TIMEOUT,
-        CONN_TIMEOUT, MHD_OPTION_URI_LOG_CALLBACK, request_begin, d,
-        MHD_OPTION_NOTIFY_COMPLETED, request_end, d, MHD_OPTION_END);
+    add_option(opts, &n, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+               (intptr_t)MEMORY_LIMIT, NULL);
+    add_option(opts, &n, MHD_OPTION_CONNECTION_TIMEOUT, (intptr_t)cfg->timeout,
+               NULL);
+    add_option(opts, &n, MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)conn_notify,
+               d);
+    add_option(opts, &n, MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)request_begin,
+               d);
+    add_option(opts, &n, MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)request_end, d);
+    add_option(opts, &n, MHD_OPTION_END, 0, NULL);
+    /* The port is also given apart: libmicrohttpd names it in its
+    ** messages (a failed bind). */
+    d->mhd = MHD_start_daemon(flags, port, NULL, NULL, handle, d,
+                              MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
     if (!d->mhd) {
         rc = FOUINE_EIO;
         goto done;
@@ -365,7 +634,107 @@ int fouine_serve_daemon_start(fouine_serve_daemon **out,
     d = NULL;
     rc = FOUINE_OK;
 done:
-    fouine_free(d);
+    if (d) {
+        (void)fouine_serve_watch_stop(d->watch);
+        fouine_free(d);
+    }
+    return rc;
+}
+
+int fouine_serve_daemon_start(fouine_serve_daemon **out,
+                              const fouine_serve_config *cfg,
+                              const struct sockaddr *addr,
+                              unsigned threads)
+{
+    return start(out, cfg, addr, threads);
+}
+
+int fouine_serve_local_start(fouine_serve_daemon **out,
+                             const fouine_serve_config *cfg)
+{
+    return start(out, cfg, NULL, 0);
+}
+
+int fouine_serve_exchange(char **out,
+                          size_t *out_len,
+                          fouine_serve_daemon *d,
+                          const char *request,
+                          size_t len)
+{
+    struct sockaddr_in from;
+    fouine_buf got = { 0 };
+    struct timespec start;
+    size_t sent = 0;
+    int sv[2] = { -1, -1 }, rc = FOUINE_EIO, shut = 0;
+
+    *out = NULL;
+    *out_len = 0;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv) != 0) {
+        goto done;
+    }
+    /* The client seems to come from the loopback address. */
+    memset(&from, 0, sizeof from);
+    from.sin_family = AF_INET;
+    from.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    rc = MHD_add_connection(d->mhd, sv[1], (const struct sockaddr *)&from,
+                            sizeof from) == MHD_YES ?
+             FOUINE_OK :
+             FOUINE_EIO;
+    sv[1] = -1; /* libmicrohttpd's now, even on failure */
+    while (rc == FOUINE_OK && elapsed_ms(&start) < EXCHANGE_MS) {
+        struct pollfd p = { sv[0], POLLIN, 0 };
+        char chunk[16384];
+        ssize_t n;
+        if (sent < len) {
+            n = send(sv[0], request + sent, len - sent, MSG_NOSIGNAL);
+            if (n > 0) {
+                sent += (size_t)n;
+            } else if (n < 0 && errno != EAGAIN && errno != EINTR) {
+                sent = len; /* closed by the server: read what it said */
+            }
+        }
+        if (sent == len && !shut) {
+            /* The whole request is sent: the server may close after it. */
+            shutdown(sv[0], SHUT_WR);
+            shut = 1;
+        }
+        if (MHD_run(d->mhd) != MHD_YES) {
+            rc = FOUINE_EIO;
+            break;
+        }
+        if (poll(&p, 1, 1) <= 0) {
+            continue;
+        }
+        n = recv(sv[0], chunk, sizeof chunk, 0);
+        if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+            break; /* closed: every reply is in */
+        }
+        if (n > 0 && got.len + (size_t)n <= EXCHANGE_MAX) {
+            fouine_buf_append(&got, chunk, (size_t)n);
+        }
+    }
+    if (rc == FOUINE_OK && !got.data && !got.failed) {
+        got.data = fouine_strdup(""); /* nothing answered */
+        got.failed = !got.data;
+    }
+    if (rc == FOUINE_OK && got.failed) {
+        rc = FOUINE_ENOMEM;
+    }
+    if (rc == FOUINE_OK) {
+        *out = got.data;
+        *out_len = got.len;
+        got.data = NULL;
+    }
+done:
+    if (sv[0] >= 0) {
+        close(sv[0]);
+    }
+    fouine_free(got.data);
+    /* Let the server see the end of the connection and release it. */
+    if (d) {
+        (void)MHD_run(d->mhd);
+    }
     return rc;
 }
 
@@ -393,6 +762,9 @@ void fouine_serve_daemon_stop(fouine_serve_daemon *d)
         nanosleep(&pause, NULL);
         waited += 10;
     }
+    /* The watch last: libmicrohttpd unregisters every connection it
+    ** closes. */
     MHD_stop_daemon(d->mhd);
+    (void)fouine_serve_watch_stop(d->watch);
     fouine_free(d);
 }

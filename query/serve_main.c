@@ -2,7 +2,7 @@
 ** serve_main.c: fouine-serve, the HTTP server of a fouine index.
 **
 **     fouine-serve [-i INDEX] [--listen 127.0.0.1:8080] [--threads N]
-**                  [--cors ORIGIN] [--quiet]
+**                  [--per-ip N] [--timeout SECONDS] [--cors ORIGIN] [--quiet]
 */
 #include "serve.h"
 
@@ -19,30 +19,59 @@
 
 #define DEFAULT_LISTEN "127.0.0.1:8080"
 #define MAX_THREADS    256
+#define MAX_PER_IP     1024 /* the connection limit of serve_http.c */
+#define MAX_TIMEOUT    3600
 
 static void usage(FILE *f)
 {
-    fputs("Usage: fouine-serve [-i INDEX] [--listen ADDR:PORT] [--threads N]\n"
-          "                    [--cors ORIGIN] [--quiet]\n"
-          "Answer searches of a fouine index over HTTP (JSON API and search "
-          "page).\n"
-          "\n"
-          "  -i, --index INDEX    the index file (default: fouine.db)\n"
-          "  -l, --listen A:PORT  address and port (default: " DEFAULT_LISTEN
-          ";\n"
-          "                       [::1]:8080 for IPv6, port 0 for any free "
-          "one)\n"
-          "  -t, --threads N      worker threads, each with its own index\n"
-          "                       connection (default: the number of CPUs)\n"
-          "      --cors ORIGIN    send Access-Control-Allow-Origin: ORIGIN\n"
-          "  -q, --quiet          no access log on stderr\n"
-          "  -h, --help           show this help\n"
-          "\n"
-          "Endpoints: GET / (search page), /api/search?q=, "
-          "/api/articles/ID,\n"
-          "/api/suggest?q=, /api/health, /api/categories.\n"
-          "SIGTERM or SIGINT: finish the requests in flight, then exit 0.\n",
-          f);
+    fputs(
+        "Usage: fouine-serve [-i INDEX] [--listen ADDR:PORT] [--threads N]\n"
+        "                    [--per-ip N] [--timeout SECONDS] [--cors ORIGIN]\n"
+        "                    [--quiet]\n"
+        "Answer searches of a fouine index over HTTP (JSON API and search "
+        "page).\n"
+        "\n"
+        "  -i, --index INDEX    the index file (default: fouine.db)\n"
+        "  -l, --listen A:PORT  address and port (default: " DEFAULT_LISTEN
+        ";\n"
+        "                       [::1]:8080 for IPv6, port 0 for any free "
+        "one)\n"
+        "  -t, --threads N      worker threads, each with its own index\n"
+        "                       connection (default: the number of CPUs)\n"
+        "      --per-ip N       connections at once from one address, 0 for\n"
+        "                       any number (default: 32)\n"
+        "      --timeout S      seconds a connection has to send a whole\n"
+        "                       request head, from its opening or its last\n"
+        "                       reply, before it is closed (default: 10)\n"
+        "      --cors ORIGIN    send Access-Control-Allow-Origin: ORIGIN\n"
+        "  -q, --quiet          no access log on stderr\n"
+        "  -h, --help           show this help\n"
+        "\n"
+        "Endpoints: GET / (search page), /api/search?q=, "
+        "/api/articles/ID,\n"
+        "/api/suggest?q=, /api/health, /api/categories.\n"
+        "SIGTERM or SIGINT: finish the requests in flight, then exit 0.\n",
+        f);
+}
+
+/* Parse the value v of option opt, a whole number from lo to hi, into
+** *out; on failure say so and return FOUINE_EINVAL. */
+static int parse_count(long *out,
+                       const char *opt,
+                       const char *v,
+                       long lo,
+                       long hi)
+{
+    char *end;
+    long n = strtol(v, &end, 10);
+    if (!*v || *end || n < lo || n > hi) {
+        fprintf(stderr,
+                "fouine-serve: %s: '%s' is not a number from %ld to %ld\n", opt,
+                v, lo, hi);
+        return FOUINE_EINVAL;
+    }
+    *out = n;
+    return FOUINE_OK;
 }
 
 /* Parse "HOST:PORT" or "[HOST6]:PORT" into addr. */
@@ -96,13 +125,14 @@ static int parse_listen(struct sockaddr_storage *addr, const char *s)
 
 int main(int argc, char **argv)
 {
-    fouine_serve_config cfg = { "fouine.db", NULL, 0 };
+    fouine_serve_config cfg = { "fouine.db", NULL, 0, FOUINE_SERVE_PER_IP,
+                                FOUINE_SERVE_TIMEOUT };
     const char *listen = DEFAULT_LISTEN;
     struct sockaddr_storage addr;
     fouine_serve_daemon *daemon = NULL;
     sqlite3 *db = NULL;
     sigset_t stop;
-    long threads = sysconf(_SC_NPROCESSORS_ONLN);
+    long threads = sysconf(_SC_NPROCESSORS_ONLN), n = 0;
     int i, rc, sig = 0, status = 2;
 
     for (i = 1; i < argc; i++) {
@@ -115,6 +145,7 @@ int main(int argc, char **argv)
         } else if (strcmp(a, "-i") == 0 || strcmp(a, "--index") == 0 ||
                    strcmp(a, "-l") == 0 || strcmp(a, "--listen") == 0 ||
                    strcmp(a, "-t") == 0 || strcmp(a, "--threads") == 0 ||
+                   strcmp(a, "--per-ip") == 0 || strcmp(a, "--timeout") == 0 ||
                    strcmp(a, "--cors") == 0) {
             const char *v;
             if (++i >= argc) {
@@ -128,16 +159,19 @@ int main(int argc, char **argv)
                 listen = v;
             } else if (strcmp(a, "--cors") == 0) {
                 cfg.cors = v;
-            } else {
-                char *end;
-                threads = strtol(v, &end, 10);
-                if (*end || threads < 1 || threads > MAX_THREADS) {
-                    fprintf(stderr,
-                            "fouine-serve: %s: '%s' is not a number from 1 "
-                            "to %d\n",
-                            a, v, MAX_THREADS);
+            } else if (strcmp(a, "--per-ip") == 0) {
+                if (parse_count(&n, a, v, 0, MAX_PER_IP) != FOUINE_OK) {
                     return 2;
                 }
+                cfg.per_ip = (unsigned)n;
+            } else if (strcmp(a, "--timeout") == 0) {
+                if (parse_count(&n, a, v, 1, MAX_TIMEOUT) != FOUINE_OK) {
+                    return 2;
+                }
+                cfg.timeout = (unsigned)n;
+            } else if (parse_count(&threads, a, v, 1, MAX_THREADS) !=
+                       FOUINE_OK) {
+                return 2;
             }
         } else {
             fprintf(stderr, "fouine-serve: unknown argument '%s'\n", a);
@@ -194,10 +228,11 @@ int main(int argc, char **argv)
         goto done;
     }
     fprintf(stderr,
-            "fouine-serve: listening on http://%.*s:%u/ (%ld threads, index "
+            "fouine-serve: listening on http://%.*s:%u/ (%ld thread%s, index "
             "%s)\n",
             (int)(strrchr(listen, ':') - listen), listen,
-            fouine_serve_daemon_port(daemon), threads, cfg.index);
+            fouine_serve_daemon_port(daemon), threads, threads > 1 ? "s" : "",
+            cfg.index);
     if (sigwait(&stop, &sig) != 0) {
         goto done;
     }

@@ -5,9 +5,7 @@
 */
 #include "serve/harness.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
+#include "serve/client.h"
 
 static harness H; /* the server of every test but the stop tests */
 
@@ -329,6 +327,107 @@ START_TEST(query_of_1_kb_at_most)
 }
 END_TEST
 
+START_TEST(keep_alive_serves_several_requests)
+{
+    static const char *const paths[] = {
+        "/api/health",
+        "/api/search?q=gr%C3%A8ve+SNCF",
+        "/api/articles/sncf-greve-week-end-tgv-ter.txt",
+        "/api/suggest?q=canic",
+        "/api/articles/inconnu.txt",
+        "/",
+    };
+    static const long statuses[] = { 200, 200, 200, 200, 404, 200 };
+    client_conn c;
+    size_t i;
+    ck_assert_int_eq(client_open(&c, &H, NULL), 0);
+    /* One request after the other on the same connection. */
+    for (i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+        http_reply r;
+        ck_assert_int_eq(client_get(&c, paths[i]), 0);
+        ck_assert_msg(client_read(&c, &r, 0, 20000) == 0,
+                      "no reply to request %zu (%s) on the connection", i,
+                      paths[i]);
+        ck_assert_msg(r.status == statuses[i], "%s: status %ld", paths[i],
+                      r.status);
+        ck_assert_msg(strstr(r.headers, "Connection: close") == NULL,
+                      "%s closes the connection: %s", paths[i], r.headers);
+        http_reply_free(&r);
+    }
+    client_close(&c);
+}
+END_TEST
+
+START_TEST(pipelined_requests_answered_in_order)
+{
+    static const char three[] =
+        "GET /api/search?q=Cl%C3%A9op%C3%A2tre HTTP/1.1\r\nHost: test\r\n\r\n"
+        "GET /api/health HTTP/1.1\r\nHost: test\r\n\r\n"
+        "GET /api/articles/sncf-greve-week-end-tgv-ter.txt HTTP/1.1\r\n"
+        "Host: test\r\n\r\n";
+    client_conn c;
+    http_reply r;
+    ck_assert_int_eq(client_open(&c, &H, NULL), 0);
+    /* The three requests in one write. */
+    ck_assert_int_eq(client_send(&c, three, sizeof three - 1), 0);
+    ck_assert_msg(client_read(&c, &r, 0, 20000) == 0, "no first reply");
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_str_eq(str(r.json, "query"), "Cléopâtre");
+    ck_assert_int_eq(integer(r.json, "total"), 1);
+    http_reply_free(&r);
+    ck_assert_msg(client_read(&c, &r, 0, 20000) == 0, "no second reply");
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_str_eq(str(r.json, "status"), "ok");
+    http_reply_free(&r);
+    ck_assert_msg(client_read(&c, &r, 0, 20000) == 0, "no third reply");
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_str_eq(str(r.json, "id"), "sncf-greve-week-end-tgv-ter.txt");
+    http_reply_free(&r);
+    client_close(&c);
+}
+END_TEST
+
+/* Send the raw request on a new connection and read its reply, which must
+** have the status given and be a JSON error when it is not 200. */
+static void raw_request(http_reply *r, const char *request, long status)
+{
+    client_conn c;
+    ck_assert_int_eq(client_open(&c, &H, NULL), 0);
+    ck_assert_int_eq(client_send(&c, request, strlen(request)), 0);
+    ck_assert_msg(client_read(&c, r, 0, 20000) == 0, "no reply to %s", request);
+    client_close(&c);
+    ck_assert_msg(r->status == status, "%s: status %ld, expected %ld: %s",
+                  request, r->status, status, r->body);
+    ck_assert_msg(r->json != NULL, "not JSON: %s", r->body);
+    if (status != 200) {
+        ck_assert_int_eq(integer(r->json, "status"), status);
+    }
+}
+
+START_TEST(http11_needs_host)
+{
+    http_reply r;
+    raw_request(&r, "GET /api/health HTTP/1.1\r\n\r\n", 400);
+    ck_assert_ptr_nonnull(strstr(str(r.json, "error"), "Host"));
+    http_reply_free(&r);
+    /* HTTP/1.0 has no Host header to require. */
+    raw_request(&r, "GET /api/health HTTP/1.0\r\n\r\n", 200);
+    http_reply_free(&r);
+}
+END_TEST
+
+START_TEST(request_with_body_is_refused)
+{
+    http_reply r;
+    raw_request(&r,
+                "GET /api/health HTTP/1.1\r\nHost: test\r\n"
+                "Content-Length: 8\r\n\r\nbonjour!",
+                400);
+    ck_assert_ptr_nonnull(strstr(str(r.json, "error"), "body"));
+    http_reply_free(&r);
+}
+END_TEST
+
 START_TEST(request_size_is_limited)
 {
     char *big = malloc(100 * 1024 + 1), file[HARNESS_PATH],
@@ -437,12 +536,10 @@ START_TEST(cors_only_when_asked_quiet_log)
     static const char *const args[] = { "--cors",  "https://www.exemple.fr",
                                         "--quiet", "--threads",
                                         "2",       NULL };
-    harness h2 = H;
+    harness h2;
     http_reply r;
     char *log;
-    snprintf(h2.log, sizeof h2.log, "%s/serve-cors.log", H.dir);
-    h2.pid = 0;
-    harness_start(&h2, args);
+    harness_start_other(&h2, &H, "serve-cors.log", args);
     harness_get(&h2, &r, "/api/search?q=gr%C3%A8ve", 200);
     ck_assert_ptr_nonnull(strstr(
         r.headers, "Access-Control-Allow-Origin: https://www.exemple.fr"));
@@ -458,47 +555,29 @@ END_TEST
 START_TEST(sigterm_finishes_request_in_flight)
 {
     static const char *const args[] = { "--threads", "2", NULL };
-    harness h2 = H;
-    struct sockaddr_in addr;
-    unsigned port = 0;
-    char reply[8192];
-    size_t got = 0;
-    ssize_t n;
-    int fd, status;
+    static const char begun[] = "GET /api/health HTTP/1.1\r\nHost: test\r\n";
+    harness h2;
+    client_conn c;
+    http_reply r;
+    int status;
 
-    snprintf(h2.log, sizeof h2.log, "%s/serve-stop.log", H.dir);
-    h2.pid = 0;
-    harness_start(&h2, args);
-    ck_assert_int_eq(sscanf(h2.base, "http://127.0.0.1:%u", &port), 1);
-    fd = socket(AF_INET, SOCK_STREAM, 0);
-    ck_assert_int_ge(fd, 0);
-    memset(&addr, 0, sizeof addr);
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons((uint16_t)port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ck_assert_int_eq(connect(fd, (struct sockaddr *)&addr, sizeof addr), 0);
+    harness_start_other(&h2, &H, "serve-stop.log", args);
+    ck_assert_int_eq(client_open(&c, &h2, NULL), 0);
     /* A request begun: its request line is sent, its headers not ended. */
-    ck_assert_int_gt(
-        write(fd, "GET /api/health HTTP/1.1\r\nHost: test\r\n", 38), 0);
+    ck_assert_int_eq(client_send(&c, begun, sizeof begun - 1), 0);
     harness_sleep_ms(500);
     kill(h2.pid, SIGTERM);
     harness_sleep_ms(500);
     ck_assert_msg(waitpid(h2.pid, &status, WNOHANG) == 0,
                   "fouine-serve left before answering the request in flight");
     /* The end of the request: it is answered, then the server exits 0. */
-    ck_assert_int_eq(write(fd, "\r\n", 2), 2);
-    while (got < sizeof reply - 1 &&
-           (n = read(fd, reply + got, sizeof reply - 1 - got)) > 0) {
-        got += (size_t)n;
-        reply[got] = '\0';
-        if (strstr(reply, "\"status\":\"ok\"")) {
-            break;
-        }
-    }
-    reply[got] = '\0';
-    close(fd);
-    ck_assert_msg(strncmp(reply, "HTTP/1.1 200", 12) == 0, "reply: %s", reply);
-    ck_assert_ptr_nonnull(strstr(reply, "\"status\":\"ok\""));
+    ck_assert_int_eq(client_send(&c, "\r\n", 2), 0);
+    ck_assert_int_eq(client_read(&c, &r, 0, 20000), 0);
+    client_close(&c);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_msg(r.json && strcmp(str(r.json, "status"), "ok") == 0,
+                  "reply: %s", r.body);
+    http_reply_free(&r);
     ck_assert_int_eq(harness_stop(&h2, 0), 0);
 }
 END_TEST
@@ -506,15 +585,54 @@ END_TEST
 START_TEST(sigint_exits_0)
 {
     static const char *const args[] = { "--threads", "1", NULL };
-    harness h2 = H;
+    harness h2;
     http_reply r;
-    snprintf(h2.log, sizeof h2.log, "%s/serve-int.log", H.dir);
-    h2.pid = 0;
-    harness_start(&h2, args);
+    harness_start_other(&h2, &H, "serve-int.log", args);
     harness_get(&h2, &r, "/api/suggest?q=canic", 200);
     ck_assert_msg(has_suggestion(&r, "canicule", "canic"), "%s", r.body);
     http_reply_free(&r);
     ck_assert_int_eq(harness_stop(&h2, SIGINT), 0);
+}
+END_TEST
+
+START_TEST(one_thread_starts_without_warning)
+{
+    static const char *const args[] = { "--threads", "1", NULL };
+    harness h2;
+    http_reply r;
+    char *log;
+    harness_start_other(&h2, &H, "serve-one.log", args);
+    harness_get(&h2, &r, "/api/health", 200);
+    http_reply_free(&r);
+    ck_assert_int_eq(harness_stop(&h2, SIGTERM), 0);
+    log = fouine_test_slurp(h2.log);
+    ck_assert_ptr_nonnull(log);
+    ck_assert_msg(strstr(log, "(1 thread,") != NULL, "%s", log);
+    ck_assert_msg(strstr(log, "arning") == NULL && strstr(log, "pool") == NULL,
+                  "a warning at start: %s", log);
+    free(log);
+}
+END_TEST
+
+START_TEST(failed_bind_names_the_port)
+{
+    char cmd[4 * HARNESS_PATH], out[HARNESS_PATH + 16], expect[64];
+    char *msg;
+    unsigned port = client_port(&H);
+    snprintf(out, sizeof out, "%s/bind.err", H.dir);
+    /* The port of the running server is taken. */
+    snprintf(cmd, sizeof cmd,
+             "'%s/fouine-serve' -i '%s' --listen 127.0.0.1:%u 2>'%s'", H.build,
+             H.index, port, out);
+    ck_assert_int_eq(fouine_test_run(cmd, NULL), 2);
+    msg = fouine_test_slurp(out);
+    ck_assert_ptr_nonnull(msg);
+    snprintf(expect, sizeof expect, "port %u", port);
+    ck_assert_msg(strstr(msg, expect) != NULL, "%s", msg);
+    snprintf(expect, sizeof expect, "127.0.0.1:%u", port);
+    ck_assert_msg(strstr(msg, expect) != NULL, "%s", msg);
+    ck_assert_msg(strstr(msg, "port 0") == NULL, "%s", msg);
+    free(msg);
 }
 END_TEST
 
@@ -539,6 +657,39 @@ START_TEST(bad_command_lines)
 }
 END_TEST
 
+/* An option of connections out of its bounds, and what it must say. */
+typedef struct bad_option {
+    const char *args;
+    const char *says;
+} bad_option;
+
+static const bad_option bad_options[] = {
+    { "--timeout 0", "--timeout: '0' is not a number from 1 to 3600" },
+    { "--timeout 3601", "--timeout: '3601' is not a number from 1 to 3600" },
+    { "--timeout dix", "--timeout: 'dix' is not a number" },
+    { "--per-ip -1", "--per-ip: '-1' is not a number from 0 to 1024" },
+    { "--per-ip 1025", "--per-ip: '1025' is not a number from 0 to 1024" },
+    { "--per-ip ''", "--per-ip: '' is not a number" },
+    { "--threads 257", "--threads: '257' is not a number from 1 to 256" },
+};
+
+START_TEST(bad_options_are_named)
+{
+    const bad_option *b = &bad_options[_i];
+    char cmd[4 * HARNESS_PATH], out[HARNESS_PATH + 16];
+    char *msg;
+    snprintf(out, sizeof out, "%s/option.err", H.dir);
+    snprintf(cmd, sizeof cmd,
+             "'%s/fouine-serve' -i '%s' --listen 127.0.0.1:0 %s 2>'%s'",
+             H.build, H.index, b->args, out);
+    ck_assert_int_eq(fouine_test_run(cmd, NULL), 2);
+    msg = fouine_test_slurp(out);
+    ck_assert_ptr_nonnull(msg);
+    ck_assert_msg(strstr(msg, b->says) != NULL, "%s: %s", b->args, msg);
+    free(msg);
+}
+END_TEST
+
 static Suite *serve_suite(void)
 {
     Suite *s = suite_create("serve");
@@ -552,6 +703,10 @@ static Suite *serve_suite(void)
     tcase_add_test(tc, suggest_words_and_phrases);
     tcase_add_loop_test(tc, errors_are_json_with_status, 0,
                         (int)(sizeof bad_requests / sizeof bad_requests[0]));
+    tcase_add_test(tc, keep_alive_serves_several_requests);
+    tcase_add_test(tc, pipelined_requests_answered_in_order);
+    tcase_add_test(tc, http11_needs_host);
+    tcase_add_test(tc, request_with_body_is_refused);
     tcase_add_test(tc, query_of_1_kb_at_most);
     tcase_add_test(tc, request_size_is_limited);
     tcase_add_test(tc, article_text_is_escaped);
@@ -560,7 +715,11 @@ static Suite *serve_suite(void)
     tcase_add_test(tc, cors_only_when_asked_quiet_log);
     tcase_add_test(tc, sigterm_finishes_request_in_flight);
     tcase_add_test(tc, sigint_exits_0);
+    tcase_add_test(tc, one_thread_starts_without_warning);
+    tcase_add_test(tc, failed_bind_names_the_port);
     tcase_add_test(tc, bad_command_lines);
+    tcase_add_loop_test(tc, bad_options_are_named, 0,
+                        (int)(sizeof bad_options / sizeof bad_options[0]));
     suite_add_tcase(s, tc);
     return s;
 }

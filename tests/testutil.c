@@ -5,6 +5,7 @@
 
 #include "fouine/alloc.h"
 #include "fouine/error.h"
+#include "fouine/store.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -190,6 +191,32 @@ uint32_t fouine_test_rnd(uint32_t *state)
     x ^= x << 5;
     *state = x;
     return x;
+}
+
+void fouine_test_assert_integrity(const char *path)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *s = NULL;
+    const unsigned char *ok;
+    ck_assert_int_eq(fouine_store_open(&db, path, FOUINE_STORE_WRITE),
+                     FOUINE_OK);
+    ck_assert_int_eq(
+        sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &s, NULL),
+        SQLITE_OK);
+    ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
+    ok = sqlite3_column_text(s, 0);
+    ck_assert_msg(ok && strcmp((const char *)ok, "ok") == 0,
+                  "%s: PRAGMA integrity_check: %s", path,
+                  ok ? (const char *)ok : "-");
+    sqlite3_finalize(s);
+    ck_assert_msg(sqlite3_exec(db,
+                               "INSERT INTO article_fts(article_fts)"
+                               " VALUES ('integrity-check');"
+                               "INSERT INTO comment_fts(comment_fts)"
+                               " VALUES ('integrity-check')",
+                               NULL, NULL, NULL) == SQLITE_OK,
+                  "%s: FTS5 integrity-check: %s", path, sqlite3_errmsg(db));
+    ck_assert_int_eq(sqlite3_close(db), SQLITE_OK);
 }
 
 int fouine_test_main(Suite *s)

@@ -78,6 +78,10 @@ void fouine_test_oom_loop(const char *name, fouine_test_oom_op op);
 /* xorshift32, a small deterministic generator for seeded tests: the next
 ** number after *state (which must not start at 0). */
 uint32_t fouine_test_rnd(uint32_t *state);
+/* SQLite's PRAGMA integrity_check and FTS5's integrity-check (of
+** article_fts and comment_fts) pass on the index at path; fails the test
+** otherwise.  Opens the index for writing (FTS5's check is an INSERT). */
+void fouine_test_assert_integrity(const char *path);
 
 /* Run a suite and return the process exit status (0 on success). */
 int fouine_test_main(Suite *s);

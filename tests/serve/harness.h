@@ -226,6 +226,19 @@ static inline void harness_start(harness *h, const char *const *args)
     harness_check(h->base[0], "fouine-serve did not start");
 }
 
+/* Start another server on the files of h, into out, its stderr going to
+** the file name of h's directory; args as for harness_start(). */
+static inline void harness_start_other(harness *out,
+                                       const harness *h,
+                                       const char *name,
+                                       const char *const *args)
+{
+    *out = *h;
+    snprintf(out->log, sizeof out->log, "%s/%s", h->dir, name);
+    out->pid = 0;
+    harness_start(out, args);
+}
+
 /* Send sig to the server and return its exit status (-1: killed). */
 static inline int harness_stop(harness *h, int sig)
 {
@@ -256,6 +269,19 @@ static inline void harness_urlencode(char *out, size_t size, const char *s)
         }
     }
     out[n] = '\0';
+}
+
+/* Copy the end of the server's stderr to ours (a sanitizer's report is
+** there), before the directory goes. */
+static inline void harness_dump_log(const harness *h)
+{
+    char *log = fouine_test_slurp(h->log);
+    size_t n = log ? strlen(log) : 0;
+    if (n > 0) {
+        fprintf(stderr, "--- end of %s:\n%s\n---\n", h->log,
+                log + (n > 8192 ? n - 8192 : 0));
+    }
+    free(log);
 }
 
 /* Remove the temporary directory. */
@@ -358,6 +384,9 @@ static inline int harness_main(harness *h,
     if (harness_stop(h, SIGTERM) != 0) {
         fprintf(stderr, "fouine-serve did not exit 0 on SIGTERM\n");
         rc = 1;
+    }
+    if (rc != 0) {
+        harness_dump_log(h);
     }
     harness_cleanup(h);
     return rc;
