@@ -36,4 +36,34 @@ FOUINE_WUR int fouine_analyzer_stem(char *out,
                                     const char *word,
                                     size_t len);
 
+/*
+** Interface to code in fold.c.
+*/
+
+/**
+ * Copy src[0..n) into dst (cap bytes) with œ and æ expanded to "oe" and
+ * "ae", as far as it fits.
+ *
+ * @return the bytes written
+ */
+size_t fouine_expand_ligatures(const unsigned char *src,
+                               size_t n,
+                               char *dst,
+                               size_t cap);
+
+/*
+** Interface to code in lexicon.c.
+*/
+
+struct fouine_lexsink;
+
+/**
+ * Call cb for each word of sink, in the order they were added.
+ *
+ * @return FOUINE_OK, or the first non-zero value cb returned
+ */
+FOUINE_WUR int fouine_lexsink_each(const struct fouine_lexsink *sink,
+                                   fouine_word_cb cb,
+                                   void *payload);
+
 #endif /* FOUINE_ANALYSIS_H */

@@ -9,25 +9,19 @@
 **      decimal comma stays inside a number;
 **   2. elision: "l'", "d'", "qu'", "jusqu'"... in front of a word are dropped
 **      and the token's offsets start after the apostrophe;
-**   3. normalization: NFKC and case folding (utf8proc);
-**   4. surface form: accents stripped, ligatures œ and æ expanded;
-**   5. stems: Snowball French on the lowercased accented word, corrected by
-**      a small table, then folded like the surface form; and the stem of
-**      the unaccented word.
+**   3. normalization: NFKC and case folding (utf8proc): the token;
+**   4. fold: accents stripped, ligatures œ and æ expanded;
+**   5. stem: Snowball French on the token, corrected by a small table, then
+**      folded like the fold.
 ** Steps 3 to 5 are cached per analyzer, keyed on the word's bytes after the
 ** elided article with ASCII capitals lowercased; an entry is one 64-byte
-** line that keeps each stem behind its FOUINE_STEM_MARK, so that a word
-** found in the cache is emitted without any copy.  The splitter finds the
-** words a few ahead of the one being emitted and prefetches their entries.
+** line holding the key and the three forms (the token and the fold only
+** when they differ from what precedes them), so that a word found in the
+** cache is emitted without any copy.  The splitter finds the words a few
+** ahead of the one being emitted and prefetches their entries.
 ** utf8proc's results for Latin characters (class, NFKC + case folding,
 ** accent stripping) are memoized per analyzer, so most new words need no
 ** allocation.
-**
-** In a query, a word typed without accents also gets the stem of the word
-** with the accent that French puts on its ending ("creee" -> "créée",
-** "arrivees" -> "arrivées", "premiere" -> "première", "tomberent" ->
-** "tombèrent"): Snowball's suffixes carry those accents, so the stem of the
-** unaccented form alone would miss the other inflections ("créer").
 */
 #define _DEFAULT_SOURCE /* MAP_ANONYMOUS, MADV_HUGEPAGE */
 
@@ -54,59 +48,50 @@ enum {
     CC_MULTI   /* in the byte table: the first byte of a longer character */
 };
 
-#define CACHE_SMALL      (1u << 12) /* entries of the first cache */
-#define CACHE_SLOTS      (1u << 18) /* entries of the cache it grows into */
-#define CACHE_LINE       64         /* bytes of one entry */
-#define CACHE_DATA       (CACHE_LINE - 9) /* bytes of a word and its tokens */
-#define TOKEN_BUF        (4 * FOUINE_MAX_WORD + 8)
-#define QUERY_MIN_ACCENT 4 /* shortest query word given an accented ending */
-#define MEMO_LIMIT       0x250 /* characters below: Latin, memoized */
-#define MEMO_UNSET       0xFF  /* char_memo.len of an entry not computed */
-#define MEMO_NONE        0xFE  /* char_memo.len: too long, no fast path */
-#define PREFETCH_WORDS   4 /* words found ahead, their cache slots prefetched */
+#define CACHE_SMALL    (1u << 12)       /* entries of the first cache */
+#define CACHE_SLOTS    (1u << 18)       /* entries of the cache it grows into */
+#define CACHE_LINE     64               /* bytes of one entry */
+#define CACHE_DATA     (CACHE_LINE - 9) /* bytes of a word and its tokens */
+#define TOKEN_BUF      (4 * FOUINE_MAX_WORD + 8)
+#define MEMO_LIMIT     0x250 /* characters below: Latin, memoized */
+#define MEMO_UNSET     0xFF  /* char_memo.len of an entry not computed */
+#define MEMO_NONE      0xFE  /* char_memo.len: too long, no fast path */
+#define PREFETCH_WORDS 4 /* words found ahead, their cache slots prefetched */
 
-/*
-** One word analyzed by steps 2 to 5, in buffers of its own.  Each stem
-** buffer starts with FOUINE_STEM_MARK, followed by the stem.
-*/
+/* One word analyzed by steps 2 to 5, in buffers of its own. */
 typedef struct word_buf {
-    char surface[TOKEN_BUF];   /* folded surface form */
-    char stem1[TOKEN_BUF + 1]; /* mark + folded stem of the accented word */
-    char stem2[TOKEN_BUF + 1]; /* mark + folded stem of the unaccented word */
+    char token[FOUINE_MAX_WORD + 1]; /* the index form (step 3) */
+    char fold[TOKEN_BUF];            /* folded (step 4) */
+    char stem[TOKEN_BUF];            /* folded corrected stem (step 5) */
 } word_buf;
-
-/* Flags of an analyzed word. */
-#define WORD_ACCENTED 0x1 /* the word had accents or ligatures */
-#define WORD_STEM1    0x2 /* stem1 differs from the surface form */
-#define WORD_STEM2    0x4 /* stem2 differs from the surface form */
 
 /*
 ** An analyzed word as emitted: pointers into the cache or into a word_buf,
 ** valid until the next word is analyzed.
 */
 typedef struct word_view {
-    int flags;           /* WORD_* bits */
-    const char *surface; /* folded surface form */
-    size_t nsurface;     /* its length; 0: no token */
-    const char *stem1;   /* mark + stem of the accented word */
-    size_t nstem1;       /* stem length, mark excluded; 0: not stemmed */
-    const char *stem2;   /* mark + stem of the unaccented word */
-    size_t nstem2;       /* stem length; 0: none, or same as stem1 */
+    const char *token; /* the index form: lowercase, accents kept */
+    size_t ntoken;     /* its length; 0: no token */
+    const char *fold;  /* accents stripped, ligatures expanded */
+    size_t nfold;      /* its length */
+    const char *stem;  /* folded stem */
+    size_t nstem;      /* its length; 0: not stemmed */
 } word_view;
 
 /*
-** A cache entry: one cache line holding the raw word and its tokens, so
-** that a lookup touches one line of memory.  Words whose tokens do not fit
-** are not cached.
+** A cache entry: one cache line holding the raw word and its forms, so
+** that a lookup touches one line of memory.  The token is stored only when
+** it differs from the key, the fold only when it differs from the token.
+** Words whose forms do not fit are not cached.
 */
 typedef struct cache_slot {
     uint32_t hash;         /* FNV-1a of the key; 0 marks an empty slot */
     uint8_t nkey;          /* key length */
-    uint8_t nsurface;      /* surface length */
-    uint8_t nstem1;        /* stem1 length (its mark is stored before it) */
-    uint8_t nstem2;        /* stem2 length (likewise) */
-    uint8_t flags;         /* word_view.flags */
-    char data[CACHE_DATA]; /* key, surface, mark + stem1, mark + stem2 */
+    uint8_t ntoken;        /* token length; 0: the token is the key */
+    uint8_t nfold;         /* fold length; 0: the fold is the token */
+    uint8_t nstem;         /* stem length; 0: not stemmed */
+    uint8_t unused;        /* padding */
+    char data[CACHE_DATA]; /* key, token, fold, stem */
 } cache_slot;
 
 _Static_assert(sizeof(cache_slot) == CACHE_LINE, "one entry, one line");
@@ -123,6 +108,8 @@ typedef struct char_memo {
 
 struct fouine_analyzer {
     struct sb_stemmer *stemmer; /* Snowball French, UTF-8; owned */
+    fouine_word_cb watch;       /* told of each word analyzed, or NULL */
+    void *watch_payload;        /* its payload; not owned */
     void *cache_mem;            /* the cache allocation, NULL until the
                                 ** first word; owned */
     size_t cache_size;          /* its size in bytes */
@@ -162,8 +149,8 @@ static const struct {
 **     meet "franc" and "mauve"; "française(s)" and "mauvaise(s)" stem to
 **     "français" and "mauvais", so those are kept whole.  So are "palais",
 **     "calais", "beauvais", "malais" and "niais" (not "pal", "cal"...), as
-**     the newer Snowball French algorithm does; and "france", which
-**     Snowball stems to "franc" (the currency);
+**     the newer Snowball French algorithm does; and "france" and the name
+**     "francis", which Snowball stems to "franc" (the currency);
 **   - "nier" and its forms all stem to "ni", the conjunction; they stem to
 **     "nie" here;
 **   - plurals in -oux and -eux are left whole by Snowball 2.2.0 and miss
@@ -184,19 +171,20 @@ static const stem_fix stem_fixes[] = {
     { "dieux", "dieu" },        { "enjeux", "enjeu" },
     { "epoux", "epou" },        { "feux", "feu" },
     { "francais", "francais" }, { "france", "france" },
-    { "français", "français" }, { "genoux", "genou" },
-    { "hiboux", "hibou" },      { "jaloux", "jalou" },
-    { "jeux", "jeu" },          { "joujoux", "joujou" },
-    { "lieux", "lieu" },        { "malais", "malais" },
-    { "mauvais", "mauvais" },   { "milieux", "milieu" },
-    { "neveux", "neveu" },      { "niais", "niais" },
-    { "nie", "nie" },           { "niee", "nie" },
-    { "niees", "nie" },         { "nier", "nie" },
-    { "nies", "nie" },          { "nié", "nie" },
-    { "niée", "nie" },          { "niées", "nie" },
-    { "niés", "nie" },          { "palais", "palais" },
-    { "poux", "pou" },          { "voeux", "voeu" },
-    { "vœux", "vœu" },          { "époux", "épou" },
+    { "francis", "francis" },   { "français", "français" },
+    { "genoux", "genou" },      { "hiboux", "hibou" },
+    { "jaloux", "jalou" },      { "jeux", "jeu" },
+    { "joujoux", "joujou" },    { "lieux", "lieu" },
+    { "malais", "malais" },     { "mauvais", "mauvais" },
+    { "milieux", "milieu" },    { "neveux", "neveu" },
+    { "niais", "niais" },       { "nie", "nie" },
+    { "niee", "nie" },          { "niees", "nie" },
+    { "nier", "nie" },          { "nies", "nie" },
+    { "nié", "nie" },           { "niée", "nie" },
+    { "niées", "nie" },         { "niés", "nie" },
+    { "palais", "palais" },     { "poux", "pou" },
+    { "voeux", "voeu" },        { "vœux", "vœu" },
+    { "époux", "épou" },
 };
 
 static int stem_fix_cmp(const void *key, const void *elem)
@@ -608,31 +596,6 @@ static utf8proc_ssize_t map_utf8(const char *src,
     (UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE)
 #define FOLD_OPTIONS (UTF8PROC_COMPOSE | UTF8PROC_STRIPMARK)
 
-/* Expand œ and æ of src[0..n) into dst (room for cap bytes).  Returns the
-** length written; the expansion stops before cap. */
-static size_t expand_ligatures(const utf8proc_uint8_t *src,
-                               size_t n,
-                               char *dst,
-                               size_t cap)
-{
-    size_t i, o = 0;
-    for (i = 0; i < n && o + 2 < cap; i++) {
-        unsigned char c = src[i];
-        if (c == 0xC5 && i + 1 < n && src[i + 1] == 0x93) {
-            dst[o++] = 'o'; /* œ */
-            dst[o++] = 'e';
-            i++;
-        } else if (c == 0xC3 && i + 1 < n && src[i + 1] == 0xA6) {
-            dst[o++] = 'a'; /* æ */
-            dst[o++] = 'e';
-            i++;
-        } else {
-            dst[o++] = (char)c;
-        }
-    }
-    return o;
-}
-
 /* The memo of character cp (< MEMO_LIMIT) for table memo, computed with
 ** the utf8proc options (and the ligatures expanded for fold) on first use. */
 static const char_memo *memo_get(char_memo *memo,
@@ -650,7 +613,7 @@ static const char_memo *memo_get(char_memo *memo,
             char tmp[32];
             size_t t = (size_t)r;
             if (options == FOLD_OPTIONS) {
-                t = expand_ligatures(out, t, tmp, sizeof tmp);
+                t = fouine_expand_ligatures(out, t, tmp, sizeof tmp);
             } else if (t <= sizeof tmp) {
                 memcpy(tmp, out, t);
             }
@@ -746,7 +709,7 @@ static FOUINE_WUR int fold(fouine_analyzer *an,
     }
     /* A cut inside a character cannot happen: TOKEN_BUF is four times the
     ** longest word, and folding never lengthens a character beyond two. */
-    *nout = expand_ligatures(tmp, (size_t)m, dst, TOKEN_BUF);
+    *nout = fouine_expand_ligatures(tmp, (size_t)m, dst, TOKEN_BUF);
     free(tmp); /* utf8proc_map()'s: not ours */
     return FOUINE_OK;
 }
@@ -945,51 +908,26 @@ static FOUINE_WUR int analyze_word(fouine_analyzer *an,
     int nostem;
     int rc;
 
-    w->surface = b->surface;
-    w->stem1 = b->stem1;
-    w->stem2 = b->stem2;
-    w->nsurface = w->nstem1 = w->nstem2 = 0;
-    w->flags = 0;
-    b->stem1[0] = b->stem2[0] = FOUINE_STEM_MARK;
+    w->token = b->token;
+    w->fold = b->fold;
+    w->stem = b->stem;
+    w->ntoken = w->nfold = w->nstem = 0;
     rc = normalize_word(an, raw, n, plain, buf, fast, &norm, &nw, &nn, &nostem);
     if (rc != FOUINE_OK || nn == 0) {
         goto done;
     }
-    rc = fold(an, nw, nn, b->surface, &ns);
-    if (rc != FOUINE_OK) {
+    rc = fold(an, nw, nn, b->fold, &ns);
+    if (rc != FOUINE_OK || ns == 0) {
         goto done;
     }
-    w->nsurface = ns;
-    if (ns != nn || memcmp(b->surface, nw, nn) != 0) {
-        w->flags |= WORD_ACCENTED;
-    }
-    if (ns == 0 || nostem) {
+    /* nn <= FOUINE_MAX_WORD (normalize_word() cuts the word). */
+    memcpy(b->token, nw, nn);
+    w->ntoken = nn;
+    w->nfold = ns;
+    if (nostem) {
         goto done;
     }
-    rc = stem_fold(an, nw, nn, b->stem1 + 1, &w->nstem1);
-    if (rc != FOUINE_OK) {
-        goto done;
-    }
-    if (w->flags & WORD_ACCENTED) {
-        /* Stem it without accents too, for readers who type none. */
-        rc = stem_fold(an, b->surface, ns, b->stem2 + 1, &w->nstem2);
-        if (rc != FOUINE_OK) {
-            goto done;
-        }
-        if (w->nstem2 == w->nstem1 &&
-            memcmp(b->stem1 + 1, b->stem2 + 1, w->nstem1) == 0) {
-            w->nstem2 = 0;
-        }
-    }
-    /* Whether each stem is a token of its own in a document. */
-    if (w->nstem1 > 0 &&
-        (w->nstem1 != ns || memcmp(b->stem1 + 1, b->surface, ns) != 0)) {
-        w->flags |= WORD_STEM1;
-    }
-    if (w->nstem2 > 0 &&
-        (w->nstem2 != ns || memcmp(b->stem2 + 1, b->surface, ns) != 0)) {
-        w->flags |= WORD_STEM2;
-    }
+    rc = stem_fold(an, nw, nn, b->stem, &w->nstem);
 done:
     free(norm); /* utf8proc_map()'s: not ours */
     return rc;
@@ -1087,15 +1025,14 @@ static FOUINE_WUR int cache_init(fouine_analyzer *an)
 static void cache_view(const cache_slot *s, word_view *w)
 {
     const char *p = s->data + s->nkey;
-    w->flags = s->flags;
-    w->surface = p;
-    w->nsurface = s->nsurface;
-    p += s->nsurface;
-    w->stem1 = p;
-    w->nstem1 = s->nstem1;
-    p += s->nstem1 ? s->nstem1 + 1 : 0;
-    w->stem2 = p;
-    w->nstem2 = s->nstem2;
+    w->token = s->ntoken ? p : s->data;
+    w->ntoken = s->ntoken ? s->ntoken : s->nkey;
+    p += s->ntoken;
+    w->fold = s->nfold ? p : w->token;
+    w->nfold = s->nfold ? s->nfold : w->ntoken;
+    p += s->nfold;
+    w->stem = p;
+    w->nstem = s->nstem;
 }
 
 /*
@@ -1162,20 +1099,33 @@ static inline int cache_get(const fouine_analyzer *an,
     }
 }
 
-/* Store w under key when it fits, and point w at the stored copy. */
+/* Store w under key when it fits, and point w at the stored copy.  Words
+** that give no token are not stored. */
 static void cache_put(fouine_analyzer *an,
                       const char *key,
                       size_t nkey,
                       uint32_t h,
                       word_view *w)
 {
-    size_t n1 = w->nstem1 ? w->nstem1 + 1 : 0;
-    size_t n2 = w->nstem2 ? w->nstem2 + 1 : 0;
+    char lower[CACHE_DATA];
+    size_t nt, nf, i;
     cache_slot *s;
-    uint32_t i;
+    uint32_t k;
     char *p;
 
-    if (nkey + w->nsurface + n1 + n2 > CACHE_DATA) {
+    if (w->ntoken == 0 || nkey >= CACHE_DATA) {
+        return;
+    }
+    for (i = 0; i < nkey; i++) {
+        lower[i] = ascii_lower(key[i]);
+    }
+    nt =
+        w->ntoken == nkey && memcmp(w->token, lower, nkey) == 0 ? 0 : w->ntoken;
+    nf = w->nfold == w->ntoken && memcmp(w->fold, w->token, w->ntoken) == 0 ?
+             0 :
+             w->nfold;
+    if (nkey + nt + nf + w->nstem > CACHE_DATA || nt > UINT8_MAX ||
+        nf > UINT8_MAX || w->nstem > UINT8_MAX) {
         return;
     }
     if (an->nentries >= ((size_t)an->mask + 1) / 4 * 3) {
@@ -1186,24 +1136,21 @@ static void cache_put(fouine_analyzer *an,
             cache_reset(an);
         }
     }
-    i = h & an->mask;
-    while (an->slots[i].hash != 0) {
-        i = (i + 1) & an->mask;
+    k = h & an->mask;
+    while (an->slots[k].hash != 0) {
+        k = (k + 1) & an->mask;
     }
-    s = &an->slots[i];
+    s = &an->slots[k];
     p = s->data;
-    for (i = 0; i < nkey; i++) {
-        p[i] = ascii_lower(key[i]);
-    }
-    memcpy(p + nkey, w->surface, w->nsurface);
-    memcpy(p + nkey + w->nsurface, w->stem1, n1);
-    memcpy(p + nkey + w->nsurface + n1, w->stem2, n2);
+    memcpy(p, lower, nkey);
+    memcpy(p + nkey, w->token, nt);
+    memcpy(p + nkey + nt, w->fold, nf);
+    memcpy(p + nkey + nt + nf, w->stem, w->nstem);
     s->hash = h;
     s->nkey = (uint8_t)nkey;
-    s->nsurface = (uint8_t)w->nsurface;
-    s->nstem1 = (uint8_t)w->nstem1;
-    s->nstem2 = (uint8_t)w->nstem2;
-    s->flags = (uint8_t)w->flags;
+    s->ntoken = (uint8_t)nt;
+    s->nfold = (uint8_t)nf;
+    s->nstem = (uint8_t)w->nstem;
     an->nentries++;
     cache_view(s, w);
 }
@@ -1232,153 +1179,24 @@ static FOUINE_WUR int word_get(fouine_analyzer *an,
         return FOUINE_OK;
     }
     rc = analyze_word(an, key, nkey, plain, b, w);
+    if (rc == FOUINE_OK && w->ntoken > 0 && an->watch) {
+        fouine_word word;
+        word.token = w->token;
+        word.ntoken = w->ntoken;
+        word.fold = w->fold;
+        word.nfold = w->nfold;
+        word.stem = w->stem;
+        word.nstem = w->nstem;
+        rc = an->watch(&word, an->watch_payload);
+    }
     if (rc == FOUINE_OK && nkey < CACHE_DATA) {
         cache_put(an, key, nkey, h, w);
     }
     return rc;
 }
 
-/*
-** The unaccented query word s[0..n) (folded) with the accent French puts
-** on its ending, written into out (TOKEN_BUF bytes): "-erent" -> "-èrent",
-** "-iere(s)" -> "-ière(s)", "-ee(s)" -> "-ée(s)", "-e(s)" -> "-é(s)".
-** Returns its length, or 0 when no ending applies or the word is one of
-** the corrections.
-*/
-static size_t accent_ending(const char *s, size_t n, char *out)
-{
-    static const struct {
-        const char *plain;  /* ending typed without accents */
-        const char *accent; /* the same ending with its accent */
-    } endings[] = {
-        { "erent", "èrent" }, { "ieres", "ières" }, { "iere", "ière" },
-        { "ees", "ées" },     { "ee", "ée" },       { "es", "és" },
-        { "e", "é" },
-    };
-    char word[TOKEN_BUF];
-    size_t k;
-
-    if (n < QUERY_MIN_ACCENT || n + 2 > TOKEN_BUF) {
-        return 0;
-    }
-    /* A word of the correction table has its stem settled ("france" must
-    ** not become "francé", stemmed "franc"). */
-    memcpy(word, s, n);
-    word[n] = '\0';
-    if (stem_fix_find(word)) {
-        return 0;
-    }
-    for (k = 0; k < sizeof endings / sizeof endings[0]; k++) {
-        size_t np = strlen(endings[k].plain);
-        size_t na = strlen(endings[k].accent);
-        if (n > np && memcmp(s + n - np, endings[k].plain, np) == 0) {
-            memcpy(out, s, n - np);
-            memcpy(out + n - np, endings[k].accent, na);
-            return n - np + na;
-        }
-    }
-    return 0;
-}
-
-/* Emit a token; a stem is given with its mark, and emitted with it when
-** mark is set. */
-static inline FOUINE_WUR int emit(fouine_token_cb cb,
-                                  void *payload,
-                                  int mark,
-                                  const char *stem,
-                                  size_t n,
-                                  size_t start,
-                                  size_t end,
-                                  int flags)
-{
-    if (mark) {
-        return cb(stem, n + 1, start, end, flags | FOUINE_TOKEN_STEM, payload);
-    }
-    return cb(stem + 1, n, start, end, flags, payload);
-}
-
-/* Whether the marked stem differs from the token s[0..n). */
-static inline int stem_differs(const char *stem,
-                               size_t nstem,
-                               const char *s,
-                               size_t n)
-{
-    return nstem != n || memcmp(stem + 1, s, n) != 0;
-}
-
-/*
-** Whether a query word's stem (marked, stem[0] is the mark) is also asked
-** for unmarked, as the surface form of words that are their own stem.  Not
-** when that surface form is a stop word other than the word typed: the
-** stem "dans" of "danse" must not match the preposition "dans", which
-** every article holds.
-*/
-static inline int plain_alternative(const word_view *w,
-                                    const char *stem,
-                                    size_t nstem)
-{
-    if (!stem_differs(stem, nstem, w->surface, w->nsurface)) {
-        return 1;
-    }
-    return !fouine_is_stopword(stem + 1, nstem);
-}
-
-/*
-** Emit the query alternatives of one word: its stems, each marked (the stem
-** token of words whose stem differs from their surface form) and unmarked
-** (the surface form of words that are their own stem), then those of the
-** stem of its accented ending when it was typed without accents.
-*/
-static FOUINE_WUR int emit_query_word(fouine_analyzer *an,
-                                      const word_view *w,
-                                      size_t start,
-                                      size_t end,
-                                      fouine_token_cb cb,
-                                      void *payload)
-{
-    char accented[TOKEN_BUF];
-    char stem3[TOKEN_BUF + 1];
-    size_t na, n3 = 0;
-    int rc;
-
-    rc = emit(cb, payload, 1, w->stem1, w->nstem1, start, end, 0);
-    if (rc == 0 && plain_alternative(w, w->stem1, w->nstem1)) {
-        rc = emit(cb, payload, 0, w->stem1, w->nstem1, start, end,
-                  FOUINE_TOKEN_COLOCATED | FOUINE_TOKEN_STEM);
-    }
-    if (rc == 0 && w->nstem2 > 0) {
-        rc = emit(cb, payload, 1, w->stem2, w->nstem2, start, end,
-                  FOUINE_TOKEN_COLOCATED);
-    }
-    if (rc == 0 && w->nstem2 > 0 && plain_alternative(w, w->stem2, w->nstem2)) {
-        rc = emit(cb, payload, 0, w->stem2, w->nstem2, start, end,
-                  FOUINE_TOKEN_COLOCATED | FOUINE_TOKEN_STEM);
-    }
-    if (rc != 0 || (w->flags & WORD_ACCENTED)) {
-        return rc;
-    }
-    na = accent_ending(w->surface, w->nsurface, accented);
-    if (na > 0) {
-        rc = stem_fold(an, accented, na, stem3 + 1, &n3);
-        if (rc != FOUINE_OK) {
-            return rc;
-        }
-    }
-    if (n3 > 0 && stem_differs(w->stem1, w->nstem1, stem3 + 1, n3)) {
-        stem3[0] = FOUINE_STEM_MARK;
-        rc =
-            emit(cb, payload, 1, stem3, n3, start, end, FOUINE_TOKEN_COLOCATED);
-        if (rc == 0 && plain_alternative(w, stem3, n3)) {
-            rc = emit(cb, payload, 0, stem3, n3, start, end,
-                      FOUINE_TOKEN_COLOCATED | FOUINE_TOKEN_STEM);
-        }
-    }
-    return rc;
-}
-
 /* Emit the tokens of one analyzed word.  Returns the callback's verdict. */
-static FOUINE_WUR int emit_word(fouine_analyzer *an,
-                                const word_view *w,
+static FOUINE_WUR int emit_word(const word_view *w,
                                 int mode,
                                 size_t start,
                                 size_t end,
@@ -1387,26 +1205,28 @@ static FOUINE_WUR int emit_word(fouine_analyzer *an,
 {
     int rc;
 
-    if (w->nsurface == 0) {
+    if (w->ntoken == 0) {
         return 0;
     }
-    if ((mode & FOUINE_ANALYZE_QUERY) == 0) {
-        rc = cb(w->surface, w->nsurface, start, end, 0, payload);
-        if (rc == 0 && (w->flags & WORD_STEM1)) {
-            rc = emit(cb, payload, 1, w->stem1, w->nstem1, start, end,
-                      FOUINE_TOKEN_COLOCATED);
-        }
-        if (rc == 0 && (w->flags & WORD_STEM2)) {
-            rc = emit(cb, payload, 1, w->stem2, w->nstem2, start, end,
-                      FOUINE_TOKEN_COLOCATED);
-        }
+    rc = cb(w->token, w->ntoken, start, end, 0, payload);
+    if (rc != 0 || !(mode & FOUINE_ANALYZE_WORDS)) {
         return rc;
     }
-    if ((mode & (FOUINE_ANALYZE_PREFIX | FOUINE_ANALYZE_EXACT)) ||
-        w->nstem1 == 0) {
-        return cb(w->surface, w->nsurface, start, end, 0, payload);
+    rc = cb(w->fold, w->nfold, start, end,
+            FOUINE_TOKEN_COLOCATED | FOUINE_TOKEN_FOLD, payload);
+    if (rc == 0 && w->nstem > 0) {
+        rc = cb(w->stem, w->nstem, start, end,
+                FOUINE_TOKEN_COLOCATED | FOUINE_TOKEN_STEM, payload);
     }
-    return emit_query_word(an, w, start, end, cb, payload);
+    return rc;
+}
+
+void fouine_analyzer_watch(fouine_analyzer *an,
+                           fouine_word_cb cb,
+                           void *payload)
+{
+    an->watch = cb;
+    an->watch_payload = payload;
 }
 
 int fouine_analyzer_new(fouine_analyzer **out)
@@ -1460,7 +1280,7 @@ typedef struct pending_word {
     size_t end;    /* just past its last byte */
     size_t skip;   /* bytes of elided article at start */
     int plain;     /* see scan_word() */
-    int mode;      /* the run's mode, plus EXACT after '=' */
+    int mode;      /* the run's mode */
     uint32_t hash; /* hash of its bytes after the elided article, when it
                       can be cached */
 } pending_word;
@@ -1497,9 +1317,6 @@ static int next_word(const fouine_analyzer *an,
         p->skip = apos + aposlen - i;
     }
     p->mode = mode;
-    if ((mode & FOUINE_ANALYZE_QUERY) && i > 0 && text[i - 1] == '=') {
-        p->mode |= FOUINE_ANALYZE_EXACT;
-    }
     p->hash = 0;
     if (p->end - p->start - p->skip < CACHE_DATA) {
         p->hash = hash_word(text + i + p->skip, p->end - i - p->skip,
@@ -1536,8 +1353,8 @@ int fouine_analyzer_run(fouine_analyzer *an,
         rc = word_get(an, text, len, cur->start + cur->skip, cur->end,
                       cur->plain, cur->hash, &b, &w);
         if (rc == 0) {
-            rc = emit_word(an, &w, cur->mode, cur->start + cur->skip, cur->end,
-                           cb, payload);
+            rc = emit_word(&w, cur->mode, cur->start + cur->skip, cur->end, cb,
+                           payload);
         }
         /* The slot takes the word PREFETCH_WORDS ahead. */
         more = more && next_word(an, text, len, pos, mode, cur);

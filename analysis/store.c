@@ -2,9 +2,16 @@
 ** store.c: opening an index file and creating its schema
 ** (see fouine/store.h).
 */
+#ifdef FOUINE_SQLITE_EXTENSION
+#include <sqlite3ext.h>
+SQLITE_EXTENSION_INIT3
+#endif
+
 #include "fouine/store.h"
 
 #include "fouine/fts5.h"
+
+#include "analysis.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -14,17 +21,19 @@
 #define STORE_BUSY_MS 10000
 
 /* The columns of an article after its id and source, which a duplicate
-** has too. */
+** has too: the small ones first, so that reading an article's date (to
+** order equal scores, to sort by date) reads the start of its row only,
+** not its whole text. */
 #define ARTICLE_COLUMNS                \
-    "  title TEXT NOT NULL,"           \
-    "  lead TEXT NOT NULL DEFAULT ''," \
-    "  body TEXT NOT NULL DEFAULT ''," \
     "  date TEXT,"                     \
     "  category TEXT,"                 \
     "  url TEXT,"                      \
     "  author TEXT,"                   \
     "  reading_time INTEGER,"          \
-    "  hash TEXT NOT NULL DEFAULT ''"
+    "  hash TEXT NOT NULL DEFAULT ''," \
+    "  title TEXT NOT NULL,"           \
+    "  lead TEXT NOT NULL DEFAULT ''," \
+    "  body TEXT NOT NULL DEFAULT ''"
 
 static const char schema_sql[] =
     "CREATE TABLE article("
@@ -95,11 +104,14 @@ static const char schema_v3_sql[] =
     "END;"
     "CREATE TABLE root(path TEXT PRIMARY KEY);";
 
-/* The upgrade of a version 2 index: the new tables, and every source to be
-** read again (its size and mtime match nothing), so that the next run
-** records which sources give which ids. */
-static const char upgrade_v2_sql[] =
-    "UPDATE source SET size = -1, mtime = -1, hash = NULL;";
+/* What version 4 adds: the lexicon. */
+static const char schema_v4_sql[] =
+    "CREATE TABLE lexicon("
+    "  token TEXT PRIMARY KEY,"
+    "  fold TEXT NOT NULL,"
+    "  stem TEXT NOT NULL) WITHOUT ROWID;"
+    "CREATE INDEX lexicon_fold ON lexicon(fold);"
+    "CREATE INDEX lexicon_stem ON lexicon(stem);";
 
 /*
 ** Run sql, a statement giving one integer, into *value (0 on failure).
@@ -129,29 +141,21 @@ int fouine_store_error(sqlite3 *db)
 }
 
 /*
-** Run the statements of sql (two parts, the second may be NULL) and set
-** the schema version, in one transaction: all of it or nothing.  When
-** from is not 0, the transaction first checks that the index is still of
-** version from (another writer may have upgraded it meanwhile: then it
-** does nothing).  Returns FOUINE_OK, FOUINE_EDB or FOUINE_ENOMEM.
+** Create the schema and set its version, in one transaction: all of it or
+** nothing.  Returns FOUINE_OK, FOUINE_EDB or FOUINE_ENOMEM.
 */
-static FOUINE_WUR int set_schema(sqlite3 *db,
-                                 int from,
-                                 const char *sql1,
-                                 const char *sql2)
+static FOUINE_WUR int set_schema(sqlite3 *db)
 {
     char sql[64];
-    int rc, version = from;
+    int rc;
     if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
         return fouine_store_error(db);
     }
     snprintf(sql, sizeof sql, "PRAGMA user_version=%d", FOUINE_SCHEMA_VERSION);
-    if ((from != 0 &&
-         query_int(db, "PRAGMA user_version", &version) != FOUINE_OK) ||
-        (version == from &&
-         (sqlite3_exec(db, sql1, NULL, NULL, NULL) != SQLITE_OK ||
-          (sql2 && sqlite3_exec(db, sql2, NULL, NULL, NULL) != SQLITE_OK) ||
-          sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)) ||
+    if (sqlite3_exec(db, schema_sql, NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(db, schema_v3_sql, NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(db, schema_v4_sql, NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
         rc = fouine_store_error(db);
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
@@ -207,21 +211,13 @@ int fouine_store_open(sqlite3 **out, const char *path, int flags)
             rc = FOUINE_EIO;
             goto done;
         }
-        rc = set_schema(db, 0, schema_sql, schema_v3_sql);
+        rc = set_schema(db);
         if (rc != FOUINE_OK) {
             goto done;
         }
         version = FOUINE_SCHEMA_VERSION;
     }
-    if (version == 2 && (flags & FOUINE_STORE_WRITE)) {
-        rc = set_schema(db, 2, schema_v3_sql, upgrade_v2_sql);
-        if (rc != FOUINE_OK) {
-            goto done;
-        }
-        version = FOUINE_SCHEMA_VERSION;
-    }
-    if (version != FOUINE_SCHEMA_VERSION &&
-        (version != FOUINE_SCHEMA_READABLE || (flags & FOUINE_STORE_WRITE))) {
+    if (version != FOUINE_SCHEMA_VERSION) {
         rc = FOUINE_ESCHEMA;
         goto done;
     }
@@ -234,5 +230,41 @@ int fouine_store_open(sqlite3 **out, const char *path, int flags)
     rc = FOUINE_OK;
 done:
     sqlite3_close(db);
+    return rc;
+}
+
+/* Insert one word into the lexicon (fouine_lexsink_each()). */
+static int insert_word(const fouine_word *w, void *payload)
+{
+    sqlite3_stmt *stmt = payload;
+    int rc;
+    /* Each form is at most 4 * FOUINE_MAX_WORD bytes: the narrowing to
+    ** SQLite's int is exact. */
+    sqlite3_bind_text(stmt, 1, w->token, (int)w->ntoken, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 2, w->fold, (int)w->nfold, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 3, w->stem, (int)w->nstem, SQLITE_STATIC);
+    rc = sqlite3_step(stmt);
+    sqlite3_reset(stmt);
+    return rc == SQLITE_DONE ? 0 : FOUINE_EDB;
+}
+
+int fouine_lexsink_flush(fouine_lexsink *sink, sqlite3 *db)
+{
+    sqlite3_stmt *stmt = NULL;
+    int rc;
+    if (fouine_lexsink_empty(sink)) {
+        return FOUINE_OK;
+    }
+    if (sqlite3_prepare_v2(db,
+                           "INSERT OR IGNORE INTO lexicon(token, fold, stem)"
+                           " VALUES (?1, ?2, ?3)",
+                           -1, &stmt, NULL) != SQLITE_OK) {
+        return fouine_store_error(db);
+    }
+    rc = fouine_lexsink_each(sink, insert_word, stmt);
+    if (rc != FOUINE_OK) {
+        rc = fouine_store_error(db);
+    }
+    sqlite3_finalize(stmt);
     return rc;
 }

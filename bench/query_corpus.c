@@ -84,12 +84,8 @@ char *bench_strip_accents(const char *s)
     return res;
 }
 
-/* Insert the documents of one JSON-lines file into both indexes. */
-static int load(sqlite3_stmt *ins,
-                sqlite3_stmt *bins,
-                const char *path,
-                const char *source,
-                long *count)
+/* Insert the documents of one JSON-lines file into the baseline index. */
+static int load(sqlite3_stmt *bins, const char *path, long *count)
 {
     FILE *f = fopen(path, "rb");
     char *line = NULL;
@@ -105,42 +101,23 @@ static int load(sqlite3_stmt *ins,
         const char *id = json_string_value(json_object_get(doc, "id"));
         const char *title = json_string_value(json_object_get(doc, "title"));
         const char *body = json_string_value(json_object_get(doc, "body"));
-        const char *date = json_string_value(json_object_get(doc, "date"));
-        const char *cat = json_string_value(json_object_get(doc, "section"));
-        const char *cut = body ? strstr(body, "\n\n") : NULL;
-        int piaf = strcmp(source, "piaf") == 0;
         if (!id || !title || !body) {
             json_decref(doc);
             continue;
         }
-        /* The lead: the first paragraph of a news article. */
-        sqlite3_bind_text(ins, 1, id, -1, SQLITE_STATIC);
-        sqlite3_bind_text(ins, 2, source, -1, SQLITE_STATIC);
-        sqlite3_bind_text(ins, 3, title, -1, SQLITE_STATIC);
-        if (!piaf && cut) {
-            sqlite3_bind_text(ins, 4, body, (int)(cut - body), SQLITE_STATIC);
-            sqlite3_bind_text(ins, 5, cut + 2, -1, SQLITE_STATIC);
-        } else {
-            sqlite3_bind_text(ins, 4, "", -1, SQLITE_STATIC);
-            sqlite3_bind_text(ins, 5, body, -1, SQLITE_STATIC);
-        }
-        sqlite3_bind_text(ins, 6, date, -1, SQLITE_STATIC);
-        sqlite3_bind_text(ins, 7, cat, -1, SQLITE_STATIC);
         sqlite3_bind_text(bins, 1, id, -1, SQLITE_STATIC);
         sqlite3_bind_text(bins, 2, title, -1, SQLITE_STATIC);
         sqlite3_bind_text(bins, 3, body, -1, SQLITE_STATIC);
-        if (sqlite3_step(ins) != SQLITE_DONE ||
-            sqlite3_step(bins) != SQLITE_DONE) {
+        if (sqlite3_step(bins) != SQLITE_DONE) {
             fprintf(stderr, "bench: %s: %s\n", id,
-                    sqlite3_errmsg(sqlite3_db_handle(ins)));
+                    sqlite3_errmsg(sqlite3_db_handle(bins)));
             rc = -1;
         }
-        sqlite3_reset(ins);
         sqlite3_reset(bins);
         (*count)++;
         json_decref(doc);
     }
-    free(line);
+    free(line); /* getline()'s: not ours */
     fclose(f);
     return rc;
 }
@@ -151,9 +128,9 @@ int bench_open_indexes(sqlite3 **fouine,
                        const char *dir,
                        int piaf)
 {
-    char fpath[4096], bpath[4096], src[4096];
+    char fpath[4096], bpath[4096], src[4096], cmd[16384];
     struct stat st;
-    sqlite3_stmt *ins = NULL, *bins = NULL;
+    sqlite3_stmt *bins = NULL;
     int exists, rc = -1;
     long count = 0;
     double t0;
@@ -169,7 +146,8 @@ int bench_open_indexes(sqlite3 **fouine,
         remove(fpath);
         remove(bpath);
     }
-    if (fouine_store_open(fouine, fpath, FOUINE_STORE_WRITE) != FOUINE_OK ||
+    if ((exists ? fouine_store_open(fouine, fpath, FOUINE_STORE_READ) :
+                  FOUINE_OK) != FOUINE_OK ||
         sqlite3_open(bpath, base) != SQLITE_OK) {
         fprintf(stderr, "bench: cannot open %s or %s\n", fpath, bpath);
         goto done;
@@ -180,50 +158,52 @@ int bench_open_indexes(sqlite3 **fouine,
     }
     fprintf(stderr, "bench: indexing into %s and %s...\n", fpath, bpath);
     t0 = bench_now_ms();
+    /* fouine's index is made by fouine-index, as a user makes it. */
+    sqlite3_close(*fouine);
+    *fouine = NULL;
+    remove(fpath);
+    snprintf(
+        cmd, sizeof cmd,
+        "'%s/fouine-index' -q -o '%s' '%s/corpus/orangesum-2016-2019.jsonl'"
+        "%s%s%s",
+        FOUINE_BENCH_BINARY_DIR, fpath, shared, piaf ? " '" : "",
+        piaf ? shared : "", piaf ? "/eval/piaf-dev/paragraphs.jsonl'" : "");
+    if (system(cmd) != 0 ||
+        fouine_store_open(fouine, fpath, FOUINE_STORE_READ) != FOUINE_OK) {
+        fprintf(stderr, "bench: %s failed\n", cmd);
+        goto done;
+    }
     if (sqlite3_exec(*base,
                      "CREATE VIRTUAL TABLE doc USING fts5(id UNINDEXED, title,"
                      " body, tokenize='unicode61 remove_diacritics 2')",
                      NULL, NULL, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(*fouine,
-                           "INSERT INTO article(id, source, title, lead, body,"
-                           " date, category) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
-                           " ?7)",
-                           -1, &ins, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(*base,
                            "INSERT INTO doc(id, title, body) VALUES (?1, ?2,"
                            " ?3)",
                            -1, &bins, NULL) != SQLITE_OK) {
-        fprintf(stderr, "bench: schema: %s / %s\n", sqlite3_errmsg(*fouine),
-                sqlite3_errmsg(*base));
+        fprintf(stderr, "bench: schema: %s\n", sqlite3_errmsg(*base));
         goto done;
     }
-    sqlite3_exec(*fouine, "BEGIN", NULL, NULL, NULL);
     sqlite3_exec(*base, "BEGIN", NULL, NULL, NULL);
     snprintf(src, sizeof src, "%s/corpus/orangesum-2016-2019.jsonl", shared);
-    if (load(ins, bins, src, "news", &count) != 0) {
+    if (load(bins, src, &count) != 0) {
         goto done;
     }
     if (piaf) {
         snprintf(src, sizeof src, "%s/eval/piaf-dev/paragraphs.jsonl", shared);
-        if (load(ins, bins, src, "piaf", &count) != 0) {
+        if (load(bins, src, &count) != 0) {
             goto done;
         }
     }
-    if (sqlite3_exec(*fouine, "COMMIT", NULL, NULL, NULL) != SQLITE_OK ||
-        sqlite3_exec(*base, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+    if (sqlite3_exec(*base, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
         goto done;
     }
-    sqlite3_exec(*fouine,
-                 "INSERT INTO article_fts(article_fts) VALUES"
-                 " ('optimize')",
-                 NULL, NULL, NULL);
     sqlite3_exec(*base, "INSERT INTO doc(doc) VALUES ('optimize')", NULL, NULL,
                  NULL);
     fprintf(stderr, "bench: %ld documents indexed in %.1f s\n", count,
             (bench_now_ms() - t0) / 1000);
     rc = 0;
 done:
-    sqlite3_finalize(ins);
     sqlite3_finalize(bins);
     if (rc != 0) {
         sqlite3_close(*fouine);

@@ -1,19 +1,24 @@
 /*
-** relevance.c: recall@10, MRR@10 and mean time per question of fouine and
-** of stock FTS5 on the relevance development set (PIAF questions, with the
-** news of the shared corpus as distractors), as written and without
-** accents.
+** relevance.c: recall@10, MRR@10 and mean time per query of fouine and of
+** stock FTS5 on every development set at once, and how well fouine's typo
+** correction does:
+**   - piaf: the PIAF dev questions, with the news of the shared corpus as
+**     distractors, as written and without accents;
+**   - news: the news-dev headline searches on the 22,026 articles, as
+**     written and without accents (and how often a correction is applied
+**     to these queries, which have no typo);
+**   - typo: the news-dev searches with one typing error each (and how often
+**     the correction restores the words intended, the clean query's).
 **
-**     bench_relevance [--shared DIR] [--dir DIR] [--max N]
-**                     [--variant default|or-cover|or-bm25]
-**                     [--weights T,L,B] [--no-baseline]
+**     bench_relevance [--shared DIR] [--dir DIR] [--sets piaf,news,typo]
+**                     [--max N] [--no-baseline] [--rank K1,B,PW,PWIN,WT,
+**                     WL,WB,COVER,POWER,LENGTH]
 **
-** default: fouine_search_json() as fouine-query runs it (snippets
-** included); or-cover / or-bm25: the parsed query's items OR-ed, ranked by
-** items held then bm25, or by bm25 alone (ids only), with --weights for
-** the bm25 column weights.  --no-baseline skips stock FTS5 (its rows
-** then read 0), for quick iterations on fouine.  The baseline ORs the question's words
-** (unicode61 remove_diacritics 2) and ranks by bm25(title 5, body 1).
+** --rank replaces the parameters of fouine's ranking (query.h,
+** FOUINE_RANK_PARAMS), to try a variant; --no-baseline skips stock FTS5,
+** whose rows then read 0.  The baseline ORs the query's words (unicode61
+** remove_diacritics 2) and ranks by bm25(title 5, body 1).  The indexes
+** are made once in --dir (fouine's by fouine-index) and kept.
 */
 #include "query.h"
 #include "query_corpus.h"
@@ -23,21 +28,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <utf8proc.h>
 
-/* One question. */
-typedef struct question {
+/* One query of a set. */
+typedef struct query {
+    char *id;       /* the query id; owned */
     char *text;     /* as written; owned */
     char *plain;    /* accents stripped; owned */
-    char *relevant; /* the paragraph id; owned */
-} question;
+    char *relevant; /* the relevant document's id; owned */
+} query;
 
-/* Totals of one system on one form of the questions. */
+/* Totals of one system on one form of a set's queries. */
 typedef struct score {
-    double rr;  /* sum of reciprocal ranks */
-    long found; /* relevant in the top 10 */
-    double ms;  /* time spent */
-    long n;     /* questions */
+    double rr;      /* sum of reciprocal ranks */
+    long found;     /* relevant in the top 10 */
+    double ms;      /* time spent */
+    long n;         /* queries */
+    long corrected; /* fouine: queries whose words were corrected */
+    long restored;  /* fouine, typo set: corrected to the clean query */
 } score;
 
 /* The baseline expression: the words of s OR-ed, each quoted. */
@@ -79,245 +86,298 @@ static void add(score *s, int rank, double ms)
     }
 }
 
-static void report(const char *name, const char *form, const score *s)
+/* part / n, in percent. */
+static double percent(long part, long n)
 {
-    printf("| %-28s | %-11s | %5ld | %.3f | %.3f | %7.2f |\n", name, form, s->n,
-           s->n ? (double)s->found / (double)s->n : 0.0,
+    return n > 0 ? 100.0 * (double)part / (double)n : 0.0;
+}
+
+static void report(const char *set,
+                   const char *system,
+                   const char *form,
+                   const score *s)
+{
+    printf("| %-5s | %-28s | %-11s | %5ld | %.3f | %.3f | %7.2f |\n", set,
+           system, form, s->n, s->n ? (double)s->found / (double)s->n : 0.0,
            s->n ? s->rr / (double)s->n : 0.0,
            s->n ? s->ms / (double)s->n : 0.0);
 }
 
-int main(int argc, char **argv)
+/* Read a set's queries (qid TAB text TAB relevant) into *out. */
+static int read_queries(query **out, size_t *nout, const char *path, size_t max)
 {
-    const char *shared = NULL, *dir = ".", *variant = "default";
-    double wt = FOUINE_WEIGHT_TITLE, wl = FOUINE_WEIGHT_LEAD,
-           wb = FOUINE_WEIGHT_BODY, alpha = 0.1;
-    double k1 = 1.2, bb = 0.75;
-    int long_query = 0;
-    int near = 4, baseline = 1;
-    sqlite3 *fdb = NULL, *bdb = NULL;
-    sqlite3_stmt *base = NULL, *var = NULL;
-    fouine_analyzer *an = NULL;
-    question *qs = NULL;
-    size_t nq = 0, i, max = (size_t)-1;
-    score sc[2][2];
-    char path[4096], *line = NULL;
-    size_t cap = 0;
-    FILE *f;
-    int a, form;
+    FILE *f = fopen(path, "rb");
+    char *line = NULL;
+    size_t cap = 0, n = 0;
+    query *qs = NULL;
 
-    memset(sc, 0, sizeof sc);
-    for (a = 1; a < argc; a += 2) {
-        if (strcmp(argv[a], "--no-baseline") == 0) {
-            baseline = 0;
-            a--; /* a flag: no value follows */
-        } else if (a + 1 >= argc) {
-            break;
-        } else if (strcmp(argv[a], "--shared") == 0) {
-            shared = argv[a + 1];
-        } else if (strcmp(argv[a], "--dir") == 0) {
-            dir = argv[a + 1];
-        } else if (strcmp(argv[a], "--max") == 0) {
-            max = (size_t)atol(argv[a + 1]);
-        } else if (strcmp(argv[a], "--variant") == 0) {
-            variant = argv[a + 1];
-        } else if (strcmp(argv[a], "--long") == 0) {
-            long_query = atoi(argv[a + 1]);
-        } else if (strcmp(argv[a], "--k1") == 0) {
-            k1 = atof(argv[a + 1]);
-        } else if (strcmp(argv[a], "--b") == 0) {
-            bb = atof(argv[a + 1]);
-        } else if (strcmp(argv[a], "--near") == 0) {
-            near = atoi(argv[a + 1]);
-        } else if (strcmp(argv[a], "--alpha") == 0) {
-            alpha = atof(argv[a + 1]);
-        } else if (strcmp(argv[a], "--weights") == 0) {
-            sscanf(argv[a + 1], "%lf,%lf,%lf", &wt, &wl, &wb);
-        }
-    }
-    shared = bench_shared_dir(shared);
-    snprintf(path, sizeof path, "%s/eval/piaf-dev/queries.tsv", shared);
-    f = fopen(path, "rb");
+    *out = NULL;
+    *nout = 0;
     if (!f) {
         fprintf(stderr,
                 "bench_relevance: %s: cannot read (is the shared data"
                 " there? --shared DIR)\n",
                 path);
-        return 2;
+        return -1;
     }
-    while (getline(&line, &cap, f) > 0 && nq < max) {
+    while (n < max && getline(&line, &cap, f) > 0) {
         char *t1 = strchr(line, '\t'), *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
-        question *q;
+        query *q;
         if (!t2) {
             continue;
         }
+        *t1 = '\0';
         *t2 = '\0';
         t2[1 + strcspn(t2 + 1, "\r\n")] = '\0';
-        q = realloc(qs, (nq + 1) * sizeof *qs);
+        q = realloc(qs, (n + 1) * sizeof *qs);
         if (!q) {
-            return 2;
+            break;
         }
         qs = q;
-        qs[nq].text = strdup(t1 + 1);
-        qs[nq].plain = bench_strip_accents(t1 + 1);
-        qs[nq].relevant = strdup(t2 + 1);
-        nq++;
+        qs[n].id = strdup(line);
+        qs[n].text = strdup(t1 + 1);
+        qs[n].plain = bench_strip_accents(t1 + 1);
+        qs[n].relevant = strdup(t2 + 1);
+        n++;
     }
-    free(line);
+    free(line); /* getline()'s: not ours */
     fclose(f);
-    if (bench_open_indexes(&fdb, &bdb, shared, dir, 1) != 0 ||
-        fouine_analyzer_new(&an) != FOUINE_OK ||
-        fouine_search_register(fdb) != FOUINE_OK) {
-        return 2;
+    *out = qs;
+    *nout = n;
+    return 0;
+}
+
+static void free_queries(query *qs, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        free(qs[i].id);
+        free(qs[i].text);
+        free(qs[i].plain);
+        free(qs[i].relevant);
+    }
+    free(qs);
+}
+
+/* The clean text of query id among clean, or NULL. */
+static const char *clean_of(const query *clean, size_t n, const char *id)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        if (strcmp(clean[i].id, id) == 0) {
+            return clean[i].text;
+        }
+    }
+    return NULL;
+}
+
+/* Whether a and b are the same words, case and accents aside. */
+static int same_words(const char *a, const char *b)
+{
+    char *x = bench_strip_accents(a), *y = bench_strip_accents(b), *p;
+    int same;
+    for (p = x; p && *p; p++) {
+        *p = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+    }
+    for (p = y; p && *p; p++) {
+        *p = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+    }
+    same = x && y && strcmp(x, y) == 0;
+    free(x);
+    free(y);
+    return same;
+}
+
+/* State of one run over the sets. */
+typedef struct bench {
+    const char *shared;
+    const char *dir;
+    size_t max;
+    int baseline;
+    const double *rank; /* or NULL */
+    fouine_analyzer *an;
+} bench;
+
+/* Run one set of queries on one pair of indexes. */
+static int run_set(bench *b,
+                   const char *name,
+                   const char *file,
+                   int piaf,
+                   int forms,
+                   const query *clean,
+                   size_t nclean)
+{
+    sqlite3 *fdb = NULL, *bdb = NULL;
+    sqlite3_stmt *base = NULL;
+    query *qs = NULL;
+    size_t nq = 0, i;
+    score sc[2][2];
+    char path[4096];
+    int form, rc = -1;
+
+    memset(sc, 0, sizeof sc);
+    snprintf(path, sizeof path, "%s/eval/%s", b->shared, file);
+    if (read_queries(&qs, &nq, path, b->max) != 0 ||
+        bench_open_indexes(&fdb, &bdb, b->shared, b->dir, piaf) != 0) {
+        goto done;
     }
     if (sqlite3_prepare_v2(bdb,
                            "SELECT id FROM doc WHERE doc MATCH ?1"
                            " ORDER BY bm25(doc, 0, 5, 1) LIMIT 10",
                            -1, &base, NULL) != SQLITE_OK) {
         fprintf(stderr, "%s\n", sqlite3_errmsg(bdb));
-        return 2;
-    }
-    if (strcmp(variant, "default") != 0 &&
-        sqlite3_prepare_v2(
-            fdb,
-            strcmp(variant, "or-bm25f") == 0 ?
-                "SELECT a.id FROM (SELECT rowid AS r, fouine_bm25f(article_fts,"
-                " ?6, ?7, ?2, ?3, ?4) AS s FROM article_fts WHERE article_fts"
-                " MATCH ?1 ORDER BY s LIMIT 10) m JOIN article a ON"
-                " a.rowid = m.r ORDER BY m.s" :
-            strcmp(variant, "or-bm25x") == 0 ?
-                "SELECT a.id FROM (SELECT rowid AS r, fouine_bm25(article_fts,"
-                " ?6, ?7, ?2, ?3, ?4) AS s FROM article_fts WHERE article_fts"
-                " MATCH ?1 ORDER BY s LIMIT 10) m JOIN article a ON"
-                " a.rowid = m.r ORDER BY m.s" :
-            strcmp(variant, "or-blend") == 0 ?
-                "SELECT a.id FROM (SELECT rowid AS r, bm25(article_fts, ?2,"
-                " ?3, ?4) * (1.0 + ?6 * fouine_cover(article_fts, ?5)) AS s"
-                " FROM article_fts WHERE article_fts MATCH ?1 ORDER BY s"
-                " LIMIT 10) m JOIN article a ON a.rowid = m.r ORDER BY m.s" :
-            strcmp(variant, "or-cover") == 0 ?
-                "SELECT a.id FROM (SELECT rowid AS r, bm25(article_fts, ?2,"
-                " ?3, ?4) AS s, fouine_cover(article_fts, ?5) AS c FROM"
-                " article_fts WHERE article_fts MATCH ?1 ORDER BY c DESC, s"
-                " LIMIT 10) m JOIN article a ON a.rowid = m.r"
-                " ORDER BY m.c DESC, m.s" :
-                "SELECT a.id FROM (SELECT rowid AS r, bm25(article_fts, ?2,"
-                " ?3, ?4) AS s FROM article_fts WHERE article_fts MATCH ?1"
-                " ORDER BY s LIMIT 10) m JOIN article a ON a.rowid = m.r"
-                " ORDER BY m.s",
-            -1, &var, NULL) != SQLITE_OK) {
-        fprintf(stderr, "%s\n", sqlite3_errmsg(fdb));
-        return 2;
+        goto done;
     }
     for (i = 0; i < nq; i++) {
-        for (form = 0; form < 2; form++) {
+        for (form = 0; form < forms; form++) {
             const char *text = form ? qs[i].plain : qs[i].text;
-            char *expr = baseline_expr(text);
+            fouine_search_opts opts = FOUINE_SEARCH_OPTS_INIT;
+            json_t *res = NULL, *hit, *corr;
             double t0 = bench_now_ms();
             int rank = 0;
-            if (expr && baseline) {
-                sqlite3_bind_text(base, 1, expr, -1, SQLITE_STATIC);
-                rank = rank_of(base, qs[i].relevant);
+            size_t k;
+            if (b->baseline) {
+                char *expr = baseline_expr(text);
+                if (expr) {
+                    sqlite3_bind_text(base, 1, expr, -1, SQLITE_STATIC);
+                    rank = rank_of(base, qs[i].relevant);
+                }
+                free(expr);
             }
             add(&sc[1][form], rank, bench_now_ms() - t0);
-            free(expr);
-
             t0 = bench_now_ms();
             rank = 0;
-            if (var) {
-                fouine_parsed q;
-                if (fouine_parse(&q, an, text, strlen(text)) == FOUINE_OK) {
-                    const char *e = q.any_expr ? q.any_expr : q.expr;
-                    fouine_buf x = { 0 };
-                    size_t t;
-                    if (strcmp(variant, "or-exact") == 0 ||
-                        strcmp(variant, "or-surface") == 0) {
-                        for (t = 0; t < q.nterms; t++) {
-                            fouine_buf_puts(&x, x.len ? " OR " : "");
-                            if (variant[3] == 'e') {
-                                fouine_buf_printf(&x, "\"=%s\" OR ",
-                                                  q.terms[t].text);
-                            }
-                            fouine_buf_printf(&x, "\"%s%s\"",
-                                              variant[3] == 's' ? "=" : "",
-                                              q.terms[t].text);
-                        }
-                        e = x.data;
-                    } else if (strncmp(variant, "or-near", 7) == 0 && e) {
-                        fouine_buf_puts(&x, e);
-                        for (t = 0; t + 1 < q.nterms; t++) {
-                            if (q.terms[t].mode != FOUINE_ANALYZE_QUERY ||
-                                q.terms[t + 1].mode != FOUINE_ANALYZE_QUERY) {
-                                continue;
-                            }
-                            fouine_buf_printf(&x, " OR NEAR(\"%s\" \"%s\", %d)",
-                                              q.terms[t].text,
-                                              q.terms[t + 1].text, near);
-                        }
-                        e = x.data;
-                    } else if (strcmp(variant, "or-all") == 0) {
-                        x.data = baseline_expr(text);
-                        e = x.data;
-                    }
-                    if (e) {
-                        sqlite3_bind_text(var, 1, e, -1, SQLITE_STATIC);
-                        sqlite3_bind_double(var, 2, wt);
-                        sqlite3_bind_double(var, 3, wl);
-                        sqlite3_bind_double(var, 4, wb);
-                        sqlite3_bind_text(var, 5, q.any_map ? q.any_map : "0",
-                                          -1, SQLITE_STATIC);
-                        if (sqlite3_bind_parameter_count(var) >= 7) {
-                            sqlite3_bind_double(var, 6, k1);
-                            sqlite3_bind_double(var, 7, bb);
-                        } else if (sqlite3_bind_parameter_count(var) >= 6) {
-                            sqlite3_bind_double(var, 6, alpha);
-                        }
-                        rank = rank_of(var, qs[i].relevant);
-                    }
-                    fouine_parsed_clear(&q);
-                    free(x.data);
+            opts.query = text;
+            opts.rank = b->rank;
+            if (fouine_search_json(&res, fdb, b->an, &opts) != FOUINE_OK) {
+                fprintf(stderr, "bench_relevance: %s: search failed: %s\n",
+                        text, sqlite3_errmsg(fdb));
+                goto done;
+            }
+            json_array_foreach(json_object_get(res, "hits"), k, hit)
+            {
+                const char *id = json_string_value(json_object_get(hit, "id"));
+                if (!rank && id && strcmp(id, qs[i].relevant) == 0) {
+                    rank = (int)k + 1;
                 }
-            } else {
-                fouine_search_opts opts = FOUINE_SEARCH_OPTS_INIT;
-                json_t *res = NULL, *hit;
-                size_t k;
-                opts.query = text;
-                opts.long_query = long_query;
-                if (fouine_search_json(&res, fdb, an, &opts) == FOUINE_OK) {
-                    json_array_foreach(json_object_get(res, "hits"), k, hit)
-                    {
-                        const char *id =
-                            json_string_value(json_object_get(hit, "id"));
-                        if (!rank && id && strcmp(id, qs[i].relevant) == 0) {
-                            rank = (int)k + 1;
-                        }
-                    }
-                }
-                json_decref(res);
             }
             add(&sc[0][form], rank, bench_now_ms() - t0);
+            corr = json_object_get(res, "correction");
+            if (json_is_object(corr)) {
+                const char *to =
+                    json_string_value(json_object_get(corr, "query"));
+                const char *want = clean_of(clean, nclean, qs[i].id);
+                sc[0][form].corrected++;
+                if (to && want && same_words(to, want)) {
+                    sc[0][form].restored++;
+                }
+            }
+            json_decref(res);
         }
     }
-    printf("variant %s, weights title %g lead %g body %g, %zu questions\n\n",
-           variant, wt, wl, wb, nq);
-    printf("| system                       | questions   |     n | R@10  | "
-           "MRR@10 | ms/q    |\n|---|---|---|---|---|---|\n");
-    report("fouine", "as written", &sc[0][0]);
-    report("fouine", "no accents", &sc[0][1]);
-    if (baseline) {
-        report("FTS5 unicode61 OR, bm25 5/1", "as written", &sc[1][0]);
-        report("FTS5 unicode61 OR, bm25 5/1", "no accents", &sc[1][1]);
+    for (form = 0; form < forms; form++) {
+        const char *f = form ? "no accents" : "as written";
+        report(name, "fouine", f, &sc[0][form]);
+        if (b->baseline) {
+            report(name, "FTS5 unicode61 OR, bm25 5/1", f, &sc[1][form]);
+        }
     }
-    for (i = 0; i < nq; i++) {
-        free(qs[i].text);
-        free(qs[i].plain);
-        free(qs[i].relevant);
+    for (form = 0; form < forms; form++) {
+        const score *s = &sc[0][form];
+        if (clean) {
+            printf("%s (%s): a correction is applied to %ld of %ld queries"
+                   " (%.1f %%) and restores the words intended for %ld"
+                   " (%.1f %%)\n",
+                   name, form ? "no accents" : "as written", s->corrected, s->n,
+                   percent(s->corrected, s->n), s->restored,
+                   percent(s->restored, s->n));
+        } else {
+            printf("%s (%s): a correction is applied to %ld of %ld queries"
+                   " (%.1f %%)\n",
+                   name, form ? "no accents" : "as written", s->corrected, s->n,
+                   percent(s->corrected, s->n));
+        }
     }
-    free(qs);
+    rc = 0;
+done:
     sqlite3_finalize(base);
-    sqlite3_finalize(var);
-    fouine_analyzer_free(an);
     sqlite3_close(fdb);
     sqlite3_close(bdb);
-    return 0;
+    free_queries(qs, nq);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    const char *sets = "piaf,news,typo";
+    double rank[FOUINE_RANK_PARAMS];
+    query *clean = NULL;
+    size_t nclean = 0;
+    char path[4096];
+    bench b;
+    int a, rc = 0;
+
+    memset(&b, 0, sizeof b);
+    b.dir = ".";
+    b.max = (size_t)-1;
+    b.baseline = 1;
+    for (a = 1; a < argc; a++) {
+        if (strcmp(argv[a], "--no-baseline") == 0) {
+            b.baseline = 0;
+        } else if (a + 1 >= argc) {
+            fprintf(stderr, "bench_relevance: %s: a value is missing\n",
+                    argv[a]);
+            return 2;
+        } else if (strcmp(argv[a], "--shared") == 0) {
+            b.shared = argv[++a];
+        } else if (strcmp(argv[a], "--dir") == 0) {
+            b.dir = argv[++a];
+        } else if (strcmp(argv[a], "--sets") == 0) {
+            sets = argv[++a];
+        } else if (strcmp(argv[a], "--max") == 0) {
+            b.max = (size_t)atol(argv[++a]);
+        } else if (strcmp(argv[a], "--rank") == 0) {
+            const char *p = argv[++a];
+            int i;
+            for (i = 0; i < FOUINE_RANK_PARAMS; i++) {
+                char *end;
+                rank[i] = strtod(p, &end);
+                if (end == p || (i + 1 < FOUINE_RANK_PARAMS && *end != ',')) {
+                    fprintf(stderr,
+                            "bench_relevance: --rank: expected %d numbers"
+                            " separated by commas\n",
+                            FOUINE_RANK_PARAMS);
+                    return 2;
+                }
+                p = end + 1;
+            }
+            b.rank = rank;
+        } else {
+            fprintf(stderr, "bench_relevance: %s: unknown option\n", argv[a]);
+            return 2;
+        }
+    }
+    b.shared = bench_shared_dir(b.shared);
+    if (fouine_analyzer_new(&b.an) != FOUINE_OK) {
+        return 2;
+    }
+    printf("| set   | system                       | queries     |     n |"
+           " R@10  | MRR@10 | ms/q    |\n|---|---|---|---|---|---|---|\n");
+    if (strstr(sets, "piaf")) {
+        rc |= run_set(&b, "piaf", "piaf-dev/queries.tsv", 1, 2, NULL, 0);
+    }
+    if (strstr(sets, "news")) {
+        rc |= run_set(&b, "news", "news-dev/queries.tsv", 0, 2, NULL, 0);
+    }
+    if (strstr(sets, "typo")) {
+        snprintf(path, sizeof path, "%s/eval/news-dev/queries.tsv", b.shared);
+        rc |= read_queries(&clean, &nclean, path, (size_t)-1);
+        if (rc == 0) {
+            rc |= run_set(&b, "typo", "news-dev/queries-typo.tsv", 0, 1, clean,
+                          nclean);
+        }
+    }
+    free_queries(clean, nclean);
+    fouine_analyzer_free(b.an);
+    return rc ? 2 : 0;
 }

@@ -3,7 +3,8 @@
 add_library(fouine_bench_query_corpus STATIC
   ${CMAKE_CURRENT_SOURCE_DIR}/query_corpus.c)
 target_compile_definitions(fouine_bench_query_corpus PRIVATE
-  FOUINE_BENCH_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+  FOUINE_BENCH_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+  FOUINE_BENCH_BINARY_DIR="${PROJECT_BINARY_DIR}")
 target_include_directories(fouine_bench_query_corpus PUBLIC
   ${CMAKE_CURRENT_SOURCE_DIR})
 target_link_libraries(fouine_bench_query_corpus PUBLIC fouine

@@ -18,6 +18,7 @@
 
 #include "fouine/alloc.h"
 #include "fouine/buf.h"
+#include "fouine/fts5.h"
 
 #include "fouine/store.h"
 
@@ -80,23 +81,26 @@ enum {
 
 /* One message. */
 typedef struct msg {
-    int type;             /* MSG_* */
-    size_t file;          /* index in the inputs */
-    fouine_article a;     /* MSG_ARTICLE: owned */
-    fouine_pretok tok[3]; /* MSG_ARTICLE: tokens of title, lead, body,
+    int type;              /* MSG_* */
+    size_t file;           /* index in the inputs */
+    fouine_article a;      /* MSG_ARTICLE: owned */
+    fouine_pretok tok[3];  /* MSG_ARTICLE: tokens of title, lead, body,
                              recorded by the reader; owned */
-    uint64_t hash;        /* MSG_END, MSG_TOUCHED: content hash of the file;
+    fouine_lexsink *words; /* MSG_ARTICLE: the words the reader's analyzer
+                             read first in it, for the lexicon, or NULL;
+                             owned */
+    uint64_t hash;         /* MSG_END, MSG_TOUCHED: content hash of the file;
                              MSG_ARTICLE: fouine_article_hash() */
-    long articles;        /* MSG_END: articles the file gave; MSG_UNCHANGED
+    long articles;         /* MSG_END: articles the file gave; MSG_UNCHANGED
                           and MSG_TOUCHED: articles it gave before */
-    fouine_skip skip;     /* MSG_SKIP: reason */
-    long count;           /* MSG_SKIP: how many inputs */
-    int scope;            /* MSG_SKIP: SKIP_PART, SKIP_KEEP or SKIP_DROP */
-    int known;            /* MSG_ARTICLE, MSG_END: the file had a source row,
+    fouine_skip skip;      /* MSG_SKIP: reason */
+    long count;            /* MSG_SKIP: how many inputs */
+    int scope;             /* MSG_SKIP: SKIP_PART, SKIP_KEEP or SKIP_DROP */
+    int known;             /* MSG_ARTICLE, MSG_END: the file had a source row,
                          so articles it no longer gives must go */
-    long lineno;          /* MSG_ARTICLE: its line in a .jsonl file, else 0 */
-    size_t bytes;         /* weight in the queue */
-    struct msg *next;     /* the next in the queue; owned by the queue */
+    long lineno;           /* MSG_ARTICLE: its line in a .jsonl file, else 0 */
+    size_t bytes;          /* weight in the queue */
+    struct msg *next;      /* the next in the queue; owned by the queue */
 } msg;
 
 /* State shared by the two threads. */
@@ -266,6 +270,8 @@ typedef struct writer {
     double last_progress;        /* when the progress line was drawn */
     fouine_replay *replay;       /* "french" replaying the reader's
                                     tokens, or NULL; owned by db */
+    fouine_lexsink *sink;        /* words for the lexicon, flushed before
+                                    each COMMIT; owned (outlives db) */
 } writer;
 
 /* CPU time of the calling thread, in seconds. */
@@ -335,6 +341,19 @@ static const char *column_text(sqlite3_stmt *s, int col)
 ** Reader side.
 */
 
+/* The reader's analyzer's watch: a word for the lexicon, kept with the
+** message being analyzed.  Out of memory, the analysis fails and the
+** writer analyzes the article itself, its words then reaching the
+** writer's sink. */
+static int msg_word(const fouine_word *word, void *payload)
+{
+    msg *m = payload;
+    if (!m->words && fouine_lexsink_new(&m->words) != FOUINE_OK) {
+        return FOUINE_ENOMEM;
+    }
+    return fouine_lexsink_add(m->words, word);
+}
+
 /* Free a message and what it owns. */
 static void free_msg(msg *m)
 {
@@ -343,6 +362,7 @@ static void free_msg(msg *m)
     for (i = 0; i < sizeof m->tok / sizeof m->tok[0]; i++) {
         fouine_pretok_free(&m->tok[i]);
     }
+    fouine_lexsink_free(m->words);
     fouine_free(m);
 }
 
@@ -497,6 +517,9 @@ static int push_article(fouine_article *a, void *payload)
     }
     if (rd->r->an) {
         const char *texts[3] = { m->a.title, m->a.lead, m->a.body };
+        /* The words the analyzer reads first go with the article, for the
+        ** lexicon, whatever the writer does with it. */
+        fouine_analyzer_watch(rd->r->an, msg_word, m);
         for (i = 0; i < 3; i++) {
             if (fouine_pretok_analyze(&m->tok[i], rd->r->an, texts[i],
                                       slen(texts[i])) != FOUINE_OK) {
@@ -504,6 +527,7 @@ static int push_article(fouine_article *a, void *payload)
             }
             m->bytes += m->tok[i].len;
         }
+        fouine_analyzer_watch(rd->r->an, NULL, NULL);
     }
     rd->count++;
     if (push(rd->r, m)) {
@@ -1134,13 +1158,26 @@ static FOUINE_WUR int begin(run *r, writer *w)
     return FOUINE_OK;
 }
 
+/* Commit, the words read since the last commit added to the lexicon
+** first (kept for the next transaction if this one fails). */
 static FOUINE_WUR int commit(run *r, writer *w)
 {
+    int rc;
     if (!w->in_txn) {
         return FOUINE_OK;
     }
+    if (w->sink) {
+        rc = fouine_lexsink_flush(w->sink, w->db);
+        if (rc != FOUINE_OK) {
+            return rc == FOUINE_ENOMEM ? rc : db_error(r, w, "lexicon");
+        }
+    }
     w->in_txn = 0;
-    return exec(r, w, "COMMIT");
+    rc = exec(r, w, "COMMIT");
+    if (rc == FOUINE_OK && w->sink) {
+        fouine_lexsink_clear(w->sink);
+    }
+    return rc;
 }
 
 /* Run a statement that returns no row, then reset it. */
@@ -1564,6 +1601,12 @@ static FOUINE_WUR int handle(run *r, writer *w, const msg *m)
     }
     switch (m->type) {
     case MSG_ARTICLE:
+        if (m->words && w->sink) {
+            rc = fouine_lexsink_take(w->sink, m->words);
+            if (rc != FOUINE_OK) {
+                return rc;
+            }
+        }
         return write_article(r, w, m);
     case MSG_END:
         r->st->files++;
@@ -2134,6 +2177,12 @@ static FOUINE_WUR int open_writer(run *r, writer *w)
         w->db = NULL;
         rc = fouine_store_open(&w->db, r->opt->index, FOUINE_STORE_WRITE);
         if (rc == FOUINE_OK) {
+            rc = fouine_lexsink_new(&w->sink);
+        }
+        if (rc == FOUINE_OK) {
+            rc = fouine_fts5_register_sink(w->db, w->sink);
+        }
+        if (rc == FOUINE_OK) {
             rc = fouine_replay_register(&w->replay, w->db);
         }
     }
@@ -2197,6 +2246,7 @@ static void close_writer(writer *w)
         sqlite3_exec(w->db, "ROLLBACK", NULL, NULL, NULL);
     }
     sqlite3_close(w->db);
+    fouine_lexsink_free(w->sink); /* after db: its tokenizers point to it */
 }
 
 /* Open the reader's connection (a missing lookup only costs speed). */

@@ -44,6 +44,8 @@ static void usage(FILE *f)
         "      --category NAME    only this category (case and accents "
         "ignored)\n"
         "      --comments         search the readers' comments too\n"
+        "      --no-correct       search exactly what was typed: a word in no\n"
+        "                         article is only suggested, not corrected\n"
         "  -s, --snippet-length N snippet length in characters (default: "
         "200)\n"
         "      --json             print one JSON object\n"
@@ -104,12 +106,21 @@ static int print_text(const json_t *res, const output *o)
 {
     const json_t *hits = json_object_get(res, "hits"), *hit;
     const char *sugg = json_string_value(json_object_get(res, "suggestion"));
+    const char *corrected = json_string_value(
+        json_object_get(json_object_get(res, "correction"), "query"));
     long long total = json_integer_value(json_object_get(res, "total"));
     long long offset = json_integer_value(json_object_get(res, "offset"));
     size_t i;
 
-    printf("%lld résultat%s pour « %s »", total, total > 1 ? "s" : "",
-           json_string_value(json_object_get(res, "understood")));
+    if (corrected) {
+        /* What was searched, and what was typed. */
+        printf("%lld résultat%s pour « %s » au lieu de « %s »", total,
+               total > 1 ? "s" : "", corrected,
+               json_string_value(json_object_get(res, "query")));
+    } else {
+        printf("%lld résultat%s pour « %s »", total, total > 1 ? "s" : "",
+               json_string_value(json_object_get(res, "understood")));
+    }
     if (json_array_size(hits) > 0 &&
         (offset > 0 || (long long)json_array_size(hits) < total)) {
         printf(" (%lld à %lld)", offset + 1,
@@ -245,6 +256,9 @@ int main(int argc, char **argv)
             takes = 0;
         } else if (strcmp(a, "--comments") == 0) {
             opts.comments = 1;
+            takes = 0;
+        } else if (strcmp(a, "--no-correct") == 0) {
+            opts.no_correct = 1;
             takes = 0;
         } else if (strncmp(a, "--", 2) == 0 && strcmp(a, "--index") &&
                    strcmp(a, "--limit") && strcmp(a, "--offset") &&

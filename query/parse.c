@@ -67,14 +67,20 @@ typedef struct node {
     size_t nword; /* N_TERM: words in it */
     size_t start; /* N_TERM: bytes of the query */
     size_t end;
-    struct node **kids; /* N_AND, N_OR: owned */
+    const fouine_correction *corr; /* N_TERM: applied correction, or NULL;
+                                      not owned */
+    fouine_qword *qw;              /* N_TERM: its nword words analyzed; owned */
+    fouine_forms *forms;           /* N_TERM: the tokens each may mean; owned */
+    fouine_forms *cforms; /* N_TERM: those of corr's candidates; owned */
+    struct node **kids;   /* N_AND, N_OR: owned */
     size_t nkids;
 } node;
 
 /* State of one parse, on the caller's stack. */
 typedef struct parser {
     fouine_analyzer *an;
-    const char *text; /* the query; not owned */
+    fouine_lexicon *lx; /* the index's lexicon, or NULL; not owned */
+    const char *text;   /* the query; not owned */
     size_t len;
     lexeme *toks; /* owned */
     size_t ntoks;
@@ -82,7 +88,9 @@ typedef struct parser {
     size_t nterms; /* terms made so far (MAX_WORDS) */
     size_t typed;  /* words typed, stop words included */
     int asks;      /* the first word typed is an interrogative */
-    int rc;        /* first error */
+    const fouine_correction *corr; /* corrections to apply; not owned */
+    size_t ncorr;
+    int rc; /* first error */
 } parser;
 
 static const char *const column_names[] = { NULL, "title", "lead", "body" };
@@ -96,8 +104,17 @@ static void node_free(node *n)
     for (i = 0; i < n->nkids; i++) {
         node_free(n->kids[i]);
     }
+    for (i = 0; n->forms && i < n->nword; i++) {
+        fouine_forms_clear(&n->forms[i]);
+    }
+    for (i = 0; n->cforms && n->corr && i < n->corr->ncands; i++) {
+        fouine_forms_clear(&n->cforms[i]);
+    }
     fouine_free(n->kids);
     fouine_free(n->words);
+    fouine_free(n->qw);
+    fouine_free(n->forms);
+    fouine_free(n->cforms);
     fouine_free(n);
 }
 
@@ -357,20 +374,24 @@ static void lex(parser *p)
 
 /* ---- Terms ---- */
 
+/* Words of one term, at most: the rest of a longer phrase is left out. */
+#define TERM_WORDS 32
+
 /* Collects the words of a run, as the analyzer cuts it. */
 typedef struct words_ctx {
-    fouine_buf words;       /* the words as typed, space-separated */
-    size_t n;               /* words */
-    size_t stops;           /* of which stop words */
-    size_t start;           /* bytes of the first word */
-    size_t end;             /* just past the last */
-    const char *text;       /* what was analyzed; not owned */
-    size_t base;            /* its offset in the query */
-    int exact;              /* prefix each word with '=' */
-    size_t at[32][2];       /* bytes of the first 32 words in the query */
-    unsigned char stop[32]; /* whether each is a stop word */
-    int question;           /* the first word is a question word */
-    int asks;               /* the first word is an interrogative */
+    fouine_buf words;               /* the words as typed, space-separated */
+    size_t n;                       /* words */
+    size_t stops;                   /* of which stop words */
+    size_t start;                   /* bytes of the first word */
+    size_t end;                     /* just past the last */
+    const char *text;               /* what was analyzed; not owned */
+    size_t base;                    /* its offset in the query */
+    int exact;                      /* prefix each word with '=' */
+    size_t at[TERM_WORDS][2];       /* bytes of the words in the query */
+    unsigned char stop[TERM_WORDS]; /* whether each is a stop word */
+    fouine_qword qw[TERM_WORDS];    /* each word analyzed */
+    int question;                   /* the first word is a question word */
+    int asks;                       /* the first word is an interrogative */
 } words_ctx;
 
 /* Words of a question that are not stop words but say nothing of its
@@ -416,14 +437,29 @@ static int word_token(const char *token,
                       void *payload)
 {
     words_ctx *w = payload;
+    fouine_qword *q;
     size_t i;
     if (flags & FOUINE_TOKEN_COLOCATED) {
+        if (w->n == 0 || w->n > TERM_WORDS) {
+            return 0;
+        }
+        q = &w->qw[w->n - 1];
+        fouine_qword_put(q, token, len, flags);
+        if (flags & FOUINE_TOKEN_FOLD) {
+            w->stop[w->n - 1] = (unsigned char)q->stop;
+            w->stops += (size_t)q->stop;
+            if (w->n == 1) {
+                w->question = is_question_word(token, len);
+                w->asks = is_interrogative(token, len);
+            }
+        }
         return 0;
+    }
+    if (w->n >= TERM_WORDS) {
+        return FOUINE_ESTOP; /* the rest of a long phrase is left out */
     }
     if (w->n == 0) {
         w->start = w->base + start;
-        w->question = is_question_word(token, len);
-        w->asks = is_interrogative(token, len);
     }
     w->end = w->base + end;
     if (w->n) {
@@ -438,14 +474,69 @@ static int word_token(const char *token,
         char c = w->text[i];
         fouine_buf_append(&w->words, (c == '"' || c == '=') ? " " : &c, 1);
     }
-    if (w->n < 32) {
-        w->at[w->n][0] = w->base + start;
-        w->at[w->n][1] = w->base + end;
-        w->stop[w->n] = (unsigned char)fouine_is_stopword(token, len);
+    q = &w->qw[w->n];
+    fouine_qword_put(q, token, len, flags);
+    /* An acronym typed in capitals ("OM", "ONU", "SNCF": 2 to 5 letters)
+    ** is searched as itself, never as a relative ("OMS"); a longer word
+    ** in capitals is only shouted. */
+    for (i = start; i < end && !(w->text[i] >= 'a' && w->text[i] <= 'z'); i++) {
     }
-    w->stops += (size_t)fouine_is_stopword(token, len);
+    q->caps = i == end && end - start >= 2 && end - start <= 5;
+    w->at[w->n][0] = w->base + start;
+    w->at[w->n][1] = w->base + end;
     w->n++;
     return 0;
+}
+
+/* Whether a word is too short to be searched as its relatives: its fold
+** of at most 3 bytes ("om", "pen", "ans"), or an acronym in capitals. */
+static int searched_as_itself(const fouine_qword *q)
+{
+    return q->nfold <= 3 || q->caps || q->nstem == 0;
+}
+
+/* Find the tokens each word of term n may mean (n->forms), and those of
+** its correction's candidates (n->cforms). */
+static void find_forms(parser *p, node *n)
+{
+    size_t i;
+    int rc = FOUINE_OK;
+    n->forms = fouine_calloc(n->nword, sizeof *n->forms);
+    if (!n->forms) {
+        p->rc = FOUINE_ENOMEM;
+        return;
+    }
+    for (i = 0; rc == FOUINE_OK && i < n->nword; i++) {
+        const fouine_qword *q = &n->qw[i];
+        int flags = 0;
+        if (n->exact) {
+            flags = FOUINE_FORMS_EXACT;
+        } else if (q->stop || searched_as_itself(q)) {
+            flags = FOUINE_FORMS_SAME;
+        }
+        if (n->prefix && i + 1 == n->nword) {
+            rc = fouine_forms_prefix(&n->forms[i], p->lx, q);
+        } else {
+            rc = fouine_forms_of(&n->forms[i], p->lx, q, flags);
+        }
+    }
+    if (rc == FOUINE_OK && n->corr) {
+        n->cforms = fouine_calloc(n->corr->ncands, sizeof *n->cforms);
+        rc = n->cforms ? FOUINE_OK : FOUINE_ENOMEM;
+        for (i = 0; rc == FOUINE_OK && i < n->corr->ncands; i++) {
+            const fouine_spell_cand *c = &n->corr->cands[i];
+            fouine_qword q;
+            fouine_qword_put(&q, c->term, c->len, 0);
+            fouine_qword_put(&q, c->term, c->len, FOUINE_TOKEN_FOLD);
+            fouine_qword_put(&q, c->stem, c->nstem, FOUINE_TOKEN_STEM);
+            rc =
+                fouine_forms_of(&n->cforms[i], p->lx, &q,
+                                searched_as_itself(&q) ? FOUINE_FORMS_SAME : 0);
+        }
+    }
+    if (rc != FOUINE_OK) {
+        p->rc = rc;
+    }
 }
 
 /* A term node for text[start..end), or NULL when it holds no word. */
@@ -468,8 +559,10 @@ static node *make_term(parser *p,
         return NULL;
     }
     rc = fouine_analyzer_run(p->an, p->text + start, end - start,
-                             FOUINE_ANALYZE_QUERY | FOUINE_ANALYZE_EXACT,
-                             word_token, &w);
+                             FOUINE_ANALYZE_WORDS, word_token, &w);
+    if (rc == FOUINE_ESTOP) {
+        rc = FOUINE_OK;
+    }
     if (rc != FOUINE_OK || w.words.failed) {
         p->rc = FOUINE_ENOMEM;
         fouine_free(w.words.data);
@@ -482,7 +575,7 @@ static node *make_term(parser *p,
     if (p->typed == 0) {
         p->asks = w.asks;
     }
-    if (!phrase && w.n > 1 && w.n <= 32 && w.stops < w.n && w.stop[w.n - 1]) {
+    if (!phrase && w.n > 1 && w.stops < w.n && w.stop[w.n - 1]) {
         /* A compound typed without quotes loses the stop words at its end,
         ** the pronouns of a question ("accueilli-t-il" is "accueilli"),
         ** but not at its start: "Notre-Dame" stays a phrase. */
@@ -504,10 +597,31 @@ static node *make_term(parser *p,
     n->phrase = phrase;
     n->prefix = prefix;
     n->exact = exact;
-    n->stop = !phrase && w.stops == w.n;
+    n->stop = !phrase && !prefix && w.stops == w.n;
+    n->qw = fouine_malloc(w.n * sizeof *n->qw);
+    if (!n->qw) {
+        p->rc = FOUINE_ENOMEM;
+        node_free(n);
+        return NULL;
+    }
+    memcpy(n->qw, w.qw, w.n * sizeof *n->qw);
     n->question = !phrase && !prefix && !exact && w.n == 1 && w.question;
     n->start = w.start;
     n->end = w.end;
+    if (!phrase && !prefix && !exact && w.n == 1) {
+        size_t k;
+        for (k = 0; k < p->ncorr; k++) {
+            if (p->corr[k].applied && p->corr[k].start == w.start &&
+                p->corr[k].ncands > 0) {
+                n->corr = &p->corr[k];
+            }
+        }
+    }
+    find_forms(p, n);
+    if (p->rc != FOUINE_OK) {
+        node_free(n);
+        return NULL;
+    }
     p->nterms++;
     p->typed += w.n;
     return n;
@@ -644,30 +758,133 @@ static int positive(const node *n)
     return 0;
 }
 
-/* Append the FTS5 form of a term: "w1 w2" with '*' for a prefix. */
-static void fts_term(fouine_buf *b, const node *n)
+/* State of one output walk. */
+typedef struct out_ctx {
+    const node *root; /* the root node, whose kids are the items (map) */
+    fouine_buf *b;    /* where the expression goes */
+    fouine_buf *map;  /* item of each phrase, or NULL */
+    int item;         /* current item (for map) */
+    int columns;      /* a field was used */
+} out_ctx;
+
+static void map_tier(out_ctx *o, int item, int tier)
 {
-    const char *s;
+    if (o->map) {
+        fouine_buf_printf(o->map, "%s%d.%d", o->map->len ? " " : "", item,
+                          tier);
+    }
+}
+
+static void map_tier_w(out_ctx *o, int item, int tier, double w)
+{
+    if (o->map) {
+        fouine_buf_printf(o->map, "%s%d.%d:%g", o->map->len ? " " : "", item,
+                          tier, w);
+    }
+}
+
+/* Whether an excluded node n (its neg flag aside) can be excluded: it
+** searches something, stop words included ("-a" leaves the articles
+** without "a"). */
+static int excludable(const node *n)
+{
+    size_t i;
+    if (n->kind == N_TERM) {
+        return n->nword > 0;
+    }
+    for (i = 0; i < n->nkids; i++) {
+        if (excludable(n->kids[i])) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Append "{a|b|c}": the tokens of the tiers of f in mask (bit t: tier
+** t). */
+static void fts_group(fouine_buf *b, const fouine_forms *f, unsigned mask)
+{
+    int t, first = 1;
+    fouine_buf_puts(b, "{");
+    for (t = 0; t < 3; t++) {
+        if (((mask >> t) & 1) && f->tier[t].len) {
+            if (!first) {
+                fouine_buf_puts(b, "|");
+            }
+            fouine_buf_append(b, f->tier[t].data, f->tier[t].len);
+            first = 0;
+        }
+    }
+    fouine_buf_puts(b, "}");
+}
+
+/* Append the phrase of the words of n, each as the tokens of the tiers in
+** mask. */
+static void fts_phrase(fouine_buf *b, const node *n, unsigned mask)
+{
+    size_t i;
     fouine_buf_puts(b, "\"");
-    for (s = n->words; *s; s++) {
-        fouine_buf_append(b, *s == '"' ? "\"\"" : s, *s == '"' ? 2 : 1);
+    for (i = 0; i < n->nword; i++) {
+        if (i) {
+            fouine_buf_puts(b, " ");
+        }
+        fts_group(b, &n->forms[i], mask);
     }
     fouine_buf_puts(b, n->prefix ? "\"*" : "\"");
 }
 
-/* State of one output walk. */
-typedef struct out_ctx {
-    fouine_buf *b;   /* where the expression goes */
-    fouine_buf *map; /* item of each phrase, or NULL */
-    int item;        /* current item (for map) */
-    int columns;     /* a field was used */
-} out_ctx;
-
-static void map_phrase(out_ctx *o, int item)
+/*
+** Append term n as the FTS5 phrases of its tiers, OR-ed, each mapped to
+** the current item and its tier: for one word, its same-fold tokens
+** (tier 0), its inflections (1) and its other relatives (2), then the
+** candidates of its correction (3 and 4, weighted); for a phrase, its
+** words' same-fold tokens (0), then all their forms (2).
+*/
+static void fts_term(out_ctx *o, const node *n)
 {
-    if (o->map) {
-        fouine_buf_printf(o->map, "%s%d", o->map->len ? " " : "", item);
+    size_t i;
+    int t, np = 0, relatives = 0;
+    fouine_buf_puts(o->b, "(");
+    if (n->nword == 1 && !n->phrase) {
+        const fouine_forms *f = &n->forms[0];
+        for (t = 0; t < 3; t++) {
+            if (f->n[t] == 0) {
+                continue;
+            }
+            if (np++) {
+                fouine_buf_puts(o->b, " OR ");
+            }
+            fts_phrase(o->b, n, 1u << t);
+            map_tier(o, o->item, t);
+        }
+        for (i = 0; n->corr && n->cforms && i < n->corr->ncands; i++) {
+            double w = n->corr->docs > 0 ? FOUINE_SPELL_RARE_WEIGHT : 1.0;
+            const fouine_forms *c = &n->cforms[i];
+            fouine_buf_puts(o->b, " OR \"");
+            fts_group(o->b, c, 1u);
+            fouine_buf_puts(o->b, "\"");
+            map_tier_w(o, o->item, 3, w);
+            if (c->n[1] + c->n[2] > 0) {
+                fouine_buf_puts(o->b, " OR \"");
+                fts_group(o->b, c, 6u);
+                fouine_buf_puts(o->b, "\"");
+                map_tier_w(o, o->item, 4, w);
+            }
+        }
+    } else {
+        for (i = 0; i < n->nword; i++) {
+            relatives |= n->forms[i].n[1] + n->forms[i].n[2] > 0;
+        }
+        fts_phrase(o->b, n, 1u);
+        map_tier(o, o->item, 0);
+        if (relatives) {
+            /* The phrase of all their forms: tier 5 of fouine_rank(). */
+            fouine_buf_puts(o->b, " OR ");
+            fts_phrase(o->b, n, 7u);
+            map_tier(o, o->item, 5);
+        }
     }
+    fouine_buf_puts(o->b, ")");
 }
 
 /* Append node n, assumed positive(), ignoring its own neg flag. */
@@ -679,8 +896,7 @@ static void fts_node(out_ctx *o, const node *n)
         o->columns = 1;
     }
     if (n->kind == N_TERM) {
-        fts_term(o->b, n);
-        map_phrase(o, o->item);
+        fts_term(o, n);
     } else if (n->kind == N_OR) {
         fouine_buf_puts(o->b, "(");
         for (i = 0; i < n->nkids; i++) {
@@ -702,20 +918,27 @@ static void fts_node(out_ctx *o, const node *n)
             if (np++) {
                 fouine_buf_puts(o->b, " AND ");
             }
+            if (n == o->root) {
+                o->item = (int)i;
+            }
             fts_node(o, n->kids[i]);
+        }
+        if (n == o->root) {
+            o->item = -1;
         }
         fouine_buf_puts(o->b, ")");
         for (i = 0; i < n->nkids; i++) {
             const node *k = n->kids[i];
-            if (k->neg && (k->kind != N_TERM || !k->stop)) {
+            if (k->neg && excludable(k)) {
                 node tmp = *k;
+                int item = o->item;
                 tmp.neg = 0;
-                if (positive(&tmp)) {
-                    fouine_buf_puts(o->b, " NOT ");
-                    fts_node(o, &tmp);
-                    (void)nn;
-                    nn++;
-                }
+                o->item = -1;
+                fouine_buf_puts(o->b, " NOT ");
+                fts_node(o, &tmp);
+                o->item = item;
+                (void)nn;
+                nn++;
             }
         }
     }
@@ -767,32 +990,100 @@ static void understood_node(fouine_buf *b, const node *n, int top)
 }
 
 /* Collect the highlight terms and the suggestion words of positive n. */
+/* Append to q a highlight term: tokens and keys as fouine_hl_term says.
+** Takes both strings (freed on failure). */
+static void add_hl(parser *p,
+                   fouine_parsed *q,
+                   fouine_buf *tokens,
+                   fouine_buf *keys,
+                   const node *n,
+                   int group)
+{
+    fouine_hl_term *t;
+    fouine_buf_append(tokens, "", 0);
+    fouine_buf_append(keys, "", 0);
+    t = tokens->failed || keys->failed ?
+            NULL :
+            fouine_realloc(q->terms, (q->nterms + 1) * sizeof *q->terms);
+    if (!t) {
+        fouine_free(tokens->data);
+        fouine_free(keys->data);
+        p->rc = FOUINE_ENOMEM;
+        return;
+    }
+    q->terms = t;
+    t = &q->terms[q->nterms++];
+    memset(t, 0, sizeof *t);
+    t->tokens = tokens->data;
+    t->keys = keys->data;
+    t->prefix = n->prefix;
+    t->group = group;
+    t->start = n->start;
+    t->end = n->end;
+}
+
+/* Append to b the tokens of every tier of f, '|'-separated. */
+static void all_tokens(fouine_buf *b, const fouine_forms *f)
+{
+    int tier, first = 1;
+    for (tier = 0; tier < 3; tier++) {
+        if (f->tier[tier].len) {
+            fouine_buf_puts(b, first ? "" : "|");
+            fouine_buf_append(b, f->tier[tier].data, f->tier[tier].len);
+            first = 0;
+        }
+    }
+}
+
+/* Append to b the key of a word (see fouine_hl_term.keys). */
+static void word_key(fouine_buf *b,
+                     const fouine_qword *w,
+                     const fouine_forms *f,
+                     int exact,
+                     int prefix)
+{
+    if (exact) {
+        return;
+    }
+    fouine_buf_append(b, w->fold, w->nfold);
+    fouine_buf_puts(b, prefix ? "*" : "=");
+    if (!prefix) {
+        fouine_buf_append(b, f->stems.data, f->stems.len);
+    }
+}
+
+/* Collect the highlight terms and the suggestion words of positive n. */
 static void collect(parser *p, fouine_parsed *q, const node *n, int group)
 {
-    size_t i;
+    size_t i, k;
     if (p->rc != FOUINE_OK || !positive(n)) {
         return;
     }
     if (n->kind == N_TERM) {
-        fouine_hl_term *t =
-            fouine_realloc(q->terms, (q->nterms + 1) * sizeof *q->terms);
-        if (!t) {
-            p->rc = FOUINE_ENOMEM;
-            return;
+        fouine_buf tokens = { 0 }, keys = { 0 };
+        for (i = 0; i < n->nword; i++) {
+            fouine_buf_puts(&tokens, i ? " " : "");
+            fouine_buf_puts(&keys, i ? " " : "");
+            all_tokens(&tokens, &n->forms[i]);
+            word_key(&keys, &n->qw[i], &n->forms[i], n->exact,
+                     n->prefix && i + 1 == n->nword);
         }
-        q->terms = t;
-        t = &q->terms[q->nterms];
-        t->text = fouine_strdup(n->words);
-        if (!t->text) {
-            p->rc = FOUINE_ENOMEM;
-            return;
+        add_hl(p, q, &tokens, &keys, n, group);
+        /* A correction's candidates mark as the word would. */
+        for (k = 0; p->rc == FOUINE_OK && n->cforms && k < n->corr->ncands;
+             k++) {
+            const fouine_spell_cand *c = &n->corr->cands[k];
+            fouine_qword cw;
+            memset(&cw, 0, sizeof cw);
+            fouine_qword_put(&cw, c->term, c->len, FOUINE_TOKEN_FOLD);
+            memset(&tokens, 0, sizeof tokens);
+            memset(&keys, 0, sizeof keys);
+            all_tokens(&tokens, &n->cforms[k]);
+            word_key(&keys, &cw, &n->cforms[k], 0, 0);
+            add_hl(p, q, &tokens, &keys, n, group);
         }
-        t->mode = FOUINE_ANALYZE_QUERY |
-                  (n->prefix ? FOUINE_ANALYZE_PREFIX : 0) |
-                  (n->exact ? FOUINE_ANALYZE_EXACT : 0);
-        t->group = group;
-        q->nterms++;
-        if (!n->phrase && !n->prefix && !n->exact && n->nword == 1) {
+        if (p->rc == FOUINE_OK && !n->phrase && !n->prefix && !n->exact &&
+            n->nword == 1) {
             size_t *w =
                 fouine_realloc(q->words, (q->nwords + 1) * 2 * sizeof *w);
             if (!w) {
@@ -811,31 +1102,64 @@ static void collect(parser *p, fouine_parsed *q, const node *n, int group)
     }
 }
 
-/* All the words of the query, stop words included, as one phrase. */
-static void all_words(fouine_buf *b, const node *n)
+/* Append the words of n, stop words included (exclusions left out), to
+** the phrase node ph. */
+static void all_words(parser *p, node *ph, const node *n)
 {
     size_t i;
-    if (n->neg) {
+    if (n->neg || p->rc != FOUINE_OK) {
         return;
     }
     if (n->kind == N_TERM) {
-        const char *w;
-        /* Each word exactly as typed ("=les"): stop words are so frequent
-        ** that their inflections would only slow the search down. */
-        for (w = n->words; *w; w++) {
-            if (w == n->words || w[-1] == ' ') {
-                fouine_buf_puts(b, b->len ? " =" : "=");
-                if (*w == '=') {
-                    continue;
-                }
+        fouine_qword *qw =
+            fouine_realloc(ph->qw, (ph->nword + n->nword) * sizeof *qw);
+        if (!qw) {
+            p->rc = FOUINE_ENOMEM;
+            return;
+        }
+        ph->qw = qw;
+        memcpy(ph->qw + ph->nword, n->qw, n->nword * sizeof *qw);
+        ph->nword += n->nword;
+        if (ph->words) {
+            char *w = fouine_realloc(ph->words,
+                                     strlen(ph->words) + strlen(n->words) + 2);
+            if (!w) {
+                p->rc = FOUINE_ENOMEM;
+                return;
             }
-            fouine_buf_append(b, w, 1);
+            strcat(w, " ");
+            strcat(w, n->words);
+            ph->words = w;
+        } else {
+            ph->words = fouine_strdup(n->words);
+            if (!ph->words) {
+                p->rc = FOUINE_ENOMEM;
+            }
         }
         return;
     }
     for (i = 0; i < n->nkids; i++) {
-        all_words(b, n->kids[i]);
+        all_words(p, ph, n->kids[i]);
     }
+}
+
+/* A query of stop words only, as one phrase of them, or NULL. */
+static node *stops_phrase(parser *p, const node *root)
+{
+    node *ph = node_new(p, N_TERM);
+    if (!ph) {
+        return NULL;
+    }
+    ph->phrase = 1;
+    all_words(p, ph, root);
+    if (p->rc == FOUINE_OK && ph->nword > 0) {
+        find_forms(p, ph);
+    }
+    if (p->rc != FOUINE_OK || ph->nword == 0) {
+        node_free(ph);
+        return NULL;
+    }
+    return ph;
 }
 
 /*
@@ -906,17 +1230,15 @@ static size_t or_items(fouine_buf *b,
         o.item++;
     }
     fouine_buf_puts(b, ")");
+    o.item = -1;
     for (i = 0; i < root->nkids; i++) {
         node tmp = *root->kids[i];
-        if (!tmp.neg) {
+        if (!tmp.neg || !excludable(&tmp)) {
             continue;
         }
         tmp.neg = 0;
-        if (positive(&tmp)) {
-            fouine_buf_puts(b, " NOT ");
-            fts_node(&o, &tmp);
-            map_phrase(&o, -1);
-        }
+        fouine_buf_puts(b, " NOT ");
+        fts_node(&o, &tmp);
     }
     return n;
 }
@@ -929,10 +1251,13 @@ void fouine_parsed_clear(fouine_parsed *q)
     fouine_free(q->any_map);
     fouine_free(q->long_expr);
     fouine_free(q->long_all);
+    fouine_free(q->expr_map);
+    fouine_free(q->long_map);
     fouine_free(q->not_expr);
     fouine_free(q->understood);
     for (i = 0; i < q->nterms; i++) {
-        fouine_free(q->terms[i].text);
+        fouine_free(q->terms[i].tokens);
+        fouine_free(q->terms[i].keys);
     }
     fouine_free(q->terms);
     fouine_free(q->words);
@@ -951,13 +1276,26 @@ static void take(char **dst, fouine_buf *b)
 
 int fouine_parse(fouine_parsed *out,
                  fouine_analyzer *an,
+                 fouine_lexicon *lx,
                  const char *text,
                  size_t len)
+{
+    return fouine_parse_corrected(out, an, lx, text, len, NULL, 0);
+}
+
+int fouine_parse_corrected(fouine_parsed *out,
+                           fouine_analyzer *an,
+                           fouine_lexicon *lx,
+                           const char *text,
+                           size_t len,
+                           const fouine_correction *corr,
+                           size_t ncorr)
 {
     parser p;
     node *root = NULL, *stops = NULL;
     fouine_buf expr = { 0 }, any = { 0 }, map = { 0 }, nots = { 0 },
-               und = { 0 }, longb = { 0 }, longall = { 0 };
+               und = { 0 }, longb = { 0 }, longall = { 0 }, emap = { 0 },
+               lmap = { 0 };
     out_ctx o;
     size_t i;
     int rc;
@@ -965,8 +1303,11 @@ int fouine_parse(fouine_parsed *out,
     memset(out, 0, sizeof *out);
     memset(&p, 0, sizeof p);
     p.an = an;
+    p.lx = lx;
     p.text = text;
     p.len = len;
+    p.corr = corr;
+    p.ncorr = ncorr;
     lex(&p);
     if (p.rc == FOUINE_OK) {
         root = parse_or(&p, 0);
@@ -993,24 +1334,20 @@ int fouine_parse(fouine_parsed *out,
     if (!positive(root)) {
         /* Only stop words: search them as a phrase.  Only exclusions:
         ** keep them for a search of everything else. */
-        all_words(&und, root);
-        if (und.len && !und.failed) {
-            stops = node_new(&p, N_TERM);
-            if (stops) {
-                stops->phrase = 1;
-                stops->nword = 2;
-                stops->words = und.data;
-                memset(&und, 0, sizeof und);
-                node_free(root);
-                root = stops;
-            }
+        stops = stops_phrase(&p, root);
+        if (stops) {
+            node_free(root);
+            root = stops;
         }
-        fouine_free(und.data);
-        memset(&und, 0, sizeof und);
+        if (p.rc != FOUINE_OK) {
+            goto done;
+        }
     }
     if (positive(root)) {
         memset(&o, 0, sizeof o);
         o.b = &expr;
+        o.map = &emap;
+        o.root = root;
         fts_node(&o, root);
         out->columns = o.columns;
         /* Fallback: the required items OR-ed, exclusions kept. */
@@ -1022,8 +1359,9 @@ int fouine_parse(fouine_parsed *out,
             out->items = (int)items;
             if (items >= 2) {
                 or_items(&any, &map, root, 0);
-                if (or_items(&longb, NULL, root, 1) == 0) {
+                if (or_items(&longb, &lmap, root, 1) == 0) {
                     longb.len = 0; /* only question words: any_expr */
+                    lmap.len = 0;
                 } else {
                     and_without_questions(&longall, root);
                 }
@@ -1043,13 +1381,14 @@ int fouine_parse(fouine_parsed *out,
         o.b = &nots;
         for (i = 0; i < (root->kind == N_AND ? root->nkids : 1); i++) {
             node tmp = root->kind == N_AND ? *root->kids[i] : *root;
-            tmp.neg = 0;
-            if (positive(&tmp)) {
-                if (nots.len) {
-                    fouine_buf_puts(&nots, " OR ");
-                }
-                fts_node(&o, &tmp);
+            if (!tmp.neg || !excludable(&tmp)) {
+                continue;
             }
+            tmp.neg = 0;
+            if (nots.len) {
+                fouine_buf_puts(&nots, " OR ");
+            }
+            fts_node(&o, &tmp);
         }
     }
     understood_node(&und, root, 1);
@@ -1072,6 +1411,8 @@ done:
     take(&out->any_map, &map);
     take(&out->long_expr, &longb);
     take(&out->long_all, &longall);
+    take(&out->expr_map, &emap);
+    take(&out->long_map, &lmap);
     take(&out->not_expr, &nots);
     take(&out->understood, &und);
     if (out->any_expr && !out->any_map) {
@@ -1091,13 +1432,16 @@ done:
     return rc;
 }
 
-int fouine_query_expr(char **out, fouine_analyzer *an, const char *text)
+int fouine_query_expr(char **out,
+                      fouine_analyzer *an,
+                      fouine_lexicon *lx,
+                      const char *text)
 {
     fouine_parsed q;
     int rc;
 
     *out = NULL;
-    rc = fouine_parse(&q, an, text, strlen(text));
+    rc = fouine_parse(&q, an, lx, text, strlen(text));
     if (rc == FOUINE_OK) {
         *out = q.expr;
         q.expr = NULL;

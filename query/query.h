@@ -5,10 +5,12 @@
 ** representation both tools print or serve).
 **
 ** Interface to code in:
+**   forms.c    the tokens a word typed may mean, from the lexicon
 **   parse.c    the reader's query language -> FTS5 expression
+**   rank.c     the ranking and the other SQL functions of a search
 **   search.c   ranked search, filters, paging, JSON results, rendering
 **   snippet.c  best-passage snippets and highlighting
-**   suggest.c  spelling suggestions from the index's vocabulary
+**   spell.c    typo tolerance from the index's lexicon
 */
 #ifndef FOUINE_QUERY_H
 #define FOUINE_QUERY_H
@@ -20,6 +22,10 @@
 #include "fouine/analyzer.h"
 #include "fouine/buf.h"
 #include "fouine/error.h"
+
+/* The index's lexicon, open for expansions (forms.c): prepared statements
+** on a connection.  Not thread safe: one per connection and thread. */
+typedef struct fouine_lexicon fouine_lexicon;
 
 /* Marks that fouine_search() puts around matched words in snippets and
 ** titles before they are rendered (see fouine_render()). */
@@ -37,7 +43,8 @@
 
 /* Order of the hits. */
 typedef enum fouine_sort {
-    FOUINE_SORT_RANK = 0, /* best first (bm25); ties to the newer article */
+    FOUINE_SORT_RANK = 0, /* best first (fouine_rank()); equal scores to the
+                             newer article */
     FOUINE_SORT_DATE = 1  /* newest first; ties to the better score */
 } fouine_sort;
 
@@ -59,44 +66,50 @@ typedef struct fouine_search_opts {
     int snippet_chars;    /* snippet length in characters; 0: default */
     int long_query;       /* items from which a query is long (0: the
                              default FOUINE_LONG_QUERY; -1: never) */
+    int no_correct;       /* non-zero: search exactly what was typed
+                             (corrections only suggested) */
+    const double *rank;   /* NULL, or FOUINE_RANK_PARAMS values replacing
+                             fouine_rank()'s (k1, b, proximity weight and
+                             window, title, lead and body weights, cover
+                             weight and powers), for benchmarks; not
+                             owned */
 } fouine_search_opts;
 
 /* A query of this many items or more (e.g. a question typed as a sentence)
-** is long: its articles are those holding any of its items, ranked by bm25
-** with a proximity bonus (fouine_bm25p()), its question words (quel,
-** combien...) left out, and "fallback" says whether none holds them all.
-** A shorter query requires every item, and falls back to the articles
-** holding the most items only when no article holds them all. */
+** is long: its articles are those holding any of its items, its question
+** words (quel, combien...) left out, and "fallback" says whether none holds
+** them all.  A shorter query requires every item, and falls back to the
+** articles holding the most items only when no article holds them all.
+** Both are ranked by fouine_rank() (rank.c). */
 #define FOUINE_LONG_QUERY 4
 
 /* A question (ending with '?', or opening with an interrogative: qui,
 ** quel, combien...) of this many words typed or more, stop words included,
 ** and at least 2 items, is long too, whatever its items: "Qui a fondé
 ** Lyon ?" is 2 items, but a sentence.  Queries of 1 to 3 words always
-** require every word.  On the relevance development set (bench/relevance,
-** bench/RESULTS.md), questions of 2 and 3 items ranked as long queries
-** raised MRR@10 from 0.698 to 0.728. */
+** require every word. */
 #define FOUINE_LONG_QUESTION 4
 
-/* Proximity bonus of long queries (fouine_bm25p(): BM25TP, each pair of
-** hits of two different phrases at most FOUINE_PROXIMITY_WINDOW tokens
-** apart adds idf / distance^2 to both, saturated like a term frequency),
-** weighted by FOUINE_PROXIMITY_WEIGHT.  Tuned on the relevance development
-** set: weight 0.5 / 1 / 3 / 6 (window 8) gave MRR@10 0.698 / 0.697 / 0.674
-** / 0.643 before questions were long, 0.728 / 0.726 after (0.716 without
-** the bonus); windows 4 / 8 / 16 gave 0.727 / 0.728 / 0.728. */
-#define FOUINE_PROXIMITY_WEIGHT 0.5
-#define FOUINE_PROXIMITY_WINDOW 8
+/*
+** The parameters of fouine_rank() (rank.c; bench/RESULTS.md says how each
+** was chosen, on all the development sets at once): BM25F's saturation
+** and length normalization, the proximity bonus (its weight and window),
+** the field weights (FOUINE_WEIGHT_* of fouine/store.h) and the title
+** coverage bonus (its weight, the power of the share of the query the
+** title holds, the power of the title's shortness).
+*/
+#define FOUINE_RANK_K1           2.0
+#define FOUINE_RANK_B            1.0
+#define FOUINE_PROXIMITY_WEIGHT  1.0
+#define FOUINE_PROXIMITY_WINDOW  8
+#define FOUINE_RANK_COVER        8.0
+#define FOUINE_RANK_COVER_POWER  8.0
+#define FOUINE_RANK_COVER_LENGTH 0.5
+#define FOUINE_RANK_PARAMS       10 /* fouine_search_opts.rank */
 
-/* BM25 parameters of the ranking (fouine_bm25(); FTS5's bm25() fixes
-** k1 = 1.2 and b = 0.75), tuned on the relevance development set
-** (bench/relevance, see bench/RESULTS.md). */
-#define FOUINE_BM25_K1 2.0
-#define FOUINE_BM25_B  1.0
-
-#define FOUINE_SEARCH_OPTS_INIT                                     \
-    {                                                               \
-        NULL, 10, 0, 0, NULL, NULL, NULL, FOUINE_SORT_RANK, 0, 0, 0 \
+#define FOUINE_SEARCH_OPTS_INIT                                              \
+    {                                                                        \
+        NULL, 10, 0, 0, NULL, NULL, NULL, FOUINE_SORT_RANK, 0, 0, 0, 0, NULL \
     }
 
 /**
@@ -173,6 +186,7 @@ FOUINE_WUR int fouine_search(json_t **out,
  */
 FOUINE_WUR int fouine_query_expr(char **out,
                                  fouine_analyzer *an,
+                                 fouine_lexicon *lx,
                                  const char *text);
 
 /* How fouine_render() and fouine_render_spans() write the marks. */
@@ -215,17 +229,112 @@ FOUINE_WUR int fouine_render_spans(char **out,
 
 /* ------------------------------------------------------------------------
 ** Internal to the fouine_query library (parse.c, search.c, snippet.c,
-** suggest.c).
+** spell.c).
 */
 
 /* Growable strings: fouine_buf (fouine/buf.h). */
 
 /* A part of the query to highlight: one word or one phrase. */
 typedef struct fouine_hl_term {
-    char *text; /* the words as typed, separated by spaces; owned */
-    int mode;   /* FOUINE_ANALYZE_QUERY, with PREFIX or EXACT */
-    int group;  /* the required item of the query it belongs to */
+    char *tokens; /* the tokens each word may be, the words separated by
+                     spaces and a word's tokens by '|' ("état|etat
+                     unis"); owned */
+    char *keys;   /* what else marks each word in a text, the words
+                     separated by spaces: "FOLD=STEM|STEM" (a word of that
+                     fold, or of one of these stems, not a stop word),
+                     "FOLD=" (that fold), "FOLD*" (a fold beginning so), or
+                     "" (only the tokens: =mot); owned */
+    int prefix;   /* the last word's tokens are prefixes */
+    int group;    /* the required item of the query it belongs to */
+    size_t start; /* bytes of the term in the query */
+    size_t end;
 } fouine_hl_term;
+
+/* The index's lexicon, open for expansions (forms.c): see
+** fouine_lexicon_open(). */
+
+/**
+ * Prepare the lexicon's statements on db.
+ *
+ * @param[out] out the handle (fouine_lexicon_close()), NULL on failure
+ * @return FOUINE_OK, FOUINE_EDB (no lexicon: an index of another
+ *         version), FOUINE_ENOMEM
+ */
+FOUINE_WUR int fouine_lexicon_open(fouine_lexicon **out, sqlite3 *db);
+
+/** Release a lexicon handle.  NULL is accepted. */
+void fouine_lexicon_close(fouine_lexicon *lx);
+
+/** The connection a lexicon handle reads. */
+sqlite3 *fouine_lexicon_db(const fouine_lexicon *lx);
+
+/* One word of a query, analyzed (FOUINE_ANALYZE_WORDS). */
+typedef struct fouine_qword {
+    char token[FOUINE_MAX_WORD + 1]; /* the index form, NUL-terminated */
+    size_t ntoken;
+    char fold[4 * FOUINE_MAX_WORD + 8]; /* accents stripped */
+    size_t nfold;
+    char stem[4 * FOUINE_MAX_WORD + 8]; /* folded stem; "" when none */
+    size_t nstem;
+    int stop; /* a stop word */
+    int caps; /* typed in capitals, 2 to 5 bytes: an acronym */
+} fouine_qword;
+
+/**
+ * Put one token of a FOUINE_ANALYZE_WORDS run into w: a word's token (w
+ * cleared first, to be filled by the next two), its fold (w->stop set), or
+ * its stem, as flags say.
+ */
+void fouine_qword_put(fouine_qword *w,
+                      const char *token,
+                      size_t len,
+                      int flags);
+
+/* The tokens a word may mean, by tier (forms.c): 0 the same fold, 1 its
+** inflections, 2 its other relatives.  Each tier is a list of tokens
+** separated by '|'. */
+typedef struct fouine_forms {
+    fouine_buf tier[3]; /* owned */
+    size_t n[3];        /* tokens of each tier */
+    size_t count;       /* of all tiers */
+    fouine_buf stems;   /* the stems whose tokens tiers 1 and 2 hold,
+                           '|'-separated (empty for FOUINE_FORMS_EXACT and
+                           FOUINE_FORMS_SAME); owned */
+} fouine_forms;
+
+/* Flags of fouine_forms_of(). */
+#define FOUINE_FORMS_EXACT 0x1 /* the token itself only (=mot) */
+#define FOUINE_FORMS_SAME  0x2 /* tier 0 only (stop words, acronyms) */
+
+/**
+ * The tokens the word w may mean, from the lexicon.  Tier 0 holds at
+ * least w's own token.
+ *
+ * @param[out] out cleared first; release with fouine_forms_clear()
+ * @param lx    the lexicon, or NULL (then only w's own token)
+ * @return FOUINE_OK, FOUINE_EDB, FOUINE_ENOMEM
+ */
+FOUINE_WUR int fouine_forms_of(fouine_forms *out,
+                               fouine_lexicon *lx,
+                               const fouine_qword *w,
+                               int flags);
+
+/**
+ * The prefixes of the tokens whose fold starts with the fold of w (a
+ * prefix typed): "presid" -> "présid", "presid".  Tier 0 only, at least
+ * w's own token.
+ *
+ * @param[out] out cleared first; release with fouine_forms_clear()
+ * @return FOUINE_OK, FOUINE_EDB, FOUINE_ENOMEM
+ */
+FOUINE_WUR int fouine_forms_prefix(fouine_forms *out,
+                                   fouine_lexicon *lx,
+                                   const fouine_qword *w);
+
+/** Release what f owns and zero it. */
+void fouine_forms_clear(fouine_forms *f);
+
+typedef struct fouine_correction fouine_correction;
 
 /* A query parsed by fouine_parse(). */
 typedef struct fouine_parsed {
@@ -239,6 +348,8 @@ typedef struct fouine_parsed {
                          article must hold for a long query not to fall
                          back; NULL: expr */
     char *not_expr;        /* the query holds only exclusions: them, OR-ed */
+    char *expr_map;        /* item of each phrase of expr */
+    char *long_map;        /* item of each phrase of long_expr */
     char *understood;      /* the query as parsed, in the query language */
     int columns;           /* some item is restricted to a field */
     int items;             /* required items of expr */
@@ -256,12 +367,31 @@ typedef struct fouine_parsed {
  * Parse what a reader typed (any bytes; invalid UTF-8 separates words).
  *
  * @param[out] out cleared first; release with fouine_parsed_clear()
- * @return FOUINE_OK or FOUINE_ENOMEM
+ * @param lx   the index's lexicon, whose tokens each word is searched as,
+ *             or NULL (each word as its own token only)
+ * @return FOUINE_OK, FOUINE_EDB (the lexicon could not be read),
+ *         FOUINE_ENOMEM
  */
 FOUINE_WUR int fouine_parse(fouine_parsed *out,
                             fouine_analyzer *an,
+                            fouine_lexicon *lx,
                             const char *text,
                             size_t len);
+
+/**
+ * fouine_parse(), with the words of corr that are applied searched also
+ * as their candidates (ranked below the word as typed).
+ *
+ * @param corr corrections of this text (fouine_spell_query()), or NULL;
+ *             only read during the call
+ */
+FOUINE_WUR int fouine_parse_corrected(fouine_parsed *out,
+                                      fouine_analyzer *an,
+                                      fouine_lexicon *lx,
+                                      const char *text,
+                                      size_t len,
+                                      const fouine_correction *corr,
+                                      size_t ncorr);
 
 /** Release what a parsed query owns and zero it. */
 void fouine_parsed_clear(fouine_parsed *q);
@@ -295,22 +425,56 @@ FOUINE_WUR int fouine_snippet(char **snippet,
                               size_t len,
                               size_t chars);
 
+/* Typo tolerance (spell.c). */
+#define FOUINE_SPELL_WORD  64 /* longer words are not corrected */
+#define FOUINE_SPELL_CANDS 8  /* candidates compared */
+#define FOUINE_SPELL_KEEP  3  /* candidates a word is searched as, at most */
+/* Weight of the candidates of a word that some articles hold as typed
+** (a rare word): below the word itself. */
+#define FOUINE_SPELL_RARE_WEIGHT 0.5
+
+/* A vocabulary word close to a query word. */
+typedef struct fouine_spell_cand {
+    char term[FOUINE_SPELL_WORD + 1];   /* its fold */
+    char token[FOUINE_SPELL_WORD + 1];  /* its most frequent token: how the
+                                          articles write it */
+    size_t len;                         /* its length in bytes */
+    long long docs;                     /* articles holding it */
+    size_t dist;                        /* edits from the query word */
+    char stem[4 * FOUINE_MAX_WORD + 8]; /* its stem (lexicon), or "" */
+    size_t nstem;
+    int slip;          /* 0: a usual typing slip away; 1: another edit */
+    long long context; /* articles holding it and the rest of the query
+                           (up to 100), or 0 */
+} fouine_spell_cand;
+
+/* The correction of one plain word of a query. */
+struct fouine_correction {
+    size_t start, end;                 /* bytes of the word in the query */
+    char typed[FOUINE_SPELL_WORD + 1]; /* its fold */
+    long long docs;                    /* articles holding it as typed */
+    fouine_spell_cand cands[FOUINE_SPELL_KEEP]; /* best first */
+    size_t ncands;
+    int applied; /* in no article: searched as cands too; else only
+                    suggested */
+};
+
 /**
- * Propose a corrected query when some searched word is in no article as
- * typed (its surface form is not in the vocabulary):
- * the closest word of the index's vocabulary (edit distance, then
- * frequency), with its accents as written in the articles.
+ * Find the plain words of q that look mistyped and their corrections
+ * (see spell.c for the rules).
  *
- * @param[out] out the query with the words replaced (fouine_free()), or
- *             NULL when there is nothing to propose
+ * @param[out] out the corrections, in query order (fouine_free()); NULL
+ *             when there is none
+ * @param[out] nout their number
+ * @param text the query q was parsed from
  * @return FOUINE_OK, FOUINE_EDB, FOUINE_ENOMEM
  */
-FOUINE_WUR int fouine_suggest(char **out,
-                              sqlite3 *db,
-                              fouine_analyzer *an,
-                              const fouine_parsed *q,
-                              const char *text,
-                              long long total);
+FOUINE_WUR int fouine_spell_query(fouine_correction **out,
+                                  size_t *nout,
+                                  fouine_lexicon *lx,
+                                  fouine_analyzer *an,
+                                  const fouine_parsed *q,
+                                  const char *text);
 
 /**
  * Register on db what the search needs: the SQL function fouine_fold(text)
@@ -325,16 +489,5 @@ FOUINE_WUR int fouine_suggest(char **out,
  * @return FOUINE_OK, FOUINE_EDB, FOUINE_ENOMEM
  */
 FOUINE_WUR int fouine_search_register(sqlite3 *db);
-
-/**
- * Fold text for comparison: NFKC, case folded, accents removed.
- *
- * @param[out] out a new NUL-terminated string (fouine_free())
- * @return FOUINE_OK or FOUINE_ENOMEM
- */
-FOUINE_WUR int fouine_fold(char **out, const char *text, size_t len);
-
-/** Like fouine_fold(), but accents are kept (NFC, case folded). */
-FOUINE_WUR int fouine_lower(char **out, const char *text, size_t len);
 
 #endif /* FOUINE_QUERY_H */

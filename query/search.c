@@ -7,11 +7,11 @@
 ** runs them OR-ed, ranking first the articles that hold the most items
 ** (fouine_cover()).  A long query (FOUINE_LONG_QUERY items or more, or a
 ** question of FOUINE_LONG_QUESTION words or more) runs its items OR-ed at
-** once, without its question words (fouine_parsed.long_expr).  Scores are
-** fouine_bm25() (BM25 with FOUINE_BM25_K1 and FOUINE_BM25_B, the column
-** weights FOUINE_WEIGHT_*: title above lead above body), plus a proximity
-** bonus for long queries (fouine_bm25p()); ties go to the newer article
-** (see break_ties()).
+** once, without its question words (fouine_parsed.long_expr).  Both are
+** ranked by fouine_rank() (rank.c); equal scores go to the newer article,
+** then to the one indexed last, the same way on every page (run_query()).  A word in no
+** article is searched as its corrections too (spell.c), unless the options
+** ask for exactly what was typed.
 */
 #include "query.h"
 
@@ -27,402 +27,6 @@
 
 /* Weight of a match in a reader comment, relative to one in the body. */
 #define COMMENT_WEIGHT 0.5
-
-/* ---- SQL functions ---- */
-
-/* Map text with utf8proc options into a new string. */
-static int map_text(char **out,
-                    const char *text,
-                    size_t len,
-                    utf8proc_option_t options)
-{
-    utf8proc_uint8_t *folded = NULL;
-    utf8proc_ssize_t n;
-
-    *out = NULL;
-    if (len > (size_t)0x3fffffff) {
-        return FOUINE_EINVAL;
-    }
-    n = utf8proc_map((const utf8proc_uint8_t *)text, (utf8proc_ssize_t)len,
-                     &folded, options);
-    if (n < 0) {
-        /* Invalid UTF-8: compare the bytes as they are. */
-        char *copy = fouine_malloc(len + 1);
-        if (!copy) {
-            return FOUINE_ENOMEM;
-        }
-        memcpy(copy, text, len);
-        copy[len] = '\0';
-        *out = copy;
-        return FOUINE_OK;
-    }
-    *out = (char *)folded;
-    return FOUINE_OK;
-}
-
-int fouine_fold(char **out, const char *text, size_t len)
-{
-    return map_text(out, text, len,
-                    UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
-                        UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK |
-                        UTF8PROC_IGNORE);
-}
-
-int fouine_lower(char **out, const char *text, size_t len)
-{
-    return map_text(out, text, len,
-                    UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD |
-                        UTF8PROC_IGNORE);
-}
-
-/* fouine_fold(text): SQL wrapper of fouine_fold(). */
-static void sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-    const unsigned char *s = sqlite3_value_text(argv[0]);
-    int n = sqlite3_value_bytes(argv[0]);
-    char *folded = NULL;
-    (void)argc;
-    if (!s) {
-        sqlite3_result_null(ctx);
-        return;
-    }
-    if (fouine_fold(&folded, (const char *)s, (size_t)n) != FOUINE_OK) {
-        sqlite3_result_error_nomem(ctx);
-        return;
-    }
-    sqlite3_result_text(ctx, folded, -1, free);
-}
-
-/*
-** fouine_cover(fts, map): how many items of the query the row holds.  map
-** gives, for each phrase of the expression in order, its item number
-** (space-separated; negative for exclusions).  Items beyond 63 count as
-** one.
-*/
-static void sql_cover(const Fts5ExtensionApi *api,
-                      Fts5Context *fts,
-                      sqlite3_context *ctx,
-                      int argc,
-                      sqlite3_value **argv)
-{
-    const char *map;
-    unsigned long long seen = 0;
-    int phrase = 0, nphrase, count = 0;
-
-    if (argc != 1) {
-        sqlite3_result_error(ctx, "fouine_cover: one argument", -1);
-        return;
-    }
-    map = (const char *)sqlite3_value_text(argv[0]);
-    nphrase = api->xPhraseCount(fts);
-    while (map && *map && phrase < nphrase) {
-        char *end;
-        long item = strtol(map, &end, 10);
-        Fts5PhraseIter it;
-        int col = -1, off = -1;
-        if (end == map) {
-            break;
-        }
-        map = end;
-        if (item >= 0 &&
-            api->xPhraseFirst(fts, phrase, &it, &col, &off) == SQLITE_OK &&
-            col >= 0) {
-            unsigned long long bit = 1ull << (item > 63 ? 63 : item);
-            if (!(seen & bit)) {
-                seen |= bit;
-                count++;
-            }
-        }
-        phrase++;
-    }
-    sqlite3_result_int(ctx, count);
-}
-
-/* Per-query data of fouine_bm25(), cached with xSetAuxdata(). */
-typedef struct bm25_data {
-    int nphrase;      /* phrases of the query */
-    int ncol;         /* columns (at most 8 are normalized apart) */
-    double avgdl;     /* mean tokens a row */
-    double avgcol[8]; /* mean tokens of each column */
-    double *idf;      /* idf of each phrase */
-    double *freq;     /* weighted hits of each phrase in the current row */
-    double *cfreq;    /* hits of each phrase in each column (BM25F) */
-    double *near;     /* proximity of each phrase to the others (BM25P) */
-    int *inst;        /* phrase, column, offset of each hit (BM25P) */
-    int ninst;        /* hits inst has room for */
-} bm25_data;
-
-static int count_hit(const Fts5ExtensionApi *api,
-                     Fts5Context *fts,
-                     void *payload)
-{
-    (void)api;
-    (void)fts;
-    (*(sqlite3_int64 *)payload)++;
-    return SQLITE_OK;
-}
-
-/* xUserData of the ranking functions: which variant. */
-static int bm25f_tag, bm25p_tag;
-
-static void bm25_free(void *p)
-{
-    bm25_data *d = p;
-    if (d) {
-        sqlite3_free(d->inst);
-        sqlite3_free(d);
-    }
-}
-
-/*
-** The proximity part of fouine_bm25p() for the current row, whose hits
-** are in d->inst (ninst triples phrase, column, offset, in the order of
-** the text): for each pair of hits of two different phrases at most
-** window tokens apart in the same column, each phrase gains the other's
-** idf / distance^2 (Büttcher, Clarke and Lushman's BM25TP, with a window);
-** each phrase's gain is then saturated like a term frequency and weighted
-** by its idf capped at 1.  Returns the sum.
-*/
-static double proximity(bm25_data *d,
-                        int ninst,
-                        int window,
-                        double k1,
-                        double norm)
-{
-    double sum = 0;
-    int i, j;
-    for (i = 0; i < d->nphrase; i++) {
-        d->near[i] = 0;
-    }
-    for (i = 0; i < ninst; i++) {
-        const int *a = &d->inst[3 * i];
-        for (j = i + 1; j < ninst; j++) {
-            const int *c = &d->inst[3 * j];
-            int dist = c[2] - a[2];
-            if (c[1] != a[1] || dist > window) {
-                break;
-            }
-            if (c[0] != a[0] && dist > 0) {
-                double g = 1.0 / ((double)dist * (double)dist);
-                d->near[a[0]] += d->idf[c[0]] * g;
-                d->near[c[0]] += d->idf[a[0]] * g;
-            }
-        }
-    }
-    for (i = 0; i < d->nphrase; i++) {
-        double f = d->near[i];
-        if (f > 0) {
-            sum += (d->idf[i] < 1 ? d->idf[i] : 1) * f * (k1 + 1) /
-                   (f + k1 * norm);
-        }
-    }
-    return sum;
-}
-
-/* Order of hits: column, then offset. */
-static int inst_cmp(const void *x, const void *y)
-{
-    const int *a = x, *b = y;
-    return a[1] != b[1] ? (a[1] > b[1]) - (a[1] < b[1]) :
-                          (a[2] > b[2]) - (a[2] < b[2]);
-}
-
-/*
-** fouine_bm25(fts, k1, b, w0, w1, ...): Okapi BM25 like FTS5's bm25(), but
-** with k1 and b given (FTS5 fixes 1.2 and 0.75), and column weights.
-** fouine_bm25f(): the same arguments, each column normalized by its own
-** length (BM25F).  fouine_bm25p(fts, k1, b, lambda, window, w0, ...):
-** BM25 plus lambda times proximity() of the query's phrases within window
-** tokens.  Lower is better, as bm25().
-*/
-static void sql_bm25(const Fts5ExtensionApi *api,
-                     Fts5Context *fts,
-                     sqlite3_context *ctx,
-                     int argc,
-                     sqlite3_value **argv)
-{
-    bm25_data *d = api->xGetAuxdata(fts, 0);
-    const void *variant = api->xUserData(fts);
-    int wa = variant == &bm25p_tag ? 4 : 2; /* first weight argument */
-    double k1 = argc > 0 ? sqlite3_value_double(argv[0]) : 1.2;
-    double b = argc > 1 ? sqlite3_value_double(argv[1]) : 0.75;
-    double lambda = wa > 2 && argc > 2 ? sqlite3_value_double(argv[2]) : 0;
-    int window = wa > 2 && argc > 3 ? sqlite3_value_int(argv[3]) : 0;
-    double score = 0, dl, w[8];
-    int i, ninst = 0, sorted = 1, rc = SQLITE_OK, ncol = api->xColumnCount(fts);
-    sqlite3_int64 nrow = 0, ntok = 0;
-
-    if (!d) {
-        int n = api->xPhraseCount(fts), c;
-        d = sqlite3_malloc64(sizeof *d + (3 + 8) * (size_t)n * sizeof(double));
-        if (!d) {
-            sqlite3_result_error_nomem(ctx);
-            return;
-        }
-        d->nphrase = n;
-        d->idf = (double *)(d + 1);
-        d->freq = d->idf + n;
-        d->cfreq = d->freq + n;
-        d->near = d->cfreq + 8 * n;
-        d->inst = NULL;
-        d->ninst = 0;
-        d->ncol = ncol < 8 ? ncol : 8;
-        rc = api->xRowCount(fts, &nrow);
-        if (rc == SQLITE_OK) {
-            rc = api->xColumnTotalSize(fts, -1, &ntok);
-        }
-        d->avgdl = nrow > 0 ? (double)ntok / (double)nrow : 1.0;
-        for (c = 0; rc == SQLITE_OK && c < d->ncol; c++) {
-            rc = api->xColumnTotalSize(fts, c, &ntok);
-            d->avgcol[c] =
-                nrow > 0 && ntok > 0 ? (double)ntok / (double)nrow : 1.0;
-        }
-        for (i = 0; rc == SQLITE_OK && i < n; i++) {
-            sqlite3_int64 hits = 0;
-            double idf;
-            rc = api->xQueryPhrase(fts, i, &hits, count_hit);
-            idf =
-                log(((double)nrow - (double)hits + 0.5) / ((double)hits + 0.5));
-            d->idf[i] = idf > 1e-6 ? idf : 1e-6;
-        }
-        if (rc == SQLITE_OK) {
-            rc = api->xSetAuxdata(fts, d, bm25_free);
-        } else {
-            bm25_free(d);
-        }
-        if (rc != SQLITE_OK) {
-            sqlite3_result_error_code(ctx, rc);
-            return;
-        }
-    }
-    for (i = 0; i < 8; i++) {
-        w[i] = i + wa < argc ? sqlite3_value_double(argv[i + wa]) : 1.0;
-    }
-    for (i = 0; i < d->nphrase; i++) {
-        d->freq[i] = 0;
-    }
-    for (i = 0; i < d->nphrase * 8; i++) {
-        d->cfreq[i] = 0;
-    }
-    rc = api->xInstCount(fts, &ninst);
-    if (rc == SQLITE_OK && lambda > 0 && ninst > d->ninst) {
-        int *p = sqlite3_realloc64(d->inst, (size_t)ninst * 3 * sizeof *p);
-        if (!p) {
-            rc = SQLITE_NOMEM;
-        } else {
-            d->inst = p;
-            d->ninst = ninst;
-        }
-    }
-    for (i = 0; rc == SQLITE_OK && i < ninst; i++) {
-        int ip, ic, io;
-        rc = api->xInst(fts, i, &ip, &ic, &io);
-        if (rc == SQLITE_OK && ip >= 0 && ip < d->nphrase && ic < 8) {
-            d->cfreq[ip * 8 + ic] += 1.0;
-        }
-        if (rc == SQLITE_OK && ip >= 0 && ip < d->nphrase) {
-            d->freq[ip] += ic < 8 ? w[ic] : 1.0;
-        }
-        if (rc == SQLITE_OK && lambda > 0) {
-            int *t = &d->inst[3 * i];
-            t[0] = ip >= 0 && ip < d->nphrase ? ip : 0;
-            t[1] = ic;
-            t[2] = io;
-            if (i > 0 && inst_cmp(t - 3, t) > 0) {
-                sorted = 0;
-            }
-        }
-    }
-    if (rc == SQLITE_OK && variant == &bm25f_tag) {
-        /* BM25F: each column's hits normalized by its own length. */
-        double norm[8];
-        int c, len = 0;
-        for (c = 0; rc == SQLITE_OK && c < d->ncol; c++) {
-            rc = api->xColumnSize(fts, c, &len);
-            norm[c] = 1 - b + b * (double)len / d->avgcol[c];
-        }
-        for (i = 0; rc == SQLITE_OK && i < d->nphrase; i++) {
-            double f = 0;
-            for (c = 0; c < d->ncol; c++) {
-                if (d->cfreq[i * 8 + c] > 0) {
-                    f += w[c] * d->cfreq[i * 8 + c] / norm[c];
-                }
-            }
-            score += d->idf[i] * f * (k1 + 1) / (f + k1);
-        }
-    } else if (rc == SQLITE_OK) {
-        int len = 0;
-        double norm;
-        rc = api->xColumnSize(fts, -1, &len);
-        dl = len;
-        norm = 1 - b + b * dl / d->avgdl;
-        for (i = 0; i < d->nphrase; i++) {
-            double f = d->freq[i];
-            score += d->idf[i] * f * (k1 + 1) / (f + k1 * norm);
-        }
-        if (rc == SQLITE_OK && lambda > 0 && ninst > 1) {
-            if (!sorted) {
-                qsort(d->inst, (size_t)ninst, 3 * sizeof *d->inst, inst_cmp);
-            }
-            score += lambda * proximity(d, ninst, window, k1, norm);
-        }
-    }
-    if (rc != SQLITE_OK) {
-        sqlite3_result_error_code(ctx, rc);
-        return;
-    }
-    sqlite3_result_double(ctx, -score);
-}
-
-/* The fts5_api of a connection, or NULL. */
-static fts5_api *fts5_of(sqlite3 *db)
-{
-    sqlite3_stmt *stmt = NULL;
-    fts5_api *api = NULL;
-    if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &stmt, NULL) !=
-        SQLITE_OK) {
-        return NULL;
-    }
-    sqlite3_bind_pointer(stmt, 1, (void *)&api, "fts5_api_ptr", NULL);
-    sqlite3_step(stmt);
-    sqlite3_finalize(stmt);
-    return api;
-}
-
-int fouine_search_register(sqlite3 *db)
-{
-    sqlite3_stmt *probe = NULL;
-    fts5_api *api;
-
-    /* Registered already on this connection? */
-    if (sqlite3_prepare_v2(db,
-                           "SELECT fouine_fold(''), fouine_cover(article_fts,"
-                           " '') FROM article_fts WHERE 0",
-                           -1, &probe, NULL) == SQLITE_OK) {
-        sqlite3_finalize(probe);
-        return FOUINE_OK;
-    }
-    sqlite3_finalize(probe);
-    if (sqlite3_create_function(db, "fouine_fold", 1,
-                                SQLITE_UTF8 | SQLITE_DETERMINISTIC |
-                                    SQLITE_INNOCUOUS,
-                                NULL, sql_fold, NULL, NULL) != SQLITE_OK) {
-        return FOUINE_EDB;
-    }
-    api = fts5_of(db);
-    if (!api ||
-        api->xCreateFunction(api, "fouine_cover", NULL, sql_cover, NULL) !=
-            SQLITE_OK ||
-        api->xCreateFunction(api, "fouine_bm25", NULL, sql_bm25, NULL) !=
-            SQLITE_OK ||
-        api->xCreateFunction(api, "fouine_bm25f", &bm25f_tag, sql_bm25, NULL) !=
-            SQLITE_OK ||
-        api->xCreateFunction(api, "fouine_bm25p", &bm25p_tag, sql_bm25, NULL) !=
-            SQLITE_OK) {
-        return FOUINE_EDB;
-    }
-    return FOUINE_OK;
-}
 
 /* ---- Options ---- */
 
@@ -489,9 +93,9 @@ const char *fouine_search_opts_error(const fouine_search_opts *opts)
 /* One page of hits, before they are shaped as JSON. */
 typedef struct page_hit {
     sqlite3_int64 rowid;
-    double score;  /* higher is better */
-    int comment;   /* only a comment matched */
-    char date[32]; /* for ties: ISO date, "" when unknown */
+    double score; /* higher is better */
+    int comment;  /* only a comment matched */
+    int cover;    /* fallback: items held */
 } page_hit;
 
 /* State of one search. */
@@ -507,8 +111,8 @@ typedef struct search {
     int proximity; /* rank with fouine_bm25p() (a long query) */
 } search;
 
-/* Append the matches CTE m(r, s, c, k): rowid, bm25 (lower is better),
-** items held, 1 when from a comment. */
+/* Append the matches CTE m(r, s, c, k): rowid, fouine_rank() (lower is
+** better), items held, 1 when from a comment. */
 static void sql_matches(fouine_buf *b,
                         const search *s,
                         int fallback,
@@ -522,11 +126,18 @@ static void sql_matches(fouine_buf *b,
         return;
     }
     fouine_buf_puts(b, "m(r, s, c, k) AS (SELECT rowid, ");
-    fouine_buf_puts(b, !ranked      ? "0.0, " :
-                       s->proximity ? "fouine_bm25p(article_fts, :k1, :b,"
-                                      " :lambda, :window, :wt, :wl, :wb), " :
-                                      "fouine_bm25(article_fts, :k1, :b, :wt,"
-                                      " :wl, :wb), ");
+    if (!ranked) {
+        fouine_buf_puts(b, "0.0, ");
+    } else if (s->opts->rank) {
+        int i;
+        fouine_buf_puts(b, "fouine_rank(article_fts, :rmap");
+        for (i = 0; i < FOUINE_RANK_PARAMS; i++) {
+            fouine_buf_printf(b, ", :p%d", i);
+        }
+        fouine_buf_puts(b, "), ");
+    } else {
+        fouine_buf_puts(b, "fouine_rank(article_fts, :rmap), ");
+    }
     fouine_buf_puts(b, ranked && fallback ? "fouine_cover(article_fts, :map)" :
                                             "0");
     fouine_buf_puts(b, ", 0 FROM article_fts WHERE article_fts MATCH :expr");
@@ -581,7 +192,10 @@ static void bind_all(sqlite3_stmt *stmt,
                   { ":map", s->q->any_map },
                   { ":since", s->opts->since },
                   { ":until", s->opts->until },
-                  { ":cat", s->category } };
+                  { ":cat", s->category },
+                  { ":rmap", expr == s->q->expr      ? s->q->expr_map :
+                             expr == s->q->long_expr ? s->q->long_map :
+                                                       s->q->any_map } };
     size_t i;
     int k;
     for (i = 0; i < sizeof texts / sizeof texts[0]; i++) {
@@ -591,22 +205,12 @@ static void bind_all(sqlite3_stmt *stmt,
                               SQLITE_STATIC);
         }
     }
-    if ((k = sqlite3_bind_parameter_index(stmt, ":wt")) != 0) {
-        sqlite3_bind_double(stmt, k, FOUINE_WEIGHT_TITLE);
-        sqlite3_bind_double(stmt, sqlite3_bind_parameter_index(stmt, ":wl"),
-                            FOUINE_WEIGHT_LEAD);
-        sqlite3_bind_double(stmt, sqlite3_bind_parameter_index(stmt, ":wb"),
-                            FOUINE_WEIGHT_BODY);
-    }
-    if ((k = sqlite3_bind_parameter_index(stmt, ":k1")) != 0) {
-        sqlite3_bind_double(stmt, k, FOUINE_BM25_K1);
-        sqlite3_bind_double(stmt, sqlite3_bind_parameter_index(stmt, ":b"),
-                            FOUINE_BM25_B);
-    }
-    if ((k = sqlite3_bind_parameter_index(stmt, ":lambda")) != 0) {
-        sqlite3_bind_double(stmt, k, FOUINE_PROXIMITY_WEIGHT);
-        sqlite3_bind_int(stmt, sqlite3_bind_parameter_index(stmt, ":window"),
-                         FOUINE_PROXIMITY_WINDOW);
+    for (i = 0; s->opts->rank && i < FOUINE_RANK_PARAMS; i++) {
+        char name[8];
+        snprintf(name, sizeof name, ":p%d", (int)i);
+        if ((k = sqlite3_bind_parameter_index(stmt, name)) != 0) {
+            sqlite3_bind_double(stmt, k, s->opts->rank[i]);
+        }
     }
     if ((k = sqlite3_bind_parameter_index(stmt, ":limit")) != 0) {
         sqlite3_bind_int(stmt, k, limit);
@@ -614,59 +218,6 @@ static void bind_all(sqlite3_stmt *stmt,
     if ((k = sqlite3_bind_parameter_index(stmt, ":offset")) != 0) {
         sqlite3_bind_int(stmt, k, s->opts->offset);
     }
-}
-
-/* Whether two scores tie (equal up to rounding). */
-static int same_score(double a, double b)
-{
-    return fabs(a - b) <= 1e-9 * (fabs(a) > 1 ? fabs(a) : 1);
-}
-
-/*
-** Order hits of equal score newest first.  Only the page is reordered:
-** reading the date of every match would cost more than the search (the
-** date follows the body in the row), so ties across the page's edge go
-** to the later-indexed article.
-*/
-static int break_ties(search *s)
-{
-    sqlite3_stmt *stmt = NULL;
-    size_t i, k;
-    for (i = 0; i + 1 < s->nhits; i++) {
-        if (same_score(s->hits[i].score, s->hits[i + 1].score)) {
-            break;
-        }
-    }
-    if (i + 1 >= s->nhits) {
-        return FOUINE_OK; /* no tie: the usual case */
-    }
-    if (sqlite3_prepare_v2(s->db, "SELECT date FROM article WHERE rowid = ?1",
-                           -1, &stmt, NULL) != SQLITE_OK) {
-        return FOUINE_EDB;
-    }
-    for (i = 0; i < s->nhits; i++) {
-        const unsigned char *d;
-        sqlite3_bind_int64(stmt, 1, s->hits[i].rowid);
-        s->hits[i].date[0] = '\0';
-        if (sqlite3_step(stmt) == SQLITE_ROW &&
-            (d = sqlite3_column_text(stmt, 0)) != NULL) {
-            snprintf(s->hits[i].date, sizeof s->hits[i].date, "%s",
-                     (const char *)d);
-        }
-        sqlite3_reset(stmt);
-    }
-    sqlite3_finalize(stmt);
-    /* Insertion sort: stable, and the page is short. */
-    for (i = 1; i < s->nhits; i++) {
-        page_hit h = s->hits[i];
-        for (k = i; k > 0 && same_score(s->hits[k - 1].score, h.score) &&
-                    strcmp(s->hits[k - 1].date, h.date) < 0;
-             k--) {
-            s->hits[k] = s->hits[k - 1];
-        }
-        s->hits[k] = h;
-    }
-    return FOUINE_OK;
 }
 
 /* Count the articles matching expr (with the filters) into *total. */
@@ -704,36 +255,37 @@ done:
     return rc;
 }
 
-/* Count the matches of expr and fetch one page of them into s; with
-** fallback, the articles holding the most items come first. */
-static int run_query(search *s, const char *expr, int fallback)
+/*
+** Fetch into s->hits (room for limit) the matches of expr from offset on,
+** in the order of the options: by score, then (with by_date) the newer
+** article, then the one indexed last; with fallback, the articles holding
+** the most items first.  A comparison of equal scores by date reads the
+** date of every match, which is why it is asked for only when needed.
+*/
+static int page_query(search *s,
+                      const char *expr,
+                      int fallback,
+                      int by_date,
+                      long offset,
+                      int limit)
 {
     fouine_buf sql = { 0 };
     sqlite3_stmt *stmt = NULL;
-    int limit = s->opts->limit > 0 ? s->opts->limit : 10;
-    int rc, comments = s->opts->comments && !s->q->columns;
+    int rc = FOUINE_EDB, comments = s->opts->comments && !s->q->columns;
+    const char *t = comments ? "g" : "m";
     page_hit *h;
 
     s->nhits = 0;
-    rc = count_query(s, expr, &s->total);
-    if (rc != FOUINE_OK || s->total == 0 || s->opts->offset >= s->total) {
-        goto done;
-    }
-    rc = FOUINE_EDB;
-    /* The page. */
-    sql.len = 0;
     fouine_buf_puts(&sql, "WITH ");
     sql_matches(&sql, s, fallback, 1);
     if (comments) {
         fouine_buf_puts(&sql, ", g(r, s, c, k) AS (SELECT r, min(s), max(c),"
-                              " min(k) FROM m GROUP BY r)"
-                              " SELECT g.r, -g.s, g.k FROM g");
-    } else {
-        fouine_buf_puts(&sql, " SELECT m.r, -m.s, m.k FROM m");
+                              " min(k) FROM m GROUP BY r)");
     }
-    if (need_article(s)) {
-        fouine_buf_printf(&sql, " JOIN article a ON a.rowid = %s.r",
-                          comments ? "g" : "m");
+    fouine_buf_printf(&sql, " SELECT %s.r, -%s.s, %s.k, %s.c FROM %s", t, t, t,
+                      t, t);
+    if (need_article(s) || by_date) {
+        fouine_buf_printf(&sql, " JOIN article a ON a.rowid = %s.r", t);
         sql_filters(&sql, s);
     }
     fouine_buf_puts(&sql, " ORDER BY ");
@@ -741,9 +293,10 @@ static int run_query(search *s, const char *expr, int fallback)
         fouine_buf_puts(&sql, "a.date DESC, ");
     }
     if (fallback) {
-        fouine_buf_puts(&sql, comments ? "g.c DESC, " : "m.c DESC, ");
+        fouine_buf_printf(&sql, "%s.c DESC, ", t);
     }
-    fouine_buf_puts(&sql, comments ? "g.s, g.r DESC" : "m.s, m.r DESC");
+    fouine_buf_printf(&sql, "%s.s, %s%s.r DESC", t,
+                      by_date ? "a.date DESC, " : "", t);
     fouine_buf_puts(&sql, " LIMIT :limit OFFSET :offset");
     if (sql.failed) {
         rc = FOUINE_ENOMEM;
@@ -753,6 +306,8 @@ static int run_query(search *s, const char *expr, int fallback)
         goto done;
     }
     bind_all(stmt, s, expr, limit);
+    sqlite3_bind_int64(stmt, sqlite3_bind_parameter_index(stmt, ":offset"),
+                       offset);
     h = fouine_realloc(s->hits, (size_t)limit * sizeof *h);
     if (!h) {
         rc = FOUINE_ENOMEM;
@@ -765,15 +320,62 @@ static int run_query(search *s, const char *expr, int fallback)
         h->rowid = sqlite3_column_int64(stmt, 0);
         h->score = sqlite3_column_double(stmt, 1);
         h->comment = sqlite3_column_int(stmt, 2);
+        h->cover = sqlite3_column_int(stmt, 3);
     }
     rc = rc == SQLITE_DONE ? FOUINE_OK : FOUINE_EDB;
-    if (rc == FOUINE_OK && s->opts->sort == FOUINE_SORT_RANK && s->q->expr) {
-        rc = break_ties(s);
-    }
 done:
     sqlite3_finalize(stmt);
     fouine_free(sql.data);
     return rc;
+}
+
+/* Whether hits a and b tie: the same score (up to rounding), the same
+** items held. */
+static int ties(const page_hit *a, const page_hit *b)
+{
+    double x = a->score, y = b->score;
+    return a->cover == b->cover &&
+           fabs(x - y) <= 1e-9 * (fabs(x) > 1 ? fabs(x) : 1);
+}
+
+/*
+** Count the matches of expr and fetch one page of them into s.  Equal
+** scores go to the newer article, the same way on every page: the page is
+** fetched with one match more on each side, and when two of them tie, the
+** page is fetched again ordered by date among equals.
+*/
+static int run_query(search *s, const char *expr, int fallback)
+{
+    int limit = s->opts->limit > 0 ? s->opts->limit : 10;
+    long offset = s->opts->offset, from = offset > 0 ? offset - 1 : 0;
+    size_t i, skip = (size_t)(offset - from);
+    int rc, tie = 0;
+
+    s->nhits = 0;
+    rc = count_query(s, expr, &s->total);
+    if (rc != FOUINE_OK || s->total == 0 || offset >= s->total) {
+        return rc;
+    }
+    if (s->opts->sort == FOUINE_SORT_DATE || !s->q->expr) {
+        return page_query(s, expr, fallback, 0, offset, limit);
+    }
+    rc = page_query(s, expr, fallback, 0, from, limit + (int)skip + 1);
+    for (i = 0; rc == FOUINE_OK && i + 1 < s->nhits; i++) {
+        tie |= ties(&s->hits[i], &s->hits[i + 1]);
+    }
+    if (rc != FOUINE_OK || tie) {
+        return rc == FOUINE_OK ?
+                   page_query(s, expr, fallback, 1, offset, limit) :
+                   rc;
+    }
+    /* No tie: the page is the window without its extra matches. */
+    memmove(s->hits, s->hits + skip,
+            (s->nhits > skip ? s->nhits - skip : 0) * sizeof *s->hits);
+    s->nhits = s->nhits > skip ? s->nhits - skip : 0;
+    if (s->nhits > (size_t)limit) {
+        s->nhits = (size_t)limit;
+    }
+    return FOUINE_OK;
 }
 
 /* JSON array of [start, end] pairs. */
@@ -925,6 +527,63 @@ done:
     return rc;
 }
 
+/*
+** The query text with the words of corr replaced by their best candidate
+** as most articles write it (only the applied ones when applied is set),
+** and the pairs [typed, replaced] in *words.  *out is NULL when nothing is
+** replaced.
+*/
+static int corrected_text(char **out,
+                          json_t **words,
+                          const char *text,
+                          const fouine_correction *corr,
+                          size_t ncorr,
+                          int applied)
+{
+    fouine_buf b = { 0 };
+    json_t *list = json_array();
+    size_t i, at = 0;
+    int rc = FOUINE_OK, changed = 0;
+
+    *out = NULL;
+    *words = NULL;
+    if (!list) {
+        return FOUINE_ENOMEM;
+    }
+    for (i = 0; rc == FOUINE_OK && i < ncorr; i++) {
+        const fouine_correction *c = &corr[i];
+        const char *form;
+        json_t *pair;
+        if ((applied && !c->applied) || c->ncands == 0) {
+            continue;
+        }
+        form = c->cands[0].token[0] ? c->cands[0].token : c->cands[0].term;
+        fouine_buf_append(&b, text + at, c->start - at);
+        fouine_buf_puts(&b, form);
+        pair =
+            json_pack("[s#s]", text + c->start, (int)(c->end - c->start), form);
+        if (!pair || json_array_append_new(list, pair) != 0) {
+            rc = FOUINE_ENOMEM;
+        }
+        at = c->end;
+        changed = 1;
+    }
+    if (rc == FOUINE_OK && changed) {
+        fouine_buf_puts(&b, text + at);
+        if (b.failed) {
+            rc = FOUINE_ENOMEM;
+        } else {
+            *out = b.data;
+            b.data = NULL;
+            *words = list;
+            list = NULL;
+        }
+    }
+    fouine_free(b.data);
+    json_decref(list);
+    return rc;
+}
+
 static double now_ms(void)
 {
     struct timespec ts;
@@ -940,7 +599,12 @@ int fouine_search_json(json_t **out,
     search s;
     fouine_parsed q;
     json_t *res = NULL, *list = NULL, *hit = NULL;
-    char *suggestion = NULL;
+    char *suggestion = NULL, *correction = NULL;
+    json_t *cwords = NULL;
+    fouine_correction *corr = NULL;
+    fouine_lexicon *lx = NULL;
+    size_t ncorr = 0;
+    int applied = 0;
     double t0 = now_ms();
     size_t i, len, chars;
     long long all = 0;
@@ -963,9 +627,33 @@ int fouine_search_json(json_t **out,
             len--; /* cut on a character boundary */
         }
     }
-    rc = fouine_parse(&q, an, opts->query, len);
+    rc = fouine_lexicon_open(&lx, db);
     if (rc != FOUINE_OK) {
         goto done;
+    }
+    rc = fouine_parse(&q, an, lx, opts->query, len);
+    if (rc != FOUINE_OK) {
+        goto done;
+    }
+    if (q.nwords) {
+        size_t k;
+        int any = 0;
+        rc = fouine_spell_query(&corr, &ncorr, lx, an, &q, opts->query);
+        if (rc != FOUINE_OK) {
+            goto done;
+        }
+        for (k = 0; k < ncorr; k++) {
+            any |= corr[k].applied;
+        }
+        if (any && !opts->no_correct) {
+            fouine_parsed_clear(&q);
+            rc = fouine_parse_corrected(&q, an, lx, opts->query, len, corr,
+                                        ncorr);
+            if (rc != FOUINE_OK) {
+                goto done;
+            }
+            applied = 1;
+        }
     }
     s.db = db;
     s.an = an;
@@ -1016,13 +704,25 @@ int fouine_search_json(json_t **out,
         }
         json_array_append_new(list, hit);
     }
-    if (q.nwords && !(is_long && s.total > 0)) {
-        /* A question typed as a sentence that found articles is left as
-        ** it is: its rarer words are not typos. */
-        rc = fouine_suggest(&suggestion, db, an, &q, opts->query, s.total);
-        if (rc != FOUINE_OK) {
-            goto done;
+    if (applied) {
+        rc = corrected_text(&correction, &cwords, opts->query, corr, ncorr, 1);
+    } else if (ncorr > 0) {
+        /* Not applied: typed words that are in no article (with
+        ** --no-correct), or rare words of a query that found few. */
+        size_t k;
+        int absent = 0;
+        for (k = 0; k < ncorr; k++) {
+            absent |= corr[k].applied;
         }
+        if (absent || s.total <= 2) {
+            json_t *unused = NULL;
+            rc = corrected_text(&suggestion, &unused, opts->query, corr, ncorr,
+                                0);
+            json_decref(unused);
+        }
+    }
+    if (rc != FOUINE_OK) {
+        goto done;
     }
     json_object_set_new(res, "query", json_string(opts->query));
     json_object_set_new(res, "understood", json_string(q.understood));
@@ -1037,6 +737,10 @@ int fouine_search_json(json_t **out,
                         json_integer(opts->limit > 0 ? opts->limit : 10));
     json_object_set_new(res, "suggestion",
                         suggestion ? json_string(suggestion) : json_null());
+    json_object_set_new(res, "correction",
+                        correction ? json_pack("{s:s, s:O}", "query",
+                                               correction, "words", cwords) :
+                                     json_null());
     json_object_set(res, "hits", list);
     json_object_set_new(res, "took_ms", json_real(now_ms() - t0));
     *out = res;
@@ -1048,6 +752,10 @@ done:
     fouine_free(s.category);
     fouine_free(s.hits);
     fouine_free(suggestion);
+    fouine_free(correction);
+    json_decref(cwords);
+    fouine_free(corr);
+    fouine_lexicon_close(lx);
     return rc;
 }
 

@@ -215,6 +215,7 @@ int fouine_serve_api_search(fouine_serve_reply *r,
     const char *page_s = param(p, "page");
     const char *per_s = param(p, "per_page");
     const char *sort = param(p, "sort");
+    const char *correct = param(p, "correct");
     const char *invalid;
     json_t *res = NULL;
     long page = 1, per_page = 10;
@@ -241,6 +242,12 @@ int fouine_serve_api_search(fouine_serve_reply *r,
     } else if (sort && strcmp(sort, "relevance") != 0) {
         return fouine_serve_reply_error(r, 400,
                                         "sort must be relevance or date");
+    }
+    if (correct && strcmp(correct, "false") == 0) {
+        opts.no_correct = 1;
+    } else if (correct && strcmp(correct, "true") != 0) {
+        return fouine_serve_reply_error(r, 400,
+                                        "correct must be true or false");
     }
     opts.query = q;
     opts.limit = (int)per_page;

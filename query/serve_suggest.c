@@ -3,16 +3,19 @@
 ** box of fouine-serve.
 **
 ** The last word typed is a prefix.  Alone, it is completed from the words
-** of the index (fts5vocab over article_fts: the unmarked surface tokens and
-** the number of articles holding each), most frequent first, stop words
-** left out.  After other words, the last two of them and the prefix are
-** searched as a phrase whose last word is a prefix, and the phrases found
-** in the first PHRASE_ROWS matching articles are ranked by the number of
-** those articles holding them.  The index holds folded forms ("etat"); the form shown ("État",
-** "état") is the one most often written in the articles' own text, read
-** back through snippet().
+** of the index (the lexicon: the folds that start with its fold, each
+** counted by the articles holding its tokens, fts5vocab over article_fts),
+** most frequent first, stop words left out.  After other words, the last
+** two of them and the prefix are searched as a phrase whose last word is a
+** prefix, and the phrases found in the first PHRASE_ROWS matching articles
+** are ranked by the number of those articles holding them.  Words are
+** compared by their folds ("etat"); the form shown ("État", "état") is the
+** one most often written in the articles' own text, read back through
+** snippet().
 */
 #include "serve.h"
+
+#include "query.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -20,19 +23,21 @@
 
 #include "fouine/alloc.h"
 
-#define MAX_FORM     256 /* bytes of a completion as written */
-#define MAX_FORMS    6   /* written forms kept for one completion */
-#define MAX_GROUPS   48  /* completions considered */
-#define MAX_TOKENS   64  /* tokens of the text considered */
-#define PHRASE_WORDS 2   /* words typed before the prefix that are kept */
-#define PHRASE_ROWS  100 /* articles read to find phrases */
-#define FORM_ROWS    6   /* articles read to find how a word is written */
+#define MAX_FORM        256  /* bytes of a completion as written */
+#define MAX_FORMS       6    /* written forms kept for one completion */
+#define MAX_GROUPS      48   /* completions considered */
+#define MAX_TOKENS      64   /* tokens of the text considered */
+#define PHRASE_WORDS    2    /* words typed before the prefix that are kept */
+#define PHRASE_ROWS     100  /* articles read to find phrases */
+#define FORM_ROWS       6    /* articles read to find how a word is written */
+#define WORD_CANDIDATES 400  /* words compared for a completion */
+#define LEXICON_ROWS    2000 /* lexicon rows read for them, at most */
 
 /* A token of the typed text. */
 typedef struct typed_token {
-    size_t start;                   /* byte offset of its word in the text */
-    size_t end;                     /* just past it */
-    char text[FOUINE_MAX_WORD + 1]; /* the surface token, NUL-terminated */
+    size_t start;   /* byte offset of its word in the text */
+    size_t end;     /* just past it */
+    fouine_qword w; /* the word analyzed; w.fold NUL-terminated */
 } typed_token;
 
 /* The tokens of the typed text. */
@@ -48,9 +53,10 @@ typedef struct group {
     int form_count[MAX_FORMS];       /* occurrences of each */
     size_t nforms;                   /* forms used */
     long count;                      /* articles holding it */
+    char tokens[MAX_FORM];           /* a word's tokens, '|'-separated */
 } group;
 
-/* Collect the surface tokens (prefix mode yields only those). */
+/* Collect the words typed, their token and fold (FOUINE_ANALYZE_WORDS). */
 static int collect_token(const char *token,
                          size_t len,
                          size_t start,
@@ -60,7 +66,10 @@ static int collect_token(const char *token,
 {
     typed *t = payload;
     typed_token *tok;
-    if (flags & (FOUINE_TOKEN_COLOCATED | FOUINE_TOKEN_STEM)) {
+    if (flags & FOUINE_TOKEN_COLOCATED) {
+        if (t->n > 0) {
+            fouine_qword_put(&t->tok[t->n - 1].w, token, len, flags);
+        }
         return 0;
     }
     if (t->n == MAX_TOKENS) {
@@ -68,11 +77,7 @@ static int collect_token(const char *token,
         t->n--;
     }
     tok = &t->tok[t->n++];
-    if (len > FOUINE_MAX_WORD) {
-        len = FOUINE_MAX_WORD;
-    }
-    memcpy(tok->text, token, len);
-    tok->text[len] = '\0';
+    fouine_qword_put(&tok->w, token, len, flags);
     tok->start = start;
     tok->end = end;
     return 0;
@@ -161,28 +166,36 @@ static int add_marked(group *g, const char *snip)
     return 1;
 }
 
-/* Append to b the FTS5 string of the tokens tok[from..to) followed by
-** " *" (a phrase whose last word is a prefix). */
-static void phrase_expr(char *b, size_t size, const typed *t, size_t from)
+/*
+** Write into b the FTS5 phrase of the words tok[from..n): each word as the
+** tokens of its fold, the last as the prefixes of the tokens whose fold
+** starts with its own, then " *" (a phrase whose last word is a prefix).
+** Returns FOUINE_OK, FOUINE_EDB or FOUINE_ENOMEM.
+*/
+static int phrase_expr(fouine_buf *b,
+                       fouine_lexicon *lx,
+                       const typed *t,
+                       size_t from)
 {
-    size_t i, n = 0;
-    b[n++] = '"';
-    for (i = from; i < t->n; i++) {
-        size_t len = strlen(t->tok[i].text), k;
-        if (n + 2 * len + 8 > size) {
-            break;
-        }
-        if (i > from) {
-            b[n++] = ' ';
-        }
-        for (k = 0; k < len; k++) {
-            if (t->tok[i].text[k] == '"') {
-                b[n++] = '"';
-            }
-            b[n++] = t->tok[i].text[k];
+    size_t i;
+    int rc = FOUINE_OK;
+    fouine_buf_puts(b, "\"");
+    for (i = from; rc == FOUINE_OK && i < t->n; i++) {
+        fouine_forms f;
+        rc = i + 1 == t->n ?
+                 fouine_forms_prefix(&f, lx, &t->tok[i].w) :
+                 fouine_forms_of(&f, lx, &t->tok[i].w, FOUINE_FORMS_SAME);
+        if (rc == FOUINE_OK) {
+            fouine_buf_printf(b, "%s{%s}", i > from ? " " : "",
+                              f.tier[0].data ? f.tier[0].data : "");
+            fouine_forms_clear(&f);
         }
     }
-    memcpy(b + n, "\" *", 4);
+    fouine_buf_puts(b, "\" *");
+    if (rc == FOUINE_OK && b->failed) {
+        rc = FOUINE_ENOMEM;
+    }
+    return rc;
 }
 
 /* Ensure temp.serve_vocab exists on the worker's connection. */
@@ -201,64 +214,122 @@ static int ensure_vocab(fouine_serve_worker *w)
     return FOUINE_OK;
 }
 
-/* Fill groups with the words of the index that start with prefix. */
+/* Order of groups: most articles first, then by key. */
+static int by_count(const void *a, const void *b)
+{
+    const group *ga = a, *gb = b;
+    if (ga->count != gb->count) {
+        return ga->count < gb->count ? 1 : -1;
+    }
+    return strcmp(ga->key, gb->key);
+}
+
+/* Fill groups (room for max) with the words of the index whose fold starts
+** with the fold of word, the most frequent first. */
 static int word_groups(fouine_serve_worker *w,
-                       const char *prefix,
+                       const fouine_qword *word,
                        group *groups,
                        size_t *ngroups,
                        size_t max)
 {
-    static const char vocab_sql[] =
-        "SELECT term, doc FROM temp.serve_vocab"
-        " WHERE term >= ?1 AND term < ?2 ORDER BY doc DESC, term LIMIT ?3";
+    static const char lexicon_sql[] =
+        "SELECT token, fold FROM lexicon"
+        " WHERE fold >= ?1 AND fold < ?2 ORDER BY fold LIMIT ?3";
+    static const char docs_sql[] =
+        "SELECT doc FROM temp.serve_vocab WHERE term = ?1";
     static const char form_sql[] =
         "SELECT snippet(article_fts, -1, char(1), char(2), '', 1)"
         " FROM article_fts WHERE article_fts MATCH ?1 LIMIT ?2";
-    sqlite3_stmt *vocab = NULL, *form = NULL;
-    char upper[FOUINE_MAX_WORD + 1], expr[MAX_FORM + 8];
-    size_t n = strlen(prefix), i;
-    int rc;
+    sqlite3_stmt *lex = NULL, *docs = NULL, *form = NULL;
+    group *all = NULL;
+    fouine_buf expr = { 0 };
+    char upper[4 * FOUINE_MAX_WORD + 8];
+    size_t n = word->nfold, i, nall = 0;
+    int rc, step;
 
     *ngroups = 0;
     rc = ensure_vocab(w);
-    if (rc != FOUINE_OK) {
+    if (rc != FOUINE_OK || n == 0 || n >= sizeof upper) {
         goto done;
     }
-    rc = FOUINE_EDB;
-    if (sqlite3_prepare_v2(w->db, vocab_sql, -1, &vocab, NULL) != SQLITE_OK ||
+    all = fouine_calloc(WORD_CANDIDATES, sizeof *all);
+    if (!all) {
+        rc = FOUINE_ENOMEM;
+        goto done;
+    }
+    if (sqlite3_prepare_v2(w->db, lexicon_sql, -1, &lex, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(w->db, docs_sql, -1, &docs, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(w->db, form_sql, -1, &form, NULL) != SQLITE_OK) {
+        rc = FOUINE_EDB;
         goto done;
     }
-    /* Terms in [prefix, prefix with its last byte raised): those starting
-    ** with prefix (bytes compare as in memcmp). */
-    memcpy(upper, prefix, n + 1);
+    /* Folds in [fold, fold with its last byte raised): those starting with
+    ** it (bytes compare as in memcmp). */
+    memcpy(upper, word->fold, n + 1);
     upper[n - 1] = (char)((unsigned char)upper[n - 1] + 1);
-    sqlite3_bind_text(vocab, 1, prefix, (int)n, SQLITE_STATIC);
-    sqlite3_bind_text(vocab, 2, upper, (int)n, SQLITE_STATIC);
-    sqlite3_bind_int(vocab, 3, (int)(3 * max + 8));
-    while (*ngroups < max && sqlite3_step(vocab) == SQLITE_ROW) {
-        const char *term = (const char *)sqlite3_column_text(vocab, 0);
-        size_t len = (size_t)sqlite3_column_bytes(vocab, 0);
-        group *g = &groups[*ngroups];
-        if (!term || len == 0 || len > FOUINE_MAX_WORD ||
-            term[0] == FOUINE_STEM_MARK || fouine_is_stopword(term, len)) {
+    sqlite3_bind_text(lex, 1, word->fold, (int)n, SQLITE_STATIC);
+    sqlite3_bind_text(lex, 2, upper, (int)n, SQLITE_STATIC);
+    sqlite3_bind_int(lex, 3, LEXICON_ROWS);
+    while ((step = sqlite3_step(lex)) == SQLITE_ROW) {
+        const char *token = (const char *)sqlite3_column_text(lex, 0);
+        size_t ntoken = (size_t)sqlite3_column_bytes(lex, 0);
+        const char *fold = (const char *)sqlite3_column_text(lex, 1);
+        size_t nfold = (size_t)sqlite3_column_bytes(lex, 1);
+        long long count = 0;
+        group *g;
+        if (!token || !fold || nfold == 0 || nfold >= MAX_FORM ||
+            fouine_is_stopword(fold, nfold)) {
             continue;
         }
-        memset(g, 0, sizeof *g);
-        copy_form(g->key, term, len);
-        g->count = sqlite3_column_int64(vocab, 1);
-        (*ngroups)++;
+        sqlite3_bind_text(docs, 1, token, (int)ntoken, SQLITE_STATIC);
+        if (sqlite3_step(docs) == SQLITE_ROW) {
+            count = sqlite3_column_int64(docs, 0);
+        }
+        sqlite3_reset(docs);
+        if (count == 0) {
+            continue; /* a word of articles since removed */
+        }
+        /* Rows come by fold: a new fold starts a new group. */
+        if (nall == 0 || strcmp(all[nall - 1].key, fold) != 0) {
+            if (nall == WORD_CANDIDATES) {
+                break;
+            }
+            g = &all[nall++];
+            copy_form(g->key, fold, nfold);
+        }
+        g = &all[nall - 1];
+        g->count += count; /* a bound: an article may hold two tokens */
+        if (strlen(g->tokens) + ntoken + 2 < sizeof g->tokens) {
+            if (g->tokens[0]) {
+                strcat(g->tokens, "|");
+            }
+            strncat(g->tokens, token, ntoken);
+        }
     }
-    /* How each word is written ('=' asks for the surface form only): in
-    ** the running text first, where a capital means a name rather than
-    ** the start of a title; else anywhere. */
+    if (step != SQLITE_ROW && step != SQLITE_DONE) {
+        rc = FOUINE_EDB;
+        goto done;
+    }
+    qsort(all, nall, sizeof *all, by_count);
+    for (i = 0; i < nall && *ngroups < max; i++) {
+        groups[(*ngroups)++] = all[i];
+    }
+    /* How each word is written: in the running text first, where a
+    ** capital means a name rather than the start of a title; else
+    ** anywhere. */
     for (i = 0; i < *ngroups; i++) {
         static const char *const where[] = { "{lead body} : ", "" };
         size_t k;
         for (k = 0; k < 2 && groups[i].nforms == 0; k++) {
-            snprintf(expr, sizeof expr, "%s\"=%s\"", where[k], groups[i].key);
+            expr.len = 0;
+            fouine_buf_printf(&expr, "%s\"{%s}\"", where[k], groups[i].tokens);
+            fouine_buf_append(&expr, "", 0);
+            if (expr.failed) {
+                rc = FOUINE_ENOMEM;
+                goto done;
+            }
             sqlite3_reset(form);
-            sqlite3_bind_text(form, 1, expr, -1, SQLITE_STATIC);
+            sqlite3_bind_text(form, 1, expr.data, -1, SQLITE_STATIC);
             sqlite3_bind_int(form, 2, FORM_ROWS);
             while (sqlite3_step(form) == SQLITE_ROW) {
                 add_marked(&groups[i],
@@ -268,7 +339,10 @@ static int word_groups(fouine_serve_worker *w,
     }
     rc = FOUINE_OK;
 done:
-    sqlite3_finalize(vocab);
+    fouine_free(expr.data);
+    fouine_free(all);
+    sqlite3_finalize(lex);
+    sqlite3_finalize(docs);
     sqlite3_finalize(form);
     return rc;
 }
@@ -291,8 +365,8 @@ static int key_token(const char *token,
     key_ctx *k = payload;
     (void)start;
     (void)end;
-    if (flags & (FOUINE_TOKEN_COLOCATED | FOUINE_TOKEN_STEM)) {
-        return 0;
+    if (!(flags & FOUINE_TOKEN_FOLD)) {
+        return 0; /* the key is made of folds */
     }
     if (k->len + len + 2 > MAX_FORM) {
         return FOUINE_ESTOP;
@@ -320,15 +394,28 @@ static int phrase_groups(fouine_serve_worker *w,
         "SELECT snippet(article_fts, -1, char(1), char(2), '', ?2)"
         " FROM article_fts WHERE article_fts MATCH ?1 LIMIT ?3";
     sqlite3_stmt *stmt = NULL;
-    char expr[4 * (FOUINE_MAX_WORD + 2) * (PHRASE_WORDS + 1) + 8];
-    int rc = FOUINE_EDB;
+    fouine_lexicon *lx = NULL;
+    fouine_buf expr = { 0 };
+    int rc;
 
     *ngroups = 0;
-    phrase_expr(expr, sizeof expr, t, from);
+    rc = fouine_lexicon_open(&lx, w->db);
+    if (rc == FOUINE_OK) {
+        rc = phrase_expr(&expr, lx, t, from);
+    }
+    if (rc != FOUINE_OK) {
+        goto done;
+    }
+    fouine_buf_append(&expr, "", 0);
+    rc = FOUINE_EDB;
+    if (expr.failed) {
+        rc = FOUINE_ENOMEM;
+        goto done;
+    }
     if (sqlite3_prepare_v2(w->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
         goto done;
     }
-    sqlite3_bind_text(stmt, 1, expr, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 1, expr.data, -1, SQLITE_STATIC);
     sqlite3_bind_int(stmt, 2, (int)(t->n - from));
     sqlite3_bind_int(stmt, 3, PHRASE_ROWS);
     while (sqlite3_step(stmt) == SQLITE_ROW) {
@@ -342,16 +429,16 @@ static int phrase_groups(fouine_serve_worker *w,
             continue;
         }
         if (fouine_analyzer_run(w->an, open + 1, (size_t)(close - open - 1),
-                                FOUINE_ANALYZE_QUERY | FOUINE_ANALYZE_PREFIX,
-                                key_token, &k) == FOUINE_ENOMEM) {
+                                FOUINE_ANALYZE_WORDS, key_token,
+                                &k) == FOUINE_ENOMEM) {
             rc = FOUINE_ENOMEM;
             goto done;
         }
         /* The snippet may show only part of the phrase: keep whole ones,
         ** whose last word starts with the prefix. */
         if (k.words != t->n - from ||
-            strncmp(key + k.last, t->tok[t->n - 1].text,
-                    strlen(t->tok[t->n - 1].text)) != 0) {
+            strncmp(key + k.last, t->tok[t->n - 1].w.fold,
+                    t->tok[t->n - 1].w.nfold) != 0) {
             continue;
         }
         for (i = 0; i < *ngroups && strcmp(groups[i].key, key) != 0; i++) {
@@ -370,17 +457,9 @@ static int phrase_groups(fouine_serve_worker *w,
     rc = FOUINE_OK;
 done:
     sqlite3_finalize(stmt);
+    fouine_lexicon_close(lx);
+    fouine_free(expr.data);
     return rc;
-}
-
-/* Order of groups: most articles first, then by key. */
-static int by_count(const void *a, const void *b)
-{
-    const group *ga = a, *gb = b;
-    if (ga->count != gb->count) {
-        return ga->count < gb->count ? 1 : -1;
-    }
-    return strcmp(ga->key, gb->key);
 }
 
 int fouine_serve_suggest(json_t **out,
@@ -404,8 +483,7 @@ int fouine_serve_suggest(json_t **out,
         rc = FOUINE_ENOMEM;
         goto done;
     }
-    rc = fouine_analyzer_run(w->an, text, len,
-                             FOUINE_ANALYZE_QUERY | FOUINE_ANALYZE_PREFIX,
+    rc = fouine_analyzer_run(w->an, text, len, FOUINE_ANALYZE_WORDS,
                              collect_token, t);
     if (rc != FOUINE_OK) {
         goto done;
@@ -416,7 +494,8 @@ int fouine_serve_suggest(json_t **out,
     }
     from = t->n > PHRASE_WORDS ? t->n - PHRASE_WORDS - 1 : 0;
     if (from + 1 == t->n) {
-        rc = word_groups(w, t->tok[from].text, groups, &ngroups, max);
+        rc = word_groups(w, &t->tok[from].w, groups, &ngroups,
+                         max < MAX_GROUPS ? max : MAX_GROUPS);
     } else {
         rc = phrase_groups(w, t, from, groups, &ngroups);
     }

@@ -3,9 +3,11 @@
 ** matched word highlighted.
 **
 ** The text is analyzed again with the analyzer that indexed it, so a word
-** is highlighted exactly when FTS5 matched it: its inflections and accent
-** variants (the query's stems meet the document's colocated stems), never
-** the elided article (the analyzer's offsets start after "l’").  The
+** is highlighted when FTS5 matched it: when its token is one of those the
+** search asked for (its inflections and accent variants, see forms.c), or,
+** for a text whose words the lexicon may lack, when its fold or its stem
+** is the query word's; never the elided article (the analyzer's offsets
+** start after "l’").  The
 ** passage kept is the window of the requested length holding the most
 ** distinct query items, then the most matches, preferring windows that
 ** start a sentence; it starts at a sentence or clause start (or after
@@ -20,16 +22,16 @@
 #include "fouine/alloc.h"
 
 #define MAX_SLOTS 64 /* words of all the terms matched at once */
-#define MAX_ALTS  8  /* alternatives of one query word */
-#define MAX_ALT   80 /* bytes of an alternative */
 
-/* One word of a term: the tokens that match it. */
+/* One word of a term: what marks it in a text. */
 typedef struct slot {
-    char alts[MAX_ALTS][MAX_ALT]; /* NUL-terminated */
-    size_t nalts;
-    int prefix; /* the surface token must begin with alts[0] */
-    int term;   /* its term */
-    int last;   /* last word of its term */
+    const char *alts; /* its tokens, "a|b|c", not NUL-terminated; the
+                         term's */
+    size_t len;       /* bytes of alts */
+    const char *key;  /* its key (fouine_hl_term.keys), not NUL-terminated */
+    size_t nkey;      /* bytes of key; 0: its tokens only */
+    int prefix;       /* the key is a fold prefix: "FOLD*" */
+    int term;         /* its term */
 } slot;
 
 /* A position of the document. */
@@ -44,70 +46,112 @@ typedef struct snip {
     size_t nslots;
     dpos *pos; /* owned */
     size_t npos, cap;
+    /* The forms of the word being read (copies: the analyzer's are valid
+    ** only during its callbacks): token, then fold and stem, or NULL. */
+    const char *token, *fold, *stem;
+    size_t ntoken, nfold, nstem;
+    char forms[3][4 * FOUINE_MAX_WORD + 8];
     int failed;
 } snip;
 
-/* Collect the alternatives of a term's words. */
-typedef struct alt_ctx {
-    snip *s;
-    int term;
-    int prefix;
-    size_t first; /* first slot of the term */
-} alt_ctx;
-
-static int alt_token(const char *token,
-                     size_t len,
-                     size_t start,
-                     size_t end,
-                     int flags,
-                     void *payload)
+/* The next part of a list in [p, end) cut by sep; *n its length. */
+static const char *next_part(const char *p,
+                             const char *end,
+                             char sep,
+                             size_t *n)
 {
-    alt_ctx *a = payload;
-    snip *s = a->s;
-    slot *sl;
-    (void)start;
-    (void)end;
-    if (!(flags & FOUINE_TOKEN_COLOCATED)) {
-        if (s->nslots >= MAX_SLOTS) {
-            return FOUINE_ESTOP;
+    const char *q = memchr(p, sep, (size_t)(end - p));
+    *n = q ? (size_t)(q - p) : (size_t)(end - p);
+    return p;
+}
+
+/* Whether w[0..n) is one of the '|'-separated list [p, end). */
+static int in_list(const char *p, const char *end, const char *w, size_t n)
+{
+    while (p < end) {
+        size_t k;
+        next_part(p, end, '|', &k);
+        if (k == n && memcmp(p, w, n) == 0) {
+            return 1;
         }
-        sl = &s->slots[s->nslots++];
-        memset(sl, 0, sizeof *sl);
-        sl->term = a->term;
-        sl->prefix = a->prefix;
-    }
-    if (s->nslots == a->first) {
-        return 0; /* colocated before any word: cannot happen */
-    }
-    sl = &s->slots[s->nslots - 1];
-    if (sl->nalts < MAX_ALTS && len < MAX_ALT) {
-        memcpy(sl->alts[sl->nalts], token, len);
-        sl->alts[sl->nalts][len] = '\0';
-        sl->nalts++;
+        p += k + 1;
     }
     return 0;
 }
 
-/* Which slots a document token matches. */
-static uint64_t token_matches(const snip *s, const char *token, size_t len)
+/* Add the slots of one term: its words are separated by spaces in tokens
+** and keys.  Returns 0, or 1 when they do not fit (the term is left out:
+** cut short, it would match wrongly). */
+static int add_slots(snip *s, const fouine_hl_term *t, int term)
 {
-    uint64_t m = 0;
-    size_t i, k;
-    for (i = 0; i < s->nslots; i++) {
-        const slot *sl = &s->slots[i];
-        for (k = 0; k < sl->nalts; k++) {
-            size_t n = strlen(sl->alts[k]);
-            if (sl->prefix ? (n <= len && memcmp(token, sl->alts[k], n) == 0 &&
-                              token[0] != FOUINE_STEM_MARK) :
-                             (n == len && memcmp(token, sl->alts[k], n) == 0)) {
-                m |= 1ull << i;
-                break;
-            }
+    const char *p = t->tokens, *k = t->keys;
+    const char *pend = p + strlen(p), *kend = k + strlen(k);
+    size_t before = s->nslots;
+    while (p < pend) {
+        size_t n, nk = 0;
+        slot *sl;
+        if (s->nslots >= MAX_SLOTS) {
+            s->nslots = before;
+            return 1;
         }
+        next_part(p, pend, ' ', &n);
+        if (k < kend) {
+            next_part(k, kend, ' ', &nk);
+        }
+        sl = &s->slots[s->nslots++];
+        sl->alts = p;
+        sl->len = n;
+        sl->key = k;
+        sl->nkey = nk;
+        sl->prefix = nk > 0 && k[nk - 1] == '*';
+        sl->term = term;
+        p += n + 1;
+        k += nk + (k < kend);
     }
-    return m;
+    return 0;
 }
 
+/* Whether the word being read matches slot sl. */
+static int word_matches(const snip *s, const slot *sl)
+{
+    const char *eq;
+    size_t nfold;
+    if (in_list(sl->alts, sl->alts + sl->len, s->token, s->ntoken)) {
+        return 1;
+    }
+    if (sl->nkey == 0 || !s->fold) {
+        return 0;
+    }
+    if (sl->prefix) {
+        return s->nfold >= sl->nkey - 1 &&
+               memcmp(s->fold, sl->key, sl->nkey - 1) == 0;
+    }
+    eq = memchr(sl->key, '=', sl->nkey);
+    nfold = eq ? (size_t)(eq - sl->key) : sl->nkey;
+    if (nfold == s->nfold && memcmp(s->fold, sl->key, nfold) == 0) {
+        return 1;
+    }
+    return eq && s->stem && !fouine_is_stopword(s->fold, s->nfold) &&
+           in_list(eq + 1, sl->key + sl->nkey, s->stem, s->nstem);
+}
+
+/* Mark the slots that the word read matches in the last position. */
+static void end_word(snip *s)
+{
+    size_t i;
+    if (s->npos == 0 || !s->token) {
+        return;
+    }
+    for (i = 0; i < s->nslots; i++) {
+        if (word_matches(s, &s->slots[i])) {
+            s->pos[s->npos - 1].match |= 1ull << i;
+        }
+    }
+    s->token = s->fold = s->stem = NULL;
+}
+
+/* The document's tokens (FOUINE_ANALYZE_WORDS): a token, its fold, its
+** stem; a word is matched once its last form is read. */
 static int doc_token(const char *token,
                      size_t len,
                      size_t start,
@@ -116,25 +160,42 @@ static int doc_token(const char *token,
                      void *payload)
 {
     snip *s = payload;
-    if (!(flags & FOUINE_TOKEN_COLOCATED)) {
-        if (s->npos == s->cap) {
-            size_t cap = s->cap ? s->cap * 2 : 256;
-            dpos *p = fouine_realloc(s->pos, cap * sizeof *p);
-            if (!p) {
-                s->failed = 1;
-                return FOUINE_ENOMEM;
-            }
-            s->pos = p;
-            s->cap = cap;
+    int k = (flags & FOUINE_TOKEN_FOLD) ? 1 :
+            (flags & FOUINE_TOKEN_STEM) ? 2 :
+                                          0;
+    if (k == 0) {
+        end_word(s);
+    }
+    if (len >= sizeof s->forms[k]) {
+        len = 0; /* cannot happen: the analyzer's forms fit */
+    }
+    memcpy(s->forms[k], token, len);
+    if (k == 1) {
+        s->fold = s->forms[1];
+        s->nfold = len;
+        return 0;
+    }
+    if (k == 2) {
+        s->stem = s->forms[2];
+        s->nstem = len;
+        return 0;
+    }
+    if (s->npos == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 256;
+        dpos *p = fouine_realloc(s->pos, cap * sizeof *p);
+        if (!p) {
+            s->failed = 1;
+            return FOUINE_ENOMEM;
         }
-        s->pos[s->npos].start = start;
-        s->pos[s->npos].end = end;
-        s->pos[s->npos].match = 0;
-        s->npos++;
+        s->pos = p;
+        s->cap = cap;
     }
-    if (s->npos) {
-        s->pos[s->npos - 1].match |= token_matches(s, token, len);
-    }
+    s->pos[s->npos].start = start;
+    s->pos[s->npos].end = end;
+    s->pos[s->npos].match = 0;
+    s->npos++;
+    s->token = s->forms[0];
+    s->ntoken = len;
     return 0;
 }
 
@@ -392,30 +453,18 @@ int fouine_snippet(char **snippet,
         rc = FOUINE_ENOMEM;
         goto done;
     }
-    for (i = 0; i < q->nterms && s.nslots < MAX_SLOTS; i++) {
-        alt_ctx a;
-        size_t before = s.nslots;
-        a.s = &s;
-        a.term = (int)i;
-        a.prefix = (q->terms[i].mode & FOUINE_ANALYZE_PREFIX) != 0;
-        a.first = s.nslots;
-        rc = fouine_analyzer_run(an, q->terms[i].text, strlen(q->terms[i].text),
-                                 q->terms[i].mode, alt_token, &a);
-        if (rc == FOUINE_ESTOP) {
-            s.nslots = before; /* a term cut short would match wrongly */
-            rc = FOUINE_OK;
+    for (i = 0; i < q->nterms; i++) {
+        if (add_slots(&s, &q->terms[i], (int)i)) {
             break;
-        }
-        if (rc != FOUINE_OK) {
-            goto done;
         }
     }
     if (len > 0 && s.nslots > 0) {
-        rc = fouine_analyzer_run(an, text, len, FOUINE_ANALYZE_DOCUMENT,
-                                 doc_token, &s);
+        rc = fouine_analyzer_run(an, text, len, FOUINE_ANALYZE_WORDS, doc_token,
+                                 &s);
         if (rc != FOUINE_OK) {
             goto done;
         }
+        end_word(&s);
     }
     hl = fouine_calloc(s.npos + 1, 1);
     hits = fouine_malloc((s.npos + 1) * sizeof *hits);

@@ -1,6 +1,7 @@
 /*
 ** check_analyzer.c: the basic contract of the French analyzer: case and
-** accents, inflections, elisions and offsets into the original bytes.
+** accents, inflections, elisions, offsets into the original bytes, and the
+** words it reports to an indexer.
 */
 #include "testutil.h"
 
@@ -21,56 +22,55 @@ static void teardown(void)
     an = NULL;
 }
 
-/* The stem tokens of a one-word document, e.g. "#secur". */
+/* The stem of a one-word text, e.g. "secur" (the last of its forms). */
 static void stem_of(char *out, size_t size, const char *word)
 {
     fouine_test_tokens t;
     const char *p;
-    size_t n;
-    fouine_test_analyze(&t, an, word, FOUINE_ANALYZE_DOCUMENT);
+    fouine_test_analyze(&t, an, word, FOUINE_ANALYZE_WORDS);
     ck_assert_uint_eq(t.positions, 1);
-    p = strchr(t.text, '#');
-    n = p ? strcspn(p, "/") : strlen(t.text); /* the first stem token */
-    ck_assert_uint_lt(n, size);
-    memcpy(out, p ? p : t.text, n);
-    out[n] = '\0';
+    p = strrchr(t.text, '/');
+    ck_assert_ptr_nonnull(p);
+    ck_assert_uint_lt(strlen(p + 1), size);
+    strcpy(out, p + 1);
 }
 
-START_TEST(test_securite_forms_one_token)
+START_TEST(test_securite_forms_one_stem)
 {
     static const char *const forms[] = { "Sécurité", "sécurités", "sécurité",
                                          "SÉCURITÉ" };
     char first[128], other[128];
     size_t i;
     stem_of(first, sizeof first, forms[0]);
-    ck_assert_str_eq(first, "#secur");
+    ck_assert_str_eq(first, "secur");
     for (i = 1; i < sizeof forms / sizeof forms[0]; i++) {
-        fouine_test_tokens t;
-        fouine_test_analyze(&t, an, forms[i], FOUINE_ANALYZE_DOCUMENT);
-        ck_assert_uint_eq(t.positions, 1);
         stem_of(other, sizeof other, forms[i]);
         ck_assert_str_eq(other, first);
     }
 }
 END_TEST
 
-/* Document tokens of whole sentences: surface/stems|... */
+/* Document tokens of whole sentences: one a word, accents kept. */
 static const struct {
     const char *text;
     const char *tokens;
 } documents[] = {
-    { "La Sécurité", "la|securite/#secur/#securit" },
-    { "l’ANSSI alerte", "anssi|alerte/#alert" },
-    { "L'État", "etat" },
+    { "La Sécurité", "la|sécurité" },
+    { "l’ANSSI alerte", "anssi|alerte" },
+    { "L'État", "état" },
     { "d’Actium", "actium" },
     { "aujourd'hui", "aujourd'hui" },
-    { "presqu’île", "presqu'ile/#presqu'il" },
+    { "presqu’île", "presqu'île" },
+    { "Cœur", "cœur" },
 };
 
 START_TEST(test_document_tokens)
 {
     fouine_test_tokens t;
     fouine_test_analyze(&t, an, documents[_i].text, FOUINE_ANALYZE_DOCUMENT);
+    ck_assert_str_eq(t.text, documents[_i].tokens);
+    /* A query's text gives the same tokens. */
+    fouine_test_analyze(&t, an, documents[_i].text, FOUINE_ANALYZE_QUERY);
     ck_assert_str_eq(t.text, documents[_i].tokens);
 }
 END_TEST
@@ -94,32 +94,63 @@ START_TEST(test_offsets_point_at_original_bytes)
 }
 END_TEST
 
-START_TEST(test_query_reaches_accented_words)
+START_TEST(test_unaccented_word_has_the_same_fold)
 {
-    /* A query word gives its stems as alternatives: the unaccented
-    ** "securite" must share one with the document word "sécurité". */
+    /* What a reader types without accents folds as the accented word of
+    ** the article, which is how a search reaches it (forms.c). */
     fouine_test_tokens q, d;
-    fouine_test_analyze(&q, an, "securite", FOUINE_ANALYZE_QUERY);
-    fouine_test_analyze(&d, an, "sécurités", FOUINE_ANALYZE_DOCUMENT);
-    ck_assert_ptr_nonnull(strstr(q.text, "#securit"));
-    ck_assert_ptr_nonnull(strstr(d.text, "#securit"));
+    fouine_test_analyze(&q, an, "securite", FOUINE_ANALYZE_WORDS);
+    fouine_test_analyze(&d, an, "Sécurité", FOUINE_ANALYZE_WORDS);
+    ck_assert_str_eq(q.text, "securite/securite/securit");
+    ck_assert_str_eq(d.text, "sécurité/securite/secur");
 }
 END_TEST
 
-START_TEST(test_query_stem_is_not_a_stop_word)
+/* The words the analyzer reads anew, as an indexer keeps them. */
+typedef struct watched {
+    char words[1024];
+    int calls;
+} watched;
+
+static int watch_word(const fouine_word *w, void *payload)
 {
-    /* "danse" stems to "dans": the query must ask for the stem token, not
-    ** for the preposition "dans" that every article holds.  The stop word
-    ** typed as such ("le" in a phrase) is still asked for as written. */
-    fouine_test_tokens q;
-    fouine_test_analyze(&q, an, "danse", FOUINE_ANALYZE_QUERY);
-    ck_assert_str_eq(q.text, "#dans");
-    fouine_test_analyze(&q, an, "le", FOUINE_ANALYZE_QUERY);
-    ck_assert_ptr_nonnull(strstr(q.text, "/le"));
-    /* A stem that is not a stop word keeps its plain alternative: "mots"
-    ** must reach the word "mot", which is its own stem. */
-    fouine_test_analyze(&q, an, "mots", FOUINE_ANALYZE_QUERY);
-    ck_assert_str_eq(q.text, "#mot/mot");
+    watched *x = payload;
+    size_t n = strlen(x->words);
+    ck_assert_uint_lt(n + w->ntoken + w->nfold + w->nstem + 4, sizeof x->words);
+    if (n) {
+        x->words[n++] = '|';
+    }
+    memcpy(x->words + n, w->token, w->ntoken);
+    n += w->ntoken;
+    x->words[n++] = '/';
+    memcpy(x->words + n, w->fold, w->nfold);
+    n += w->nfold;
+    x->words[n++] = '/';
+    memcpy(x->words + n, w->stem, w->nstem);
+    n += w->nstem;
+    x->words[n] = '\0';
+    x->calls++;
+    return 0;
+}
+
+START_TEST(test_watch_reports_new_words_once)
+{
+    watched x;
+    fouine_test_tokens t;
+    memset(&x, 0, sizeof x);
+    fouine_analyzer_watch(an, watch_word, &x);
+    fouine_test_analyze(&t, an, "La sécurité, la Sécurité et 12 000 euros",
+                        FOUINE_ANALYZE_DOCUMENT);
+    ck_assert_str_eq(x.words,
+                     "la/la/la|sécurité/securite/secur|et/et/et|12000/12000/"
+                     "|euros/euros/euros");
+    /* Read again: nothing new. */
+    fouine_test_analyze(&t, an, "La sécurité et la sécurité",
+                        FOUINE_ANALYZE_DOCUMENT);
+    ck_assert_int_eq(x.calls, 5);
+    fouine_analyzer_watch(an, NULL, NULL);
+    fouine_test_analyze(&t, an, "Élysée", FOUINE_ANALYZE_DOCUMENT);
+    ck_assert_int_eq(x.calls, 5);
 }
 END_TEST
 
@@ -128,12 +159,12 @@ static Suite *analyzer_suite(void)
     Suite *s = suite_create("analyzer");
     TCase *tc = tcase_create("basic");
     tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_test(tc, test_securite_forms_one_token);
+    tcase_add_test(tc, test_securite_forms_one_stem);
     tcase_add_loop_test(tc, test_document_tokens, 0,
                         sizeof documents / sizeof documents[0]);
     tcase_add_test(tc, test_offsets_point_at_original_bytes);
-    tcase_add_test(tc, test_query_reaches_accented_words);
-    tcase_add_test(tc, test_query_stem_is_not_a_stop_word);
+    tcase_add_test(tc, test_unaccented_word_has_the_same_fold);
+    tcase_add_test(tc, test_watch_reports_new_words_once);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -2,9 +2,10 @@
 ** check_analyzer_extension.c: the loadable extension.  fouine-index builds
 ** an index of corpus/, then the stock sqlite3 shell loads
 ** FOUINE_BUILD_DIR/fouine (.load) and searches it with the "french"
-** tokenizer: accents, prefixes, exact words, phrases of stop words and
-** highlight() offsets work there as in fouine-query; without .load the
-** same query fails.
+** tokenizer and fouine_query(): accents, prefixes, exact words, phrases of
+** stop words, fields and highlight() offsets work there as in
+** fouine-query, and fouine_rank() ranks as fouine-query does; without
+** .load the same query fails.
 **
 ** Skipped (exit 77) when the sqlite3 shell is not installed.  In a build
 ** with sanitizers, fouine.so needs their runtimes, so the shell is started
@@ -106,35 +107,41 @@ static const struct {
     const char *output;
 } queries[] = {
     /* The README example, typed without accents. */
-    { "SELECT title FROM article_fts WHERE article_fts MATCH 'securite' "
+    { "SELECT title FROM article_fts WHERE article_fts MATCH fouine_query('securite') "
       "AND rowid = (SELECT rowid FROM article WHERE id = "
       "'anssi-securite-hopitaux-cyberattaques.txt');",
       "L’ANSSI alerte sur la sécurité des hôpitaux face aux cyberattaques\n" },
     { "SELECT id FROM article WHERE rowid IN (SELECT rowid FROM article_fts "
-      "WHERE article_fts MATCH 'securite') ORDER BY id;",
+      "WHERE article_fts MATCH fouine_query('securite')) ORDER BY id;",
       "anssi-securite-hopitaux-cyberattaques.txt\n"
       "hopital-saint-amand-urgences-fermees-la-nuit.txt\n"
       "place-vendome-braquage-bijouterie-bijoux.txt\n"
       "rancongiciel-ville-essonne-paralysee.txt\n"
       "sncf-greve-week-end-tgv-ter.txt\n" },
     { "SELECT id FROM article WHERE rowid IN (SELECT rowid FROM article_fts "
-      "WHERE article_fts MATCH 'présidenti*') ORDER BY id;",
+      "WHERE article_fts MATCH fouine_query('présidenti*')) ORDER BY id;",
       "elysee-president-recoit-maires-ruraux.txt\n"
       "la-poste-horaires-bureaux-communes-rurales.txt\n" },
     { "SELECT id FROM article WHERE rowid IN (SELECT rowid FROM article_fts "
-      "WHERE article_fts MATCH '\"=président\"') ORDER BY id;",
+      "WHERE article_fts MATCH fouine_query('=président')) ORDER BY id;",
       "elysee-president-recoit-maires-ruraux.txt\n"
       "etats-unis-ministre-washington-apaisement-commercial.txt\n" },
     { "SELECT id FROM article WHERE rowid IN (SELECT rowid FROM article_fts "
-      "WHERE article_fts MATCH '\"le monde\"') ORDER BY id;",
+      "WHERE article_fts MATCH fouine_query('\"le monde\"')) ORDER BY id;",
       "etats-unis-ministre-washington-apaisement-commercial.txt\n"
       "la-poste-horaires-bureaux-communes-rurales.txt\n" },
     { "SELECT id FROM article WHERE rowid IN (SELECT rowid FROM article_fts "
-      "WHERE article_fts MATCH 'actium') ORDER BY id;",
+      "WHERE article_fts MATCH fouine_query('actium')) ORDER BY id;",
       "louvre-cleopatre-oeuvres-restaurees.txt\n" },
     { "SELECT highlight(article_fts, 0, '[', ']') FROM article_fts "
-      "WHERE article_fts MATCH 'title:anssi';",
+      "WHERE article_fts MATCH fouine_query('titre:anssi');",
       "L’[ANSSI] alerte sur la sécurité des hôpitaux face aux cyberattaques\n" },
+    /* Ranked as fouine-query ranks: the article about the ANSSI first. */
+    { "SELECT a.id FROM article_fts JOIN article a ON a.rowid ="
+      " article_fts.rowid WHERE article_fts MATCH fouine_query('sécurité"
+      " hôpitaux') ORDER BY fouine_rank(article_fts,"
+      " fouine_query_map('sécurité hôpitaux')) LIMIT 1;",
+      "anssi-securite-hopitaux-cyberattaques.txt\n" },
 };
 
 START_TEST(test_shell_queries)
@@ -152,7 +159,7 @@ START_TEST(test_needs_the_extension)
 {
     char *out = NULL;
     ck_assert_int_ne(shell("SELECT count(*) FROM article_fts WHERE "
-                           "article_fts MATCH 'securite';",
+                           "article_fts MATCH 'sécurité';",
                            0, &out),
                      0);
     ck_assert_ptr_nonnull(strstr(out, "no such tokenizer: french"));

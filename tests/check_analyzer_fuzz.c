@@ -123,8 +123,7 @@ static void check_input(fouine_analyzer *an,
     static const int modes[] = {
         FOUINE_ANALYZE_DOCUMENT,
         FOUINE_ANALYZE_QUERY,
-        FOUINE_ANALYZE_QUERY | FOUINE_ANALYZE_PREFIX,
-        FOUINE_ANALYZE_QUERY | FOUINE_ANALYZE_EXACT,
+        FOUINE_ANALYZE_WORDS,
     };
     char *copy = malloc(len ? len : 1);
     size_t m;
@@ -286,11 +285,11 @@ static void *thread_main(void *arg)
     for (r = 0; job->rc == FOUINE_OK && r < job->rounds; r++) {
         memset(&job->result, 0, sizeof job->result);
         job->result.hash = 14695981039346656037u;
-        /* Earlier rounds alternate query and document runs; the last
-        ** one, digested, is a document run. */
+        /* Earlier rounds alternate document runs and runs of every form
+        ** of each word; the last one, digested, is a document run. */
         job->rc = fouine_analyzer_run(an, job->text, job->len,
                                       r + 1 < job->rounds && r % 2 ?
-                                          FOUINE_ANALYZE_QUERY :
+                                          FOUINE_ANALYZE_WORDS :
                                           FOUINE_ANALYZE_DOCUMENT,
                                       digest_token, &job->result);
     }

@@ -42,6 +42,7 @@ static const struct {
     { "feux", "feux", "feu" },
     { "france", "franc", "france" },
     { "français", "franc", "français" },
+    { "francis", "franc", "francis" },
     { "genoux", "genoux", "genou" },
     { "jaloux", "jaloux", "jalou" },
     { "jeux", "jeux", "jeu" },

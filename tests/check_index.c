@@ -7,6 +7,7 @@
 ** checks.
 */
 #include "fouine/store.h"
+#include "query.h"
 #include "testutil.h"
 
 #include <errno.h>
@@ -133,7 +134,8 @@ static long query_long(const char *sql)
     sqlite3 *db = NULL;
     sqlite3_stmt *s = NULL;
     long v = -1;
-    if (fouine_store_open(&db, index_db, FOUINE_STORE_READ) != FOUINE_OK) {
+    if (fouine_store_open(&db, index_db, FOUINE_STORE_READ) != FOUINE_OK ||
+        fouine_search_register(db) != FOUINE_OK) {
         sqlite3_close(db);
         return -1;
     }
@@ -155,8 +157,9 @@ static long articles(void)
 static long matches(const char *table, const char *query)
 {
     char sql[256];
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM %s WHERE %s MATCH '%s'",
-             table, table, query);
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM %s WHERE %s MATCH fouine_query('%s')", table,
+             table, query);
     return query_long(sql);
 }
 
@@ -350,12 +353,13 @@ START_TEST(test_comments_kept_apart)
     ck_assert_int_eq(matches("article_fts", "tartiflette"), 0);
     ck_assert_int_eq(matches("comment_fts", "tartiflette"), 1);
     ck_assert_int_eq(matches("article_fts", "merguez OR muguet OR fondue"), 0);
-    ck_assert_int_eq(query_long("SELECT count(*) FROM comment_fts"
-                                " JOIN comment c ON c.rowid = comment_fts.rowid"
-                                " JOIN article a ON a.rowid = c.article"
-                                " WHERE comment_fts MATCH 'tartiflette'"
-                                " AND a.id = '" SECURITE "'"),
-                     1);
+    ck_assert_int_eq(
+        query_long("SELECT count(*) FROM comment_fts"
+                   " JOIN comment c ON c.rowid = comment_fts.rowid"
+                   " JOIN article a ON a.rowid = c.article"
+                   " WHERE comment_fts MATCH fouine_query('tartiflette')"
+                   " AND a.id = '" SECURITE "'"),
+        1);
     /* 3 + 2 + 2 + 2 + 3 comments in corpus/README.md. */
     ck_assert_int_eq(query_long("SELECT count(*) FROM comment"), 12);
     /* Boilerplate: nowhere. */
@@ -780,11 +784,12 @@ static void assert_duplicates_consistent(void)
 static long body_matches(const char *id, const char *word)
 {
     char sql[512];
-    snprintf(sql, sizeof sql,
-             "SELECT count(*) FROM article_fts JOIN article a"
-             " ON a.rowid = article_fts.rowid WHERE article_fts MATCH '%s'"
-             " AND a.id = '%s'",
-             word, id);
+    snprintf(
+        sql, sizeof sql,
+        "SELECT count(*) FROM article_fts JOIN article a"
+        " ON a.rowid = article_fts.rowid WHERE article_fts MATCH fouine_query('%s')"
+        " AND a.id = '%s'",
+        word, id);
     return query_long(sql);
 }
 
@@ -1034,50 +1039,38 @@ START_TEST(test_other_schema_versions)
 }
 END_TEST
 
-/* An index of version 2 (version 3 without its duplicate, duplicate_comment
-** and root tables) is read as it is by fouine-query, and upgraded in place
-** by fouine-index: its articles stay, every file is read again, nothing is
-** rewritten, and the ids two files give are recorded. */
-START_TEST(test_upgrade_from_version_2)
+/* An index of an earlier version (3: a token and its stems a word) holds
+** other tokens: fouine-index refuses to write it and fouine-query to read
+** it, both naming the file and what to do, and nothing is changed. */
+START_TEST(test_earlier_version_refused)
 {
     summary s;
     sqlite3 *db = NULL;
-    char cmd[1024];
-    put("in/a.jsonl", "{\"id\": \"dup\", \"title\": \"Le prix du lait\","
-                      " \"body\": \"Les éleveurs bloquent la laiterie.\"}\n");
-    put("in/b.jsonl", "{\"id\": \"dup\", \"title\": \"Le prix du lait\","
-                      " \"body\": \"Les éleveurs lèvent le blocus.\"}\n");
+    char cmd[1024], out[320], *text;
     put("in/budget.txt", BUDGET);
     ck_assert_int_eq(index_run(&s, "in"), 0);
     ck_assert_int_eq(sqlite3_open(index_db, &db), SQLITE_OK);
-    ck_assert_int_eq(sqlite3_exec(db,
-                                  "DROP TABLE duplicate;"
-                                  "DROP TABLE duplicate_comment;"
-                                  "DROP TABLE root;"
-                                  "PRAGMA user_version = 2;",
-                                  NULL, NULL, NULL),
-                     SQLITE_OK);
+    ck_assert_int_eq(
+        sqlite3_exec(db, "PRAGMA user_version = 3;", NULL, NULL, NULL),
+        SQLITE_OK);
     ck_assert_int_eq(sqlite3_close(db), SQLITE_OK);
-    ck_assert_int_eq(query_long("PRAGMA user_version"), 2);
-    ck_assert_int_eq(articles(), 2);
-    snprintf(cmd, sizeof cmd, "'%s/fouine-query' -i '%s' laiterie >/dev/null",
-             fouine_test_build_dir(), index_db);
-    ck_assert_int_eq(fouine_test_run(cmd, NULL), 0);
-
-    ck_assert_int_eq(index_run(&s, "in"), 0);
-    ck_assert_int_eq(query_long("PRAGMA user_version"), 3);
-    ck_assert_int_eq(s.unchanged, 2);
-    ck_assert_int_eq(s.indexed + s.updated + s.removed, 0);
-    ck_assert_msg(strstr(logbuf, "in/b.jsonl:1: id conflict: 'dup' is already "
-                                 "given by in/a.jsonl;"),
+    ck_assert_int_eq(index_run(&s, "in"), 2);
+    ck_assert_msg(strstr(logbuf, "not an index of this version") &&
+                      strstr(logbuf, "--rebuild"),
                   "%s", logbuf);
-    ck_assert_int_eq(query_long("SELECT count(*) FROM duplicate"), 1);
-    ck_assert_int_eq(query_long("SELECT count(*) FROM root"), 1);
-    assert_integrity();
-    /* Upgraded: the next run reads nothing again. */
-    ck_assert_int_eq(index_run(&s, "in"), 0);
-    ck_assert_int_eq(s.unchanged, 2);
-    ck_assert_msg(!strstr(logbuf, "conflict"), "%s", logbuf);
+    snprintf(out, sizeof out, "%s/query.out", work);
+    snprintf(cmd, sizeof cmd, "'%s/fouine-query' -i '%s' budget 2>'%s'",
+             fouine_test_build_dir(), index_db, out);
+    ck_assert_int_eq(fouine_test_run(cmd, NULL), 2);
+    text = fouine_test_slurp(out);
+    ck_assert_ptr_nonnull(text);
+    ck_assert_msg(strstr(text, index_db) != NULL, "%s", text);
+    free(text);
+    ck_assert_int_eq(query_long("PRAGMA user_version"), -1);
+    /* --rebuild makes it an index of this version. */
+    ck_assert_int_eq(index_run(&s, "--rebuild in"), 0);
+    ck_assert_int_eq(s.indexed, 1);
+    ck_assert_int_eq(query_long("PRAGMA user_version"), FOUINE_SCHEMA_VERSION);
 }
 END_TEST
 
@@ -1345,7 +1338,7 @@ static Suite *index_suite(void)
     tcase_add_test(tc, test_ids_whichever_way_named);
     tcase_add_test(tc, test_paths_and_index_errors);
     tcase_add_test(tc, test_other_schema_versions);
-    tcase_add_test(tc, test_upgrade_from_version_2);
+    tcase_add_test(tc, test_earlier_version_refused);
     tcase_add_test(tc, test_symlink_loops);
     tcase_add_test(tc, test_empty_directory);
     tcase_add_test(tc, test_path_too_long);

@@ -8,6 +8,7 @@
 **     searchable apart, its boilerplate nowhere.
 */
 #include "fouine/store.h"
+#include "query.h"
 #include "testutil.h"
 
 #include <stdio.h>
@@ -39,6 +40,7 @@ static long query_long(const char *sql)
     long v = -1;
     ck_assert_int_eq(fouine_store_open(&db, index_db, FOUINE_STORE_READ),
                      FOUINE_OK);
+    ck_assert_int_eq(fouine_search_register(db), FOUINE_OK);
     if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK &&
         sqlite3_step(s) == SQLITE_ROW) {
         v = (long)sqlite3_column_int64(s, 0);
@@ -88,13 +90,15 @@ START_TEST(test_orangesum_month_in_both_shapes)
                                 " OR author IS NULL)"),
                      0);
     /* Every article found twice by a word of its own title... */
-    ck_assert_int_eq(query_long("SELECT count(*) FROM article_fts"
-                                " WHERE article_fts MATCH 'title:macron'") %
-                         2,
-                     0);
-    ck_assert_int_ge(query_long("SELECT count(*) FROM article_fts"
-                                " WHERE article_fts MATCH 'title:macron'"),
-                     2);
+    ck_assert_int_eq(
+        query_long("SELECT count(*) FROM article_fts"
+                   " WHERE article_fts MATCH fouine_query('title:macron')") %
+            2,
+        0);
+    ck_assert_int_ge(
+        query_long("SELECT count(*) FROM article_fts"
+                   " WHERE article_fts MATCH fouine_query('title:macron')"),
+        2);
 }
 END_TEST
 
@@ -114,12 +118,14 @@ START_TEST(test_reference_article_comments_apart)
     ck_assert_int_eq(query_long("SELECT count(*) FROM comment"
                                 " WHERE date = '2018-04-18T09:48:00'"),
                      1);
-    ck_assert_int_eq(query_long("SELECT count(*) FROM article_fts"
-                                " WHERE article_fts MATCH 'chaises'"),
-                     0);
-    ck_assert_int_eq(query_long("SELECT count(*) FROM comment_fts"
-                                " WHERE comment_fts MATCH 'chaises'"),
-                     1);
+    ck_assert_int_eq(
+        query_long("SELECT count(*) FROM article_fts"
+                   " WHERE article_fts MATCH fouine_query('chaises')"),
+        0);
+    ck_assert_int_eq(
+        query_long("SELECT count(*) FROM comment_fts"
+                   " WHERE comment_fts MATCH fouine_query('chaises')"),
+        1);
     ck_assert_int_eq(query_long("SELECT count(*) FROM article_fts"
                                 " WHERE article_fts MATCH"
                                 " 'abonnez OR journalisme OR tracker'"),
@@ -128,9 +134,10 @@ START_TEST(test_reference_article_comments_apart)
                                 " WHERE comment_fts MATCH"
                                 " 'abonnez OR journalisme OR tracker'"),
                      0);
-    ck_assert_int_eq(query_long("SELECT count(*) FROM article_fts"
-                                " WHERE article_fts MATCH 'cyberattaque'"),
-                     1);
+    ck_assert_int_eq(
+        query_long("SELECT count(*) FROM article_fts"
+                   " WHERE article_fts MATCH fouine_query('cyberattaque')"),
+        1);
 }
 END_TEST
 

@@ -168,9 +168,9 @@ static int analyze_query(uint64_t *digest)
     return analyze(digest, FOUINE_ANALYZE_QUERY);
 }
 
-static int analyze_prefix(uint64_t *digest)
+static int analyze_words(uint64_t *digest)
 {
-    return analyze(digest, FOUINE_ANALYZE_QUERY | FOUINE_ANALYZE_PREFIX);
+    return analyze(digest, FOUINE_ANALYZE_WORDS);
 }
 
 /* Fold an article into h: its id, its notes, and the hash of all it
@@ -225,7 +225,7 @@ static int parse_query(uint64_t *digest)
     memset(&q, 0, sizeof q);
     rc = fouine_analyzer_new(&an);
     if (rc == FOUINE_OK) {
-        rc = fouine_parse(&q, an, query_text, sizeof query_text - 1);
+        rc = fouine_parse(&q, an, NULL, query_text, sizeof query_text - 1);
     }
     if (rc == FOUINE_OK) {
         h = mix_str(h, q.expr);
@@ -240,8 +240,9 @@ static int parse_query(uint64_t *digest)
         h = mix_size(h, (size_t)q.question);
         h = mix_size(h, q.nterms);
         for (i = 0; i < q.nterms; i++) {
-            h = mix_str(h, q.terms[i].text);
-            h = mix_size(h, (size_t)q.terms[i].mode);
+            h = mix_str(h, q.terms[i].tokens);
+            h = mix_str(h, q.terms[i].keys);
+            h = mix_size(h, (size_t)q.terms[i].prefix);
             h = mix_size(h, (size_t)q.terms[i].group);
         }
         h = fouine_hash64(h, q.words, q.nwords * 2 * sizeof *q.words);
@@ -261,7 +262,7 @@ static int query_expr(uint64_t *digest)
     uint64_t h = FOUINE_HASH_INIT;
     int rc = fouine_analyzer_new(&an);
     if (rc == FOUINE_OK) {
-        rc = fouine_query_expr(&expr, an, query_text);
+        rc = fouine_query_expr(&expr, an, NULL, query_text);
     }
     h = mix_str(h, expr);
     fouine_free(expr);
@@ -318,7 +319,7 @@ static const struct {
 } ops[] = {
     { "analyzer, document", analyze_document },
     { "analyzer, query", analyze_query },
-    { "analyzer, prefix query", analyze_prefix },
+    { "analyzer, every form", analyze_words },
     { "article, site layout", parse_site },
     { "article, plain layout", parse_plain },
     { "article, untitled, impossible days", parse_untitled },
@@ -397,10 +398,40 @@ static int search_typo(uint64_t *digest)
     return search(digest, &opts);
 }
 
+/* The query parsed with the lexicon of corpus/: its words' forms. */
+static int parse_with_lexicon(uint64_t *digest)
+{
+    fouine_lexicon *lx = NULL;
+    fouine_parsed q;
+    uint64_t h = FOUINE_HASH_INIT;
+    size_t i;
+    int rc;
+
+    memset(&q, 0, sizeof q);
+    rc = fouine_lexicon_open(&lx, db);
+    if (rc == FOUINE_OK) {
+        rc = fouine_parse(&q, search_an, lx, "Sécurité des hôpitaux présid*",
+                          strlen("Sécurité des hôpitaux présid*"));
+    }
+    if (rc == FOUINE_OK) {
+        h = mix_str(h, q.expr);
+        h = mix_str(h, q.expr_map);
+        for (i = 0; i < q.nterms; i++) {
+            h = mix_str(h, q.terms[i].tokens);
+            h = mix_str(h, q.terms[i].keys);
+        }
+    }
+    fouine_parsed_clear(&q);
+    fouine_lexicon_close(lx);
+    *digest = h;
+    return rc;
+}
+
 static const struct {
     const char *name;
     fouine_test_oom_op op;
 } search_ops[] = {
+    { "query, with the lexicon", parse_with_lexicon },
     { "search, by rank", search_rank },
     { "search, by date", search_date },
     { "search, misspelled", search_typo },

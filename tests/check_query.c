@@ -19,6 +19,7 @@
 static fouine_test_corpus corpus; /* corpus/ and its index */
 static sqlite3 *db;
 static fouine_analyzer *an;
+static fouine_lexicon *lexicon; /* the index's */
 
 static void setup(void)
 {
@@ -26,10 +27,12 @@ static void setup(void)
     ck_assert_int_eq(fouine_store_open(&db, corpus.index, FOUINE_STORE_READ),
                      FOUINE_OK);
     ck_assert_int_eq(fouine_analyzer_new(&an), FOUINE_OK);
+    ck_assert_int_eq(fouine_lexicon_open(&lexicon, db), FOUINE_OK);
 }
 
 static void teardown(void)
 {
+    fouine_lexicon_close(lexicon);
     fouine_analyzer_free(an);
     sqlite3_close(db);
     fouine_test_corpus_drop(&corpus);
@@ -78,64 +81,68 @@ static void assert_runs(const char *expr)
 
 /* ---- Parser ---- */
 
+/* Each query parsed without a lexicon (each word as its own token: the
+** parser alone; the forms a lexicon adds are checked below). */
 static const struct {
     const char *query;
     const char *expr; /* NULL: nothing to match */
     const char *any;  /* the fallback expression, or NULL */
 } parses[] = {
-    { "sécurité hôpitaux", "(\"sécurité\" AND \"hôpitaux\")",
-      "(\"sécurité\" OR \"hôpitaux\")" },
-    { "la sécurité des hôpitaux", "(\"sécurité\" AND \"hôpitaux\")",
-      "(\"sécurité\" OR \"hôpitaux\")" },
-    { "\"la poste\"", "\"la poste\"", NULL },
-    { "«  Le Monde  »", "\"Le Monde\"", NULL },
-    { "sécurité -hôpital", "(\"sécurité\") NOT \"hôpital\"", NULL },
-    { "grève -\"la poste\"", "(\"grève\") NOT \"la poste\"", NULL },
-    { "canicule OR grève", "(\"canicule\" OR \"grève\")", NULL },
-    { "canicule OU grève", "(\"canicule\" OR \"grève\")", NULL },
-    { "canicule ou grève", "(\"canicule\" AND \"grève\")",
-      "(\"canicule\" OR \"grève\")" },
-    { "(canicule OR grève) -tgv", "((\"canicule\" OR \"grève\")) NOT \"tgv\"",
-      NULL },
-    { "présid*", "\"présid\"*", NULL },
-    { "=attaque", "\"=attaque\"", NULL },
-    { "titre:sécurité", "title : (\"sécurité\")", NULL },
-    { "chapo:canicule", "lead : (\"canicule\")", NULL },
-    { "texte:\"la poste\"", "body : (\"la poste\")", NULL },
-    { "title:(canicule OR grève)", "title : ((\"canicule\" OR \"grève\"))",
-      NULL },
-    { "le la les", "\"=le =la =les\"", NULL },
+    { "sécurité hôpitaux", "((\"{sécurité}\") AND (\"{hôpitaux}\"))",
+      "((\"{sécurité}\") OR (\"{hôpitaux}\"))" },
+    { "la sécurité des hôpitaux", "((\"{sécurité}\") AND (\"{hôpitaux}\"))",
+      "((\"{sécurité}\") OR (\"{hôpitaux}\"))" },
+    { "\"la poste\"", "(\"{la} {poste}\")", NULL },
+    { "«  Le Monde  »", "(\"{le} {monde}\")", NULL },
+    { "sécurité -hôpital", "((\"{sécurité}\")) NOT (\"{hôpital}\")", NULL },
+    { "grève -\"la poste\"", "((\"{grève}\")) NOT (\"{la} {poste}\")", NULL },
+    { "canicule OR grève", "((\"{canicule}\") OR (\"{grève}\"))", NULL },
+    { "canicule OU grève", "((\"{canicule}\") OR (\"{grève}\"))", NULL },
+    { "canicule ou grève", "((\"{canicule}\") AND (\"{grève}\"))",
+      "((\"{canicule}\") OR (\"{grève}\"))" },
+    { "(canicule OR grève) -tgv",
+      "(((\"{canicule}\") OR (\"{grève}\"))) NOT (\"{tgv}\")", NULL },
+    { "présid*", "(\"{présid}\"*)", NULL },
+    { "=attaque", "(\"{attaque}\")", NULL },
+    { "titre:sécurité", "title : ((\"{sécurité}\"))", NULL },
+    { "chapo:canicule", "lead : ((\"{canicule}\"))", NULL },
+    { "texte:\"la poste\"", "body : ((\"{la} {poste}\"))", NULL },
+    { "title:(canicule OR grève)",
+      "title : (((\"{canicule}\") OR (\"{grève}\")))", NULL },
+    { "le la les", "(\"{le} {la} {les}\")", NULL },
     /* Hostile input: searched as text. */
-    { "\"unbalanced", "\"unbalanced\"", NULL },
+    { "\"unbalanced", "(\"{unbalanced}\")", NULL },
     { "-", NULL, NULL },
     { "*", NULL, NULL },
     { ":", NULL, NULL },
     { "^", NULL, NULL },
-    { "NEAR", "\"NEAR\"", NULL },
-    { "NEAR(canicule grève)", "(\"NEAR\" AND (\"canicule\" AND \"grève\"))",
-      "(\"NEAR\" OR (\"canicule\" AND \"grève\"))" },
-    { "AND", "\"AND\"", NULL },
-    { "canicule AND grève", "(\"canicule\" AND \"AND\" AND \"grève\")",
-      "(\"canicule\" OR \"AND\" OR \"grève\")" },
-    { "C++", "\"=C\"", NULL },
-    { "peut-être", "\"peut être\"", NULL },
-    { "l’État", "\"État\"", NULL },
-    { "aujourd'hui", "\"aujourd'hui\"", NULL },
-    { "\xF0\x9F\x98\x80 canicule", "\"canicule\"", NULL },
+    { "NEAR", "(\"{near}\")", NULL },
+    { "NEAR(canicule grève)",
+      "((\"{near}\") AND ((\"{canicule}\") AND (\"{grève}\")))",
+      "((\"{near}\") OR ((\"{canicule}\") AND (\"{grève}\")))" },
+    { "AND", "(\"{and}\")", NULL },
+    { "canicule AND grève",
+      "((\"{canicule}\") AND (\"{and}\") AND (\"{grève}\"))",
+      "((\"{canicule}\") OR (\"{and}\") OR (\"{grève}\"))" },
+    { "C++", "(\"{c}\")", NULL },
+    { "peut-être", "(\"{peut} {être}\")", NULL },
+    { "l’État", "(\"{état}\")", NULL },
+    { "aujourd'hui", "(\"{aujourd'hui}\")", NULL },
+    { "\xF0\x9F\x98\x80 canicule", "(\"{canicule}\")", NULL },
     { ")(", NULL, NULL },
-    { "((((canicule", "\"canicule\"", NULL },
-    { "10:30", "\"10 30\"", NULL },
-    { "accueilli-t-il", "\"accueilli\"", NULL },
-    { "Notre-Dame", "\"Notre Dame\"", NULL },
+    { "((((canicule", "(\"{canicule}\")", NULL },
+    { "10:30", "(\"{10} {30}\")", NULL },
+    { "accueilli-t-il", "(\"{accueilli}\")", NULL },
+    { "Notre-Dame", "(\"{notre} {dame}\")", NULL },
     { "Quelle ville a été paralysée ?",
-      "(\"Quelle\" AND \"ville\" AND \"paralysée\")",
-      "(\"Quelle\" OR \"ville\" OR \"paralysée\")" },
-    { "titre:", "\"titre\"", NULL },
-    { "{title}: canicule", "(\"title\" AND \"canicule\")",
-      "(\"title\" OR \"canicule\")" },
+      "((\"{quelle}\") AND (\"{ville}\") AND (\"{paralysée}\"))",
+      "((\"{quelle}\") OR (\"{ville}\") OR (\"{paralysée}\"))" },
+    { "titre:", "(\"{titre}\")", NULL },
+    { "{title}: canicule", "((\"{title}\") AND (\"{canicule}\"))",
+      "((\"{title}\") OR (\"{canicule}\"))" },
     { "canicule\"; DROP TABLE article; --",
-      "(\"canicule\" AND \"DROP\" AND \"TABLE\" AND \"article\")",
-      "(\"canicule\" OR \"DROP\" OR \"TABLE\" OR \"article\")" },
+      "((\"{canicule}\") AND (\"{drop}\") AND (\"{table}\") AND (\"{article}\"))",
+      "((\"{canicule}\") OR (\"{drop}\") OR (\"{table}\") OR (\"{article}\"))" },
 };
 
 START_TEST(test_parse_expressions)
@@ -144,7 +151,8 @@ START_TEST(test_parse_expressions)
     for (i = 0; i < sizeof parses / sizeof parses[0]; i++) {
         fouine_parsed q;
         const char *text = parses[i].query;
-        ck_assert_int_eq(fouine_parse(&q, an, text, strlen(text)), FOUINE_OK);
+        ck_assert_int_eq(fouine_parse(&q, an, NULL, text, strlen(text)),
+                         FOUINE_OK);
         if (parses[i].expr) {
             ck_assert_msg(q.expr && strcmp(q.expr, parses[i].expr) == 0,
                           "'%s' -> '%s', expected '%s'", text,
@@ -171,10 +179,11 @@ START_TEST(test_parse_only_exclusions)
 {
     fouine_parsed q;
     json_t *res;
-    ck_assert_int_eq(fouine_parse(&q, an, "-sécurité", strlen("-sécurité")),
-                     FOUINE_OK);
+    ck_assert_int_eq(
+        fouine_parse(&q, an, NULL, "-sécurité", strlen("-sécurité")),
+        FOUINE_OK);
     ck_assert_ptr_null(q.expr);
-    ck_assert_str_eq(q.not_expr, "\"sécurité\"");
+    ck_assert_str_eq(q.not_expr, "(\"{sécurité}\")");
     assert_runs(q.not_expr);
     fouine_parsed_clear(&q);
     res = search("-sécurité", NULL);
@@ -300,7 +309,7 @@ START_TEST(test_parse_random)
             }
         }
         q[len] = '\0';
-        ck_assert_int_eq(fouine_parse(&parsed, an, q, len), FOUINE_OK);
+        ck_assert_int_eq(fouine_parse(&parsed, an, lexicon, q, len), FOUINE_OK);
         if (parsed.expr) {
             assert_runs(parsed.expr);
         }
@@ -356,27 +365,27 @@ START_TEST(test_rank_questions)
     json_t *res, *ors;
     const char *text = "Quel est le nom du fleuve qui traverse Lyon ?";
 
-    ck_assert_int_eq(fouine_parse(&q, an, text, strlen(text)), FOUINE_OK);
+    ck_assert_int_eq(fouine_parse(&q, an, NULL, text, strlen(text)), FOUINE_OK);
     ck_assert_int_eq(q.question, 1);
     ck_assert_int_eq(q.typed, 9);
     ck_assert_ptr_nonnull(q.long_expr);
-    ck_assert_ptr_nonnull(strstr(q.any_expr, "\"Quel\""));
-    ck_assert_ptr_null(strstr(q.long_expr, "\"Quel\""));
-    ck_assert_ptr_null(strstr(q.long_expr, "\"nom\""));
-    ck_assert_ptr_nonnull(strstr(q.long_expr, "\"fleuve\""));
+    ck_assert_ptr_nonnull(strstr(q.any_expr, "{quel}"));
+    ck_assert_ptr_null(strstr(q.long_expr, "{quel}"));
+    ck_assert_ptr_null(strstr(q.long_expr, "{nom}"));
+    ck_assert_ptr_nonnull(strstr(q.long_expr, "{fleuve}"));
     assert_runs(q.long_expr);
     ck_assert_ptr_nonnull(q.long_all);
-    ck_assert_ptr_null(strstr(q.long_all, "\"Quel\""));
-    ck_assert_ptr_nonnull(strstr(q.long_all, "\"fleuve\" AND"));
+    ck_assert_ptr_null(strstr(q.long_all, "{quel}"));
+    ck_assert_ptr_nonnull(strstr(q.long_all, "{fleuve}\") AND"));
     assert_runs(q.long_all);
     fouine_parsed_clear(&q);
     /* Quoted, a question word stays. */
     text = "Quel est le \"nom\" du fleuve ?";
-    ck_assert_int_eq(fouine_parse(&q, an, text, strlen(text)), FOUINE_OK);
-    ck_assert_ptr_nonnull(strstr(q.long_expr, "\"nom\""));
+    ck_assert_int_eq(fouine_parse(&q, an, NULL, text, strlen(text)), FOUINE_OK);
+    ck_assert_ptr_nonnull(strstr(q.long_expr, "{nom}"));
     fouine_parsed_clear(&q);
     text = "canicule paris";
-    ck_assert_int_eq(fouine_parse(&q, an, text, strlen(text)), FOUINE_OK);
+    ck_assert_int_eq(fouine_parse(&q, an, NULL, text, strlen(text)), FOUINE_OK);
     ck_assert_int_eq(q.question, 0);
     fouine_parsed_clear(&q);
 
@@ -689,7 +698,8 @@ static char *snippet_of(const char *query,
     fouine_parsed q;
     char *out = NULL;
     int found = 0;
-    ck_assert_int_eq(fouine_parse(&q, an, query, strlen(query)), FOUINE_OK);
+    ck_assert_int_eq(fouine_parse(&q, an, lexicon, query, strlen(query)),
+                     FOUINE_OK);
     ck_assert_int_eq(
         fouine_snippet(&out, sp, &found, an, &q, text, strlen(text), chars),
         FOUINE_OK);
@@ -754,21 +764,38 @@ END_TEST
 
 START_TEST(test_suggestions)
 {
-    json_t *res = search("gouvernment", NULL);
+    fouine_search_opts exact = FOUINE_SEARCH_OPTS_INIT;
+    json_t *res = search("gouvernment", NULL), *corr;
+    /* A word in no article is searched as the closest word too, and the
+    ** answer says so. */
+    corr = json_object_get(res, "correction");
+    ck_assert(json_is_object(corr));
+    ck_assert_str_eq(json_string_value(json_object_get(corr, "query")),
+                     "gouvernement");
+    ck_assert_int_gt(total_of(res), 0);
+    ck_assert(json_is_null(json_object_get(res, "suggestion")));
+    json_decref(res);
+    /* Searched exactly as typed: nothing, and the correction suggested. */
+    exact.no_correct = 1;
+    res = search("gouvernment", &exact);
     ck_assert_int_eq(total_of(res), 0);
+    ck_assert(json_is_null(json_object_get(res, "correction")));
     ck_assert_str_eq(json_string_value(json_object_get(res, "suggestion")),
                      "gouvernement");
     json_decref(res);
     res = search("presidentiell", NULL);
-    ck_assert_str_eq(json_string_value(json_object_get(res, "suggestion")),
+    ck_assert_str_eq(json_string_value(json_object_get(
+                         json_object_get(res, "correction"), "query")),
                      "présidentielle");
     json_decref(res);
     res = search("vaccinatoin covid", NULL);
-    ck_assert_str_eq(json_string_value(json_object_get(res, "suggestion")),
+    ck_assert_str_eq(json_string_value(json_object_get(
+                         json_object_get(res, "correction"), "query")),
                      "vaccination covid");
     json_decref(res);
     res = search("canicule", NULL);
     ck_assert(json_is_null(json_object_get(res, "suggestion")));
+    ck_assert(json_is_null(json_object_get(res, "correction")));
     json_decref(res);
 }
 END_TEST
@@ -805,9 +832,15 @@ START_TEST(test_command)
     text = fouine_test_slurp(out);
     ck_assert_ptr_nonnull(strstr(text, "Aucun article ne contient tous"));
     free(text);
-    ck_assert_int_eq(run_query("gouvernment", out), 1);
+    ck_assert_int_eq(run_query("gouvernment", out), 0);
     text = fouine_test_slurp(out);
-    ck_assert_ptr_nonnull(strstr(text, "gouvernement"));
+    ck_assert_msg(strstr(text, "pour « gouvernement » au lieu de « "
+                               "gouvernment »") != NULL,
+                  "%s", text);
+    free(text);
+    ck_assert_int_eq(run_query("--no-correct gouvernment", out), 1);
+    text = fouine_test_slurp(out);
+    ck_assert_ptr_nonnull(strstr(text, "Essayez plutôt : gouvernement"));
     free(text);
     ck_assert_int_eq(run_query("--since 2019-13 canicule", NULL), 2);
     ck_assert_int_eq(run_query("--limit 0 canicule", NULL), 2);

@@ -5,7 +5,9 @@
 
 #include "fouine/alloc.h"
 #include "fouine/error.h"
+#include "fouine/fts5.h"
 #include "fouine/store.h"
+#include "query.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -227,4 +229,97 @@ int fouine_test_main(Suite *s)
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);
     return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
+void fouine_test_rows_make(fouine_test_rows *out,
+                           const char *const *rows,
+                           size_t n)
+{
+    char path[320];
+    sqlite3_stmt *ins = NULL;
+    size_t i;
+    memset(out, 0, sizeof *out);
+    snprintf(out->dir, sizeof out->dir, "/tmp/fouine-rows-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(out->dir));
+    snprintf(path, sizeof path, "%s/rows.db", out->dir);
+    /* Created, then opened again with the sink: FTS5 keeps the tokenizer
+    ** its tables opened with. */
+    ck_assert_int_eq(fouine_store_open(&out->db, path, FOUINE_STORE_WRITE),
+                     FOUINE_OK);
+    sqlite3_close(out->db);
+    ck_assert_int_eq(fouine_store_open(&out->db, path, FOUINE_STORE_WRITE),
+                     FOUINE_OK);
+    ck_assert_int_eq(fouine_lexsink_new(&out->sink), FOUINE_OK);
+    ck_assert_int_eq(fouine_fts5_register_sink(out->db, out->sink), FOUINE_OK);
+    ck_assert_int_eq(sqlite3_exec(out->db, "BEGIN", NULL, NULL, NULL),
+                     SQLITE_OK);
+    ck_assert_int_eq(sqlite3_prepare_v2(out->db,
+                                        "INSERT INTO article(rowid, id,"
+                                        " source, title, body) VALUES (?1,"
+                                        " ?1, '', '', ?2)",
+                                        -1, &ins, NULL),
+                     SQLITE_OK);
+    for (i = 0; i < n; i++) {
+        sqlite3_bind_int64(ins, 1, (sqlite3_int64)(i + 1));
+        sqlite3_bind_text(ins, 2, rows[i], -1, SQLITE_STATIC);
+        ck_assert_int_eq(sqlite3_step(ins), SQLITE_DONE);
+        sqlite3_reset(ins);
+    }
+    sqlite3_finalize(ins);
+    ck_assert_int_eq(fouine_lexsink_flush(out->sink, out->db), FOUINE_OK);
+    ck_assert_int_eq(sqlite3_exec(out->db, "COMMIT", NULL, NULL, NULL),
+                     SQLITE_OK);
+    ck_assert_int_eq(fouine_search_register(out->db), FOUINE_OK);
+}
+
+void fouine_test_rows_drop(fouine_test_rows *r)
+{
+    char cmd[320];
+    sqlite3_close(r->db);
+    fouine_lexsink_free(r->sink);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", r->dir);
+    ck_assert_int_eq(fouine_test_run(cmd, NULL), 0);
+    memset(r, 0, sizeof *r);
+}
+
+void fouine_test_rows_match(char *out,
+                            size_t size,
+                            const fouine_test_rows *r,
+                            fouine_analyzer *an,
+                            const char *query)
+{
+    fouine_lexicon *lx = NULL;
+    fouine_parsed q;
+    sqlite3_stmt *s = NULL;
+    const char *expr;
+    size_t n = 0;
+    int rc;
+    out[0] = '\0';
+    ck_assert_int_eq(fouine_lexicon_open(&lx, r->db), FOUINE_OK);
+    ck_assert_int_eq(fouine_parse(&q, an, lx, query, strlen(query)), FOUINE_OK);
+    expr = q.expr ? q.expr : q.not_expr;
+    if (expr) {
+        ck_assert_int_eq(
+            sqlite3_prepare_v2(r->db,
+                               q.expr ? "SELECT rowid FROM article_fts WHERE"
+                                        " article_fts MATCH ?1 ORDER BY rowid" :
+                                        "SELECT rowid FROM article WHERE"
+                                        " rowid NOT IN (SELECT rowid FROM"
+                                        " article_fts WHERE article_fts"
+                                        " MATCH ?1) ORDER BY rowid",
+                               -1, &s, NULL),
+            SQLITE_OK);
+        sqlite3_bind_text(s, 1, expr, -1, SQLITE_STATIC);
+        while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+            long id = (long)sqlite3_column_int64(s, 0);
+            if (n + 3 < size) {
+                n += (size_t)snprintf(out + n, size - n, "%ld", id);
+            }
+        }
+        ck_assert_msg(rc == SQLITE_DONE, "%s: %s: %s", query, expr,
+                      sqlite3_errmsg(r->db));
+        sqlite3_finalize(s);
+    }
+    fouine_parsed_clear(&q);
+    fouine_lexicon_close(lx);
 }

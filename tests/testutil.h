@@ -11,7 +11,8 @@
 #include "fouine/analyzer.h"
 
 /* The tokens of one analyzer run, as "tok|tok..." with colocated tokens
-** joined by "/" (e.g. "securite/#secur/#securit|etat/#etat"). */
+** joined by "/" (FOUINE_ANALYZE_WORDS: "la/la/la|sécurité/securite/secur",
+** token/fold/stem). */
 typedef struct fouine_test_tokens {
     char text[4096];    /* the joined tokens, NUL-terminated */
     size_t count;       /* tokens seen, colocated ones included */
@@ -26,6 +27,32 @@ void fouine_test_analyze(fouine_test_tokens *out,
                          fouine_analyzer *an,
                          const char *text,
                          int mode);
+
+/* A small index of texts, each the body of an untitled article of rowid
+** 1, 2... in order, written through the lexicon's sink as fouine-index
+** writes, in a temporary file. */
+typedef struct fouine_test_rows {
+    struct sqlite3 *db;          /* the index; owned */
+    struct fouine_lexsink *sink; /* its writer's sink; owned */
+    char dir[256];               /* the temporary directory */
+} fouine_test_rows;
+
+/* Make the index of rows[0..n); fails the test on an error. */
+void fouine_test_rows_make(fouine_test_rows *out,
+                           const char *const *rows,
+                           size_t n);
+
+/* Close the index and remove its directory. */
+void fouine_test_rows_drop(fouine_test_rows *r);
+
+/* Into out (size bytes), the rowids of the articles that query, in fouine's
+** query language, finds, in order, as digits ("13": rows 1 and 3; "":
+** none); the search is fouine's (its parser and the lexicon). */
+void fouine_test_rows_match(char *out,
+                            size_t size,
+                            const fouine_test_rows *r,
+                            fouine_analyzer *an,
+                            const char *query);
 
 /* Environment directory, or NULL when unset or missing. */
 const char *fouine_test_dir(const char *env);

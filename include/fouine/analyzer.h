@@ -2,24 +2,23 @@
 ** fouine/analyzer.h: the French analyzer.
 **
 ** One analyzer turns French text into the tokens that fouine indexes and
-** searches.  The same code serves documents and queries; only the set of
-** tokens emitted at each position differs (see fouine_analyzer_run()).
+** the forms its searches compare: the same code serves documents and
+** queries, so a word is read the same way when it is indexed and when it
+** is typed.
 **
-** For every word of the text, in a document:
-**   - the surface form: NFKC, case folded, elided article removed,
-**     accents and ligatures folded ("l'État" -> "etat", "cœur" -> "coeur");
-**   - colocated, the Snowball French stem of the lowercased accented word,
-**     accent-folded, prefixed by FOUINE_STEM_MARK, when it differs from the
-**     surface form ("sécurités" -> "#secur");
-**   - colocated, the stem of the unaccented word, marked likewise, when it
-**     differs from both ("sécurité" -> "#securit"), so that a reader who
-**     types without accents reaches the accented words.
-** In a query, each word gives the alternatives that can match it: the two
-** stems, marked and unmarked, and for a word typed without accents, the
-** stem of the same word with the accent French puts on its ending
-** ("creee" -> "créée", "#cre", which "créer" also has).  A prefix query
-** (FOUINE_ANALYZE_PREFIX) and an exact query (FOUINE_ANALYZE_EXACT, or a
-** word preceded by '=' in query mode) give only the surface form.
+** For every word of a text:
+**   - its token, what the index holds: NFKC, case folded, the elided
+**     article removed, accents and ligatures kept ("l'État" -> "état",
+**     "Cœur" -> "cœur"), digit groups joined ("1 500 000" -> "1500000");
+**   - its fold: the token with accents stripped and ligatures expanded
+**     ("état" -> "etat", "cœur" -> "coeur"): what a reader typing without
+**     accents means;
+**   - its stem: the Snowball French stem of the token, with a few
+**     corrections, folded ("sécurités" -> "secur"): what its inflections
+**     share.  Words with digits and overlong words have none.
+** The index holds tokens only, one a word; the fold and stem of each token
+** are kept beside the index (the lexicon of fouine/store.h), so that a
+** search can ask for every token a reader's word may mean.
 **
 ** Stems come from Snowball French (libstemmer) with a few corrections:
 ** "français", "france" and "mauvais" are not stemmed to "franc" and
@@ -45,12 +44,9 @@ extern "C" {
 /** Opaque analyzer handle. */
 typedef struct fouine_analyzer fouine_analyzer;
 
-/** The byte that starts every stem token in the index. */
-#define FOUINE_STEM_MARK '#'
-
 /** Longest word, in bytes after normalization, that is analyzed fully.
  *  A longer word is cut to at most this many bytes, on a character
- *  boundary, and indexed as that surface form alone, unstemmed. */
+ *  boundary, and indexed as that token, unstemmed. */
 #define FOUINE_MAX_WORD 64
 
 /** Longest word, in bytes of the original text, that is read whole.  Only
@@ -60,14 +56,16 @@ typedef struct fouine_analyzer fouine_analyzer;
 #define FOUINE_MAX_RAW (16 * FOUINE_MAX_WORD)
 
 /** Modes of fouine_analyzer_run(). */
-#define FOUINE_ANALYZE_DOCUMENT 0x0 /* text being indexed or highlighted */
-#define FOUINE_ANALYZE_QUERY    0x1 /* text of a query */
-#define FOUINE_ANALYZE_PREFIX   0x2 /* with QUERY: the word is a prefix */
-#define FOUINE_ANALYZE_EXACT    0x4 /* with QUERY: surface forms only */
+#define FOUINE_ANALYZE_DOCUMENT 0x0 /* one token a word: what is indexed */
+#define FOUINE_ANALYZE_QUERY    0x1 /* text of a query: the same tokens */
+#define FOUINE_ANALYZE_WORDS \
+    0x8 /* each token, then its fold and stem,
+                                       colocated */
 
 /** Token flags passed to the callback. */
-#define FOUINE_TOKEN_COLOCATED 0x1 /* same position as the previous token */
-#define FOUINE_TOKEN_STEM      0x2 /* a stem (marked or query alternative) */
+#define FOUINE_TOKEN_COLOCATED 0x1 /* same word as the previous token */
+#define FOUINE_TOKEN_STEM      0x2 /* FOUINE_ANALYZE_WORDS: the stem */
+#define FOUINE_TOKEN_FOLD      0x4 /* FOUINE_ANALYZE_WORDS: the fold */
 
 /**
  * Called once for each token.
@@ -124,10 +122,59 @@ FOUINE_WUR int fouine_analyzer_run(fouine_analyzer *an,
                                    fouine_token_cb cb,
                                    void *payload);
 
+/** One word as fouine_analyzer_watch() reports it.  The pointers are the
+ *  analyzer's, valid only during the call; not NUL-terminated. */
+typedef struct fouine_word {
+    const char *token; /* the index form */
+    size_t ntoken;     /* > 0 */
+    const char *fold;  /* accents stripped, ligatures expanded */
+    size_t nfold;      /* > 0 */
+    const char *stem;  /* the folded stem */
+    size_t nstem;      /* 0: the word has no stem */
+} fouine_word;
+
+/**
+ * Told of a word the analyzer reads for the first time (see
+ * fouine_analyzer_watch()).
+ *
+ * @return 0 to go on; any other value stops the run and is returned by
+ *         fouine_analyzer_run()
+ */
+typedef int (*fouine_word_cb)(const fouine_word *word, void *payload);
+
+/**
+ * Be told of every word the analyzer analyzes rather than finds in its
+ * cache: each distinct word at least once, some more than once (the cache
+ * forgets when it grows, and does not keep overlong words).  An indexer
+ * uses it to keep the lexicon beside the index.
+ *
+ * @param an      the analyzer
+ * @param cb      the callback, or NULL to stop being told
+ * @param payload passed to cb; not owned
+ */
+void fouine_analyzer_watch(fouine_analyzer *an,
+                           fouine_word_cb cb,
+                           void *payload);
+
+/**
+ * Fold a text as the analyzer folds words: NFKC, case folded, accents
+ * removed, œ and æ expanded ("L'État, le Cœur" -> "l'etat, le coeur").
+ * Invalid UTF-8 is copied as it is.
+ *
+ * @param[out] out a new NUL-terminated string (fouine_free()), NULL on
+ *             failure
+ * @return FOUINE_OK, FOUINE_EINVAL (over 1 GB), FOUINE_ENOMEM
+ */
+FOUINE_WUR int fouine_fold(char **out, const char *text, size_t len);
+
+/** Like fouine_fold(), but accents and ligatures kept (NFC, case folded):
+ *  the analyzer's token of a word. */
+FOUINE_WUR int fouine_lower(char **out, const char *text, size_t len);
+
 /**
  * Whether a word is a French stop word (the Snowball French list).
  *
- * @param word a surface token as the analyzer emits it (folded, lowercase)
+ * @param word a folded word (fouine_word.fold): lowercase, no accents
  * @param len  its length in bytes
  * @return 1 for a stop word, 0 otherwise
  */

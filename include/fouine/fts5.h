@@ -12,18 +12,38 @@
 extern "C" {
 #endif
 
+struct fouine_lexsink; /* fouine/store.h */
+
 /**
  * Register the tokenizer "french" with the FTS5 module of a connection.
  *
  * Each tokenizer instance that FTS5 creates owns its own analyzer, so
  * connections can be used from different threads.  The tokenizer takes no
- * arguments.
+ * arguments.  A document gives one token a word (fouine/analyzer.h).  A
+ * query's text gives the same tokens, but for a group of alternatives
+ * written "{token1|token2|...}", which stands for one word that may be
+ * any of those tokens (given as they are, not analyzed): so fouine's
+ * searches ask for the forms a reader's word may mean
+ * ("{sécurité|securite|sécurités}").
  *
  * @param db an open connection; not owned
  * @return FOUINE_OK, FOUINE_ENOMEM, or FOUINE_EDB when the SQLite build has
  *         no FTS5
  */
 FOUINE_WUR int fouine_fts5_register(sqlite3 *db);
+
+/**
+ * Register "french" as fouine_fts5_register() does, but for a writer: the
+ * analyzers of the tokenizer instances add each word they read in a
+ * document (never in a query) to sink, for the lexicon (fouine/store.h).
+ *
+ * @param db   an open connection; not owned
+ * @param sink where the words go; not owned, must outlive db's tokenizers
+ *             (close db first)
+ * @return as fouine_fts5_register()
+ */
+FOUINE_WUR int fouine_fts5_register_sink(sqlite3 *db,
+                                         struct fouine_lexsink *sink);
 
 /**
  * The FTS5 extension API of a connection, to find or add tokenizers.

@@ -3,7 +3,7 @@
 ** fouine-serve: opening it, its schema and its version.
 **
 ** Schema (version FOUINE_SCHEMA_VERSION, in PRAGMA user_version):
-**   article(rowid, id, source, title, lead, body, date, category, url,
+**   article(rowid, id, source, date, category, url, author,
 **           author, reading_time, hash)     one row an article; id unique
 **   article_fts(title, lead, body)          FTS5, tokenizer "french",
 **                                           external content: article
@@ -24,6 +24,13 @@
 **   root(path)                              the directories given to
 **                                           fouine-index, made absolute:
 **                                           ids are paths relative to them
+**   lexicon(token, fold, stem)              every token the FTS5 tables
+**                                           hold, with its fold and stem
+**                                           (fouine/analyzer.h): a search
+**                                           asks for all the tokens that a
+**                                           word typed may mean; indexed on
+**                                           fold and on stem.  Tokens of
+**                                           articles since removed may stay
 **   meta(key, value)                        e.g. "updated"
 ** Triggers keep the FTS5 tables in step with article and comment: an
 ** article's FTS5 row is rewritten only when its title, lead or body
@@ -32,23 +39,23 @@
 **
 ** Version history: 1 first schema; 2 adds source.articles and limits the
 ** article update trigger to the indexed columns; 3 adds duplicate,
-** duplicate_comment and root (a version 2 index opened for writing is
-** upgraded in place, its sources marked to be read again; readers open
-** version 2 as it is, since they use none of the new tables).
+** duplicate_comment and root; 4 indexes one token a word, accents kept,
+** the stems moving from the FTS5 tables to the lexicon.  Older versions
+** are refused: their tokens differ, so they must be indexed again.
 */
 #ifndef FOUINE_STORE_H
 #define FOUINE_STORE_H
 
 #include <sqlite3.h>
 
+#include "fouine/analyzer.h"
 #include "fouine/error.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-#define FOUINE_SCHEMA_VERSION  3
-#define FOUINE_SCHEMA_READABLE 2 /* also opened by FOUINE_STORE_READ */
+#define FOUINE_SCHEMA_VERSION 4
 
 /* Flags of fouine_store_open(). */
 #define FOUINE_STORE_READ  0x0 /* read only; the file must exist */
@@ -75,6 +82,55 @@ extern "C" {
  *         error; FOUINE_ENOMEM
  */
 FOUINE_WUR int fouine_store_open(sqlite3 **out, const char *path, int flags);
+
+/*
+** The lexicon sink: the words that a writer's analyzers read, waiting to
+** be added to the lexicon.  A writer registers the tokenizer with one
+** (fouine_fts5_register_sink()), adds the words of texts analyzed apart
+** (fouine_lexsink_add()), calls fouine_lexsink_flush() in each write
+** transaction before COMMIT, and fouine_lexsink_clear() once it committed;
+** after a ROLLBACK it keeps the words for the next transaction.  Not
+** thread safe.
+*/
+typedef struct fouine_lexsink fouine_lexsink;
+
+/**
+ * @param[out] out a new, empty sink (fouine_lexsink_free())
+ * @return FOUINE_OK or FOUINE_ENOMEM
+ */
+FOUINE_WUR int fouine_lexsink_new(fouine_lexsink **out);
+
+/** Release a sink.  NULL is accepted. */
+void fouine_lexsink_free(fouine_lexsink *sink);
+
+/**
+ * Add a word (copied).
+ *
+ * @return FOUINE_OK or FOUINE_ENOMEM
+ */
+FOUINE_WUR int fouine_lexsink_add(fouine_lexsink *sink, const fouine_word *w);
+
+/**
+ * Move every word of src into dst, src left empty.
+ *
+ * @return FOUINE_OK or FOUINE_ENOMEM (src is then unchanged)
+ */
+FOUINE_WUR int fouine_lexsink_take(fouine_lexsink *dst, fouine_lexsink *src);
+
+/** Whether the sink holds no word. */
+int fouine_lexsink_empty(const fouine_lexsink *sink);
+
+/** Forget the words (after they were committed). */
+void fouine_lexsink_clear(fouine_lexsink *sink);
+
+/**
+ * Add the words of the sink to the lexicon of db (those it has already
+ * are left as they are), in the caller's transaction.  The sink keeps
+ * them.
+ *
+ * @return FOUINE_OK, FOUINE_EDB or FOUINE_ENOMEM
+ */
+FOUINE_WUR int fouine_lexsink_flush(fouine_lexsink *sink, sqlite3 *db);
 
 /**
  * The FOUINE_* code of the last SQLite error on db: FOUINE_ENOMEM when

@@ -86,7 +86,8 @@
     const p = new URLSearchParams(location.search);
     const s = { q: p.get('q') || '', page: parseInt(p.get('page'), 10) || 1,
                 per_page: parseInt(p.get('per_page'), 10) || PER_PAGE,
-                article: p.get('article') || '' };
+                article: p.get('article') || '',
+                exact: p.get('correct') === 'false' };
     for (const f of fields) s[f] = p.get(f) || '';
     return s;
   }
@@ -100,12 +101,14 @@
       for (const f of fields) if (s[f] && !(f === 'sort' && s[f] === 'relevance')) p.set(f, s[f]);
       if (s.page > 1) p.set('page', s.page);
       if (s.per_page !== PER_PAGE) p.set('per_page', s.per_page);
+      if (s.exact) p.set('correct', 'false');
     }
     return '?' + p.toString();
   }
 
   function formState(page) {
-    const s = { q: input.value.trim(), page: page || 1, per_page: readState().per_page, article: '' };
+    const s = { q: input.value.trim(), page: page || 1, per_page: readState().per_page, article: '',
+                exact: false };
     for (const f of fields) s[f] = $(f).value;
     return s;
   }
@@ -256,7 +259,7 @@
     try {
       data = await getJSON('api/search', { q: s.q, page: s.page, per_page: s.per_page,
         category: s.category, since: s.since, until: s.until,
-        sort: s.sort === 'relevance' ? '' : s.sort });
+        sort: s.sort === 'relevance' ? '' : s.sort, correct: s.exact ? 'false' : '' });
     } catch (e) {
       if (seq === searchSeq) status.textContent = 'Erreur : ' + e.message;
       return;
@@ -264,12 +267,24 @@
     if (seq !== searchSeq) return;
     clearResults();
     const total = data.total || 0;
+    const shown = data.correction ? data.correction.query : s.q;
+    if (data.correction) {
+      /* Always said, with a way to search exactly what was typed. */
+      correction.appendChild(document.createTextNode(
+        'Résultats pour « ' + data.correction.query + ' » au lieu de « ' + s.q + ' ». '));
+      const a = el('a', null, 'Rechercher exactement « ' + s.q + ' »');
+      const t = Object.assign({}, s, { page: 1, exact: true });
+      a.href = stateURL(t);
+      a.addEventListener('click', (ev) => { ev.preventDefault(); go(t); });
+      correction.appendChild(a);
+      correction.hidden = false;
+    }
     if (!total) {
       status.textContent = 'Aucun résultat pour « ' + s.q + ' ».';
       if (data.suggestion) {
         correction.appendChild(document.createTextNode('Essayez avec l’orthographe : '));
         const a = el('a', null, data.suggestion);
-        const t = Object.assign({}, s, { q: data.suggestion, page: 1 });
+        const t = Object.assign({}, s, { q: data.suggestion, page: 1, exact: false });
         a.href = stateURL(t);
         a.addEventListener('click', (ev) => { ev.preventDefault(); input.value = data.suggestion; go(t); });
         correction.appendChild(a);
@@ -280,7 +295,7 @@
     }
     const pagesCount = data.pages || Math.ceil(total / s.per_page);
     status.textContent = total + (total > 1 ? ' résultats' : ' résultat') +
-      ' pour « ' + s.q + ' »' + (pagesCount > 1 ? ' — page ' + s.page + ' sur ' + pagesCount : '') +
+      ' pour « ' + shown + ' »' + (pagesCount > 1 ? ' — page ' + s.page + ' sur ' + pagesCount : '') +
       (data.fallback ? ' (aucun article ne contient tous les mots : voici les plus proches)' : '');
     (data.hits || []).forEach(showHit);
     if (pagesCount > 1) {

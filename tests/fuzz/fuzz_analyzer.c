@@ -60,8 +60,7 @@ static int fuzz_token(const char *token,
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const int modes[] = { FOUINE_ANALYZE_DOCUMENT, FOUINE_ANALYZE_QUERY,
-                                 FOUINE_ANALYZE_QUERY | FOUINE_ANALYZE_PREFIX,
-                                 FOUINE_ANALYZE_QUERY | FOUINE_ANALYZE_EXACT };
+                                 FOUINE_ANALYZE_WORDS };
     static fouine_analyzer *an; /* one for the whole process, so that its
                                 ** cache carries over between inputs */
     size_t m;

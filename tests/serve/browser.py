@@ -256,12 +256,27 @@ def main():
         check(b.eval("typeof window.pirate") == "undefined",
               "no script of an article ran")
 
-        # Nothing matches: the correction is proposed.
+        # A word in no article: searched corrected, and the page says so,
+        # with a link to search exactly what was typed.
         b.goto(base + "/?q=vigilence")
         fix = b.wait("(() => { const c = document.getElementById("
                      "'correction'); return c.hidden ? null : "
-                     "c.textContent; })()", "a proposed correction")
-        check("vigilance" in fix, f"correction proposed: {fix}")
+                     "c.textContent; })()", "the correction said")
+        check("« vigilance » au lieu de « vigilence »" in fix,
+              f"correction said: {fix}")
+        n = b.eval("document.querySelectorAll('#resultats li').length")
+        check(n > 0, f"results of the corrected search ({n})")
+        b.eval("document.querySelector('#correction a').click()")
+        url = b.wait("location.search.indexOf('correct=false') >= 0 ? "
+                     "location.search : null", "the exact search's URL")
+        fix = b.wait("(() => { const c = document.getElementById("
+                     "'correction'); const s = document.getElementById("
+                     "'etat'); return c.hidden || !s || "
+                     "s.textContent.indexOf('Aucun') < 0 ? null : "
+                     "s.textContent + ' / ' + c.textContent; })()",
+                     "the exact search")
+        check("Aucun résultat" in fix and "vigilance" in fix,
+              f"searched as typed, the correction proposed: {fix} ({url})")
 
         # An article, opened from the URL of its search result.
         b.goto(base + "/?article=tech%2F2018%2Fanssi-cyberattaques-"

@@ -1,0 +1,621 @@
+/*
+** rank.c: the SQL functions of a search: fouine_fold(text), and the FTS5
+** auxiliary functions fouine_cover() and fouine_rank() (see
+** fouine_search_register() in query.h).
+**
+** fouine_rank() scores one article for a query whose phrases are mapped to
+** the query's items (the words or phrases a reader typed) and tiers (what
+** each phrase is to its item, see forms.c and parse.c):
+**   0 the word itself, accents aside; 1 its inflections; 2 its other
+**   relatives (same stem); 3 and 4 the same of a typo's correction, with
+**   a weight of their own.
+** The tiers of one word are disjoint sets of tokens; a tier scores the
+** hits of its phrases and of the tiers before it (a correction's, of its
+** tier 3).  For each item and tier, BM25F: the hits in the title and in the text
+** (lead and body together, so that a text all lead is not penalized),
+** each normalized by its own length (FOUINE_RANK_B) and weighted
+** (FOUINE_WEIGHT_TITLE, FOUINE_WEIGHT_LEAD, FOUINE_WEIGHT_BODY), summed,
+** then saturated (FOUINE_RANK_K1) and weighted by the tier's idf, the
+** document frequency of its phrases.  A hit of the word as typed counts
+** in the three tiers, an inflection in two, a distant relative in one:
+** exact forms rank first, then inflections, then the rest.  Then:
+**   - title coverage: the share c of the query's items (weighted by idf)
+**     that the title holds adds FOUINE_RANK_COVER * C * c^P * (L/l)^Q,
+**     C the idf of the items it holds, P FOUINE_RANK_COVER_POWER, l the
+**     title's length and L the mean, Q FOUINE_RANK_COVER_LENGTH: a
+**     headline made of the words typed wins, a title that holds one word
+**     of a question gains almost nothing;
+**   - proximity: BM25TP, each pair of hits of two items at most
+**     FOUINE_PROXIMITY_WINDOW tokens apart in a column adds
+**     idf / distance^2 to both, saturated like a term frequency, times
+**     FOUINE_PROXIMITY_WEIGHT.
+** Lower is better, as FTS5's bm25().
+*/
+#ifdef FOUINE_SQLITE_EXTENSION
+#include <sqlite3ext.h>
+SQLITE_EXTENSION_INIT3
+#endif
+
+#include "query.h"
+
+#include "fouine/alloc.h"
+#include "fouine/fts5.h"
+#include "fouine/store.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Tiers of a phrase (see the header comment): 0 to 4, and 5 for the
+** phrase of a multi-word item that matches all its forms (tiers 0 to 2
+** at once). */
+#define TIERS  6
+#define T_ALL  5 /* all forms of a phrase */
+#define SCORED 5 /* tiers scored: 0 to 4 */
+
+/* fouine_fold(text): SQL wrapper of fouine_fold(). */
+static void sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    const unsigned char *s = sqlite3_value_text(argv[0]);
+    int n = sqlite3_value_bytes(argv[0]);
+    char *folded = NULL;
+    (void)argc;
+    if (!s) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    if (fouine_fold(&folded, (const char *)s, (size_t)n) != FOUINE_OK) {
+        sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    sqlite3_result_text(ctx, folded, -1, fouine_free);
+}
+
+/*
+** Read the next entry of a map, "ITEM[.TIER[:WEIGHT]]": its item (-1 for
+** an exclusion), tier (2 when not given) and weight (1 when not given).
+** Returns 0 at the end of the map.
+*/
+static int map_next(const char **map, long *item, long *tier, double *weight)
+{
+    const char *p = *map;
+    char *end;
+    *item = -1;
+    *tier = 2;
+    *weight = 1.0;
+    if (!p || !*p) {
+        return 0;
+    }
+    *item = strtol(p, &end, 10);
+    if (end == p) {
+        return 0;
+    }
+    p = end;
+    if (*p == '.') {
+        *tier = strtol(p + 1, &end, 10);
+        p = end;
+    }
+    if (*p == ':') {
+        *weight = strtod(p + 1, &end);
+        p = end;
+    }
+    *map = p;
+    return 1;
+}
+
+/*
+** fouine_cover(fts, map): how many items of the query the row holds.  map
+** gives, for each phrase of the expression in order, its item (see
+** map_next()).  Items beyond 63 count as one.
+*/
+static void sql_cover(const Fts5ExtensionApi *api,
+                      Fts5Context *fts,
+                      sqlite3_context *ctx,
+                      int argc,
+                      sqlite3_value **argv)
+{
+    const char *map;
+    unsigned long long seen = 0;
+    int phrase = 0, nphrase, count = 0;
+    long item, tier;
+    double weight;
+
+    if (argc != 1) {
+        sqlite3_result_error(ctx, "fouine_cover: one argument", -1);
+        return;
+    }
+    map = (const char *)sqlite3_value_text(argv[0]);
+    nphrase = api->xPhraseCount(fts);
+    while (phrase < nphrase && map_next(&map, &item, &tier, &weight)) {
+        Fts5PhraseIter it;
+        int col = -1, off = -1;
+        if (item >= 0 &&
+            api->xPhraseFirst(fts, phrase, &it, &col, &off) == SQLITE_OK &&
+            col >= 0) {
+            unsigned long long bit = 1ull << (item > 63 ? 63 : item);
+            if (!(seen & bit)) {
+                seen |= bit;
+                count++;
+            }
+        }
+        phrase++;
+    }
+    sqlite3_result_int(ctx, count);
+}
+
+/* Per-query data of fouine_rank(), cached with xSetAuxdata(). */
+typedef struct rank_data {
+    int nphrase;   /* phrases of the query */
+    int nitem;     /* items */
+    int *item;     /* item of each phrase, -1 for none */
+    int *tier;     /* tier of each phrase */
+    int *has;      /* (item, tier) has a phrase */
+    double *tw;    /* weight of each (item, tier) */
+    double *idf;   /* idf of each (item, tier) */
+    double *iidf;  /* idf of each item: its broadest tier's */
+    double *cf;    /* hits of each (item, tier) in title and text, this row */
+    double *near;  /* proximity gained by each item, this row */
+    double avg[2]; /* mean tokens of the title and of the text */
+    double avgdl;  /* mean tokens of a row */
+    int *inst;     /* item, column, offset of each hit, this row */
+    int ninst;     /* hits inst has room for */
+} rank_data;
+
+static void rank_free(void *p)
+{
+    rank_data *d = p;
+    if (d) {
+        sqlite3_free(d->inst);
+        sqlite3_free(d->item);
+        sqlite3_free(d->tw);
+        sqlite3_free(d);
+    }
+}
+
+static int count_hit(const Fts5ExtensionApi *api,
+                     Fts5Context *fts,
+                     void *payload)
+{
+    (void)api;
+    (void)fts;
+    (*(sqlite3_int64 *)payload)++;
+    return SQLITE_OK;
+}
+
+/* Order of hits: column, then offset. */
+static int inst_cmp(const void *x, const void *y)
+{
+    const int *a = x, *b = y;
+    return a[1] != b[1] ? (a[1] > b[1]) - (a[1] < b[1]) :
+                          (a[2] > b[2]) - (a[2] < b[2]);
+}
+
+/*
+** Make the counts v of one item's tiers (TIERS values) cumulative: tier 1
+** counts tier 0's too, tier 2 tiers 0 and 1 (or the phrase of all forms,
+** which holds them), tier 4 tier 3's; and mark in has (likewise) the tiers
+** that are scored: those with a phrase of their own or before them.
+*/
+static void cumulate(double *v, int *has)
+{
+    double all = v[T_ALL];
+    v[1] += v[0];
+    v[2] += v[1];
+    if (all > v[2]) {
+        v[2] = all;
+    }
+    v[4] += v[3];
+    if (has) {
+        has[1] |= has[0];
+        has[2] |= has[1] | has[T_ALL];
+        has[4] |= has[3];
+    }
+}
+
+/* The idf of a document frequency df among n rows. */
+static double idf_of(double n, double df)
+{
+    double idf = log((n - df + 0.5) / (df + 0.5));
+    return idf > 1e-6 ? idf : 1e-6;
+}
+
+/* Build the per-query data from the map and the phrases' frequencies. */
+static int rank_setup(rank_data **out,
+                      const Fts5ExtensionApi *api,
+                      Fts5Context *fts,
+                      const char *map)
+{
+    rank_data *d = NULL;
+    sqlite3_int64 nrow = 0, ntok = 0, lead = 0;
+    int n = api->xPhraseCount(fts), i, g, t;
+    size_t ni, nd;
+    int rc;
+    long item, tier;
+    double weight, *df = NULL;
+
+    *out = NULL;
+    d = sqlite3_malloc64(sizeof *d);
+    if (!d) {
+        return SQLITE_NOMEM;
+    }
+    memset(d, 0, sizeof *d);
+    d->nphrase = n;
+    /* Items are at most phrases. */
+    ni = (size_t)n + 1;
+    d->item = sqlite3_malloc64((2 * ni + ni * TIERS) * sizeof(int));
+    nd = ni * TIERS * 5 + ni * 2; /* tw, idf, cf (2), df; iidf, near */
+    d->tw = sqlite3_malloc64(nd * sizeof(double));
+    if (!d->item || !d->tw) {
+        rank_free(d);
+        return SQLITE_NOMEM;
+    }
+    memset(d->item, 0, (2 * ni + ni * TIERS) * sizeof(int));
+    memset(d->tw, 0, nd * sizeof(double));
+    d->tier = d->item + ni;
+    d->has = d->tier + ni;
+    d->idf = d->tw + ni * TIERS;
+    d->cf = d->idf + ni * TIERS;
+    d->iidf = d->cf + ni * TIERS * 2;
+    d->near = d->iidf + ni;
+    df = d->near + ni;
+    for (i = 0; i < n; i++) {
+        if (!map_next(&map, &item, &tier, &weight)) {
+            item = -1;
+        }
+        d->item[i] = item < 0 || item >= n ? -1 : (int)item;
+        d->tier[i] = tier < 0 || tier >= TIERS ? 2 : (int)tier;
+        if (d->item[i] >= 0) {
+            g = d->item[i] * TIERS + d->tier[i];
+            d->has[g] = 1;
+            d->tw[g] = weight;
+            if (d->item[i] >= d->nitem) {
+                d->nitem = d->item[i] + 1;
+            }
+        }
+    }
+    rc = api->xRowCount(fts, &nrow);
+    if (rc == SQLITE_OK) {
+        rc = api->xColumnTotalSize(fts, -1, &ntok);
+    }
+    d->avgdl = nrow > 0 && ntok > 0 ? (double)ntok / (double)nrow : 1.0;
+    if (rc == SQLITE_OK) {
+        rc = api->xColumnTotalSize(fts, 0, &ntok);
+    }
+    d->avg[0] = nrow > 0 && ntok > 0 ? (double)ntok / (double)nrow : 1.0;
+    if (rc == SQLITE_OK && api->xColumnCount(fts) >= 3) {
+        rc = api->xColumnTotalSize(fts, 1, &lead);
+        if (rc == SQLITE_OK) {
+            rc = api->xColumnTotalSize(fts, 2, &ntok);
+        }
+        ntok += lead;
+    }
+    d->avg[1] = nrow > 0 && ntok > 0 ? (double)ntok / (double)nrow : 1.0;
+    /* The document frequency of each (item, tier): that of its phrases
+    ** (a bound of their union), then made cumulative as the hits are. */
+    for (i = 0; rc == SQLITE_OK && i < n; i++) {
+        sqlite3_int64 hits = 0;
+        rc = api->xQueryPhrase(fts, i, &hits, count_hit);
+        if (d->item[i] >= 0) {
+            df[d->item[i] * TIERS + d->tier[i]] += (double)hits;
+        }
+    }
+    for (g = 0; g < d->nitem; g++) {
+        double *f = &df[g * TIERS], best = -1;
+        int *h = &d->has[g * TIERS];
+        cumulate(f, h);
+        for (t = 0; t < SCORED; t++) {
+            d->idf[g * TIERS + t] = idf_of((double)nrow, f[t]);
+            if (h[t] && (best < 0 || d->idf[g * TIERS + t] < best)) {
+                best = d->idf[g * TIERS + t];
+            }
+        }
+        d->iidf[g] = best < 0 ? 1e-6 : best;
+        /* A correction's tiers take its weight. */
+        d->tw[g * TIERS + 4] = h[4] ? d->tw[g * TIERS + 3] : 1.0;
+        for (t = 0; t < 3; t++) {
+            d->tw[g * TIERS + t] = 1.0;
+        }
+    }
+    if (rc != SQLITE_OK) {
+        rank_free(d);
+        return rc;
+    }
+    *out = d;
+    return SQLITE_OK;
+}
+
+/* The proximity part of the score of the current row, whose nh hits are
+** in d->inst, sorted; dn is the row's length normalization. */
+static double proximity(rank_data *d, int nh, int window, double k1, double dn)
+{
+    double sum = 0;
+    int i, j, g;
+    for (g = 0; g < d->nitem; g++) {
+        d->near[g] = 0;
+    }
+    for (i = 0; i < nh; i++) {
+        const int *x = &d->inst[3 * i];
+        for (j = i + 1; j < nh; j++) {
+            const int *y = &d->inst[3 * j];
+            int dist = y[2] - x[2];
+            if (y[1] != x[1] || dist > window) {
+                break;
+            }
+            if (y[0] != x[0] && dist > 0) {
+                double gain = 1.0 / ((double)dist * (double)dist);
+                d->near[x[0]] += d->iidf[y[0]] * gain;
+                d->near[y[0]] += d->iidf[x[0]] * gain;
+            }
+        }
+    }
+    for (g = 0; g < d->nitem; g++) {
+        double f = d->near[g];
+        if (f > 0) {
+            sum += (d->iidf[g] < 1 ? d->iidf[g] : 1) * f * (k1 + 1) /
+                   (f + k1 * dn);
+        }
+    }
+    return sum;
+}
+
+/* What an item held by the title counts for the coverage: the word or its
+** correction (3), an inflection or a correction's relative (2), a relative
+** (1). */
+static const double cover_credit[4] = { 0, 0.5, 0.75, 1 };
+
+/* Parameters of fouine_rank(), after the map. */
+enum {
+    P_K1,
+    P_B,
+    P_LAMBDA,
+    P_WINDOW,
+    P_TITLE,
+    P_LEAD,
+    P_BODY,
+    P_COVER,
+    P_COVER_POWER,
+    P_COVER_LENGTH,
+    P_COUNT
+};
+
+/*
+** fouine_rank(fts, map [, k1, b, lambda, window, title, lead, body,
+** cover, cover_power, cover_length]): the score of the row (see the header
+** comment); parameters not given take their FOUINE_* value.
+*/
+static void sql_rank(const Fts5ExtensionApi *api,
+                     Fts5Context *fts,
+                     sqlite3_context *ctx,
+                     int argc,
+                     sqlite3_value **argv)
+{
+    static const double defaults[P_COUNT] = {
+        FOUINE_RANK_K1,          FOUINE_RANK_B,       FOUINE_PROXIMITY_WEIGHT,
+        FOUINE_PROXIMITY_WINDOW, FOUINE_WEIGHT_TITLE, FOUINE_WEIGHT_LEAD,
+        FOUINE_WEIGHT_BODY,      FOUINE_RANK_COVER,   FOUINE_RANK_COVER_POWER,
+        FOUINE_RANK_COVER_LENGTH
+    };
+    rank_data *d = api->xGetAuxdata(fts, 0);
+    double p[P_COUNT], score = 0, nt, nx, tot = 0, cov = 0;
+    int i, g, t, rc = SQLITE_OK, ninst = 0, nh = 0, lt = 0, ll = 0, lb = 0;
+
+    if (argc < 1) {
+        sqlite3_result_error(ctx, "fouine_rank: no map", -1);
+        return;
+    }
+    for (i = 0; i < P_COUNT; i++) {
+        p[i] = i + 1 < argc ? sqlite3_value_double(argv[i + 1]) : defaults[i];
+    }
+    if (!d) {
+        rc =
+            rank_setup(&d, api, fts, (const char *)sqlite3_value_text(argv[0]));
+        if (rc == SQLITE_OK) {
+            rc = api->xSetAuxdata(fts, d, rank_free);
+        }
+        if (rc != SQLITE_OK) {
+            sqlite3_result_error_code(ctx, rc);
+            return;
+        }
+    }
+    memset(d->cf, 0, (size_t)d->nitem * TIERS * 2 * sizeof *d->cf);
+    rc = api->xInstCount(fts, &ninst);
+    if (rc == SQLITE_OK && p[P_LAMBDA] > 0 && ninst > d->ninst) {
+        int *q = sqlite3_realloc64(d->inst, (size_t)ninst * 3 * sizeof *q);
+        if (!q) {
+            rc = SQLITE_NOMEM;
+        } else {
+            d->inst = q;
+            d->ninst = ninst;
+        }
+    }
+    for (i = 0; rc == SQLITE_OK && i < ninst; i++) {
+        int ip, ic, io, it, c;
+        rc = api->xInst(fts, i, &ip, &ic, &io);
+        if (rc != SQLITE_OK || ip < 0 || ip >= d->nphrase || ic < 0 ||
+            d->item[ip] < 0) {
+            continue;
+        }
+        it = d->item[ip];
+        c = ic == 0 ? 0 : 1;
+        d->cf[(it * TIERS + d->tier[ip]) * 2 + c] += ic == 1 ? p[P_LEAD] :
+                                                     ic == 0 ? 1.0 :
+                                                               p[P_BODY];
+        /* Proximity counts each word once: a phrase of all forms holds
+        ** the hits of the tier 0 phrase of the same item. */
+        if (p[P_LAMBDA] > 0 &&
+            !(d->tier[ip] == 0 && d->has[it * TIERS + T_ALL])) {
+            int *h = &d->inst[3 * nh++];
+            h[0] = it;
+            h[1] = ic;
+            h[2] = io;
+        }
+    }
+    if (rc == SQLITE_OK) {
+        rc = api->xColumnSize(fts, 0, &lt);
+    }
+    if (rc == SQLITE_OK && api->xColumnCount(fts) >= 3) {
+        rc = api->xColumnSize(fts, 1, &ll);
+        if (rc == SQLITE_OK) {
+            rc = api->xColumnSize(fts, 2, &lb);
+        }
+    }
+    if (rc != SQLITE_OK) {
+        sqlite3_result_error_code(ctx, rc);
+        return;
+    }
+    nt = 1 - p[P_B] + p[P_B] * lt / d->avg[0];
+    nx = 1 - p[P_B] + p[P_B] * (ll + lb) / d->avg[1];
+    for (g = 0; g < d->nitem; g++) {
+        double title[TIERS], text[TIERS];
+        int intitle = 0, any = 0;
+        for (t = 0; t < TIERS; t++) {
+            title[t] = d->cf[(g * TIERS + t) * 2];
+            text[t] = d->cf[(g * TIERS + t) * 2 + 1];
+        }
+        cumulate(title, NULL);
+        cumulate(text, NULL);
+        for (t = 0; t < SCORED; t++) {
+            double f;
+            if (!d->has[g * TIERS + t]) {
+                continue;
+            }
+            any = 1;
+            f = p[P_TITLE] * title[t] / nt + text[t] / nx;
+            if (f > 0) {
+                score += d->tw[g * TIERS + t] * d->idf[g * TIERS + t] * f *
+                         (p[P_K1] + 1) / (f + p[P_K1]);
+            }
+            if (title[t] > 0 && t < 3 && intitle < 3 - t) {
+                intitle = 3 - t; /* the title holds the word, or only an
+                                    inflection, or a relative */
+            } else if (title[t] > 0 && t >= 3 && intitle < 6 - t) {
+                intitle = 6 - t; /* a correction, or its relative */
+            }
+        }
+        if (any) {
+            tot += d->iidf[g];
+            cov += d->iidf[g] * cover_credit[intitle];
+        }
+    }
+    if (p[P_COVER] > 0 && tot > 0 && cov > 0 && lt > 0) {
+        score += p[P_COVER] * cov * pow(cov / tot, p[P_COVER_POWER]) *
+                 pow(d->avg[0] / lt, p[P_COVER_LENGTH]);
+    }
+    if (p[P_LAMBDA] > 0 && nh > 1) {
+        qsort(d->inst, (size_t)nh, 3 * sizeof *d->inst, inst_cmp);
+        score += p[P_LAMBDA] *
+                 proximity(d, nh, (int)p[P_WINDOW], p[P_K1],
+                           1 - p[P_B] + p[P_B] * (lt + ll + lb) / d->avgdl);
+    }
+    sqlite3_result_double(ctx, -score);
+}
+
+/* fouine_query(text) and fouine_query_map(text): what a reader typed, as
+** the FTS5 expression fouine runs (NULL when it searches nothing, or only
+** exclusions) and the map of its phrases for fouine_rank(); through the
+** lexicon of the connection's main database when it has one.  The user
+** data is an analyzer of the connection's own. */
+static void sql_query(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    fouine_analyzer *an = sqlite3_user_data(ctx);
+    const unsigned char *text = sqlite3_value_text(argv[0]);
+    int n = sqlite3_value_bytes(argv[0]), map = argc > 1;
+    fouine_lexicon *lx = NULL;
+    fouine_parsed q;
+    int rc;
+    if (!text) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    rc = fouine_lexicon_open(&lx, sqlite3_context_db_handle(ctx));
+    if (rc == FOUINE_ENOMEM) {
+        sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    /* Without a lexicon (not a fouine index), each word as typed. */
+    rc = fouine_parse(&q, an, rc == FOUINE_OK ? lx : NULL, (const char *)text,
+                      (size_t)n);
+    fouine_lexicon_close(lx);
+    if (rc != FOUINE_OK) {
+        if (rc == FOUINE_ENOMEM) {
+            sqlite3_result_error_nomem(ctx);
+        } else {
+            sqlite3_result_error(ctx,
+                                 "fouine_query: the lexicon cannot be"
+                                 " read",
+                                 -1);
+        }
+        return;
+    }
+    if (map ? q.expr_map : q.expr) {
+        sqlite3_result_text(ctx, map ? q.expr_map : q.expr, -1,
+                            SQLITE_TRANSIENT);
+    } else {
+        sqlite3_result_null(ctx);
+    }
+    fouine_parsed_clear(&q);
+}
+
+static void sql_query_expr(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    sql_query(ctx, 1, argv);
+}
+
+static void sql_query_map(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    sql_query(ctx, 2, argv);
+}
+
+static void analyzer_free(void *p)
+{
+    fouine_analyzer_free(p);
+}
+
+int fouine_search_register(sqlite3 *db)
+{
+    sqlite3_stmt *probe = NULL;
+    fouine_analyzer *an = NULL;
+    fts5_api *api;
+    int rc;
+
+    /* Registered already on this connection? */
+    if (sqlite3_prepare_v2(db,
+                           "SELECT fouine_fold(''), fouine_cover(article_fts,"
+                           " '') FROM article_fts WHERE 0",
+                           -1, &probe, NULL) == SQLITE_OK) {
+        sqlite3_finalize(probe);
+        return FOUINE_OK;
+    }
+    sqlite3_finalize(probe);
+    if (sqlite3_create_function(db, "fouine_fold", 1,
+                                SQLITE_UTF8 | SQLITE_DETERMINISTIC |
+                                    SQLITE_INNOCUOUS,
+                                NULL, sql_fold, NULL, NULL) != SQLITE_OK) {
+        return fouine_store_error(db);
+    }
+    /* The analyzer of fouine_query(), released with the connection (or
+    ** at once when the registration fails). */
+    rc = fouine_analyzer_new(&an);
+    if (rc != FOUINE_OK) {
+        return rc;
+    }
+    if (sqlite3_create_function_v2(db, "fouine_query", 1, SQLITE_UTF8, an,
+                                   sql_query_expr, NULL, NULL,
+                                   analyzer_free) != SQLITE_OK ||
+        sqlite3_create_function_v2(db, "fouine_query_map", 1, SQLITE_UTF8, an,
+                                   sql_query_map, NULL, NULL,
+                                   NULL) != SQLITE_OK) {
+        return fouine_store_error(db);
+    }
+    api = fouine_fts5_api(db);
+    if (!api ||
+        api->xCreateFunction(api, "fouine_cover", NULL, sql_cover, NULL) !=
+            SQLITE_OK ||
+        api->xCreateFunction(api, "fouine_rank", NULL, sql_rank, NULL) !=
+            SQLITE_OK) {
+        return FOUINE_EDB;
+    }
+    return FOUINE_OK;
+}
