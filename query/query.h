@@ -35,6 +35,8 @@ typedef struct fouine_lexicon fouine_lexicon;
 /* Default and largest snippet length, in characters. */
 #define FOUINE_SNIPPET_CHARS     200
 #define FOUINE_SNIPPET_CHARS_MAX 2000
+/* Characters of the lead shown as the title of an untitled article. */
+#define FOUINE_UNTITLED_CHARS 80
 
 /* Largest --limit, and the longest query read (bytes; longer is cut on a
 ** character boundary). */
@@ -453,6 +455,8 @@ struct fouine_correction {
     size_t start, end;                 /* bytes of the word in the query */
     char typed[FOUINE_SPELL_WORD + 1]; /* its fold */
     long long docs;                    /* articles holding it as typed */
+    long long related; /* when docs is 0: articles holding a word of its
+                          stem (a bound) */
     fouine_spell_cand cands[FOUINE_SPELL_KEEP]; /* best first */
     size_t ncands;
     int applied; /* in no article: searched as cands too; else only

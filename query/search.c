@@ -421,6 +421,42 @@ static int set_marked(json_t *hit,
     return rc;
 }
 
+/*
+** Bytes of the start of text (len bytes) shown as the title of an untitled
+** article: its first line, cut after at most chars characters at the end
+** of a word; all of it when shorter.
+*/
+static size_t untitled_cut(const char *text, size_t len, size_t chars)
+{
+    size_t i = 0, n = 0, word_end = 0;
+    while (i < len && text[i] != '\n') {
+        if (((unsigned char)text[i] & 0xC0) != 0x80) {
+            if (n == chars) {
+                return word_end ? word_end : i;
+            }
+            n++;
+        }
+        if (text[i] == ' ' && i > 0 && text[i - 1] != ' ') {
+            word_end = i;
+        }
+        i++;
+    }
+    return i;
+}
+
+/* Append " …" to the string *s, reallocated (fouine_free()). */
+static int append_ellipsis(char **s)
+{
+    size_t n = strlen(*s);
+    char *t = fouine_realloc(*s, n + sizeof " \xe2\x80\xa6");
+    if (!t) {
+        return FOUINE_ENOMEM;
+    }
+    memcpy(t + n, " \xe2\x80\xa6", sizeof " \xe2\x80\xa6");
+    *s = t;
+    return FOUINE_OK;
+}
+
 /* Build the JSON object of one hit. */
 static int hit_json(json_t **out, search *s, const page_hit *h, size_t chars)
 {
@@ -452,12 +488,25 @@ static int hit_json(json_t **out, search *s, const page_hit *h, size_t chars)
     }
     set_col(obj, "id", stmt, 0);
     title = (const char *)sqlite3_column_text(stmt, 1);
-    rc = fouine_snippet(&snip, &sp, &found, s->an, s->q, title ? title : "",
-                        title ? strlen(title) : 0, 0);
+    lead = (const char *)sqlite3_column_text(stmt, 2);
+    body = (const char *)sqlite3_column_text(stmt, 3);
+    if (title && *title) {
+        rc = fouine_snippet(&snip, &sp, &found, s->an, s->q, title,
+                            strlen(title), 0);
+    } else {
+        /* Untitled: the start of its lead, or of its body. */
+        const char *from = lead && *lead ? lead : body ? body : "";
+        size_t n = untitled_cut(from, strlen(from), FOUINE_UNTITLED_CHARS);
+        rc = fouine_snippet(&snip, &sp, &found, s->an, s->q, from, n, 0);
+        if (rc == FOUINE_OK && from[n] != '\0') {
+            rc = append_ellipsis(&snip);
+        }
+    }
     if (rc == FOUINE_OK) {
         rc = set_marked(obj, "title", "title_text", "title_highlights", snip,
                         &sp);
     }
+    json_object_set_new(obj, "untitled", json_boolean(!title || !*title));
     fouine_free(snip);
     snip = NULL;
     fouine_free(sp.at);
@@ -470,8 +519,6 @@ static int hit_json(json_t **out, search *s, const page_hit *h, size_t chars)
     set_col(obj, "url", stmt, 6);
     set_col(obj, "path", stmt, 7);
     json_object_set_new(obj, "score", json_real(h->score));
-    lead = (const char *)sqlite3_column_text(stmt, 2);
-    body = (const char *)sqlite3_column_text(stmt, 3);
     if (lead && *lead) {
         fouine_buf_puts(&text, lead);
     }
@@ -608,7 +655,7 @@ int fouine_search_json(json_t **out,
     double t0 = now_ms();
     size_t i, len, chars;
     long long all = 0;
-    int rc, fallback = 0, is_long = 0;
+    int rc, fallback = 0, is_long = 0, own_txn = 0;
 
     *out = NULL;
     memset(&s, 0, sizeof s);
@@ -619,6 +666,16 @@ int fouine_search_json(json_t **out,
     rc = fouine_search_register(db);
     if (rc != FOUINE_OK) {
         goto done;
+    }
+    /* One read transaction for the whole search when the caller has none:
+    ** the count, the page and the hits all see the same index (and the
+    ** index is locked once, not by each statement). */
+    if (sqlite3_get_autocommit(db)) {
+        if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+            rc = fouine_store_error(db);
+            goto done;
+        }
+        own_txn = 1;
     }
     len = strlen(opts->query);
     if (len > FOUINE_QUERY_MAX) {
@@ -756,6 +813,10 @@ done:
     json_decref(cwords);
     fouine_free(corr);
     fouine_lexicon_close(lx);
+    if (own_txn && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        /* A read transaction cannot fail to end but by a misuse. */
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    }
     return rc;
 }
 

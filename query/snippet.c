@@ -131,8 +131,9 @@ static int word_matches(const snip *s, const slot *sl)
     if (nfold == s->nfold && memcmp(s->fold, sl->key, nfold) == 0) {
         return 1;
     }
-    return eq && s->stem && !fouine_is_stopword(s->fold, s->nfold) &&
-           in_list(eq + 1, sl->key + sl->nkey, s->stem, s->nstem);
+    return eq && s->stem &&
+           in_list(eq + 1, sl->key + sl->nkey, s->stem, s->nstem) &&
+           !fouine_is_stopword(s->fold, s->nfold);
 }
 
 /* Mark the slots that the word read matches in the last position. */

@@ -11,11 +11,22 @@
 **     closest first, then the likeliest slip of the fingers on an AZERTY
 **     keyboard, then the most frequent; a candidate at one more edit wins
 **     when it is SPELL_RATIO times more frequent than a rare closest one
-**     ("bennala" -> "benalla" rather than a typo of an article);
+**     ("bennala" -> "benalla" rather than a typo of an article), unless
+**     the rest of the query finds that closest one;
+**   - none, but words of its stem (its relatives: "indigène" absent,
+**     "indigènes" present): a real word in a form the articles do not use,
+**     unless a correction is SPELL_RATIO times more frequent than all its
+**     relatives and the rest of the query finds the correction
+**     SPELL_CONTEXT_RATIO times more often than them ("gillets jaunes":
+**     "gillet" is a name, found with "jaunes" nowhere);
 **   - a few (SPELL_RARE or fewer) while a close word is SPELL_RATIO times
 **     more frequent, and the rest of the query finds no article with it: a
 **     typo that slipped into some article ("politque"); it is searched as
 **     typed first, then as its candidates, with a lower weight.
+** "The rest of the query" is all its other words, or, for a question
+** (fouine_parsed.question), one of them at least: the words of a question
+** are not all in the article that answers it.  A candidate of the word's
+** own stem is never a correction: the word's forms include it already.
 ** Candidates found with the rest of the query come first.  The lexicon is
 ** searched by fold: the folds sharing the word's first two letters (a
 ** range of its index), and the folds one edit away in those two letters
@@ -34,12 +45,20 @@
 #define SPELL_LONG  9  /* from this length, 2 edits are allowed */
 #define SPELL_RARE  2  /* a word in so few articles may be a typo... */
 #define SPELL_RATIO 20 /* ...of a word this many times more frequent */
+#define SPELL_STEM  4  /* a stem this long (bytes) tells a word's relatives */
+#define SPELL_CONTEXT_RATIO \
+    5 /* a correction found this many times more
+                                 often with the rest of the query than the
+                                 word's relatives wins over them */
 
 /* The fold of a query word (of its first word). */
 typedef struct first_ctx {
     char word[FOUINE_SPELL_WORD + 1];
     size_t len;
-    int seen;
+    char stem[4 * FOUINE_MAX_WORD + 8]; /* its stem */
+    size_t nstem;
+    int seen;  /* the fold was seen */
+    int stems; /* the stem was seen */
 } first_ctx;
 
 static int first_token(const char *token,
@@ -52,6 +71,15 @@ static int first_token(const char *token,
     first_ctx *f = payload;
     (void)start;
     (void)end;
+    if ((flags & FOUINE_TOKEN_STEM) && f->seen && !f->stems) {
+        f->stems = 1;
+        if (len < sizeof f->stem) {
+            memcpy(f->stem, token, len);
+            f->stem[len] = '\0';
+            f->nstem = len;
+        }
+        return 0;
+    }
     if (!(flags & FOUINE_TOKEN_FOLD) || f->seen) {
         return 0;
     }
@@ -120,6 +148,7 @@ typedef struct speller {
     sqlite3_stmt *range;  /* the folds in [?1, ?2) */
     sqlite3_stmt *docs;   /* articles holding a token */
     sqlite3_stmt *few;    /* articles matching ?1, up to ?2 */
+    sqlite3_stmt *stems;  /* the tokens of a stem */
 } speller;
 
 static void speller_close(speller *sp)
@@ -128,6 +157,7 @@ static void speller_close(speller *sp)
     sqlite3_finalize(sp->range);
     sqlite3_finalize(sp->docs);
     sqlite3_finalize(sp->few);
+    sqlite3_finalize(sp->stems);
     memset(sp, 0, sizeof *sp);
 }
 
@@ -153,7 +183,11 @@ static int speller_open(speller *sp, sqlite3 *db)
         sqlite3_prepare_v2(db,
                            "SELECT count(*) FROM (SELECT 1 FROM article_fts"
                            " WHERE article_fts MATCH ?1 LIMIT ?2)",
-                           -1, &sp->few, NULL) != SQLITE_OK) {
+                           -1, &sp->few, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db,
+                           "SELECT token FROM lexicon WHERE stem = ?1"
+                           " LIMIT 64",
+                           -1, &sp->stems, NULL) != SQLITE_OK) {
         int rc = fouine_store_error(db);
         speller_close(sp);
         return rc;
@@ -464,48 +498,59 @@ static int slip_cost(const char *w, size_t n, const char *cand, size_t m)
 }
 
 /*
-** The candidates of the folded word w[0..n), in docs articles: those that
-** the rules allow, the closest first, into c->cands (at most
-** FOUINE_SPELL_CANDS kept in pool, sorted later by fouine_spell_query()).
+** The candidates of the word w[0..n) (its stem: stem, or "") that the
+** index holds in docs articles (or its relatives do, when it holds none of
+** it), best first, into pool (FOUINE_SPELL_CANDS); none when the word
+** looks right.  A candidate of the word's stem is left out: an inflection
+** is searched as one of the word's forms, not as a correction.  When a
+** much more frequent word an edit further wins over a rare closest one,
+** that closest one goes to *displaced (dist 0 otherwise).
 */
 static int correct_word(speller *sp,
                         const char *w,
                         size_t n,
+                        const char *stem,
                         long long docs,
                         fouine_spell_cand *pool,
-                        size_t *npool)
+                        size_t *npool,
+                        fouine_spell_cand *displaced)
 {
     fouine_spell_cand list[FOUINE_SPELL_CANDS];
     size_t nlist = 0, limit = n >= SPELL_LONG ? 2 : 1, i, k;
     int rc;
 
     *npool = 0;
+    displaced->dist = 0;
     /* One edit more than the rule allows, to see a much more frequent
     ** word behind a rare closest one. */
     rc = candidates(sp, w, n, limit + 1, list, &nlist);
     if (rc != FOUINE_OK || nlist == 0) {
         return rc;
     }
-    /* A word of SPELL_MIN - 1 letters is a longer word with a letter
-    ** left out: only what has a letter more. */
-    if (n < SPELL_MIN) {
-        for (i = 0, k = 0; i < nlist; i++) {
-            if (list[i].dist == 1 && list[i].len == n + 1) {
-                list[k++] = list[i];
-            }
+    for (i = 0, k = 0; i < nlist; i++) {
+        /* A word of SPELL_MIN - 1 letters is a longer word with a letter
+        ** left out: only what has a letter more. */
+        if (n < SPELL_MIN && (list[i].dist != 1 || list[i].len != n + 1)) {
+            continue;
         }
-        nlist = k;
+        if (*stem && strcmp(list[i].stem, stem) == 0) {
+            continue; /* an inflection */
+        }
+        list[k++] = list[i];
     }
+    nlist = k;
     if (nlist == 0 || list[0].dist > limit) {
         return FOUINE_OK; /* nothing within the rule */
     }
     /* A rare closest word loses to a much more frequent one an edit
-    ** further. */
+    ** further (unless the rest of the query finds it: see
+    ** fouine_spell_query()). */
     if (list[0].docs <= SPELL_RARE) {
         for (i = 1; i < nlist; i++) {
             if (list[i].dist == list[0].dist + 1 &&
                 list[i].docs >= SPELL_RATIO * list[0].docs) {
                 fouine_spell_cand best = list[i];
+                *displaced = list[0];
                 memmove(&list[1], &list[0], i * sizeof *list);
                 list[0] = best;
                 break;
@@ -513,6 +558,7 @@ static int correct_word(speller *sp,
         }
     }
     if (docs > 0 && list[0].docs < SPELL_RATIO * docs) {
+        displaced->dist = 0;
         return FOUINE_OK; /* a rare word, but nothing much more common */
     }
     /* The pool: the best, and those as close and not much rarer. */
@@ -532,48 +578,100 @@ static int correct_word(speller *sp,
     return FOUINE_OK;
 }
 
-/* Articles that hold the candidate cand and every other plain word of the
-** query (each as typed or as its first candidate), up to CONTEXT_MAX. */
+/* Articles that hold a word and the rest of the query, up to CONTEXT_MAX
+** (context_count()). */
 #define CONTEXT_MAX 100
 
-/* Append to e the tokens of the fold w, separated by '|' (with a leading
-** '|' when sep). */
-static int fold_tokens(speller *sp, fouine_buf *e, const char *w, int sep)
+/* Append to e the tokens that stmt (bound to its key) gives, separated by
+** '|' (with a leading '|' when sep); count them into *n when n. */
+static int stmt_tokens(sqlite3 *db,
+                       sqlite3_stmt *stmt,
+                       fouine_buf *e,
+                       int sep,
+                       int *n)
 {
-    int rc, step, n = 0;
-    sqlite3_bind_text(sp->tokens, 1, w, -1, SQLITE_STATIC);
-    while ((step = sqlite3_step(sp->tokens)) == SQLITE_ROW) {
-        const char *t = (const char *)sqlite3_column_text(sp->tokens, 0);
+    int rc, step, k = 0;
+    while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+        const char *t = (const char *)sqlite3_column_text(stmt, 0);
         if (t) {
-            fouine_buf_puts(e, sep || n ? "|" : "");
+            fouine_buf_puts(e, sep || k ? "|" : "");
             fouine_buf_puts(e, t);
-            n++;
+            k++;
         }
     }
-    rc = step == SQLITE_DONE ? FOUINE_OK : fouine_store_error(sp->db);
-    sqlite3_reset(sp->tokens);
+    rc = step == SQLITE_DONE ? FOUINE_OK : fouine_store_error(db);
+    sqlite3_reset(stmt);
+    if (n) {
+        *n = k;
+    }
     return rc;
 }
 
+/* Append to e the tokens of the fold w (stmt_tokens()). */
+static int fold_tokens(speller *sp, fouine_buf *e, const char *w, int sep)
+{
+    sqlite3_bind_text(sp->tokens, 1, w, -1, SQLITE_STATIC);
+    return stmt_tokens(sp->db, sp->tokens, e, sep, NULL);
+}
+
+/*
+** The phrase of a word for FTS5, into e: "{a|b}" of the tokens of the fold
+** w, or of the stem w when stem; an empty e when the lexicon has none.
+*/
+static int word_phrase(speller *sp, fouine_buf *e, const char *w, int stem)
+{
+    int rc, n = 0;
+    fouine_buf_puts(e, "\"{");
+    if (stem) {
+        sqlite3_bind_text(sp->stems, 1, w, -1, SQLITE_STATIC);
+        rc = stmt_tokens(sp->db, sp->stems, e, 0, &n);
+    } else {
+        sqlite3_bind_text(sp->tokens, 1, w, -1, SQLITE_STATIC);
+        rc = stmt_tokens(sp->db, sp->tokens, e, 0, &n);
+    }
+    fouine_buf_puts(e, "}\"");
+    fouine_buf_append(e, "", 0);
+    if (rc == FOUINE_OK && e->failed) {
+        rc = FOUINE_ENOMEM;
+    }
+    if (n == 0) {
+        e->len = 0;
+    }
+    return rc;
+}
+
+/*
+** The articles holding the word whose phrase is self (word_phrase()) and
+** the rest of the query (each other term as it is searched, a corrected
+** word with its first candidate too), up to CONTEXT_MAX, into *count: all
+** the other terms, or, when any and there are two or more, one of them at
+** least (a question's words are not all in the article that answers it).
+** 0 when self is empty or the query has no other term.
+*/
 static int context_count(speller *sp,
                          const fouine_parsed *q,
                          const fouine_correction *corr,
                          size_t ncorr,
                          size_t word,
-                         const char *cand,
+                         const char *self,
+                         int any,
                          long long *count)
 {
-    sqlite3_stmt *stmt = NULL;
-    fouine_buf e = { 0 };
+    fouine_buf e = { 0 }, rest = { 0 };
+    const char *sep;
     size_t i, k, others = 0;
-    int rc;
+    int rc = FOUINE_OK;
 
     *count = 0;
-    fouine_buf_puts(&e, "\"{");
-    rc = fold_tokens(sp, &e, cand, 0);
-    fouine_buf_puts(&e, "}\"");
-    /* Each other term of the query as it is searched, a corrected word
-    ** with its first candidate too. */
+    if (!self || !*self) {
+        return FOUINE_OK;
+    }
+    for (i = 0; i < q->nterms; i++) {
+        others +=
+            q->terms[i].start != corr[word].start && q->terms[i].tokens[0];
+    }
+    sep = any && others >= 2 ? " OR " : " AND ";
+    others = 0;
     for (i = 0; rc == FOUINE_OK && i < q->nterms; i++) {
         const fouine_hl_term *t = &q->terms[i];
         const fouine_correction *c = NULL;
@@ -586,44 +684,97 @@ static int context_count(speller *sp,
                 c = &corr[k];
             }
         }
-        fouine_buf_puts(&e, " AND \"{");
+        fouine_buf_puts(&rest, others ? sep : "");
+        fouine_buf_puts(&rest, "\"{");
         for (p = t->tokens; *p; p++) {
-            fouine_buf_puts(&e, *p == ' ' ? "} {" : "");
+            fouine_buf_puts(&rest, *p == ' ' ? "} {" : "");
             if (*p != ' ') {
-                fouine_buf_append(&e, p, 1);
+                fouine_buf_append(&rest, p, 1);
             }
         }
         if (c) {
-            rc = fold_tokens(sp, &e, c->cands[0].term, 1);
+            rc = fold_tokens(sp, &rest, c->cands[0].term, 1);
         }
-        fouine_buf_puts(&e, t->prefix ? "}\"*" : "}\"");
+        fouine_buf_puts(&rest, t->prefix ? "}\"*" : "}\"");
         others++;
     }
-    if (rc == FOUINE_OK && e.failed) {
+    fouine_buf_append(&rest, "", 0);
+    if (rc == FOUINE_OK && rest.failed) {
         rc = FOUINE_ENOMEM;
     }
     if (rc != FOUINE_OK || others == 0) {
         goto done;
     }
-    if (sqlite3_prepare_v2(sp->db,
-                           "SELECT count(*) FROM (SELECT 1 FROM article_fts"
-                           " WHERE article_fts MATCH ?1 LIMIT ?2)",
-                           -1, &stmt, NULL) != SQLITE_OK) {
-        rc = fouine_store_error(sp->db);
+    fouine_buf_puts(&e, self);
+    fouine_buf_puts(&e, " AND (");
+    fouine_buf_puts(&e, rest.data);
+    fouine_buf_puts(&e, ")");
+    fouine_buf_append(&e, "", 0);
+    if (e.failed) {
+        rc = FOUINE_ENOMEM;
         goto done;
     }
-    sqlite3_bind_text(stmt, 1, e.data, -1, SQLITE_STATIC);
-    sqlite3_bind_int(stmt, 2, CONTEXT_MAX);
-    rc = sqlite3_step(stmt);
-    if (rc == SQLITE_ROW) {
-        *count = sqlite3_column_int64(stmt, 0);
-        rc = FOUINE_OK;
+    sqlite3_bind_text(sp->few, 1, e.data, -1, SQLITE_STATIC);
+    sqlite3_bind_int(sp->few, 2, CONTEXT_MAX);
+    if (sqlite3_step(sp->few) == SQLITE_ROW) {
+        *count = sqlite3_column_int64(sp->few, 0);
     } else {
         rc = fouine_store_error(sp->db);
     }
+    sqlite3_reset(sp->few);
 done:
-    sqlite3_finalize(stmt);
     fouine_free(e.data);
+    fouine_free(rest.data);
+    return rc;
+}
+
+/* context_count() of the fold (or the stem, when stem) w. */
+static int word_context(speller *sp,
+                        const fouine_parsed *q,
+                        const fouine_correction *corr,
+                        size_t ncorr,
+                        size_t word,
+                        const char *w,
+                        int stem,
+                        int any,
+                        long long *count)
+{
+    fouine_buf self = { 0 };
+    int rc = word_phrase(sp, &self, w, stem);
+    *count = 0;
+    if (rc == FOUINE_OK && self.len > 0) {
+        rc = context_count(sp, q, corr, ncorr, word, self.data, any, count);
+    }
+    fouine_free(self.data);
+    return rc;
+}
+
+/* The articles holding a word of the stem w (summed over its tokens: a
+** bound), into *docs. */
+static int stem_docs(speller *sp, const char *w, long long *docs)
+{
+    int rc = FOUINE_OK, step;
+    *docs = 0;
+    sqlite3_bind_text(sp->stems, 1, w, -1, SQLITE_STATIC);
+    while (rc == FOUINE_OK && (step = sqlite3_step(sp->stems)) == SQLITE_ROW) {
+        const char *t = (const char *)sqlite3_column_text(sp->stems, 0);
+        int vs;
+        if (!t) {
+            continue;
+        }
+        sqlite3_bind_text(sp->docs, 1, t, -1, SQLITE_TRANSIENT);
+        vs = sqlite3_step(sp->docs);
+        if (vs == SQLITE_ROW) {
+            *docs += sqlite3_column_int64(sp->docs, 0);
+        } else if (vs != SQLITE_DONE) {
+            rc = fouine_store_error(sp->db);
+        }
+        sqlite3_reset(sp->docs);
+    }
+    if (rc == FOUINE_OK && step != SQLITE_DONE) {
+        rc = fouine_store_error(sp->db);
+    }
+    sqlite3_reset(sp->stems);
     return rc;
 }
 
@@ -656,16 +807,9 @@ static int cand_cmp(const void *x, const void *y)
 static int fold_few(speller *sp, const char *w, long long *docs)
 {
     fouine_buf e = { 0 };
-    int rc;
+    int rc = word_phrase(sp, &e, w, 0);
     *docs = 0;
-    fouine_buf_puts(&e, "\"{");
-    rc = fold_tokens(sp, &e, w, 0);
-    fouine_buf_puts(&e, "}\"");
-    fouine_buf_append(&e, "", 0);
-    if (rc == FOUINE_OK && e.failed) {
-        rc = FOUINE_ENOMEM;
-    }
-    if (rc == FOUINE_OK && e.len > 5) {
+    if (rc == FOUINE_OK && e.len > 0) {
         sqlite3_bind_text(sp->few, 1, e.data, -1, SQLITE_STATIC);
         sqlite3_bind_int(sp->few, 2, SPELL_RARE + 1);
         if (sqlite3_step(sp->few) == SQLITE_ROW) {
@@ -687,8 +831,9 @@ int fouine_spell_query(fouine_correction **out,
                        const char *text)
 {
     fouine_correction *list = NULL;
-    fouine_spell_cand *pools = NULL;
+    fouine_spell_cand *pools = NULL, *displaced = NULL;
     size_t *npools = NULL;
+    first_ctx *words = NULL; /* the fold and stem of each correction */
     sqlite3 *db = fouine_lexicon_db(lx);
     speller sp;
     size_t i, k, n = 0;
@@ -706,57 +851,66 @@ int fouine_spell_query(fouine_correction **out,
     list = fouine_calloc(q->nwords, sizeof *list);
     pools = fouine_calloc(q->nwords * FOUINE_SPELL_CANDS, sizeof *pools);
     npools = fouine_calloc(q->nwords, sizeof *npools);
-    if (!list || !pools || !npools) {
+    displaced = fouine_calloc(q->nwords, sizeof *displaced);
+    words = fouine_calloc(q->nwords, sizeof *words);
+    if (!list || !pools || !npools || !displaced || !words) {
         rc = FOUINE_ENOMEM;
         goto done;
     }
     for (i = 0; i < q->nwords; i++) {
         size_t start = q->words[2 * i], end = q->words[2 * i + 1];
         fouine_correction *c = &list[n];
-        long long docs = 0;
-        first_ctx f;
-        memset(&f, 0, sizeof f);
+        first_ctx *f = &words[n];
+        long long docs = 0, related = 0;
+        memset(f, 0, sizeof *f);
         rc = fouine_analyzer_run(an, text + start, end - start,
-                                 FOUINE_ANALYZE_WORDS, first_token, &f);
+                                 FOUINE_ANALYZE_WORDS, first_token, f);
         if (rc != FOUINE_OK) {
             goto done;
         }
-        if (f.len < SPELL_MIN - 1 || has_digit(f.word, f.len) ||
-            fouine_is_stopword(f.word, f.len)) {
+        if (f->len < SPELL_MIN - 1 || has_digit(f->word, f->len) ||
+            fouine_is_stopword(f->word, f->len)) {
             continue;
         }
-        rc = fold_few(&sp, f.word, &docs);
+        rc = fold_few(&sp, f->word, &docs);
+        if (rc == FOUINE_OK && docs == 0 && f->nstem >= SPELL_STEM) {
+            rc = stem_docs(&sp, f->stem, &related);
+        }
         if (rc != FOUINE_OK) {
             goto done;
         }
-        if (docs > SPELL_RARE || (docs > 0 && f.len < SPELL_MIN)) {
+        if (docs > SPELL_RARE || (docs > 0 && f->len < SPELL_MIN)) {
             continue;
         }
-        rc = correct_word(&sp, f.word, f.len, docs,
-                          &pools[n * FOUINE_SPELL_CANDS], &npools[n]);
+        rc = correct_word(
+            &sp, f->word, f->len, f->stem, docs > 0 ? docs : related,
+            &pools[n * FOUINE_SPELL_CANDS], &npools[n], &displaced[n]);
         if (rc != FOUINE_OK) {
             goto done;
         }
         if (npools[n] > 0) {
             c->start = start;
             c->end = end;
-            memcpy(c->typed, f.word, f.len + 1);
+            memcpy(c->typed, f->word, f->len + 1);
             c->docs = docs;
+            c->related = related;
             c->applied = 1;
             c->cands[0] = pools[n * FOUINE_SPELL_CANDS];
             c->ncands = 1;
             n++;
         }
     }
-    /* A rare word that the rest of the query finds is not a typo; one
-    ** alone in its query is only suggested. */
+    /* A rare word, or one whose stem the index holds, that the rest of the
+    ** query finds is not a typo; one alone in its query is only
+    ** suggested. */
     for (i = 0, k = 0; i < n; i++) {
-        long long ctx = 0;
+        long long ctx = 0, cand_ctx = 0;
         if (list[i].docs > 0) {
             if (q->nwords < 2) {
                 list[i].applied = 0;
             } else {
-                rc = context_count(&sp, q, list, n, i, list[i].typed, &ctx);
+                rc = word_context(&sp, q, list, n, i, list[i].typed, 0,
+                                  q->question, &ctx);
                 if (rc != FOUINE_OK) {
                     goto done;
                 }
@@ -764,9 +918,26 @@ int fouine_spell_query(fouine_correction **out,
                     continue;
                 }
             }
+        } else if (list[i].related > 0 && q->nwords >= 2) {
+            /* Its relatives, if the rest of the query finds them about as
+            ** often as the correction. */
+            rc = word_context(&sp, q, list, n, i, words[i].stem, 1, q->question,
+                              &ctx);
+            if (rc == FOUINE_OK && ctx > 0) {
+                rc = word_context(&sp, q, list, n, i, list[i].cands[0].term, 0,
+                                  q->question, &cand_ctx);
+            }
+            if (rc != FOUINE_OK) {
+                goto done;
+            }
+            if (ctx > 0 && cand_ctx < SPELL_CONTEXT_RATIO * ctx) {
+                continue;
+            }
         }
         if (k != i) {
             list[k] = list[i];
+            words[k] = words[i];
+            displaced[k] = displaced[i];
             memcpy(&pools[k * FOUINE_SPELL_CANDS],
                    &pools[i * FOUINE_SPELL_CANDS],
                    FOUINE_SPELL_CANDS * sizeof *pools);
@@ -775,12 +946,34 @@ int fouine_spell_query(fouine_correction **out,
         k++;
     }
     n = k;
+    /* A rare closest word that the rest of the query finds is kept
+    ** before a more frequent one an edit further. */
+    for (i = 0; i < n && q->nwords >= 2; i++) {
+        long long ctx = 0;
+        if (displaced[i].dist == 0) {
+            continue;
+        }
+        rc = word_context(&sp, q, list, n, i, displaced[i].term, 0, q->question,
+                          &ctx);
+        if (rc != FOUINE_OK) {
+            goto done;
+        }
+        if (ctx > 0) {
+            fouine_spell_cand *c = &displaced[i];
+            c->slip = c->dist == 1 ? slip_cost(words[i].word, words[i].len,
+                                               c->term, c->len) :
+                                     1;
+            pools[i * FOUINE_SPELL_CANDS] = *c;
+            npools[i] = 1;
+            list[i].cands[0] = *c;
+        }
+    }
     /* Order each word's candidates with the rest of the query. */
     for (i = 0; i < n; i++) {
         fouine_spell_cand *pool = &pools[i * FOUINE_SPELL_CANDS];
         for (k = 0; k < npools[i] && npools[i] > 1; k++) {
-            rc = context_count(&sp, q, list, n, i, pool[k].term,
-                               &pool[k].context);
+            rc = word_context(&sp, q, list, n, i, pool[k].term, 0, 0,
+                              &pool[k].context);
             if (rc != FOUINE_OK) {
                 goto done;
             }
@@ -805,6 +998,8 @@ done:
     fouine_free(list);
     fouine_free(pools);
     fouine_free(npools);
+    fouine_free(displaced);
+    fouine_free(words);
     speller_close(&sp);
     return rc;
 }
