@@ -624,12 +624,14 @@ int fouine_search_register(sqlite3 *db)
     if (rc != FOUINE_OK) {
         return rc;
     }
-    if (sqlite3_create_function_v2(db, "fouine_query", 1, SQLITE_UTF8, an,
-                                   sql_query_expr, NULL, NULL,
-                                   analyzer_free) != SQLITE_OK ||
-        sqlite3_create_function_v2(db, "fouine_query_map", 1, SQLITE_UTF8, an,
-                                   sql_query_map, NULL, NULL,
-                                   NULL) != SQLITE_OK) {
+    /* Deterministic: within one statement the lexicon does not change, so
+    ** SQLite computes fouine_query('...') once, not once a row. */
+    if (sqlite3_create_function_v2(
+            db, "fouine_query", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, an,
+            sql_query_expr, NULL, NULL, analyzer_free) != SQLITE_OK ||
+        sqlite3_create_function_v2(
+            db, "fouine_query_map", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, an,
+            sql_query_map, NULL, NULL, NULL) != SQLITE_OK) {
         return fouine_store_error(db);
     }
     api = fouine_fts5_api(db);

@@ -108,7 +108,6 @@ typedef struct search {
     page_hit *hits; /* owned */
     size_t nhits;
     long long total;
-    int proximity; /* rank with fouine_bm25p() (a long query) */
 } search;
 
 /* Append the matches CTE m(r, s, c, k): rowid, fouine_rank() (lower is
@@ -727,8 +726,7 @@ int fouine_search_json(json_t **out,
         (q.items >= (opts->long_query ? opts->long_query : FOUINE_LONG_QUERY) ||
          (q.question && q.typed >= FOUINE_LONG_QUESTION));
     if (is_long) {
-        /* A long query: every article holding any item, by bm25. */
-        s.proximity = 1;
+        /* A long query: every article holding any item, ranked. */
         rc = count_query(&s, q.long_all ? q.long_all : q.expr, &all);
         if (rc == FOUINE_OK) {
             fallback = all == 0;
