@@ -84,6 +84,25 @@ char *bench_strip_accents(const char *s)
     return res;
 }
 
+int bench_doc_parse(bench_doc *d, const char *line)
+{
+    json_t *j = json_loads(line, 0, NULL);
+    memset(d, 0, sizeof *d);
+    d->json = j;
+    d->id = json_string_value(json_object_get(j, "id"));
+    d->title = json_string_value(json_object_get(j, "title"));
+    d->body = json_string_value(json_object_get(j, "body"));
+    d->date = json_string_value(json_object_get(j, "date"));
+    d->category = json_string_value(json_object_get(j, "section"));
+    return d->id ? 0 : -1;
+}
+
+void bench_doc_clear(bench_doc *d)
+{
+    json_decref(d->json);
+    memset(d, 0, sizeof *d);
+}
+
 /* Insert the documents of one JSON-lines file into both indexes. */
 static int load(sqlite3_stmt *ins,
                 sqlite3_stmt *bins,
@@ -101,16 +120,13 @@ static int load(sqlite3_stmt *ins,
         return -1;
     }
     while (rc == 0 && getline(&line, &cap, f) > 0) {
-        json_t *doc = json_loads(line, 0, NULL);
-        const char *id = json_string_value(json_object_get(doc, "id"));
-        const char *title = json_string_value(json_object_get(doc, "title"));
-        const char *body = json_string_value(json_object_get(doc, "body"));
-        const char *date = json_string_value(json_object_get(doc, "date"));
-        const char *cat = json_string_value(json_object_get(doc, "section"));
+        bench_doc doc;
+        int bad = bench_doc_parse(&doc, line) != 0;
+        const char *id = doc.id, *title = doc.title, *body = doc.body;
         const char *cut = body ? strstr(body, "\n\n") : NULL;
         int piaf = strcmp(source, "piaf") == 0;
-        if (!id || !title || !body) {
-            json_decref(doc);
+        if (bad || !title || !body) {
+            bench_doc_clear(&doc);
             continue;
         }
         /* The lead: the first paragraph of a news article. */
@@ -124,8 +140,8 @@ static int load(sqlite3_stmt *ins,
             sqlite3_bind_text(ins, 4, "", -1, SQLITE_STATIC);
             sqlite3_bind_text(ins, 5, body, -1, SQLITE_STATIC);
         }
-        sqlite3_bind_text(ins, 6, date, -1, SQLITE_STATIC);
-        sqlite3_bind_text(ins, 7, cat, -1, SQLITE_STATIC);
+        sqlite3_bind_text(ins, 6, doc.date, -1, SQLITE_STATIC);
+        sqlite3_bind_text(ins, 7, doc.category, -1, SQLITE_STATIC);
         sqlite3_bind_text(bins, 1, id, -1, SQLITE_STATIC);
         sqlite3_bind_text(bins, 2, title, -1, SQLITE_STATIC);
         sqlite3_bind_text(bins, 3, body, -1, SQLITE_STATIC);
@@ -138,7 +154,7 @@ static int load(sqlite3_stmt *ins,
         sqlite3_reset(ins);
         sqlite3_reset(bins);
         (*count)++;
-        json_decref(doc);
+        bench_doc_clear(&doc);
     }
     free(line);
     fclose(f);

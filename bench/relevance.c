@@ -17,20 +17,13 @@
 */
 #include "query.h"
 #include "query_corpus.h"
+#include "workload.h"
 
 #include "fouine/store.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <utf8proc.h>
-
-/* One question. */
-typedef struct question {
-    char *text;     /* as written; owned */
-    char *plain;    /* accents stripped; owned */
-    char *relevant; /* the paragraph id; owned */
-} question;
 
 /* Totals of one system on one form of the questions. */
 typedef struct score {
@@ -39,20 +32,6 @@ typedef struct score {
     double ms;  /* time spent */
     long n;     /* questions */
 } score;
-
-/* The baseline expression: the words of s OR-ed, each quoted. */
-static char *baseline_expr(const char *s)
-{
-    fouine_buf b = { 0 };
-    const char *w;
-    size_t n;
-    while ((w = bench_next_word(&s, &n)) != NULL) {
-        fouine_buf_puts(&b, b.len ? " OR \"" : "\"");
-        fouine_buf_append(&b, w, n);
-        fouine_buf_puts(&b, "\"");
-    }
-    return b.data;
-}
 
 /* Rank (1..10) of relevant among the ids of stmt's rows, or 0. */
 static int rank_of(sqlite3_stmt *stmt, const char *relevant)
@@ -98,12 +77,9 @@ int main(int argc, char **argv)
     sqlite3 *fdb = NULL, *bdb = NULL;
     sqlite3_stmt *base = NULL, *var = NULL;
     fouine_analyzer *an = NULL;
-    question *qs = NULL;
+    bench_question *qs = NULL;
     size_t nq = 0, i, max = (size_t)-1;
     score sc[2][2];
-    char path[4096], *line = NULL;
-    size_t cap = 0;
-    FILE *f;
     int a, form;
 
     memset(sc, 0, sizeof sc);
@@ -136,35 +112,9 @@ int main(int argc, char **argv)
         }
     }
     shared = bench_shared_dir(shared);
-    snprintf(path, sizeof path, "%s/eval/piaf-dev/queries.tsv", shared);
-    f = fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr,
-                "bench_relevance: %s: cannot read (is the shared data"
-                " there? --shared DIR)\n",
-                path);
+    if (bench_read_questions(&qs, &nq, shared, max) != 0) {
         return 2;
     }
-    while (getline(&line, &cap, f) > 0 && nq < max) {
-        char *t1 = strchr(line, '\t'), *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
-        question *q;
-        if (!t2) {
-            continue;
-        }
-        *t2 = '\0';
-        t2[1 + strcspn(t2 + 1, "\r\n")] = '\0';
-        q = realloc(qs, (nq + 1) * sizeof *qs);
-        if (!q) {
-            return 2;
-        }
-        qs = q;
-        qs[nq].text = strdup(t1 + 1);
-        qs[nq].plain = bench_strip_accents(t1 + 1);
-        qs[nq].relevant = strdup(t2 + 1);
-        nq++;
-    }
-    free(line);
-    fclose(f);
     if (bench_open_indexes(&fdb, &bdb, shared, dir, 1) != 0 ||
         fouine_analyzer_new(&an) != FOUINE_OK ||
         fouine_search_register(fdb) != FOUINE_OK) {
@@ -212,7 +162,7 @@ int main(int argc, char **argv)
     for (i = 0; i < nq; i++) {
         for (form = 0; form < 2; form++) {
             const char *text = form ? qs[i].plain : qs[i].text;
-            char *expr = baseline_expr(text);
+            char *expr = bench_or_expr(text);
             double t0 = bench_now_ms();
             int rank = 0;
             if (expr && baseline) {
@@ -256,7 +206,7 @@ int main(int argc, char **argv)
                         }
                         e = x.data;
                     } else if (strcmp(variant, "or-all") == 0) {
-                        x.data = baseline_expr(text);
+                        x.data = bench_or_expr(text);
                         e = x.data;
                     }
                     if (e) {
@@ -308,12 +258,7 @@ int main(int argc, char **argv)
         report("FTS5 unicode61 OR, bm25 5/1", "as written", &sc[1][0]);
         report("FTS5 unicode61 OR, bm25 5/1", "no accents", &sc[1][1]);
     }
-    for (i = 0; i < nq; i++) {
-        free(qs[i].text);
-        free(qs[i].plain);
-        free(qs[i].relevant);
-    }
-    free(qs);
+    bench_questions_free(qs, nq);
     sqlite3_finalize(base);
     sqlite3_finalize(var);
     fouine_analyzer_free(an);
