@@ -15,7 +15,9 @@
 **      time, CPU time and peak RSS are measured (wait4());
 **   3. timed queries, each kind one after the other, each query by both
 **      systems in turn (which goes first alternates), after 10 short
-**      queries untimed and both index files read once (warm caches):
+**      queries untimed, with both index files mapped and read once (warm
+**      caches), or with --lock held in memory (mlock()) for the queries
+**      and the exactness check, for machines that take file cache back:
 **        short     1 to 3 title words (bench_title_query());
 **        question  questions of the PIAF development set, fouine's long
 **                  query path against the words OR-ed for FTS5;
@@ -31,7 +33,8 @@
 **
 ** The corpus and indexes are kept in DATA and used again by later runs
 ** (their build figures are recorded beside them); --rebuild makes them
-** anew.
+** anew.  --slowest N lists on stderr the N slowest queries of each kind
+** and system.
 **
 ** Exactness (--exact N): the first N queries of each kind are searched
 ** by fouine twice, in two child processes: once as it stands, once with
@@ -43,8 +46,8 @@
 **
 **     bench_scale --data DIR [--shared DIR] [--indexer PATH] [--seed S]
 **                 [--short N] [--questions N] [--common N] [--articles N]
-**                 [--exact N] [--reference FILE] [--no-timing]
-**                 [--rebuild] K...
+**                 [--exact N] [--reference FILE] [--slowest N] [--lock]
+**                 [--no-timing] [--rebuild] K...
 **     bench_scale --data DIR [same workload options] --exact N
 **                 --ids-out FILE K
 **
@@ -58,12 +61,14 @@
 #include "workload.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -134,8 +139,10 @@ typedef struct scale_opts {
     size_t n_common;    /* common words (each kind of date, year, category) */
     size_t articles;    /* articles read from the corpus ((size_t)-1: all) */
     size_t exact;       /* queries of each kind checked (0: no check) */
+    size_t slowest;     /* slowest queries listed, of each kind and system */
     int timing;         /* run the timed comparison */
     int rebuild;        /* make the corpus and indexes anew */
+    int lock;           /* mlock() the indexes while they are searched */
     unsigned scales[SCALE_MAX_SCALES];
     size_t nscales;
     char self[SCALE_PATH_MAX]; /* this program, to run it as a child */
@@ -296,17 +303,83 @@ static int copy_path(char *out, const char *corpus, unsigned k)
     return path_of(out, corpus, name);
 }
 
-/* Read all of a file through the page cache (to start warm). */
-static void warm(const char *path)
+/* An index file mapped in memory while it is searched. */
+typedef struct scale_hold {
+    void *addr; /* the mapping, or NULL */
+    size_t len; /* its length */
+} scale_hold;
+
+/*
+** Map the file at path and bring it into memory: with lock, mlock() it (its
+** pages then stay until release()); otherwise read a byte of each page, so
+** that searches start from a warm file cache.  A failure only warns: the
+** searches then read what they need from the file.
+*/
+static void hold(scale_hold *h, const char *path, int lock)
 {
-    static char buf[1 << 20];
-    FILE *f = fopen(path, "rb");
-    if (!f) {
+    struct stat st;
+    const volatile unsigned char *p;
+    unsigned sum = 0;
+    size_t i;
+    int fd = open(path, O_RDONLY);
+
+    h->addr = NULL;
+    h->len = 0;
+    if (fd < 0 || fstat(fd, &st) != 0 || st.st_size <= 0) {
+        if (fd >= 0) {
+            close(fd);
+        }
+        fprintf(stderr, "bench_scale: %s: cannot map it\n", path);
         return;
     }
-    while (fread(buf, 1, sizeof buf, f) == sizeof buf) {
+    h->len = (size_t)st.st_size;
+    h->addr = mmap(NULL, h->len, PROT_READ, MAP_SHARED, fd, 0);
+    close(fd);
+    if (h->addr == MAP_FAILED) {
+        fprintf(stderr, "bench_scale: %s: mmap: %s\n", path, strerror(errno));
+        h->addr = NULL;
+        return;
     }
-    fclose(f);
+    if (lock && mlock(h->addr, h->len) != 0) {
+        fprintf(stderr,
+                "bench_scale: %s: mlock: %s (searches may read it from "
+                "disk)\n",
+                path, strerror(errno));
+        lock = 0;
+    }
+    if (!lock) {
+        for (p = h->addr, i = 0; i < h->len; i += 4096) {
+            sum += p[i];
+        }
+    }
+    (void)sum;
+}
+
+/* Unmap (and unlock) what hold() mapped. */
+static void release(scale_hold *h)
+{
+    if (h->addr) {
+        munmap(h->addr, h->len);
+    }
+    h->addr = NULL;
+    h->len = 0;
+}
+
+/* hold() both indexes of dir. */
+static int hold_indexes(scale_hold held[2],
+                        const scale_opts *o,
+                        const char *dir)
+{
+    char path[SCALE_PATH_MAX];
+    if (path_of(path, dir, "fouine.db") != 0) {
+        return -1;
+    }
+    hold(&held[0], path, o->lock);
+    if (path_of(path, dir, "fts5.db") != 0) {
+        return -1;
+    }
+    hold(&held[1], path, o->lock);
+    return 0;
 }
 
 /* ------------------------------------------------------------------------
@@ -1084,8 +1157,41 @@ static void latency(scale_lat *lat, double *ms, size_t n, long hits)
 }
 
 /* Time every query of wl on both indexes of dir into r. */
+/* Print on stderr the want slowest queries of each system among the n
+** of kind (ms[0] fouine, ms[1] FTS5, in the order of the workload). */
+static void print_slowest(const scale_workload *wl,
+                          int kind,
+                          double *const ms[2],
+                          size_t n,
+                          size_t want)
+{
+    static const char *const sys[2] = { "fouine", "FTS5" };
+    char *taken = xcalloc(n, 1);
+    size_t k, i, worst;
+    int s;
+    if (!taken) {
+        return;
+    }
+    for (s = 0; s < 2; s++) {
+        memset(taken, 0, n);
+        for (k = 0; k < want && k < n; k++) {
+            for (i = 0, worst = n; i < n; i++) {
+                if (!taken[i] && (worst == n || ms[s][i] > ms[s][worst])) {
+                    worst = i;
+                }
+            }
+            taken[worst] = 1;
+            fprintf(stderr, "slowest %s %s: %.1f ms (%s %.1f ms) %s\n",
+                    kind_names[kind], sys[s], ms[s][worst], sys[!s],
+                    ms[!s][worst], wl->q[wl->first[kind] + worst].text);
+        }
+    }
+    free(taken);
+}
+
 static int time_queries(scale_result *r,
                         const scale_workload *wl,
+                        const scale_opts *o,
                         const char *dir)
 {
     char fdb[SCALE_PATH_MAX], bdb[SCALE_PATH_MAX];
@@ -1100,8 +1206,6 @@ static int time_queries(scale_result *r,
         path_of(bdb, dir, "fts5.db") != 0) {
         return -1;
     }
-    warm(fdb);
-    warm(bdb);
     if (bench_fouine_open(&f, fdb) != 0) {
         goto done;
     }
@@ -1150,6 +1254,9 @@ static int time_queries(scale_result *r,
                     goto done;
                 }
             }
+        }
+        if (o->slowest) {
+            print_slowest(wl, kind, ms, n, o->slowest);
         }
         latency(&r->lat[kind][0], ms[0], n, hits[0]);
         latency(&r->lat[kind][1], ms[1], n, hits[1]);
@@ -1438,14 +1545,17 @@ done:
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: bench_scale --data DIR [--shared DIR] [--indexer PATH]\n"
-               "                   [--seed S] [--short N] [--questions N]\n"
-               "                   [--common N] [--articles N] [--exact N]\n"
-               "                   [--reference FILE] [--ids-out FILE]\n"
-               "                   [--no-timing] [--rebuild] K...\n"
-               "Indexes the shared news corpus copied K times with fouine and "
-               "stock FTS5,\nthen times both side by side (see bench/scale.c "
-               "and bench/RESULTS.md).\n");
+    fprintf(
+        f,
+        "usage: bench_scale --data DIR [--shared DIR] [--indexer PATH]\n"
+        "                   [--seed S] [--short N] [--questions N]\n"
+        "                   [--common N] [--articles N] [--exact N]\n"
+        "                   [--reference FILE] [--ids-out FILE]\n"
+        "                   [--slowest N] [--lock] [--no-timing] [--rebuild]\n"
+        "                   K...\n"
+        "Indexes the shared news corpus copied K times with fouine and "
+        "stock FTS5,\nthen times both side by side (see bench/scale.c "
+        "and bench/RESULTS.md).\n");
 }
 
 /* Parse a count; -1 when s is not one. */
@@ -1484,6 +1594,9 @@ static int parse_args(scale_opts *o, int argc, char **argv)
             continue;
         } else if (strcmp(arg, "--rebuild") == 0) {
             o->rebuild = 1;
+            continue;
+        } else if (strcmp(arg, "--lock") == 0) {
+            o->lock = 1;
             continue;
         } else if (strcmp(arg, "--help") == 0) {
             usage(stdout);
@@ -1528,6 +1641,8 @@ static int parse_args(scale_opts *o, int argc, char **argv)
             ok = parse_size(&o->articles, v) == 0;
         } else if (strcmp(arg, "--exact") == 0) {
             ok = parse_size(&o->exact, v) == 0;
+        } else if (strcmp(arg, "--slowest") == 0) {
+            ok = parse_size(&o->slowest, v) == 0;
         } else {
             fprintf(stderr, "bench_scale: %s: unknown option\n", arg);
             usage(stderr);
@@ -1579,6 +1694,7 @@ int main(int argc, char **argv)
     scale_opts o;
     scale_workload wl;
     scale_result res[SCALE_MAX_SCALES];
+    scale_hold held[2] = { { NULL, 0 }, { NULL, 0 } };
     char dir[SCALE_PATH_MAX], loadavg[64] = "?";
     size_t i, ntimed = 0;
     int status = 2, found = 0;
@@ -1636,8 +1752,11 @@ int main(int argc, char **argv)
             make_indexes(&o, dir, k, r->articles) != 0) {
             goto done;
         }
+        if (hold_indexes(held, &o, dir) != 0) {
+            goto done;
+        }
         if (o.timing) {
-            if (time_queries(r, &wl, dir) != 0) {
+            if (time_queries(r, &wl, &o, dir) != 0) {
                 goto done;
             }
             print_latency(r);
@@ -1650,6 +1769,8 @@ int main(int argc, char **argv)
             }
             found |= d;
         }
+        release(&held[0]);
+        release(&held[1]);
         fflush(stdout);
     }
     if (o.timing && ntimed > 1) {
@@ -1657,6 +1778,8 @@ int main(int argc, char **argv)
     }
     status = found ? 1 : 0;
 done:
+    release(&held[0]);
+    release(&held[1]);
     workload_free(&wl);
     return status;
 }
