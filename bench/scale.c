@@ -1420,8 +1420,10 @@ static int same_score(double a, double b)
     return fabs(a - b) <= 1e-9 * (fabs(a) > 1 ? fabs(a) : 1);
 }
 
-/* How t differs from the reference ref: 0 the same, 1 only by the order of
-** hits that tie (the same sort key at each rank), 2 other hits or order. */
+/* How t differs from the reference ref: 0 the same; 1 only among hits
+** that tie (where the ids differ, the same sort key at the same rank:
+** tied hits in another order, or another of the hits tied at the last
+** rank); 2 otherwise. */
 static int differs(const bench_top *ref, const bench_top *t, int kind)
 {
     size_t i;
@@ -1519,13 +1521,13 @@ static int check_exact(const scale_opts *o,
                 fprintf(stderr,
                         "bench_scale: exactness: %s query %zu '%s': %s\n",
                         kind_names[kind], i, wl->q[at].text,
-                        d == 1 ? "tied hits in another order" : "other hits");
+                        d == 1 ? "differs among tied hits" : "differs");
             }
         }
     }
     printf("\nExactness at %ux: fouine's top %d ids against the reference "
-           "(%s)\n\n| kind | queries | top %d the same | differ only in the "
-           "order of tied hits | differ |\n|---|---:|---:|---:|---:|\n",
+           "(%s)\n\n| kind | queries | top %d the same | differ only among "
+           "tied hits | differ |\n|---|---:|---:|---:|---:|\n",
            k, BENCH_TOP,
            o->reference ? o->reference : SCALE_EXHAUSTIVE_ENV "=1", BENCH_TOP);
     for (kind = 0; kind < KIND_COUNT; kind++) {
