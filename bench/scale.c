@@ -192,6 +192,7 @@ typedef struct scale_result {
 ** Small helpers.
 */
 
+/* calloc() that says when it fails; n = 0 still gives a block. */
 static void *xcalloc(size_t n, size_t size)
 {
     void *p = calloc(n ? n : 1, size);
@@ -252,6 +253,7 @@ static int scale_dir(char *out, const scale_opts *o, unsigned k)
     return path_of(out, o->data, name);
 }
 
+/* mkdir(), an existing directory being fine. */
 static int make_dir(const char *path)
 {
     if (mkdir(path, 0777) != 0 && errno != EEXIST) {
@@ -267,7 +269,7 @@ static int exists(const char *path)
     return stat(path, &st) == 0;
 }
 
-/* Bytes of a file, plus its -wal when there is one. */
+/* The size of a file, plus its -wal when there is one, in MB (2^20). */
 static double file_mb(const char *path)
 {
     char wal[SCALE_PATH_MAX + 8];
@@ -387,9 +389,9 @@ static int hold_indexes(scale_hold held[2],
 */
 
 /*
-** Move the first r paragraphs of body (separated by blank lines, "\n\n")
-** to its end.  Returns a new string (free()), or NULL on lack of memory;
-** with fewer than r + 1 paragraphs, r is taken modulo their number.
+** Move the first k mod P paragraphs of body to its end (P: its paragraphs,
+** separated by blank lines, "\n\n"; 0 keeps body as it is).  Returns a new
+** string of the same length (free()), or NULL on lack of memory.
 */
 static char *rotate(const char *body, unsigned k)
 {
@@ -981,6 +983,7 @@ done:
     return rc;
 }
 
+/* Free the queries of wl and clear it. */
 static void workload_free(scale_workload *wl)
 {
     size_t i;
@@ -1141,6 +1144,7 @@ static int fts5_run(sqlite3_stmt *const *stmt,
     return 0;
 }
 
+/* The percentiles and mean of n times (sorted in place) into lat. */
 static void latency(scale_lat *lat, double *ms, size_t n, long hits)
 {
     double sum = 0;
@@ -1276,6 +1280,7 @@ done:
     return rc;
 }
 
+/* The latency table of one scale. */
 static void print_latency(const scale_result *r)
 {
     static const char *const sys[2] = { "fouine", "FTS5" };
@@ -1415,6 +1420,7 @@ static int read_ids(bench_top *tops,
     return rc;
 }
 
+/* Whether two scores tie (equal up to rounding, as search.c compares). */
 static int same_score(double a, double b)
 {
     return fabs(a - b) <= 1e-9 * (fabs(a) > 1 ? fabs(a) : 1);
@@ -1574,6 +1580,7 @@ static int parse_size(size_t *out, const char *s)
     return 0;
 }
 
+/* Fill o from the command line; -1 after a message on a usage error. */
 static int parse_args(scale_opts *o, int argc, char **argv)
 {
     int a;
