@@ -84,6 +84,25 @@ char *bench_strip_accents(const char *s)
     return res;
 }
 
+int bench_doc_parse(bench_doc *d, const char *line)
+{
+    json_t *j = json_loads(line, 0, NULL);
+    memset(d, 0, sizeof *d);
+    d->json = j;
+    d->id = json_string_value(json_object_get(j, "id"));
+    d->title = json_string_value(json_object_get(j, "title"));
+    d->body = json_string_value(json_object_get(j, "body"));
+    d->date = json_string_value(json_object_get(j, "date"));
+    d->category = json_string_value(json_object_get(j, "section"));
+    return d->id ? 0 : -1;
+}
+
+void bench_doc_clear(bench_doc *d)
+{
+    json_decref(d->json);
+    memset(d, 0, sizeof *d);
+}
+
 /* Insert the documents of one JSON-lines file into the baseline index. */
 static int load(sqlite3_stmt *bins, const char *path, long *count)
 {
@@ -97,12 +116,11 @@ static int load(sqlite3_stmt *bins, const char *path, long *count)
         return -1;
     }
     while (rc == 0 && getline(&line, &cap, f) > 0) {
-        json_t *doc = json_loads(line, 0, NULL);
-        const char *id = json_string_value(json_object_get(doc, "id"));
-        const char *title = json_string_value(json_object_get(doc, "title"));
-        const char *body = json_string_value(json_object_get(doc, "body"));
-        if (!id || !title || !body) {
-            json_decref(doc);
+        bench_doc doc;
+        int bad = bench_doc_parse(&doc, line) != 0;
+        const char *id = doc.id, *title = doc.title, *body = doc.body;
+        if (bad || !title || !body) {
+            bench_doc_clear(&doc);
             continue;
         }
         sqlite3_bind_text(bins, 1, id, -1, SQLITE_STATIC);
@@ -115,7 +133,7 @@ static int load(sqlite3_stmt *bins, const char *path, long *count)
         }
         sqlite3_reset(bins);
         (*count)++;
-        json_decref(doc);
+        bench_doc_clear(&doc);
     }
     free(line); /* getline()'s: not ours */
     fclose(f);

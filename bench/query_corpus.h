@@ -7,8 +7,31 @@
 #ifndef FOUINE_BENCH_QUERY_CORPUS_H
 #define FOUINE_BENCH_QUERY_CORPUS_H
 
+#include <jansson.h>
 #include <sqlite3.h>
 #include <stddef.h>
+
+/* The fields of one article of a JSON Lines file of the shared data. */
+typedef struct bench_doc {
+    json_t *json;         /* the parsed line; owned (bench_doc_clear()) */
+    const char *id;       /* these point into json, or are NULL */
+    const char *title;    /* the title */
+    const char *body;     /* the text, lead included */
+    const char *date;     /* as written */
+    const char *category; /* the field "section" */
+} bench_doc;
+
+/**
+ * Parse one line of JSON Lines into d.
+ *
+ * @param[out] d the fields (bench_doc_clear() even on failure)
+ * @param line   NUL-terminated
+ * @return 0, or -1 when the line is not a JSON object with an "id"
+ */
+int bench_doc_parse(bench_doc *d, const char *line);
+
+/** Release what bench_doc_parse() parsed and clear d. */
+void bench_doc_clear(bench_doc *d);
 
 /**
  * Open (building it first when missing) a fouine index and a baseline

@@ -22,6 +22,7 @@
 */
 #include "query.h"
 #include "query_corpus.h"
+#include "workload.h"
 
 #include "fouine/store.h"
 
@@ -46,20 +47,6 @@ typedef struct score {
     long corrected; /* fouine: queries whose words were corrected */
     long restored;  /* fouine, typo set: corrected to the clean query */
 } score;
-
-/* The baseline expression: the words of s OR-ed, each quoted. */
-static char *baseline_expr(const char *s)
-{
-    fouine_buf b = { 0 };
-    const char *w;
-    size_t n;
-    while ((w = bench_next_word(&s, &n)) != NULL) {
-        fouine_buf_puts(&b, b.len ? " OR \"" : "\"");
-        fouine_buf_append(&b, w, n);
-        fouine_buf_puts(&b, "\"");
-    }
-    return b.data;
-}
 
 /* Rank (1..10) of relevant among the ids of stmt's rows, or 0. */
 static int rank_of(sqlite3_stmt *stmt, const char *relevant)
@@ -237,7 +224,7 @@ static int run_set(bench *b,
             int rank = 0;
             size_t k;
             if (b->baseline) {
-                char *expr = baseline_expr(text);
+                char *expr = bench_or_expr(text);
                 if (expr) {
                     sqlite3_bind_text(base, 1, expr, -1, SQLITE_STATIC);
                     rank = rank_of(base, qs[i].relevant);

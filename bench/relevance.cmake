@@ -1,7 +1,8 @@
 # bench_relevance: recall@10 and MRR@10 of fouine and stock FTS5 on the
 # relevance development set (needs the shared data; see bench/RESULTS.md).
 add_library(fouine_bench_query_corpus STATIC
-  ${CMAKE_CURRENT_SOURCE_DIR}/query_corpus.c)
+  ${CMAKE_CURRENT_SOURCE_DIR}/query_corpus.c
+  ${CMAKE_CURRENT_SOURCE_DIR}/workload.c)
 target_compile_definitions(fouine_bench_query_corpus PRIVATE
   FOUINE_BENCH_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
   FOUINE_BENCH_BINARY_DIR="${PROJECT_BINARY_DIR}")
