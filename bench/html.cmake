@@ -3,7 +3,7 @@
 # bench/RESULTS.md, "HTML pages"); bench/html.sh adds fouine-index's peak
 # RSS on the pages read up to 80 times over.
 add_executable(bench_html ${CMAKE_CURRENT_SOURCE_DIR}/html.c)
-target_link_libraries(bench_html PRIVATE fouine_indexer PkgConfig::LIBXML2
+target_link_libraries(bench_html PRIVATE fouine_internal PkgConfig::LIBXML2
   PkgConfig::JANSSON fouine_warnings)
 # check_html_shared reads the figures of bench_html on the sample.
 if(TARGET check_html_shared)

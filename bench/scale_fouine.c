@@ -1,6 +1,6 @@
 /*
 ** scale_fouine.c: bench/scale.c's calls to fouine (see scale_fouine.h),
-** through the query library's internal API (query/query.h), as
+** through the query library's internal API (lib/search/query.h), as
 ** bench/query.c uses it.
 */
 #include "scale_fouine.h"

@@ -14,7 +14,7 @@
 */
 #include "testutil.h"
 
-#include "../analysis/analysis.h"
+#include "../lib/analysis/analysis.h"
 
 #include <stdio.h>
 #include <stdlib.h>

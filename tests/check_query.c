@@ -626,9 +626,13 @@ static long long hit_ids(char *out, size_t cap, sqlite3 *tdb, const char *query)
     }
     out[0] = '\0';
     for (i = 0; i < n; i++) {
-        len += (size_t)snprintf(out + len, cap - len, "%s%s", i ? "," : "",
-                                ids[i]);
-        ck_assert_uint_lt(len, cap);
+        size_t w = strlen(ids[i]);
+        ck_assert_uint_lt(len + 1 + w, cap);
+        if (i) {
+            out[len++] = ',';
+        }
+        memcpy(out + len, ids[i], w + 1); /* its NUL too */
+        len += w;
     }
     total = total_of(res);
     ck_assert_int_eq(total, (long long)n);

@@ -1,7 +1,7 @@
 /*
 ** fouine/alloc.h: the one allocation gateway of fouine's own code.
 **
-** Every heap block that analysis/, indexer/ and query/ allocate comes from
+** Every heap block that lib/ and tools/ allocate comes from
 ** these functions, and every such block is released with fouine_free().
 ** fouine_free() is plain free() underneath, so a block from the gateway may
 ** also be released with free(), and fouine_free() may release a block that

@@ -1,5 +1,5 @@
 # fuzz_serve: libFuzzer target of fouine-serve's request handling (option
-# FOUINE_FUZZERS, see README.md), included by query/serve.cmake once the
+# FOUINE_FUZZERS, see README.md), included by tools/serve/serve.cmake once the
 # server's libraries exist.  With clang, the server's code is compiled into
 # the target so that libFuzzer sees its coverage; with another compiler it
 # is the replay driver fuzz_main.c.  fuzz_serve_replay is always the driver:
@@ -10,7 +10,7 @@ set(FOUINE_FUZZ_DIR ${PROJECT_SOURCE_DIR}/tests/fuzz)
 
 add_executable(fuzz_serve_replay ${FOUINE_FUZZ_DIR}/fuzz_serve.c
                ${FOUINE_FUZZ_DIR}/fuzz_main.c)
-target_link_libraries(fuzz_serve_replay PRIVATE fouine_serve fouine_indexer
+target_link_libraries(fuzz_serve_replay PRIVATE fouine_serve fouine_internal
                       fouine_warnings)
 
 if(CMAKE_C_COMPILER_ID MATCHES "Clang")
@@ -19,14 +19,14 @@ if(CMAKE_C_COMPILER_ID MATCHES "Clang")
   target_compile_options(fuzz_serve PRIVATE
     -fsanitize=fuzzer,address,undefined)
   target_link_options(fuzz_serve PRIVATE -fsanitize=fuzzer,address,undefined)
-  target_include_directories(fuzz_serve PRIVATE ${PROJECT_SOURCE_DIR}/query)
-  target_link_libraries(fuzz_serve PRIVATE fouine_serve_assets fouine_query
-                        fouine_indexer PkgConfig::MHD PkgConfig::JANSSON
+  target_include_directories(fuzz_serve PRIVATE ${PROJECT_SOURCE_DIR}/tools/serve)
+  target_link_libraries(fuzz_serve PRIVATE fouine_serve_assets fouine_internal
+                        PkgConfig::MHD PkgConfig::JANSSON
                         PkgConfig::UTF8PROC Threads::Threads fouine_warnings)
 else()
   add_executable(fuzz_serve ${FOUINE_FUZZ_DIR}/fuzz_serve.c
                  ${FOUINE_FUZZ_DIR}/fuzz_main.c)
-  target_link_libraries(fuzz_serve PRIVATE fouine_serve fouine_indexer
+  target_link_libraries(fuzz_serve PRIVATE fouine_serve fouine_internal
                         fouine_warnings)
 endif()
 

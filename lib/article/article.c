@@ -4,6 +4,7 @@
 */
 #include "indexer.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -809,4 +810,27 @@ uint64_t fouine_article_hash(const fouine_article *a)
         h = hash_str(h, a->comments[i].body);
     }
     return h;
+}
+
+int fouine_read_file(fouine_buf *b, const char *path)
+{
+    char chunk[65536];
+    FILE *f = fopen(path, "rb");
+    size_t n;
+    int rc = FOUINE_OK, err = 0;
+    if (!f) {
+        return FOUINE_EIO;
+    }
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        fouine_buf_append(b, chunk, n);
+    }
+    if (ferror(f)) {
+        err = errno;
+        rc = FOUINE_EIO;
+    } else if (b->failed) {
+        rc = FOUINE_ENOMEM;
+    }
+    fclose(f);
+    errno = err;
+    return rc;
 }

@@ -10,7 +10,7 @@
 ** query, the old text of an updated article, a comment) goes to the
 ** "french" tokenizer itself, so the tokens are the same either way: the
 ** same analyzer, in document mode, with the flags the "french" tokenizer
-** passes (analysis/fts5.c).
+** passes (lib/analysis/fts5.c).
 */
 #include "indexer.h"
 

@@ -1,20 +1,21 @@
 # fouine-serve: the HTTP server (libmicrohttpd thread pool + jansson), with
-# the search page of query/web/ embedded at build time.
+# the search page of tools/serve/web/ embedded at build time.
 if(NOT MHD_FOUND)
   message(STATUS "libmicrohttpd not found: fouine-serve is not built")
   return()
 endif()
 
+set(FOUINE_SERVE_DIR ${CMAKE_CURRENT_LIST_DIR})
 set(FOUINE_WEB_FILES
-  ${CMAKE_CURRENT_SOURCE_DIR}/web/index.html
-  ${CMAKE_CURRENT_SOURCE_DIR}/web/app.js
-  ${CMAKE_CURRENT_SOURCE_DIR}/web/style.css)
+  ${FOUINE_SERVE_DIR}/web/index.html
+  ${FOUINE_SERVE_DIR}/web/app.js
+  ${FOUINE_SERVE_DIR}/web/style.css)
 add_custom_command(
   OUTPUT ${CMAKE_CURRENT_BINARY_DIR}/serve_assets.c
   COMMAND ${CMAKE_COMMAND} -DOUT=${CMAKE_CURRENT_BINARY_DIR}/serve_assets.c
-          -DWEB_DIR=${CMAKE_CURRENT_SOURCE_DIR}/web
-          -P ${CMAKE_CURRENT_SOURCE_DIR}/web/embed.cmake
-  DEPENDS ${FOUINE_WEB_FILES} ${CMAKE_CURRENT_SOURCE_DIR}/web/embed.cmake
+          -DWEB_DIR=${FOUINE_SERVE_DIR}/web
+          -P ${FOUINE_SERVE_DIR}/web/embed.cmake
+  DEPENDS ${FOUINE_WEB_FILES} ${FOUINE_SERVE_DIR}/web/embed.cmake
   COMMENT "Embedding the search page"
   VERBATIM)
 
@@ -25,21 +26,21 @@ add_custom_command(
 add_library(fouine_serve_assets STATIC
             ${CMAKE_CURRENT_BINARY_DIR}/serve_assets.c)
 target_include_directories(fouine_serve_assets PRIVATE
-                           ${CMAKE_CURRENT_SOURCE_DIR})
-target_link_libraries(fouine_serve_assets PRIVATE fouine)
+                           ${FOUINE_SERVE_DIR})
+target_link_libraries(fouine_serve_assets PRIVATE fouine_internal)
 set(FOUINE_SERVE_SOURCES
-  ${CMAKE_CURRENT_SOURCE_DIR}/serve_http.c
-  ${CMAKE_CURRENT_SOURCE_DIR}/serve_api.c
-  ${CMAKE_CURRENT_SOURCE_DIR}/serve_suggest.c
-  ${CMAKE_CURRENT_SOURCE_DIR}/serve_watch.c
+  ${FOUINE_SERVE_DIR}/serve_http.c
+  ${FOUINE_SERVE_DIR}/serve_api.c
+  ${FOUINE_SERVE_DIR}/serve_suggest.c
+  ${FOUINE_SERVE_DIR}/serve_watch.c
   CACHE INTERNAL "fouine-serve's sources but serve_main.c")
 add_library(fouine_serve STATIC ${FOUINE_SERVE_SOURCES})
-target_include_directories(fouine_serve PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
-target_link_libraries(fouine_serve PUBLIC fouine_query fouine_serve_assets
+target_include_directories(fouine_serve PUBLIC ${FOUINE_SERVE_DIR})
+target_link_libraries(fouine_serve PUBLIC fouine_internal fouine_serve_assets
                       PkgConfig::MHD PkgConfig::JANSSON Threads::Threads
                       PRIVATE PkgConfig::UTF8PROC fouine_warnings)
 
-add_executable(fouine-serve serve_main.c)
+add_executable(fouine-serve ${FOUINE_SERVE_DIR}/serve_main.c)
 target_link_libraries(fouine-serve PRIVATE fouine_serve fouine_warnings)
 set_target_properties(fouine-serve PROPERTIES
   RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR})

@@ -1,13 +1,13 @@
 # Turn the files of the search page into a C source (serve_assets.c) that
 # fouine-serve embeds: one byte array a file and a table of them.
-#   cmake -DOUT=serve_assets.c -DWEB_DIR=query/web -P embed.cmake
+#   cmake -DOUT=serve_assets.c -DWEB_DIR=tools/serve/web -P embed.cmake
 # Each file is served at /NAME with the type of its extension.
 set(assets index.html app.js style.css)
 set(type_html "text/html")
 set(type_js "text/javascript")
 set(type_css "text/css")
 
-set(code "/* Generated from query/web/ by query/web/embed.cmake: do not edit. */\n")
+set(code "/* Generated from tools/serve/web/ by tools/serve/web/embed.cmake: do not edit. */\n")
 string(APPEND code "#include \"serve.h\"\n\n")
 set(table "")
 set(i 0)

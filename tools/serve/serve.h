@@ -6,7 +6,7 @@
 ** serve_api.c    the JSON endpoints, over one index connection a thread
 ** serve_suggest.c  completions of what a reader is typing
 ** serve_watch.c  the deadline of every connection (slow clients)
-** serve_assets.c the search page (query/web/), generated at build time
+** serve_assets.c the search page (tools/serve/web/), generated at build time
 */
 #ifndef FOUINE_SERVE_H
 #define FOUINE_SERVE_H
@@ -57,7 +57,7 @@ typedef struct fouine_serve_asset {
     size_t len;                /* their number */
 } fouine_serve_asset;
 
-/* The embedded files (serve_assets.c, generated from query/web/). */
+/* The embedded files (serve_assets.c, generated from tools/serve/web/). */
 extern const fouine_serve_asset fouine_serve_assets[];
 extern const size_t fouine_serve_asset_count;
 

@@ -253,29 +253,6 @@ static FOUINE_WUR int show_lines(show *sh,
     return rc;
 }
 
-int fouine_read_file(fouine_buf *b, const char *path)
-{
-    char chunk[65536];
-    FILE *f = fopen(path, "rb");
-    size_t n;
-    int rc = FOUINE_OK, err = 0;
-    if (!f) {
-        return FOUINE_EIO;
-    }
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        fouine_buf_append(b, chunk, n);
-    }
-    if (ferror(f)) {
-        err = errno;
-        rc = FOUINE_EIO;
-    } else if (b->failed) {
-        rc = FOUINE_ENOMEM;
-    }
-    fclose(f);
-    errno = err;
-    return rc;
-}
-
 int fouine_show(FILE *out, const char *path, size_t max_size)
 {
     fouine_buf b = { NULL, 0, 0, 0 };

@@ -461,7 +461,7 @@ FOUINE_WUR int fouine_run(fouine_run_stats *out, const fouine_run_options *opt);
 long fouine_run_skipped(const fouine_run_stats *st);
 
 /*
-** Interface to code in show.c.
+** Interface to code in tools/index/show.c (fouine-index's own).
 */
 
 /**
@@ -477,6 +477,10 @@ long fouine_run_skipped(const fouine_run_stats *st);
  *         read), 2 when path is a directory or memory ran out
  */
 int fouine_show(FILE *out, const char *path, size_t max_size);
+
+/*
+** Interface to code in article.c.
+*/
 
 /**
  * Append the whole content of a file to b.
