@@ -8,7 +8,9 @@
 #include "query.h"
 #include "testutil.h"
 
+#include "fouine/alloc.h"
 #include "fouine/fts5.h"
+#include "fouine/index.h"
 #include "fouine/store.h"
 
 #include <jansson.h>
@@ -545,61 +547,50 @@ END_TEST
 
 /* Articles chosen for the fixes below: which hold "a" or "à", words that
 ** start with "mon" or "dé", "attaque" with or without its accent, and an
-** untitled one, their words put in the lexicon as fouine-index does.
-** language_close() it. */
-static fouine_lexsink *language_sink;
-
-static sqlite3 *language_index(void)
+** untitled one, written through fouine_index_put() (their words go to the
+** lexicon as fouine-index's do).  fouine_index_close() it. */
+static fouine_index *language_index(void)
 {
+    static const char *const rows[][5] = {
+        { "maire", "Le maire a démissionné", "Il quitte la mairie de Brest.",
+          "", "2019-01-01" },
+        { "neige", "Paris sous la neige", "La neige tombe sur Paris ce matin.",
+          "", "2019-01-02" },
+        { "defile", "Défilé militaire à Paris",
+          "Les troupes remontent les Champs-Élysées.", "", "2019-01-03" },
+        { "mon", "Mon quartier change", "Les habitants racontent.", "",
+          "2019-01-04" },
+        { "monde", "Le monde regarde Brest", "Une course suivie partout.", "",
+          "2019-01-05" },
+        { "attaque", "Attaque au couteau dans le métro", "Un homme est blessé.",
+          "", "2019-01-06" },
+        { "attaqué", "Le commissariat attaqué", "Les policiers sont indemnes.",
+          "", "2019-01-07" },
+        { "untitled", "",
+          "Le conseil municipal de Brest a voté lundi la gratuité des"
+          " transports en commun pour les moins de vingt-six ans.",
+          "La mesure entrera en vigueur en septembre.", "2019-01-08" },
+    };
     char path[320];
-    sqlite3 *tdb = NULL;
+    fouine_index *ix = NULL;
+    size_t i, f;
     snprintf(path, sizeof path, "%s/language.db", corpus.dir);
     unlink(path);
-    /* Created, then opened again: the new index's FTS5 tables are open
-    ** with the tokenizer of before the sink. */
-    ck_assert_int_eq(fouine_store_open(&tdb, path, FOUINE_STORE_WRITE),
+    ck_assert_int_eq(fouine_index_open(&ix, path, FOUINE_INDEX_WRITE),
                      FOUINE_OK);
-    sqlite3_close(tdb);
-    ck_assert_int_eq(fouine_store_open(&tdb, path, FOUINE_STORE_WRITE),
-                     FOUINE_OK);
-    ck_assert_int_eq(fouine_lexsink_new(&language_sink), FOUINE_OK);
-    ck_assert_int_eq(fouine_fts5_register_sink(tdb, language_sink), FOUINE_OK);
-    ck_assert_int_eq(sqlite3_exec(tdb, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
-    ck_assert_int_eq(
-        sqlite3_exec(
-            tdb,
-            "INSERT INTO article(id, source, title, lead, body, date) VALUES"
-            " ('maire', 'a', 'Le maire a démissionné',"
-            "  'Il quitte la mairie de Brest.', '', '2019-01-01'),"
-            " ('neige', 'b', 'Paris sous la neige',"
-            "  'La neige tombe sur Paris ce matin.', '', '2019-01-02'),"
-            " ('defile', 'c', 'Défilé militaire à Paris',"
-            "  'Les troupes remontent les Champs-Élysées.', '', '2019-01-03'),"
-            " ('mon', 'd', 'Mon quartier change',"
-            "  'Les habitants racontent.', '', '2019-01-04'),"
-            " ('monde', 'e', 'Le monde regarde Brest',"
-            "  'Une course suivie partout.', '', '2019-01-05'),"
-            " ('attaque', 'f', 'Attaque au couteau dans le métro',"
-            "  'Un homme est blessé.', '', '2019-01-06'),"
-            " ('attaqué', 'g', 'Le commissariat attaqué',"
-            "  'Les policiers sont indemnes.', '', '2019-01-07'),"
-            " ('untitled', 'h', '',"
-            "  'Le conseil municipal de Brest a voté lundi la gratuité des"
-            " transports en commun pour les moins de vingt-six ans.',"
-            "  'La mesure entrera en vigueur en septembre.', '2019-01-08')",
-            NULL, NULL, NULL),
-        SQLITE_OK);
-    ck_assert_int_eq(fouine_lexsink_flush(language_sink, tdb), FOUINE_OK);
-    ck_assert_int_eq(sqlite3_exec(tdb, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
-    fouine_lexsink_clear(language_sink);
-    return tdb;
-}
-
-static void language_close(sqlite3 *tdb)
-{
-    sqlite3_close(tdb);
-    fouine_lexsink_free(language_sink);
-    language_sink = NULL;
+    ck_assert_int_eq(fouine_index_begin(ix), FOUINE_OK);
+    for (i = 0; i < sizeof rows / sizeof *rows; i++) {
+        fouine_article a = { 0 };
+        char **fields[5] = { &a.id, &a.title, &a.lead, &a.body, &a.date };
+        for (f = 0; f < 5; f++) {
+            *fields[f] = fouine_strdup(rows[i][f]);
+            ck_assert_ptr_nonnull(*fields[f]);
+        }
+        ck_assert_int_eq(fouine_index_put(NULL, ix, &a), FOUINE_OK);
+        fouine_article_clear(&a);
+    }
+    ck_assert_int_eq(fouine_index_commit(ix), FOUINE_OK);
+    return ix;
 }
 
 /* The ids of the hits of query on tdb, sorted, comma-separated, in out. */
@@ -645,7 +636,8 @@ static long long hit_ids(char *out, size_t cap, sqlite3 *tdb, const char *query)
 ** accents. */
 START_TEST(test_language_fixes)
 {
-    sqlite3 *tdb = language_index();
+    fouine_index *ix = language_index();
+    sqlite3 *tdb = fouine_index_db(ix);
     char ids[256];
     hit_ids(ids, sizeof ids, tdb, "-a");
     ck_assert_str_eq(ids, "attaque,attaqué,mon,monde,neige");
@@ -665,7 +657,7 @@ START_TEST(test_language_fixes)
     ck_assert_str_eq(ids, "attaque");
     hit_ids(ids, sizeof ids, tdb, "=Attaqué");
     ck_assert_str_eq(ids, "attaqué");
-    language_close(tdb);
+    fouine_index_close(ix);
 }
 END_TEST
 
@@ -673,7 +665,8 @@ END_TEST
 ** the start of its lead, cut at a word, with the matches marked. */
 START_TEST(test_untitled_title)
 {
-    sqlite3 *tdb = language_index();
+    fouine_index *ix = language_index();
+    sqlite3 *tdb = fouine_index_db(ix);
     fouine_search_opts opts = FOUINE_SEARCH_OPTS_INIT;
     json_t *res = NULL, *hit;
     const char *title;
@@ -696,7 +689,7 @@ START_TEST(test_untitled_title)
     ck_assert_str_eq(json_string_value(json_object_get(hit, "title_text")),
                      "Le maire a démissionné");
     json_decref(res);
-    language_close(tdb);
+    fouine_index_close(ix);
 }
 END_TEST
 

@@ -6,6 +6,7 @@
 #include "fouine/alloc.h"
 #include "fouine/error.h"
 #include "fouine/fts5.h"
+#include "fouine/index.h"
 #include "fouine/store.h"
 #include "query.h"
 
@@ -236,47 +237,35 @@ void fouine_test_rows_make(fouine_test_rows *out,
                            size_t n)
 {
     char path[320];
-    sqlite3_stmt *ins = NULL;
     size_t i;
     memset(out, 0, sizeof *out);
     snprintf(out->dir, sizeof out->dir, "/tmp/fouine-rows-XXXXXX");
     ck_assert_ptr_nonnull(mkdtemp(out->dir));
     snprintf(path, sizeof path, "%s/rows.db", out->dir);
-    /* Created, then opened again with the sink: FTS5 keeps the tokenizer
-    ** its tables opened with. */
-    ck_assert_int_eq(fouine_store_open(&out->db, path, FOUINE_STORE_WRITE),
+    ck_assert_int_eq(fouine_index_open(&out->ix, path, FOUINE_INDEX_WRITE),
                      FOUINE_OK);
-    sqlite3_close(out->db);
-    ck_assert_int_eq(fouine_store_open(&out->db, path, FOUINE_STORE_WRITE),
-                     FOUINE_OK);
-    ck_assert_int_eq(fouine_lexsink_new(&out->sink), FOUINE_OK);
-    ck_assert_int_eq(fouine_fts5_register_sink(out->db, out->sink), FOUINE_OK);
-    ck_assert_int_eq(sqlite3_exec(out->db, "BEGIN", NULL, NULL, NULL),
-                     SQLITE_OK);
-    ck_assert_int_eq(sqlite3_prepare_v2(out->db,
-                                        "INSERT INTO article(rowid, id,"
-                                        " source, title, body) VALUES (?1,"
-                                        " ?1, '', '', ?2)",
-                                        -1, &ins, NULL),
-                     SQLITE_OK);
+    out->db = fouine_index_db(out->ix);
+    ck_assert_int_eq(fouine_index_begin(out->ix), FOUINE_OK);
     for (i = 0; i < n; i++) {
-        sqlite3_bind_int64(ins, 1, (sqlite3_int64)(i + 1));
-        sqlite3_bind_text(ins, 2, rows[i], -1, SQLITE_STATIC);
-        ck_assert_int_eq(sqlite3_step(ins), SQLITE_DONE);
-        sqlite3_reset(ins);
+        char id[32];
+        fouine_article a = { 0 };
+        int replaced = -1;
+        snprintf(id, sizeof id, "%zu", i + 1);
+        a.id = id;
+        a.body = fouine_strdup(rows[i]);
+        ck_assert_ptr_nonnull(a.body);
+        ck_assert_int_eq(fouine_index_put(&replaced, out->ix, &a), FOUINE_OK);
+        ck_assert_int_eq(replaced, 0);
+        fouine_free(a.body);
     }
-    sqlite3_finalize(ins);
-    ck_assert_int_eq(fouine_lexsink_flush(out->sink, out->db), FOUINE_OK);
-    ck_assert_int_eq(sqlite3_exec(out->db, "COMMIT", NULL, NULL, NULL),
-                     SQLITE_OK);
+    ck_assert_int_eq(fouine_index_commit(out->ix), FOUINE_OK);
     ck_assert_int_eq(fouine_search_register(out->db), FOUINE_OK);
 }
 
 void fouine_test_rows_drop(fouine_test_rows *r)
 {
     char cmd[320];
-    sqlite3_close(r->db);
-    fouine_lexsink_free(r->sink);
+    fouine_index_close(r->ix);
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", r->dir);
     ck_assert_int_eq(fouine_test_run(cmd, NULL), 0);
     memset(r, 0, sizeof *r);

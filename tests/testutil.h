@@ -28,13 +28,13 @@ void fouine_test_analyze(fouine_test_tokens *out,
                          const char *text,
                          int mode);
 
-/* A small index of texts, each the body of an untitled article of rowid
-** 1, 2... in order, written through the lexicon's sink as fouine-index
-** writes, in a temporary file. */
+/* A small index of texts, each the body of an untitled article of id and
+** rowid 1, 2... in order, written through fouine_index_put(), in a
+** temporary file. */
 typedef struct fouine_test_rows {
-    struct sqlite3 *db;          /* the index; owned */
-    struct fouine_lexsink *sink; /* its writer's sink; owned */
-    char dir[256];               /* the temporary directory */
+    struct fouine_index *ix; /* the index; owned */
+    struct sqlite3 *db;      /* its connection; owned by ix */
+    char dir[256];           /* the temporary directory */
 } fouine_test_rows;
 
 /* Make the index of rows[0..n); fails the test on an error. */

@@ -12,13 +12,14 @@
 extern "C" {
 #endif
 
-#define FOUINE_OK      0  /* success */
-#define FOUINE_ENOMEM  -1 /* out of memory */
-#define FOUINE_EINVAL  -2 /* invalid argument or input */
-#define FOUINE_EIO     -3 /* a file could not be read or written */
-#define FOUINE_EDB     -4 /* SQLite reported an error */
-#define FOUINE_ESCHEMA -5 /* the index has another schema version */
-#define FOUINE_ESTOP   -6 /* a callback asked to stop (not an error) */
+#define FOUINE_OK        0  /* success */
+#define FOUINE_ENOMEM    -1 /* out of memory */
+#define FOUINE_EINVAL    -2 /* invalid argument or input */
+#define FOUINE_EIO       -3 /* a file could not be read or written */
+#define FOUINE_EDB       -4 /* SQLite reported an error */
+#define FOUINE_ESCHEMA   -5 /* the index has another schema version */
+#define FOUINE_ESTOP     -6 /* a callback asked to stop (not an error) */
+#define FOUINE_ENOTFOUND -7 /* no such article */
 
 /* FOUINE_WUR marks every function that returns a FOUINE_* code: a caller
 ** that drops the code gets a warning (an error with FOUINE_WERROR).

@@ -20,6 +20,8 @@ const char *fouine_errmsg(int rc)
         return "index of another schema version";
     case FOUINE_ESTOP:
         return "stopped";
+    case FOUINE_ENOTFOUND:
+        return "no such article";
     default:
         return "unknown error";
     }

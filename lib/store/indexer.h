@@ -26,6 +26,7 @@
 #include "fouine/analyzer.h"
 #include "fouine/buf.h"
 #include "fouine/error.h"
+#include "fouine/index.h"
 
 /*
 ** Interface to code in text.c.
@@ -85,35 +86,7 @@ FOUINE_WUR int fouine_utf8_repair(char **out,
 ** Interface to code in article.c.
 */
 
-/* One reader comment of an article. */
-typedef struct fouine_comment {
-    char *date; /* ISO 8601 ("2018-04-18T09:48:00"), or NULL */
-    char *body; /* its lines joined by "\n"; never NULL */
-} fouine_comment;
-
-/* One parsed article.  Every string is owned by the article, NUL-terminated
-** and valid UTF-8 when the input was, or NULL when absent. */
-typedef struct fouine_article {
-    char *id;                 /* stable id; text files: set by the caller */
-    char *title;              /* never NULL in a parsed article; "" when
-                                 the input has none */
-    char *date;               /* ISO 8601, "2018-04-18T09:26:00" or
-                                 "2020-07-02" */
-    char *category;           /* section, e.g. "Internet", or NULL */
-    char *url;                /* or NULL */
-    char *author;             /* or NULL */
-    char *lead;               /* first paragraph, never NULL when parsed */
-    char *body;               /* the other paragraphs, separated by "\n\n";
-                                 never NULL when parsed */
-    int reading_time;         /* minutes ("2 min"), 0 when not given */
-    fouine_comment *comments; /* reader comments, in order; owned */
-    size_t ncomments;         /* their number */
-    fouine_buf notes;         /* what is wrong with the input but did not
-                                 stop the article, one line each ("line 2:
-                                 date 'Le 31 février 2019' is not a day of
-                                 the calendar: indexed without a date");
-                                 empty when nothing is; owned */
-} fouine_article;
+/* fouine_comment and fouine_article: see fouine/index.h. */
 
 /**
  * Parse the text of an article file, in either layout:
@@ -143,9 +116,6 @@ FOUINE_WUR int fouine_article_parse(fouine_article *out,
                                     fouine_skip *skip,
                                     const char *text,
                                     size_t len);
-
-/** Release what an article owns and zero it.  NULL fields are fine. */
-void fouine_article_clear(fouine_article *a);
 
 /**
  * The hash of everything an article stores (title, date, category, url,
@@ -400,6 +370,78 @@ void fouine_replay_set(fouine_replay *rp,
 
 /** How many texts were replayed so far. */
 long fouine_replay_count(const fouine_replay *rp);
+
+/*
+** Interface to code in index.c, inside the library: what fouine-index's
+** run (run.c) needs of a fouine_index beyond the public API.
+*/
+
+/* fouine_index_open() flag: no lexicon sink (the benchmark's plain
+** unicode61 tables, fouine_run_options.plain). */
+#define FOUINE_INDEX_PLAIN 0x100
+
+/* A 64-bit hash in hex, as the hash columns hold it, and a NUL. */
+#define FOUINE_HASH_HEX_SIZE 17
+
+/** Write h as the 16 hex digits of the hash columns. */
+void fouine_hash_hex(char out[FOUINE_HASH_HEX_SIZE], uint64_t h);
+
+/** The lexicon sink of ix (owned by ix), or NULL (read only, plain). */
+struct fouine_lexsink *fouine_index_sink(fouine_index *ix);
+
+/** Whether ix has a transaction open. */
+int fouine_index_in_txn(const fouine_index *ix);
+
+/**
+ * Look an article up by id for a write.
+ *
+ * @param[out] found  1 when it is there
+ * @param[out] rowid  its rowid, 0 when not found
+ * @param[out] hash   its stored hash, "" when not found
+ * @param[out] source its source file (a copy owned by ix, valid until the
+ *             next call), or NULL: not found, or written by the API
+ * @return FOUINE_OK, FOUINE_EDB or FOUINE_ENOMEM
+ */
+FOUINE_WUR int fouine_index_find(int *found,
+                                 sqlite3_int64 *rowid,
+                                 char hash[FOUINE_HASH_HEX_SIZE],
+                                 const char **source,
+                                 fouine_index *ix,
+                                 const char *id);
+
+/**
+ * Write an article and its comments: a new row when existing is 0, else
+ * over the row existing (its old comments replaced).  In the caller's
+ * transaction; no check of a.
+ *
+ * @param[out] rowid the article's rowid
+ * @param source the source file recorded, or NULL
+ * @param hash   fouine_hash_hex() of fouine_article_hash(a)
+ * @return FOUINE_OK, FOUINE_EDB or FOUINE_ENOMEM
+ */
+FOUINE_WUR int fouine_index_write(sqlite3_int64 *rowid,
+                                  fouine_index *ix,
+                                  const fouine_article *a,
+                                  const char *source,
+                                  const char *hash,
+                                  sqlite3_int64 existing);
+
+/** Bind v to column col of s as text (SQLITE_STATIC), or NULL. */
+void fouine_bind_str(sqlite3_stmt *s, int col, const char *v);
+
+/** Bind the columns of an article, ?1..?11 of the article and duplicate
+ *  tables (id, source, title, lead, body, date, category, url, author,
+ *  reading_time, hash): strings SQLITE_STATIC, a NULL source, title, lead
+ *  or body as "". */
+void fouine_bind_article(sqlite3_stmt *s,
+                         const fouine_article *a,
+                         const char *source,
+                         const char *hash);
+
+/** Record another source file for the article at rowid. */
+FOUINE_WUR int fouine_index_set_source(fouine_index *ix,
+                                       sqlite3_int64 rowid,
+                                       const char *source);
 
 /*
 ** Interface to code in run.c.

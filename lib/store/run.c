@@ -34,12 +34,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#define QUEUE_BYTES   (16u << 20) /* text in flight between the threads */
-#define TXN_BYTES     (64u << 20) /* text a transaction, at most */
-#define TXN_SECONDS   10.0        /* a transaction lasts at most this */
-#define OPTIMIZE_MIN  1000        /* articles written before 'optimize' */
-#define READ_CHUNK    (1u << 16)  /* hashing reads */
-#define HASH_HEX_SIZE 17          /* a 64-bit hash in hex, and a NUL */
+#define QUEUE_BYTES  (16u << 20) /* text in flight between the threads */
+#define TXN_BYTES    (64u << 20) /* text a transaction, at most */
+#define TXN_SECONDS  10.0        /* a transaction lasts at most this */
+#define OPTIMIZE_MIN 1000        /* articles written before 'optimize' */
+#define READ_CHUNK   (1u << 16)  /* hashing reads */
 
 /*
 ** FTS5 settings during a run.  FTS5 flushes its pending terms to a new
@@ -133,12 +132,6 @@ typedef struct run {
 
 /* The writer's statements, in the order of writer_sql[]. */
 enum {
-    W_FIND,
-    W_INSERT,
-    W_UPDATE,
-    W_SET_SOURCE,
-    W_DEL_COMMENTS,
-    W_INS_COMMENT,
     W_TOUCH,
     W_STALE,
     W_CLEAR_TOUCHED,
@@ -175,16 +168,6 @@ enum {
 };
 
 static const char *const writer_sql[W_COUNT] = {
-    "SELECT rowid, hash, source FROM article WHERE id = ?1",
-    "INSERT INTO article(id, source, title, lead, body, date, category, url,"
-    " author, reading_time, hash)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-    "UPDATE article SET id = ?1, source = ?2, title = ?3, lead = ?4,"
-    " body = ?5, date = ?6, category = ?7, url = ?8, author = ?9,"
-    " reading_time = ?10, hash = ?11 WHERE rowid = ?12",
-    "UPDATE article SET source = ?1 WHERE rowid = ?2",
-    "DELETE FROM comment WHERE article = ?1",
-    "INSERT INTO comment(article, date, body) VALUES (?1, ?2, ?3)",
     "INSERT OR IGNORE INTO temp.touched(rowid) VALUES (?1)",
     "DELETE FROM article WHERE source = ?1"
     " AND rowid NOT IN (SELECT rowid FROM temp.touched)",
@@ -260,7 +243,8 @@ static const char *const writer_sql[W_COUNT] = {
 
 /* The writer's state. */
 typedef struct writer {
-    sqlite3 *db;                 /* the index; owned */
+    fouine_index *ix;            /* the index; owned */
+    sqlite3 *db;                 /* its connection; owned by ix */
     sqlite3_stmt *stmt[W_COUNT]; /* owned */
     int in_txn;                  /* a transaction is open */
     size_t txn_articles;         /* articles in it */
@@ -271,7 +255,8 @@ typedef struct writer {
     fouine_replay *replay;       /* "french" replaying the reader's
                                     tokens, or NULL; owned by db */
     fouine_lexsink *sink;        /* words for the lexicon, flushed before
-                                    each COMMIT; owned (outlives db) */
+                                    each COMMIT (fouine_index_commit());
+                                    owned by ix; NULL when plain */
 } writer;
 
 /* CPU time of the calling thread, in seconds. */
@@ -1147,9 +1132,9 @@ static FOUINE_WUR int begin(run *r, writer *w)
     if (w->in_txn) {
         return FOUINE_OK;
     }
-    rc = exec(r, w, "BEGIN IMMEDIATE");
+    rc = fouine_index_begin(w->ix);
     if (rc != FOUINE_OK) {
-        return rc;
+        return rc == FOUINE_ENOMEM ? rc : db_error(r, w, "BEGIN IMMEDIATE");
     }
     w->in_txn = 1;
     w->txn_articles = 0;
@@ -1166,18 +1151,12 @@ static FOUINE_WUR int commit(run *r, writer *w)
     if (!w->in_txn) {
         return FOUINE_OK;
     }
-    if (w->sink) {
-        rc = fouine_lexsink_flush(w->sink, w->db);
-        if (rc != FOUINE_OK) {
-            return rc == FOUINE_ENOMEM ? rc : db_error(r, w, "lexicon");
-        }
+    rc = fouine_index_commit(w->ix);
+    if (rc != FOUINE_OK) {
+        return rc == FOUINE_ENOMEM ? rc : db_error(r, w, "COMMIT");
     }
     w->in_txn = 0;
-    rc = exec(r, w, "COMMIT");
-    if (rc == FOUINE_OK && w->sink) {
-        fouine_lexsink_clear(w->sink);
-    }
-    return rc;
+    return FOUINE_OK;
 }
 
 /* Run a statement that returns no row, then reset it. */
@@ -1192,72 +1171,25 @@ static FOUINE_WUR int step_done(run *r, writer *w, int which)
     return FOUINE_OK;
 }
 
-static void bind_str(sqlite3_stmt *s, int col, const char *v)
-{
-    if (v) {
-        sqlite3_bind_text(s, col, v, -1, SQLITE_STATIC);
-    } else {
-        sqlite3_bind_null(s, col);
-    }
-}
-
-/* Write h as the 16 hex digits stored in the hash columns. */
-static void hash_hex(char out[HASH_HEX_SIZE], uint64_t h)
-{
-    snprintf(out, HASH_HEX_SIZE, "%016" PRIx64, h);
-}
-
-/* Bind the columns of an article, ?1..?11. */
-static void bind_article(sqlite3_stmt *s,
-                         const fouine_article *a,
-                         const char *source,
-                         const char *hex)
-{
-    bind_str(s, 1, a->id);
-    bind_str(s, 2, source);
-    bind_str(s, 3, a->title);
-    bind_str(s, 4, a->lead);
-    bind_str(s, 5, a->body);
-    bind_str(s, 6, a->date);
-    bind_str(s, 7, a->category);
-    bind_str(s, 8, a->url);
-    bind_str(s, 9, a->author);
-    if (a->reading_time > 0) {
-        sqlite3_bind_int(s, 10, a->reading_time);
-    } else {
-        sqlite3_bind_null(s, 10);
-    }
-    bind_str(s, 11, hex);
-}
-
-/*
-** Write the comments of an article (after removing its old ones), with the
-** statements del and ins: W_DEL_COMMENTS and W_INS_COMMENT for an article,
-** W_DUP_DEL_COMMENTS and W_DUP_INS_COMMENT for a duplicate.
-*/
-static FOUINE_WUR int write_comments(run *r,
-                                     writer *w,
-                                     sqlite3_int64 rowid,
-                                     const fouine_article *a,
-                                     int had_rows,
-                                     int del,
-                                     int ins)
+/* Write the comments of a duplicate (after removing its old ones). */
+static FOUINE_WUR int write_dup_comments(run *r,
+                                         writer *w,
+                                         sqlite3_int64 rowid,
+                                         const fouine_article *a,
+                                         int had_rows)
 {
     size_t i;
     int rc = FOUINE_OK;
     if (had_rows) {
-        sqlite3_bind_int64(w->stmt[del], 1, rowid);
-        rc = step_done(r, w, del);
+        sqlite3_bind_int64(w->stmt[W_DUP_DEL_COMMENTS], 1, rowid);
+        rc = step_done(r, w, W_DUP_DEL_COMMENTS);
     }
     for (i = 0; i < a->ncomments && rc == FOUINE_OK; i++) {
-        sqlite3_stmt *s = w->stmt[ins];
+        sqlite3_stmt *s = w->stmt[W_DUP_INS_COMMENT];
         sqlite3_bind_int64(s, 1, rowid);
-        bind_str(s, 2, a->comments[i].date);
-        bind_str(s, 3, a->comments[i].body);
-        rc = step_done(r, w, ins);
-        if (rc == FOUINE_OK && ins == W_INS_COMMENT) {
-            r->st->comments++;
-        }
+        fouine_bind_str(s, 2, a->comments[i].date);
+        fouine_bind_str(s, 3, a->comments[i].body);
+        rc = step_done(r, w, W_DUP_INS_COMMENT);
     }
     return rc;
 }
@@ -1340,18 +1272,17 @@ static FOUINE_WUR int write_duplicate(run *r,
     }
     rc = FOUINE_OK;
     if (!found) {
-        bind_article(w->stmt[W_DUP_INSERT], &m->a, f->key, hex);
+        fouine_bind_article(w->stmt[W_DUP_INSERT], &m->a, f->key, hex);
         rc = step_done(r, w, W_DUP_INSERT);
         rowid = sqlite3_last_insert_rowid(w->db);
     } else if (!same) {
         s = w->stmt[W_DUP_UPDATE];
-        bind_article(s, &m->a, f->key, hex);
+        fouine_bind_article(s, &m->a, f->key, hex);
         sqlite3_bind_int64(s, 12, rowid);
         rc = step_done(r, w, W_DUP_UPDATE);
     }
     if (rc == FOUINE_OK && !same) {
-        rc = write_comments(r, w, rowid, &m->a, found, W_DUP_DEL_COMMENTS,
-                            W_DUP_INS_COMMENT);
+        rc = write_dup_comments(r, w, rowid, &m->a, found);
     }
     if (rc == FOUINE_OK) {
         sqlite3_bind_int64(w->stmt[W_DUP_TOUCH], 1, rowid);
@@ -1375,29 +1306,22 @@ static FOUINE_WUR int write_article(run *r, writer *w, const msg *m)
     const fouine_input *f = &r->in.files[m->file];
     const fouine_article *a = &m->a;
     const char *const texts[3] = { a->title, a->lead, a->body };
-    sqlite3_stmt *s = w->stmt[W_FIND];
+    const char *src = NULL;
+    sqlite3_stmt *s;
     sqlite3_int64 rowid = 0;
-    char hex[HASH_HEX_SIZE], old[HASH_HEX_SIZE] = "";
+    char hex[FOUINE_HASH_HEX_SIZE], old[FOUINE_HASH_HEX_SIZE];
     int found = 0, same_source = 0, conflict = 0, rc;
 
-    hash_hex(hex, m->hash);
-    sqlite3_bind_text(s, 1, a->id, -1, SQLITE_STATIC);
-    rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        const char *h = (const char *)sqlite3_column_text(s, 1);
-        const char *src = (const char *)sqlite3_column_text(s, 2);
-        found = 1;
-        rowid = sqlite3_column_int64(s, 0);
-        snprintf(old, sizeof old, "%s", h ? h : "");
+    fouine_hash_hex(hex, m->hash);
+    rc = fouine_index_find(&found, &rowid, old, &src, w->ix, a->id);
+    if (rc != FOUINE_OK) {
+        return rc == FOUINE_ENOMEM ? rc : db_error(r, w, "article lookup");
+    }
+    if (found) {
         same_source = src && strcmp(src, f->key) == 0;
         /* The id belongs to its source while that source gives it; one
         ** gone from the directories of this run hands it over now. */
         conflict = !same_source && src && !source_gone(r, src);
-        rc = SQLITE_DONE;
-    }
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE) {
-        return db_error(r, w, writer_sql[W_FIND]);
     }
     if (conflict) {
         return write_duplicate(r, w, m, hex);
@@ -1405,34 +1329,27 @@ static FOUINE_WUR int write_article(run *r, writer *w, const msg *m)
     if (w->replay) {
         fouine_replay_set(w->replay, texts, m->tok, 3);
     }
-    if (!found) {
-        bind_article(w->stmt[W_INSERT], a, f->key, hex);
-        rc = step_done(r, w, W_INSERT);
-        rowid = sqlite3_last_insert_rowid(w->db);
-        if (rc == FOUINE_OK) {
-            rc = write_comments(r, w, rowid, a, 0, W_DEL_COMMENTS,
-                                W_INS_COMMENT);
+    if (!found || strcmp(old, hex) != 0) {
+        rc = fouine_index_write(&rowid, w->ix, a, f->key, hex, rowid);
+        if (rc != FOUINE_OK && rc != FOUINE_ENOMEM) {
+            rc = db_error(r, w, "article");
         }
-        r->st->indexed++;
-        say(r, 2, "indexed %s (%s)", a->id, f->path);
-    } else if (strcmp(old, hex) != 0) {
-        s = w->stmt[W_UPDATE];
-        bind_article(s, a, f->key, hex);
-        sqlite3_bind_int64(s, 12, rowid);
-        rc = step_done(r, w, W_UPDATE);
         if (rc == FOUINE_OK) {
-            rc = write_comments(r, w, rowid, a, 1, W_DEL_COMMENTS,
-                                W_INS_COMMENT);
+            r->st->comments += (long)a->ncomments;
         }
-        r->st->updated++;
-        say(r, 2, "updated %s (%s)", a->id, f->path);
+        if (!found) {
+            r->st->indexed++;
+            say(r, 2, "indexed %s (%s)", a->id, f->path);
+        } else {
+            r->st->updated++;
+            say(r, 2, "updated %s (%s)", a->id, f->path);
+        }
     } else {
-        rc = FOUINE_OK;
         if (!same_source) {
-            s = w->stmt[W_SET_SOURCE];
-            sqlite3_bind_text(s, 1, f->key, -1, SQLITE_STATIC);
-            sqlite3_bind_int64(s, 2, rowid);
-            rc = step_done(r, w, W_SET_SOURCE);
+            rc = fouine_index_set_source(w->ix, rowid, f->key);
+            if (rc != FOUINE_OK && rc != FOUINE_ENOMEM) {
+                rc = db_error(r, w, "article source");
+            }
         }
         r->st->unchanged++;
     }
@@ -1561,7 +1478,7 @@ static FOUINE_WUR int end_file(run *r, writer *w, const msg *m)
 {
     const fouine_input *f = &r->in.files[m->file];
     sqlite3_stmt *s;
-    char hex[HASH_HEX_SIZE];
+    char hex[FOUINE_HASH_HEX_SIZE];
     int rc;
 
     rc = FOUINE_OK;
@@ -1576,7 +1493,7 @@ static FOUINE_WUR int end_file(run *r, writer *w, const msg *m)
     }
     if (rc == FOUINE_OK) {
         s = w->stmt[W_PUT_SOURCE];
-        hash_hex(hex, m->hash);
+        fouine_hash_hex(hex, m->hash);
         sqlite3_bind_text(s, 1, f->key, -1, SQLITE_STATIC);
         sqlite3_bind_int64(s, 2, f->size);
         sqlite3_bind_int64(s, 3, f->mtime);
@@ -2169,20 +2086,14 @@ static FOUINE_WUR int open_writer(run *r, writer *w)
             return rc;
         }
     }
-    rc = fouine_store_open(&w->db, r->opt->index, FOUINE_STORE_WRITE);
-    if (rc == FOUINE_OK && !r->opt->plain) {
-        /* A new index has its FTS5 tables open with "french" itself:
-        ** open it again, so that they open with the replaying wrapper. */
-        sqlite3_close(w->db);
-        w->db = NULL;
-        rc = fouine_store_open(&w->db, r->opt->index, FOUINE_STORE_WRITE);
-        if (rc == FOUINE_OK) {
-            rc = fouine_lexsink_new(&w->sink);
-        }
-        if (rc == FOUINE_OK) {
-            rc = fouine_fts5_register_sink(w->db, w->sink);
-        }
-        if (rc == FOUINE_OK) {
+    rc = fouine_index_open(&w->ix, r->opt->index,
+                           FOUINE_INDEX_WRITE |
+                               (r->opt->plain ? FOUINE_INDEX_PLAIN : 0));
+    if (rc == FOUINE_OK) {
+        w->db = fouine_index_db(w->ix);
+        w->sink = fouine_index_sink(w->ix);
+        if (!r->opt->plain) {
+            /* The tables open with the replaying wrapper from now on. */
             rc = fouine_replay_register(&w->replay, w->db);
         }
     }
@@ -2242,11 +2153,7 @@ static void close_writer(writer *w)
     for (i = 0; i < W_COUNT; i++) {
         sqlite3_finalize(w->stmt[i]);
     }
-    if (w->db && w->in_txn) {
-        sqlite3_exec(w->db, "ROLLBACK", NULL, NULL, NULL);
-    }
-    sqlite3_close(w->db);
-    fouine_lexsink_free(w->sink); /* after db: its tokenizers point to it */
+    fouine_index_close(w->ix); /* rolls back a transaction left open */
 }
 
 /* Open the reader's connection (a missing lookup only costs speed). */

@@ -1,0 +1,366 @@
+/*
+** check_index_api.c: the public index API (fouine/index.h): an index
+** created, written in transactions, read back and searched, through the
+** handle alone; its errors; and its out-of-memory paths.
+*/
+#include "indexer.h"
+#include "query.h"
+#include "testutil.h"
+
+#include "fouine/alloc.h"
+#include "fouine/fouine.h"
+#include "fouine/index.h"
+#include "fouine/store.h"
+
+#include <check.h>
+#include <jansson.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char dir[256];
+static char path[320];
+static fouine_analyzer *an;
+
+static void setup(void)
+{
+    snprintf(dir, sizeof dir, "/tmp/fouine-index-api-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/api.db", dir);
+    ck_assert_int_eq(fouine_analyzer_new(&an), FOUINE_OK);
+}
+
+static void teardown(void)
+{
+    char cmd[320];
+    fouine_analyzer_free(an);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    ck_assert_int_eq(fouine_test_run(cmd, NULL), 0);
+}
+
+/* An article of our own strings: they stay the caller's (only read). */
+typedef struct own_article {
+    fouine_article a;
+    fouine_comment comments[2];
+    char id[64], title[256], date[32], category[64], lead[512], body[1024];
+    char c0[256], c1[256];
+} own_article;
+
+static void fill(own_article *o,
+                 const char *id,
+                 const char *title,
+                 const char *lead,
+                 const char *body)
+{
+    memset(o, 0, sizeof *o);
+    snprintf(o->id, sizeof o->id, "%s", id);
+    snprintf(o->title, sizeof o->title, "%s", title);
+    snprintf(o->lead, sizeof o->lead, "%s", lead);
+    snprintf(o->body, sizeof o->body, "%s", body);
+    snprintf(o->date, sizeof o->date, "2019-04-16T08:30:00");
+    snprintf(o->category, sizeof o->category, "Société");
+    o->a.id = o->id;
+    o->a.title = o->title;
+    o->a.lead = o->lead;
+    o->a.body = o->body;
+    o->a.date = o->date;
+    o->a.category = o->category;
+}
+
+/* The ids of the hits of query on ix, comma-separated, in out. */
+static long long search_ids(char *out, size_t cap, fouine_index *ix,
+                            const char *query)
+{
+    fouine_search_opts opts = FOUINE_SEARCH_OPTS_INIT;
+    json_t *res = NULL, *hit;
+    size_t i, len = 0;
+    long long total;
+    opts.query = query;
+    ck_assert_int_eq(fouine_search_json(&res, fouine_index_db(ix), an, &opts),
+                     FOUINE_OK);
+    out[0] = '\0';
+    json_array_foreach(json_object_get(res, "hits"), i, hit)
+    {
+        const char *id = json_string_value(json_object_get(hit, "id"));
+        size_t w = strlen(id);
+        ck_assert_uint_lt(len + 1 + w, cap);
+        if (i) {
+            out[len++] = ',';
+        }
+        memcpy(out + len, id, w + 1);
+        len += w;
+    }
+    total = json_integer_value(json_object_get(res, "total"));
+    json_decref(res);
+    return total;
+}
+
+START_TEST(test_version)
+{
+    char want[32];
+    snprintf(want, sizeof want, "%d.%d.%d", FOUINE_VERSION_MAJOR,
+             FOUINE_VERSION_MINOR, FOUINE_VERSION_PATCH);
+    ck_assert_str_eq(fouine_version(), want);
+    ck_assert_str_eq(fouine_version(), FOUINE_VERSION_STRING);
+    ck_assert_int_eq(fouine_version_number(), FOUINE_VERSION_NUMBER);
+}
+END_TEST
+
+/* Written, replaced, read back, searched with accents aside and as
+** inflections (the lexicon filled by the handle), removed. */
+START_TEST(test_put_get_search_remove)
+{
+    fouine_index *ix = NULL;
+    fouine_article got;
+    own_article o;
+    char ids[256];
+    long long n = -1;
+    int replaced = -1;
+
+    ck_assert_int_eq(fouine_index_open(&ix, path, FOUINE_INDEX_WRITE),
+                     FOUINE_OK);
+    fill(&o, "incendie", "Incendie de Notre-Dame : la flèche s'est effondrée",
+         "Les pompiers ont lutté toute la nuit contre les flammes.",
+         "La cathédrale a été sauvée, selon le ministère de l'Intérieur.");
+    o.comments[0].date = NULL;
+    o.comments[0].body = o.c0;
+    snprintf(o.c0, sizeof o.c0, "Quelle tristesse pour Paris.");
+    o.a.comments = o.comments;
+    o.a.ncomments = 1;
+    ck_assert_int_eq(fouine_index_put(&replaced, ix, &o.a), FOUINE_OK);
+    ck_assert_int_eq(replaced, 0);
+    fill(&o, "greve", "Grève à la SNCF : les syndicats maintiennent le préavis",
+         "Les cheminots s'opposent à la réforme.",
+         "Le trafic sera très perturbé jeudi.");
+    ck_assert_int_eq(fouine_index_put(&replaced, ix, &o.a), FOUINE_OK);
+    ck_assert_int_eq(fouine_index_count(&n, ix), FOUINE_OK);
+    ck_assert_int_eq(n, 2);
+
+    /* Found as typed without accents, and by an inflection. */
+    ck_assert_int_eq(search_ids(ids, sizeof ids, ix, "cathedrale"), 1);
+    ck_assert_str_eq(ids, "incendie");
+    ck_assert_int_eq(search_ids(ids, sizeof ids, ix, "syndicat"), 1);
+    ck_assert_str_eq(ids, "greve");
+
+    /* Read back, comments included. */
+    ck_assert_int_eq(fouine_index_get(&got, ix, "incendie"), FOUINE_OK);
+    ck_assert_str_eq(got.title,
+                     "Incendie de Notre-Dame : la flèche s'est effondrée");
+    ck_assert_str_eq(got.category, "Société");
+    ck_assert_str_eq(got.date, "2019-04-16T08:30:00");
+    ck_assert_ptr_null(got.url);
+    ck_assert_uint_eq(got.ncomments, 1);
+    ck_assert_str_eq(got.comments[0].body, "Quelle tristesse pour Paris.");
+    fouine_article_clear(&got);
+
+    /* Replaced: the old words are gone, the new ones found. */
+    fill(&o, "incendie", "Notre-Dame : la reconstruction commence",
+         "Un concours d'architecture est lancé.", "");
+    ck_assert_int_eq(fouine_index_put(&replaced, ix, &o.a), FOUINE_OK);
+    ck_assert_int_eq(replaced, 1);
+    ck_assert_int_eq(search_ids(ids, sizeof ids, ix, "flèche"), 0);
+    ck_assert_int_eq(search_ids(ids, sizeof ids, ix, "reconstruction"), 1);
+    ck_assert_int_eq(fouine_index_get(&got, ix, "incendie"), FOUINE_OK);
+    ck_assert_uint_eq(got.ncomments, 0);
+    fouine_article_clear(&got);
+
+    /* update needs the article; remove too. */
+    fill(&o, "absent", "Un article qui n'existe pas", "", "");
+    ck_assert_int_eq(fouine_index_update(ix, &o.a), FOUINE_ENOTFOUND);
+    fill(&o, "greve", "Grève à la SNCF : le préavis est levé", "", "");
+    ck_assert_int_eq(fouine_index_update(ix, &o.a), FOUINE_OK);
+    ck_assert_int_eq(search_ids(ids, sizeof ids, ix, "levé"), 1);
+    ck_assert_int_eq(fouine_index_remove(ix, "greve"), FOUINE_OK);
+    ck_assert_int_eq(fouine_index_remove(ix, "greve"), FOUINE_ENOTFOUND);
+    ck_assert_int_eq(fouine_index_get(&got, ix, "greve"), FOUINE_ENOTFOUND);
+    fouine_article_clear(&got);
+    ck_assert_int_eq(search_ids(ids, sizeof ids, ix, "sncf"), 0);
+    ck_assert_int_eq(fouine_index_count(&n, ix), FOUINE_OK);
+    ck_assert_int_eq(n, 1);
+    fouine_index_close(ix);
+
+    /* What was committed is there for the next reader. */
+    ck_assert_int_eq(fouine_index_open(&ix, path, FOUINE_INDEX_READ),
+                     FOUINE_OK);
+    ck_assert_int_eq(search_ids(ids, sizeof ids, ix, "architecture"), 1);
+    ck_assert_str_eq(ids, "incendie");
+    fouine_index_close(ix);
+    fouine_test_assert_integrity(path);
+}
+END_TEST
+
+/* A transaction rolled back (or left open at close) leaves nothing; a
+** committed one is seen by readers with its words. */
+START_TEST(test_transactions)
+{
+    fouine_index *ix = NULL, *reader = NULL;
+    own_article o;
+    char ids[256];
+    long long n = -1;
+
+    ck_assert_int_eq(fouine_index_open(&ix, path, FOUINE_INDEX_WRITE),
+                     FOUINE_OK);
+    ck_assert_int_eq(fouine_index_commit(ix), FOUINE_EINVAL);
+    ck_assert_int_eq(fouine_index_begin(ix), FOUINE_OK);
+    ck_assert_int_eq(fouine_index_begin(ix), FOUINE_EINVAL);
+    fill(&o, "canicule", "Canicule : vigilance rouge dans le Sud-Est",
+         "Les températures dépasseront 40 degrés.", "");
+    ck_assert_int_eq(fouine_index_put(NULL, ix, &o.a), FOUINE_OK);
+    ck_assert_int_eq(fouine_index_rollback(ix), FOUINE_OK);
+    ck_assert_int_eq(fouine_index_count(&n, ix), FOUINE_OK);
+    ck_assert_int_eq(n, 0);
+
+    ck_assert_int_eq(fouine_index_begin(ix), FOUINE_OK);
+    ck_assert_int_eq(fouine_index_put(NULL, ix, &o.a), FOUINE_OK);
+    ck_assert_int_eq(fouine_index_open(&reader, path, FOUINE_INDEX_READ),
+                     FOUINE_OK);
+    ck_assert_int_eq(fouine_index_count(&n, reader), FOUINE_OK);
+    ck_assert_int_eq(n, 0); /* not committed yet */
+    ck_assert_int_eq(fouine_index_commit(ix), FOUINE_OK);
+    ck_assert_int_eq(search_ids(ids, sizeof ids, reader, "temperature"), 1);
+    ck_assert_str_eq(ids, "canicule");
+
+    /* Left open at close: rolled back. */
+    ck_assert_int_eq(fouine_index_begin(ix), FOUINE_OK);
+    fill(&o, "orages", "Orages : dix départements en vigilance orange", "",
+         "");
+    ck_assert_int_eq(fouine_index_put(NULL, ix, &o.a), FOUINE_OK);
+    fouine_index_close(ix);
+    ck_assert_int_eq(fouine_index_count(&n, reader), FOUINE_OK);
+    ck_assert_int_eq(n, 1);
+    fouine_index_close(reader);
+}
+END_TEST
+
+/* Bad calls and bad articles are refused with their code, and leave the
+** index as it was. */
+START_TEST(test_errors)
+{
+    fouine_index *ix = (fouine_index *)1, *ro = NULL;
+    own_article o;
+    char other[320];
+    long long n = -1;
+    FILE *f;
+
+    ck_assert_int_eq(fouine_index_open(&ix, path, FOUINE_INDEX_READ),
+                     FOUINE_EIO);
+    ck_assert_ptr_null(ix);
+    ck_assert_int_eq(fouine_index_open(&ix, path, 0x40), FOUINE_EINVAL);
+    ck_assert_int_eq(fouine_index_open(&ix, path, FOUINE_INDEX_WRITE),
+                     FOUINE_OK);
+
+    fill(&o, "", "Sans identifiant", "", "");
+    ck_assert_int_eq(fouine_index_put(NULL, ix, &o.a), FOUINE_EINVAL);
+    fill(&o, "latin1", "Caf\xe9 de la gare", "", "");
+    ck_assert_int_eq(fouine_index_put(NULL, ix, &o.a), FOUINE_EINVAL);
+    fill(&o, "date", "Une date en lettres", "", "");
+    snprintf(o.date, sizeof o.date, "18 avril 2018");
+    ck_assert_int_eq(fouine_index_put(NULL, ix, &o.a), FOUINE_EINVAL);
+    snprintf(o.date, sizeof o.date, "2019-02-31");
+    ck_assert_int_eq(fouine_index_put(NULL, ix, &o.a), FOUINE_EINVAL);
+    o.a.date = NULL; /* no date is fine */
+    ck_assert_int_eq(fouine_index_put(NULL, ix, &o.a), FOUINE_OK);
+    ck_assert_int_eq(fouine_index_remove(ix, NULL), FOUINE_EINVAL);
+    ck_assert_int_eq(fouine_index_count(&n, ix), FOUINE_OK);
+    ck_assert_int_eq(n, 1);
+
+    /* A read-only handle writes nothing. */
+    ck_assert_int_eq(fouine_index_open(&ro, path, FOUINE_INDEX_READ),
+                     FOUINE_OK);
+    fill(&o, "lecture", "Lecture seule", "", "");
+    ck_assert_int_eq(fouine_index_put(NULL, ro, &o.a), FOUINE_EINVAL);
+    ck_assert_int_eq(fouine_index_remove(ro, "date"), FOUINE_EINVAL);
+    ck_assert_int_eq(fouine_index_begin(ro), FOUINE_EINVAL);
+    fouine_index_close(ro);
+    fouine_index_close(ix);
+
+    /* Not an index. */
+    snprintf(other, sizeof other, "%s/notes.txt", dir);
+    f = fopen(other, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("Ceci n'est pas un index, mais des notes de rédaction.\n", f);
+    ck_assert_int_eq(fclose(f), 0);
+    ck_assert_int_eq(fouine_index_open(&ix, other, FOUINE_INDEX_READ),
+                     FOUINE_ESCHEMA);
+    ck_assert_ptr_null(ix);
+    fouine_index_close(NULL);
+}
+END_TEST
+
+#ifdef FOUINE_FAULT_INJECTION
+/* Open, put two articles (one with a comment), read one back and close:
+** under every allocation failure, FOUINE_ENOMEM or the same result. */
+static int oom_put_get(uint64_t *digest)
+{
+    fouine_index *ix = NULL;
+    fouine_article got;
+    own_article o;
+    int rc;
+
+    {
+        char side[340];
+        unlink(path);
+        snprintf(side, sizeof side, "%s-wal", path);
+        unlink(side);
+        snprintf(side, sizeof side, "%s-shm", path);
+        unlink(side);
+    }
+    rc = fouine_index_open(&ix, path, FOUINE_INDEX_WRITE);
+    if (rc == FOUINE_OK) {
+        rc = fouine_index_begin(ix);
+    }
+    if (rc == FOUINE_OK) {
+        fill(&o, "municipales", "Municipales : la campagne est lancée à Lyon",
+             "Les candidats présentent leurs listes.", "");
+        o.comments[0].body = o.c0;
+        snprintf(o.c0, sizeof o.c0, "Enfin !");
+        o.a.comments = o.comments;
+        o.a.ncomments = 1;
+        rc = fouine_index_put(NULL, ix, &o.a);
+    }
+    if (rc == FOUINE_OK) {
+        fill(&o, "budget", "Budget : l'Assemblée adopte la loi de finances",
+             "", "");
+        rc = fouine_index_put(NULL, ix, &o.a);
+    }
+    if (rc == FOUINE_OK) {
+        rc = fouine_index_commit(ix);
+    }
+    memset(&got, 0, sizeof got);
+    if (rc == FOUINE_OK) {
+        rc = fouine_index_get(&got, ix, "municipales");
+    }
+    if (rc == FOUINE_OK) {
+        *digest = fouine_hash64(FOUINE_HASH_INIT, got.title,
+                                strlen(got.title)) ^
+                  got.ncomments;
+    }
+    fouine_article_clear(&got);
+    fouine_index_close(ix);
+    return rc;
+}
+
+START_TEST(test_oom)
+{
+    fouine_test_oom_loop("index put/get", oom_put_get);
+}
+END_TEST
+#endif
+
+int main(void)
+{
+    Suite *s = suite_create("index_api");
+    TCase *tc = tcase_create("api");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_version);
+    tcase_add_test(tc, test_put_get_search_remove);
+    tcase_add_test(tc, test_transactions);
+    tcase_add_test(tc, test_errors);
+#ifdef FOUINE_FAULT_INJECTION
+    tcase_add_test(tc, test_oom);
+#endif
+    suite_add_tcase(s, tc);
+    return fouine_test_main(s);
+}
