@@ -70,7 +70,9 @@ static void fill(own_article *o,
 }
 
 /* The ids of the hits of query on ix, comma-separated, in out. */
-static long long search_ids(char *out, size_t cap, fouine_index *ix,
+static long long search_ids(char *out,
+                            size_t cap,
+                            fouine_index *ix,
                             const char *query)
 {
     fouine_search_opts opts = FOUINE_SEARCH_OPTS_INIT;
@@ -224,8 +226,7 @@ START_TEST(test_transactions)
 
     /* Left open at close: rolled back. */
     ck_assert_int_eq(fouine_index_begin(ix), FOUINE_OK);
-    fill(&o, "orages", "Orages : dix départements en vigilance orange", "",
-         "");
+    fill(&o, "orages", "Orages : dix départements en vigilance orange", "", "");
     ck_assert_int_eq(fouine_index_put(NULL, ix, &o.a), FOUINE_OK);
     fouine_index_close(ix);
     ck_assert_int_eq(fouine_index_count(&n, reader), FOUINE_OK);
@@ -289,6 +290,43 @@ START_TEST(test_errors)
 }
 END_TEST
 
+/* A run over the sample articles, as fouine-index does, then searched
+** through a handle; options of another version are refused. */
+START_TEST(test_run)
+{
+    fouine_run_options opt;
+    fouine_run_stats st;
+    fouine_index *ix = NULL;
+    char corpus[512], ids[1024];
+    const char *paths[1] = { corpus };
+    const char *src = fouine_test_dir("FOUINE_SOURCE_DIR");
+    long long n = -1;
+
+    ck_assert_ptr_nonnull(src);
+    snprintf(corpus, sizeof corpus, "%s/corpus", src);
+    fouine_run_options_init(&opt);
+    ck_assert_uint_eq(opt.version, FOUINE_RUN_OPTIONS_VERSION);
+    ck_assert_uint_eq(opt.batch, FOUINE_RUN_BATCH);
+    opt.index = path;
+    opt.paths = paths;
+    opt.npaths = 1;
+    opt.verbose = 0;
+    ck_assert_int_eq(fouine_index_run(&st, &opt), FOUINE_OK);
+    ck_assert_int_gt(st.indexed, 20);
+    ck_assert_int_eq(fouine_run_skipped(&st), 0);
+    ck_assert_int_eq(fouine_index_open(&ix, path, FOUINE_INDEX_READ),
+                     FOUINE_OK);
+    ck_assert_int_eq(fouine_index_count(&n, ix), FOUINE_OK);
+    ck_assert_int_eq(n, st.indexed);
+    ck_assert_int_gt(search_ids(ids, sizeof ids, ix, "securite hopitaux"), 0);
+    ck_assert_ptr_nonnull(strstr(ids, "anssi-securite-hopitaux"));
+    fouine_index_close(ix);
+
+    opt.version = FOUINE_RUN_OPTIONS_VERSION + 1;
+    ck_assert_int_eq(fouine_index_run(&st, &opt), FOUINE_EINVAL);
+}
+END_TEST
+
 #ifdef FOUINE_FAULT_INJECTION
 /* Open, put two articles (one with a comment), read one back and close:
 ** under every allocation failure, FOUINE_ENOMEM or the same result. */
@@ -321,8 +359,8 @@ static int oom_put_get(uint64_t *digest)
         rc = fouine_index_put(NULL, ix, &o.a);
     }
     if (rc == FOUINE_OK) {
-        fill(&o, "budget", "Budget : l'Assemblée adopte la loi de finances",
-             "", "");
+        fill(&o, "budget", "Budget : l'Assemblée adopte la loi de finances", "",
+             "");
         rc = fouine_index_put(NULL, ix, &o.a);
     }
     if (rc == FOUINE_OK) {
@@ -333,9 +371,9 @@ static int oom_put_get(uint64_t *digest)
         rc = fouine_index_get(&got, ix, "municipales");
     }
     if (rc == FOUINE_OK) {
-        *digest = fouine_hash64(FOUINE_HASH_INIT, got.title,
-                                strlen(got.title)) ^
-                  got.ncomments;
+        *digest =
+            fouine_hash64(FOUINE_HASH_INIT, got.title, strlen(got.title)) ^
+            got.ncomments;
     }
     fouine_article_clear(&got);
     fouine_index_close(ix);
@@ -358,6 +396,7 @@ int main(void)
     tcase_add_test(tc, test_put_get_search_remove);
     tcase_add_test(tc, test_transactions);
     tcase_add_test(tc, test_errors);
+    tcase_add_test(tc, test_run);
 #ifdef FOUINE_FAULT_INJECTION
     tcase_add_test(tc, test_oom);
 #endif

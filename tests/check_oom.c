@@ -437,7 +437,7 @@ static const struct {
     { "search, misspelled", search_typo },
 };
 
-/* Run fouine_run() on paths into the index file name of the fixture's
+/* Run fouine_index_run() on paths into the index file name of the fixture's
 ** directory, with the reading and the writing threads (its messages go to
 ** the stderr of the test), and fold what it counted into *h. */
 static int run_into(uint64_t *h,
@@ -451,14 +451,14 @@ static int run_into(uint64_t *h,
     fouine_run_stats st;
     int rc;
     snprintf(index, sizeof index, "%s/%s", corpus.dir, name);
-    memset(&opt, 0, sizeof opt);
+    fouine_run_options_init(&opt);
     opt.index = index;
     opt.paths = paths;
     opt.npaths = npaths;
     opt.rebuild = rebuild;
-    opt.max_size = 16u << 20;
+    opt.verbose = 0;
     opt.batch = 1000;
-    rc = fouine_run(&st, &opt);
+    rc = fouine_index_run(&st, &opt);
     if (rc == FOUINE_OK) {
         *h = mix_size(*h, (size_t)st.files);
         *h = mix_size(*h, (size_t)st.files_total);
@@ -491,7 +491,7 @@ static int index_corpus(uint64_t *digest)
 }
 
 /* oom_loop() with stderr sent to a log of the fixture's directory (the
-** messages of fouine_run()). */
+** messages of fouine_index_run()). */
 static void oom_loop_logged(const char *name, fouine_test_oom_op op)
 {
     char log[320];

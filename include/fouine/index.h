@@ -17,6 +17,7 @@
 #ifndef FOUINE_INDEX_H
 #define FOUINE_INDEX_H
 
+#include <signal.h>
 #include <stddef.h>
 
 #include "fouine/buf.h"
@@ -29,8 +30,9 @@ extern "C" {
 typedef struct fouine_index fouine_index;
 
 /* Flags of fouine_index_open(). */
-#define FOUINE_INDEX_READ  0x0 /* read only; the file must exist */
-#define FOUINE_INDEX_WRITE 0x1 /* read-write; a missing or empty file is
+#define FOUINE_INDEX_READ 0x0 /* read only; the file must exist */
+#define FOUINE_INDEX_WRITE \
+    0x1 /* read-write; a missing or empty file is
                                   created with the schema */
 
 /* One reader comment of an article. */
@@ -80,7 +82,8 @@ void fouine_article_clear(fouine_article *a);
  *         index or one of another schema version (index it again with
  *         `fouine-index --rebuild`); FOUINE_EDB; FOUINE_ENOMEM
  */
-FOUINE_WUR int fouine_index_open(fouine_index **out, const char *path,
+FOUINE_WUR int fouine_index_open(fouine_index **out,
+                                 const char *path,
                                  int flags);
 
 /**
@@ -130,7 +133,8 @@ FOUINE_WUR int fouine_index_rollback(fouine_index *ix);
  * @return FOUINE_OK; FOUINE_EINVAL (read-only index, no id, invalid
  *         UTF-8 or a date that is not ISO 8601); FOUINE_EDB; FOUINE_ENOMEM
  */
-FOUINE_WUR int fouine_index_put(int *replaced, fouine_index *ix,
+FOUINE_WUR int fouine_index_put(int *replaced,
+                                fouine_index *ix,
                                 const fouine_article *a);
 
 /**
@@ -159,7 +163,8 @@ FOUINE_WUR int fouine_index_remove(fouine_index *ix, const char *id);
  * @param id   its id
  * @return FOUINE_OK; FOUINE_ENOTFOUND; FOUINE_EDB; FOUINE_ENOMEM
  */
-FOUINE_WUR int fouine_index_get(fouine_article *out, fouine_index *ix,
+FOUINE_WUR int fouine_index_get(fouine_article *out,
+                                fouine_index *ix,
                                 const char *id);
 
 /**
@@ -169,6 +174,103 @@ FOUINE_WUR int fouine_index_get(fouine_article *out, fouine_index *ix,
  * @return FOUINE_OK or FOUINE_EDB
  */
 FOUINE_WUR int fouine_index_count(long long *out, fouine_index *ix);
+
+/* Why an input (a file, a JSON line, a directory) was not indexed. */
+typedef enum fouine_skip {
+    FOUINE_SKIP_MISSING = 0, /* the path given does not exist */
+    FOUINE_SKIP_UNREADABLE,  /* a file or directory that cannot be read */
+    FOUINE_SKIP_LOOP,        /* a symbolic link loop */
+    FOUINE_SKIP_TOO_LONG,    /* a path longer than PATH_MAX */
+    FOUINE_SKIP_TOO_LARGE,   /* over the size limit */
+    FOUINE_SKIP_BINARY,      /* NUL bytes: not text */
+    FOUINE_SKIP_EMPTY,       /* nothing but white space */
+    FOUINE_SKIP_NO_TEXT,     /* no title, lead nor body */
+    FOUINE_SKIP_BAD_JSON,    /* JSON that does not parse, or not an object */
+    FOUINE_SKIP_NO_ID,       /* a JSON article with neither id nor url */
+    FOUINE_SKIP_COUNT        /* number of reasons */
+} fouine_skip;
+
+/** A short English name of a skip reason ("too large"); static. */
+const char *fouine_skip_name(fouine_skip reason);
+
+/* The version of fouine_run_options these headers describe. */
+#define FOUINE_RUN_OPTIONS_VERSION 1
+
+/* Defaults of fouine_run_options_init(). */
+#define FOUINE_RUN_MAX_SIZE (16u << 20) /* larger files are skipped */
+#define FOUINE_RUN_BATCH    20000       /* articles a transaction, at most */
+
+/* Options of a run: fouine_run_options_init() them, then set what you
+** need. */
+typedef struct fouine_run_options {
+    unsigned version;            /* FOUINE_RUN_OPTIONS_VERSION */
+    const char *index;           /* the index file */
+    const char *const *paths;    /* the paths given */
+    size_t npaths;               /* their number */
+    int rebuild;                 /* start afresh */
+    int no_delete;               /* keep articles whose files are gone */
+    int verbose;                 /* 0 quiet, 1 warnings, 2 every file */
+    int progress;                /* draw a progress line on stderr */
+    int plain;                   /* benchmarks only: index with FTS5's
+                                  unicode61 tokenizer (new index only);
+                                  such an index cannot be searched by
+                                  fouine */
+    size_t max_size;             /* larger files and JSON lines are skipped */
+    size_t batch;                /* articles a transaction, at most */
+    volatile sig_atomic_t *stop; /* set by a signal: stop after the current
+                                    transaction; may be NULL */
+} fouine_run_options;
+
+/**
+ * Set opt to the defaults of fouine-index: version, verbose 1, max_size
+ * FOUINE_RUN_MAX_SIZE, batch FOUINE_RUN_BATCH, everything else 0 or NULL.
+ */
+void fouine_run_options_init(fouine_run_options *opt);
+
+/* What a run did. */
+typedef struct fouine_run_stats {
+    long files;                      /* input files handled */
+    long files_total;                /* input files found */
+    long indexed;                    /* new articles */
+    long updated;                    /* articles whose content changed */
+    long unchanged;                  /* articles found as they were */
+    long removed;                    /* articles removed */
+    long comments;                   /* reader comments written */
+    long skipped[FOUINE_SKIP_COUNT]; /* inputs skipped, by reason */
+    long warnings;                   /* e.g. invalid UTF-8 repaired; the
+                                        conflicts are among them */
+    long conflicts;                  /* ids a file gave that another
+                                        source holds: not indexed from it */
+    int interrupted;                 /* stopped by a signal */
+    double seconds;                  /* wall time */
+    double writer_cpu;               /* CPU seconds of the writing thread */
+    double reader_cpu;               /* CPU seconds of the reading thread */
+} fouine_run_stats;
+
+/**
+ * Index the paths given into the index, incrementally, as fouine-index
+ * does (see README): files (.txt, .json, .jsonl, .html) and directories
+ * walked, new and changed articles written, those of files gone removed,
+ * in transactions of opt->batch articles, with a thread reading ahead of
+ * the writer.  It opens the index itself: no handle of this process
+ * should hold a transaction on it meanwhile.  Messages go to stderr;
+ * nothing goes to stdout.
+ *
+ * @param[out] out statistics, zeroed first
+ * @param opt      the options
+ * @return FOUINE_OK when the run went through (inputs may have been
+ *         skipped, or a signal may have stopped it: see out);
+ *         FOUINE_EIO, FOUINE_EDB or FOUINE_ESCHEMA when the index cannot
+ *         be opened or written, FOUINE_EINVAL when the options do not fit
+ *         the index (plain on an index with articles, a path too long to
+ *         rebuild), or of another FOUINE_RUN_OPTIONS_VERSION (a message
+ *         was printed); FOUINE_ENOMEM
+ */
+FOUINE_WUR int fouine_index_run(fouine_run_stats *out,
+                                const fouine_run_options *opt);
+
+/** Skipped inputs in all, over every reason. */
+long fouine_run_skipped(const fouine_run_stats *st);
 
 /**
  * The SQLite connection of ix, for SQL of one's own (owned by ix, valid

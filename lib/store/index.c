@@ -317,7 +317,8 @@ static FOUINE_WUR int write_comments(fouine_index *ix,
         if (rc == FOUINE_OK) {
             sqlite3_bind_int64(s, 1, rowid);
             fouine_bind_str(s, 2, a->comments[i].date);
-            fouine_bind_str(s, 3, a->comments[i].body ? a->comments[i].body : "");
+            fouine_bind_str(s, 3,
+                            a->comments[i].body ? a->comments[i].body : "");
             rc = step_done(ix, s);
         }
     }
@@ -390,8 +391,8 @@ static FOUINE_WUR int check_utf8(int *valid, const char *s)
 /* FOUINE_OK when a can be written: an id, valid UTF-8, an ISO 8601 date. */
 static FOUINE_WUR int check_article(const fouine_article *a)
 {
-    const char *const fields[] = { a->id,     a->title,  a->date, a->category,
-                                   a->url,    a->author, a->lead, a->body };
+    const char *const fields[] = { a->id,  a->title,  a->date, a->category,
+                                   a->url, a->author, a->lead, a->body };
     size_t i;
     int valid = 1, rc = FOUINE_OK;
     if (!a->id || !*a->id) {
@@ -410,8 +411,7 @@ static FOUINE_WUR int check_article(const fouine_article *a)
     if (rc == FOUINE_OK && valid && a->date) {
         char iso[32];
         /* ISO 8601 only: a French date line gives a non-empty iso. */
-        valid = !fouine_date_check(iso, sizeof iso, a->date,
-                                   strlen(a->date)) &&
+        valid = !fouine_date_check(iso, sizeof iso, a->date, strlen(a->date)) &&
                 iso[0] == '\0';
     }
     return rc != FOUINE_OK ? rc : valid ? FOUINE_OK : FOUINE_EINVAL;

@@ -32,23 +32,7 @@
 ** Interface to code in text.c.
 */
 
-/* Why an input (a file, a JSON line, a directory) was not indexed. */
-typedef enum fouine_skip {
-    FOUINE_SKIP_MISSING = 0, /* the path given does not exist */
-    FOUINE_SKIP_UNREADABLE,  /* a file or directory that cannot be read */
-    FOUINE_SKIP_LOOP,        /* a symbolic link loop */
-    FOUINE_SKIP_TOO_LONG,    /* a path longer than PATH_MAX */
-    FOUINE_SKIP_TOO_LARGE,   /* over the size limit */
-    FOUINE_SKIP_BINARY,      /* NUL bytes: not text */
-    FOUINE_SKIP_EMPTY,       /* nothing but white space */
-    FOUINE_SKIP_NO_TEXT,     /* no title, lead nor body */
-    FOUINE_SKIP_BAD_JSON,    /* JSON that does not parse, or not an object */
-    FOUINE_SKIP_NO_ID,       /* a JSON article with neither id nor url */
-    FOUINE_SKIP_COUNT        /* number of reasons */
-} fouine_skip;
-
-/** A short English name of a skip reason ("too large"); static. */
-const char *fouine_skip_name(fouine_skip reason);
+/* fouine_skip, fouine_skip_name(): see fouine/index.h. */
 
 /** Initial value of a running fouine_hash64(). */
 #define FOUINE_HASH_INIT UINT64_C(0xcbf29ce484222325)
@@ -447,60 +431,8 @@ FOUINE_WUR int fouine_index_set_source(fouine_index *ix,
 ** Interface to code in run.c.
 */
 
-/* Options of a run. */
-typedef struct fouine_run_options {
-    const char *index;           /* the index file */
-    const char *const *paths;    /* the paths given */
-    size_t npaths;               /* their number */
-    int rebuild;                 /* start afresh */
-    int no_delete;               /* keep articles whose files are gone */
-    int verbose;                 /* 0 quiet, 1 warnings, 2 every file */
-    int progress;                /* draw a progress line on stderr */
-    int plain;                   /* benchmark baseline: index with FTS5's
-                                  unicode61 tokenizer (new index only) */
-    size_t max_size;             /* larger files and JSON lines are skipped */
-    size_t batch;                /* articles a transaction, at most */
-    volatile sig_atomic_t *stop; /* set by a signal: stop after the current
-                                    transaction; may be NULL */
-} fouine_run_options;
-
-/* What a run did. */
-typedef struct fouine_run_stats {
-    long files;                      /* input files handled */
-    long files_total;                /* input files found */
-    long indexed;                    /* new articles */
-    long updated;                    /* articles whose content changed */
-    long unchanged;                  /* articles found as they were */
-    long removed;                    /* articles removed */
-    long comments;                   /* reader comments written */
-    long skipped[FOUINE_SKIP_COUNT]; /* inputs skipped, by reason */
-    long warnings;                   /* e.g. invalid UTF-8 repaired; the
-                                        conflicts are among them */
-    long conflicts;                  /* ids a file gave that another
-                                        source holds: not indexed from it */
-    int interrupted;                 /* stopped by a signal */
-    double seconds;                  /* wall time */
-    double writer_cpu;               /* CPU seconds of the writing thread */
-    double reader_cpu;               /* CPU seconds of the reading thread */
-} fouine_run_stats;
-
-/**
- * Index the paths given into the index, incrementally (see README).
- * Messages go to stderr; nothing goes to stdout.
- *
- * @param[out] out statistics, zeroed first
- * @param opt      the options
- * @return FOUINE_OK when the run went through (inputs may have been
- *         skipped, or a signal may have stopped it: see out);
- *         FOUINE_EIO, FOUINE_EDB or FOUINE_ESCHEMA when the index cannot
- *         be opened or written, FOUINE_EINVAL when the options do not fit
- *         the index (plain on an index with articles, a path too long to
- *         rebuild) (a message was printed); FOUINE_ENOMEM
- */
-FOUINE_WUR int fouine_run(fouine_run_stats *out, const fouine_run_options *opt);
-
-/** Skipped inputs in all, over every reason. */
-long fouine_run_skipped(const fouine_run_stats *st);
+/* fouine_run_options, fouine_run_stats, fouine_index_run(): see
+** fouine/index.h. */
 
 /*
 ** Interface to code in tools/index/show.c (fouine-index's own).

@@ -1976,7 +1976,7 @@ static FOUINE_WUR int rebuild_beside(fouine_run_stats *out,
     t.opt = &beside;
     rc = remove_index(&t);
     if (rc == FOUINE_OK) {
-        rc = fouine_run(out, &beside); /* tmp is absent: a new index */
+        rc = fouine_index_run(out, &beside); /* tmp is absent: a new index */
     }
     if (rc == FOUINE_OK && out->interrupted) {
         say(&t, 0, "%s: rebuild stopped: the index is unchanged", opt->index);
@@ -2194,7 +2194,16 @@ long fouine_run_skipped(const fouine_run_stats *st)
     return n;
 }
 
-int fouine_run(fouine_run_stats *out, const fouine_run_options *opt)
+void fouine_run_options_init(fouine_run_options *opt)
+{
+    memset(opt, 0, sizeof *opt);
+    opt->version = FOUINE_RUN_OPTIONS_VERSION;
+    opt->verbose = 1;
+    opt->max_size = FOUINE_RUN_MAX_SIZE;
+    opt->batch = FOUINE_RUN_BATCH;
+}
+
+int fouine_index_run(fouine_run_stats *out, const fouine_run_options *opt)
 {
     run r;
     writer w;
@@ -2205,10 +2214,17 @@ int fouine_run(fouine_run_stats *out, const fouine_run_options *opt)
     size_t k;
     msg *m;
 
+    memset(out, 0, sizeof *out);
+    if (opt->version != FOUINE_RUN_OPTIONS_VERSION) {
+        fprintf(stderr,
+                "fouine: fouine_run_options of version %u, this library"
+                " knows version %d\n",
+                opt->version, FOUINE_RUN_OPTIONS_VERSION);
+        return FOUINE_EINVAL;
+    }
     if (opt->rebuild && access(opt->index, F_OK) == 0) {
         return rebuild_beside(out, opt);
     }
-    memset(out, 0, sizeof *out);
     memset(&r, 0, sizeof r);
     memset(&w, 0, sizeof w);
     r.opt = opt;

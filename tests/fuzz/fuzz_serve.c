@@ -70,13 +70,12 @@ static const char *fuzz_make_index(void)
         exit(1);
     }
     snprintf(fuzz_index, sizeof fuzz_index, "%s/index.db", fuzz_dir);
-    memset(&opt, 0, sizeof opt);
+    fouine_run_options_init(&opt);
     opt.index = fuzz_index;
     opt.paths = paths;
     opt.npaths = 1;
-    opt.max_size = 16u * 1024u * 1024u;
-    opt.batch = 20000;
-    if (fouine_run(&st, &opt) != FOUINE_OK || st.indexed == 0) {
+    opt.verbose = 0;
+    if (fouine_index_run(&st, &opt) != FOUINE_OK || st.indexed == 0) {
         fprintf(stderr, "fuzz_serve: cannot index %s\n", FOUINE_FUZZ_CORPUS);
         exit(1);
     }

@@ -19,9 +19,6 @@
 
 #include "fouine/alloc.h"
 
-#define DEFAULT_MAX_SIZE (16u << 20) /* larger files are skipped */
-#define DEFAULT_BATCH    20000       /* articles a transaction */
-
 static volatile sig_atomic_t stop_signal = 0;
 
 static void on_signal(int sig)
@@ -127,11 +124,8 @@ int main(int argc, char **argv)
     size_t npaths = 0;
     int i, rc, status = 2, options_done = 0;
 
-    memset(&opt, 0, sizeof opt);
+    fouine_run_options_init(&opt);
     opt.index = "fouine.db";
-    opt.verbose = 1;
-    opt.max_size = DEFAULT_MAX_SIZE;
-    opt.batch = DEFAULT_BATCH;
     opt.stop = &stop_signal;
     paths = fouine_calloc((size_t)argc, sizeof *paths);
     if (!paths) {
@@ -212,7 +206,7 @@ int main(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
 
-    rc = fouine_run(&st, &opt);
+    rc = fouine_index_run(&st, &opt);
     if (rc != FOUINE_OK) {
         if (rc == FOUINE_ENOMEM) {
             fputs("fouine-index: out of memory\n", stderr);
