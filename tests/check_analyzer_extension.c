@@ -142,6 +142,18 @@ static const struct {
       " hôpitaux') ORDER BY fouine_rank(article_fts,"
       " fouine_query_map('sécurité hôpitaux')) LIMIT 1;",
       "anssi-securite-hopitaux-cyberattaques.txt\n" },
+    /* Its snippets: the best passage, HTML-escaped, the words found
+    ** marked, accents and inflections as fouine-query marks them. */
+    { "SELECT fouine_snippet(lead, 'securite hopitaux', 80) FROM article"
+      " WHERE id = 'anssi-securite-hopitaux-cyberattaques.txt';",
+      "Dans son rapport annuel, l’Agence nationale de la <mark>sécurité</mark>"
+      " des systèmes …\n" },
+    { "SELECT fouine_snippet(title, 'hopital', 0) FROM article"
+      " WHERE id = 'anssi-securite-hopitaux-cyberattaques.txt';",
+      "L’ANSSI alerte sur la sécurité des <mark>hôpitaux</mark> face aux"
+      " cyberattaques\n" },
+    { "SELECT fouine_snippet('Tom & Jerry <b>', 'tom');",
+      "<mark>Tom</mark> &amp; Jerry &lt;b&gt;\n" },
 };
 
 START_TEST(test_shell_queries)

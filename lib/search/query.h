@@ -428,6 +428,22 @@ FOUINE_WUR int fouine_snippet(char **snippet,
                               size_t chars);
 
 /* Typo tolerance (spell.c). */
+/**
+ * Write text with open and close around each span of sp (sorted, not
+ * overlapping; spans out of the text are left out), the text HTML-escaped
+ * (& < > ") when html is non-zero; the marks are written as given.
+ *
+ * @param[out] out new NUL-terminated text (fouine_free()); NULL on error
+ * @return FOUINE_OK or FOUINE_ENOMEM
+ */
+FOUINE_WUR int fouine_spans_mark(char **out,
+                                 const char *text,
+                                 size_t len,
+                                 const fouine_spans *sp,
+                                 const char *open,
+                                 const char *close,
+                                 int html);
+
 #define FOUINE_SPELL_WORD  64 /* longer words are not corrected */
 #define FOUINE_SPELL_CANDS 8  /* candidates compared */
 #define FOUINE_SPELL_KEEP  3  /* candidates a word is searched as, at most */

@@ -591,6 +591,86 @@ static void sql_query_map(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sql_query(ctx, 2, argv);
 }
 
+/* A parsed query kept with a statement (sqlite3_set_auxdata()). */
+static void parsed_free(void *p)
+{
+    fouine_parsed_clear(p);
+    fouine_free(p);
+}
+
+/*
+** fouine_snippet(text, query [, chars]): the passage of text (a title, a
+** lead, a body) that best matches what a reader typed, about chars
+** characters (200 by default; 0: the whole text), HTML-escaped, every
+** word found marked with <mark>...</mark>, as fouine's own results are.
+** The query is parsed once a statement, through the lexicon of the
+** connection's main database.
+*/
+static void sql_snippet(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    fouine_analyzer *an = sqlite3_user_data(ctx);
+    const char *text = (const char *)sqlite3_value_text(argv[0]);
+    size_t len = (size_t)sqlite3_value_bytes(argv[0]);
+    fouine_parsed *q = sqlite3_get_auxdata(ctx, 1);
+    fouine_spans sp = { 0 };
+    char *snip = NULL, *marked = NULL;
+    sqlite3_int64 chars =
+        argc > 2 ? sqlite3_value_int64(argv[2]) : FOUINE_SNIPPET_CHARS;
+    int found = 0, rc = FOUINE_OK;
+
+    if (!text) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    if (chars < 0 || chars > FOUINE_SNIPPET_CHARS_MAX) {
+        sqlite3_result_error(ctx,
+                             "fouine_snippet: chars must be 0 (the whole"
+                             " text) to 2000",
+                             -1);
+        return;
+    }
+    if (!q) {
+        const char *query = (const char *)sqlite3_value_text(argv[1]);
+        fouine_lexicon *lx = NULL;
+        int lrc = fouine_lexicon_open(&lx, sqlite3_context_db_handle(ctx));
+        q = fouine_calloc(1, sizeof *q);
+        if (!q || lrc == FOUINE_ENOMEM) {
+            fouine_free(q);
+            fouine_lexicon_close(lx);
+            sqlite3_result_error_nomem(ctx);
+            return;
+        }
+        rc = fouine_parse(q, an, lrc == FOUINE_OK ? lx : NULL,
+                          query ? query : "",
+                          query ? (size_t)sqlite3_value_bytes(argv[1]) : 0);
+        fouine_lexicon_close(lx);
+        if (rc != FOUINE_OK) {
+            fouine_free(q);
+            sqlite3_result_error_nomem(ctx);
+            return;
+        }
+        sqlite3_set_auxdata(ctx, 1, q, parsed_free);
+        q = sqlite3_get_auxdata(ctx, 1); /* NULL: SQLite freed it (OOM) */
+        if (!q) {
+            sqlite3_result_error_nomem(ctx);
+            return;
+        }
+    }
+    rc = fouine_snippet(&snip, &sp, &found, an, q, text, len, (size_t)chars);
+    if (rc == FOUINE_OK) {
+        rc = fouine_spans_mark(&marked, snip, strlen(snip), &sp, "<mark>",
+                               "</mark>", 1);
+    }
+    if (rc == FOUINE_OK) {
+        sqlite3_result_text(ctx, marked, -1, SQLITE_TRANSIENT);
+    } else {
+        sqlite3_result_error_nomem(ctx);
+    }
+    fouine_free(marked);
+    fouine_free(snip);
+    fouine_free(sp.at);
+}
+
 static void analyzer_free(void *p)
 {
     fouine_analyzer_free(p);
@@ -631,7 +711,13 @@ int fouine_search_register(sqlite3 *db)
             sql_query_expr, NULL, NULL, analyzer_free) != SQLITE_OK ||
         sqlite3_create_function_v2(
             db, "fouine_query_map", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, an,
-            sql_query_map, NULL, NULL, NULL) != SQLITE_OK) {
+            sql_query_map, NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_create_function_v2(
+            db, "fouine_snippet", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, an,
+            sql_snippet, NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_create_function_v2(
+            db, "fouine_snippet", 3, SQLITE_UTF8 | SQLITE_DETERMINISTIC, an,
+            sql_snippet, NULL, NULL, NULL) != SQLITE_OK) {
         return fouine_store_error(db);
     }
     api = fouine_fts5_api(db);

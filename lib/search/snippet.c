@@ -663,3 +663,59 @@ done:
     fouine_free(s.pos);
     return rc;
 }
+
+/* Append n bytes of s to b, HTML-escaped when html. */
+static void append_text(fouine_buf *b, const char *s, size_t n, int html)
+{
+    size_t i, from = 0;
+    if (!html) {
+        fouine_buf_append(b, s, n);
+        return;
+    }
+    for (i = 0; i < n; i++) {
+        const char *esc = s[i] == '<' ? "&lt;" :
+                          s[i] == '>' ? "&gt;" :
+                          s[i] == '&' ? "&amp;" :
+                          s[i] == '"' ? "&quot;" :
+                                        NULL;
+        if (esc) {
+            fouine_buf_append(b, s + from, i - from);
+            fouine_buf_puts(b, esc);
+            from = i + 1;
+        }
+    }
+    fouine_buf_append(b, s + from, n - from);
+}
+
+int fouine_spans_mark(char **out,
+                      const char *text,
+                      size_t len,
+                      const fouine_spans *sp,
+                      const char *open,
+                      const char *close,
+                      int html)
+{
+    fouine_buf b = { 0 };
+    size_t at = 0, i;
+
+    *out = NULL;
+    fouine_buf_append(&b, "", 0);
+    for (i = 0; i < sp->n; i++) {
+        size_t s = sp->at[2 * i], e = sp->at[2 * i + 1];
+        if (s < at || e <= s || e > len) {
+            continue;
+        }
+        append_text(&b, text + at, s - at, html);
+        fouine_buf_puts(&b, open);
+        append_text(&b, text + s, e - s, html);
+        fouine_buf_puts(&b, close);
+        at = e;
+    }
+    append_text(&b, text + at, len - at, html);
+    if (b.failed) {
+        fouine_free(b.data);
+        return FOUINE_ENOMEM;
+    }
+    *out = b.data;
+    return FOUINE_OK;
+}
