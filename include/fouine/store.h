@@ -67,10 +67,11 @@ extern "C" {
 #define FOUINE_WEIGHT_BODY  1.0
 
 /**
- * Open an index: register the "french" tokenizer, switch to WAL mode, set a
- * busy timeout, and check the schema version (creating the schema in an
- * empty file opened with FOUINE_STORE_WRITE, upgrading one of version 2 in
- * place; FOUINE_STORE_READ opens version 2 as it is).
+ * Open an index: register the "french" tokenizer, set a busy timeout, and
+ * check the schema version (FOUINE_SCHEMA_VERSION only).  With
+ * FOUINE_STORE_WRITE, an empty file gets the schema, and the connection
+ * switches the file to WAL mode with synchronous=NORMAL; a reader uses
+ * the mode the file is in (WAL once a writer opened it).
  *
  * @param[out] out the connection, to be closed with sqlite3_close(); NULL
  *             on failure

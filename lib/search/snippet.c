@@ -441,7 +441,7 @@ int fouine_snippet(char **snippet,
     fouine_buf out = { 0 };
     unsigned char *hl = NULL;
     int *hits = NULL;
-    size_t i, p, ws = 0, we = len, best_p = 0;
+    size_t i, p, ws = 0, we = len;
     long best = -1;
     int rc = FOUINE_OK, cut_start = 0, cut_end = 0;
 
@@ -524,14 +524,12 @@ int fouine_snippet(char **snippet,
             score += kind == B_SENTENCE ? 5 : kind == B_CLAUSE ? 2 : 0;
             if (score > best) {
                 best = score;
-                best_p = p;
                 ws = start;
             }
         }
         if (best < 0) {
             ws = 0; /* no match in the text: its beginning */
         }
-        (void)best_p;
         ws = skip_orphans(text, len, ws);
         cut_start = ws > 0 && boundary_before(text, ws) != B_SENTENCE;
         ws = open_guillemet(text, ws);

@@ -352,9 +352,6 @@ void fouine_replay_set(fouine_replay *rp,
                        const fouine_pretok *toks,
                        size_t n);
 
-/** How many texts were replayed so far. */
-long fouine_replay_count(const fouine_replay *rp);
-
 /*
 ** Interface to code in index.c, inside the library: what fouine-index's
 ** run (run.c) needs of a fouine_index beyond the public API.

@@ -31,7 +31,6 @@ struct fouine_replay {
     const char *const *texts;  /* texts analyzed in advance; not owned */
     const fouine_pretok *toks; /* their tokens; not owned */
     size_t ntexts;             /* their number */
-    long replayed;             /* texts replayed (statistics) */
 };
 
 /* One instance of the wrapper, as FTS5 creates for each table. */
@@ -189,7 +188,6 @@ static int replay_tokenize(
         return tok->rp->orig.xTokenize(tok->inner, ctx, flags, text, len,
                                        xToken);
     }
-    tok->rp->replayed++;
     r = (const unsigned char *)t->buf;
     end = r + t->len;
     while (r < end && rc == SQLITE_OK) {
@@ -245,9 +243,4 @@ void fouine_replay_set(fouine_replay *rp,
     rp->texts = texts;
     rp->toks = toks;
     rp->ntexts = n;
-}
-
-long fouine_replay_count(const fouine_replay *rp)
-{
-    return rp->replayed;
 }
