@@ -11,7 +11,8 @@
 #   - examples/search.c builds against the staged tree, through pkg-config
 #     (examples/Makefile, shared and static) and through find_package(fouine)
 #     (examples/CMakeLists.txt), and each program prints the words of a
-#     French sentence as the analyzer reads them, from the staged library.
+#     French sentence as the analyzer reads them, from the staged library;
+#   - debian/changelog is of VERSION.
 # The directories are CMake's (relative to PREFIX, or absolute); CFLAGS are
 # the build's sanitizer flags, which a program linking it needs too.
 set -u
@@ -163,6 +164,10 @@ else
     cat "$work/cmake.log"
     fail "cmake: examples/CMakeLists.txt failed"
 fi
+
+# The Debian packages are of the same version.
+head -n 1 "$src/debian/changelog" | grep -qF "fouine ($version)" ||
+    fail "debian/changelog's first entry is not of version $version"
 
 if [ "$failed" -eq 0 ]; then
     echo "install: the staged tree and the example built from it (pkg-config, static, CMake) are right"
