@@ -6,16 +6,21 @@
 #   make test-tsan  build with ThreadSanitizer in build-tsan/ and run the
 #                tests of threads (fouine-index's reader and writer,
 #                fouine-serve under load)
-#   make         build (release) in build/
+#   make         build (release) in build/, for PREFIX
+#   make install build, then install under PREFIX (default /usr/local),
+#                in DESTDIR when given (a staging directory):
+#                make install PREFIX=/usr DESTDIR=/tmp/stage
 #   make format  clang-format the C sources in place
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+PREFIX ?= /usr/local
+DESTDIR ?=
 DEMO_QUERY ?= securite de l'etat
 SOURCES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
 
 # The suites whose code runs threads at once; a race aborts them.
 TSAN_TESTS ?= ^(index|index_shared|serve|serve_load|serve_slow)$$
 
-.PHONY: all deps build demo test test-tsan format format-check clean
+.PHONY: all deps build install demo test test-tsan format format-check clean
 
 all: build
 
@@ -23,8 +28,14 @@ deps:
 	@./scripts/install-deps
 
 build: deps
-	cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DFOUINE_TESTS=OFF >/dev/null
+	cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DFOUINE_TESTS=OFF \
+	    -DCMAKE_INSTALL_PREFIX='$(PREFIX)' >/dev/null
 	cmake --build build -j $(JOBS)
+
+# The prefix is the build's (fouine.pc and the systemd unit name it);
+# DESTDIR only moves the files.
+install: build
+	DESTDIR='$(DESTDIR)' cmake --install build
 
 demo: build
 	./build/fouine-index -o fouine.db corpus

@@ -7,6 +7,9 @@
 **   fouine/analyzer.h  the French analyzer (normalization, elision,
 **                      folding, Snowball French stems)
 **   fouine/fts5.h      the analyzer as an FTS5 tokenizer, "french"
+**   fouine/buf.h       the growable string some results hold
+**   fouine/index.h     an index: open, write articles, look up, runs of
+**                      fouine-index over paths
 **
 ** Thread safety: every function may be called from several threads at
 ** once on different handles; a handle is used by one thread at a time
@@ -18,6 +21,7 @@
 #include "fouine/analyzer.h"
 #include "fouine/error.h"
 #include "fouine/fts5.h"
+#include "fouine/index.h"
 #include "fouine/version.h"
 
 #ifdef __cplusplus

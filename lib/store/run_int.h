@@ -184,20 +184,20 @@ FOUINE_WUR int fouine_run_push(run *r, msg *m);
 
 /* Queue a message of a type with no article. */
 FOUINE_WUR int fouine_run_push_simple(run *r,
-                                  int type,
-                                  size_t file,
-                                  uint64_t hash,
-                                  long articles,
-                                  int known);
+                                      int type,
+                                      size_t file,
+                                      uint64_t hash,
+                                      long articles,
+                                      int known);
 
 /* Queue a skip of count inputs of a file (scope: SKIP_*); known: the file
 ** has a source row. */
 FOUINE_WUR int fouine_run_push_skip(run *r,
-                                size_t file,
-                                fouine_skip reason,
-                                long count,
-                                int scope,
-                                int known);
+                                    size_t file,
+                                    fouine_skip reason,
+                                    long count,
+                                    int scope,
+                                    int known);
 
 /* strlen(), 0 for NULL. */
 size_t fouine_run_slen(const char *s);
@@ -249,10 +249,10 @@ void fouine_run_strings_free(strings *l);
 ** it.  Returns FOUINE_OK, FOUINE_ENOMEM or the error of db_error().
 */
 FOUINE_WUR int fouine_run_collect(run *r,
-                              writer *w,
-                              int which,
-                              int skip_blind,
-                              strings *l);
+                                  writer *w,
+                                  int which,
+                                  int skip_blind,
+                                  strings *l);
 
 /* Remove the articles of files gone from the directories given. */
 FOUINE_WUR int fouine_run_remove_gone(run *r, writer *w);
@@ -292,7 +292,6 @@ FOUINE_WUR int fouine_run_remove_index(run *r);
 
 /* Build the index anew beside it, then copy it over (see above). */
 FOUINE_WUR int fouine_run_rebuild_beside(fouine_run_stats *out,
-                                     const fouine_run_options *opt);
-
+                                         const fouine_run_options *opt);
 
 #endif /* FOUINE_RUN_INT_H */

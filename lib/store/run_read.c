@@ -42,7 +42,6 @@ static int msg_word(const fouine_word *word, void *payload)
     return fouine_lexsink_add(m->words, word);
 }
 
-
 /* Payload of the article callbacks. */
 typedef struct reading {
     run *r;
@@ -73,9 +72,10 @@ static void say_notes(const reading *rd, const fouine_article *a)
         }
         fouine_run_count_warning(rd->r);
         fouine_run_say(rd->r, 1, "%s%s: %s%s%s%.*s", f->path, where,
-            f->kind == FOUINE_FILE_TEXT ? "" : "article '",
-            f->kind == FOUINE_FILE_TEXT ? "" : a->id,
-            f->kind == FOUINE_FILE_TEXT ? "" : "': ", (int)(nl - p), p);
+                       f->kind == FOUINE_FILE_TEXT ? "" : "article '",
+                       f->kind == FOUINE_FILE_TEXT ? "" : a->id,
+                       f->kind == FOUINE_FILE_TEXT ? "" : "': ", (int)(nl - p),
+                       p);
     }
 }
 
@@ -99,7 +99,8 @@ static int push_article(fouine_article *a, void *payload)
     m->a = *a;
     memset(a, 0, sizeof *a);
     m->hash = fouine_article_hash(&m->a);
-    m->bytes = 256 + fouine_run_slen(m->a.title) + fouine_run_slen(m->a.lead) + fouine_run_slen(m->a.body);
+    m->bytes = 256 + fouine_run_slen(m->a.title) + fouine_run_slen(m->a.lead) +
+               fouine_run_slen(m->a.body);
     for (i = 0; i < m->a.ncomments; i++) {
         m->bytes += fouine_run_slen(m->a.comments[i].body) + 64;
     }
@@ -143,12 +144,14 @@ static void warn_utf8(run *r, const char *path, long lineno, size_t offset)
 {
     fouine_run_count_warning(r);
     if (lineno > 0) {
-        fouine_run_say(r, 1,
+        fouine_run_say(
+            r, 1,
             "%s:%ld: invalid UTF-8 at byte %zu of the line, replaced by "
             "U+FFFD",
             path, lineno, offset);
     } else {
-        fouine_run_say(r, 1, "%s: invalid UTF-8 at byte offset %zu, replaced by U+FFFD",
+        fouine_run_say(
+            r, 1, "%s: invalid UTF-8 at byte offset %zu, replaced by U+FFFD",
             path, offset);
     }
 }
@@ -198,10 +201,10 @@ static void say_skip(run *r,
     const char *sep = detail && *detail ? ": " : "";
     if (lineno > 0) {
         fouine_run_say(r, 1, "%s:%ld: skipped: %s%s%s", f->path, lineno,
-            fouine_skip_name(reason), sep, detail ? detail : "");
+                       fouine_skip_name(reason), sep, detail ? detail : "");
     } else {
-        fouine_run_say(r, 1, "%s: skipped: %s%s%s", f->path, fouine_skip_name(reason), sep,
-            detail ? detail : "");
+        fouine_run_say(r, 1, "%s: skipped: %s%s%s", f->path,
+                       fouine_skip_name(reason), sep, detail ? detail : "");
     }
 }
 
@@ -345,8 +348,8 @@ static FOUINE_WUR int read_whole(run *r,
                                      FOUINE_SKIP_UNREADABLE;
         say_skip(r, f, 0, skip,
                  rc == FOUINE_EINVAL ? "over the size limit" : strerror(errno));
-        out = fouine_run_push_skip(r, i, skip, 1,
-                        rc == FOUINE_EINVAL ? SKIP_DROP : SKIP_KEEP, known);
+        out = fouine_run_push_skip(
+            r, i, skip, 1, rc == FOUINE_EINVAL ? SKIP_DROP : SKIP_KEEP, known);
         goto done;
     }
     hash = fouine_hash64(FOUINE_HASH_INIT, buf, len);
@@ -382,11 +385,13 @@ static FOUINE_WUR int read_whole(run *r,
             say_skip(r, f, 0, skip, err);
         }
         if (rc != FOUINE_OK) {
-            out = fouine_run_push_skip(r, i, skip, (long)nskipped, SKIP_DROP, known);
+            out = fouine_run_push_skip(r, i, skip, (long)nskipped, SKIP_DROP,
+                                       known);
             goto done;
         }
         if (nskipped > 0) {
-            out = fouine_run_push_skip(r, i, skip, (long)nskipped, SKIP_PART, known);
+            out = fouine_run_push_skip(r, i, skip, (long)nskipped, SKIP_PART,
+                                       known);
             if (out) {
                 goto done;
             }
@@ -549,11 +554,13 @@ static FOUINE_WUR int read_lines(run *r,
         }
         if (rc != FOUINE_OK) {
             say_skip(r, f, 0, FOUINE_SKIP_UNREADABLE, strerror(errno));
-            out = fouine_run_push_skip(r, i, FOUINE_SKIP_UNREADABLE, 1, SKIP_KEEP, known);
+            out = fouine_run_push_skip(r, i, FOUINE_SKIP_UNREADABLE, 1,
+                                       SKIP_KEEP, known);
             goto done;
         }
         if (hash == old_hash) {
-            out = fouine_run_push_simple(r, MSG_TOUCHED, i, hash, old_articles, 1);
+            out = fouine_run_push_simple(r, MSG_TOUCHED, i, hash, old_articles,
+                                         1);
             goto done;
         }
         hash = FOUINE_HASH_INIT;
@@ -566,7 +573,8 @@ static FOUINE_WUR int read_lines(run *r,
     lr.f = fopen(f->path, "rb");
     if (!lr.f) {
         say_skip(r, f, 0, FOUINE_SKIP_UNREADABLE, strerror(errno));
-        out = fouine_run_push_skip(r, i, FOUINE_SKIP_UNREADABLE, 1, SKIP_KEEP, known);
+        out = fouine_run_push_skip(r, i, FOUINE_SKIP_UNREADABLE, 1, SKIP_KEEP,
+                                   known);
         goto done;
     }
     while ((rc = next_line(&lr, &hash, &raw)) == FOUINE_OK && raw > 0) {
@@ -579,7 +587,8 @@ static FOUINE_WUR int read_lines(run *r,
         if (lr.too_long) {
             say_skip(r, f, lineno, FOUINE_SKIP_TOO_LARGE,
                      "over the size limit");
-            out = fouine_run_push_skip(r, i, FOUINE_SKIP_TOO_LARGE, 1, SKIP_PART, known);
+            out = fouine_run_push_skip(r, i, FOUINE_SKIP_TOO_LARGE, 1,
+                                       SKIP_PART, known);
             if (out) {
                 goto done;
             }
@@ -607,7 +616,8 @@ static FOUINE_WUR int read_lines(run *r,
         }
         if (nskipped > 0) {
             say_skip(r, f, lineno, skip, err);
-            out = fouine_run_push_skip(r, i, skip, (long)nskipped, SKIP_PART, known);
+            out = fouine_run_push_skip(r, i, skip, (long)nskipped, SKIP_PART,
+                                       known);
             if (out) {
                 goto done;
             }
@@ -619,7 +629,8 @@ static FOUINE_WUR int read_lines(run *r,
     }
     if (rc != FOUINE_OK) {
         say_skip(r, f, 0, FOUINE_SKIP_UNREADABLE, strerror(errno));
-        out = fouine_run_push_skip(r, i, FOUINE_SKIP_UNREADABLE, 1, SKIP_KEEP, known);
+        out = fouine_run_push_skip(r, i, FOUINE_SKIP_UNREADABLE, 1, SKIP_KEEP,
+                                   known);
         goto done;
     }
     out = fouine_run_push_simple(r, MSG_END, i, hash, rd.count, known);
@@ -686,7 +697,8 @@ void *fouine_run_reader_main(void *arg)
         long articles;
         int known = lookup(r, f, &size, &mtime, &hash, &articles);
         if (known && size == f->size && mtime == f->mtime) {
-            out = fouine_run_push_simple(r, MSG_UNCHANGED, i, hash, articles, 1);
+            out =
+                fouine_run_push_simple(r, MSG_UNCHANGED, i, hash, articles, 1);
             add_done(r, f->size);
             continue;
         }
@@ -707,7 +719,6 @@ void *fouine_run_reader_main(void *arg)
     pthread_mutex_unlock(&r->lock);
     return NULL;
 }
-
 
 void fouine_run_open_reader(run *r)
 {

@@ -57,19 +57,22 @@ FOUINE_WUR int fouine_run_remove_index(run *r)
         return FOUINE_OK;
     }
     if (!removable_index(r->opt->index)) {
-        fouine_run_say(r, 0, "%s: not a fouine index: --rebuild leaves it alone",
-            r->opt->index);
+        fouine_run_say(r, 0,
+                       "%s: not a fouine index: --rebuild leaves it alone",
+                       r->opt->index);
         return FOUINE_ESCHEMA;
     }
     for (i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
         int n = snprintf(name, sizeof name, "%s%s", r->opt->index, suffixes[i]);
         if (n < 0 || (size_t)n >= sizeof name) {
             /* A cut name could be another file: remove nothing. */
-            fouine_run_say(r, 0, "%s: path too long for --rebuild", r->opt->index);
+            fouine_run_say(r, 0, "%s: path too long for --rebuild",
+                           r->opt->index);
             return FOUINE_EINVAL;
         }
         if (unlink(name) != 0 && errno != ENOENT) {
-            fouine_run_say(r, 0, "%s: cannot remove it: %s", name, strerror(errno));
+            fouine_run_say(r, 0, "%s: cannot remove it: %s", name,
+                           strerror(errno));
             return FOUINE_EIO;
         }
     }
@@ -102,25 +105,27 @@ static FOUINE_WUR int copy_over(run *r, const char *from, const char *to)
     int rc = FOUINE_EDB, step, finish;
     if (sqlite3_open_v2(from, &src, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
         fouine_run_say(r, 0, "%s: cannot read the rebuilt index: %s", from,
-            sqlite3_errmsg(src));
+                       sqlite3_errmsg(src));
         goto done;
     }
     if (sqlite3_open_v2(to, &dst, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
-        fouine_run_say(r, 0, "%s: cannot open it to write the rebuilt index: %s", to,
-            sqlite3_errmsg(dst));
+        fouine_run_say(r, 0,
+                       "%s: cannot open it to write the rebuilt index: %s", to,
+                       sqlite3_errmsg(dst));
         goto done;
     }
     sqlite3_busy_timeout(dst, REBUILD_BUSY_MS);
     b = sqlite3_backup_init(dst, "main", src, "main");
     if (!b) {
         fouine_run_say(r, 0, "%s: cannot write the rebuilt index: %s", to,
-            sqlite3_errmsg(dst));
+                       sqlite3_errmsg(dst));
         goto done;
     }
     step = sqlite3_backup_step(b, -1); /* every page, one transaction */
     finish = sqlite3_backup_finish(b);
     if (step != SQLITE_DONE || finish != SQLITE_OK) {
-        fouine_run_say(r, 0, "%s: cannot write the rebuilt index: %s (it is unchanged)",
+        fouine_run_say(
+            r, 0, "%s: cannot write the rebuilt index: %s (it is unchanged)",
             to, sqlite3_errmsg(dst));
         rc = step == SQLITE_NOMEM ? FOUINE_ENOMEM : FOUINE_EDB;
         goto done;
@@ -139,7 +144,7 @@ done:
 }
 
 FOUINE_WUR int fouine_run_rebuild_beside(fouine_run_stats *out,
-                                     const fouine_run_options *opt)
+                                         const fouine_run_options *opt)
 {
     fouine_run_options beside = *opt;
     char tmp[4096];
@@ -152,8 +157,9 @@ FOUINE_WUR int fouine_run_rebuild_beside(fouine_run_stats *out,
     t.opt = opt;
     pthread_mutex_init(&t.lock, NULL);
     if (!removable_index(opt->index)) {
-        fouine_run_say(&t, 0, "%s: not a fouine index: --rebuild leaves it alone",
-            opt->index);
+        fouine_run_say(&t, 0,
+                       "%s: not a fouine index: --rebuild leaves it alone",
+                       opt->index);
         rc = FOUINE_ESCHEMA;
         goto done;
     }
@@ -170,7 +176,8 @@ FOUINE_WUR int fouine_run_rebuild_beside(fouine_run_stats *out,
         rc = fouine_index_run(out, &beside); /* tmp is absent: a new index */
     }
     if (rc == FOUINE_OK && out->interrupted) {
-        fouine_run_say(&t, 0, "%s: rebuild stopped: the index is unchanged", opt->index);
+        fouine_run_say(&t, 0, "%s: rebuild stopped: the index is unchanged",
+                       opt->index);
     } else if (rc == FOUINE_OK) {
         start = fouine_run_now();
         rc = copy_over(&t, tmp, opt->index);

@@ -44,7 +44,6 @@
 #define FTS_AUTOMERGE_SQL \
     "INSERT INTO article_fts(article_fts, rank) VALUES ('automerge', 4);"
 
-
 static const char *const writer_sql[W_COUNT] = {
     "INSERT OR IGNORE INTO temp.touched(rowid) VALUES (?1)",
     "DELETE FROM article WHERE source = ?1"
@@ -119,7 +118,6 @@ static const char *const writer_sql[W_COUNT] = {
     " AND path NOT LIKE '%.json' AND path NOT LIKE '%.jsonl'"
 };
 
-
 /*
 ** Writer side.
 */
@@ -128,8 +126,8 @@ static const char *const writer_sql[W_COUNT] = {
 static FOUINE_WUR int db_error(run *r, writer *w, const char *what)
 {
     int rc = fouine_store_error(w->db); /* before another call on db */
-    fouine_run_say(r, 0, "%s: cannot write the index (%s): %s", r->opt->index, what,
-        sqlite3_errmsg(w->db));
+    fouine_run_say(r, 0, "%s: cannot write the index (%s): %s", r->opt->index,
+                   what, sqlite3_errmsg(w->db));
     return rc;
 }
 
@@ -235,8 +233,9 @@ int fouine_run_source_gone(const run *r, const char *key)
     for (i = 0; i < r->in.nroots && !walked; i++) {
         walked = fouine_path_under(key, r->in.roots[i]);
     }
-    return walked && (r->in.nfiles == 0 || !bsearch(&key, r->keys, r->in.nfiles,
-                                                    sizeof *r->keys, fouine_run_by_key));
+    return walked &&
+           (r->in.nfiles == 0 || !bsearch(&key, r->keys, r->in.nfiles,
+                                          sizeof *r->keys, fouine_run_by_key));
 }
 
 /* SQL fouine_gone(path): fouine_run_source_gone() for the statements of the writer
@@ -385,8 +384,8 @@ static FOUINE_WUR int write_article(run *r, writer *w, const msg *m)
 static void say_no_longer(run *r, const fouine_input *f, long n)
 {
     if (n > 0) {
-        fouine_run_say(r, 1, "%s: %ld article%s no longer in the file: removed", f->path,
-            n, n > 1 ? "s" : "");
+        fouine_run_say(r, 1, "%s: %ld article%s no longer in the file: removed",
+                       f->path, n, n > 1 ? "s" : "");
     }
 }
 
@@ -433,8 +432,9 @@ static FOUINE_WUR int drop_stale(run *r, writer *w, const char *key, long *n)
     if (rc == FOUINE_OK && taken > 0 && r->opt->verbose >= 2) {
         s = w->stmt[W_RETAKE_LIST];
         while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-            fouine_run_say(r, 2, "updated %s (now from %s)", fouine_run_column_text(s, 0),
-                fouine_run_shown(r, fouine_run_column_text(s, 1)));
+            fouine_run_say(r, 2, "updated %s (now from %s)",
+                           fouine_run_column_text(s, 0),
+                           fouine_run_shown(r, fouine_run_column_text(s, 1)));
         }
         sqlite3_reset(s);
         if (step != SQLITE_DONE) {
@@ -572,7 +572,6 @@ FOUINE_WUR int fouine_run_handle(run *r, writer *w, const msg *m)
     }
 }
 
-
 /*
 ** Bind ?1 and ?2 of s to the bounds of the paths under the absolute path
 ** root: they sort between "root/" and "root0".  Returns FOUINE_OK or
@@ -598,7 +597,6 @@ static FOUINE_WUR int bind_under(sqlite3_stmt *s, const char *root)
     return rc;
 }
 
-
 void fouine_run_strings_free(strings *l)
 {
     size_t i;
@@ -610,10 +608,10 @@ void fouine_run_strings_free(strings *l)
 }
 
 FOUINE_WUR int fouine_run_collect(run *r,
-                              writer *w,
-                              int which,
-                              int skip_blind,
-                              strings *l)
+                                  writer *w,
+                                  int which,
+                                  int skip_blind,
+                                  strings *l)
 {
     sqlite3_stmt *s = w->stmt[which];
     int rc = FOUINE_OK, step;
@@ -670,7 +668,7 @@ FOUINE_WUR int fouine_run_remove_gone(run *r, writer *w)
         rc = remove_source(r, w, gone.v[i], &n);
         if (rc == FOUINE_OK) {
             fouine_run_say(r, 2, "removed %ld articles of %s (gone)", n,
-                fouine_run_shown(r, gone.v[i]));
+                           fouine_run_shown(r, gone.v[i]));
         }
     }
     fouine_run_strings_free(&gone);
@@ -715,7 +713,8 @@ FOUINE_WUR int fouine_run_report_conflicts(run *r, writer *w)
         }
         r->st->conflicts++;
         fouine_run_count_warning(r);
-        fouine_run_say(r, 1,
+        fouine_run_say(
+            r, 1,
             "%s%s: id conflict: '%s' is already given by %s; this copy is "
             "not indexed (it will be if that file stops giving it)",
             fouine_run_column_text(s, 0), where, fouine_run_column_text(s, 2),
@@ -725,7 +724,6 @@ FOUINE_WUR int fouine_run_report_conflicts(run *r, writer *w)
     return step == SQLITE_DONE ? FOUINE_OK :
                                  db_error(r, w, writer_sql[W_CONFLICTS]);
 }
-
 
 /*
 ** What the system says when the index file is opened for writing (or
@@ -762,22 +760,24 @@ static void open_failed(run *r, int rc)
         snprintf(dir, sizeof dir, ".");
     }
     if (rc == FOUINE_ESCHEMA) {
-        fouine_run_say(r, 0,
+        fouine_run_say(
+            r, 0,
             "%s: not an index of this version of fouine (schema %d): index "
             "into a new file, or use --rebuild",
             r->opt->index, FOUINE_SCHEMA_VERSION);
     } else if (stat(dir, &st) != 0) {
         fouine_run_say(r, 0, "%s: cannot create the index: directory %s: %s",
-            r->opt->index, dir, strerror(errno));
+                       r->opt->index, dir, strerror(errno));
     } else if (access(dir, W_OK) != 0) {
-        fouine_run_say(r, 0, "%s: cannot write the index: directory %s is read-only",
-            r->opt->index, dir);
+        fouine_run_say(r, 0,
+                       "%s: cannot write the index: directory %s is read-only",
+                       r->opt->index, dir);
     } else if (os_error(r->opt->index) != 0) {
-        fouine_run_say(r, 0, "%s: cannot create or write the index: %s", r->opt->index,
-            strerror(errno));
+        fouine_run_say(r, 0, "%s: cannot create or write the index: %s",
+                       r->opt->index, strerror(errno));
     } else {
         fouine_run_say(r, 0, "%s: cannot open the index: %s", r->opt->index,
-            fouine_errmsg(rc));
+                       fouine_errmsg(rc));
     }
 }
 
@@ -804,7 +804,8 @@ static FOUINE_WUR int use_plain_tokenizer(run *r, writer *w)
     }
     sqlite3_finalize(s);
     if (!empty) {
-        fouine_run_say(r, 0, "%s: the plain tokenizer needs a new index", r->opt->index);
+        fouine_run_say(r, 0, "%s: the plain tokenizer needs a new index",
+                       r->opt->index);
         return FOUINE_EINVAL;
     }
     return fouine_run_exec(r, w, sql);
@@ -862,14 +863,15 @@ FOUINE_WUR int fouine_run_open_writer(run *r, writer *w)
                                 NULL, NULL) != SQLITE_OK) {
         return db_error(r, w, "fouine_gone()");
     }
-    rc = fouine_run_exec(r, w,
-              "CREATE TEMP TABLE touched(rowid INTEGER PRIMARY KEY);"
-              "CREATE TEMP TABLE touched_dup(rowid INTEGER PRIMARY KEY);"
-              "CREATE TEMP TABLE seen(path TEXT PRIMARY KEY);"
-              "CREATE TEMP TABLE conflict(rowid INTEGER PRIMARY KEY,"
-              "  dup INTEGER UNIQUE, path TEXT, line INTEGER);"
-              "CREATE TEMP TABLE retake(article INTEGER PRIMARY KEY,"
-              "  dup INTEGER);");
+    rc = fouine_run_exec(
+        r, w,
+        "CREATE TEMP TABLE touched(rowid INTEGER PRIMARY KEY);"
+        "CREATE TEMP TABLE touched_dup(rowid INTEGER PRIMARY KEY);"
+        "CREATE TEMP TABLE seen(path TEXT PRIMARY KEY);"
+        "CREATE TEMP TABLE conflict(rowid INTEGER PRIMARY KEY,"
+        "  dup INTEGER UNIQUE, path TEXT, line INTEGER);"
+        "CREATE TEMP TABLE retake(article INTEGER PRIMARY KEY,"
+        "  dup INTEGER);");
     for (i = 0; i < W_COUNT && rc == FOUINE_OK; i++) {
         if (sqlite3_prepare_v3(w->db, writer_sql[i], -1,
                                SQLITE_PREPARE_PERSISTENT, &w->stmt[i],
@@ -888,7 +890,6 @@ void fouine_run_close_writer(writer *w)
     }
     fouine_index_close(w->ix); /* rolls back a transaction left open */
 }
-
 
 FOUINE_WUR int fouine_run_merge_segments(run *r, writer *w)
 {

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "fouine/alloc.h"
+#include "fouine/fouine.h"
 
 static volatile sig_atomic_t stop_signal = 0;
 
@@ -43,13 +44,14 @@ static void usage(FILE *f)
         "                       then put it in its place in one transaction\n"
         "      --no-delete      keep the articles whose files are gone\n"
         "      --max-size SIZE  skip larger files and JSON lines (bytes, or\n"
-        "                       with a K or M suffix; default: 16M)\n"
+        "                       with a K, M or G suffix; default: 16M)\n"
         "      --batch N        articles a transaction (default: 20000)\n"
         "  -q, --quiet          print only fatal errors\n"
         "  -v, --verbose        also name every article indexed or removed\n"
         "      --show FILE      print what FILE gives, field by field, and\n"
         "                       index nothing\n"
         "  -h, --help           show this help\n"
+        "      --version        print the version and exit\n"
         "\n"
         "Exit status: 0 when everything was indexed, 1 when some inputs were\n"
         "skipped or the run was interrupted, 2 on a usage error or an index\n"
@@ -141,6 +143,11 @@ int main(int argc, char **argv)
         } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             usage(stdout);
             status = 0;
+            goto done;
+        } else if (strcmp(a, "--version") == 0) {
+            /* A failed write (stdout full or closed) is not a success. */
+            printf("fouine-index %s\n", fouine_version());
+            status = fflush(stdout) == 0 && !ferror(stdout) ? 0 : 2;
             goto done;
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             opt.verbose = 0;

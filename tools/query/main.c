@@ -7,6 +7,7 @@
 #include "query.h"
 
 #include "fouine/alloc.h"
+#include "fouine/fouine.h"
 #include "fouine/store.h"
 
 #include <stdio.h>
@@ -56,6 +57,7 @@ static void usage(FILE *f)
         "                         never\n"
         "      --marks OPEN CLOSE put OPEN and CLOSE around matched words\n"
         "  -h, --help             show this help\n"
+        "      --version          print the version and exit\n"
         "\n"
         "Query language: words (all required; if no article has them all, "
         "the\n"
@@ -246,6 +248,13 @@ int main(int argc, char **argv)
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             usage(stdout);
             status = EXIT_HITS;
+            goto done;
+        }
+        if (strcmp(a, "--version") == 0) {
+            /* A failed write (stdout full or closed) is not a success. */
+            printf("fouine-query %s\n", fouine_version());
+            status =
+                fflush(stdout) == 0 && !ferror(stdout) ? EXIT_HITS : EXIT_USAGE;
             goto done;
         }
         if (strcmp(a, "--json") == 0) {

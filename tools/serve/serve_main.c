@@ -6,6 +6,7 @@
 */
 #include "serve.h"
 
+#include "fouine/fouine.h"
 #include "fouine/store.h"
 
 #include <arpa/inet.h>
@@ -46,6 +47,7 @@ static void usage(FILE *f)
         "      --cors ORIGIN    send Access-Control-Allow-Origin: ORIGIN\n"
         "  -q, --quiet          no access log on stderr\n"
         "  -h, --help           show this help\n"
+        "      --version        print the version and exit\n"
         "\n"
         "Endpoints: GET / (search page), /api/search?q=, "
         "/api/articles/ID,\n"
@@ -140,6 +142,10 @@ int main(int argc, char **argv)
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             usage(stdout);
             return 0;
+        } else if (strcmp(a, "--version") == 0) {
+            /* A failed write (stdout full or closed) is not a success. */
+            printf("fouine-serve %s\n", fouine_version());
+            return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 2;
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             cfg.quiet = 1;
         } else if (strcmp(a, "-i") == 0 || strcmp(a, "--index") == 0 ||
