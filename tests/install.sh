@@ -72,6 +72,15 @@ real=$lib/libfouine.so.$version
     fail "libfouine.so is not a link to libfouine.so.0"
 readelf -d "$real" | grep -q 'SONAME.*\[libfouine\.so\.0\]' ||
     fail "the SONAME of libfouine.so.$version is not libfouine.so.0"
+# The shared library exports the functions of the public headers, and only
+# those (lib/libfouine.map).
+declared=$(for h in "$@"; do
+    sed -n 's/^[A-Za-z_][A-Za-z0-9_ *]*[ *]\(fouine_[a-z0-9_]*\)(.*/\1/p' "$h"
+done | sort -u)
+exported=$(nm -D --defined-only "$real" 2>/dev/null |
+    awk '$2 == "T" { sub(/@.*/, "", $3); print $3 }' | sort -u)
+[ -n "$declared" ] && [ "$declared" = "$exported" ] ||
+    fail "libfouine.so exports '$(echo $exported)', the headers declare '$(echo $declared)'"
 for f in libfouine.a fouine/fouine.so pkgconfig/fouine.pc \
     cmake/fouine/fouineConfig.cmake cmake/fouine/fouineConfigVersion.cmake \
     cmake/fouine/fouineTargets.cmake; do

@@ -1,5 +1,6 @@
 /*
-** fouine/buf.h: growable byte strings, shared by every tool.
+** fouine/buf.h: growable byte strings, and the release of the memory the
+** library gives.
 **
 ** Appends are chained: a failed allocation sets `failed`, every later
 ** append does nothing, and the caller checks once at the end (the pattern
@@ -15,6 +16,12 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/**
+ * Release a block that the library gave (a string of fouine_fold(), the
+ * data of a fouine_buf...).  It is free() underneath.  NULL is accepted.
+ */
+void fouine_free(void *p);
 
 /** A growable string.  Zero-initialize it; release data with fouine_free(). */
 typedef struct fouine_buf {

@@ -46,8 +46,8 @@ typedef struct fouine_comment {
 ** An article filled by the library (fouine_index_get(), the article
 ** readers) owns its strings: release it with fouine_article_clear().  One
 ** that the caller fills to write it keeps its own strings: the library
-** only reads them (never call fouine_article_clear() on it unless they
-** come from fouine_malloc()).
+** only reads them (never call fouine_article_clear() on it: it would
+** fouine_free() them).
 */
 typedef struct fouine_article {
     char *id;                 /* stable id, unique in the index; required */
