@@ -11,6 +11,7 @@
 */
 #include "query.h"
 #include "query_corpus.h"
+#include "results_json.h"
 #include "workload.h"
 
 #include <stdio.h>
@@ -74,7 +75,7 @@ int main(int argc, char **argv)
         }
     }
     for (i = 0; i < nq; i++) {
-        fouine_search_opts opts = FOUINE_SEARCH_OPTS_INIT;
+        fouine_search_options opts = FOUINE_SEARCH_OPTIONS_INIT;
         json_t *res = NULL;
         double t0 = bench_now_ms();
         opts.query = qs[i].fouine;

@@ -22,6 +22,7 @@
 */
 #include "query.h"
 #include "query_corpus.h"
+#include "results_json.h"
 #include "workload.h"
 
 #include "fouine/store.h"
@@ -218,7 +219,7 @@ static int run_set(bench *b,
     for (i = 0; i < nq; i++) {
         for (form = 0; form < forms; form++) {
             const char *text = form ? qs[i].plain : qs[i].text;
-            fouine_search_opts opts = FOUINE_SEARCH_OPTS_INIT;
+            fouine_search_options opts = FOUINE_SEARCH_OPTIONS_INIT;
             json_t *res = NULL, *hit, *corr;
             double t0 = bench_now_ms();
             int rank = 0;

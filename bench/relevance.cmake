@@ -8,7 +8,7 @@ target_compile_definitions(fouine_bench_query_corpus PRIVATE
   FOUINE_BENCH_BINARY_DIR="${PROJECT_BINARY_DIR}")
 target_include_directories(fouine_bench_query_corpus PUBLIC
   ${CMAKE_CURRENT_SOURCE_DIR})
-target_link_libraries(fouine_bench_query_corpus PUBLIC fouine_internal
+target_link_libraries(fouine_bench_query_corpus PUBLIC fouine_internal fouine_results_json
   PkgConfig::JANSSON PRIVATE PkgConfig::UTF8PROC fouine_warnings)
 
 add_executable(bench_relevance ${CMAKE_CURRENT_SOURCE_DIR}/relevance.c)

@@ -7,6 +7,7 @@
 
 #include "query.h"
 #include "query_corpus.h"
+#include "results_json.h"
 
 #include "fouine/analyzer.h"
 #include "fouine/store.h"
@@ -47,7 +48,7 @@ int bench_fouine_search(bench_top *top,
                         bench_fouine *f,
                         const bench_search *s)
 {
-    fouine_search_opts opts = FOUINE_SEARCH_OPTS_INIT;
+    fouine_search_options opts = FOUINE_SEARCH_OPTIONS_INIT;
     json_t *res = NULL, *hit;
     double t0;
     size_t i;

@@ -5,11 +5,13 @@
 */
 #include "indexer.h"
 #include "query.h"
+#include "results_json.h"
 #include "testutil.h"
 
 #include "fouine/alloc.h"
 #include "fouine/fouine.h"
 #include "fouine/index.h"
+#include "fouine/search.h"
 #include "fouine/store.h"
 
 #include <check.h>
@@ -75,7 +77,7 @@ static long long search_ids(char *out,
                             fouine_index *ix,
                             const char *query)
 {
-    fouine_search_opts opts = FOUINE_SEARCH_OPTS_INIT;
+    fouine_search_options opts = FOUINE_SEARCH_OPTIONS_INIT;
     json_t *res = NULL, *hit;
     size_t i, len = 0;
     long long total;
@@ -290,6 +292,78 @@ START_TEST(test_errors)
 }
 END_TEST
 
+/* Searched through the public API: hits with their spans, a typing error
+** corrected, options checked, any bytes typed answered in UTF-8. */
+START_TEST(test_search)
+{
+    fouine_index *ix = NULL;
+    fouine_results *res = NULL;
+    fouine_search_options o;
+    own_article a;
+    char *marked = NULL;
+
+    ck_assert_int_eq(fouine_index_open(&ix, path, FOUINE_INDEX_WRITE),
+                     FOUINE_OK);
+    fill(&a, "retraites", "Réforme des retraites : la grève continue",
+         "Les syndicats appellent à manifester jeudi.", "");
+    ck_assert_int_eq(fouine_index_put(NULL, ix, &a.a), FOUINE_OK);
+    fill(&a, "hopital", "L'hôpital de Brest manque de médecins",
+         "Les urgences ferment la nuit.", "");
+    ck_assert_int_eq(fouine_index_put(NULL, ix, &a.a), FOUINE_OK);
+
+    fouine_search_options_init(&o);
+    ck_assert_uint_eq(o.version, FOUINE_SEARCH_OPTIONS_VERSION);
+    o.query = "greve retraite";
+    ck_assert_int_eq(fouine_search(&res, ix, &o), FOUINE_OK);
+    ck_assert_int_eq(res->total, 1);
+    ck_assert_uint_eq(res->nhits, 1);
+    ck_assert_str_eq(res->hits[0].id, "retraites");
+    ck_assert_ptr_null(res->corrected);
+    ck_assert_int_eq(fouine_highlight(&marked, res->hits[0].title,
+                                      res->hits[0].title_spans,
+                                      res->hits[0].ntitle_spans, "<", ">", 0),
+                     FOUINE_OK);
+    ck_assert_str_eq(marked, "Réforme des <retraites> : la <grève> continue");
+    fouine_free(marked);
+    fouine_results_free(res);
+
+    /* A typing error: searched as the word the articles hold. */
+    o.query = "sindicats";
+    ck_assert_int_eq(fouine_search(&res, ix, &o), FOUINE_OK);
+    ck_assert_int_eq(res->total, 1);
+    ck_assert_str_eq(res->corrected, "syndicats");
+    ck_assert_uint_eq(res->nfixes, 1);
+    ck_assert_str_eq(res->fixes[0].typed, "sindicats");
+    ck_assert_str_eq(res->fixes[0].corrected, "syndicats");
+    fouine_results_free(res);
+    o.no_correct = 1;
+    ck_assert_int_eq(fouine_search(&res, ix, &o), FOUINE_OK);
+    ck_assert_int_eq(res->total, 0);
+    ck_assert_ptr_null(res->corrected);
+    ck_assert_str_eq(res->suggestion, "syndicats");
+    fouine_results_free(res);
+    o.no_correct = 0;
+
+    /* Bytes that are not UTF-8 are searched, and given back as U+FFFD. */
+    o.query = "h\xf4pital";
+    ck_assert_int_eq(fouine_search(&res, ix, &o), FOUINE_OK);
+    ck_assert_str_eq(res->query, "h\xef\xbf\xbdpital");
+    fouine_results_free(res);
+
+    /* Options are the only errors. */
+    o.query = "hôpital";
+    o.since = "2019-02-31";
+    ck_assert_ptr_nonnull(fouine_search_options_error(&o));
+    ck_assert_int_eq(fouine_search(&res, ix, &o), FOUINE_EINVAL);
+    ck_assert_ptr_null(res);
+    o.since = NULL;
+    o.version = FOUINE_SEARCH_OPTIONS_VERSION + 1;
+    ck_assert_int_eq(fouine_search(&res, ix, &o), FOUINE_EINVAL);
+    fouine_results_free(NULL);
+    fouine_index_close(ix);
+}
+END_TEST
+
 /* A run over the sample articles, as fouine-index does, then searched
 ** through a handle; options of another version are refused. */
 START_TEST(test_run)
@@ -397,6 +471,7 @@ int main(void)
     tcase_add_test(tc, test_transactions);
     tcase_add_test(tc, test_errors);
     tcase_add_test(tc, test_run);
+    tcase_add_test(tc, test_search);
 #ifdef FOUINE_FAULT_INJECTION
     tcase_add_test(tc, test_oom);
 #endif

@@ -14,6 +14,7 @@
 */
 #include "indexer.h"
 #include "query.h"
+#include "results_json.h"
 #include "testutil.h"
 
 #include <stdint.h>
@@ -352,7 +353,7 @@ static void search_teardown(void)
 }
 
 /* Search with opts; the digest is the JSON result but its time. */
-static int search(uint64_t *digest, const fouine_search_opts *opts)
+static int search(uint64_t *digest, const fouine_search_options *opts)
 {
     json_t *res = NULL;
     char *text = NULL;
@@ -374,7 +375,7 @@ static int search(uint64_t *digest, const fouine_search_opts *opts)
 
 static int search_rank(uint64_t *digest)
 {
-    fouine_search_opts opts = FOUINE_SEARCH_OPTS_INIT;
+    fouine_search_options opts = FOUINE_SEARCH_OPTIONS_INIT;
     opts.query = query_text; /* one hit */
     opts.comments = 1;
     return search(digest, &opts);
@@ -382,7 +383,7 @@ static int search_rank(uint64_t *digest)
 
 static int search_date(uint64_t *digest)
 {
-    fouine_search_opts opts = FOUINE_SEARCH_OPTS_INIT;
+    fouine_search_options opts = FOUINE_SEARCH_OPTIONS_INIT;
     opts.query = "l'État grève"; /* no article has both: the fallback */
     opts.sort = FOUINE_SORT_DATE;
     opts.since = "2019";
@@ -393,7 +394,7 @@ static int search_date(uint64_t *digest)
 
 static int search_typo(uint64_t *digest)
 {
-    fouine_search_opts opts = FOUINE_SEARCH_OPTS_INIT;
+    fouine_search_options opts = FOUINE_SEARCH_OPTIONS_INIT;
     opts.query = "secruité hopitaux"; /* a suggestion */
     return search(digest, &opts);
 }

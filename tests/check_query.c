@@ -6,6 +6,7 @@
 ** output and exit statuses.
 */
 #include "query.h"
+#include "results_json.h"
 #include "testutil.h"
 
 #include "fouine/alloc.h"
@@ -42,9 +43,9 @@ static void teardown(void)
 }
 
 /* Run a search with the library; the caller json_decref()s. */
-static json_t *search(const char *query, const fouine_search_opts *given)
+static json_t *search(const char *query, const fouine_search_options *given)
 {
-    fouine_search_opts opts = FOUINE_SEARCH_OPTS_INIT;
+    fouine_search_options opts = FOUINE_SEARCH_OPTIONS_INIT;
     json_t *res = NULL;
     if (given) {
         opts = *given;
@@ -363,7 +364,7 @@ END_TEST
 ** question words; a query of 1 to 3 words still requires every word. */
 START_TEST(test_rank_questions)
 {
-    fouine_search_opts never = FOUINE_SEARCH_OPTS_INIT;
+    fouine_search_options never = FOUINE_SEARCH_OPTIONS_INIT;
     fouine_parsed q;
     json_t *res, *ors;
     const char *text = "Quel est le nom du fleuve qui traverse Lyon ?";
@@ -422,7 +423,7 @@ END_TEST
 
 START_TEST(test_filters)
 {
-    fouine_search_opts opts = FOUINE_SEARCH_OPTS_INIT;
+    fouine_search_options opts = FOUINE_SEARCH_OPTIONS_INIT;
     json_t *res, *hits, *hit;
     const char *prev = "9999";
     size_t i;
@@ -439,7 +440,7 @@ START_TEST(test_filters)
     }
     json_decref(res);
 
-    opts = (fouine_search_opts)FOUINE_SEARCH_OPTS_INIT;
+    opts = (fouine_search_options)FOUINE_SEARCH_OPTIONS_INIT;
     opts.since = "2022-06";
     opts.until = "2022";
     res = search("prix OR urgences OR chômage OR franc", &opts);
@@ -453,7 +454,7 @@ START_TEST(test_filters)
     ck_assert_int_ge(total_of(res), 3);
     json_decref(res);
 
-    opts = (fouine_search_opts)FOUINE_SEARCH_OPTS_INIT;
+    opts = (fouine_search_options)FOUINE_SEARCH_OPTIONS_INIT;
     opts.category = "securite";
     res = search("cyberattaque", &opts);
     ck_assert_int_ge(total_of(res), 1);
@@ -464,25 +465,25 @@ START_TEST(test_filters)
     }
     json_decref(res);
 
-    opts = (fouine_search_opts)FOUINE_SEARCH_OPTS_INIT;
+    opts = (fouine_search_options)FOUINE_SEARCH_OPTIONS_INIT;
     opts.query = "canicule";
-    ck_assert_ptr_null(fouine_search_opts_error(&opts));
+    ck_assert_ptr_null(fouine_search_options_error(&opts));
     opts.since = "2019-13";
-    ck_assert_ptr_nonnull(fouine_search_opts_error(&opts));
+    ck_assert_ptr_nonnull(fouine_search_options_error(&opts));
     opts.since = "2019-02-30"; /* no such day */
-    ck_assert_ptr_nonnull(fouine_search_opts_error(&opts));
+    ck_assert_ptr_nonnull(fouine_search_options_error(&opts));
     opts.since = "2019-02-29"; /* not a leap year */
-    ck_assert_ptr_nonnull(fouine_search_opts_error(&opts));
+    ck_assert_ptr_nonnull(fouine_search_options_error(&opts));
     opts.since = "2020-02-29";
-    ck_assert_ptr_null(fouine_search_opts_error(&opts));
+    ck_assert_ptr_null(fouine_search_options_error(&opts));
     opts.since = "2019-04-31";
-    ck_assert_ptr_nonnull(fouine_search_opts_error(&opts));
+    ck_assert_ptr_nonnull(fouine_search_options_error(&opts));
 }
 END_TEST
 
 START_TEST(test_paging_and_comments)
 {
-    fouine_search_opts opts = FOUINE_SEARCH_OPTS_INIT;
+    fouine_search_options opts = FOUINE_SEARCH_OPTIONS_INIT;
     json_t *all, *page, *res;
     all = search("sécurité", NULL);
     opts.limit = 2;
@@ -498,7 +499,7 @@ START_TEST(test_paging_and_comments)
     res = search("tartiflette", NULL);
     ck_assert_int_eq(total_of(res), 0);
     json_decref(res);
-    opts = (fouine_search_opts)FOUINE_SEARCH_OPTS_INIT;
+    opts = (fouine_search_options)FOUINE_SEARCH_OPTIONS_INIT;
     opts.comments = 1;
     res = search("tartiflette", &opts);
     ck_assert_int_eq(total_of(res), 1);
@@ -516,7 +517,7 @@ START_TEST(test_rank_ties_newer)
 {
     char path[320];
     sqlite3 *tdb = NULL;
-    fouine_search_opts opts = FOUINE_SEARCH_OPTS_INIT;
+    fouine_search_options opts = FOUINE_SEARCH_OPTIONS_INIT;
     json_t *res = NULL;
     snprintf(path, sizeof path, "%s/ties.db", corpus.dir);
     ck_assert_int_eq(fouine_store_open(&tdb, path, FOUINE_STORE_WRITE),
@@ -596,7 +597,7 @@ static fouine_index *language_index(void)
 /* The ids of the hits of query on tdb, sorted, comma-separated, in out. */
 static long long hit_ids(char *out, size_t cap, sqlite3 *tdb, const char *query)
 {
-    fouine_search_opts opts = FOUINE_SEARCH_OPTS_INIT;
+    fouine_search_options opts = FOUINE_SEARCH_OPTIONS_INIT;
     json_t *res = NULL, *hit;
     const char *ids[16];
     size_t i, j, n = 0, len = 0;
@@ -667,7 +668,7 @@ START_TEST(test_untitled_title)
 {
     fouine_index *ix = language_index();
     sqlite3 *tdb = fouine_index_db(ix);
-    fouine_search_opts opts = FOUINE_SEARCH_OPTS_INIT;
+    fouine_search_options opts = FOUINE_SEARCH_OPTIONS_INIT;
     json_t *res = NULL, *hit;
     const char *title;
     opts.query = "gratuité septembre";
@@ -698,7 +699,7 @@ END_TEST
 /* The snippet of the first hit of query with snippet length chars. */
 static json_t *first_hit(const char *query, int chars, const char *id)
 {
-    fouine_search_opts opts = FOUINE_SEARCH_OPTS_INIT;
+    fouine_search_options opts = FOUINE_SEARCH_OPTIONS_INIT;
     json_t *res, *hit, *hits;
     size_t i;
     opts.snippet_chars = chars;
@@ -803,7 +804,7 @@ START_TEST(test_snippet_boundaries)
     size_t i, l, k;
     for (i = 0; i < sizeof queries / sizeof queries[0]; i++) {
         for (l = 0; l < 4; l++) {
-            fouine_search_opts opts = FOUINE_SEARCH_OPTS_INIT;
+            fouine_search_options opts = FOUINE_SEARCH_OPTIONS_INIT;
             json_t *res, *hit;
             opts.snippet_chars = lengths[l];
             res = search(queries[i], &opts);
@@ -880,16 +881,17 @@ START_TEST(test_snippet_cases)
                       strncmp(out, "… ", 4) == 0,
                   "%s", out);
     ck_assert_uint_eq(sp.n, 1);
-    ck_assert_int_eq(strncmp(out + sp.at[0], "hôpital", sp.at[1] - sp.at[0]),
-                     0);
-    ck_assert_uint_eq(sp.at[1] - sp.at[0], strlen("hôpital"));
+    ck_assert_int_eq(
+        strncmp(out + sp.at[0].start, "hôpital", sp.at[0].end - sp.at[0].start),
+        0);
+    ck_assert_uint_eq(sp.at[0].end - sp.at[0].start, strlen("hôpital"));
     free(out);
     free(sp.at);
 
     /* A phrase: both words marked, together only. */
     out = snippet_of("\"plus les moyens\"", text, 80, &sp);
     ck_assert_uint_eq(sp.n, 3);
-    ck_assert_int_eq(strncmp(out + sp.at[0], "plus", 4), 0);
+    ck_assert_int_eq(strncmp(out + sp.at[0].start, "plus", 4), 0);
     free(out);
     free(sp.at);
 
@@ -897,7 +899,7 @@ START_TEST(test_snippet_cases)
     out = snippet_of("equipement", text, 0, &sp);
     ck_assert_uint_eq(sp.n, 1);
     ck_assert_int_eq(
-        strncmp(out + sp.at[0], "équipements", strlen("équipements")), 0);
+        strncmp(out + sp.at[0].start, "équipements", strlen("équipements")), 0);
     free(out);
     free(sp.at);
 
@@ -917,7 +919,7 @@ END_TEST
 
 START_TEST(test_suggestions)
 {
-    fouine_search_opts exact = FOUINE_SEARCH_OPTS_INIT;
+    fouine_search_options exact = FOUINE_SEARCH_OPTIONS_INIT;
     json_t *res = search("gouvernment", NULL), *corr;
     /* A word in no article is searched as the closest word too, and the
     ** answer says so. */

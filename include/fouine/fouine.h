@@ -10,6 +10,7 @@
 **   fouine/buf.h       the growable string some results hold
 **   fouine/index.h     an index: open, write articles, look up, runs of
 **                      fouine-index over paths
+**   fouine/search.h    searching an index: ranked hits with snippets
 **
 ** Thread safety: every function may be called from several threads at
 ** once on different handles; a handle is used by one thread at a time
@@ -22,6 +23,7 @@
 #include "fouine/error.h"
 #include "fouine/fts5.h"
 #include "fouine/index.h"
+#include "fouine/search.h"
 #include "fouine/version.h"
 
 #ifdef __cplusplus

@@ -22,60 +22,14 @@
 #include "fouine/analyzer.h"
 #include "fouine/buf.h"
 #include "fouine/error.h"
+#include "fouine/search.h"
 
 /* The index's lexicon, open for expansions (forms.c): prepared statements
 ** on a connection.  Not thread safe: one per connection and thread. */
 typedef struct fouine_lexicon fouine_lexicon;
 
-/* Marks that fouine_search() puts around matched words in snippets and
-** titles before they are rendered (see fouine_render()). */
-#define FOUINE_MARK_OPEN  "\x01"
-#define FOUINE_MARK_CLOSE "\x02"
-
-/* Default and largest snippet length, in characters. */
-#define FOUINE_SNIPPET_CHARS     200
-#define FOUINE_SNIPPET_CHARS_MAX 2000
 /* Characters of the lead shown as the title of an untitled article. */
 #define FOUINE_UNTITLED_CHARS 80
-
-/* Largest --limit, and the longest query read (bytes; longer is cut on a
-** character boundary). */
-#define FOUINE_LIMIT_MAX 1000
-#define FOUINE_QUERY_MAX 16384
-
-/* Order of the hits. */
-typedef enum fouine_sort {
-    FOUINE_SORT_RANK = 0, /* best first (fouine_rank()); equal scores to the
-                             newer article */
-    FOUINE_SORT_DATE = 1  /* newest first; ties to the better score */
-} fouine_sort;
-
-/* What to search.  Zero-initialize (or use FOUINE_SEARCH_OPTS_INIT) then
-** set what you need: every field has a usable zero. */
-typedef struct fouine_search_opts {
-    const char *query;    /* what the reader typed, UTF-8; not owned */
-    int limit;            /* hits to return, 1..FOUINE_LIMIT_MAX; 0: 10 */
-    int offset;           /* hits to skip, >= 0 */
-    int snippet_tokens;   /* obsolete, ignored (see snippet_chars) */
-    const char *since;    /* NULL, or "YYYY", "YYYY-MM", "YYYY-MM-DD":
-                             articles dated on or after; not owned */
-    const char *until;    /* same forms: articles dated on or before (the
-                             whole month for "YYYY-MM"); not owned */
-    const char *category; /* NULL, or a category compared without case
-                             and accents; not owned */
-    fouine_sort sort;     /* order of the hits */
-    int comments;         /* non-zero: reader comments match too */
-    int snippet_chars;    /* snippet length in characters; 0: default */
-    int long_query;       /* items from which a query is long (0: the
-                             default FOUINE_LONG_QUERY; -1: never) */
-    int no_correct;       /* non-zero: search exactly what was typed
-                             (corrections only suggested) */
-    const double *rank;   /* NULL, or FOUINE_RANK_PARAMS values replacing
-                             fouine_rank()'s (k1, b, proximity weight and
-                             window, title, lead and body weights, cover
-                             weight and powers), for benchmarks; not
-                             owned */
-} fouine_search_opts;
 
 /* A query of this many items or more (e.g. a question typed as a sentence)
 ** is long: its articles are those holding any of its items, its question
@@ -107,74 +61,19 @@ typedef struct fouine_search_opts {
 #define FOUINE_RANK_COVER        8.0
 #define FOUINE_RANK_COVER_POWER  8.0
 #define FOUINE_RANK_COVER_LENGTH 0.5
-#define FOUINE_RANK_PARAMS       10 /* fouine_search_opts.rank */
-
-#define FOUINE_SEARCH_OPTS_INIT                                              \
-    {                                                                        \
-        NULL, 10, 0, 0, NULL, NULL, NULL, FOUINE_SORT_RANK, 0, 0, 0, 0, NULL \
-    }
+#define FOUINE_RANK_PARAMS       10 /* fouine_search_options.rank */
 
 /**
- * Check search options without running anything.
+ * fouine_search() on a connection of one's own (opened with
+ * fouine_store_open(), search functions registered on first use) and an
+ * analyzer not used by another thread meanwhile; neither is owned.
  *
- * @return NULL when opts can be searched, else a static English message
- *         saying what is wrong (e.g. "--since: expected YYYY, YYYY-MM or
- *         YYYY-MM-DD"); fouine_search_json() returns FOUINE_EINVAL then
+ * @return as fouine_search(); FOUINE_EDB: see sqlite3_errmsg(db)
  */
-const char *fouine_search_opts_error(const fouine_search_opts *opts);
-
-/**
- * Run a search and build the JSON object that `fouine-query --json` prints
- * and fouine-serve serves:
- *
- *   { "query": what was typed,
- *     "understood": the query as parsed, in the query language (string),
- *     "expression": the FTS5 expression run (string or null),
- *     "fallback": true when no article held every word and the hits are
- *                 the articles holding most of them,
- *     "total": number of matching articles (integer),
- *     "offset", "limit": as used,
- *     "took_ms": time spent (real number),
- *     "suggestion": a corrected query (string) or null,
- *     "hits": [ { "id", "title" (HTML, <mark>...</mark>), "title_text"
- *                 (plain), "title_highlights", "date", "category", "url"
- *                 (string or null), "score" (real, higher is better),
- *                 "snippet" (HTML, <mark>...</mark>, with "…" where the
- *                 text was cut), "snippet_text" (plain), "highlights",
- *                 "comment" (true when only a reader comment matched) } ] }
- *
- * "highlights" and "title_highlights" are arrays of [start, end] byte
- * offsets of the matched words in "snippet_text" and "title_text".
- *
- * What the reader typed is never an error: any text is searched.
- *
- * @param[out] out the new object, owned by the caller (json_decref());
- *             NULL on error
- * @param db   an index opened with fouine_store_open(); not owned
- * @param an   an analyzer; not owned; not used by another thread meanwhile
- * @param opts what to search
- * @return FOUINE_OK (with or without hits), FOUINE_EINVAL (bad options,
- *         see fouine_search_opts_error()), FOUINE_EDB (SQLite error,
- *         see sqlite3_errmsg(db)), FOUINE_ENOMEM
- */
-FOUINE_WUR int fouine_search_json(json_t **out,
-                                  sqlite3 *db,
-                                  fouine_analyzer *an,
-                                  const fouine_search_opts *opts);
-
-/**
- * The former search call, kept for its callers: the same search as
- * fouine_search_json(), but "title" and "snippet" of each hit hold the plain
- * text with FOUINE_MARK_OPEN/FOUINE_MARK_CLOSE around matched words (for
- * fouine_render()), and each hit has "path" (the article's source file).
- *
- * @param[out] out the new object, owned by the caller (json_decref())
- * @return as fouine_search_json()
- */
-FOUINE_WUR int fouine_search(json_t **out,
-                             sqlite3 *db,
-                             fouine_analyzer *an,
-                             const fouine_search_opts *opts);
+FOUINE_WUR int fouine_search_db(fouine_results **out,
+                                sqlite3 *db,
+                                fouine_analyzer *an,
+                                const fouine_search_options *o);
 
 /**
  * Turn what a reader typed into an FTS5 MATCH expression that always
@@ -190,44 +89,6 @@ FOUINE_WUR int fouine_query_expr(char **out,
                                  fouine_analyzer *an,
                                  fouine_lexicon *lx,
                                  const char *text);
-
-/* How fouine_render() and fouine_render_spans() write the marks. */
-typedef enum fouine_render_mode {
-    FOUINE_RENDER_PLAIN, /* marks removed */
-    FOUINE_RENDER_ANSI,  /* ANSI bold */
-    FOUINE_RENDER_HTML   /* text HTML-escaped, marks as <mark>...</mark> */
-} fouine_render_mode;
-
-/**
- * Render a string marked with FOUINE_MARK_OPEN/FOUINE_MARK_CLOSE.
- *
- * @param[out] out a new NUL-terminated string, freed with fouine_free()
- * @return FOUINE_OK or FOUINE_ENOMEM
- */
-FOUINE_WUR int fouine_render(char **out,
-                             const char *marked,
-                             fouine_render_mode mode);
-
-/**
- * Render plain text with highlights: the byte spans [start, end] of
- * "spans" (a JSON array of 2-integer arrays, sorted, not overlapping, as
- * in the "highlights" of a hit) are wrapped in open and close; with html
- * non-zero, the text (not open/close) is HTML-escaped.
- *
- * @param[out] out a new NUL-terminated string, freed with fouine_free()
- * @param text  the plain text, NUL-terminated
- * @param spans the spans; bad or out-of-range spans are ignored
- * @param open  written before each span (e.g. "<mark>", "\x1b[1m")
- * @param close written after each span
- * @param html  non-zero to escape &, <, >, " in the text
- * @return FOUINE_OK or FOUINE_ENOMEM
- */
-FOUINE_WUR int fouine_render_spans(char **out,
-                                   const char *text,
-                                   const json_t *spans,
-                                   const char *open,
-                                   const char *close,
-                                   int html);
 
 /* ------------------------------------------------------------------------
 ** Internal to the fouine_query library (parse.c, search.c, snippet.c,
@@ -400,9 +261,9 @@ void fouine_parsed_clear(fouine_parsed *q);
 
 /* Highlights found in a text: byte spans, sorted, not overlapping. */
 typedef struct fouine_spans {
-    size_t *at; /* start, end pairs; owned */
-    size_t n;   /* pairs */
-    size_t cap; /* pairs allocated */
+    fouine_span *at; /* owned */
+    size_t n;        /* spans */
+    size_t cap;      /* spans allocated */
 } fouine_spans;
 
 /**
@@ -428,22 +289,6 @@ FOUINE_WUR int fouine_snippet(char **snippet,
                               size_t chars);
 
 /* Typo tolerance (spell.c). */
-/**
- * Write text with open and close around each span of sp (sorted, not
- * overlapping; spans out of the text are left out), the text HTML-escaped
- * (& < > ") when html is non-zero; the marks are written as given.
- *
- * @param[out] out new NUL-terminated text (fouine_free()); NULL on error
- * @return FOUINE_OK or FOUINE_ENOMEM
- */
-FOUINE_WUR int fouine_spans_mark(char **out,
-                                 const char *text,
-                                 size_t len,
-                                 const fouine_spans *sp,
-                                 const char *open,
-                                 const char *close,
-                                 int html);
-
 #define FOUINE_SPELL_WORD  64 /* longer words are not corrected */
 #define FOUINE_SPELL_CANDS 8  /* candidates compared */
 #define FOUINE_SPELL_KEEP  3  /* candidates a word is searched as, at most */

@@ -658,8 +658,8 @@ static void sql_snippet(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     }
     rc = fouine_snippet(&snip, &sp, &found, an, q, text, len, (size_t)chars);
     if (rc == FOUINE_OK) {
-        rc = fouine_spans_mark(&marked, snip, strlen(snip), &sp, "<mark>",
-                               "</mark>", 1);
+        rc = fouine_highlight(&marked, snip, sp.at, sp.n, "<mark>", "</mark>",
+                              1);
     }
     if (rc == FOUINE_OK) {
         sqlite3_result_text(ctx, marked, -1, SQLITE_TRANSIENT);

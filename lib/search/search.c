@@ -13,6 +13,7 @@
 ** article is searched as its corrections too (spell.c), unless the options
 ** ask for exactly what was typed.
 */
+#include "indexer.h"
 #include "query.h"
 
 #include "fouine/alloc.h"
@@ -61,8 +62,11 @@ static int valid_date(const char *s)
     return 1;
 }
 
-const char *fouine_search_opts_error(const fouine_search_opts *opts)
+const char *fouine_search_options_error(const fouine_search_options *opts)
 {
+    if (opts->version != FOUINE_SEARCH_OPTIONS_VERSION) {
+        return "options of another version (fouine_search_options_init())";
+    }
     if (!opts->query) {
         return "no query";
     }
@@ -102,7 +106,7 @@ typedef struct page_hit {
 typedef struct search {
     sqlite3 *db;
     fouine_analyzer *an;
-    const fouine_search_opts *opts;
+    const fouine_search_options *opts;
     const fouine_parsed *q;
     char *category; /* folded; owned */
     page_hit *hits; /* owned */
@@ -377,46 +381,114 @@ static int run_query(search *s, const char *expr, int fallback)
     return FOUINE_OK;
 }
 
-/* JSON array of [start, end] pairs. */
-static json_t *spans_json(const fouine_spans *sp)
+/* ---- The results ---- */
+
+/* fouine_results and what it owns: the public part first, so that a
+** fouine_results * is a results *. */
+typedef struct results {
+    fouine_results pub;
+    fouine_hit *hits;  /* owned */
+    fouine_fix *fixes; /* owned */
+    void **owned;      /* every string and span array the results point
+                          to; each owned */
+    size_t nowned, capowned;
+} results;
+
+void fouine_results_free(fouine_results *pub)
 {
-    json_t *a = json_array();
+    results *r = (results *)pub;
     size_t i;
-    for (i = 0; a && i < sp->n; i++) {
-        json_array_append_new(a, json_pack("[II]", (json_int_t)sp->at[2 * i],
-                                           (json_int_t)sp->at[2 * i + 1]));
+    if (!r) {
+        return;
     }
-    return a;
+    for (i = 0; i < r->nowned; i++) {
+        fouine_free(r->owned[i]);
+    }
+    fouine_free(r->owned);
+    fouine_free(r->hits);
+    fouine_free(r->fixes);
+    fouine_free(r);
 }
 
-/* Set key to a text column, or null. */
-static void set_col(json_t *obj, const char *key, sqlite3_stmt *stmt, int col)
+/* Make p (NULL: nothing) one of the blocks r owns; on failure p is freed.
+** Returns FOUINE_OK or FOUINE_ENOMEM. */
+static int keep(results *r, void *p)
 {
-    const unsigned char *v = sqlite3_column_text(stmt, col);
-    json_object_set_new(obj, key,
-                        v ? json_string((const char *)v) : json_null());
+    if (!p) {
+        return FOUINE_OK;
+    }
+    if (r->nowned == r->capowned) {
+        size_t cap = r->capowned ? 2 * r->capowned : 32;
+        void **v = fouine_realloc(r->owned, cap * sizeof *v);
+        if (!v) {
+            fouine_free(p);
+            return FOUINE_ENOMEM;
+        }
+        r->owned = v;
+        r->capowned = cap;
+    }
+    r->owned[r->nowned++] = p;
+    return FOUINE_OK;
 }
 
-/* Put the text and the HTML form of a highlighted text into hit. */
-static int set_marked(json_t *hit,
-                      const char *html_key,
-                      const char *text_key,
-                      const char *spans_key,
-                      char *text,
-                      fouine_spans *sp)
+/* *out: a copy of n bytes of s that r owns (NULL when s is NULL). */
+static int keep_copy(const char **out, results *r, const char *s, size_t n)
 {
-    json_t *spans = spans_json(sp);
-    char *html = NULL;
-    int rc = spans ? fouine_render_spans(&html, text, spans, "<mark>",
-                                         "</mark>", 1) :
-                     FOUINE_ENOMEM;
+    char *copy;
+    *out = NULL;
+    if (!s) {
+        return FOUINE_OK;
+    }
+    copy = fouine_strndup(s, n);
+    if (!copy) {
+        return FOUINE_ENOMEM;
+    }
+    *out = copy;
+    return keep(r, copy);
+}
+
+/* The same, the bytes made valid UTF-8 (U+FFFD for what is not). */
+static int keep_utf8(const char **out, results *r, const char *s, size_t n)
+{
+    char *fixed = NULL;
+    size_t len = 0, bad;
+    int rc = fouine_utf8_repair(&fixed, &len, &bad, s, n);
+    if (rc != FOUINE_OK || !fixed) {
+        return rc != FOUINE_OK ? rc : keep_copy(out, r, s, n);
+    }
+    *out = fixed;
+    return keep(r, fixed);
+}
+
+/* The same for a NUL-terminated string or a text column. */
+static int keep_str(const char **out, results *r, const char *s)
+{
+    return keep_copy(out, r, s, s ? strlen(s) : 0);
+}
+
+static int keep_col(const char **out, results *r, sqlite3_stmt *stmt, int col)
+{
+    return keep_str(out, r, (const char *)sqlite3_column_text(stmt, col));
+}
+
+/* Hand a snippet and its spans over to r, as *text and *spans. */
+static int keep_snippet(const char **text,
+                        const fouine_span **spans,
+                        size_t *nspans,
+                        results *r,
+                        char *snip,
+                        fouine_spans *sp)
+{
+    int rc = keep(r, snip);
+    *text = rc == FOUINE_OK ? snip : NULL;
     if (rc == FOUINE_OK) {
-        json_object_set_new(hit, html_key, json_string(html));
-        json_object_set_new(hit, text_key, json_string(text));
-        json_object_set(hit, spans_key, spans);
+        rc = keep(r, sp->at);
+    } else {
+        fouine_free(sp->at);
     }
-    json_decref(spans);
-    fouine_free(html);
+    *spans = rc == FOUINE_OK ? sp->at : NULL;
+    *nspans = rc == FOUINE_OK ? sp->n : 0;
+    memset(sp, 0, sizeof *sp);
     return rc;
 }
 
@@ -456,23 +528,26 @@ static int append_ellipsis(char **s)
     return FOUINE_OK;
 }
 
-/* Build the JSON object of one hit. */
-static int hit_json(json_t **out, search *s, const page_hit *h, size_t chars)
+/* Fill out, one hit of r. */
+static int hit_fill(fouine_hit *out,
+                    results *r,
+                    search *s,
+                    const page_hit *h,
+                    size_t chars)
 {
     static const char sql[] =
-        "SELECT id, title, lead, body, date, category, url, source"
+        "SELECT id, title, lead, body, date, category, url"
         " FROM article WHERE rowid = ?1";
     static const char comments_sql[] =
         "SELECT group_concat(body, char(10)) FROM comment WHERE article = ?1";
     sqlite3_stmt *stmt = NULL;
-    json_t *obj = NULL;
     fouine_buf text = { 0 };
     fouine_spans sp = { 0 };
     char *snip = NULL;
     const char *title, *lead, *body;
     int rc = FOUINE_EDB, found = 0;
 
-    *out = NULL;
+    memset(out, 0, sizeof *out);
     if (sqlite3_prepare_v2(s->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
         goto done;
     }
@@ -480,16 +555,15 @@ static int hit_json(json_t **out, search *s, const page_hit *h, size_t chars)
     if (sqlite3_step(stmt) != SQLITE_ROW) {
         goto done;
     }
-    obj = json_object();
-    if (!obj) {
-        rc = FOUINE_ENOMEM;
-        goto done;
-    }
-    set_col(obj, "id", stmt, 0);
+    rc = keep_col(&out->id, r, stmt, 0);
     title = (const char *)sqlite3_column_text(stmt, 1);
     lead = (const char *)sqlite3_column_text(stmt, 2);
     body = (const char *)sqlite3_column_text(stmt, 3);
-    if (title && *title) {
+    out->untitled = !title || !*title;
+    if (rc != FOUINE_OK) {
+        goto done;
+    }
+    if (!out->untitled) {
         rc = fouine_snippet(&snip, &sp, &found, s->an, s->q, title,
                             strlen(title), 0);
     } else {
@@ -502,22 +576,24 @@ static int hit_json(json_t **out, search *s, const page_hit *h, size_t chars)
         }
     }
     if (rc == FOUINE_OK) {
-        rc = set_marked(obj, "title", "title_text", "title_highlights", snip,
-                        &sp);
+        rc = keep_snippet(&out->title, &out->title_spans, &out->ntitle_spans, r,
+                          snip, &sp);
+        snip = NULL;
     }
-    json_object_set_new(obj, "untitled", json_boolean(!title || !*title));
-    fouine_free(snip);
-    snip = NULL;
-    fouine_free(sp.at);
-    memset(&sp, 0, sizeof sp);
+    if (rc == FOUINE_OK) {
+        rc = keep_col(&out->date, r, stmt, 4);
+    }
+    if (rc == FOUINE_OK) {
+        rc = keep_col(&out->category, r, stmt, 5);
+    }
+    if (rc == FOUINE_OK) {
+        rc = keep_col(&out->url, r, stmt, 6);
+    }
     if (rc != FOUINE_OK) {
         goto done;
     }
-    set_col(obj, "date", stmt, 4);
-    set_col(obj, "category", stmt, 5);
-    set_col(obj, "url", stmt, 6);
-    set_col(obj, "path", stmt, 7);
-    json_object_set_new(obj, "score", json_real(h->score));
+    out->score = h->score;
+    out->comment = h->comment;
     if (lead && *lead) {
         fouine_buf_puts(&text, lead);
     }
@@ -555,18 +631,12 @@ static int hit_json(json_t **out, search *s, const page_hit *h, size_t chars)
         }
     }
     if (rc == FOUINE_OK) {
-        rc =
-            set_marked(obj, "snippet", "snippet_text", "highlights", snip, &sp);
+        rc = keep_snippet(&out->snippet, &out->snippet_spans,
+                          &out->nsnippet_spans, r, snip, &sp);
+        snip = NULL;
     }
-    if (rc != FOUINE_OK) {
-        goto done;
-    }
-    json_object_set_new(obj, "comment", json_boolean(h->comment));
-    *out = obj;
-    obj = NULL;
 done:
     sqlite3_finalize(stmt);
-    json_decref(obj);
     fouine_free(text.data);
     fouine_free(snip);
     fouine_free(sp.at);
@@ -576,57 +646,56 @@ done:
 /*
 ** The query text with the words of corr replaced by their best candidate
 ** as most articles write it (only the applied ones when applied is set),
-** and the pairs [typed, replaced] in *words.  *out is NULL when nothing is
-** replaced.
+** into *out (owned by r), and, with fixes, the pairs of typed and replaced
+** words into r's fixes.  *out is NULL when nothing is replaced.
 */
-static int corrected_text(char **out,
-                          json_t **words,
+static int corrected_text(const char **out,
+                          results *r,
+                          int fixes,
                           const char *text,
                           const fouine_correction *corr,
                           size_t ncorr,
                           int applied)
 {
     fouine_buf b = { 0 };
-    json_t *list = json_array();
-    size_t i, at = 0;
-    int rc = FOUINE_OK, changed = 0;
+    size_t i, at = 0, n = 0;
+    int rc = FOUINE_OK;
 
     *out = NULL;
-    *words = NULL;
-    if (!list) {
-        return FOUINE_ENOMEM;
+    if (fixes && ncorr > 0) {
+        r->fixes = fouine_calloc(ncorr, sizeof *r->fixes);
+        if (!r->fixes) {
+            return FOUINE_ENOMEM;
+        }
     }
     for (i = 0; rc == FOUINE_OK && i < ncorr; i++) {
         const fouine_correction *c = &corr[i];
         const char *form;
-        json_t *pair;
         if ((applied && !c->applied) || c->ncands == 0) {
             continue;
         }
         form = c->cands[0].token[0] ? c->cands[0].token : c->cands[0].term;
         fouine_buf_append(&b, text + at, c->start - at);
         fouine_buf_puts(&b, form);
-        pair =
-            json_pack("[s#s]", text + c->start, (int)(c->end - c->start), form);
-        if (!pair || json_array_append_new(list, pair) != 0) {
-            rc = FOUINE_ENOMEM;
+        if (fixes) {
+            rc = keep_utf8(&r->fixes[n].typed, r, text + c->start,
+                           c->end - c->start);
+            if (rc == FOUINE_OK) {
+                rc = keep_utf8(&r->fixes[n].corrected, r, form, strlen(form));
+            }
         }
+        n++;
         at = c->end;
-        changed = 1;
     }
-    if (rc == FOUINE_OK && changed) {
+    if (fixes) {
+        r->pub.fixes = r->fixes;
+        r->pub.nfixes = n;
+    }
+    if (rc == FOUINE_OK && n > 0) {
         fouine_buf_puts(&b, text + at);
-        if (b.failed) {
-            rc = FOUINE_ENOMEM;
-        } else {
-            *out = b.data;
-            b.data = NULL;
-            *words = list;
-            list = NULL;
-        }
+        rc = b.failed ? FOUINE_ENOMEM : keep_utf8(out, r, b.data, b.len);
     }
     fouine_free(b.data);
-    json_decref(list);
     return rc;
 }
 
@@ -637,16 +706,34 @@ static double now_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-int fouine_search_json(json_t **out,
-                       sqlite3 *db,
-                       fouine_analyzer *an,
-                       const fouine_search_opts *opts)
+void fouine_search_options_init(fouine_search_options *o)
+{
+    static const fouine_search_options init = FOUINE_SEARCH_OPTIONS_INIT;
+    *o = init;
+}
+
+int fouine_search(fouine_results **out,
+                  fouine_index *ix,
+                  const fouine_search_options *o)
+{
+    fouine_analyzer *an = NULL;
+    int rc;
+    *out = NULL;
+    rc = fouine_index_analyzer(&an, ix);
+    if (rc != FOUINE_OK) {
+        return rc;
+    }
+    return fouine_search_db(out, fouine_index_db(ix), an, o);
+}
+
+int fouine_search_db(fouine_results **out,
+                     sqlite3 *db,
+                     fouine_analyzer *an,
+                     const fouine_search_options *opts)
 {
     search s;
     fouine_parsed q;
-    json_t *res = NULL, *list = NULL, *hit = NULL;
-    char *suggestion = NULL, *correction = NULL;
-    json_t *cwords = NULL;
+    results *r = NULL;
     fouine_correction *corr = NULL;
     fouine_lexicon *lx = NULL;
     size_t ncorr = 0;
@@ -659,8 +746,12 @@ int fouine_search_json(json_t **out,
     *out = NULL;
     memset(&s, 0, sizeof s);
     memset(&q, 0, sizeof q);
-    if (fouine_search_opts_error(opts)) {
+    if (fouine_search_options_error(opts)) {
         return FOUINE_EINVAL;
+    }
+    r = fouine_calloc(1, sizeof *r);
+    if (!r) {
+        return FOUINE_ENOMEM;
     }
     rc = fouine_search_register(db);
     if (rc != FOUINE_OK) {
@@ -744,23 +835,26 @@ int fouine_search_json(json_t **out,
     if (rc != FOUINE_OK) {
         goto done;
     }
-    res = json_object();
-    list = json_array();
-    if (!res || !list) {
-        rc = FOUINE_ENOMEM;
-        goto done;
+    if (s.nhits > 0) {
+        r->hits = fouine_calloc(s.nhits, sizeof *r->hits);
+        if (!r->hits) {
+            rc = FOUINE_ENOMEM;
+            goto done;
+        }
     }
     chars = opts->snippet_chars > 0 ? (size_t)opts->snippet_chars :
                                       FOUINE_SNIPPET_CHARS;
     for (i = 0; i < s.nhits; i++) {
-        rc = hit_json(&hit, &s, &s.hits[i], chars);
+        rc = hit_fill(&r->hits[i], r, &s, &s.hits[i], chars);
         if (rc != FOUINE_OK) {
             goto done;
         }
-        json_array_append_new(list, hit);
     }
+    r->pub.hits = r->hits;
+    r->pub.nhits = s.nhits;
     if (applied) {
-        rc = corrected_text(&correction, &cwords, opts->query, corr, ncorr, 1);
+        rc = corrected_text(&r->pub.corrected, r, 1, opts->query, corr, ncorr,
+                            1);
     } else if (ncorr > 0) {
         /* Not applied: typed words that are in no article (with
         ** --no-correct), or rare words of a query that found few. */
@@ -770,45 +864,37 @@ int fouine_search_json(json_t **out,
             absent |= corr[k].applied;
         }
         if (absent || s.total <= 2) {
-            json_t *unused = NULL;
-            rc = corrected_text(&suggestion, &unused, opts->query, corr, ncorr,
-                                0);
-            json_decref(unused);
+            rc = corrected_text(&r->pub.suggestion, r, 0, opts->query, corr,
+                                ncorr, 0);
         }
+    }
+    if (rc == FOUINE_OK) {
+        rc = keep_utf8(&r->pub.query, r, opts->query, len);
+    }
+    if (rc == FOUINE_OK) {
+        rc = q.understood ? keep_utf8(&r->pub.understood, r, q.understood,
+                                      strlen(q.understood)) :
+                            FOUINE_OK;
+    }
+    if (rc == FOUINE_OK) {
+        const char *e = q.expr ? q.expr : q.not_expr;
+        rc = e ? keep_utf8(&r->pub.expression, r, e, strlen(e)) : FOUINE_OK;
     }
     if (rc != FOUINE_OK) {
         goto done;
     }
-    json_object_set_new(res, "query", json_string(opts->query));
-    json_object_set_new(res, "understood", json_string(q.understood));
-    json_object_set_new(res, "expression",
-                        q.expr     ? json_string(q.expr) :
-                        q.not_expr ? json_string(q.not_expr) :
-                                     json_null());
-    json_object_set_new(res, "fallback", json_boolean(fallback));
-    json_object_set_new(res, "total", json_integer(s.total));
-    json_object_set_new(res, "offset", json_integer(opts->offset));
-    json_object_set_new(res, "limit",
-                        json_integer(opts->limit > 0 ? opts->limit : 10));
-    json_object_set_new(res, "suggestion",
-                        suggestion ? json_string(suggestion) : json_null());
-    json_object_set_new(res, "correction",
-                        correction ? json_pack("{s:s, s:O}", "query",
-                                               correction, "words", cwords) :
-                                     json_null());
-    json_object_set(res, "hits", list);
-    json_object_set_new(res, "took_ms", json_real(now_ms() - t0));
-    *out = res;
-    res = NULL;
+    r->pub.fallback = fallback;
+    r->pub.total = s.total;
+    r->pub.offset = opts->offset;
+    r->pub.limit = opts->limit > 0 ? opts->limit : 10;
+    r->pub.took_ms = now_ms() - t0;
+    *out = &r->pub;
+    r = NULL;
 done:
-    json_decref(res);
-    json_decref(list);
+    fouine_results_free(r ? &r->pub : NULL);
     fouine_parsed_clear(&q);
     fouine_free(s.category);
     fouine_free(s.hits);
-    fouine_free(suggestion);
-    fouine_free(correction);
-    json_decref(cwords);
     fouine_free(corr);
     fouine_lexicon_close(lx);
     if (own_txn && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
@@ -816,142 +902,4 @@ done:
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
     }
     return rc;
-}
-
-/* Replace key of hit (HTML) by its plain text with FOUINE_MARK_*. */
-static int remark(json_t *hit,
-                  const char *key,
-                  const char *text_key,
-                  const char *spans_key)
-{
-    const char *text = json_string_value(json_object_get(hit, text_key));
-    char *marked = NULL;
-    int rc;
-    if (!text) {
-        return FOUINE_OK;
-    }
-    rc = fouine_render_spans(&marked, text, json_object_get(hit, spans_key),
-                             FOUINE_MARK_OPEN, FOUINE_MARK_CLOSE, 0);
-    if (rc == FOUINE_OK) {
-        json_object_set_new(hit, key, json_string(marked));
-    }
-    fouine_free(marked);
-    return rc;
-}
-
-int fouine_search(json_t **out,
-                  sqlite3 *db,
-                  fouine_analyzer *an,
-                  const fouine_search_opts *opts)
-{
-    json_t *res = NULL, *hit;
-    size_t i;
-    int rc;
-
-    *out = NULL;
-    rc = fouine_search_json(&res, db, an, opts);
-    if (rc != FOUINE_OK) {
-        return rc;
-    }
-    json_array_foreach(json_object_get(res, "hits"), i, hit)
-    {
-        rc = remark(hit, "title", "title_text", "title_highlights");
-        if (rc == FOUINE_OK) {
-            rc = remark(hit, "snippet", "snippet_text", "highlights");
-        }
-        if (rc != FOUINE_OK) {
-            json_decref(res);
-            return rc;
-        }
-    }
-    *out = res;
-    return FOUINE_OK;
-}
-
-/* ---- Rendering ---- */
-
-/* Append s[0..n) to b, HTML-escaped when html. */
-static void append_text(fouine_buf *b, const char *s, size_t n, int html)
-{
-    size_t i, from = 0;
-    if (!html) {
-        fouine_buf_append(b, s, n);
-        return;
-    }
-    for (i = 0; i < n; i++) {
-        const char *esc = s[i] == '<' ? "&lt;" :
-                          s[i] == '>' ? "&gt;" :
-                          s[i] == '&' ? "&amp;" :
-                          s[i] == '"' ? "&quot;" :
-                                        NULL;
-        if (esc) {
-            fouine_buf_append(b, s + from, i - from);
-            fouine_buf_puts(b, esc);
-            from = i + 1;
-        }
-    }
-    fouine_buf_append(b, s + from, n - from);
-}
-
-int fouine_render_spans(char **out,
-                        const char *text,
-                        const json_t *spans,
-                        const char *open,
-                        const char *close,
-                        int html)
-{
-    fouine_buf b = { 0 };
-    size_t n = strlen(text), at = 0, i;
-    json_t *span;
-
-    *out = NULL;
-    fouine_buf_append(&b, "", 0);
-    json_array_foreach(spans, i, span)
-    {
-        json_int_t s = json_integer_value(json_array_get(span, 0));
-        json_int_t e = json_integer_value(json_array_get(span, 1));
-        if (s < (json_int_t)at || e <= s || (size_t)e > n) {
-            continue;
-        }
-        append_text(&b, text + at, (size_t)s - at, html);
-        fouine_buf_puts(&b, open);
-        append_text(&b, text + s, (size_t)(e - s), html);
-        fouine_buf_puts(&b, close);
-        at = (size_t)e;
-    }
-    append_text(&b, text + at, n - at, html);
-    if (b.failed) {
-        fouine_free(b.data);
-        return FOUINE_ENOMEM;
-    }
-    *out = b.data;
-    return FOUINE_OK;
-}
-
-int fouine_render(char **out, const char *marked, fouine_render_mode mode)
-{
-    fouine_buf b = { 0 };
-    const char *p;
-
-    *out = NULL;
-    fouine_buf_append(&b, "", 0);
-    for (p = marked; *p; p++) {
-        if (*p == FOUINE_MARK_OPEN[0]) {
-            fouine_buf_puts(&b, mode == FOUINE_RENDER_ANSI ? "\x1b[1m" :
-                                mode == FOUINE_RENDER_HTML ? "<mark>" :
-                                                             "");
-        } else if (*p == FOUINE_MARK_CLOSE[0]) {
-            fouine_buf_puts(&b, mode == FOUINE_RENDER_ANSI ? "\x1b[0m" :
-                                mode == FOUINE_RENDER_HTML ? "</mark>" :
-                                                             "");
-        } else {
-            append_text(&b, p, 1, mode == FOUINE_RENDER_HTML);
-        }
-    }
-    if (b.failed) {
-        fouine_free(b.data);
-        return FOUINE_ENOMEM;
-    }
-    *out = b.data;
-    return FOUINE_OK;
 }

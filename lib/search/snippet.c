@@ -596,10 +596,10 @@ int fouine_snippet(char **snippet,
     }
     for (i = ws; i < we;) {
         if (p < s.npos && s.pos[p].start == i && hl[p] && s.pos[p].end <= we) {
-            size_t *at;
+            fouine_span *at;
             if (spans->n == spans->cap) {
                 size_t cap = spans->cap ? spans->cap * 2 : 16;
-                at = fouine_realloc(spans->at, cap * 2 * sizeof *at);
+                at = fouine_realloc(spans->at, cap * sizeof *at);
                 if (!at) {
                     rc = FOUINE_ENOMEM;
                     goto done;
@@ -607,9 +607,9 @@ int fouine_snippet(char **snippet,
                 spans->at = at;
                 spans->cap = cap;
             }
-            spans->at[2 * spans->n] = out.len;
+            spans->at[spans->n].start = out.len;
             fouine_buf_append(&out, text + i, s.pos[p].end - i);
-            spans->at[2 * spans->n + 1] = out.len;
+            spans->at[spans->n].end = out.len;
             spans->n++;
             i = s.pos[p].end;
             p++;
@@ -685,21 +685,21 @@ static void append_text(fouine_buf *b, const char *s, size_t n, int html)
     fouine_buf_append(b, s + from, n - from);
 }
 
-int fouine_spans_mark(char **out,
-                      const char *text,
-                      size_t len,
-                      const fouine_spans *sp,
-                      const char *open,
-                      const char *close,
-                      int html)
+int fouine_highlight(char **out,
+                     const char *text,
+                     const fouine_span *spans,
+                     size_t nspans,
+                     const char *open,
+                     const char *close,
+                     int html)
 {
     fouine_buf b = { 0 };
-    size_t at = 0, i;
+    size_t len = strlen(text), at = 0, i;
 
     *out = NULL;
     fouine_buf_append(&b, "", 0);
-    for (i = 0; i < sp->n; i++) {
-        size_t s = sp->at[2 * i], e = sp->at[2 * i + 1];
+    for (i = 0; i < nspans; i++) {
+        size_t s = spans[i].start, e = spans[i].end;
         if (s < at || e <= s || e > len) {
             continue;
         }

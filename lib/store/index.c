@@ -57,6 +57,8 @@ struct fouine_index {
     int in_txn;                   /* a transaction is open */
     sqlite3_stmt *stmt[IX_COUNT]; /* prepared on first use; owned */
     char *found_source;           /* fouine_index_find()'s; owned */
+    fouine_analyzer *an;          /* the searches', made on first use;
+                                     owned */
 };
 
 int fouine_index_open(fouine_index **out, const char *path, int flags)
@@ -113,7 +115,21 @@ void fouine_index_close(fouine_index *ix)
     sqlite3_close(ix->db);
     fouine_lexsink_free(ix->sink); /* after db: its tokenizers point to it */
     fouine_free(ix->found_source);
+    fouine_analyzer_free(ix->an);
     fouine_free(ix);
+}
+
+int fouine_index_analyzer(fouine_analyzer **out, fouine_index *ix)
+{
+    *out = NULL;
+    if (!ix->an) {
+        int rc = fouine_analyzer_new(&ix->an);
+        if (rc != FOUINE_OK) {
+            return rc;
+        }
+    }
+    *out = ix->an;
+    return FOUINE_OK;
 }
 
 sqlite3 *fouine_index_db(fouine_index *ix)

@@ -370,6 +370,13 @@ void fouine_hash_hex(char out[FOUINE_HASH_HEX_SIZE], uint64_t h);
 /** The lexicon sink of ix (owned by ix), or NULL (read only, plain). */
 struct fouine_lexsink *fouine_index_sink(fouine_index *ix);
 
+/**
+ * The analyzer of ix's searches (made on first use, owned by ix).
+ *
+ * @return FOUINE_OK or FOUINE_ENOMEM
+ */
+FOUINE_WUR int fouine_index_analyzer(fouine_analyzer **out, fouine_index *ix);
+
 /** Whether ix has a transaction open. */
 int fouine_index_in_txn(const fouine_index *ix);
 

@@ -4,11 +4,10 @@
 **     fouine-query [OPTION]... QUERY...
 **     fouine-query [OPTION]... --batch < queries
 */
-#include "query.h"
+#include "results_json.h"
 
-#include "fouine/alloc.h"
 #include "fouine/fouine.h"
-#include "fouine/store.h"
+#include "fouine/search.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,79 +85,51 @@ static int int_arg(const char *opt, const char *v, int min, int max, int *out)
     return 0;
 }
 
-/* Render the text of key_text with the spans of key_spans. */
-static char *render(const json_t *hit,
-                    const char *key_text,
-                    const char *key_spans,
-                    const output *o)
+static int print_text(const fouine_results *res, const output *o)
 {
-    const char *text = json_string_value(json_object_get(hit, key_text));
-    char *out = NULL;
-    if (!text) {
-        return NULL;
-    }
-    if (fouine_render_spans(&out, text, json_object_get(hit, key_spans),
-                            o->open, o->close, 0) != FOUINE_OK) {
-        return NULL;
-    }
-    return out;
-}
-
-static int print_text(const json_t *res, const output *o)
-{
-    const json_t *hits = json_object_get(res, "hits"), *hit;
-    const char *sugg = json_string_value(json_object_get(res, "suggestion"));
-    const char *corrected = json_string_value(
-        json_object_get(json_object_get(res, "correction"), "query"));
-    long long total = json_integer_value(json_object_get(res, "total"));
-    long long offset = json_integer_value(json_object_get(res, "offset"));
+    long long offset = res->offset;
     size_t i;
 
-    if (corrected) {
+    if (res->corrected) {
         /* What was searched, and what was typed. */
-        printf("%lld résultat%s pour « %s » au lieu de « %s »", total,
-               total > 1 ? "s" : "", corrected,
-               json_string_value(json_object_get(res, "query")));
+        printf("%lld résultat%s pour « %s » au lieu de « %s »", res->total,
+               res->total > 1 ? "s" : "", res->corrected, res->query);
     } else {
-        printf("%lld résultat%s pour « %s »", total, total > 1 ? "s" : "",
-               json_string_value(json_object_get(res, "understood")));
+        printf("%lld résultat%s pour « %s »", res->total,
+               res->total > 1 ? "s" : "", res->understood);
     }
-    if (json_array_size(hits) > 0 &&
-        (offset > 0 || (long long)json_array_size(hits) < total)) {
-        printf(" (%lld à %lld)", offset + 1,
-               offset + (long long)json_array_size(hits));
+    if (res->nhits > 0 && (offset > 0 || (long long)res->nhits < res->total)) {
+        printf(" (%lld à %lld)", offset + 1, offset + (long long)res->nhits);
     }
     printf("\n");
-    if (json_is_true(json_object_get(res, "fallback"))) {
+    if (res->fallback) {
         printf("Aucun article ne contient tous les mots : voici ceux qui en "
                "contiennent le plus.\n");
     }
-    if (sugg) {
-        printf("Essayez plutôt : %s\n", sugg);
+    if (res->suggestion) {
+        printf("Essayez plutôt : %s\n", res->suggestion);
     }
     printf("\n");
-    json_array_foreach(hits, i, hit)
-    {
-        char *title = render(hit, "title_text", "title_highlights", o);
-        char *snippet = render(hit, "snippet_text", "highlights", o);
-        const char *date = json_string_value(json_object_get(hit, "date"));
-        const char *cat = json_string_value(json_object_get(hit, "category"));
-        const char *id = json_string_value(json_object_get(hit, "id"));
-        if (!title || !snippet) {
+    for (i = 0; i < res->nhits; i++) {
+        const fouine_hit *h = &res->hits[i];
+        char *title = NULL, *snippet = NULL;
+        int rc = fouine_highlight(&title, h->title, h->title_spans,
+                                  h->ntitle_spans, o->open, o->close, 0);
+        if (rc == FOUINE_OK) {
+            rc = fouine_highlight(&snippet, h->snippet, h->snippet_spans,
+                                  h->nsnippet_spans, o->open, o->close, 0);
+        }
+        if (rc != FOUINE_OK) {
             fouine_free(title);
-            fouine_free(snippet);
-            return FOUINE_ENOMEM;
+            return rc;
         }
         printf("%lld. %s\n   %.10s", offset + (long long)i + 1, title,
-               date ? date : "");
-        if (cat && *cat) {
-            printf(" · %s", cat);
+               h->date ? h->date : "");
+        if (h->category && *h->category) {
+            printf(" · %s", h->category);
         }
-        printf(" · %s%s\n   %s\n\n", id ? id : "",
-               json_is_true(json_object_get(hit, "comment")) ?
-                   " · (commentaire)" :
-                   "",
-               snippet);
+        printf(" · %s%s\n   %s\n\n", h->id,
+               h->comment ? " · (commentaire)" : "", snippet);
         fouine_free(title);
         fouine_free(snippet);
     }
@@ -166,10 +137,17 @@ static int print_text(const json_t *res, const output *o)
     return FOUINE_OK;
 }
 
-static int print_json(json_t *res, int compact)
+static int print_json(const fouine_results *r, int compact)
 {
-    char *s = json_dumps(res, JSON_PRESERVE_ORDER |
-                                  (compact ? JSON_COMPACT : JSON_INDENT(2)));
+    json_t *res = NULL;
+    char *s;
+    int rc = fouine_results_json(&res, r);
+    if (rc != FOUINE_OK) {
+        return rc;
+    }
+    s = json_dumps(res, JSON_PRESERVE_ORDER |
+                            (compact ? JSON_COMPACT : JSON_INDENT(2)));
+    json_decref(res);
     if (!s) {
         return FOUINE_ENOMEM;
     }
@@ -190,7 +168,7 @@ static int add_word(fouine_buf *q, const char *w)
 }
 
 /* Answer the queries of stdin, one a line. */
-static int batch(sqlite3 *db, fouine_analyzer *an, fouine_search_opts *opts)
+static int batch(fouine_index *ix, fouine_search_options *opts)
 {
     char *line = NULL;
     size_t cap = 0;
@@ -198,16 +176,16 @@ static int batch(sqlite3 *db, fouine_analyzer *an, fouine_search_opts *opts)
     int rc = FOUINE_OK;
 
     while ((n = getline(&line, &cap, stdin)) >= 0) {
-        json_t *res = NULL;
+        fouine_results *res = NULL;
         while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r')) {
             line[--n] = '\0';
         }
         opts->query = line;
-        rc = fouine_search_json(&res, db, an, opts);
+        rc = fouine_search(&res, ix, opts);
         if (rc == FOUINE_OK) {
             rc = print_json(res, 1);
         }
-        json_decref(res);
+        fouine_results_free(res);
         if (rc != FOUINE_OK) {
             break;
         }
@@ -219,12 +197,11 @@ static int batch(sqlite3 *db, fouine_analyzer *an, fouine_search_opts *opts)
 int main(int argc, char **argv)
 {
     const char *index = "fouine.db", *color = "auto";
-    fouine_search_opts opts = FOUINE_SEARCH_OPTS_INIT;
+    fouine_search_options opts = FOUINE_SEARCH_OPTIONS_INIT;
     output o = { 0, 0, "", "" };
-    fouine_analyzer *an = NULL;
     fouine_buf query = { 0 };
-    sqlite3 *db = NULL;
-    json_t *res = NULL;
+    fouine_index *ix = NULL;
+    fouine_results *res = NULL;
     const char *why;
     int i, rc, status = EXIT_USAGE, words_only = 0, marks = 0;
 
@@ -345,12 +322,12 @@ int main(int argc, char **argv)
         goto done;
     }
     opts.query = query.len ? query.data : "";
-    why = fouine_search_opts_error(&opts);
+    why = fouine_search_options_error(&opts);
     if (why) {
         fprintf(stderr, "fouine-query: %s\n", why);
         goto done;
     }
-    rc = fouine_store_open(&db, index, FOUINE_STORE_READ);
+    rc = fouine_index_open(&ix, index, FOUINE_INDEX_READ);
     if (rc != FOUINE_OK) {
         fprintf(stderr, "fouine-query: %s: %s\n", index,
                 rc == FOUINE_EIO ?
@@ -361,25 +338,21 @@ int main(int argc, char **argv)
                     fouine_errmsg(rc));
         goto done;
     }
-    rc = fouine_analyzer_new(&an);
-    if (rc != FOUINE_OK) {
-        fprintf(stderr, "fouine-query: %s\n", fouine_errmsg(rc));
-        goto done;
-    }
     if (o.batch) {
-        rc = batch(db, an, &opts);
+        rc = batch(ix, &opts);
         if (rc != FOUINE_OK) {
             fprintf(stderr, "fouine-query: %s: %s\n", index,
-                    rc == FOUINE_EDB ? sqlite3_errmsg(db) : fouine_errmsg(rc));
+                    rc == FOUINE_EDB ? fouine_index_errmsg(ix) :
+                                       fouine_errmsg(rc));
             goto done;
         }
         status = EXIT_HITS;
         goto done;
     }
-    rc = fouine_search_json(&res, db, an, &opts);
+    rc = fouine_search(&res, ix, &opts);
     if (rc != FOUINE_OK) {
         fprintf(stderr, "fouine-query: %s: %s\n", index,
-                rc == FOUINE_EDB ? sqlite3_errmsg(db) : fouine_errmsg(rc));
+                rc == FOUINE_EDB ? fouine_index_errmsg(ix) : fouine_errmsg(rc));
         goto done;
     }
     rc = o.json ? print_json(res, 0) : print_text(res, &o);
@@ -387,12 +360,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "fouine-query: %s\n", fouine_errmsg(rc));
         goto done;
     }
-    status = json_array_size(json_object_get(res, "hits")) > 0 ? EXIT_HITS :
-                                                                 EXIT_NONE;
+    status = res->nhits > 0 ? EXIT_HITS : EXIT_NONE;
 done:
-    json_decref(res);
-    fouine_analyzer_free(an);
-    sqlite3_close(db);
+    fouine_results_free(res);
+    fouine_index_close(ix);
     fouine_free(query.data);
     return status;
 }

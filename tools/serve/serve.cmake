@@ -36,7 +36,8 @@ set(FOUINE_SERVE_SOURCES
   CACHE INTERNAL "fouine-serve's sources but serve_main.c")
 add_library(fouine_serve STATIC ${FOUINE_SERVE_SOURCES})
 target_include_directories(fouine_serve PUBLIC ${FOUINE_SERVE_DIR})
-target_link_libraries(fouine_serve PUBLIC fouine_internal fouine_serve_assets
+target_link_libraries(fouine_serve PUBLIC fouine_internal fouine_results_json
+                      fouine_serve_assets
                       PkgConfig::MHD PkgConfig::JANSSON Threads::Threads
                       PRIVATE PkgConfig::UTF8PROC fouine_warnings)
 

@@ -7,6 +7,7 @@
 #include "fouine/alloc.h"
 #include "fouine/store.h"
 #include "query.h"
+#include "results_json.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -210,7 +211,7 @@ int fouine_serve_api_search(fouine_serve_reply *r,
                             fouine_serve_worker *w,
                             const fouine_serve_params *p)
 {
-    fouine_search_opts opts = FOUINE_SEARCH_OPTS_INIT;
+    fouine_search_options opts = FOUINE_SEARCH_OPTIONS_INIT;
     const char *q = p->get("q", p->payload);
     const char *page_s = param(p, "page");
     const char *per_s = param(p, "per_page");
@@ -255,7 +256,7 @@ int fouine_serve_api_search(fouine_serve_reply *r,
     opts.since = param(p, "since");
     opts.until = param(p, "until");
     opts.category = param(p, "category");
-    invalid = fouine_search_opts_error(&opts);
+    invalid = fouine_search_options_error(&opts);
     if (invalid) {
         return fouine_serve_reply_error(r, 400, invalid);
     }

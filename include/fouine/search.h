@@ -1,0 +1,181 @@
+/*
+** fouine/search.h: searching an index as a reader types, with fouine's
+** query language, typo correction, ranking and snippets; and completing
+** what a reader is typing.
+**
+** A search runs on a fouine_index (fouine/index.h), which keeps what it
+** needs between searches (its analyzer, the lexicon's statements).  Like
+** every use of a handle, one thread at a time: a server gives each of its
+** threads a handle of its own.
+**
+** Whatever was typed is searched: a query is never an error (a query of
+** nothing but punctuation finds nothing).  Only the options can be wrong.
+*/
+#ifndef FOUINE_SEARCH_H
+#define FOUINE_SEARCH_H
+
+#include <stddef.h>
+
+#include "fouine/error.h"
+#include "fouine/index.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The version of fouine_search_options these headers describe. */
+#define FOUINE_SEARCH_OPTIONS_VERSION 1
+
+/* Largest limit, longest query read (bytes: longer is cut on a character
+** boundary), default and largest snippet length (characters). */
+#define FOUINE_LIMIT_MAX         1000
+#define FOUINE_QUERY_MAX         16384
+#define FOUINE_SNIPPET_CHARS     200
+#define FOUINE_SNIPPET_CHARS_MAX 2000
+
+/* Order of the hits. */
+typedef enum fouine_sort {
+    FOUINE_SORT_RANK = 0, /* best first; equal scores to the newer article */
+    FOUINE_SORT_DATE = 1  /* newest first; equal dates to the better score */
+} fouine_sort;
+
+/* What to search: fouine_search_options_init() it, then set what you
+** need. */
+typedef struct fouine_search_options {
+    unsigned version;     /* FOUINE_SEARCH_OPTIONS_VERSION */
+    const char *query;    /* what the reader typed, UTF-8 (invalid bytes
+                             are read as U+FFFD); not owned */
+    int limit;            /* hits to return, 1..FOUINE_LIMIT_MAX */
+    int offset;           /* hits to skip, >= 0 */
+    const char *since;    /* NULL, or "YYYY", "YYYY-MM", "YYYY-MM-DD":
+                             articles dated on or after; not owned */
+    const char *until;    /* the same forms: on or before (the whole month
+                             for "YYYY-MM"); not owned */
+    const char *category; /* NULL, or a category, case and accents aside;
+                             not owned */
+    fouine_sort sort;     /* order of the hits */
+    int comments;         /* non-zero: reader comments match too */
+    int snippet_chars;    /* snippet length in characters */
+    int no_correct;       /* non-zero: search exactly what was typed (a
+                             correction is then only suggested) */
+    /* Tuning, for benchmarks (0 / NULL: fouine's own): */
+    int long_query;     /* items from which a query is long (-1: never) */
+    const double *rank; /* FOUINE_RANK_PARAMS numbers replacing the
+                           ranking's (see lib/search/query.h); not owned */
+} fouine_search_options;
+
+/* fouine_search_options_init() as an initializer. */
+#define FOUINE_SEARCH_OPTIONS_INIT                                           \
+    {                                                                        \
+        FOUINE_SEARCH_OPTIONS_VERSION, NULL, 10, 0, NULL, NULL, NULL,        \
+            FOUINE_SORT_RANK, 0, FOUINE_SNIPPET_CHARS, 0, 0, NULL            \
+    }
+
+/**
+ * Set o to the defaults of fouine-query: version, limit 10, snippets of
+ * FOUINE_SNIPPET_CHARS, everything else 0 or NULL.
+ */
+void fouine_search_options_init(fouine_search_options *o);
+
+/**
+ * Check options without searching.
+ *
+ * @return NULL when o can be searched, else a static English message
+ *         naming what is wrong ("since: expected YYYY, YYYY-MM or
+ *         YYYY-MM-DD"); fouine_search() returns FOUINE_EINVAL then
+ */
+const char *fouine_search_options_error(const fouine_search_options *o);
+
+/* The bytes [start, end) of a match in a text. */
+typedef struct fouine_span {
+    size_t start, end;
+} fouine_span;
+
+/* One hit.  Every string of the results is NUL-terminated, valid UTF-8
+** (what was typed included: bytes that are not UTF-8 become U+FFFD), and
+** owned by the results. */
+typedef struct fouine_hit {
+    const char *id;                 /* the article's id */
+    const char *title;              /* its title, or the start of its lead
+                                       when it has none (untitled) */
+    const fouine_span *title_spans; /* the words found in title, in order */
+    size_t ntitle_spans;
+    const char *snippet;            /* the best passage, "…" where cut (a
+                                       reader comment when only one
+                                       matched) */
+    const fouine_span *snippet_spans; /* the words found in snippet */
+    size_t nsnippet_spans;
+    const char *date;               /* ISO 8601, or NULL */
+    const char *category;           /* or NULL */
+    const char *url;                /* or NULL */
+    double score;                   /* higher is better */
+    int untitled;                   /* the title shown is the lead's start */
+    int comment;                    /* only a reader comment matched */
+} fouine_hit;
+
+/* A word typed and the word searched in its place. */
+typedef struct fouine_fix {
+    const char *typed;     /* as typed */
+    const char *corrected; /* as the articles write it */
+} fouine_fix;
+
+/* What a search found.  Owned by the caller: fouine_results_free(). */
+typedef struct fouine_results {
+    const char *query;      /* what was typed (cut at FOUINE_QUERY_MAX) */
+    const char *understood; /* the query as parsed, in the query language */
+    const char *expression; /* the FTS5 expression run, or NULL */
+    long long total;        /* matching articles */
+    int offset, limit;      /* as used */
+    int fallback;           /* no article held every word: the hits are the
+                               articles holding most of them */
+    const char *corrected;  /* the query searched instead of what was
+                               typed (typing errors corrected), or NULL */
+    const fouine_fix *fixes; /* its corrections, in order */
+    size_t nfixes;
+    const char *suggestion; /* a query to propose ("Essayez plutôt"), or
+                               NULL */
+    double took_ms;         /* time spent */
+    const fouine_hit *hits; /* the page of hits, best first */
+    size_t nhits;
+} fouine_results;
+
+/**
+ * Search an index.
+ *
+ * @param[out] out the results (fouine_results_free()); NULL on error
+ * @param ix   the index (read only or writable)
+ * @param o    what to search
+ * @return FOUINE_OK (with or without hits); FOUINE_EINVAL (options, see
+ *         fouine_search_options_error(), or of another version);
+ *         FOUINE_EDB (see fouine_index_errmsg()); FOUINE_ENOMEM
+ */
+FOUINE_WUR int fouine_search(fouine_results **out, fouine_index *ix,
+                             const fouine_search_options *o);
+
+/** Release results.  NULL is accepted. */
+void fouine_results_free(fouine_results *r);
+
+/**
+ * A text with its spans marked: open before and close after each span
+ * (sorted, not overlapping; spans outside the text are left out), the
+ * text (not the marks) HTML-escaped (& < > ") when html is non-zero.
+ * fouine-query marks its terminal output so ("\x1b[1m", "\x1b[0m"), the
+ * API its HTML ("<mark>", "</mark>", html).
+ *
+ * @param[out] out a new NUL-terminated string (fouine_free()); NULL on
+ *             error
+ * @return FOUINE_OK or FOUINE_ENOMEM
+ */
+FOUINE_WUR int fouine_highlight(char **out,
+                                const char *text,
+                                const fouine_span *spans,
+                                size_t nspans,
+                                const char *open,
+                                const char *close,
+                                int html);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* FOUINE_SEARCH_H */

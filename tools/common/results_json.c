@@ -1,0 +1,203 @@
+/*
+** results_json.c: search results (fouine/search.h) as JSON.  Every
+** jansson call is checked: a failure is FOUINE_ENOMEM, and nothing is
+** left half built.
+*/
+#include "results_json.h"
+
+#include "query.h"
+
+#include "fouine/buf.h"
+
+/* Set key of obj to v (taken, NULL: json null unless v was wanted). */
+static int set(json_t *obj, const char *key, json_t *v)
+{
+    return v && json_object_set_new(obj, key, v) == 0 ? FOUINE_OK :
+                                                        FOUINE_ENOMEM;
+}
+
+/* A string, or null for NULL. */
+static json_t *string_or_null(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
+/* [[start, end], ...] */
+static json_t *spans_json(const fouine_span *spans, size_t n)
+{
+    json_t *a = json_array();
+    size_t i;
+    for (i = 0; a && i < n; i++) {
+        json_t *pair = json_pack("[II]", (json_int_t)spans[i].start,
+                                 (json_int_t)spans[i].end);
+        if (!pair || json_array_append_new(a, pair) != 0) {
+            json_decref(a);
+            a = NULL;
+        }
+    }
+    return a;
+}
+
+/* key: the HTML of text with its spans marked; text_key: text; spans_key:
+** the spans. */
+static int set_marked(json_t *obj,
+                      const char *key,
+                      const char *text_key,
+                      const char *spans_key,
+                      const char *text,
+                      const fouine_span *spans,
+                      size_t n)
+{
+    char *html = NULL;
+    int rc = fouine_highlight(&html, text ? text : "", spans, n, "<mark>",
+                              "</mark>", 1);
+    if (rc == FOUINE_OK) {
+        rc = set(obj, key, json_string(html));
+    }
+    if (rc == FOUINE_OK) {
+        rc = set(obj, text_key, json_string(text ? text : ""));
+    }
+    if (rc == FOUINE_OK) {
+        rc = set(obj, spans_key, spans_json(spans, n));
+    }
+    fouine_free(html);
+    return rc;
+}
+
+static int hit_json(json_t **out, const fouine_hit *h)
+{
+    json_t *obj = json_object();
+    int rc = obj ? FOUINE_OK : FOUINE_ENOMEM;
+    *out = NULL;
+    if (rc == FOUINE_OK) {
+        rc = set(obj, "id", json_string(h->id));
+    }
+    if (rc == FOUINE_OK) {
+        rc = set_marked(obj, "title", "title_text", "title_highlights",
+                        h->title, h->title_spans, h->ntitle_spans);
+    }
+    if (rc == FOUINE_OK) {
+        rc = set(obj, "untitled", json_boolean(h->untitled));
+    }
+    if (rc == FOUINE_OK) {
+        rc = set(obj, "date", string_or_null(h->date));
+    }
+    if (rc == FOUINE_OK) {
+        rc = set(obj, "category", string_or_null(h->category));
+    }
+    if (rc == FOUINE_OK) {
+        rc = set(obj, "url", string_or_null(h->url));
+    }
+    if (rc == FOUINE_OK) {
+        rc = set(obj, "score", json_real(h->score));
+    }
+    if (rc == FOUINE_OK) {
+        rc = set_marked(obj, "snippet", "snippet_text", "highlights",
+                        h->snippet, h->snippet_spans, h->nsnippet_spans);
+    }
+    if (rc == FOUINE_OK) {
+        rc = set(obj, "comment", json_boolean(h->comment));
+    }
+    if (rc != FOUINE_OK) {
+        json_decref(obj);
+        return rc;
+    }
+    *out = obj;
+    return FOUINE_OK;
+}
+
+/* null, or {"query": corrected, "words": [[typed, corrected], ...]}. */
+static json_t *correction_json(const fouine_results *r)
+{
+    json_t *words, *obj;
+    size_t i;
+    if (!r->corrected) {
+        return json_null();
+    }
+    words = json_array();
+    for (i = 0; words && i < r->nfixes; i++) {
+        json_t *pair =
+            json_pack("[ss]", r->fixes[i].typed, r->fixes[i].corrected);
+        if (!pair || json_array_append_new(words, pair) != 0) {
+            json_decref(words);
+            words = NULL;
+        }
+    }
+    obj = words ? json_pack("{s:s, s:o}", "query", r->corrected, "words",
+                            words) :
+                  NULL;
+    return obj;
+}
+
+int fouine_results_json(json_t **out, const fouine_results *r)
+{
+    json_t *res = json_object(), *hits = json_array();
+    size_t i;
+    int rc = res && hits ? FOUINE_OK : FOUINE_ENOMEM;
+
+    *out = NULL;
+    if (rc == FOUINE_OK) {
+        rc = set(res, "query", json_string(r->query ? r->query : ""));
+    }
+    if (rc == FOUINE_OK) {
+        rc = set(res, "understood", json_string(r->understood ? r->understood :
+                                                                ""));
+    }
+    if (rc == FOUINE_OK) {
+        rc = set(res, "expression", string_or_null(r->expression));
+    }
+    if (rc == FOUINE_OK) {
+        rc = set(res, "fallback", json_boolean(r->fallback));
+    }
+    if (rc == FOUINE_OK) {
+        rc = set(res, "total", json_integer(r->total));
+    }
+    if (rc == FOUINE_OK) {
+        rc = set(res, "offset", json_integer(r->offset));
+    }
+    if (rc == FOUINE_OK) {
+        rc = set(res, "limit", json_integer(r->limit));
+    }
+    if (rc == FOUINE_OK) {
+        rc = set(res, "suggestion", string_or_null(r->suggestion));
+    }
+    if (rc == FOUINE_OK) {
+        rc = set(res, "correction", correction_json(r));
+    }
+    for (i = 0; rc == FOUINE_OK && i < r->nhits; i++) {
+        json_t *hit = NULL;
+        rc = hit_json(&hit, &r->hits[i]);
+        if (rc == FOUINE_OK && json_array_append_new(hits, hit) != 0) {
+            rc = FOUINE_ENOMEM;
+        }
+    }
+    if (rc == FOUINE_OK) {
+        rc = set(res, "hits", hits);
+        hits = NULL; /* taken, even on failure */
+    }
+    if (rc == FOUINE_OK) {
+        rc = set(res, "took_ms", json_real(r->took_ms));
+    }
+    json_decref(hits);
+    if (rc != FOUINE_OK) {
+        json_decref(res);
+        return rc;
+    }
+    *out = res;
+    return FOUINE_OK;
+}
+
+int fouine_search_json(json_t **out,
+                       sqlite3 *db,
+                       fouine_analyzer *an,
+                       const fouine_search_options *o)
+{
+    fouine_results *r = NULL;
+    int rc = fouine_search_db(&r, db, an, o);
+    *out = NULL;
+    if (rc == FOUINE_OK) {
+        rc = fouine_results_json(out, r);
+    }
+    fouine_results_free(r);
+    return rc;
+}

@@ -1,0 +1,39 @@
+/*
+** results_json.h: search results as JSON, the one serializer of
+** `fouine-query --json` and of fouine-serve's /api/search (README gives
+** the fields).
+*/
+#ifndef FOUINE_RESULTS_JSON_H
+#define FOUINE_RESULTS_JSON_H
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "fouine/analyzer.h"
+#include "fouine/search.h"
+
+/**
+ * The JSON object of results: query, understood, expression, fallback,
+ * total, offset, limit, correction (null or {query, words: [[typed,
+ * corrected]...]}), suggestion, took_ms, and hits, each with id, title
+ * (HTML-escaped, matches in <mark>), title_text, title_highlights
+ * ([start, end] byte offsets in title_text), untitled, date, category,
+ * url, score, snippet (HTML), snippet_text, highlights and comment.
+ *
+ * @param[out] out the new object (json_decref()); NULL on failure
+ * @param r    the results; not owned
+ * @return FOUINE_OK or FOUINE_ENOMEM
+ */
+FOUINE_WUR int fouine_results_json(json_t **out, const fouine_results *r);
+
+/**
+ * Search and serialize: fouine_search_db() then fouine_results_json().
+ *
+ * @return as fouine_search_db()
+ */
+FOUINE_WUR int fouine_search_json(json_t **out,
+                                  sqlite3 *db,
+                                  fouine_analyzer *an,
+                                  const fouine_search_options *o);
+
+#endif /* FOUINE_RESULTS_JSON_H */
