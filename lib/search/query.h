@@ -15,7 +15,6 @@
 #ifndef FOUINE_QUERY_H
 #define FOUINE_QUERY_H
 
-#include <jansson.h>
 #include <sqlite3.h>
 #include <stddef.h>
 
