@@ -364,6 +364,44 @@ START_TEST(test_search)
 }
 END_TEST
 
+/* Completion through the public API: a word from its first letters,
+** accents aside, as the articles write it; a phrase after other words. */
+START_TEST(test_complete)
+{
+    fouine_index *ix = NULL;
+    fouine_completions *c = NULL;
+    own_article a;
+
+    ck_assert_int_eq(fouine_index_open(&ix, path, FOUINE_INDEX_WRITE),
+                     FOUINE_OK);
+    fill(&a, "canicule", "Canicule : vigilance rouge dans le Sud-Est",
+         "L'hôpital d'Avignon déclenche son plan blanc.", "");
+    ck_assert_int_eq(fouine_index_put(NULL, ix, &a.a), FOUINE_OK);
+    fill(&a, "orages", "Orages : vigilance orange pour dix départements",
+         "Les hôpitaux se préparent.", "");
+    ck_assert_int_eq(fouine_index_put(NULL, ix, &a.a), FOUINE_OK);
+
+    ck_assert_int_eq(fouine_complete(&c, ix, "hop", 10), FOUINE_OK);
+    ck_assert_uint_eq(c->n, 2);
+    ck_assert_str_eq(c->items[0].text, "hôpital");
+    ck_assert_int_eq(c->items[0].count, 1);
+    ck_assert_str_eq(c->items[1].text, "hôpitaux");
+    fouine_completions_free(c);
+
+    ck_assert_int_eq(fouine_complete(&c, ix, "vigilance ro", 10), FOUINE_OK);
+    ck_assert_uint_eq(c->n, 1);
+    ck_assert_str_eq(c->items[0].text, "vigilance rouge");
+    fouine_completions_free(c);
+
+    /* Nothing is being typed after a space. */
+    ck_assert_int_eq(fouine_complete(&c, ix, "vigilance ", 10), FOUINE_OK);
+    ck_assert_uint_eq(c->n, 0);
+    fouine_completions_free(c);
+    fouine_completions_free(NULL);
+    fouine_index_close(ix);
+}
+END_TEST
+
 /* A run over the sample articles, as fouine-index does, then searched
 ** through a handle; options of another version are refused. */
 START_TEST(test_run)
@@ -472,6 +510,7 @@ int main(void)
     tcase_add_test(tc, test_errors);
     tcase_add_test(tc, test_run);
     tcase_add_test(tc, test_search);
+    tcase_add_test(tc, test_complete);
 #ifdef FOUINE_FAULT_INJECTION
     tcase_add_test(tc, test_oom);
 #endif

@@ -65,10 +65,10 @@ typedef struct fouine_search_options {
 } fouine_search_options;
 
 /* fouine_search_options_init() as an initializer. */
-#define FOUINE_SEARCH_OPTIONS_INIT                                           \
-    {                                                                        \
-        FOUINE_SEARCH_OPTIONS_VERSION, NULL, 10, 0, NULL, NULL, NULL,        \
-            FOUINE_SORT_RANK, 0, FOUINE_SNIPPET_CHARS, 0, 0, NULL            \
+#define FOUINE_SEARCH_OPTIONS_INIT                                    \
+    {                                                                 \
+        FOUINE_SEARCH_OPTIONS_VERSION, NULL, 10, 0, NULL, NULL, NULL, \
+            FOUINE_SORT_RANK, 0, FOUINE_SNIPPET_CHARS, 0, 0, NULL     \
     }
 
 /**
@@ -100,17 +100,17 @@ typedef struct fouine_hit {
                                        when it has none (untitled) */
     const fouine_span *title_spans; /* the words found in title, in order */
     size_t ntitle_spans;
-    const char *snippet;            /* the best passage, "…" where cut (a
+    const char *snippet;              /* the best passage, "…" where cut (a
                                        reader comment when only one
                                        matched) */
     const fouine_span *snippet_spans; /* the words found in snippet */
     size_t nsnippet_spans;
-    const char *date;               /* ISO 8601, or NULL */
-    const char *category;           /* or NULL */
-    const char *url;                /* or NULL */
-    double score;                   /* higher is better */
-    int untitled;                   /* the title shown is the lead's start */
-    int comment;                    /* only a reader comment matched */
+    const char *date;     /* ISO 8601, or NULL */
+    const char *category; /* or NULL */
+    const char *url;      /* or NULL */
+    double score;         /* higher is better */
+    int untitled;         /* the title shown is the lead's start */
+    int comment;          /* only a reader comment matched */
 } fouine_hit;
 
 /* A word typed and the word searched in its place. */
@@ -121,14 +121,14 @@ typedef struct fouine_fix {
 
 /* What a search found.  Owned by the caller: fouine_results_free(). */
 typedef struct fouine_results {
-    const char *query;      /* what was typed (cut at FOUINE_QUERY_MAX) */
-    const char *understood; /* the query as parsed, in the query language */
-    const char *expression; /* the FTS5 expression run, or NULL */
-    long long total;        /* matching articles */
-    int offset, limit;      /* as used */
-    int fallback;           /* no article held every word: the hits are the
+    const char *query;       /* what was typed (cut at FOUINE_QUERY_MAX) */
+    const char *understood;  /* the query as parsed, in the query language */
+    const char *expression;  /* the FTS5 expression run, or NULL */
+    long long total;         /* matching articles */
+    int offset, limit;       /* as used */
+    int fallback;            /* no article held every word: the hits are the
                                articles holding most of them */
-    const char *corrected;  /* the query searched instead of what was
+    const char *corrected;   /* the query searched instead of what was
                                typed (typing errors corrected), or NULL */
     const fouine_fix *fixes; /* its corrections, in order */
     size_t nfixes;
@@ -149,11 +149,48 @@ typedef struct fouine_results {
  *         fouine_search_options_error(), or of another version);
  *         FOUINE_EDB (see fouine_index_errmsg()); FOUINE_ENOMEM
  */
-FOUINE_WUR int fouine_search(fouine_results **out, fouine_index *ix,
+FOUINE_WUR int fouine_search(fouine_results **out,
+                             fouine_index *ix,
                              const fouine_search_options *o);
 
 /** Release results.  NULL is accepted. */
 void fouine_results_free(fouine_results *r);
+
+/* One completion of what is being typed. */
+typedef struct fouine_completion {
+    const char *text; /* what was typed, its last word completed (or a
+                         phrase continuing it), as the articles write it */
+    long long count;  /* articles holding it */
+} fouine_completion;
+
+/* Completions, most frequent first.  Owned by the caller:
+** fouine_completions_free(). */
+typedef struct fouine_completions {
+    const fouine_completion *items;
+    size_t n;
+} fouine_completions;
+
+/**
+ * Complete what a reader is typing: the words of the index that start
+ * with the last word typed (accents aside: "hop" gives "hôpital"), most
+ * frequent first; after other words, the phrases of the index that
+ * continue them ("vigilance ro" gives "vigilance rouge").  Nothing when
+ * the text ends with a space or punctuation.
+ *
+ * @param[out] out the completions (fouine_completions_free()); NULL on
+ *             error
+ * @param ix   the index
+ * @param text what was typed, valid UTF-8, NUL-terminated
+ * @param max  most completions returned
+ * @return FOUINE_OK, FOUINE_EDB or FOUINE_ENOMEM
+ */
+FOUINE_WUR int fouine_complete(fouine_completions **out,
+                               fouine_index *ix,
+                               const char *text,
+                               size_t max);
+
+/** Release completions.  NULL is accepted. */
+void fouine_completions_free(fouine_completions *c);
 
 /**
  * A text with its spans marked: open before and close after each span

@@ -75,6 +75,16 @@ FOUINE_WUR int fouine_search_db(fouine_results **out,
                                 const fouine_search_options *o);
 
 /**
+ * fouine_complete() on a connection and an analyzer of one's own (not
+ * owned; the analyzer not used by another thread meanwhile).
+ */
+FOUINE_WUR int fouine_complete_db(fouine_completions **out,
+                                  sqlite3 *db,
+                                  fouine_analyzer *an,
+                                  const char *text,
+                                  size_t max);
+
+/**
  * Turn what a reader typed into an FTS5 MATCH expression that always
  * parses (see parse.c for the language).
  *

@@ -123,9 +123,9 @@ static json_t *correction_json(const fouine_results *r)
             words = NULL;
         }
     }
-    obj = words ? json_pack("{s:s, s:o}", "query", r->corrected, "words",
-                            words) :
-                  NULL;
+    obj = words ?
+              json_pack("{s:s, s:o}", "query", r->corrected, "words", words) :
+              NULL;
     return obj;
 }
 
@@ -140,8 +140,8 @@ int fouine_results_json(json_t **out, const fouine_results *r)
         rc = set(res, "query", json_string(r->query ? r->query : ""));
     }
     if (rc == FOUINE_OK) {
-        rc = set(res, "understood", json_string(r->understood ? r->understood :
-                                                                ""));
+        rc = set(res, "understood",
+                 json_string(r->understood ? r->understood : ""));
     }
     if (rc == FOUINE_OK) {
         rc = set(res, "expression", string_or_null(r->expression));

@@ -31,7 +31,6 @@ target_link_libraries(fouine_serve_assets PRIVATE fouine_internal)
 set(FOUINE_SERVE_SOURCES
   ${FOUINE_SERVE_DIR}/serve_http.c
   ${FOUINE_SERVE_DIR}/serve_api.c
-  ${FOUINE_SERVE_DIR}/serve_suggest.c
   ${FOUINE_SERVE_DIR}/serve_watch.c
   CACHE INTERNAL "fouine-serve's sources but serve_main.c")
 add_library(fouine_serve STATIC ${FOUINE_SERVE_SOURCES})

@@ -4,7 +4,6 @@
 ** serve_main.c   options, the daemon's life, signals
 ** serve_http.c   requests: routing, validation, errors, CORS, access log
 ** serve_api.c    the JSON endpoints, over one index connection a thread
-** serve_suggest.c  completions of what a reader is typing
 ** serve_watch.c  the deadline of every connection (slow clients)
 ** serve_assets.c the search page (tools/serve/web/), generated at build time
 */
@@ -44,7 +43,6 @@ typedef struct fouine_serve_config {
 typedef struct fouine_serve_worker {
     sqlite3 *db;         /* read-only connection; owned */
     fouine_analyzer *an; /* owned */
-    int has_vocab;       /* temp.serve_vocab was created */
     dev_t dev;           /* device and inode of the index file opened, */
     ino_t ino;           /* to notice a file replaced by a rebuild */
 } fouine_serve_worker;
@@ -138,23 +136,6 @@ FOUINE_WUR int fouine_serve_api_health(fouine_serve_reply *r,
                                        const fouine_serve_config *cfg);
 FOUINE_WUR int fouine_serve_api_categories(fouine_serve_reply *r,
                                            fouine_serve_worker *w);
-
-/**
- * Completions of what a reader is typing: words of the index that start
- * with the last word typed, ranked by the number of articles holding them,
- * or, after other words, phrases of the index that continue them.
- *
- * @param[out] out a new JSON array of {"text", "count"}; the caller owns
- *             it (json_decref())
- * @param w    the worker
- * @param text what was typed, valid UTF-8, NUL-terminated
- * @param max  most completions returned
- * @return FOUINE_OK, FOUINE_EDB or FOUINE_ENOMEM
- */
-FOUINE_WUR int fouine_serve_suggest(json_t **out,
-                                    fouine_serve_worker *w,
-                                    const char *text,
-                                    size_t max);
 
 /* The HTTP daemon (serve_http.c). */
 struct sockaddr;

@@ -369,15 +369,30 @@ int fouine_serve_api_suggest(fouine_serve_reply *r,
                              const fouine_serve_params *p)
 {
     const char *q = p->get("q", p->payload);
+    fouine_completions *c = NULL;
     json_t *list = NULL;
+    size_t i;
     int rc;
 
     memset(r, 0, sizeof *r);
     if (bad_query(q)) {
         return fouine_serve_reply_error(r, 400, bad_query(q));
     }
-    rc = fouine_serve_suggest(&list, w, q, FOUINE_SERVE_MAX_SUGGEST);
+    rc = fouine_complete_db(&c, w->db, w->an, q, FOUINE_SERVE_MAX_SUGGEST);
+    list = rc == FOUINE_OK ? json_array() : NULL;
+    if (rc == FOUINE_OK && !list) {
+        rc = FOUINE_ENOMEM;
+    }
+    for (i = 0; rc == FOUINE_OK && i < c->n; i++) {
+        json_t *item = json_pack("{s:s, s:I}", "text", c->items[i].text,
+                                 "count", (json_int_t)c->items[i].count);
+        if (!item || json_array_append_new(list, item) != 0) {
+            rc = FOUINE_ENOMEM;
+        }
+    }
+    fouine_completions_free(c);
     if (rc != FOUINE_OK) {
+        json_decref(list);
         return rc;
     }
     return fouine_serve_reply_json(

@@ -1,6 +1,6 @@
 /*
-** serve_suggest.c: completions of what a reader is typing, for the search
-** box of fouine-serve.
+** complete.c: completions of what a reader is typing (fouine_complete(),
+** fouine/search.h), for a search box such as fouine-serve's.
 **
 ** The last word typed is a prefix.  Alone, it is completed from the words
 ** of the index (the lexicon: the folds that start with its fold, each
@@ -13,8 +13,7 @@
 ** one most often written in the articles' own text, read back through
 ** snippet().
 */
-#include "serve.h"
-
+#include "indexer.h"
 #include "query.h"
 
 #include <stdlib.h>
@@ -22,6 +21,7 @@
 #include <utf8proc.h>
 
 #include "fouine/alloc.h"
+#include "fouine/store.h"
 
 #define MAX_FORM        256  /* bytes of a completion as written */
 #define MAX_FORMS       6    /* written forms kept for one completion */
@@ -32,6 +32,12 @@
 #define FORM_ROWS       6    /* articles read to find how a word is written */
 #define WORD_CANDIDATES 400  /* words compared for a completion */
 #define LEXICON_ROWS    2000 /* lexicon rows read for them, at most */
+
+/* What a completion runs on: a connection and an analyzer, not owned. */
+typedef struct completer {
+    sqlite3 *db;
+    fouine_analyzer *an;
+} completer;
 
 /* A token of the typed text. */
 typedef struct typed_token {
@@ -198,19 +204,15 @@ static int phrase_expr(fouine_buf *b,
     return rc;
 }
 
-/* Ensure temp.serve_vocab exists on the worker's connection. */
-static int ensure_vocab(fouine_serve_worker *w)
+/* Ensure temp.fouine_vocab exists on the connection (it lasts as long). */
+static int ensure_vocab(completer *w)
 {
-    if (w->has_vocab) {
-        return FOUINE_OK;
-    }
     if (sqlite3_exec(w->db,
-                     "CREATE VIRTUAL TABLE IF NOT EXISTS temp.serve_vocab"
+                     "CREATE VIRTUAL TABLE IF NOT EXISTS temp.fouine_vocab"
                      " USING fts5vocab(main, 'article_fts', 'row')",
                      NULL, NULL, NULL) != SQLITE_OK) {
-        return FOUINE_EDB;
+        return fouine_store_error(w->db);
     }
-    w->has_vocab = 1;
     return FOUINE_OK;
 }
 
@@ -226,7 +228,7 @@ static int by_count(const void *a, const void *b)
 
 /* Fill groups (room for max) with the words of the index whose fold starts
 ** with the fold of word, the most frequent first. */
-static int word_groups(fouine_serve_worker *w,
+static int word_groups(completer *w,
                        const fouine_qword *word,
                        group *groups,
                        size_t *ngroups,
@@ -236,7 +238,7 @@ static int word_groups(fouine_serve_worker *w,
         "SELECT token, fold FROM lexicon"
         " WHERE fold >= ?1 AND fold < ?2 ORDER BY fold LIMIT ?3";
     static const char docs_sql[] =
-        "SELECT doc FROM temp.serve_vocab WHERE term = ?1";
+        "SELECT doc FROM temp.fouine_vocab WHERE term = ?1";
     static const char form_sql[] =
         "SELECT snippet(article_fts, -1, char(1), char(2), '', 1)"
         " FROM article_fts WHERE article_fts MATCH ?1 LIMIT ?2";
@@ -384,7 +386,7 @@ static int key_token(const char *token,
 
 /* Fill groups with the phrases of the index that continue the last
 ** tokens of t (tok[from..n), the last one a prefix). */
-static int phrase_groups(fouine_serve_worker *w,
+static int phrase_groups(completer *w,
                          const typed *t,
                          size_t from,
                          group *groups,
@@ -462,23 +464,72 @@ done:
     return rc;
 }
 
-int fouine_serve_suggest(json_t **out,
-                         fouine_serve_worker *w,
-                         const char *text,
-                         size_t max)
+/* fouine_completions and what it owns: the public part first. */
+typedef struct completions {
+    fouine_completions pub;
+    fouine_completion *items; /* owned */
+    char **text;              /* the texts of items, each owned */
+    size_t n;                 /* items filled */
+} completions;
+
+void fouine_completions_free(fouine_completions *pub)
 {
+    completions *c = (completions *)pub;
+    size_t i;
+    if (!c) {
+        return;
+    }
+    for (i = 0; i < c->n; i++) {
+        fouine_free(c->text[i]);
+    }
+    fouine_free(c->text);
+    fouine_free(c->items);
+    fouine_free(c);
+}
+
+int fouine_complete(fouine_completions **out,
+                    fouine_index *ix,
+                    const char *text,
+                    size_t max)
+{
+    fouine_analyzer *an = NULL;
+    int rc;
+    *out = NULL;
+    rc = fouine_index_analyzer(&an, ix);
+    if (rc != FOUINE_OK) {
+        return rc;
+    }
+    return fouine_complete_db(out, fouine_index_db(ix), an, text, max);
+}
+
+int fouine_complete_db(fouine_completions **out,
+                       sqlite3 *db,
+                       fouine_analyzer *an,
+                       const char *text,
+                       size_t max)
+{
+    completer cw = { db, an }, *w = &cw;
     typed *t = NULL;
     group *groups = NULL;
-    json_t *list = NULL;
+    completions *list = NULL;
     size_t len = strlen(text), ngroups = 0, from, i;
     char *line = NULL;
     int rc;
 
     *out = NULL;
-    list = json_array();
+    list = fouine_calloc(1, sizeof *list);
     t = fouine_calloc(1, sizeof *t);
     groups = fouine_calloc(MAX_GROUPS, sizeof *groups);
     line = fouine_malloc(len + MAX_FORM + 1);
+    if (list && max > 0) {
+        size_t room = max < MAX_GROUPS ? max : MAX_GROUPS;
+        list->items = fouine_calloc(room, sizeof *list->items);
+        list->text = fouine_calloc(room, sizeof *list->text);
+        if (!list->items || !list->text) {
+            fouine_completions_free(&list->pub);
+            list = NULL;
+        }
+    }
     if (!list || !t || !groups || !line) {
         rc = FOUINE_ENOMEM;
         goto done;
@@ -509,19 +560,23 @@ int fouine_serve_suggest(json_t **out,
         memcpy(line, text, keep);
         n = strlen(best_form(&groups[i]));
         memcpy(line + keep, best_form(&groups[i]), n + 1);
-        if (json_array_append_new(
-                list, json_pack("{s:s, s:I}", "text", line, "count",
-                                (json_int_t)groups[i].count)) != 0) {
+        list->text[list->n] = fouine_strdup(line);
+        if (!list->text[list->n]) {
             rc = FOUINE_ENOMEM;
             goto done;
         }
+        list->items[list->n].text = list->text[list->n];
+        list->items[list->n].count = groups[i].count;
+        list->n++;
     }
 reply:
-    *out = list;
+    list->pub.items = list->items;
+    list->pub.n = list->n;
+    *out = &list->pub;
     list = NULL;
     rc = FOUINE_OK;
 done:
-    json_decref(list);
+    fouine_completions_free(list ? &list->pub : NULL);
     fouine_free(t);
     fouine_free(groups);
     fouine_free(line);
