@@ -22,7 +22,6 @@
 */
 #include "query.h"
 #include "query_corpus.h"
-#include "results_json.h"
 #include "workload.h"
 
 #include "fouine/store.h"
@@ -220,7 +219,7 @@ static int run_set(bench *b,
         for (form = 0; form < forms; form++) {
             const char *text = form ? qs[i].plain : qs[i].text;
             fouine_search_options opts = FOUINE_SEARCH_OPTIONS_INIT;
-            json_t *res = NULL, *hit, *corr;
+            fouine_results *res = NULL;
             double t0 = bench_now_ms();
             int rank = 0;
             size_t k;
@@ -237,30 +236,25 @@ static int run_set(bench *b,
             rank = 0;
             opts.query = text;
             opts.rank = b->rank;
-            if (fouine_search_json(&res, fdb, b->an, &opts) != FOUINE_OK) {
+            if (fouine_search_db(&res, fdb, b->an, &opts) != FOUINE_OK) {
                 fprintf(stderr, "bench_relevance: %s: search failed: %s\n",
                         text, sqlite3_errmsg(fdb));
                 goto done;
             }
-            json_array_foreach(json_object_get(res, "hits"), k, hit)
-            {
-                const char *id = json_string_value(json_object_get(hit, "id"));
-                if (!rank && id && strcmp(id, qs[i].relevant) == 0) {
+            for (k = 0; k < res->nhits && !rank; k++) {
+                if (strcmp(res->hits[k].id, qs[i].relevant) == 0) {
                     rank = (int)k + 1;
                 }
             }
             add(&sc[0][form], rank, bench_now_ms() - t0);
-            corr = json_object_get(res, "correction");
-            if (json_is_object(corr)) {
-                const char *to =
-                    json_string_value(json_object_get(corr, "query"));
+            if (res->corrected) {
                 const char *want = clean_of(clean, nclean, qs[i].id);
                 sc[0][form].corrected++;
-                if (to && want && same_words(to, want)) {
+                if (want && same_words(res->corrected, want)) {
                     sc[0][form].restored++;
                 }
             }
-            json_decref(res);
+            fouine_results_free(res);
         }
     }
     for (form = 0; form < forms; form++) {
