@@ -381,16 +381,20 @@ START_TEST(test_complete)
          "Les hôpitaux se préparent.", "");
     ck_assert_int_eq(fouine_index_put(NULL, ix, &a.a), FOUINE_OK);
 
+    /* Each count is what searching the completion finds: "hôpital" finds
+    ** "hôpitaux" too. */
     ck_assert_int_eq(fouine_complete(&c, ix, "hop", 10), FOUINE_OK);
     ck_assert_uint_eq(c->n, 2);
     ck_assert_str_eq(c->items[0].text, "hôpital");
-    ck_assert_int_eq(c->items[0].count, 1);
+    ck_assert_int_eq(c->items[0].count, 2);
     ck_assert_str_eq(c->items[1].text, "hôpitaux");
+    ck_assert_int_eq(c->items[1].count, 2);
     fouine_completions_free(c);
 
     ck_assert_int_eq(fouine_complete(&c, ix, "vigilance ro", 10), FOUINE_OK);
     ck_assert_uint_eq(c->n, 1);
     ck_assert_str_eq(c->items[0].text, "vigilance rouge");
+    ck_assert_int_eq(c->items[0].count, 1);
     fouine_completions_free(c);
 
     /* Nothing is being typed after a space. */

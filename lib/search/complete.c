@@ -464,6 +464,45 @@ done:
     return rc;
 }
 
+/*
+** The number of articles that searching text finds, as fouine_search()
+** counts them (every word required, through the lexicon): the count shown
+** with a completion is what choosing it gives.
+*/
+static int exact_count(long long *out, completer *w, const char *text)
+{
+    fouine_lexicon *lx = NULL;
+    sqlite3_stmt *stmt = NULL;
+    fouine_parsed q;
+    int rc;
+
+    *out = 0;
+    memset(&q, 0, sizeof q);
+    rc = fouine_lexicon_open(&lx, w->db);
+    if (rc == FOUINE_OK) {
+        rc = fouine_parse(&q, w->an, lx, text, strlen(text));
+    }
+    if (rc == FOUINE_OK && q.expr) {
+        if (sqlite3_prepare_v2(w->db,
+                               "SELECT count(*) FROM article_fts"
+                               " WHERE article_fts MATCH ?1",
+                               -1, &stmt, NULL) != SQLITE_OK) {
+            rc = fouine_store_error(w->db);
+        } else {
+            sqlite3_bind_text(stmt, 1, q.expr, -1, SQLITE_STATIC);
+            if (sqlite3_step(stmt) == SQLITE_ROW) {
+                *out = sqlite3_column_int64(stmt, 0);
+            } else {
+                rc = fouine_store_error(w->db);
+            }
+        }
+    }
+    sqlite3_finalize(stmt);
+    fouine_parsed_clear(&q);
+    fouine_lexicon_close(lx);
+    return rc;
+}
+
 /* fouine_completions and what it owns: the public part first. */
 typedef struct completions {
     fouine_completions pub;
@@ -566,8 +605,24 @@ int fouine_complete_db(fouine_completions **out,
             goto done;
         }
         list->items[list->n].text = list->text[list->n];
-        list->items[list->n].count = groups[i].count;
+        rc = exact_count(&list->items[list->n].count, w, line);
+        if (rc != FOUINE_OK) {
+            goto done;
+        }
         list->n++;
+    }
+    /* Most articles first, by the exact counts (stable). */
+    for (i = 1; i < list->n; i++) {
+        size_t j;
+        for (j = i; j > 0 && list->items[j - 1].count < list->items[j].count;
+             j--) {
+            fouine_completion c = list->items[j];
+            char *text_j = list->text[j];
+            list->items[j] = list->items[j - 1];
+            list->text[j] = list->text[j - 1];
+            list->items[j - 1] = c;
+            list->text[j - 1] = text_j;
+        }
     }
 reply:
     list->pub.items = list->items;
