@@ -65,7 +65,9 @@ static void usage(FILE *f)
         "texte:word (also title:, lead:, body:).\n"
         "\n"
         "Exit status: 0 with results, 1 with none, 2 on a usage error or an\n"
-        "index that is missing, unreadable or of another version.\n",
+        "index that is missing, unreadable or of another version; with\n"
+        "--batch, 0, or 2 when a query could not be answered (its line has\n"
+        "\"error\" and the next lines are answered).\n",
         f);
 }
 
@@ -187,16 +189,51 @@ static int add_word(fouine_buf *q, const char *w)
     return q->failed ? -1 : 0;
 }
 
-/* Answer the queries of stdin, one a line. */
-static int batch(sqlite3 *db, fouine_analyzer *an, fouine_search_opts *opts)
+/* Why a search failed, for a message: SQLite's words for FOUINE_EDB. */
+static const char *search_error(int rc, const fouine_search_opts *opts)
+{
+    return rc == FOUINE_EDB && opts->error && *opts->error ? opts->error :
+                                                             fouine_errmsg(rc);
+}
+
+/*
+** Print the answer of a query that could not be answered, as a JSON line
+** {"query": ..., "error": ...}, so that the next lines keep theirs.
+*/
+static int print_error(const char *query, const char *why)
+{
+    json_t *res = json_object();
+    int rc = FOUINE_ENOMEM;
+    if (res && json_object_set_new(res, "query", json_string(query)) == 0 &&
+        json_object_set_new(res, "error", json_string(why)) == 0) {
+        rc = print_json(res, 1);
+    }
+    json_decref(res);
+    return rc;
+}
+
+/*
+** Answer the queries of stdin, one a line: a query that cannot be
+** answered gets an error line and the next ones are answered.  *failed
+** counts them; returns FOUINE_OK, or the code of an answer that could not
+** even be printed.
+*/
+static int batch(const char *index,
+                 sqlite3 *db,
+                 fouine_analyzer *an,
+                 fouine_search_opts *opts,
+                 long *failed)
 {
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
+    long number = 0;
     int rc = FOUINE_OK;
 
-    while ((n = getline(&line, &cap, stdin)) >= 0) {
+    *failed = 0;
+    while (rc == FOUINE_OK && (n = getline(&line, &cap, stdin)) >= 0) {
         json_t *res = NULL;
+        number++;
         while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r')) {
             line[--n] = '\0';
         }
@@ -204,11 +241,14 @@ static int batch(sqlite3 *db, fouine_analyzer *an, fouine_search_opts *opts)
         rc = fouine_search_json(&res, db, an, opts);
         if (rc == FOUINE_OK) {
             rc = print_json(res, 1);
+        } else {
+            const char *why = search_error(rc, opts);
+            fprintf(stderr, "fouine-query: %s: line %ld: %s\n", index, number,
+                    why);
+            (*failed)++;
+            rc = print_error(line, why);
         }
         json_decref(res);
-        if (rc != FOUINE_OK) {
-            break;
-        }
     }
     free(line); /* getline()'s: not ours */
     return rc;
@@ -224,6 +264,7 @@ int main(int argc, char **argv)
     sqlite3 *db = NULL;
     json_t *res = NULL;
     const char *why;
+    char error[FOUINE_SEARCH_ERROR_MAX] = "";
     int i, rc, status = EXIT_USAGE, words_only = 0, marks = 0;
 
     for (i = 1; i < argc; i++) {
@@ -336,6 +377,7 @@ int main(int argc, char **argv)
         goto done;
     }
     opts.query = query.len ? query.data : "";
+    opts.error = error;
     why = fouine_search_opts_error(&opts);
     if (why) {
         fprintf(stderr, "fouine-query: %s\n", why);
@@ -358,19 +400,19 @@ int main(int argc, char **argv)
         goto done;
     }
     if (o.batch) {
-        rc = batch(db, an, &opts);
+        long failed = 0;
+        rc = batch(index, db, an, &opts, &failed);
         if (rc != FOUINE_OK) {
-            fprintf(stderr, "fouine-query: %s: %s\n", index,
-                    rc == FOUINE_EDB ? sqlite3_errmsg(db) : fouine_errmsg(rc));
+            fprintf(stderr, "fouine-query: %s\n", fouine_errmsg(rc));
             goto done;
         }
-        status = EXIT_HITS;
+        status = failed ? EXIT_USAGE : EXIT_HITS;
         goto done;
     }
     rc = fouine_search_json(&res, db, an, &opts);
     if (rc != FOUINE_OK) {
         fprintf(stderr, "fouine-query: %s: %s\n", index,
-                rc == FOUINE_EDB ? sqlite3_errmsg(db) : fouine_errmsg(rc));
+                search_error(rc, &opts));
         goto done;
     }
     rc = o.json ? print_json(res, 0) : print_text(res, &o);

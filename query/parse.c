@@ -28,7 +28,18 @@
 #include "fouine/alloc.h"
 
 #define MAX_WORDS 64 /* words searched; the rest of a long text is ignored */
-#define MAX_DEPTH 16 /* nesting of parentheses and fields */
+/*
+** Groups nested deeper than this are read as if their parentheses were not
+** there.  FTS5's parser takes an expression whose parse needs fewer than
+** 100 entries on its stack (fts5YYSTACKDEPTH; more: "fts5: parser stack
+** overflow").  A group nests at most three levels of the expression (its
+** field, an OR, an AND), each taking three entries ("(", a left operand
+** and its operator; a field's name, ':' and "("): 9 a group.  The top
+** level takes as many plus the wrapping of a long query's items (3), and
+** a term at the bottom 9 (its field, "(", phrases OR-ed, '*'): 9 * 8 + 21
+** = 93 entries at most.
+*/
+#define MAX_DEPTH 8
 
 /* Lexical tokens. */
 enum {
@@ -700,8 +711,10 @@ static node *parse_and(parser *p, int depth)
             p->pos++; /* nothing usable: skip it */
         }
     }
-    if (n && n->nkids == 1 && !n->neg) {
-        kid = n->kids[0];
+    if (n && n->nkids <= 1) {
+        /* One unit is itself; none is nothing (an empty group, a lone
+        ** operator), never an empty node. */
+        kid = n->nkids ? n->kids[0] : NULL;
         n->nkids = 0;
         node_free(n);
         return kid;
@@ -716,25 +729,62 @@ static node *parse_or(parser *p, int depth)
     const lexeme *t;
 
     while (n && p->rc == FOUINE_OK) {
-        kid = parse_and(p, depth);
-        if (kid && kid->nkids == 0 && kid->kind == N_AND) {
-            node_free(kid); /* empty side of an OR */
-        } else {
-            node_add(p, n, kid);
-        }
+        node_add(p, n, parse_and(p, depth)); /* an empty side is NULL */
         t = peek(p);
         if (!t || t->type != T_OR) {
             break;
         }
         p->pos++;
     }
-    if (n && n->nkids == 1) {
-        kid = n->kids[0];
+    if (n && n->nkids <= 1) {
+        kid = n->nkids ? n->kids[0] : NULL;
         n->nkids = 0;
         node_free(n);
         return kid;
     }
     return n;
+}
+
+/*
+** Add part, what follows an unbalanced ')', to the top-level AND *root (made
+** on the first part; its kids are the items): the parts of "a) b) c" are
+** items side by side, as in "a b c", never nested one level deeper each (a
+** run of ')' would otherwise nest the expression past what FTS5's parser
+** takes).  An AND part gives its kids.  Takes part (freed on failure).
+*/
+static void add_part(parser *p, node **root, int *flat, node *part)
+{
+    node *and;
+    size_t i;
+    if (!part) {
+        return;
+    }
+    if (!*root) {
+        *root = part;
+        return;
+    }
+    if (!*flat && (*root)->kind == N_AND && !(*root)->neg && !(*root)->column) {
+        *flat = 1; /* "a b) c": the first part's AND takes the others */
+    }
+    if (!*flat) {
+        and = node_new(p, N_AND);
+        if (!and) {
+            node_free(part);
+            return;
+        }
+        node_add(p, and, *root);
+        *root = and;
+        *flat = 1;
+    }
+    if (part->kind == N_AND && !part->neg && !part->column) {
+        for (i = 0; i < part->nkids; i++) {
+            node_add(p, *root, part->kids[i]);
+        }
+        part->nkids = 0;
+        node_free(part);
+        return;
+    }
+    node_add(p, *root, part);
 }
 
 /* ---- Output ---- */
@@ -1310,22 +1360,12 @@ int fouine_parse_corrected(fouine_parsed *out,
     p.ncorr = ncorr;
     lex(&p);
     if (p.rc == FOUINE_OK) {
+        int flat = 0;
         root = parse_or(&p, 0);
         /* Tokens left by an unbalanced ')': parse what follows too. */
         while (p.rc == FOUINE_OK && p.pos < p.ntoks) {
-            node *more;
             p.pos++;
-            more = parse_or(&p, 0);
-            if (more) {
-                node *and = node_new(&p, N_AND);
-                if (and) {
-                    node_add(&p, and, root);
-                    node_add(&p, and, more);
-                    root = and;
-                } else {
-                    node_free(more);
-                }
-            }
+            add_part(&p, &root, &flat, parse_or(&p, 0));
         }
     }
     if (p.rc != FOUINE_OK || !root) {

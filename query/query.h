@@ -75,7 +75,14 @@ typedef struct fouine_search_opts {
                              window, title, lead and body weights, cover
                              weight and powers), for benchmarks; not
                              owned */
+    char *error;          /* NULL, or room for FOUINE_SEARCH_ERROR_MAX
+                             bytes that get why the search failed with
+                             FOUINE_EDB (SQLite's message), NUL-terminated;
+                             not owned */
 } fouine_search_opts;
+
+/* Bytes of fouine_search_opts.error. */
+#define FOUINE_SEARCH_ERROR_MAX 256
 
 /* A query of this many items or more (e.g. a question typed as a sentence)
 ** is long: its articles are those holding any of its items, its question
@@ -109,9 +116,10 @@ typedef struct fouine_search_opts {
 #define FOUINE_RANK_COVER_LENGTH 0.5
 #define FOUINE_RANK_PARAMS       10 /* fouine_search_opts.rank */
 
-#define FOUINE_SEARCH_OPTS_INIT                                              \
-    {                                                                        \
-        NULL, 10, 0, 0, NULL, NULL, NULL, FOUINE_SORT_RANK, 0, 0, 0, 0, NULL \
+#define FOUINE_SEARCH_OPTS_INIT                                               \
+    {                                                                         \
+        NULL, 10, 0, 0, NULL, NULL, NULL, FOUINE_SORT_RANK, 0, 0, 0, 0, NULL, \
+            NULL                                                              \
     }
 
 /**
@@ -154,8 +162,9 @@ const char *fouine_search_opts_error(const fouine_search_opts *opts);
  * @param an   an analyzer; not owned; not used by another thread meanwhile
  * @param opts what to search
  * @return FOUINE_OK (with or without hits), FOUINE_EINVAL (bad options,
- *         see fouine_search_opts_error()), FOUINE_EDB (SQLite error,
- *         see sqlite3_errmsg(db)), FOUINE_ENOMEM
+ *         see fouine_search_opts_error()), FOUINE_EDB (SQLite error, said
+ *         in opts->error: the search has ended its read transaction, so
+ *         sqlite3_errmsg(db) no longer tells), FOUINE_ENOMEM
  */
 FOUINE_WUR int fouine_search_json(json_t **out,
                                   sqlite3 *db,

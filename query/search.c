@@ -811,6 +811,11 @@ done:
     json_decref(cwords);
     fouine_free(corr);
     fouine_lexicon_close(lx);
+    if (rc == FOUINE_EDB && opts->error) {
+        /* Ending the transaction replaces SQLite's message. */
+        snprintf(opts->error, FOUINE_SEARCH_ERROR_MAX, "%s",
+                 sqlite3_errmsg(db));
+    }
     if (own_txn && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
         /* A read transaction cannot fail to end but by a misuse. */
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);

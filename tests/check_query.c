@@ -327,6 +327,131 @@ START_TEST(test_parse_random)
 }
 END_TEST
 
+/* Into q (size bytes), open repeated n times, then inner, then close
+** repeated n times. */
+static void nest(char *q,
+                 size_t size,
+                 const char *open,
+                 const char *inner,
+                 const char *close,
+                 int n)
+{
+    size_t len = 0;
+    int i;
+    q[0] = '\0';
+    for (i = 0; i < n && len + strlen(open) < size; i++) {
+        memcpy(q + len, open, strlen(open) + 1);
+        len += strlen(open);
+    }
+    if (len + strlen(inner) < size) {
+        memcpy(q + len, inner, strlen(inner) + 1);
+        len += strlen(inner);
+    }
+    for (i = 0; i < n && len + strlen(close) < size; i++) {
+        memcpy(q + len, close, strlen(close) + 1);
+        len += strlen(close);
+    }
+}
+
+/* Each expression of q runs on the index. */
+static void assert_parsed_runs(const char *q)
+{
+    fouine_parsed parsed;
+    size_t i;
+    ck_assert_int_eq(fouine_parse(&parsed, an, lexicon, q, strlen(q)),
+                     FOUINE_OK);
+    {
+        const char *const exprs[] = { parsed.expr, parsed.any_expr,
+                                      parsed.long_expr, parsed.long_all,
+                                      parsed.not_expr };
+        for (i = 0; i < sizeof exprs / sizeof exprs[0]; i++) {
+            if (exprs[i]) {
+                assert_runs(exprs[i]);
+            }
+        }
+    }
+    fouine_parsed_clear(&parsed);
+}
+
+/*
+** However deep the groups typed (a run of '(' or of ')', groups in fields,
+** exclusions and alternatives at every level, a long query or a question
+** around them), the expression stays within what FTS5's parser takes: the
+** search answers, and what a shallow nesting means is kept.
+*/
+START_TEST(test_parse_deep_nesting)
+{
+    static const struct {
+        const char *open, *close;
+    } levels[] = {
+        { "(", ")" },
+        { "grève OR (", ")" },
+        { "grève (sncf OR ", ")" },
+        { "grève titre:(sncf OR ", ")" },
+        { "grève -titre:(sncf OR tgv ", ")" },
+        { "grève OR titre:(sncf -chapo:(tgv OR ", "))" },
+        { "=grève texte:(\"la poste\" OR -(canicule ", "))" },
+        { "(grève OR canicule) titre:(", ")" },
+    };
+    static const struct {
+        const char *before, *after;
+    } around[] = {
+        { "", "" },
+        { "canicule orages vignobles bourgogne ", "" },
+        { "Quelle ville a été paralysée ", " ?" },
+        { "-sncf ", "" },
+    };
+    static char q[2048], full[4096], big[8192];
+    json_t *res, *flat;
+    size_t i, k;
+    int depth;
+
+    for (i = 0; i < sizeof levels / sizeof levels[0]; i++) {
+        for (depth = 1; depth <= 12; depth++) {
+            nest(q, sizeof q, levels[i].open, "lyon", levels[i].close, depth);
+            for (k = 0; k < sizeof around / sizeof around[0]; k++) {
+                snprintf(full, sizeof full, "%s%s%s", around[k].before, q,
+                         around[k].after);
+                assert_parsed_runs(full);
+                res = search(full, NULL);
+                json_decref(res);
+            }
+        }
+    }
+    /* 114 '(' around a word, 130 "(grève OR " left open, 300 ')'. */
+    nest(big, sizeof big, "(", "grève", ")", 114);
+    res = search(big, NULL);
+    flat = search("grève", NULL);
+    ck_assert_int_eq(total_of(res), total_of(flat));
+    ck_assert_int_ge(total_of(res), 1);
+    ck_assert_str_eq(hit_str(res, 0, "id"), hit_str(flat, 0, "id"));
+    json_decref(res);
+    json_decref(flat);
+    nest(big, sizeof big, "(grève OR ", "grève", "", 130);
+    res = search(big, NULL);
+    flat = search("grève", NULL);
+    ck_assert_int_eq(total_of(res), total_of(flat));
+    json_decref(res);
+    json_decref(flat);
+    nest(big, sizeof big, "", "canicule", ") orages", 300);
+    assert_parsed_runs(big);
+    res = search(big, NULL);
+    flat = search("canicule orages", NULL);
+    ck_assert_int_eq(total_of(res), total_of(flat));
+    json_decref(res);
+    json_decref(flat);
+    /* Unbalanced ')' separate items side by side, as spaces do. */
+    res = search("grève) sncf) week-end", NULL);
+    flat = search("grève sncf week-end", NULL);
+    ck_assert_int_ge(total_of(flat), 1);
+    ck_assert_int_eq(total_of(res), total_of(flat));
+    ck_assert_str_eq(json_string_value(json_object_get(res, "expression")),
+                     json_string_value(json_object_get(flat, "expression")));
+    json_decref(res);
+    json_decref(flat);
+}
+END_TEST
+
 /* ---- Ranking, fallback, filters ---- */
 
 START_TEST(test_rank_title_first)
@@ -1082,6 +1207,86 @@ START_TEST(test_command_json_batch)
 }
 END_TEST
 
+/* The JSON lines of out, parsed, into lines (at most max); their number. */
+static size_t json_lines(json_t **lines, size_t max, const char *out)
+{
+    char *text = fouine_test_slurp(out), *line, *save = NULL;
+    size_t n = 0;
+    ck_assert_ptr_nonnull(text);
+    for (line = strtok_r(text, "\n", &save); line;
+         line = strtok_r(NULL, "\n", &save)) {
+        ck_assert_msg(n < max, "more lines than %zu", max);
+        lines[n] = json_loads(line, 0, NULL);
+        ck_assert_msg(lines[n] != NULL, "not JSON: %s", line);
+        n++;
+    }
+    free(text);
+    return n;
+}
+
+/*
+** --batch answers every line: a query that cannot be answered gets its
+** own line with "error" (the exit status says so at the end), and the
+** lines after it are answered; a query deep enough to overflow FTS5's
+** parser is answered like any other.
+*/
+START_TEST(test_command_batch_never_stops)
+{
+    static char deep[4096];
+    char out[320], cmd[6000], nolex[320];
+    json_t *lines[8];
+    size_t n, i;
+
+    nest(deep, sizeof deep, "(grève OR ", "canicule", ")", 130);
+    snprintf(out, sizeof out, "%s/batch.json", corpus.dir);
+    snprintf(cmd, sizeof cmd,
+             "printf 'canicule\\n%%s\\nl’État\\n' '%s' | '%s/fouine-query'"
+             " -i '%s' --batch",
+             deep, fouine_test_build_dir(), corpus.index);
+    ck_assert_int_eq(fouine_test_run(cmd, out), 0);
+    n = json_lines(lines, 8, out);
+    ck_assert_int_eq(n, 3);
+    ck_assert_str_eq(json_string_value(json_object_get(lines[1], "query")),
+                     deep);
+    ck_assert_ptr_null(json_object_get(lines[1], "error"));
+    ck_assert_int_ge(total_of(lines[1]), 1);
+    ck_assert_int_eq(total_of(lines[2]), 8);
+    for (i = 0; i < n; i++) {
+        json_decref(lines[i]);
+    }
+    /* An index that cannot be searched (its lexicon dropped): every line
+    ** says why, none is left unanswered. */
+    snprintf(nolex, sizeof nolex, "%s/nolex.db", corpus.dir);
+    {
+        sqlite3 *copy = NULL;
+        char *sql = sqlite3_mprintf("VACUUM INTO %Q", nolex);
+        ck_assert_int_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+        sqlite3_free(sql);
+        ck_assert_int_eq(sqlite3_open(nolex, &copy), SQLITE_OK);
+        ck_assert_int_eq(
+            sqlite3_exec(copy, "DROP TABLE lexicon", NULL, NULL, NULL),
+            SQLITE_OK);
+        sqlite3_close(copy);
+    }
+    snprintf(cmd, sizeof cmd,
+             "printf 'canicule\\ngrève\\n' | '%s/fouine-query' -i '%s'"
+             " --batch 2>/dev/null",
+             fouine_test_build_dir(), nolex);
+    ck_assert_int_eq(fouine_test_run(cmd, out), 2);
+    n = json_lines(lines, 8, out);
+    ck_assert_int_eq(n, 2);
+    ck_assert_str_eq(json_string_value(json_object_get(lines[0], "query")),
+                     "canicule");
+    ck_assert_str_eq(json_string_value(json_object_get(lines[1], "query")),
+                     "grève");
+    for (i = 0; i < n; i++) {
+        ck_assert_ptr_nonnull(strstr(
+            json_string_value(json_object_get(lines[i], "error")), "lexicon"));
+        json_decref(lines[i]);
+    }
+}
+END_TEST
+
 static Suite *query_suite(void)
 {
     Suite *s = suite_create("query");
@@ -1091,6 +1296,7 @@ static Suite *query_suite(void)
     tcase_add_test(tc, test_parse_only_exclusions);
     tcase_add_test(tc, test_parse_hostile_search);
     tcase_add_test(tc, test_parse_random);
+    tcase_add_test(tc, test_parse_deep_nesting);
     tcase_add_test(tc, test_rank_title_first);
     tcase_add_test(tc, test_rank_fallback);
     tcase_add_test(tc, test_rank_ties_newer);
@@ -1106,6 +1312,7 @@ static Suite *query_suite(void)
     tcase_add_test(tc, test_suggestions);
     tcase_add_test(tc, test_command);
     tcase_add_test(tc, test_command_json_batch);
+    tcase_add_test(tc, test_command_batch_never_stops);
     suite_add_tcase(s, tc);
     return s;
 }
