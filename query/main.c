@@ -55,6 +55,9 @@ static void usage(FILE *f)
         "      --color WHEN       bold matches: auto (on a terminal), always,\n"
         "                         never\n"
         "      --marks OPEN CLOSE put OPEN and CLOSE around matched words\n"
+        "      --budget MS        CPU time a search may take, in ms (default:\n"
+        "                         200; none: no limit; 0: none at all, the\n"
+        "                         first matches found, unranked)\n"
         "  -h, --help             show this help\n"
         "\n"
         "Query language: words (all required; if no article has them all, "
@@ -104,6 +107,32 @@ static char *render(const json_t *hit,
     return out;
 }
 
+/* Say which bounds cut the search short (names: "truncated_by"). */
+static void print_truncated(const json_t *names)
+{
+    static const struct {
+        const char *name, *text;
+    } why[] = {
+        { "words", "seuls les 64 premiers mots sont cherchés" },
+        { "prefixes", "un préfixe trop large est cherché comme un mot" },
+        { "phrases", "une expression de mots trop courants est cherchée mot "
+                     "à mot" },
+        { "time", "temps de calcul épuisé, résultats non classés" },
+    };
+    const json_t *name;
+    size_t i, k, n = 0;
+    printf("Recherche écourtée : ");
+    json_array_foreach(names, i, name)
+    {
+        for (k = 0; k < sizeof why / sizeof why[0]; k++) {
+            if (strcmp(why[k].name, json_string_value(name)) == 0) {
+                printf("%s%s", n++ ? " ; " : "", why[k].text);
+            }
+        }
+    }
+    printf(".\n");
+}
+
 static int print_text(const json_t *res, const output *o)
 {
     const json_t *hits = json_object_get(res, "hits"), *hit;
@@ -129,6 +158,9 @@ static int print_text(const json_t *res, const output *o)
                offset + (long long)json_array_size(hits));
     }
     printf("\n");
+    if (json_is_true(json_object_get(res, "truncated"))) {
+        print_truncated(json_object_get(res, "truncated_by"));
+    }
     if (json_is_true(json_object_get(res, "fallback"))) {
         printf("Aucun article ne contient tous les mots : voici ceux qui en "
                "contiennent le plus.\n");
@@ -306,7 +338,7 @@ int main(int argc, char **argv)
                    strcmp(a, "--sort") && strcmp(a, "--since") &&
                    strcmp(a, "--until") && strcmp(a, "--category") &&
                    strcmp(a, "--snippet-length") && strcmp(a, "--color") &&
-                   strcmp(a, "--marks")) {
+                   strcmp(a, "--marks") && strcmp(a, "--budget")) {
             fprintf(stderr, "fouine-query: unknown option %s\n", a);
             usage(stderr);
             goto done;
@@ -359,6 +391,15 @@ int main(int argc, char **argv)
                 fprintf(stderr, "fouine-query: --color: expected auto, always "
                                 "or never\n");
                 goto done;
+            }
+        } else if (strcmp(a, "--budget") == 0) {
+            if (strcmp(v, "none") == 0) {
+                opts.budget_ms = -1;
+            } else if (int_arg(a, v, 0, FOUINE_BUDGET_MAX_MS,
+                               &opts.budget_ms) != 0) {
+                goto done;
+            } else if (opts.budget_ms == 0) {
+                opts.budget_ms = FOUINE_BUDGET_SPENT;
             }
         } else if (strcmp(a, "--marks") == 0) {
             o.open = v;

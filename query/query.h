@@ -43,6 +43,32 @@ typedef struct fouine_lexicon fouine_lexicon;
 #define FOUINE_LIMIT_MAX 1000
 #define FOUINE_QUERY_MAX 16384
 
+/*
+** The bounds of the work of one search.  A query searches its first
+** FOUINE_QUERY_TERMS words or phrases (a phrase, its first 32 words).
+** FTS5 does some work in one step that no time budget can interrupt: it
+** merges the lists of all the tokens a prefix covers at once, and reads
+** the position lists of every article holding a phrase's stop words.  So
+** the prefixes of a query cover at most FOUINE_PREFIX_TOKENS tokens of the
+** index (a prefix past that is searched as a word), and its phrases hold
+** at most FOUINE_PHRASE_STOPS stop words (a phrase past that is searched
+** as its other words, each required; a query of stop words only, as the
+** phrase of its first ones).  The rest stops after FOUINE_SEARCH_BUDGET_MS
+** of the thread's CPU time: then the page is the first matches found,
+** unranked, and snippets are not highlighted.  The answer says which
+** bound cut it short ("truncated", "truncated_by").
+*/
+#define FOUINE_QUERY_TERMS      64
+#define FOUINE_PREFIX_TOKENS    4000
+#define FOUINE_PHRASE_STOPS     8
+#define FOUINE_SEARCH_BUDGET_MS 200
+
+/* The bounds met (fouine_parsed.cut; "truncated_by" of a search). */
+#define FOUINE_CUT_WORDS    0x1u /* words past the first ones left out */
+#define FOUINE_CUT_PREFIXES 0x2u /* a prefix searched as a word */
+#define FOUINE_CUT_PHRASES  0x4u /* a phrase searched as its words */
+#define FOUINE_CUT_TIME     0x8u /* the time budget ran out */
+
 /* Order of the hits. */
 typedef enum fouine_sort {
     FOUINE_SORT_RANK = 0, /* best first (fouine_rank()); equal scores to the
@@ -75,6 +101,13 @@ typedef struct fouine_search_opts {
                              window, title, lead and body weights, cover
                              weight and powers), for benchmarks; not
                              owned */
+    int budget_ms;        /* CPU time the search may take, in ms; 0:
+                             FOUINE_SEARCH_BUDGET_MS; -1: no limit;
+                             FOUINE_BUDGET_SPENT: none at all (tests) */
+    int prefix_tokens;    /* tokens of the index the prefixes of the query
+                             may cover, 1..FOUINE_PREFIX_TOKENS; 0:
+                             FOUINE_PREFIX_TOKENS (tests of the bound set
+                             fewer) */
     char *error;          /* NULL, or room for FOUINE_SEARCH_ERROR_MAX
                              bytes that get why the search failed with
                              FOUINE_EDB (SQLite's message), NUL-terminated;
@@ -119,8 +152,15 @@ typedef struct fouine_search_opts {
 #define FOUINE_SEARCH_OPTS_INIT                                               \
     {                                                                         \
         NULL, 10, 0, 0, NULL, NULL, NULL, FOUINE_SORT_RANK, 0, 0, 0, 0, NULL, \
-            NULL                                                              \
+            0, 0, NULL                                                        \
     }
+
+/* fouine_search_opts.budget_ms of a budget spent before the search starts:
+** the page of the first matches found, unranked (tests of the bound). */
+#define FOUINE_BUDGET_SPENT (-2)
+
+/* Largest budget the tools take, in ms. */
+#define FOUINE_BUDGET_MAX_MS 600000
 
 /**
  * Check search options without running anything.
@@ -311,6 +351,9 @@ typedef struct fouine_forms {
     fouine_buf stems;   /* the stems whose tokens tiers 1 and 2 hold,
                            '|'-separated (empty for FOUINE_FORMS_EXACT and
                            FOUINE_FORMS_SAME); owned */
+    size_t covered;     /* fouine_forms_prefix(): tokens of the lexicon
+                           the prefix covers (FOUINE_PREFIX_TOKENS + 1
+                           counted at most) */
 } fouine_forms;
 
 /* Flags of fouine_forms_of(). */
@@ -372,6 +415,8 @@ typedef struct fouine_parsed {
     size_t *words; /* [start, end) byte pairs in the query of the plain
                          words searched (for suggestions); owned */
     size_t nwords; /* pairs in words */
+    unsigned cut;  /* FOUINE_CUT_WORDS, FOUINE_CUT_PREFIXES: what the
+                      query lost to the bounds of a search */
 } fouine_parsed;
 
 /**
@@ -395,6 +440,8 @@ FOUINE_WUR int fouine_parse(fouine_parsed *out,
  *
  * @param corr corrections of this text (fouine_spell_query()), or NULL;
  *             only read during the call
+ * @param prefix_tokens tokens of the index the prefixes may cover (see
+ *             FOUINE_PREFIX_TOKENS, the most and the value of 0)
  */
 FOUINE_WUR int fouine_parse_corrected(fouine_parsed *out,
                                       fouine_analyzer *an,
@@ -402,7 +449,8 @@ FOUINE_WUR int fouine_parse_corrected(fouine_parsed *out,
                                       const char *text,
                                       size_t len,
                                       const fouine_correction *corr,
-                                      size_t ncorr);
+                                      size_t ncorr,
+                                      size_t prefix_tokens);
 
 /** Release what a parsed query owns and zero it. */
 void fouine_parsed_clear(fouine_parsed *q);

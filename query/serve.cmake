@@ -32,6 +32,7 @@ set(FOUINE_SERVE_SOURCES
   ${CMAKE_CURRENT_SOURCE_DIR}/serve_api.c
   ${CMAKE_CURRENT_SOURCE_DIR}/serve_suggest.c
   ${CMAKE_CURRENT_SOURCE_DIR}/serve_watch.c
+  ${CMAKE_CURRENT_SOURCE_DIR}/serve_pool.c
   CACHE INTERNAL "fouine-serve's sources but serve_main.c")
 add_library(fouine_serve STATIC ${FOUINE_SERVE_SOURCES})
 target_include_directories(fouine_serve PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})

@@ -208,6 +208,7 @@ static const char *param(const fouine_serve_params *p, const char *name)
 
 int fouine_serve_api_search(fouine_serve_reply *r,
                             fouine_serve_worker *w,
+                            const fouine_serve_config *cfg,
                             const fouine_serve_params *p)
 {
     fouine_search_opts opts = FOUINE_SEARCH_OPTS_INIT;
@@ -255,6 +256,7 @@ int fouine_serve_api_search(fouine_serve_reply *r,
     opts.since = param(p, "since");
     opts.until = param(p, "until");
     opts.category = param(p, "category");
+    opts.budget_ms = cfg->budget_ms;
     invalid = fouine_search_opts_error(&opts);
     if (invalid) {
         return fouine_serve_reply_error(r, 400, invalid);

@@ -452,6 +452,111 @@ START_TEST(test_parse_deep_nesting)
 }
 END_TEST
 
+/* Whether the "truncated_by" of res is exactly names, "a,b" ("": none),
+** and "truncated" agrees. */
+static void assert_cut(const json_t *res, const char *names)
+{
+    const json_t *by = json_object_get(res, "truncated_by"), *name;
+    char got[128] = "";
+    size_t i;
+    ck_assert(json_is_array(by));
+    json_array_foreach(by, i, name)
+    {
+        ck_assert(json_is_string(name));
+        if (i) {
+            strcat(got, ",");
+        }
+        strcat(got, json_string_value(name));
+    }
+    ck_assert_msg(strcmp(got, names) == 0, "truncated by '%s', expected '%s'",
+                  got, names);
+    ck_assert(json_is_boolean(json_object_get(res, "truncated")));
+    ck_assert_int_eq(json_is_true(json_object_get(res, "truncated")),
+                     names[0] != '\0');
+}
+
+/*
+** The bounds of the work of a search apply, and the answer says which one
+** cut it short: words past the first 64, a prefix covering too much of
+** the index (searched as a word), a phrase of too many stop words
+** (searched as its other words), the time budget (the first matches,
+** unranked).  A plain search is not cut.
+*/
+START_TEST(test_search_bounds)
+{
+    fouine_search_opts opts = FOUINE_SEARCH_OPTS_INIT;
+    static char many[4096];
+    json_t *res, *all, *hit;
+    const char *understood;
+    size_t i, k, n = 0;
+
+    res = search("canicule vigilance", NULL);
+    assert_cut(res, "");
+    ck_assert_int_eq(total_of(res), 1);
+    json_decref(res);
+    res = search("\"la poste\" présid*", NULL);
+    assert_cut(res, "");
+    json_decref(res);
+
+    /* 70 words: the first 64 are searched. */
+    for (i = 0; i < 70; i++) {
+        n += (size_t)snprintf(many + n, sizeof many - n, "%sgrève%c%c",
+                              i ? " OR " : "", (char)('a' + i % 26),
+                              (char)('a' + i / 26));
+    }
+    res = search(many, NULL);
+    assert_cut(res, "words");
+    ck_assert_ptr_null(strstr(
+        json_string_value(json_object_get(res, "understood")), "grèvesc"));
+    json_decref(res);
+
+    /* "a*" covers more tokens of the index than the query may: it is the
+    ** word "a" (a stop word), "présid*" stays a prefix. */
+    opts.prefix_tokens = 40;
+    res = search("a* présid*", &opts);
+    assert_cut(res, "prefixes");
+    understood = json_string_value(json_object_get(res, "understood"));
+    ck_assert_str_eq(understood, "présid*");
+    ck_assert_int_ge(total_of(res), 1);
+    json_decref(res);
+
+    /* A quotation of too many stop words: its other words. */
+    res = search("\"il faut que nous soyons à la hauteur de la situation et "
+                 "que les élus le sachent\"",
+                 NULL);
+    assert_cut(res, "phrases");
+    ck_assert_str_eq(json_string_value(json_object_get(res, "understood")),
+                     "faut hauteur situation élus sachent");
+    json_decref(res);
+
+    /* Out of time: the first matches found, unranked, each a match. */
+    opts = (fouine_search_opts)FOUINE_SEARCH_OPTS_INIT;
+    opts.budget_ms = FOUINE_BUDGET_SPENT;
+    opts.limit = 3;
+    res = search("sécurité", &opts);
+    assert_cut(res, "time");
+    all = search("sécurité", NULL);
+    assert_cut(all, "");
+    ck_assert_int_eq(json_array_size(json_object_get(res, "hits")), 3);
+    ck_assert_int_ge(total_of(all), 3);
+    json_array_foreach(json_object_get(res, "hits"), i, hit)
+    {
+        int found = 0;
+        const json_t *h;
+        ck_assert_ptr_null(strstr(
+            json_string_value(json_object_get(hit, "snippet")), "<mark>"));
+        json_array_foreach(json_object_get(all, "hits"), k, h)
+        {
+            found |= strcmp(json_string_value(json_object_get(h, "id")),
+                            json_string_value(json_object_get(hit, "id"))) == 0;
+        }
+        ck_assert_msg(found, "hit %zu is not a match", i);
+    }
+    json_decref(res);
+    json_decref(all);
+}
+END_TEST
+
 /* ---- Ranking, fallback, filters ---- */
 
 START_TEST(test_rank_title_first)
@@ -1094,38 +1199,47 @@ static int run_query(const char *args, const char *out)
     return fouine_test_run(cmd, out);
 }
 
+/* fouine-query args exits with status, and its output says says (holds
+** non-zero) or does not (holds 0). */
+static void assert_command(const char *args,
+                           int status,
+                           const char *says,
+                           int holds)
+{
+    char out[320];
+    char *text;
+    snprintf(out, sizeof out, "%s/out.txt", corpus.dir);
+    ck_assert_int_eq(run_query(args, out), status);
+    text = fouine_test_slurp(out);
+    ck_assert_ptr_nonnull(text);
+    ck_assert_msg((strstr(text, says) != NULL) == (holds != 0),
+                  "fouine-query %s: '%s' %s in: %s", args, says,
+                  holds ? "missing" : "found", text);
+    free(text);
+}
+
 START_TEST(test_command)
 {
     char out[320], cmd[2048];
     char *text;
     snprintf(out, sizeof out, "%s/out.txt", corpus.dir);
-    ck_assert_int_eq(run_query("sécurité hôpitaux", out), 0);
-    text = fouine_test_slurp(out);
-    ck_assert_ptr_nonnull(strstr(text, "L’ANSSI alerte sur la sécurité"));
-    ck_assert_ptr_null(strstr(text, "\x1b["));
-    free(text);
-    ck_assert_int_eq(run_query("--marks '[' ']' sécurité", out), 0);
-    text = fouine_test_slurp(out);
-    ck_assert_ptr_nonnull(strstr(text, "la [sécurité] des"));
-    free(text);
-    ck_assert_int_eq(run_query("--color always canicule", out), 0);
-    text = fouine_test_slurp(out);
-    ck_assert_ptr_nonnull(strstr(text, "\x1b[1mcanicule\x1b[0m"));
-    free(text);
-    ck_assert_int_eq(run_query("canicule bijouterie", out), 0);
-    text = fouine_test_slurp(out);
-    ck_assert_ptr_nonnull(strstr(text, "Aucun article ne contient tous"));
-    free(text);
-    ck_assert_int_eq(run_query("gouvernment", out), 0);
-    text = fouine_test_slurp(out);
-    ck_assert_msg(strstr(text, "pour « gouvernement » au lieu de « "
-                               "gouvernment »") != NULL,
-                  "%s", text);
-    free(text);
-    ck_assert_int_eq(run_query("--no-correct gouvernment", out), 1);
-    text = fouine_test_slurp(out);
-    ck_assert_ptr_nonnull(strstr(text, "Essayez plutôt : gouvernement"));
-    free(text);
+    assert_command("sécurité hôpitaux", 0, "L’ANSSI alerte sur la sécurité", 1);
+    assert_command("sécurité hôpitaux", 0, "\x1b[", 0);
+    assert_command("--marks '[' ']' sécurité", 0, "la [sécurité] des", 1);
+    assert_command("--color always canicule", 0, "\x1b[1mcanicule\x1b[0m", 1);
+    assert_command("canicule bijouterie", 0, "Aucun article ne contient tous",
+                   1);
+    assert_command("gouvernment", 0,
+                   "pour « gouvernement » au lieu de « gouvernment »", 1);
+    assert_command("--no-correct gouvernment", 1,
+                   "Essayez plutôt : gouvernement", 1);
+    /* A search out of time says so. */
+    assert_command("--budget 0 sécurité", 0,
+                   "Recherche écourtée : temps de calcul épuisé, résultats "
+                   "non classés.",
+                   1);
+    assert_command("--budget none sécurité", 0, "écourtée", 0);
+    ck_assert_int_eq(run_query("--budget -5 sécurité", NULL), 2);
     ck_assert_int_eq(run_query("--since 2019-13 canicule", NULL), 2);
     ck_assert_int_eq(run_query("--limit 0 canicule", NULL), 2);
     ck_assert_int_eq(run_query("--bogus canicule", NULL), 2);
@@ -1297,6 +1411,7 @@ static Suite *query_suite(void)
     tcase_add_test(tc, test_parse_hostile_search);
     tcase_add_test(tc, test_parse_random);
     tcase_add_test(tc, test_parse_deep_nesting);
+    tcase_add_test(tc, test_search_bounds);
     tcase_add_test(tc, test_rank_title_first);
     tcase_add_test(tc, test_rank_fallback);
     tcase_add_test(tc, test_rank_ties_newer);

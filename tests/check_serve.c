@@ -591,19 +591,53 @@ START_TEST(cors_only_when_asked_quiet_log)
 }
 END_TEST
 
+/* A search says when a bound cut it short ("truncated", "truncated_by");
+** --budget 0 leaves it no time: the first matches, unranked. */
+START_TEST(search_says_when_cut_short)
+{
+    static const char *const args[] = { "--budget", "0", "--quiet", NULL };
+    harness h2;
+    http_reply r;
+    harness_get(&H, &r, "/api/search?q=s%C3%A9curit%C3%A9", 200);
+    ck_assert(json_is_false(json_object_get(r.json, "truncated")));
+    ck_assert_int_eq(json_array_size(json_object_get(r.json, "truncated_by")),
+                     0);
+    http_reply_free(&r);
+    harness_start_other(&h2, &H, "serve-budget.log", args);
+    harness_get(&h2, &r, "/api/search?q=s%C3%A9curit%C3%A9&per_page=2", 200);
+    ck_assert(json_is_true(json_object_get(r.json, "truncated")));
+    ck_assert_str_eq(json_string_value(json_array_get(
+                         json_object_get(r.json, "truncated_by"), 0)),
+                     "time");
+    ck_assert_int_eq(json_array_size(json_object_get(r.json, "hits")), 2);
+    http_reply_free(&r);
+    ck_assert_int_eq(harness_stop(&h2, SIGTERM), 0);
+}
+END_TEST
+
+/* A request begun, its headers not ended: of an endpoint answered by
+** libmicrohttpd's thread, and of one answered by the pool of searches. */
+static const char *const begun_requests[] = {
+    "GET /api/health HTTP/1.1\r\nHost: test\r\n",
+    "GET /api/search?q=gr%C3%A8ve HTTP/1.1\r\nHost: test\r\n",
+};
+
 START_TEST(sigterm_finishes_request_in_flight)
 {
     static const char *const args[] = { "--threads", "2", NULL };
-    static const char begun[] = "GET /api/health HTTP/1.1\r\nHost: test\r\n";
+    const char *begun = begun_requests[_i];
     harness h2;
     client_conn c;
     http_reply r;
     int status;
+    char log[32];
 
-    harness_start_other(&h2, &H, "serve-stop.log", args);
+    /* A log of its own: the server of the other path wrote the last. */
+    snprintf(log, sizeof log, "serve-stop-%d.log", _i);
+    harness_start_other(&h2, &H, log, args);
     ck_assert_int_eq(client_open(&c, &h2, NULL), 0);
     /* A request begun: its request line is sent, its headers not ended. */
-    ck_assert_int_eq(client_send(&c, begun, sizeof begun - 1), 0);
+    ck_assert_int_eq(client_send(&c, begun, strlen(begun)), 0);
     harness_sleep_ms(500);
     kill(h2.pid, SIGTERM);
     harness_sleep_ms(500);
@@ -614,7 +648,9 @@ START_TEST(sigterm_finishes_request_in_flight)
     ck_assert_int_eq(client_read(&c, &r, 0, 20000), 0);
     client_close(&c);
     ck_assert_int_eq(r.status, 200);
-    ck_assert_msg(r.json && strcmp(str(r.json, "status"), "ok") == 0,
+    ck_assert_msg(r.json &&
+                      (_i == 0 ? strcmp(str(r.json, "status"), "ok") :
+                                 strcmp(str(r.json, "query"), "grève")) == 0,
                   "reply: %s", r.body);
     http_reply_free(&r);
     ck_assert_int_eq(harness_stop(&h2, 0), 0);
@@ -710,6 +746,8 @@ static const bad_option bad_options[] = {
     { "--per-ip 1025", "--per-ip: '1025' is not a number from 0 to 1024" },
     { "--per-ip ''", "--per-ip: '' is not a number" },
     { "--threads 257", "--threads: '257' is not a number from 1 to 256" },
+    { "--budget -1", "--budget: '-1' is not a number from 0 to 600000" },
+    { "--budget beaucoup", "--budget: 'beaucoup' is not a number" },
 };
 
 START_TEST(bad_options_are_named)
@@ -748,12 +786,15 @@ static Suite *serve_suite(void)
     tcase_add_test(tc, request_with_body_is_refused);
     tcase_add_test(tc, query_of_1_kb_at_most);
     tcase_add_test(tc, deep_groups_are_answered);
+    tcase_add_test(tc, search_says_when_cut_short);
     tcase_add_test(tc, request_size_is_limited);
     tcase_add_test(tc, article_text_is_escaped);
     tcase_add_test(tc, page_is_french_and_self_contained);
     tcase_add_test(tc, access_log_line_per_request);
     tcase_add_test(tc, cors_only_when_asked_quiet_log);
-    tcase_add_test(tc, sigterm_finishes_request_in_flight);
+    tcase_add_loop_test(
+        tc, sigterm_finishes_request_in_flight, 0,
+        (int)(sizeof begun_requests / sizeof begun_requests[0]));
     tcase_add_test(tc, sigint_exits_0);
     tcase_add_test(tc, one_thread_starts_without_warning);
     tcase_add_test(tc, failed_bind_names_the_port);
