@@ -235,12 +235,22 @@ static const char *search_error(int rc, const fouine_search_opts *opts)
 static int print_error(const char *query, const char *why)
 {
     json_t *res = json_object();
-    int rc = FOUINE_ENOMEM;
-    if (res && json_object_set_new(res, "query", json_string(query)) == 0 &&
-        json_object_set_new(res, "error", json_string(why)) == 0) {
-        rc = print_json(res, 1);
+    char *fixed = NULL;
+    size_t len = 0, bad;
+    int rc, failed = 0;
+    /* The query as a search echoes it: its bytes that are not UTF-8 as
+    ** U+FFFD. */
+    rc = fouine_utf8_repair(&fixed, &len, &bad, query, strlen(query));
+    if (rc == FOUINE_OK && res) {
+        fouine_json_put(res, "query", json_string(fixed ? fixed : query),
+                        &failed);
+        fouine_json_put(res, "error", json_string(why), &failed);
+        rc = failed ? FOUINE_ENOMEM : print_json(res, 1);
+    } else if (rc == FOUINE_OK) {
+        rc = FOUINE_ENOMEM;
     }
     json_decref(res);
+    fouine_free(fixed);
     return rc;
 }
 

@@ -278,6 +278,21 @@ FOUINE_WUR int fouine_render_spans(char **out,
                                    const char *close,
                                    int html);
 
+/**
+ * Set key of obj to value, taken (also on failure).  Sets *failed when it
+ * cannot: value is NULL (its constructor failed: memory, or text that is
+ * not UTF-8) or memory is short; *failed is left alone otherwise, so that
+ * a whole object is built before one check.
+ */
+void fouine_json_put(json_t *obj, const char *key, json_t *value, int *failed);
+
+/** fouine_json_put() of the text of column col of stmt, or null. */
+void fouine_json_put_column(json_t *obj,
+                            const char *key,
+                            sqlite3_stmt *stmt,
+                            int col,
+                            int *failed);
+
 /* ------------------------------------------------------------------------
 ** Internal to the fouine_query library (parse.c, search.c, snippet.c,
 ** spell.c).

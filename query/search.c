@@ -445,24 +445,38 @@ static int run_query(search *s, const char *expr, int fallback)
     return FOUINE_OK;
 }
 
-/* JSON array of [start, end] pairs. */
+void fouine_json_put(json_t *obj, const char *key, json_t *value, int *failed)
+{
+    if (json_object_set_new(obj, key, value) != 0) {
+        *failed = 1;
+    }
+}
+
+void fouine_json_put_column(json_t *obj,
+                            const char *key,
+                            sqlite3_stmt *stmt,
+                            int col,
+                            int *failed)
+{
+    const unsigned char *v = sqlite3_column_text(stmt, col);
+    fouine_json_put(obj, key, v ? json_string((const char *)v) : json_null(),
+                    failed);
+}
+
+/* JSON array of [start, end] pairs (NULL: no memory). */
 static json_t *spans_json(const fouine_spans *sp)
 {
     json_t *a = json_array();
     size_t i;
     for (i = 0; a && i < sp->n; i++) {
-        json_array_append_new(a, json_pack("[II]", (json_int_t)sp->at[2 * i],
-                                           (json_int_t)sp->at[2 * i + 1]));
+        if (json_array_append_new(
+                a, json_pack("[II]", (json_int_t)sp->at[2 * i],
+                             (json_int_t)sp->at[2 * i + 1])) != 0) {
+            json_decref(a);
+            a = NULL;
+        }
     }
     return a;
-}
-
-/* Set key to a text column, or null. */
-static void set_col(json_t *obj, const char *key, sqlite3_stmt *stmt, int col)
-{
-    const unsigned char *v = sqlite3_column_text(stmt, col);
-    json_object_set_new(obj, key,
-                        v ? json_string((const char *)v) : json_null());
 }
 
 /* Put the text and the HTML form of a highlighted text into hit. */
@@ -475,13 +489,16 @@ static int set_marked(json_t *hit,
 {
     json_t *spans = spans_json(sp);
     char *html = NULL;
+    int failed = 0;
     int rc = spans ? fouine_render_spans(&html, text, spans, "<mark>",
                                          "</mark>", 1) :
                      FOUINE_ENOMEM;
     if (rc == FOUINE_OK) {
-        json_object_set_new(hit, html_key, json_string(html));
-        json_object_set_new(hit, text_key, json_string(text));
-        json_object_set(hit, spans_key, spans);
+        fouine_json_put(hit, html_key, json_string(html), &failed);
+        fouine_json_put(hit, text_key, json_string(text), &failed);
+        fouine_json_put(hit, spans_key, spans, &failed);
+        spans = NULL; /* taken */
+        rc = failed ? FOUINE_ENOMEM : FOUINE_OK;
     }
     json_decref(spans);
     fouine_free(html);
@@ -538,7 +555,7 @@ static int hit_json(json_t **out, search *s, const page_hit *h, size_t chars)
     fouine_spans sp = { 0 };
     char *snip = NULL;
     const char *title, *lead, *body;
-    int rc = FOUINE_EDB, found = 0;
+    int rc = FOUINE_EDB, found = 0, failed = 0;
 
     *out = NULL;
     if (sqlite3_prepare_v2(s->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
@@ -553,7 +570,7 @@ static int hit_json(json_t **out, search *s, const page_hit *h, size_t chars)
         rc = FOUINE_ENOMEM;
         goto done;
     }
-    set_col(obj, "id", stmt, 0);
+    fouine_json_put_column(obj, "id", stmt, 0, &failed);
     title = (const char *)sqlite3_column_text(stmt, 1);
     lead = (const char *)sqlite3_column_text(stmt, 2);
     body = (const char *)sqlite3_column_text(stmt, 3);
@@ -573,7 +590,7 @@ static int hit_json(json_t **out, search *s, const page_hit *h, size_t chars)
         rc = set_marked(obj, "title", "title_text", "title_highlights", snip,
                         &sp);
     }
-    json_object_set_new(obj, "untitled", json_boolean(!title || !*title));
+    fouine_json_put(obj, "untitled", json_boolean(!title || !*title), &failed);
     fouine_free(snip);
     snip = NULL;
     fouine_free(sp.at);
@@ -581,11 +598,11 @@ static int hit_json(json_t **out, search *s, const page_hit *h, size_t chars)
     if (rc != FOUINE_OK) {
         goto done;
     }
-    set_col(obj, "date", stmt, 4);
-    set_col(obj, "category", stmt, 5);
-    set_col(obj, "url", stmt, 6);
-    set_col(obj, "path", stmt, 7);
-    json_object_set_new(obj, "score", json_real(h->score));
+    fouine_json_put_column(obj, "date", stmt, 4, &failed);
+    fouine_json_put_column(obj, "category", stmt, 5, &failed);
+    fouine_json_put_column(obj, "url", stmt, 6, &failed);
+    fouine_json_put_column(obj, "path", stmt, 7, &failed);
+    fouine_json_put(obj, "score", json_real(h->score), &failed);
     if (lead && *lead) {
         fouine_buf_puts(&text, lead);
     }
@@ -629,7 +646,11 @@ static int hit_json(json_t **out, search *s, const page_hit *h, size_t chars)
     if (rc != FOUINE_OK) {
         goto done;
     }
-    json_object_set_new(obj, "comment", json_boolean(h->comment));
+    fouine_json_put(obj, "comment", json_boolean(h->comment), &failed);
+    if (failed) {
+        rc = FOUINE_ENOMEM;
+        goto done;
+    }
     *out = obj;
     obj = NULL;
 done:
@@ -776,10 +797,11 @@ int fouine_search_json(json_t **out,
                                                                 -1.0;
     budget time;
     const char *running = NULL; /* the expression being searched */
-    size_t i, len, chars;
+    char *text = NULL;          /* the query searched; owned */
+    size_t i, len, chars, fixed_len = 0, bad = 0;
     long long all = 0;
     unsigned cut = 0;
-    int rc, fallback = 0, is_long = 0, own_txn = 0;
+    int rc, fallback = 0, is_long = 0, own_txn = 0, failed = 0;
 
     *out = NULL;
     memset(&s, 0, sizeof s);
@@ -808,12 +830,25 @@ int fouine_search_json(json_t **out,
         while (len > 0 && ((unsigned char)opts->query[len] & 0xC0) == 0x80) {
             len--; /* cut on a character boundary */
         }
+        cut |= FOUINE_CUT_WORDS;
+    }
+    /* What is searched and echoed: the query as valid UTF-8, its bytes
+    ** that are not replaced by U+FFFD (which separates words, as they
+    ** did), NUL-terminated where it was cut. */
+    rc = fouine_utf8_repair(&text, &fixed_len, &bad, opts->query, len);
+    if (rc == FOUINE_OK && text) {
+        len = fixed_len;
+    } else if (rc == FOUINE_OK && !(text = fouine_strndup(opts->query, len))) {
+        rc = FOUINE_ENOMEM;
+    }
+    if (rc != FOUINE_OK) {
+        goto done;
     }
     rc = fouine_lexicon_open(&lx, db);
     if (rc != FOUINE_OK) {
         goto done;
     }
-    rc = fouine_parse_corrected(&q, an, lx, opts->query, len, NULL, 0,
+    rc = fouine_parse_corrected(&q, an, lx, text, len, NULL, 0,
                                 (size_t)opts->prefix_tokens);
     if (rc != FOUINE_OK) {
         goto done;
@@ -821,7 +856,7 @@ int fouine_search_json(json_t **out,
     if (q.nwords) {
         size_t k;
         int any = 0;
-        rc = fouine_spell_query(&corr, &ncorr, lx, an, &q, opts->query);
+        rc = fouine_spell_query(&corr, &ncorr, lx, an, &q, text);
         if (rc != FOUINE_OK) {
             goto done;
         }
@@ -830,8 +865,8 @@ int fouine_search_json(json_t **out,
         }
         if (any && !opts->no_correct) {
             fouine_parsed_clear(&q);
-            rc = fouine_parse_corrected(&q, an, lx, opts->query, len, corr,
-                                        ncorr, (size_t)opts->prefix_tokens);
+            rc = fouine_parse_corrected(&q, an, lx, text, len, corr, ncorr,
+                                        (size_t)opts->prefix_tokens);
             if (rc != FOUINE_OK) {
                 goto done;
             }
@@ -905,10 +940,9 @@ int fouine_search_json(json_t **out,
             goto done;
         }
     }
-    cut = q.cut | (time.spent ? FOUINE_CUT_TIME : 0u) |
-          (len < strlen(opts->query) ? FOUINE_CUT_WORDS : 0u);
+    cut |= q.cut | (time.spent ? FOUINE_CUT_TIME : 0u);
     if (applied) {
-        rc = corrected_text(&correction, &cwords, opts->query, corr, ncorr, 1);
+        rc = corrected_text(&correction, &cwords, text, corr, ncorr, 1);
     } else if (ncorr > 0) {
         /* Not applied: typed words that are in no article (with
         ** --no-correct), or rare words of a query that found few. */
@@ -919,43 +953,48 @@ int fouine_search_json(json_t **out,
         }
         if (absent || s.total <= 2) {
             json_t *unused = NULL;
-            rc = corrected_text(&suggestion, &unused, opts->query, corr, ncorr,
-                                0);
+            rc = corrected_text(&suggestion, &unused, text, corr, ncorr, 0);
             json_decref(unused);
         }
     }
     if (rc != FOUINE_OK) {
         goto done;
     }
-    json_object_set_new(res, "query", json_string(opts->query));
-    json_object_set_new(res, "understood", json_string(q.understood));
-    json_object_set_new(res, "expression",
-                        q.expr     ? json_string(q.expr) :
-                        q.not_expr ? json_string(q.not_expr) :
-                                     json_null());
-    json_object_set_new(res, "fallback", json_boolean(fallback));
-    json_object_set_new(res, "total", json_integer(s.total));
-    json_object_set_new(res, "offset", json_integer(opts->offset));
-    json_object_set_new(res, "limit",
-                        json_integer(opts->limit > 0 ? opts->limit : 10));
-    json_object_set_new(res, "suggestion",
-                        suggestion ? json_string(suggestion) : json_null());
-    json_object_set_new(res, "correction",
-                        correction ? json_pack("{s:s, s:O}", "query",
-                                               correction, "words", cwords) :
-                                     json_null());
-    json_object_set(res, "hits", list);
-    if (json_object_set_new(res, "truncated", json_boolean(cut != 0)) != 0 ||
-        json_object_set_new(res, "truncated_by", cut_json(cut)) != 0) {
+    fouine_json_put(res, "query", json_string(text), &failed);
+    fouine_json_put(res, "understood", json_string(q.understood), &failed);
+    fouine_json_put(res, "expression",
+                    q.expr     ? json_string(q.expr) :
+                    q.not_expr ? json_string(q.not_expr) :
+                                 json_null(),
+                    &failed);
+    fouine_json_put(res, "fallback", json_boolean(fallback), &failed);
+    fouine_json_put(res, "total", json_integer(s.total), &failed);
+    fouine_json_put(res, "offset", json_integer(opts->offset), &failed);
+    fouine_json_put(res, "limit",
+                    json_integer(opts->limit > 0 ? opts->limit : 10), &failed);
+    fouine_json_put(res, "suggestion",
+                    suggestion ? json_string(suggestion) : json_null(),
+                    &failed);
+    fouine_json_put(res, "correction",
+                    correction ? json_pack("{s:s, s:O}", "query", correction,
+                                           "words", cwords) :
+                                 json_null(),
+                    &failed);
+    fouine_json_put(res, "hits", list, &failed);
+    list = NULL; /* taken */
+    fouine_json_put(res, "truncated", json_boolean(cut != 0), &failed);
+    fouine_json_put(res, "truncated_by", cut_json(cut), &failed);
+    fouine_json_put(res, "took_ms", json_real(now_ms() - t0), &failed);
+    if (failed) {
         rc = FOUINE_ENOMEM;
         goto done;
     }
-    json_object_set_new(res, "took_ms", json_real(now_ms() - t0));
     *out = res;
     res = NULL;
 done:
     json_decref(res);
     json_decref(list);
+    fouine_free(text);
     fouine_parsed_clear(&q);
     fouine_free(s.category);
     fouine_free(s.hits);
@@ -990,8 +1029,8 @@ static int remark(json_t *hit,
     }
     rc = fouine_render_spans(&marked, text, json_object_get(hit, spans_key),
                              FOUINE_MARK_OPEN, FOUINE_MARK_CLOSE, 0);
-    if (rc == FOUINE_OK) {
-        json_object_set_new(hit, key, json_string(marked));
+    if (rc == FOUINE_OK && json_object_set_new(hit, key, json_string(marked))) {
+        rc = FOUINE_ENOMEM;
     }
     fouine_free(marked);
     return rc;

@@ -327,6 +327,39 @@ START_TEST(test_parse_random)
 }
 END_TEST
 
+/* fouine-query --batch on index, its stdin what printf_args (the quoted
+** arguments of printf) print, stdout into out; returns the exit status. */
+static int run_batch(const char *printf_args,
+                     const char *index,
+                     const char *out)
+{
+    char *cmd = sqlite3_mprintf("printf %s | '%s/fouine-query' -i '%s' --batch"
+                                " 2>/dev/null",
+                                printf_args, fouine_test_build_dir(), index);
+    int rc;
+    ck_assert_ptr_nonnull(cmd);
+    rc = fouine_test_run(cmd, out);
+    sqlite3_free(cmd);
+    return rc;
+}
+
+/* The JSON lines of out, parsed, into lines (at most max); their number. */
+static size_t json_lines(json_t **lines, size_t max, const char *out)
+{
+    char *text = fouine_test_slurp(out), *line, *save = NULL;
+    size_t n = 0;
+    ck_assert_ptr_nonnull(text);
+    for (line = strtok_r(text, "\n", &save); line;
+         line = strtok_r(NULL, "\n", &save)) {
+        ck_assert_msg(n < max, "more lines than %zu", max);
+        lines[n] = json_loads(line, 0, NULL);
+        ck_assert_msg(lines[n] != NULL, "not JSON: %s", line);
+        n++;
+    }
+    free(text);
+    return n;
+}
+
 /* Into q (size bytes), open repeated n times, then inner, then close
 ** repeated n times. */
 static void nest(char *q,
@@ -554,6 +587,76 @@ START_TEST(test_search_bounds)
     }
     json_decref(res);
     json_decref(all);
+}
+END_TEST
+
+/* The keys every answer has. */
+static void assert_answer_keys(const json_t *res)
+{
+    static const char *const keys[] = {
+        "query",     "understood",   "expression", "fallback",   "total",
+        "offset",    "limit",        "suggestion", "correction", "hits",
+        "truncated", "truncated_by", "took_ms"
+    };
+    size_t i;
+    for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        ck_assert_msg(json_object_get(res, keys[i]) != NULL, "no \"%s\"",
+                      keys[i]);
+    }
+}
+
+/*
+** Bytes of a query that are not UTF-8 are read as U+FFFD: they separate
+** words, and the answer echoes them so, with every key (the query, a
+** correction of it), from the library and from the command alike.
+*/
+START_TEST(test_non_utf8_query)
+{
+    char out[320], cmd[1024];
+    json_t *res, *plain;
+    const json_t *corr;
+
+    res = search("canicule \xff\xfe vigilance", NULL);
+    assert_answer_keys(res);
+    ck_assert_str_eq(json_string_value(json_object_get(res, "query")),
+                     "canicule \xef\xbf\xbd\xef\xbf\xbd vigilance");
+    plain = search("canicule vigilance", NULL);
+    ck_assert_int_eq(total_of(res), total_of(plain));
+    ck_assert_int_eq(total_of(res), 1);
+    json_decref(plain);
+    json_decref(res);
+    /* A corrected word beside bytes of Latin-1 ("été"). */
+    res = search("gouvernment \xe9t\xe9", NULL);
+    assert_answer_keys(res);
+    corr = json_object_get(res, "correction");
+    ck_assert_msg(json_is_object(corr), "no correction");
+    ck_assert_str_eq(json_string_value(json_object_get(corr, "query")),
+                     "gouvernement \xef\xbf\xbdt\xef\xbf\xbd");
+    json_decref(res);
+
+    snprintf(out, sizeof out, "%s/bytes.json", corpus.dir);
+    snprintf(cmd, sizeof cmd,
+             "'%s/fouine-query' -i '%s' --json $(printf"
+             " 'canicule\\377')",
+             fouine_test_build_dir(), corpus.index);
+    ck_assert_int_eq(fouine_test_run(cmd, out), 0);
+    res = json_load_file(out, 0, NULL);
+    ck_assert_ptr_nonnull(res);
+    assert_answer_keys(res);
+    ck_assert_str_eq(json_string_value(json_object_get(res, "query")),
+                     "canicule\xef\xbf\xbd");
+    json_decref(res);
+    ck_assert_int_eq(
+        run_batch("'canicule\\377\\n\\351t\\351\\n'", corpus.index, out), 0);
+    {
+        json_t *lines[4];
+        size_t n = json_lines(lines, 4, out), i;
+        ck_assert_int_eq(n, 2);
+        for (i = 0; i < n; i++) {
+            assert_answer_keys(lines[i]);
+            json_decref(lines[i]);
+        }
+    }
 }
 END_TEST
 
@@ -1284,7 +1387,7 @@ END_TEST
 
 START_TEST(test_command_json_batch)
 {
-    char out[320], cmd[2048];
+    char out[320];
     json_error_t err;
     json_t *res;
     char *text, *line;
@@ -1300,11 +1403,8 @@ START_TEST(test_command_json_batch)
     ck_assert(json_is_array(json_object_get(
         json_array_get(json_object_get(res, "hits"), 0), "highlights")));
     json_decref(res);
-    snprintf(cmd, sizeof cmd,
-             "printf 'canicule\\nxyzzyx\\n\\nl’État\\n' | '%s/fouine-query' -i"
-             " '%s' --batch",
-             fouine_test_build_dir(), corpus.index);
-    ck_assert_int_eq(fouine_test_run(cmd, out), 0);
+    ck_assert_int_eq(
+        run_batch("'canicule\\nxyzzyx\\n\\nl’État\\n'", corpus.index, out), 0);
     text = fouine_test_slurp(out);
     for (line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
         res = json_loads(line, 0, &err);
@@ -1321,23 +1421,6 @@ START_TEST(test_command_json_batch)
 }
 END_TEST
 
-/* The JSON lines of out, parsed, into lines (at most max); their number. */
-static size_t json_lines(json_t **lines, size_t max, const char *out)
-{
-    char *text = fouine_test_slurp(out), *line, *save = NULL;
-    size_t n = 0;
-    ck_assert_ptr_nonnull(text);
-    for (line = strtok_r(text, "\n", &save); line;
-         line = strtok_r(NULL, "\n", &save)) {
-        ck_assert_msg(n < max, "more lines than %zu", max);
-        lines[n] = json_loads(line, 0, NULL);
-        ck_assert_msg(lines[n] != NULL, "not JSON: %s", line);
-        n++;
-    }
-    free(text);
-    return n;
-}
-
 /*
 ** --batch answers every line: a query that cannot be answered gets its
 ** own line with "error" (the exit status says so at the end), and the
@@ -1346,18 +1429,15 @@ static size_t json_lines(json_t **lines, size_t max, const char *out)
 */
 START_TEST(test_command_batch_never_stops)
 {
-    static char deep[4096];
-    char out[320], cmd[6000], nolex[320];
+    static char deep[4096], args[4200];
+    char out[320], nolex[320];
     json_t *lines[8];
     size_t n, i;
 
     nest(deep, sizeof deep, "(grève OR ", "canicule", ")", 130);
     snprintf(out, sizeof out, "%s/batch.json", corpus.dir);
-    snprintf(cmd, sizeof cmd,
-             "printf 'canicule\\n%%s\\nl’État\\n' '%s' | '%s/fouine-query'"
-             " -i '%s' --batch",
-             deep, fouine_test_build_dir(), corpus.index);
-    ck_assert_int_eq(fouine_test_run(cmd, out), 0);
+    snprintf(args, sizeof args, "'canicule\\n%%s\\nl’État\\n' '%s'", deep);
+    ck_assert_int_eq(run_batch(args, corpus.index, out), 0);
     n = json_lines(lines, 8, out);
     ck_assert_int_eq(n, 3);
     ck_assert_str_eq(json_string_value(json_object_get(lines[1], "query")),
@@ -1382,11 +1462,7 @@ START_TEST(test_command_batch_never_stops)
             SQLITE_OK);
         sqlite3_close(copy);
     }
-    snprintf(cmd, sizeof cmd,
-             "printf 'canicule\\ngrève\\n' | '%s/fouine-query' -i '%s'"
-             " --batch 2>/dev/null",
-             fouine_test_build_dir(), nolex);
-    ck_assert_int_eq(fouine_test_run(cmd, out), 2);
+    ck_assert_int_eq(run_batch("'canicule\\ngrève\\n'", nolex, out), 2);
     n = json_lines(lines, 8, out);
     ck_assert_int_eq(n, 2);
     ck_assert_str_eq(json_string_value(json_object_get(lines[0], "query")),
@@ -1412,6 +1488,7 @@ static Suite *query_suite(void)
     tcase_add_test(tc, test_parse_random);
     tcase_add_test(tc, test_parse_deep_nesting);
     tcase_add_test(tc, test_search_bounds);
+    tcase_add_test(tc, test_non_utf8_query);
     tcase_add_test(tc, test_rank_title_first);
     tcase_add_test(tc, test_rank_fallback);
     tcase_add_test(tc, test_rank_ties_newer);
