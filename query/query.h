@@ -175,24 +175,32 @@ const char *fouine_search_opts_error(const fouine_search_opts *opts);
  * Run a search and build the JSON object that `fouine-query --json` prints
  * and fouine-serve serves:
  *
- *   { "query": what was typed,
+ *   { "query": what was typed (as valid UTF-8: bytes that are not, as
+ *              U+FFFD),
  *     "understood": the query as parsed, in the query language (string),
  *     "expression": the FTS5 expression run (string or null),
  *     "fallback": true when no article held every word and the hits are
  *                 the articles holding most of them,
  *     "total": number of matching articles (integer),
  *     "offset", "limit": as used,
- *     "took_ms": time spent (real number),
  *     "suggestion": a corrected query (string) or null,
+ *     "correction": { "query": what was searched instead, "words":
+ *                 [[typed, replaced]...] } or null,
  *     "hits": [ { "id", "title" (HTML, <mark>...</mark>), "title_text"
- *                 (plain), "title_highlights", "date", "category", "url"
- *                 (string or null), "score" (real, higher is better),
- *                 "snippet" (HTML, <mark>...</mark>, with "…" where the
- *                 text was cut), "snippet_text" (plain), "highlights",
- *                 "comment" (true when only a reader comment matched) } ] }
+ *                 (plain), "title_highlights", "untitled", "date",
+ *                 "category", "url" (string or null), "score" (real,
+ *                 higher is better), "snippet" (HTML, <mark>...</mark>,
+ *                 with "…" where the text was cut), "snippet_text"
+ *                 (plain), "highlights", "comment" (true when only a
+ *                 reader comment matched) } ],
+ *     "truncated": whether a bound of the search's work cut it short,
+ *     "truncated_by": which, ["words", "prefixes", "phrases", "time"],
+ *     "took_ms": time spent (real number) }
  *
  * "highlights" and "title_highlights" are arrays of [start, end] byte
- * offsets of the matched words in "snippet_text" and "title_text".
+ * offsets of the matched words in "snippet_text" and "title_text".  No
+ * answer holds a path of the machine: an id is relative (fouine-index
+ * derives it), the files articles came from are not said.
  *
  * What the reader typed is never an error: any text is searched.
  *
@@ -215,7 +223,7 @@ FOUINE_WUR int fouine_search_json(json_t **out,
  * The former search call, kept for its callers: the same search as
  * fouine_search_json(), but "title" and "snippet" of each hit hold the plain
  * text with FOUINE_MARK_OPEN/FOUINE_MARK_CLOSE around matched words (for
- * fouine_render()), and each hit has "path" (the article's source file).
+ * fouine_render()).
  *
  * @param[out] out the new object, owned by the caller (json_decref())
  * @return as fouine_search_json()

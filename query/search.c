@@ -545,7 +545,7 @@ static int append_ellipsis(char **s)
 static int hit_json(json_t **out, search *s, const page_hit *h, size_t chars)
 {
     static const char sql[] =
-        "SELECT id, title, lead, body, date, category, url, source"
+        "SELECT id, title, lead, body, date, category, url"
         " FROM article WHERE rowid = ?1";
     static const char comments_sql[] =
         "SELECT group_concat(body, char(10)) FROM comment WHERE article = ?1";
@@ -601,7 +601,6 @@ static int hit_json(json_t **out, search *s, const page_hit *h, size_t chars)
     fouine_json_put_column(obj, "date", stmt, 4, &failed);
     fouine_json_put_column(obj, "category", stmt, 5, &failed);
     fouine_json_put_column(obj, "url", stmt, 6, &failed);
-    fouine_json_put_column(obj, "path", stmt, 7, &failed);
     fouine_json_put(obj, "score", json_real(h->score), &failed);
     if (lead && *lead) {
         fouine_buf_puts(&text, lead);

@@ -1477,6 +1477,59 @@ START_TEST(test_command_batch_never_stops)
 }
 END_TEST
 
+/* No string of the JSON answer in file out holds dir (a path of the
+** machine), and no hit has a key "path". */
+static void assert_no_path(const char *out, const char *dir)
+{
+    char *text = fouine_test_slurp(out);
+    json_t *res, *hit;
+    size_t i;
+    ck_assert_ptr_nonnull(text);
+    ck_assert_msg(strstr(text, dir) == NULL, "'%s' in the answer: %s", dir,
+                  text);
+    res = json_loads(text, 0, NULL);
+    ck_assert_ptr_nonnull(res);
+    ck_assert_int_ge(json_array_size(json_object_get(res, "hits")), 1);
+    json_array_foreach(json_object_get(res, "hits"), i, hit)
+    {
+        ck_assert_ptr_null(json_object_get(hit, "path"));
+    }
+    json_decref(res);
+    free(text);
+}
+
+/*
+** The answers show no path of the machine: not the file an article came
+** from, not an id made of it, for articles of a directory and for a file
+** given alone by its absolute path (its id is its name).
+*/
+START_TEST(test_answers_hold_no_path)
+{
+    char out[320], lone[320], index[320], cmd[2400];
+    json_t *res;
+    snprintf(out, sizeof out, "%s/paths.json", corpus.dir);
+    ck_assert_int_eq(run_query("--json sécurité", out), 0);
+    assert_no_path(out, corpus.dir);
+
+    snprintf(lone, sizeof lone, "%s/seul/greve-cheminots.txt", corpus.dir);
+    snprintf(index, sizeof index, "%s/seul.db", corpus.dir);
+    snprintf(
+        cmd, sizeof cmd,
+        "mkdir -p '%s/seul' && printf 'Grève des cheminots lundi\\n\\n"
+        "Les syndicats de la SNCF appellent à cesser le travail.\\n' > '%s'"
+        " && '%s/fouine-index' -q -o '%s' '%s' && '%s/fouine-query' -i '%s'"
+        " --json cheminots",
+        corpus.dir, lone, fouine_test_build_dir(), index, lone,
+        fouine_test_build_dir(), index);
+    ck_assert_int_eq(fouine_test_run(cmd, out), 0);
+    assert_no_path(out, corpus.dir);
+    res = json_load_file(out, 0, NULL);
+    ck_assert_ptr_nonnull(res);
+    ck_assert_str_eq(hit_str(res, 0, "id"), "greve-cheminots.txt");
+    json_decref(res);
+}
+END_TEST
+
 static Suite *query_suite(void)
 {
     Suite *s = suite_create("query");
@@ -1505,6 +1558,7 @@ static Suite *query_suite(void)
     tcase_add_test(tc, test_command);
     tcase_add_test(tc, test_command_json_batch);
     tcase_add_test(tc, test_command_batch_never_stops);
+    tcase_add_test(tc, test_answers_hold_no_path);
     suite_add_tcase(s, tc);
     return s;
 }

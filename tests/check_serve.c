@@ -84,6 +84,35 @@ START_TEST(search_is_the_json_of_fouine_query)
 }
 END_TEST
 
+/* No answer of the API holds a path of the server (the directory of the
+** articles and of the index): not a hit's source file, not an id. */
+START_TEST(answers_hold_no_server_path)
+{
+    static const char *const paths[] = {
+        "/api/search?q=s%C3%A9curit%C3%A9&per_page=100",
+        "/api/search?q=cyberattaques&per_page=100",
+        "/api/articles/tech%2F2018%2Fanssi-cyberattaques-hopitaux.txt",
+        "/api/health",
+        "/api/categories",
+    };
+    http_reply r;
+    size_t i, k;
+    for (i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+        const json_t *hit;
+        const char *found;
+        harness_get(&H, &r, paths[i], 200);
+        found = strstr(r.body, H.dir);
+        ck_assert_msg(found == NULL, "%s: '%s' in the answer: %.200s", paths[i],
+                      H.dir, found ? found : "");
+        json_array_foreach(json_object_get(r.json, "hits"), k, hit)
+        {
+            ck_assert_ptr_null(json_object_get(hit, "path"));
+        }
+        http_reply_free(&r);
+    }
+}
+END_TEST
+
 START_TEST(search_pages)
 {
     http_reply p1, p2, last;
@@ -774,6 +803,7 @@ static Suite *serve_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, health_counts_articles);
     tcase_add_test(tc, search_is_the_json_of_fouine_query);
+    tcase_add_test(tc, answers_hold_no_server_path);
     tcase_add_test(tc, search_pages);
     tcase_add_test(tc, search_filters);
     tcase_add_test(tc, article_by_id_with_slashes);
