@@ -1345,6 +1345,15 @@ START_TEST(test_command)
     ck_assert_int_eq(run_query("--budget -5 sécurité", NULL), 2);
     ck_assert_int_eq(run_query("--since 2019-13 canicule", NULL), 2);
     ck_assert_int_eq(run_query("--limit 0 canicule", NULL), 2);
+    /* -n takes 1 to 1000, and says so. */
+    assert_command("-n 1000 canicule", 0, "canicule", 1);
+    snprintf(cmd, sizeof cmd, "-n 1001 canicule 2>'%s'", out);
+    ck_assert_int_eq(run_query(cmd, NULL), 2);
+    text = fouine_test_slurp(out);
+    ck_assert_msg(strstr(text, "-n: '1001' is not a number from 1 to 1000") !=
+                      NULL,
+                  "%s", text);
+    free(text);
     ck_assert_int_eq(run_query("--bogus canicule", NULL), 2);
     snprintf(cmd, sizeof cmd,
              "'%s/fouine-query' -i '%s/missing.db' canicule 2>'%s'",
