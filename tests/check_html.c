@@ -1193,6 +1193,27 @@ START_TEST(test_e2e_incremental_and_bad_pages)
 }
 END_TEST
 
+/* What fouine-index --show prints of the file name of e2e_dir that holds
+** text (written as it is), which must exit 0; free() it. */
+static char *show_of(const char *name, const char *text)
+{
+    char path[400], cmd[1200], out[320];
+    char *shown;
+    FILE *f;
+    snprintf(path, sizeof path, "%s/%s", e2e_dir, name);
+    f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_ge(fputs(text, f), 0);
+    ck_assert_int_eq(fclose(f), 0);
+    snprintf(out, sizeof out, "%s/show-of.out", e2e_dir);
+    snprintf(cmd, sizeof cmd, "'%s/fouine-index' --show '%s'",
+             fouine_test_build_dir(), path);
+    ck_assert_int_eq(fouine_test_run(cmd, out), 0);
+    shown = fouine_test_slurp(out);
+    ck_assert_ptr_nonnull(shown);
+    return shown;
+}
+
 /* fouine-index --show: every field of one file, and the exit status. */
 START_TEST(test_show)
 {
@@ -1253,6 +1274,23 @@ START_TEST(test_show)
     snprintf(out, sizeof out, "%s/show.err", e2e_dir);
     text = fouine_test_slurp(out);
     ck_assert_msg(has(text, "deux.jsonl:3: skipped: bad JSON"), "%s", text);
+    free(text);
+    /* Lines ended by CR alone (old Mac files) read as a run reads them:
+    ** one JSON article a line, the title the first line of a text. */
+    text = show_of("mac.jsonl",
+                   "{\"id\": \"m1\", \"title\": \"Grève à Marseille\"}\r"
+                   "{\"id\": \"m2\", \"title\": \"Mistral sur le port\"}\r");
+    ck_assert_msg(has(text, "mac.jsonl:1\nid:          m1\n") &&
+                      has(text, "mac.jsonl:2\nid:          m2\ntitle:       "
+                                "Mistral sur le port\n"),
+                  "%s", text);
+    free(text);
+    text = show_of("mac.txt", "Mistral sur le port\rLe 3 mars 2021\r\r"
+                              "Les bateaux restent à quai.\r");
+    ck_assert_msg(has(text, "title:       Mistral sur le port\n") &&
+                      has(text, "date:        2021-03-03\n") &&
+                      has(text, "lead:        Les bateaux restent à quai.\n"),
+                  "%s", text);
     free(text);
     /* A missing file, a directory, --show with a PATH. */
     snprintf(cmd, sizeof cmd,

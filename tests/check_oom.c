@@ -7,7 +7,9 @@
 ** returns FOUINE_OK its result must be the one of a run without failures.
 ** The operations: the analyzer on French text (document and query modes),
 ** the article parser on both layouts and on JSON, UTF-8 repair, the query
-** parser, and searches of an index of corpus/.
+** parser, searches of an index of corpus/ (the bounds met, out of time,
+** odd bytes) and fouine-serve's endpoints on it.  jansson allocates through
+** the gateway here, so that its failures are injected too.
 **
 ** Needs the build option FOUINE_FAULT_INJECTION; without it the suite
 ** exits 77 (skipped).
@@ -16,6 +18,9 @@
 #include "query.h"
 #include "results_json.h"
 #include "testutil.h"
+#ifdef FOUINE_TEST_SERVE
+#include "serve.h"
+#endif
 
 #include <stdint.h>
 #include <stdio.h>
@@ -337,8 +342,22 @@ static fouine_test_corpus corpus; /* corpus/ and its index */
 static sqlite3 *db;
 static fouine_analyzer *search_an;
 
+/* Whether jansson allocates through the gateway (then its failures are
+** injected too: a value jansson could not make must never be a key missing
+** from a result).  Only for the searches and the endpoints: jansson 2.14's
+** loader reports most of its own allocation failures as syntax errors
+** ("invalid token"), which a JSON article's parser cannot tell from bad
+** JSON. */
+static int json_injected;
+
+static void *json_alloc(size_t n)
+{
+    return json_injected ? fouine_malloc(n) : malloc(n);
+}
+
 static void search_setup(void)
 {
+    json_injected = 1;
     fouine_test_corpus_make(&corpus, "oom");
     ck_assert_int_eq(fouine_store_open(&db, corpus.index, FOUINE_STORE_READ),
                      FOUINE_OK);
@@ -347,27 +366,35 @@ static void search_setup(void)
 
 static void search_teardown(void)
 {
+    json_injected = 0;
     fouine_analyzer_free(search_an);
     sqlite3_close(db);
     fouine_test_corpus_drop(&corpus);
+}
+
+/* The digest of a JSON result but its time (with no allocation failing:
+** the result is made, this is the test's own). */
+static uint64_t mix_json(uint64_t h, json_t *res)
+{
+    char *text;
+    fouine_alloc_fail_after(-1);
+    json_object_del(res, "took_ms");
+    text = json_dumps(res, JSON_PRESERVE_ORDER | JSON_COMPACT);
+    ck_assert_ptr_nonnull(text);
+    h = mix_str(h, text);
+    free(text); /* json_dumps()'s */
+    return h;
 }
 
 /* Search with opts; the digest is the JSON result but its time. */
 static int search(uint64_t *digest, const fouine_search_options *opts)
 {
     json_t *res = NULL;
-    char *text = NULL;
     uint64_t h = FOUINE_HASH_INIT;
-    int rc;
-
-    rc = fouine_search_json(&res, db, search_an, opts);
+    int rc = fouine_search_json(&res, db, search_an, opts);
     if (rc == FOUINE_OK) {
-        json_object_del(res, "took_ms");
-        text = json_dumps(res, JSON_PRESERVE_ORDER | JSON_COMPACT);
-        ck_assert_ptr_nonnull(text);
-        h = mix_str(h, text);
+        h = mix_json(h, res);
     }
-    free(text); /* json_dumps()'s */
     json_decref(res);
     *digest = h;
     return rc;
@@ -396,6 +423,35 @@ static int search_typo(uint64_t *digest)
 {
     fouine_search_options opts = FOUINE_SEARCH_OPTIONS_INIT;
     opts.query = "secruité hopitaux"; /* a suggestion */
+    return search(digest, &opts);
+}
+
+/* The bounds of a search met: a prefix searched as a word, a phrase of
+** too many stop words as its other words, an item typed twice. */
+static int search_bounds(uint64_t *digest)
+{
+    fouine_search_options opts = FOUINE_SEARCH_OPTIONS_INIT;
+    opts.query = "a* présid* \"il faut que nous soyons à la hauteur de la "
+                 "situation et que les élus le sachent\" grève grève";
+    opts.prefix_tokens = 40;
+    return search(digest, &opts);
+}
+
+/* No time: the first matches found, unranked, snippets plain. */
+static int search_out_of_time(uint64_t *digest)
+{
+    fouine_search_options opts = FOUINE_SEARCH_OPTIONS_INIT;
+    opts.query = "sécurité des hôpitaux";
+    opts.budget_ms = FOUINE_BUDGET_SPENT;
+    return search(digest, &opts);
+}
+
+/* Groups nested and unbalanced, bytes that are not UTF-8 (echoed as
+** U+FFFD), a word corrected. */
+static int search_odd_bytes(uint64_t *digest)
+{
+    fouine_search_options opts = FOUINE_SEARCH_OPTIONS_INIT;
+    opts.query = "((canicule OR orages)) vignobles) \xff\xfe gouvernment";
     return search(digest, &opts);
 }
 
@@ -428,6 +484,105 @@ static int parse_with_lexicon(uint64_t *digest)
     return rc;
 }
 
+#ifdef FOUINE_TEST_SERVE
+/* ---- fouine-serve's endpoints, on the same index and analyzer ---- */
+
+/* The parameters of a request: name=value pairs, NULL-terminated. */
+static const char *param_of(const char *name, void *payload)
+{
+    const char *const *kv = payload;
+    for (; kv[0]; kv += 2) {
+        if (strcmp(kv[0], name) == 0) {
+            return kv[1];
+        }
+    }
+    return NULL;
+}
+
+/* The digest of a reply (status, type, body); its body freed. */
+static uint64_t mix_reply(fouine_serve_reply *r)
+{
+    uint64_t h = FOUINE_HASH_INIT;
+    json_t *body;
+    h = mix_size(h, r->status);
+    h = mix_str(h, r->type);
+    fouine_alloc_fail_after(-1);
+    body = json_loadb(r->body, r->len, 0, NULL);
+    ck_assert_ptr_nonnull(body);
+    h = mix_json(h, body); /* took_ms aside */
+    json_decref(body);
+    free(r->body); /* json_dumps()'s */
+    r->body = NULL;
+    return h;
+}
+
+/* Run endpoint e (0 search, 1 article, 2 suggest, 3 health, 4
+** categories) with the parameters kv. */
+static int api(uint64_t *digest, int e, const char *const *kv)
+{
+    static fouine_serve_config cfg;
+    fouine_serve_worker w;
+    fouine_serve_params params = { param_of, (void *)(uintptr_t)kv };
+    fouine_serve_reply r;
+    int rc;
+
+    memset(&w, 0, sizeof w);
+    memset(&r, 0, sizeof r);
+    w.db = db;
+    w.an = search_an;
+    cfg.index = corpus.index;
+    rc = e == 0 ?
+             fouine_serve_api_search(&r, &w, &cfg, &params) :
+         e == 1 ?
+             fouine_serve_api_article(&r, &w, param_of("id", params.payload)) :
+         e == 2 ? fouine_serve_api_suggest(&r, &w, &params) :
+         e == 3 ? fouine_serve_api_health(&r, &w, &cfg) :
+                  fouine_serve_api_categories(&r, &w);
+    /* The temporary table a completion made stays on the connection. */
+    sqlite3_exec(db, "DROP TABLE IF EXISTS temp.serve_vocab", NULL, NULL, NULL);
+    *digest = 0;
+    if (rc == FOUINE_OK) {
+        *digest = mix_reply(&r);
+    }
+    free(r.body); /* json_dumps()'s */
+    return rc;
+}
+
+static int api_search(uint64_t *digest)
+{
+    static const char *const kv[] = { "q", "sécurité hôpitaux", "page",
+                                      "1", "per_page",          "3",
+                                      NULL };
+    return api(digest, 0, kv);
+}
+
+static int api_article(uint64_t *digest)
+{
+    static const char *const kv[] = {
+        "id", "anssi-securite-hopitaux-cyberattaques.txt", NULL
+    };
+    return api(digest, 1, kv);
+}
+
+static int api_suggest(uint64_t *digest)
+{
+    static const char *const kv[] = { "q", "vigilance ro", NULL };
+    return api(digest, 2, kv);
+}
+
+static int api_health(uint64_t *digest)
+{
+    static const char *const kv[] = { NULL };
+    return api(digest, 3, kv);
+}
+
+static int api_categories(uint64_t *digest)
+{
+    static const char *const kv[] = { NULL };
+    return api(digest, 4, kv);
+}
+#endif
+
 static const struct {
     const char *name;
     fouine_test_oom_op op;
@@ -436,6 +591,16 @@ static const struct {
     { "search, by rank", search_rank },
     { "search, by date", search_date },
     { "search, misspelled", search_typo },
+    { "search, bounds met", search_bounds },
+    { "search, out of time", search_out_of_time },
+    { "search, odd bytes, marked", search_odd_bytes },
+#ifdef FOUINE_TEST_SERVE
+    { "fouine-serve, /api/search", api_search },
+    { "fouine-serve, /api/articles", api_article },
+    { "fouine-serve, /api/suggest", api_suggest },
+    { "fouine-serve, /api/health", api_health },
+    { "fouine-serve, /api/categories", api_categories },
+#endif
 };
 
 /* Run fouine_index_run() on paths into the index file name of the fixture's
@@ -620,6 +785,7 @@ static Suite *oom_suite(void)
 
 int main(void)
 {
+    json_set_alloc_funcs(json_alloc, fouine_free);
     return fouine_test_main(oom_suite());
 }
 

@@ -330,6 +330,339 @@ START_TEST(test_parse_random)
 }
 END_TEST
 
+/* fouine-query --batch on index, its stdin what printf_args (the quoted
+** arguments of printf) print, stdout into out; returns the exit status. */
+static int run_batch(const char *printf_args,
+                     const char *index,
+                     const char *out)
+{
+    char *cmd = sqlite3_mprintf("printf %s | '%s/fouine-query' -i '%s' --batch"
+                                " 2>/dev/null",
+                                printf_args, fouine_test_build_dir(), index);
+    int rc;
+    ck_assert_ptr_nonnull(cmd);
+    rc = fouine_test_run(cmd, out);
+    sqlite3_free(cmd);
+    return rc;
+}
+
+/* The JSON lines of out, parsed, into lines (at most max); their number. */
+static size_t json_lines(json_t **lines, size_t max, const char *out)
+{
+    char *text = fouine_test_slurp(out), *line, *save = NULL;
+    size_t n = 0;
+    ck_assert_ptr_nonnull(text);
+    for (line = strtok_r(text, "\n", &save); line;
+         line = strtok_r(NULL, "\n", &save)) {
+        ck_assert_msg(n < max, "more lines than %zu", max);
+        lines[n] = json_loads(line, 0, NULL);
+        ck_assert_msg(lines[n] != NULL, "not JSON: %s", line);
+        n++;
+    }
+    free(text);
+    return n;
+}
+
+/* Into q (size bytes), open repeated n times, then inner, then close
+** repeated n times. */
+static void nest(char *q,
+                 size_t size,
+                 const char *open,
+                 const char *inner,
+                 const char *close,
+                 int n)
+{
+    size_t len = 0;
+    int i;
+    q[0] = '\0';
+    for (i = 0; i < n && len + strlen(open) < size; i++) {
+        memcpy(q + len, open, strlen(open) + 1);
+        len += strlen(open);
+    }
+    if (len + strlen(inner) < size) {
+        memcpy(q + len, inner, strlen(inner) + 1);
+        len += strlen(inner);
+    }
+    for (i = 0; i < n && len + strlen(close) < size; i++) {
+        memcpy(q + len, close, strlen(close) + 1);
+        len += strlen(close);
+    }
+}
+
+/* Each expression of q runs on the index. */
+static void assert_parsed_runs(const char *q)
+{
+    fouine_parsed parsed;
+    size_t i;
+    ck_assert_int_eq(fouine_parse(&parsed, an, lexicon, q, strlen(q)),
+                     FOUINE_OK);
+    {
+        const char *const exprs[] = { parsed.expr, parsed.any_expr,
+                                      parsed.long_expr, parsed.long_all,
+                                      parsed.not_expr };
+        for (i = 0; i < sizeof exprs / sizeof exprs[0]; i++) {
+            if (exprs[i]) {
+                assert_runs(exprs[i]);
+            }
+        }
+    }
+    fouine_parsed_clear(&parsed);
+}
+
+/*
+** However deep the groups typed (a run of '(' or of ')', groups in fields,
+** exclusions and alternatives at every level, a long query or a question
+** around them), the expression stays within what FTS5's parser takes: the
+** search answers, and what a shallow nesting means is kept.
+*/
+START_TEST(test_parse_deep_nesting)
+{
+    static const struct {
+        const char *open, *close;
+    } levels[] = {
+        { "(", ")" },
+        { "grève OR (", ")" },
+        { "grève (sncf OR ", ")" },
+        { "grève titre:(sncf OR ", ")" },
+        { "grève -titre:(sncf OR tgv ", ")" },
+        { "grève OR titre:(sncf -chapo:(tgv OR ", "))" },
+        { "=grève texte:(\"la poste\" OR -(canicule ", "))" },
+        { "(grève OR canicule) titre:(", ")" },
+    };
+    static const struct {
+        const char *before, *after;
+    } around[] = {
+        { "", "" },
+        { "canicule orages vignobles bourgogne ", "" },
+        { "Quelle ville a été paralysée ", " ?" },
+        { "-sncf ", "" },
+    };
+    static char q[2048], full[4096], big[8192];
+    json_t *res, *flat;
+    size_t i, k;
+    int depth;
+
+    for (i = 0; i < sizeof levels / sizeof levels[0]; i++) {
+        for (depth = 1; depth <= 12; depth++) {
+            nest(q, sizeof q, levels[i].open, "lyon", levels[i].close, depth);
+            for (k = 0; k < sizeof around / sizeof around[0]; k++) {
+                snprintf(full, sizeof full, "%s%s%s", around[k].before, q,
+                         around[k].after);
+                assert_parsed_runs(full);
+                res = search(full, NULL);
+                json_decref(res);
+            }
+        }
+    }
+    /* 114 '(' around a word, 130 "(grève OR " left open, 300 ')'. */
+    nest(big, sizeof big, "(", "grève", ")", 114);
+    res = search(big, NULL);
+    flat = search("grève", NULL);
+    ck_assert_int_eq(total_of(res), total_of(flat));
+    ck_assert_int_ge(total_of(res), 1);
+    ck_assert_str_eq(hit_str(res, 0, "id"), hit_str(flat, 0, "id"));
+    json_decref(res);
+    json_decref(flat);
+    nest(big, sizeof big, "(grève OR ", "grève", "", 130);
+    res = search(big, NULL);
+    flat = search("grève", NULL);
+    ck_assert_int_eq(total_of(res), total_of(flat));
+    json_decref(res);
+    json_decref(flat);
+    nest(big, sizeof big, "", "canicule", ") orages", 300);
+    assert_parsed_runs(big);
+    res = search(big, NULL);
+    flat = search("canicule orages", NULL);
+    ck_assert_int_eq(total_of(res), total_of(flat));
+    json_decref(res);
+    json_decref(flat);
+    /* Unbalanced ')' separate items side by side, as spaces do. */
+    res = search("grève) sncf) week-end", NULL);
+    flat = search("grève sncf week-end", NULL);
+    ck_assert_int_ge(total_of(flat), 1);
+    ck_assert_int_eq(total_of(res), total_of(flat));
+    ck_assert_str_eq(json_string_value(json_object_get(res, "expression")),
+                     json_string_value(json_object_get(flat, "expression")));
+    json_decref(res);
+    json_decref(flat);
+}
+END_TEST
+
+/* Whether the "truncated_by" of res is exactly names, "a,b" ("": none),
+** and "truncated" agrees. */
+static void assert_cut(const json_t *res, const char *names)
+{
+    const json_t *by = json_object_get(res, "truncated_by"), *name;
+    char got[128] = "";
+    size_t i;
+    ck_assert(json_is_array(by));
+    json_array_foreach(by, i, name)
+    {
+        ck_assert(json_is_string(name));
+        if (i) {
+            strcat(got, ",");
+        }
+        strcat(got, json_string_value(name));
+    }
+    ck_assert_msg(strcmp(got, names) == 0, "truncated by '%s', expected '%s'",
+                  got, names);
+    ck_assert(json_is_boolean(json_object_get(res, "truncated")));
+    ck_assert_int_eq(json_is_true(json_object_get(res, "truncated")),
+                     names[0] != '\0');
+}
+
+/*
+** The bounds of the work of a search apply, and the answer says which one
+** cut it short: words past the first 64, a prefix covering too much of
+** the index (searched as a word), a phrase of too many stop words
+** (searched as its other words), the time budget (the first matches,
+** unranked).  A plain search is not cut.
+*/
+START_TEST(test_search_bounds)
+{
+    fouine_search_options opts = FOUINE_SEARCH_OPTIONS_INIT;
+    static char many[4096];
+    json_t *res, *all, *hit;
+    const char *understood;
+    size_t i, k, n = 0;
+
+    res = search("canicule vigilance", NULL);
+    assert_cut(res, "");
+    ck_assert_int_eq(total_of(res), 1);
+    json_decref(res);
+    res = search("\"la poste\" présid*", NULL);
+    assert_cut(res, "");
+    json_decref(res);
+
+    /* 70 words: the first 64 are searched. */
+    for (i = 0; i < 70; i++) {
+        n += (size_t)snprintf(many + n, sizeof many - n, "%sgrève%c%c",
+                              i ? " OR " : "", (char)('a' + i % 26),
+                              (char)('a' + i / 26));
+    }
+    res = search(many, NULL);
+    assert_cut(res, "words");
+    ck_assert_ptr_null(strstr(
+        json_string_value(json_object_get(res, "understood")), "grèvesc"));
+    json_decref(res);
+
+    /* "a*" covers more tokens of the index than the query may: it is the
+    ** word "a" (a stop word), "présid*" stays a prefix. */
+    opts.prefix_tokens = 40;
+    res = search("a* présid*", &opts);
+    assert_cut(res, "prefixes");
+    understood = json_string_value(json_object_get(res, "understood"));
+    ck_assert_str_eq(understood, "présid*");
+    ck_assert_int_ge(total_of(res), 1);
+    json_decref(res);
+
+    /* A quotation of too many stop words: its other words. */
+    res = search("\"il faut que nous soyons à la hauteur de la situation et "
+                 "que les élus le sachent\"",
+                 NULL);
+    assert_cut(res, "phrases");
+    ck_assert_str_eq(json_string_value(json_object_get(res, "understood")),
+                     "faut hauteur situation élus sachent");
+    json_decref(res);
+
+    /* Out of time: the first matches found, unranked, each a match. */
+    opts = (fouine_search_options)FOUINE_SEARCH_OPTIONS_INIT;
+    opts.budget_ms = FOUINE_BUDGET_SPENT;
+    opts.limit = 3;
+    res = search("sécurité", &opts);
+    assert_cut(res, "time");
+    all = search("sécurité", NULL);
+    assert_cut(all, "");
+    ck_assert_int_eq(json_array_size(json_object_get(res, "hits")), 3);
+    ck_assert_int_ge(total_of(all), 3);
+    json_array_foreach(json_object_get(res, "hits"), i, hit)
+    {
+        int found = 0;
+        const json_t *h;
+        ck_assert_ptr_null(strstr(
+            json_string_value(json_object_get(hit, "snippet")), "<mark>"));
+        json_array_foreach(json_object_get(all, "hits"), k, h)
+        {
+            found |= strcmp(json_string_value(json_object_get(h, "id")),
+                            json_string_value(json_object_get(hit, "id"))) == 0;
+        }
+        ck_assert_msg(found, "hit %zu is not a match", i);
+    }
+    json_decref(res);
+    json_decref(all);
+}
+END_TEST
+
+/* The keys every answer has. */
+static void assert_answer_keys(const json_t *res)
+{
+    static const char *const keys[] = {
+        "query",     "understood",   "expression", "fallback",   "total",
+        "offset",    "limit",        "suggestion", "correction", "hits",
+        "truncated", "truncated_by", "took_ms"
+    };
+    size_t i;
+    for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        ck_assert_msg(json_object_get(res, keys[i]) != NULL, "no \"%s\"",
+                      keys[i]);
+    }
+}
+
+/*
+** Bytes of a query that are not UTF-8 are read as U+FFFD: they separate
+** words, and the answer echoes them so, with every key (the query, a
+** correction of it), from the library and from the command alike.
+*/
+START_TEST(test_non_utf8_query)
+{
+    char out[320], cmd[1024];
+    json_t *res, *plain;
+    const json_t *corr;
+
+    res = search("canicule \xff\xfe vigilance", NULL);
+    assert_answer_keys(res);
+    ck_assert_str_eq(json_string_value(json_object_get(res, "query")),
+                     "canicule \xef\xbf\xbd\xef\xbf\xbd vigilance");
+    plain = search("canicule vigilance", NULL);
+    ck_assert_int_eq(total_of(res), total_of(plain));
+    ck_assert_int_eq(total_of(res), 1);
+    json_decref(plain);
+    json_decref(res);
+    /* A corrected word beside bytes of Latin-1 ("été"). */
+    res = search("gouvernment \xe9t\xe9", NULL);
+    assert_answer_keys(res);
+    corr = json_object_get(res, "correction");
+    ck_assert_msg(json_is_object(corr), "no correction");
+    ck_assert_str_eq(json_string_value(json_object_get(corr, "query")),
+                     "gouvernement \xef\xbf\xbdt\xef\xbf\xbd");
+    json_decref(res);
+
+    snprintf(out, sizeof out, "%s/bytes.json", corpus.dir);
+    snprintf(cmd, sizeof cmd,
+             "'%s/fouine-query' -i '%s' --json $(printf"
+             " 'canicule\\377')",
+             fouine_test_build_dir(), corpus.index);
+    ck_assert_int_eq(fouine_test_run(cmd, out), 0);
+    res = json_load_file(out, 0, NULL);
+    ck_assert_ptr_nonnull(res);
+    assert_answer_keys(res);
+    ck_assert_str_eq(json_string_value(json_object_get(res, "query")),
+                     "canicule\xef\xbf\xbd");
+    json_decref(res);
+    ck_assert_int_eq(
+        run_batch("'canicule\\377\\n\\351t\\351\\n'", corpus.index, out), 0);
+    {
+        json_t *lines[4];
+        size_t n = json_lines(lines, 4, out), i;
+        ck_assert_int_eq(n, 2);
+        for (i = 0; i < n; i++) {
+            assert_answer_keys(lines[i]);
+            json_decref(lines[i]);
+        }
+    }
+}
+END_TEST
+
 /* ---- Ranking, fallback, filters ---- */
 
 START_TEST(test_rank_title_first)
@@ -968,40 +1301,58 @@ static int run_query(const char *args, const char *out)
     return fouine_test_run(cmd, out);
 }
 
+/* fouine-query args exits with status, and its output says says (holds
+** non-zero) or does not (holds 0). */
+static void assert_command(const char *args,
+                           int status,
+                           const char *says,
+                           int holds)
+{
+    char out[320];
+    char *text;
+    snprintf(out, sizeof out, "%s/out.txt", corpus.dir);
+    ck_assert_int_eq(run_query(args, out), status);
+    text = fouine_test_slurp(out);
+    ck_assert_ptr_nonnull(text);
+    ck_assert_msg((strstr(text, says) != NULL) == (holds != 0),
+                  "fouine-query %s: '%s' %s in: %s", args, says,
+                  holds ? "missing" : "found", text);
+    free(text);
+}
+
 START_TEST(test_command)
 {
     char out[320], cmd[2048];
     char *text;
     snprintf(out, sizeof out, "%s/out.txt", corpus.dir);
-    ck_assert_int_eq(run_query("sécurité hôpitaux", out), 0);
-    text = fouine_test_slurp(out);
-    ck_assert_ptr_nonnull(strstr(text, "L’ANSSI alerte sur la sécurité"));
-    ck_assert_ptr_null(strstr(text, "\x1b["));
-    free(text);
-    ck_assert_int_eq(run_query("--marks '[' ']' sécurité", out), 0);
-    text = fouine_test_slurp(out);
-    ck_assert_ptr_nonnull(strstr(text, "la [sécurité] des"));
-    free(text);
-    ck_assert_int_eq(run_query("--color always canicule", out), 0);
-    text = fouine_test_slurp(out);
-    ck_assert_ptr_nonnull(strstr(text, "\x1b[1mcanicule\x1b[0m"));
-    free(text);
-    ck_assert_int_eq(run_query("canicule bijouterie", out), 0);
-    text = fouine_test_slurp(out);
-    ck_assert_ptr_nonnull(strstr(text, "Aucun article ne contient tous"));
-    free(text);
-    ck_assert_int_eq(run_query("gouvernment", out), 0);
-    text = fouine_test_slurp(out);
-    ck_assert_msg(strstr(text, "pour « gouvernement » au lieu de « "
-                               "gouvernment »") != NULL,
-                  "%s", text);
-    free(text);
-    ck_assert_int_eq(run_query("--no-correct gouvernment", out), 1);
-    text = fouine_test_slurp(out);
-    ck_assert_ptr_nonnull(strstr(text, "Essayez plutôt : gouvernement"));
-    free(text);
+    assert_command("sécurité hôpitaux", 0, "L’ANSSI alerte sur la sécurité", 1);
+    assert_command("sécurité hôpitaux", 0, "\x1b[", 0);
+    assert_command("--marks '[' ']' sécurité", 0, "la [sécurité] des", 1);
+    assert_command("--color always canicule", 0, "\x1b[1mcanicule\x1b[0m", 1);
+    assert_command("canicule bijouterie", 0, "Aucun article ne contient tous",
+                   1);
+    assert_command("gouvernment", 0,
+                   "pour « gouvernement » au lieu de « gouvernment »", 1);
+    assert_command("--no-correct gouvernment", 1,
+                   "Essayez plutôt : gouvernement", 1);
+    /* A search out of time says so. */
+    assert_command("--budget 0 sécurité", 0,
+                   "Recherche écourtée : temps de calcul épuisé, résultats "
+                   "non classés.",
+                   1);
+    assert_command("--budget none sécurité", 0, "écourtée", 0);
+    ck_assert_int_eq(run_query("--budget -5 sécurité", NULL), 2);
     ck_assert_int_eq(run_query("--since 2019-13 canicule", NULL), 2);
     ck_assert_int_eq(run_query("--limit 0 canicule", NULL), 2);
+    /* -n takes 1 to 1000, and says so. */
+    assert_command("-n 1000 canicule", 0, "canicule", 1);
+    snprintf(cmd, sizeof cmd, "-n 1001 canicule 2>'%s'", out);
+    ck_assert_int_eq(run_query(cmd, NULL), 2);
+    text = fouine_test_slurp(out);
+    ck_assert_msg(strstr(text, "-n: '1001' is not a number from 1 to 1000") !=
+                      NULL,
+                  "%s", text);
+    free(text);
     ck_assert_int_eq(run_query("--bogus canicule", NULL), 2);
     snprintf(cmd, sizeof cmd,
              "'%s/fouine-query' -i '%s/missing.db' canicule 2>'%s'",
@@ -1044,7 +1395,7 @@ END_TEST
 
 START_TEST(test_command_json_batch)
 {
-    char out[320], cmd[2048];
+    char out[320];
     json_error_t err;
     json_t *res;
     char *text, *line;
@@ -1060,11 +1411,8 @@ START_TEST(test_command_json_batch)
     ck_assert(json_is_array(json_object_get(
         json_array_get(json_object_get(res, "hits"), 0), "highlights")));
     json_decref(res);
-    snprintf(cmd, sizeof cmd,
-             "printf 'canicule\\nxyzzyx\\n\\nl’État\\n' | '%s/fouine-query' -i"
-             " '%s' --batch",
-             fouine_test_build_dir(), corpus.index);
-    ck_assert_int_eq(fouine_test_run(cmd, out), 0);
+    ck_assert_int_eq(
+        run_batch("'canicule\\nxyzzyx\\n\\nl’État\\n'", corpus.index, out), 0);
     text = fouine_test_slurp(out);
     for (line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
         res = json_loads(line, 0, &err);
@@ -1081,6 +1429,115 @@ START_TEST(test_command_json_batch)
 }
 END_TEST
 
+/*
+** --batch answers every line: a query that cannot be answered gets its
+** own line with "error" (the exit status says so at the end), and the
+** lines after it are answered; a query deep enough to overflow FTS5's
+** parser is answered like any other.
+*/
+START_TEST(test_command_batch_never_stops)
+{
+    static char deep[4096], args[4200];
+    char out[320], nolex[320];
+    json_t *lines[8];
+    size_t n, i;
+
+    nest(deep, sizeof deep, "(grève OR ", "canicule", ")", 130);
+    snprintf(out, sizeof out, "%s/batch.json", corpus.dir);
+    snprintf(args, sizeof args, "'canicule\\n%%s\\nl’État\\n' '%s'", deep);
+    ck_assert_int_eq(run_batch(args, corpus.index, out), 0);
+    n = json_lines(lines, 8, out);
+    ck_assert_int_eq(n, 3);
+    ck_assert_str_eq(json_string_value(json_object_get(lines[1], "query")),
+                     deep);
+    ck_assert_ptr_null(json_object_get(lines[1], "error"));
+    ck_assert_int_ge(total_of(lines[1]), 1);
+    ck_assert_int_eq(total_of(lines[2]), 8);
+    for (i = 0; i < n; i++) {
+        json_decref(lines[i]);
+    }
+    /* An index that cannot be searched (its lexicon dropped): every line
+    ** says why, none is left unanswered. */
+    snprintf(nolex, sizeof nolex, "%s/nolex.db", corpus.dir);
+    {
+        sqlite3 *copy = NULL;
+        char *sql = sqlite3_mprintf("VACUUM INTO %Q", nolex);
+        ck_assert_int_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+        sqlite3_free(sql);
+        ck_assert_int_eq(sqlite3_open(nolex, &copy), SQLITE_OK);
+        ck_assert_int_eq(
+            sqlite3_exec(copy, "DROP TABLE lexicon", NULL, NULL, NULL),
+            SQLITE_OK);
+        sqlite3_close(copy);
+    }
+    ck_assert_int_eq(run_batch("'canicule\\ngrève\\n'", nolex, out), 2);
+    n = json_lines(lines, 8, out);
+    ck_assert_int_eq(n, 2);
+    ck_assert_str_eq(json_string_value(json_object_get(lines[0], "query")),
+                     "canicule");
+    ck_assert_str_eq(json_string_value(json_object_get(lines[1], "query")),
+                     "grève");
+    for (i = 0; i < n; i++) {
+        ck_assert_ptr_nonnull(strstr(
+            json_string_value(json_object_get(lines[i], "error")), "lexicon"));
+        json_decref(lines[i]);
+    }
+}
+END_TEST
+
+/* No string of the JSON answer in file out holds dir (a path of the
+** machine), and no hit has a key "path". */
+static void assert_no_path(const char *out, const char *dir)
+{
+    char *text = fouine_test_slurp(out);
+    json_t *res, *hit;
+    size_t i;
+    ck_assert_ptr_nonnull(text);
+    ck_assert_msg(strstr(text, dir) == NULL, "'%s' in the answer: %s", dir,
+                  text);
+    res = json_loads(text, 0, NULL);
+    ck_assert_ptr_nonnull(res);
+    ck_assert_int_ge(json_array_size(json_object_get(res, "hits")), 1);
+    json_array_foreach(json_object_get(res, "hits"), i, hit)
+    {
+        ck_assert_ptr_null(json_object_get(hit, "path"));
+    }
+    json_decref(res);
+    free(text);
+}
+
+/*
+** The answers show no path of the machine: not the file an article came
+** from, not an id made of it, for articles of a directory and for a file
+** given alone by its absolute path (its id is its name).
+*/
+START_TEST(test_answers_hold_no_path)
+{
+    char out[320], lone[320], index[320], cmd[2400];
+    json_t *res;
+    snprintf(out, sizeof out, "%s/paths.json", corpus.dir);
+    ck_assert_int_eq(run_query("--json sécurité", out), 0);
+    assert_no_path(out, corpus.dir);
+
+    snprintf(lone, sizeof lone, "%s/seul/greve-cheminots.txt", corpus.dir);
+    snprintf(index, sizeof index, "%s/seul.db", corpus.dir);
+    snprintf(
+        cmd, sizeof cmd,
+        "mkdir -p '%s/seul' && printf 'Grève des cheminots lundi\\n\\n"
+        "Les syndicats de la SNCF appellent à cesser le travail.\\n' > '%s'"
+        " && '%s/fouine-index' -q -o '%s' '%s' && '%s/fouine-query' -i '%s'"
+        " --json cheminots",
+        corpus.dir, lone, fouine_test_build_dir(), index, lone,
+        fouine_test_build_dir(), index);
+    ck_assert_int_eq(fouine_test_run(cmd, out), 0);
+    assert_no_path(out, corpus.dir);
+    res = json_load_file(out, 0, NULL);
+    ck_assert_ptr_nonnull(res);
+    ck_assert_str_eq(hit_str(res, 0, "id"), "greve-cheminots.txt");
+    json_decref(res);
+}
+END_TEST
+
 static Suite *query_suite(void)
 {
     Suite *s = suite_create("query");
@@ -1090,6 +1547,9 @@ static Suite *query_suite(void)
     tcase_add_test(tc, test_parse_only_exclusions);
     tcase_add_test(tc, test_parse_hostile_search);
     tcase_add_test(tc, test_parse_random);
+    tcase_add_test(tc, test_parse_deep_nesting);
+    tcase_add_test(tc, test_search_bounds);
+    tcase_add_test(tc, test_non_utf8_query);
     tcase_add_test(tc, test_rank_title_first);
     tcase_add_test(tc, test_rank_fallback);
     tcase_add_test(tc, test_rank_ties_newer);
@@ -1105,6 +1565,8 @@ static Suite *query_suite(void)
     tcase_add_test(tc, test_suggestions);
     tcase_add_test(tc, test_command);
     tcase_add_test(tc, test_command_json_batch);
+    tcase_add_test(tc, test_command_batch_never_stops);
+    tcase_add_test(tc, test_answers_hold_no_path);
     suite_add_tcase(s, tc);
     return s;
 }

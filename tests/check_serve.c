@@ -84,6 +84,35 @@ START_TEST(search_is_the_json_of_fouine_query)
 }
 END_TEST
 
+/* No answer of the API holds a path of the server (the directory of the
+** articles and of the index): not a hit's source file, not an id. */
+START_TEST(answers_hold_no_server_path)
+{
+    static const char *const paths[] = {
+        "/api/search?q=s%C3%A9curit%C3%A9&per_page=100",
+        "/api/search?q=cyberattaques&per_page=100",
+        "/api/articles/tech%2F2018%2Fanssi-cyberattaques-hopitaux.txt",
+        "/api/health",
+        "/api/categories",
+    };
+    http_reply r;
+    size_t i, k;
+    for (i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+        const json_t *hit;
+        const char *found;
+        harness_get(&H, &r, paths[i], 200);
+        found = strstr(r.body, H.dir);
+        ck_assert_msg(found == NULL, "%s: '%s' in the answer: %.200s", paths[i],
+                      H.dir, found ? found : "");
+        json_array_foreach(json_object_get(r.json, "hits"), k, hit)
+        {
+            ck_assert_ptr_null(json_object_get(hit, "path"));
+        }
+        http_reply_free(&r);
+    }
+}
+END_TEST
+
 START_TEST(search_pages)
 {
     http_reply p1, p2, last;
@@ -327,6 +356,45 @@ START_TEST(query_of_1_kb_at_most)
 }
 END_TEST
 
+/* Groups nested past what FTS5's parser takes are answered, never with a
+** 500: 114 '(' and ')' around a word, groups in fields 12 deep. */
+START_TEST(deep_groups_are_answered)
+{
+    char q[1100], path[3400];
+    http_reply r;
+    size_t n = 0;
+    int i;
+    for (i = 0; i < 114; i++) {
+        q[n++] = '(';
+    }
+    memcpy(q + n, "grève", strlen("grève"));
+    n += strlen("grève");
+    for (i = 0; i < 114; i++) {
+        q[n++] = ')';
+    }
+    q[n] = '\0';
+    memcpy(path, "/api/search?q=", 14);
+    harness_urlencode(path + 14, sizeof path - 14, q);
+    harness_get(&H, &r, path, 200);
+    ck_assert_int_ge(integer(r.json, "total"), 1);
+    http_reply_free(&r);
+    for (n = 0, i = 0; i < 12; i++) {
+        memcpy(q + n, "grève titre:(sncf OR ", 22); /* 22 bytes */
+        n += 22;
+    }
+    memcpy(q + n, "tgv", 3);
+    n += 3;
+    for (i = 0; i < 12; i++) {
+        q[n++] = ')';
+    }
+    q[n] = '\0';
+    harness_urlencode(path + 14, sizeof path - 14, q);
+    harness_get(&H, &r, path, 200);
+    ck_assert_int_ge(integer(r.json, "total"), 1);
+    http_reply_free(&r);
+}
+END_TEST
+
 START_TEST(keep_alive_serves_several_requests)
 {
     static const char *const paths[] = {
@@ -552,19 +620,53 @@ START_TEST(cors_only_when_asked_quiet_log)
 }
 END_TEST
 
+/* A search says when a bound cut it short ("truncated", "truncated_by");
+** --budget 0 leaves it no time: the first matches, unranked. */
+START_TEST(search_says_when_cut_short)
+{
+    static const char *const args[] = { "--budget", "0", "--quiet", NULL };
+    harness h2;
+    http_reply r;
+    harness_get(&H, &r, "/api/search?q=s%C3%A9curit%C3%A9", 200);
+    ck_assert(json_is_false(json_object_get(r.json, "truncated")));
+    ck_assert_int_eq(json_array_size(json_object_get(r.json, "truncated_by")),
+                     0);
+    http_reply_free(&r);
+    harness_start_other(&h2, &H, "serve-budget.log", args);
+    harness_get(&h2, &r, "/api/search?q=s%C3%A9curit%C3%A9&per_page=2", 200);
+    ck_assert(json_is_true(json_object_get(r.json, "truncated")));
+    ck_assert_str_eq(json_string_value(json_array_get(
+                         json_object_get(r.json, "truncated_by"), 0)),
+                     "time");
+    ck_assert_int_eq(json_array_size(json_object_get(r.json, "hits")), 2);
+    http_reply_free(&r);
+    ck_assert_int_eq(harness_stop(&h2, SIGTERM), 0);
+}
+END_TEST
+
+/* A request begun, its headers not ended: of an endpoint answered by
+** libmicrohttpd's thread, and of one answered by the pool of searches. */
+static const char *const begun_requests[] = {
+    "GET /api/health HTTP/1.1\r\nHost: test\r\n",
+    "GET /api/search?q=gr%C3%A8ve HTTP/1.1\r\nHost: test\r\n",
+};
+
 START_TEST(sigterm_finishes_request_in_flight)
 {
     static const char *const args[] = { "--threads", "2", NULL };
-    static const char begun[] = "GET /api/health HTTP/1.1\r\nHost: test\r\n";
+    const char *begun = begun_requests[_i];
     harness h2;
     client_conn c;
     http_reply r;
     int status;
+    char log[32];
 
-    harness_start_other(&h2, &H, "serve-stop.log", args);
+    /* A log of its own: the server of the other path wrote the last. */
+    snprintf(log, sizeof log, "serve-stop-%d.log", _i);
+    harness_start_other(&h2, &H, log, args);
     ck_assert_int_eq(client_open(&c, &h2, NULL), 0);
     /* A request begun: its request line is sent, its headers not ended. */
-    ck_assert_int_eq(client_send(&c, begun, sizeof begun - 1), 0);
+    ck_assert_int_eq(client_send(&c, begun, strlen(begun)), 0);
     harness_sleep_ms(500);
     kill(h2.pid, SIGTERM);
     harness_sleep_ms(500);
@@ -575,7 +677,9 @@ START_TEST(sigterm_finishes_request_in_flight)
     ck_assert_int_eq(client_read(&c, &r, 0, 20000), 0);
     client_close(&c);
     ck_assert_int_eq(r.status, 200);
-    ck_assert_msg(r.json && strcmp(str(r.json, "status"), "ok") == 0,
+    ck_assert_msg(r.json &&
+                      (_i == 0 ? strcmp(str(r.json, "status"), "ok") :
+                                 strcmp(str(r.json, "query"), "grève")) == 0,
                   "reply: %s", r.body);
     http_reply_free(&r);
     ck_assert_int_eq(harness_stop(&h2, 0), 0);
@@ -671,6 +775,8 @@ static const bad_option bad_options[] = {
     { "--per-ip 1025", "--per-ip: '1025' is not a number from 0 to 1024" },
     { "--per-ip ''", "--per-ip: '' is not a number" },
     { "--threads 257", "--threads: '257' is not a number from 1 to 256" },
+    { "--budget -1", "--budget: '-1' is not a number from 0 to 600000" },
+    { "--budget beaucoup", "--budget: 'beaucoup' is not a number" },
 };
 
 START_TEST(bad_options_are_named)
@@ -697,6 +803,7 @@ static Suite *serve_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, health_counts_articles);
     tcase_add_test(tc, search_is_the_json_of_fouine_query);
+    tcase_add_test(tc, answers_hold_no_server_path);
     tcase_add_test(tc, search_pages);
     tcase_add_test(tc, search_filters);
     tcase_add_test(tc, article_by_id_with_slashes);
@@ -708,12 +815,16 @@ static Suite *serve_suite(void)
     tcase_add_test(tc, http11_needs_host);
     tcase_add_test(tc, request_with_body_is_refused);
     tcase_add_test(tc, query_of_1_kb_at_most);
+    tcase_add_test(tc, deep_groups_are_answered);
+    tcase_add_test(tc, search_says_when_cut_short);
     tcase_add_test(tc, request_size_is_limited);
     tcase_add_test(tc, article_text_is_escaped);
     tcase_add_test(tc, page_is_french_and_self_contained);
     tcase_add_test(tc, access_log_line_per_request);
     tcase_add_test(tc, cors_only_when_asked_quiet_log);
-    tcase_add_test(tc, sigterm_finishes_request_in_flight);
+    tcase_add_loop_test(
+        tc, sigterm_finishes_request_in_flight, 0,
+        (int)(sizeof begun_requests / sizeof begun_requests[0]));
     tcase_add_test(tc, sigint_exits_0);
     tcase_add_test(tc, one_thread_starts_without_warning);
     tcase_add_test(tc, failed_bind_names_the_port);

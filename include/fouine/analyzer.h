@@ -172,6 +172,24 @@ FOUINE_WUR int fouine_fold(char **out, const char *text, size_t len);
 FOUINE_WUR int fouine_lower(char **out, const char *text, size_t len);
 
 /**
+ * Make text valid UTF-8: every invalid sequence becomes U+FFFD.
+ *
+ * @param[out] out       a new buffer (fouine_free()) holding the repaired text
+ *                       and a NUL, or NULL when the text was valid already
+ * @param[out] outlen    the length of *out, 0 when *out is NULL
+ * @param[out] first_bad the byte offset in text of the first invalid
+ *                       sequence, SIZE_MAX when there is none
+ * @param text           the bytes, not necessarily NUL-terminated
+ * @param len            their number
+ * @return FOUINE_OK or FOUINE_ENOMEM
+ */
+FOUINE_WUR int fouine_utf8_repair(char **out,
+                                  size_t *outlen,
+                                  size_t *first_bad,
+                                  const char *text,
+                                  size_t len);
+
+/**
  * Whether a word is a French stop word (the Snowball French list).
  *
  * @param word a folded word (fouine_word.fold): lowercase, no accents

@@ -33,6 +33,23 @@ extern "C" {
 #define FOUINE_SNIPPET_CHARS     200
 #define FOUINE_SNIPPET_CHARS_MAX 2000
 
+/* The time a search may take by default (CPU ms of its thread), the
+** largest budget accepted, and the budget of a search that has no time at
+** all (tests of the bound). */
+#define FOUINE_SEARCH_BUDGET_MS 200
+#define FOUINE_BUDGET_MAX_MS    600000
+#define FOUINE_BUDGET_SPENT     (-2)
+
+/* Bytes of fouine_search_options.error. */
+#define FOUINE_SEARCH_ERROR_MAX 256
+
+/* The bounds of a search's work that cut it short
+** (fouine_results.truncated_by; README, "Bounds"). */
+#define FOUINE_CUT_WORDS    0x1u /* words past the first ones left out */
+#define FOUINE_CUT_PREFIXES 0x2u /* a prefix searched as a word */
+#define FOUINE_CUT_PHRASES  0x4u /* a phrase searched as its words */
+#define FOUINE_CUT_TIME     0x8u /* the time budget ran out */
+
 /* Order of the hits. */
 typedef enum fouine_sort {
     FOUINE_SORT_RANK = 0, /* best first; equal scores to the newer article */
@@ -58,17 +75,26 @@ typedef struct fouine_search_options {
     int snippet_chars;    /* snippet length in characters */
     int no_correct;       /* non-zero: search exactly what was typed (a
                              correction is then only suggested) */
-    /* Tuning, for benchmarks (0 / NULL: fouine's own): */
+    int budget_ms;        /* CPU time the search may take, in ms, up to
+                             FOUINE_BUDGET_MAX_MS; 0:
+                             FOUINE_SEARCH_BUDGET_MS; -1: no limit;
+                             FOUINE_BUDGET_SPENT: none at all */
+    char *error;          /* NULL, or room for FOUINE_SEARCH_ERROR_MAX
+                             bytes that get SQLite's message when the
+                             search fails with FOUINE_EDB; not owned */
+    /* Tuning, for benchmarks and tests (0 / NULL: fouine's own): */
     int long_query;     /* items from which a query is long (-1: never) */
     const double *rank; /* FOUINE_RANK_PARAMS numbers replacing the
                            ranking's (see lib/search/query.h); not owned */
+    int prefix_tokens;  /* tokens of the index the query's prefixes may
+                           cover, 1..4000 (0: 4000) */
 } fouine_search_options;
 
 /* fouine_search_options_init() as an initializer. */
-#define FOUINE_SEARCH_OPTIONS_INIT                                    \
-    {                                                                 \
-        FOUINE_SEARCH_OPTIONS_VERSION, NULL, 10, 0, NULL, NULL, NULL, \
-            FOUINE_SORT_RANK, 0, FOUINE_SNIPPET_CHARS, 0, 0, NULL     \
+#define FOUINE_SEARCH_OPTIONS_INIT                                            \
+    {                                                                         \
+        FOUINE_SEARCH_OPTIONS_VERSION, NULL, 10, 0, NULL, NULL, NULL,         \
+            FOUINE_SORT_RANK, 0, FOUINE_SNIPPET_CHARS, 0, 0, NULL, 0, NULL, 0 \
     }
 
 /**
@@ -134,6 +160,8 @@ typedef struct fouine_results {
     size_t nfixes;
     const char *suggestion; /* a query to propose ("Essayez plutôt"), or
                                NULL */
+    unsigned truncated_by;  /* FOUINE_CUT_* bits: the bounds that cut the
+                               search short (0: none) */
     double took_ms;         /* time spent */
     const fouine_hit *hits; /* the page of hits, best first */
     size_t nhits;

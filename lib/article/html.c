@@ -2208,6 +2208,9 @@ static void read_json_ld(page *pg, size_t i)
     /* JSON that does not parse is the site's error: nothing to read. */
     doc = json_loadb(t->text.data + t->nodes[i + 1].off, t->nodes[i + 1].len, 0,
                      &err);
+    if (!doc && fouine_json_out_of_memory(&err)) {
+        pg->nomem = 1; /* not the site's error */
+    }
     if (doc) {
         pg->ld_root = doc;
         ld_visit(pg, doc, 0);

@@ -272,6 +272,16 @@ static FOUINE_WUR int one(const json_t *v,
     return cb(&a, payload);
 }
 
+int fouine_json_out_of_memory(const json_error_t *err)
+{
+    /* A lexer that could not start or grow its buffer leaves the error
+    ** empty.  jansson 2.14 reports other failures of its allocations
+    ** while lexing as syntax errors ("invalid token"): those cannot be
+    ** told from bad JSON. */
+    return json_error_code(err) == json_error_out_of_memory ||
+           err->text[0] == '\0';
+}
+
 int fouine_json_parse(fouine_skip *skip,
                       size_t *nskipped,
                       char *err,
@@ -293,6 +303,10 @@ int fouine_json_parse(fouine_skip *skip,
         err[0] = '\0';
     }
     doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!doc && fouine_json_out_of_memory(&jerr)) {
+        rc = FOUINE_ENOMEM; /* the text may be fine */
+        goto done;
+    }
     if (!doc) {
         append(err, errsize, jerr.text);
         *nskipped = 1;

@@ -605,11 +605,11 @@ int fouine_complete_db(fouine_completions **out,
             goto done;
         }
         list->items[list->n].text = list->text[list->n];
-        rc = exact_count(&list->items[list->n].count, w, line);
+        list->n++; /* owned by list from here on */
+        rc = exact_count(&list->items[list->n - 1].count, w, line);
         if (rc != FOUINE_OK) {
             goto done;
         }
-        list->n++;
     }
     /* Most articles first, by the exact counts (stable). */
     for (i = 1; i < list->n; i++) {

@@ -29,11 +29,13 @@ SQLITE_EXTENSION_INIT3
 #include "fouine/alloc.h"
 #include "fouine/store.h"
 
-#define FORMS_SAME     16   /* tokens of tier 0, at most */
-#define FORMS_STEMS    4    /* stems asked for, at most */
-#define FORMS_MAX      64   /* tokens of the three tiers, at most */
-#define PREFIX_SCAN    4000 /* lexicon rows a prefix looks at, at most */
-#define PREFIX_FORMS   16   /* prefixes a prefix gives, at most */
+#define FORMS_SAME  16 /* tokens of tier 0, at most */
+#define FORMS_STEMS 4  /* stems asked for, at most */
+#define FORMS_MAX   64 /* tokens of the three tiers, at most */
+/* Lexicon rows a prefix looks at, at most: one more than a query's
+** prefixes may cover, to tell a prefix that covers too many. */
+#define PREFIX_SCAN    (FOUINE_PREFIX_TOKENS + 1)
+#define PREFIX_FORMS   16 /* prefixes a prefix gives, at most */
 #define FORMS_WORD_MAX (4 * FOUINE_MAX_WORD + 8)
 
 struct fouine_lexicon {
@@ -383,6 +385,7 @@ static int prefix_row(const char *token,
     size_t at = 0;
     (void)fold;
     (void)nfold;
+    p->f->covered++;
     if (p->f->n[0] >= PREFIX_FORMS) {
         return FOUINE_OK;
     }

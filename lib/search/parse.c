@@ -27,8 +27,18 @@
 
 #include "fouine/alloc.h"
 
-#define MAX_WORDS 64 /* words searched; the rest of a long text is ignored */
-#define MAX_DEPTH 16 /* nesting of parentheses and fields */
+/*
+** Groups nested deeper than this are read as if their parentheses were not
+** there.  FTS5's parser takes an expression whose parse needs fewer than
+** 100 entries on its stack (fts5YYSTACKDEPTH; more: "fts5: parser stack
+** overflow").  A group nests at most three levels of the expression (its
+** field, an OR, an AND), each taking three entries ("(", a left operand
+** and its operator; a field's name, ':' and "("): 9 a group.  The top
+** level takes as many plus the wrapping of a long query's items (3), and
+** a term at the bottom 9 (its field, "(", phrases OR-ed, '*'): 9 * 8 + 21
+** = 93 entries at most.
+*/
+#define MAX_DEPTH 8
 
 /* Lexical tokens. */
 enum {
@@ -85,12 +95,16 @@ typedef struct parser {
     lexeme *toks; /* owned */
     size_t ntoks;
     size_t pos;    /* next token */
-    size_t nterms; /* terms made so far (MAX_WORDS) */
+    size_t nterms; /* terms made so far (FOUINE_QUERY_TERMS) */
     size_t typed;  /* words typed, stop words included */
     int asks;      /* the first word typed is an interrogative */
     const fouine_correction *corr; /* corrections to apply; not owned */
     size_t ncorr;
-    int rc; /* first error */
+    size_t prefix_tokens; /* tokens of the index the prefixes cover */
+    size_t prefix_max;    /* how many they may cover */
+    size_t phrase_stops;  /* stop words in the phrases */
+    unsigned cut;         /* FOUINE_CUT_* bounds met */
+    int rc;               /* first error */
 } parser;
 
 static const char *const column_names[] = { NULL, "title", "lead", "body" };
@@ -144,6 +158,21 @@ static void node_add(parser *p, node *n, node *kid)
     }
     n->kids = k;
     n->kids[n->nkids++] = kid;
+}
+
+/* n (an N_AND or N_OR) when it has two kids or more; its kid alone when it
+** has one; NULL when it has none (an empty group, a lone operator, a
+** phrase of stop words only): never an empty node.  Takes n. */
+static node *unwrap(node *n)
+{
+    node *kid;
+    if (!n || n->nkids > 1) {
+        return n;
+    }
+    kid = n->nkids ? n->kids[0] : NULL;
+    n->nkids = 0;
+    node_free(n);
+    return kid;
 }
 
 /* ---- Lexer ---- */
@@ -516,6 +545,19 @@ static void find_forms(parser *p, node *n)
         }
         if (n->prefix && i + 1 == n->nword) {
             rc = fouine_forms_prefix(&n->forms[i], p->lx, q);
+            if (rc == FOUINE_OK &&
+                p->prefix_tokens + n->forms[i].covered > p->prefix_max) {
+                /* FTS5 merges the lists of every token a prefix covers
+                ** at once, beyond the reach of the time budget: past
+                ** the query's share, a prefix is searched as a word. */
+                fouine_forms_clear(&n->forms[i]);
+                n->prefix = 0;
+                n->stop = !n->phrase && n->nword == 1 && q->stop;
+                p->cut |= FOUINE_CUT_PREFIXES;
+                rc = fouine_forms_of(&n->forms[i], p->lx, q, flags);
+            } else if (rc == FOUINE_OK) {
+                p->prefix_tokens += n->forms[i].covered;
+            }
         } else {
             rc = fouine_forms_of(&n->forms[i], p->lx, q, flags);
         }
@@ -539,6 +581,37 @@ static void find_forms(parser *p, node *n)
     }
 }
 
+static node *make_term(parser *p,
+                       size_t start,
+                       size_t end,
+                       int phrase,
+                       int prefix,
+                       int exact);
+static void add_unique(parser *p, node *n, node *kid);
+
+/*
+** A phrase past the query's share of stop words in phrases, searched as
+** its other words, each required (FTS5 reads the position lists of every
+** article for a phrase of stop words: what no time budget can interrupt).
+** NULL when it has no other word.  Takes w's words.
+*/
+static node *loosen(parser *p, words_ctx *w, int prefix, int exact)
+{
+    node *all = node_new(p, N_AND);
+    size_t i;
+    fouine_free(w->words.data);
+    w->words.data = NULL;
+    for (i = 0; all && p->rc == FOUINE_OK && i < w->n; i++) {
+        if (!w->stop[i]) {
+            add_unique(p, all,
+                       make_term(p, w->at[i][0], w->at[i][1], 0,
+                                 prefix && i + 1 == w->n, exact));
+        }
+    }
+    p->typed += w->stops;
+    return unwrap(all);
+}
+
 /* A term node for text[start..end), or NULL when it holds no word. */
 static node *make_term(parser *p,
                        size_t start,
@@ -555,13 +628,19 @@ static node *make_term(parser *p,
     w.text = p->text + start;
     w.base = start;
     w.exact = exact;
-    if (p->rc != FOUINE_OK || p->nterms >= MAX_WORDS) {
+    if (p->rc != FOUINE_OK) {
         return NULL;
     }
     rc = fouine_analyzer_run(p->an, p->text + start, end - start,
                              FOUINE_ANALYZE_WORDS, word_token, &w);
     if (rc == FOUINE_ESTOP) {
-        rc = FOUINE_OK;
+        rc = FOUINE_OK; /* the rest of a long phrase is left out */
+        p->cut |= FOUINE_CUT_WORDS;
+    }
+    if (rc == FOUINE_OK && p->nterms >= FOUINE_QUERY_TERMS && w.n > 0) {
+        p->cut |= FOUINE_CUT_WORDS; /* the rest of a long text is left out */
+        fouine_free(w.words.data);
+        return NULL;
     }
     if (rc != FOUINE_OK || w.words.failed) {
         p->rc = FOUINE_ENOMEM;
@@ -587,6 +666,12 @@ static node *make_term(parser *p,
         p->typed += w.n - 1 - last;
         return make_term(p, w.at[0][0], w.at[last][1], 0, prefix, exact);
     }
+    if (w.n > 1 && w.stops > 0 &&
+        p->phrase_stops + w.stops > FOUINE_PHRASE_STOPS) {
+        p->cut |= FOUINE_CUT_PHRASES;
+        return loosen(p, &w, prefix, exact);
+    }
+    p->phrase_stops += w.n > 1 ? w.stops : 0;
     n = node_new(p, N_TERM);
     if (!n) {
         fouine_free(w.words.data);
@@ -685,56 +770,111 @@ static node *parse_unary(parser *p, int depth)
     return n;
 }
 
+/* Whether n already has a kid searching what the term kid searches (the
+** same words, the same way, in the same field): "a OR a", "grève grève"
+** are searched once. */
+static int has_twin(const node *n, const node *kid)
+{
+    size_t i;
+    if (!kid || kid->kind != N_TERM) {
+        return 0;
+    }
+    for (i = 0; i < n->nkids; i++) {
+        const node *k = n->kids[i];
+        if (k->kind == N_TERM && k->neg == kid->neg &&
+            k->column == kid->column && k->phrase == kid->phrase &&
+            k->prefix == kid->prefix && k->exact == kid->exact &&
+            strcmp(k->words, kid->words) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Add kid to n unless n has its twin (then it is freed). */
+static void add_unique(parser *p, node *n, node *kid)
+{
+    if (has_twin(n, kid)) {
+        node_free(kid);
+    } else {
+        node_add(p, n, kid);
+    }
+}
+
 /* and := unary+ (stops at ')', OR or the end) */
 static node *parse_and(parser *p, int depth)
 {
-    node *n = node_new(p, N_AND), *kid;
+    node *n = node_new(p, N_AND);
     const lexeme *t;
 
     while (n && p->rc == FOUINE_OK && (t = peek(p)) != NULL &&
            t->type != T_OR && t->type != T_RPAREN) {
         size_t before = p->pos;
-        kid = parse_unary(p, depth);
-        node_add(p, n, kid);
+        add_unique(p, n, parse_unary(p, depth));
         if (p->pos == before) {
             p->pos++; /* nothing usable: skip it */
         }
     }
-    if (n && n->nkids == 1 && !n->neg) {
-        kid = n->kids[0];
-        n->nkids = 0;
-        node_free(n);
-        return kid;
-    }
-    return n;
+    return unwrap(n);
 }
 
 /* or := and (OR and)* */
 static node *parse_or(parser *p, int depth)
 {
-    node *n = node_new(p, N_OR), *kid;
+    node *n = node_new(p, N_OR);
     const lexeme *t;
 
     while (n && p->rc == FOUINE_OK) {
-        kid = parse_and(p, depth);
-        if (kid && kid->nkids == 0 && kid->kind == N_AND) {
-            node_free(kid); /* empty side of an OR */
-        } else {
-            node_add(p, n, kid);
-        }
+        add_unique(p, n, parse_and(p, depth)); /* an empty side is NULL */
         t = peek(p);
         if (!t || t->type != T_OR) {
             break;
         }
         p->pos++;
     }
-    if (n && n->nkids == 1) {
-        kid = n->kids[0];
-        n->nkids = 0;
-        node_free(n);
-        return kid;
+    return unwrap(n);
+}
+
+/*
+** Add part, what follows an unbalanced ')', to the top-level AND *root (made
+** on the first part; its kids are the items): the parts of "a) b) c" are
+** items side by side, as in "a b c", never nested one level deeper each (a
+** run of ')' would otherwise nest the expression past what FTS5's parser
+** takes).  An AND part gives its kids.  Takes part (freed on failure).
+*/
+static void add_part(parser *p, node **root, int *flat, node *part)
+{
+    node *top;
+    size_t i;
+    if (!part) {
+        return;
     }
-    return n;
+    if (!*root) {
+        *root = part;
+        return;
+    }
+    if (!*flat && (*root)->kind == N_AND && !(*root)->neg && !(*root)->column) {
+        *flat = 1; /* "a b) c": the first part's AND takes the others */
+    }
+    if (!*flat) {
+        top = node_new(p, N_AND);
+        if (!top) {
+            node_free(part);
+            return;
+        }
+        node_add(p, top, *root);
+        *root = top;
+        *flat = 1;
+    }
+    if (part->kind == N_AND && !part->neg && !part->column) {
+        for (i = 0; i < part->nkids; i++) {
+            add_unique(p, *root, part->kids[i]);
+        }
+        part->nkids = 0;
+        node_free(part);
+        return;
+    }
+    add_unique(p, *root, part);
 }
 
 /* ---- Output ---- */
@@ -1110,6 +1250,10 @@ static void all_words(parser *p, node *ph, const node *n)
     if (n->neg || p->rc != FOUINE_OK) {
         return;
     }
+    if (n->kind == N_TERM && ph->nword + n->nword > FOUINE_PHRASE_STOPS) {
+        p->cut |= FOUINE_CUT_PHRASES; /* the first stop words make it */
+        return;
+    }
     if (n->kind == N_TERM) {
         fouine_qword *qw =
             fouine_realloc(ph->qw, (ph->nword + n->nword) * sizeof *qw);
@@ -1280,7 +1424,7 @@ int fouine_parse(fouine_parsed *out,
                  const char *text,
                  size_t len)
 {
-    return fouine_parse_corrected(out, an, lx, text, len, NULL, 0);
+    return fouine_parse_corrected(out, an, lx, text, len, NULL, 0, 0);
 }
 
 int fouine_parse_corrected(fouine_parsed *out,
@@ -1289,7 +1433,8 @@ int fouine_parse_corrected(fouine_parsed *out,
                            const char *text,
                            size_t len,
                            const fouine_correction *corr,
-                           size_t ncorr)
+                           size_t ncorr,
+                           size_t prefix_tokens)
 {
     parser p;
     node *root = NULL, *stops = NULL;
@@ -1308,24 +1453,17 @@ int fouine_parse_corrected(fouine_parsed *out,
     p.len = len;
     p.corr = corr;
     p.ncorr = ncorr;
+    p.prefix_max = prefix_tokens > 0 && prefix_tokens < FOUINE_PREFIX_TOKENS ?
+                       prefix_tokens :
+                       FOUINE_PREFIX_TOKENS;
     lex(&p);
     if (p.rc == FOUINE_OK) {
+        int flat = 0;
         root = parse_or(&p, 0);
         /* Tokens left by an unbalanced ')': parse what follows too. */
         while (p.rc == FOUINE_OK && p.pos < p.ntoks) {
-            node *more;
             p.pos++;
-            more = parse_or(&p, 0);
-            if (more) {
-                node *and = node_new(&p, N_AND);
-                if (and) {
-                    node_add(&p, and, root);
-                    node_add(&p, and, more);
-                    root = and;
-                } else {
-                    node_free(more);
-                }
-            }
+            add_part(&p, &root, &flat, parse_or(&p, 0));
         }
     }
     if (p.rc != FOUINE_OK || !root) {
@@ -1401,6 +1539,7 @@ int fouine_parse_corrected(fouine_parsed *out,
         out->question = p.asks || (k > 0 && text[k - 1] == '?');
     }
 done:
+    out->cut = p.cut;
     rc = p.rc;
     if (expr.failed || any.failed || map.failed || nots.failed || und.failed ||
         longb.failed || longall.failed) {

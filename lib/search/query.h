@@ -30,6 +30,27 @@ typedef struct fouine_lexicon fouine_lexicon;
 /* Characters of the lead shown as the title of an untitled article. */
 #define FOUINE_UNTITLED_CHARS 80
 
+/*
+** The bounds of the work of one search.  A query searches its first
+** FOUINE_QUERY_TERMS words or phrases (a phrase, its first 32 words).
+** FTS5 does some work in one step that no time budget can interrupt: it
+** merges the lists of all the tokens a prefix covers at once, and reads
+** the position lists of every article holding a phrase's stop words.  So
+** the prefixes of a query cover at most FOUINE_PREFIX_TOKENS tokens of the
+** index (a prefix past that is searched as a word), and its phrases hold
+** at most FOUINE_PHRASE_STOPS stop words (a phrase past that is searched
+** as its other words, each required; a query of stop words only, as the
+** phrase of its first ones).  The rest stops after FOUINE_SEARCH_BUDGET_MS
+** of the thread's CPU time: then the page is the first matches found,
+** unranked, and snippets are not highlighted.  The answer says which
+** bound cut it short ("truncated", "truncated_by").
+*/
+#define FOUINE_QUERY_TERMS   64
+#define FOUINE_PREFIX_TOKENS 4000
+#define FOUINE_PHRASE_STOPS  8
+
+/* The bounds met: FOUINE_CUT_* of fouine/search.h (fouine_parsed.cut). */
+
 /* A query of this many items or more (e.g. a question typed as a sentence)
 ** is long: its articles are those holding any of its items, its question
 ** words (quel, combien...) left out, and "fallback" says whether none holds
@@ -172,6 +193,9 @@ typedef struct fouine_forms {
     fouine_buf stems;   /* the stems whose tokens tiers 1 and 2 hold,
                            '|'-separated (empty for FOUINE_FORMS_EXACT and
                            FOUINE_FORMS_SAME); owned */
+    size_t covered;     /* fouine_forms_prefix(): tokens of the lexicon
+                           the prefix covers (FOUINE_PREFIX_TOKENS + 1
+                           counted at most) */
 } fouine_forms;
 
 /* Flags of fouine_forms_of(). */
@@ -233,6 +257,8 @@ typedef struct fouine_parsed {
     size_t *words; /* [start, end) byte pairs in the query of the plain
                          words searched (for suggestions); owned */
     size_t nwords; /* pairs in words */
+    unsigned cut;  /* FOUINE_CUT_WORDS, FOUINE_CUT_PREFIXES: what the
+                      query lost to the bounds of a search */
 } fouine_parsed;
 
 /**
@@ -256,6 +282,8 @@ FOUINE_WUR int fouine_parse(fouine_parsed *out,
  *
  * @param corr corrections of this text (fouine_spell_query()), or NULL;
  *             only read during the call
+ * @param prefix_tokens tokens of the index the prefixes may cover (see
+ *             FOUINE_PREFIX_TOKENS, the most and the value of 0)
  */
 FOUINE_WUR int fouine_parse_corrected(fouine_parsed *out,
                                       fouine_analyzer *an,
@@ -263,7 +291,8 @@ FOUINE_WUR int fouine_parse_corrected(fouine_parsed *out,
                                       const char *text,
                                       size_t len,
                                       const fouine_correction *corr,
-                                      size_t ncorr);
+                                      size_t ncorr,
+                                      size_t prefix_tokens);
 
 /** Release what a parsed query owns and zero it. */
 void fouine_parsed_clear(fouine_parsed *q);

@@ -76,6 +76,13 @@ const char *fouine_search_options_error(const fouine_search_options *opts)
     if (opts->offset < 0) {
         return "offset: expected a number >= 0";
     }
+    if (opts->prefix_tokens < 0 || opts->prefix_tokens > FOUINE_PREFIX_TOKENS) {
+        return "prefix tokens: expected a number from 1 to 4000";
+    }
+    if (opts->budget_ms < FOUINE_BUDGET_SPENT ||
+        opts->budget_ms > FOUINE_BUDGET_MAX_MS) {
+        return "budget: expected a number of milliseconds from 0 to 600000";
+    }
     if (opts->snippet_chars < 0 ||
         opts->snippet_chars > FOUINE_SNIPPET_CHARS_MAX) {
         return "snippet length: expected a number from 1 to 2000";
@@ -102,6 +109,45 @@ typedef struct page_hit {
     int cover;    /* fallback: items held */
 } page_hit;
 
+/* SQLite's virtual machine instructions between two looks at the clock
+** (a look costs a system call: about a hundredth of their time). */
+#define BUDGET_PERIOD 1000
+
+/* The time budget of a search: CPU time of its thread, which other
+** threads and processes do not eat into. */
+typedef struct budget {
+    double deadline; /* CPU milliseconds of the thread when it runs out */
+    int on;          /* a budget is set */
+    int spent;       /* it ran out (statements are interrupted) */
+} budget;
+
+/* CPU time of the calling thread, in milliseconds. */
+static double cpu_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Start b with ms milliseconds from now (ms < 0: no budget). */
+static void budget_start(budget *b, double ms)
+{
+    b->on = ms >= 0;
+    b->spent = 0;
+    b->deadline = cpu_ms() + ms;
+}
+
+/* Whether b ran out (sticky); also SQLite's progress handler, which
+** interrupts the statement running when it returns non-zero. */
+static int budget_spent(void *payload)
+{
+    budget *b = payload;
+    if (b->on && !b->spent && cpu_ms() >= b->deadline) {
+        b->spent = 1;
+    }
+    return b->spent;
+}
+
 /* State of one search. */
 typedef struct search {
     sqlite3 *db;
@@ -112,6 +158,8 @@ typedef struct search {
     page_hit *hits; /* owned */
     size_t nhits;
     long long total;
+    int counted;  /* total was counted (not cut short by the budget) */
+    budget *time; /* the time budget; not owned */
 } search;
 
 /* Append the matches CTE m(r, s, c, k): rowid, fouine_rank() (lower is
@@ -231,6 +279,10 @@ static int count_query(search *s, const char *expr, long long *total)
     int rc = FOUINE_EDB, comments = s->opts->comments && !s->q->columns;
 
     *total = 0;
+    s->counted = 0;
+    if (budget_spent(s->time)) {
+        return FOUINE_EDB; /* as interrupted */
+    }
     fouine_buf_puts(&sql, "WITH ");
     sql_matches(&sql, s, 0, 0);
     fouine_buf_puts(&sql, comments ? " SELECT count(DISTINCT m.r) FROM m" :
@@ -251,6 +303,7 @@ static int count_query(search *s, const char *expr, long long *total)
         goto done;
     }
     *total = sqlite3_column_int64(stmt, 0);
+    s->counted = 1;
     rc = FOUINE_OK;
 done:
     sqlite3_finalize(stmt);
@@ -258,29 +311,41 @@ done:
     return rc;
 }
 
+/* Orders of page_query(). */
+enum {
+    PAGE_RANKED,  /* by score, then the article indexed last */
+    PAGE_BY_DATE, /* by score, then the newer article, then the last */
+    PAGE_FOUND    /* unranked: the first matches FTS5 finds */
+};
+
 /*
 ** Fetch into s->hits (room for limit) the matches of expr from offset on,
-** in the order of the options: by score, then (with by_date) the newer
+** in the order of the options: by score, then (PAGE_BY_DATE) the newer
 ** article, then the one indexed last; with fallback, the articles holding
 ** the most items first.  A comparison of equal scores by date reads the
 ** date of every match, which is why it is asked for only when needed.
+** PAGE_FOUND ranks nothing: the page of a search out of time.
 */
 static int page_query(search *s,
                       const char *expr,
                       int fallback,
-                      int by_date,
+                      int order,
                       long offset,
                       int limit)
 {
     fouine_buf sql = { 0 };
     sqlite3_stmt *stmt = NULL;
     int rc = FOUINE_EDB, comments = s->opts->comments && !s->q->columns;
+    int by_date = order == PAGE_BY_DATE, ranked = order != PAGE_FOUND;
     const char *t = comments ? "g" : "m";
     page_hit *h;
 
     s->nhits = 0;
+    if (budget_spent(s->time)) {
+        return FOUINE_EDB; /* as interrupted */
+    }
     fouine_buf_puts(&sql, "WITH ");
-    sql_matches(&sql, s, fallback, 1);
+    sql_matches(&sql, s, fallback && ranked, ranked);
     if (comments) {
         fouine_buf_puts(&sql, ", g(r, s, c, k) AS (SELECT r, min(s), max(c),"
                               " min(k) FROM m GROUP BY r)");
@@ -291,15 +356,17 @@ static int page_query(search *s,
         fouine_buf_printf(&sql, " JOIN article a ON a.rowid = %s.r", t);
         sql_filters(&sql, s);
     }
-    fouine_buf_puts(&sql, " ORDER BY ");
-    if (s->opts->sort == FOUINE_SORT_DATE || !s->q->expr) {
-        fouine_buf_puts(&sql, "a.date DESC, ");
+    if (ranked) {
+        fouine_buf_puts(&sql, " ORDER BY ");
+        if (s->opts->sort == FOUINE_SORT_DATE || !s->q->expr) {
+            fouine_buf_puts(&sql, "a.date DESC, ");
+        }
+        if (fallback) {
+            fouine_buf_printf(&sql, "%s.c DESC, ", t);
+        }
+        fouine_buf_printf(&sql, "%s.s, %s%s.r DESC", t,
+                          by_date ? "a.date DESC, " : "", t);
     }
-    if (fallback) {
-        fouine_buf_printf(&sql, "%s.c DESC, ", t);
-    }
-    fouine_buf_printf(&sql, "%s.s, %s%s.r DESC", t,
-                      by_date ? "a.date DESC, " : "", t);
     fouine_buf_puts(&sql, " LIMIT :limit OFFSET :offset");
     if (sql.failed) {
         rc = FOUINE_ENOMEM;
@@ -360,15 +427,16 @@ static int run_query(search *s, const char *expr, int fallback)
         return rc;
     }
     if (s->opts->sort == FOUINE_SORT_DATE || !s->q->expr) {
-        return page_query(s, expr, fallback, 0, offset, limit);
+        return page_query(s, expr, fallback, PAGE_RANKED, offset, limit);
     }
-    rc = page_query(s, expr, fallback, 0, from, limit + (int)skip + 1);
+    rc =
+        page_query(s, expr, fallback, PAGE_RANKED, from, limit + (int)skip + 1);
     for (i = 0; rc == FOUINE_OK && i + 1 < s->nhits; i++) {
         tie |= ties(&s->hits[i], &s->hits[i + 1]);
     }
     if (rc != FOUINE_OK || tie) {
         return rc == FOUINE_OK ?
-                   page_query(s, expr, fallback, 1, offset, limit) :
+                   page_query(s, expr, fallback, PAGE_BY_DATE, offset, limit) :
                    rc;
     }
     /* No tie: the page is the window without its extra matches. */
@@ -699,6 +767,33 @@ static int corrected_text(const char **out,
     return rc;
 }
 
+/*
+** The page of a search whose budget ran out: the first matches of expr
+** FTS5 finds, unranked, with budget_ms / 4 more (at least
+** QUICK_MIN_MS); no hits when that runs out too.  total is then at least
+** what was found when it could not be counted.
+*/
+#define QUICK_MIN_MS 10.0
+
+static int quick_page(search *s, const char *expr, budget *b, double budget_ms)
+{
+    int limit = s->opts->limit > 0 ? s->opts->limit : 10;
+    int rc;
+    budget_start(b,
+                 budget_ms / 4 > QUICK_MIN_MS ? budget_ms / 4 : QUICK_MIN_MS);
+    rc = expr ? page_query(s, expr, 0, PAGE_FOUND, s->opts->offset, limit) :
+                FOUINE_OK;
+    if (rc == FOUINE_EDB && b->spent) {
+        s->nhits = 0;
+        rc = FOUINE_OK;
+    }
+    if (!s->counted) {
+        s->total = s->opts->offset + (long long)s->nhits;
+    }
+    b->spent = 1;
+    return rc;
+}
+
 static double now_ms(void)
 {
     struct timespec ts;
@@ -738,14 +833,24 @@ int fouine_search_db(fouine_results **out,
     fouine_lexicon *lx = NULL;
     size_t ncorr = 0;
     int applied = 0;
+    static const fouine_parsed plain; /* no term: nothing highlighted */
     double t0 = now_ms();
-    size_t i, len, chars;
+    double budget_ms = opts->budget_ms > 0  ? (double)opts->budget_ms :
+                       opts->budget_ms == 0 ? FOUINE_SEARCH_BUDGET_MS :
+                       opts->budget_ms == FOUINE_BUDGET_SPENT ? 0.0 :
+                                                                -1.0;
+    budget time;
+    const char *running = NULL; /* the expression being searched */
+    char *text = NULL;          /* the query searched; owned */
+    size_t i, len, chars, fixed_len = 0, bad = 0;
     long long all = 0;
+    unsigned cut = 0;
     int rc, fallback = 0, is_long = 0, own_txn = 0;
 
     *out = NULL;
     memset(&s, 0, sizeof s);
     memset(&q, 0, sizeof q);
+    budget_start(&time, budget_ms);
     if (fouine_search_options_error(opts)) {
         return FOUINE_EINVAL;
     }
@@ -773,19 +878,33 @@ int fouine_search_db(fouine_results **out,
         while (len > 0 && ((unsigned char)opts->query[len] & 0xC0) == 0x80) {
             len--; /* cut on a character boundary */
         }
+        cut |= FOUINE_CUT_WORDS;
+    }
+    /* What is searched and echoed: the query as valid UTF-8, its bytes
+    ** that are not replaced by U+FFFD (which separates words, as they
+    ** did), NUL-terminated where it was cut. */
+    rc = fouine_utf8_repair(&text, &fixed_len, &bad, opts->query, len);
+    if (rc == FOUINE_OK && text) {
+        len = fixed_len;
+    } else if (rc == FOUINE_OK && !(text = fouine_strndup(opts->query, len))) {
+        rc = FOUINE_ENOMEM;
+    }
+    if (rc != FOUINE_OK) {
+        goto done;
     }
     rc = fouine_lexicon_open(&lx, db);
     if (rc != FOUINE_OK) {
         goto done;
     }
-    rc = fouine_parse(&q, an, lx, opts->query, len);
+    rc = fouine_parse_corrected(&q, an, lx, text, len, NULL, 0,
+                                (size_t)opts->prefix_tokens);
     if (rc != FOUINE_OK) {
         goto done;
     }
     if (q.nwords) {
         size_t k;
         int any = 0;
-        rc = fouine_spell_query(&corr, &ncorr, lx, an, &q, opts->query);
+        rc = fouine_spell_query(&corr, &ncorr, lx, an, &q, text);
         if (rc != FOUINE_OK) {
             goto done;
         }
@@ -794,8 +913,8 @@ int fouine_search_db(fouine_results **out,
         }
         if (any && !opts->no_correct) {
             fouine_parsed_clear(&q);
-            rc = fouine_parse_corrected(&q, an, lx, opts->query, len, corr,
-                                        ncorr);
+            rc = fouine_parse_corrected(&q, an, lx, text, len, corr, ncorr,
+                                        (size_t)opts->prefix_tokens);
             if (rc != FOUINE_OK) {
                 goto done;
             }
@@ -816,22 +935,36 @@ int fouine_search_db(fouine_results **out,
         q.expr && q.any_expr && opts->long_query >= 0 &&
         (q.items >= (opts->long_query ? opts->long_query : FOUINE_LONG_QUERY) ||
          (q.question && q.typed >= FOUINE_LONG_QUESTION));
+    /* From here on, SQLite's statements stop when the budget runs out. */
+    s.time = &time;
+    if (time.on) {
+        sqlite3_progress_handler(db, BUDGET_PERIOD, budget_spent, &time);
+    }
     if (is_long) {
         /* A long query: every article holding any item, ranked. */
+        running = q.long_expr ? q.long_expr : q.any_expr;
         rc = count_query(&s, q.long_all ? q.long_all : q.expr, &all);
         if (rc == FOUINE_OK) {
             fallback = all == 0;
-            rc = run_query(&s, q.long_expr ? q.long_expr : q.any_expr, 0);
+            rc = run_query(&s, running, 0);
         }
     } else if (q.expr) {
+        running = q.expr;
         rc = run_query(&s, q.expr, 0);
         if (rc == FOUINE_OK && s.total == 0 && q.any_expr) {
             fallback = 1;
+            running = q.any_expr;
             rc = run_query(&s, q.any_expr, 1);
         }
     } else if (q.not_expr) {
+        running = q.not_expr;
         rc = run_query(&s, q.not_expr, 0);
     }
+    if (rc == FOUINE_EDB && time.spent) {
+        /* Out of time: the first matches, unranked, in a little more. */
+        rc = quick_page(&s, running, &time, budget_ms);
+    }
+    sqlite3_progress_handler(db, 0, NULL, NULL);
     if (rc != FOUINE_OK) {
         goto done;
     }
@@ -845,16 +978,19 @@ int fouine_search_db(fouine_results **out,
     chars = opts->snippet_chars > 0 ? (size_t)opts->snippet_chars :
                                       FOUINE_SNIPPET_CHARS;
     for (i = 0; i < s.nhits; i++) {
+        if (s.q != &plain && budget_spent(&time)) {
+            s.q = &plain; /* out of time: snippets without highlights */
+        }
         rc = hit_fill(&r->hits[i], r, &s, &s.hits[i], chars);
         if (rc != FOUINE_OK) {
             goto done;
         }
     }
     r->pub.hits = r->hits;
+    cut |= q.cut | (time.spent ? FOUINE_CUT_TIME : 0u);
     r->pub.nhits = s.nhits;
     if (applied) {
-        rc = corrected_text(&r->pub.corrected, r, 1, opts->query, corr, ncorr,
-                            1);
+        rc = corrected_text(&r->pub.corrected, r, 1, text, corr, ncorr, 1);
     } else if (ncorr > 0) {
         /* Not applied: typed words that are in no article (with
         ** --no-correct), or rare words of a query that found few. */
@@ -864,12 +1000,11 @@ int fouine_search_db(fouine_results **out,
             absent |= corr[k].applied;
         }
         if (absent || s.total <= 2) {
-            rc = corrected_text(&r->pub.suggestion, r, 0, opts->query, corr,
-                                ncorr, 0);
+            rc = corrected_text(&r->pub.suggestion, r, 0, text, corr, ncorr, 0);
         }
     }
     if (rc == FOUINE_OK) {
-        rc = keep_utf8(&r->pub.query, r, opts->query, len);
+        rc = keep_str(&r->pub.query, r, text);
     }
     if (rc == FOUINE_OK) {
         rc = q.understood ? keep_utf8(&r->pub.understood, r, q.understood,
@@ -887,16 +1022,23 @@ int fouine_search_db(fouine_results **out,
     r->pub.total = s.total;
     r->pub.offset = opts->offset;
     r->pub.limit = opts->limit > 0 ? opts->limit : 10;
+    r->pub.truncated_by = cut;
     r->pub.took_ms = now_ms() - t0;
     *out = &r->pub;
     r = NULL;
 done:
     fouine_results_free(r ? &r->pub : NULL);
+    fouine_free(text);
     fouine_parsed_clear(&q);
     fouine_free(s.category);
     fouine_free(s.hits);
     fouine_free(corr);
     fouine_lexicon_close(lx);
+    if (rc == FOUINE_EDB && opts->error) {
+        /* Ending the transaction replaces SQLite's message. */
+        snprintf(opts->error, FOUINE_SEARCH_ERROR_MAX, "%s",
+                 sqlite3_errmsg(db));
+    }
     if (own_txn && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
         /* A read transaction cannot fail to end but by a misuse. */
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);

@@ -4,7 +4,7 @@
 ** Interface to code in:
 **   article.c  parsing article text files (both layouts) and French dates
 **   json.c     articles from JSON and JSON Lines
-**   text.c     UTF-8 repair, content hashes, skip reasons
+**   text.c     content hashes, skip reasons (UTF-8 repair: fouine/analyzer.h)
 **   walk.c     finding the input files under the paths given
 **   replay.c   analysis ahead of the writer: tokens recorded by the reader
 **              thread and replayed to FTS5 by the writer
@@ -21,6 +21,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <jansson.h>
 #include <sqlite3.h>
 
 #include "fouine/analyzer.h"
@@ -47,24 +48,6 @@
  * @return the new hash
  */
 uint64_t fouine_hash64(uint64_t h, const void *p, size_t n);
-
-/**
- * Make text valid UTF-8: every invalid sequence becomes U+FFFD.
- *
- * @param[out] out       a new buffer (fouine_free()) holding the repaired text
- *                       and a NUL, or NULL when the text was valid already
- * @param[out] outlen    the length of *out, 0 when *out is NULL
- * @param[out] first_bad the byte offset in text of the first invalid
- *                       sequence, SIZE_MAX when there is none
- * @param text           the bytes, not necessarily NUL-terminated
- * @param len            their number
- * @return FOUINE_OK or FOUINE_ENOMEM
- */
-FOUINE_WUR int fouine_utf8_repair(char **out,
-                                  size_t *outlen,
-                                  size_t *first_bad,
-                                  const char *text,
-                                  size_t len);
 
 /*
 ** Interface to code in article.c.
@@ -151,6 +134,16 @@ const char *fouine_date_check(char *iso,
 /*
 ** Interface to code in json.c.
 */
+
+/**
+ * Whether jansson failed to load a document for want of memory (the
+ * document may be fine): an error of that code, or one it could not even
+ * describe.
+ *
+ * @param err the error json_loadb() filled
+ * @return 1 or 0
+ */
+int fouine_json_out_of_memory(const json_error_t *err);
 
 /**
  * Called for each article of a JSON document.

@@ -32,8 +32,8 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static fouine_serve_config fuzz_cfg = { NULL, NULL, 1, 0,
-                                        FOUINE_SERVE_TIMEOUT };
+static fouine_serve_config fuzz_cfg = { NULL, NULL, 1, 0, FOUINE_SERVE_TIMEOUT,
+                                        0 };
 static fouine_serve_daemon *fuzz_daemon;
 static char fuzz_dir[512];   /* the temporary directory, or "" */
 static char fuzz_index[600]; /* the index made there */

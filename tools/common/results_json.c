@@ -22,6 +22,46 @@ static json_t *string_or_null(const char *s)
     return s ? json_string(s) : json_null();
 }
 
+void fouine_json_put(json_t *obj, const char *key, json_t *value, int *failed)
+{
+    if (json_object_set_new(obj, key, value) != 0) {
+        *failed = 1;
+    }
+}
+
+void fouine_json_put_column(json_t *obj,
+                            const char *key,
+                            sqlite3_stmt *stmt,
+                            int col,
+                            int *failed)
+{
+    const unsigned char *v = sqlite3_column_text(stmt, col);
+    fouine_json_put(obj, key, v ? json_string((const char *)v) : json_null(),
+                    failed);
+}
+
+/* The names of the bounds in cut, a new JSON array (NULL: no memory). */
+static json_t *cut_json(unsigned cut)
+{
+    static const struct {
+        unsigned bit;
+        const char *name;
+    } names[] = { { FOUINE_CUT_WORDS, "words" },
+                  { FOUINE_CUT_PREFIXES, "prefixes" },
+                  { FOUINE_CUT_PHRASES, "phrases" },
+                  { FOUINE_CUT_TIME, "time" } };
+    json_t *a = json_array();
+    size_t i;
+    for (i = 0; a && i < sizeof names / sizeof names[0]; i++) {
+        if ((cut & names[i].bit) &&
+            json_array_append_new(a, json_string(names[i].name)) != 0) {
+            json_decref(a);
+            a = NULL;
+        }
+    }
+    return a;
+}
+
 /* [[start, end], ...] */
 static json_t *spans_json(const fouine_span *spans, size_t n)
 {
@@ -174,6 +214,12 @@ int fouine_results_json(json_t **out, const fouine_results *r)
     if (rc == FOUINE_OK) {
         rc = set(res, "hits", hits);
         hits = NULL; /* taken, even on failure */
+    }
+    if (rc == FOUINE_OK) {
+        rc = set(res, "truncated", json_boolean(r->truncated_by != 0));
+    }
+    if (rc == FOUINE_OK) {
+        rc = set(res, "truncated_by", cut_json(r->truncated_by));
     }
     if (rc == FOUINE_OK) {
         rc = set(res, "took_ms", json_real(r->took_ms));

@@ -15,7 +15,9 @@
 /**
  * The JSON object of results: query, understood, expression, fallback,
  * total, offset, limit, correction (null or {query, words: [[typed,
- * corrected]...]}), suggestion, took_ms, and hits, each with id, title
+ * corrected]...]}), suggestion, truncated and truncated_by (the names of
+ * the bounds that cut the search short: "words", "prefixes", "phrases",
+ * "time"), took_ms, and hits, each with id, title
  * (HTML-escaped, matches in <mark>), title_text, title_highlights
  * ([start, end] byte offsets in title_text), untitled, date, category,
  * url, score, snippet (HTML), snippet_text, highlights and comment.
@@ -25,6 +27,21 @@
  * @return FOUINE_OK or FOUINE_ENOMEM
  */
 FOUINE_WUR int fouine_results_json(json_t **out, const fouine_results *r);
+
+/**
+ * Set key of obj to value, taken (also on failure).  Sets *failed when it
+ * cannot: value is NULL (its constructor failed: memory, or text that is
+ * not UTF-8) or memory is short; *failed is left alone otherwise, so that
+ * a whole object is built before one check.
+ */
+void fouine_json_put(json_t *obj, const char *key, json_t *value, int *failed);
+
+/** fouine_json_put() of the text of column col of stmt, or null. */
+void fouine_json_put_column(json_t *obj,
+                            const char *key,
+                            sqlite3_stmt *stmt,
+                            int col,
+                            int *failed);
 
 /**
  * Search and serialize: fouine_search_db() then fouine_results_json().

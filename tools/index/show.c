@@ -221,7 +221,8 @@ static FOUINE_WUR int show_page(show *sh,
     return print_article(&a, sh);
 }
 
-/* Show the lines of a .jsonl file, one JSON document each. */
+/* Show the lines of a .jsonl file, one JSON document each; a line ends
+** at LF, CRLF or a lone CR, as in a run. */
 static FOUINE_WUR int show_lines(show *sh,
                                  const char *text,
                                  size_t len,
@@ -230,15 +231,16 @@ static FOUINE_WUR int show_lines(show *sh,
     size_t pos = 0;
     int rc = FOUINE_OK;
     while (pos < len && rc == FOUINE_OK) {
-        const char *nl = memchr(text + pos, '\n', len - pos);
-        size_t end = nl ? (size_t)(nl - text) : len, n = end - pos;
+        size_t end = pos, n, k;
         const char *s = text + pos;
-        size_t k;
-        sh->line++;
-        pos = end + 1;
-        while (n > 0 && s[n - 1] == '\r') {
-            n--;
+        while (end < len && text[end] != '\n' && text[end] != '\r') {
+            end++;
         }
+        n = end - pos;
+        sh->line++;
+        pos = end +
+              (end + 1 < len && text[end] == '\r' && text[end + 1] == '\n' ? 2 :
+                                                                             1);
         for (k = 0; k < n && strchr(" \t\f\v", s[k]); k++) {
         }
         if (k == n) {

@@ -4,6 +4,7 @@
 **     fouine-query [OPTION]... QUERY...
 **     fouine-query [OPTION]... --batch < queries
 */
+#include "indexer.h"
 #include "results_json.h"
 
 #include "fouine/fouine.h"
@@ -55,6 +56,9 @@ static void usage(FILE *f)
         "      --color WHEN       bold matches: auto (on a terminal), always,\n"
         "                         never\n"
         "      --marks OPEN CLOSE put OPEN and CLOSE around matched words\n"
+        "      --budget MS        CPU time a search may take, in ms (default:\n"
+        "                         200; none: no limit; 0: none at all, the\n"
+        "                         first matches found, unranked)\n"
         "  -h, --help             show this help\n"
         "      --version          print the version and exit\n"
         "\n"
@@ -66,7 +70,9 @@ static void usage(FILE *f)
         "texte:word (also title:, lead:, body:).\n"
         "\n"
         "Exit status: 0 with results, 1 with none, 2 on a usage error or an\n"
-        "index that is missing, unreadable or of another version.\n",
+        "index that is missing, unreadable or of another version; with\n"
+        "--batch, 0, or 2 when a query could not be answered (its line has\n"
+        "\"error\" and the next lines are answered).\n",
         f);
 }
 
@@ -83,6 +89,30 @@ static int int_arg(const char *opt, const char *v, int min, int max, int *out)
     }
     *out = (int)n;
     return 0;
+}
+
+/* Say which bounds cut the search short (FOUINE_CUT_* bits). */
+static void print_truncated(unsigned cut)
+{
+    static const struct {
+        unsigned bit;
+        const char *text;
+    } why[] = {
+        { FOUINE_CUT_WORDS, "seuls les 64 premiers mots sont cherchés" },
+        { FOUINE_CUT_PREFIXES,
+          "un préfixe trop large est cherché comme un mot" },
+        { FOUINE_CUT_PHRASES, "une expression de mots trop courants est "
+                              "cherchée mot à mot" },
+        { FOUINE_CUT_TIME, "temps de calcul épuisé, résultats non classés" },
+    };
+    size_t k, n = 0;
+    printf("Recherche écourtée : ");
+    for (k = 0; k < sizeof why / sizeof why[0]; k++) {
+        if (cut & why[k].bit) {
+            printf("%s%s", n++ ? " ; " : "", why[k].text);
+        }
+    }
+    printf(".\n");
 }
 
 static int print_text(const fouine_results *res, const output *o)
@@ -102,6 +132,9 @@ static int print_text(const fouine_results *res, const output *o)
         printf(" (%lld à %lld)", offset + 1, offset + (long long)res->nhits);
     }
     printf("\n");
+    if (res->truncated_by) {
+        print_truncated(res->truncated_by);
+    }
     if (res->fallback) {
         printf("Aucun article ne contient tous les mots : voici ceux qui en "
                "contiennent le plus.\n");
@@ -137,17 +170,11 @@ static int print_text(const fouine_results *res, const output *o)
     return FOUINE_OK;
 }
 
-static int print_json(const fouine_results *r, int compact)
+/* Print a JSON value, compact (one line) or indented. */
+static int print_value(json_t *res, int compact)
 {
-    json_t *res = NULL;
-    char *s;
-    int rc = fouine_results_json(&res, r);
-    if (rc != FOUINE_OK) {
-        return rc;
-    }
-    s = json_dumps(res, JSON_PRESERVE_ORDER |
-                            (compact ? JSON_COMPACT : JSON_INDENT(2)));
-    json_decref(res);
+    char *s = json_dumps(res, JSON_PRESERVE_ORDER |
+                                  (compact ? JSON_COMPACT : JSON_INDENT(2)));
     if (!s) {
         return FOUINE_ENOMEM;
     }
@@ -155,6 +182,17 @@ static int print_json(const fouine_results *r, int compact)
     free(s); /* json_dumps()'s: not ours */
     fflush(stdout);
     return FOUINE_OK;
+}
+
+static int print_json(const fouine_results *r, int compact)
+{
+    json_t *res = NULL;
+    int rc = fouine_results_json(&res, r);
+    if (rc == FOUINE_OK) {
+        rc = print_value(res, compact);
+    }
+    json_decref(res);
+    return rc;
 }
 
 /* Append argv words to the query buffer. */
@@ -167,16 +205,60 @@ static int add_word(fouine_buf *q, const char *w)
     return q->failed ? -1 : 0;
 }
 
-/* Answer the queries of stdin, one a line. */
-static int batch(fouine_index *ix, fouine_search_options *opts)
+/* Why a search failed, for a message: SQLite's words for FOUINE_EDB. */
+static const char *search_error(int rc, const fouine_search_options *opts)
+{
+    return rc == FOUINE_EDB && opts->error && *opts->error ? opts->error :
+                                                             fouine_errmsg(rc);
+}
+
+/*
+** Print the answer of a query that could not be answered, as a JSON line
+** {"query": ..., "error": ...}, so that the next lines keep theirs.
+*/
+static int print_error(const char *query, const char *why)
+{
+    json_t *res = json_object();
+    char *fixed = NULL;
+    size_t len = 0, bad;
+    int rc, failed = 0;
+    /* The query as a search echoes it: its bytes that are not UTF-8 as
+    ** U+FFFD. */
+    rc = fouine_utf8_repair(&fixed, &len, &bad, query, strlen(query));
+    if (rc == FOUINE_OK && res) {
+        fouine_json_put(res, "query", json_string(fixed ? fixed : query),
+                        &failed);
+        fouine_json_put(res, "error", json_string(why), &failed);
+        rc = failed ? FOUINE_ENOMEM : print_value(res, 1);
+    } else if (rc == FOUINE_OK) {
+        rc = FOUINE_ENOMEM;
+    }
+    json_decref(res);
+    fouine_free(fixed);
+    return rc;
+}
+
+/*
+** Answer the queries of stdin, one a line: a query that cannot be
+** answered gets an error line and the next ones are answered.  *failed
+** counts them; returns FOUINE_OK, or the code of an answer that could not
+** even be printed.
+*/
+static int batch(const char *index,
+                 fouine_index *ix,
+                 fouine_search_options *opts,
+                 long *failed)
 {
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
+    long number = 0;
     int rc = FOUINE_OK;
 
-    while ((n = getline(&line, &cap, stdin)) >= 0) {
+    *failed = 0;
+    while (rc == FOUINE_OK && (n = getline(&line, &cap, stdin)) >= 0) {
         fouine_results *res = NULL;
+        number++;
         while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r')) {
             line[--n] = '\0';
         }
@@ -184,11 +266,14 @@ static int batch(fouine_index *ix, fouine_search_options *opts)
         rc = fouine_search(&res, ix, opts);
         if (rc == FOUINE_OK) {
             rc = print_json(res, 1);
+        } else {
+            const char *why = search_error(rc, opts);
+            fprintf(stderr, "fouine-query: %s: line %ld: %s\n", index, number,
+                    why);
+            (*failed)++;
+            rc = print_error(line, why);
         }
         fouine_results_free(res);
-        if (rc != FOUINE_OK) {
-            break;
-        }
     }
     free(line); /* getline()'s: not ours */
     return rc;
@@ -203,6 +288,7 @@ int main(int argc, char **argv)
     fouine_index *ix = NULL;
     fouine_results *res = NULL;
     const char *why;
+    char error[FOUINE_SEARCH_ERROR_MAX] = "";
     int i, rc, status = EXIT_USAGE, words_only = 0, marks = 0;
 
     for (i = 1; i < argc; i++) {
@@ -251,7 +337,7 @@ int main(int argc, char **argv)
                    strcmp(a, "--sort") && strcmp(a, "--since") &&
                    strcmp(a, "--until") && strcmp(a, "--category") &&
                    strcmp(a, "--snippet-length") && strcmp(a, "--color") &&
-                   strcmp(a, "--marks")) {
+                   strcmp(a, "--marks") && strcmp(a, "--budget")) {
             fprintf(stderr, "fouine-query: unknown option %s\n", a);
             usage(stderr);
             goto done;
@@ -305,6 +391,15 @@ int main(int argc, char **argv)
                                 "or never\n");
                 goto done;
             }
+        } else if (strcmp(a, "--budget") == 0) {
+            if (strcmp(v, "none") == 0) {
+                opts.budget_ms = -1;
+            } else if (int_arg(a, v, 0, FOUINE_BUDGET_MAX_MS,
+                               &opts.budget_ms) != 0) {
+                goto done;
+            } else if (opts.budget_ms == 0) {
+                opts.budget_ms = FOUINE_BUDGET_SPENT;
+            }
         } else if (strcmp(a, "--marks") == 0) {
             o.open = v;
             o.close = argv[++i];
@@ -322,6 +417,7 @@ int main(int argc, char **argv)
         goto done;
     }
     opts.query = query.len ? query.data : "";
+    opts.error = error;
     why = fouine_search_options_error(&opts);
     if (why) {
         fprintf(stderr, "fouine-query: %s\n", why);
@@ -339,20 +435,19 @@ int main(int argc, char **argv)
         goto done;
     }
     if (o.batch) {
-        rc = batch(ix, &opts);
+        long failed = 0;
+        rc = batch(index, ix, &opts, &failed);
         if (rc != FOUINE_OK) {
-            fprintf(stderr, "fouine-query: %s: %s\n", index,
-                    rc == FOUINE_EDB ? fouine_index_errmsg(ix) :
-                                       fouine_errmsg(rc));
+            fprintf(stderr, "fouine-query: %s\n", fouine_errmsg(rc));
             goto done;
         }
-        status = EXIT_HITS;
+        status = failed ? EXIT_USAGE : EXIT_HITS;
         goto done;
     }
     rc = fouine_search(&res, ix, &opts);
     if (rc != FOUINE_OK) {
         fprintf(stderr, "fouine-query: %s: %s\n", index,
-                rc == FOUINE_EDB ? fouine_index_errmsg(ix) : fouine_errmsg(rc));
+                search_error(rc, &opts));
         goto done;
     }
     rc = o.json ? print_json(res, 0) : print_text(res, &o);

@@ -5,6 +5,7 @@
 ** serve_http.c   requests: routing, validation, errors, CORS, access log
 ** serve_api.c    the JSON endpoints, over one index connection a thread
 ** serve_watch.c  the deadline of every connection (slow clients)
+** serve_pool.c   the threads that run searches and completions
 ** serve_assets.c the search page (tools/serve/web/), generated at build time
 */
 #ifndef FOUINE_SERVE_H
@@ -37,6 +38,7 @@ typedef struct fouine_serve_config {
     unsigned per_ip;   /* connections at once from one address; 0: any */
     unsigned timeout;  /* seconds a connection has to send a whole request
                           head, from its opening or its last reply */
+    int budget_ms; /* CPU time of a search: fouine_search_options.budget_ms */
 } fouine_serve_config;
 
 /* The index connection and analyzer of one worker thread. */
@@ -124,6 +126,7 @@ FOUINE_WUR int fouine_serve_reply_error(fouine_serve_reply *r,
 ** caller answers 500). */
 FOUINE_WUR int fouine_serve_api_search(fouine_serve_reply *r,
                                        fouine_serve_worker *w,
+                                       const fouine_serve_config *cfg,
                                        const fouine_serve_params *p);
 FOUINE_WUR int fouine_serve_api_article(fouine_serve_reply *r,
                                         fouine_serve_worker *w,
@@ -236,6 +239,37 @@ void fouine_serve_watch_remove(fouine_serve_watch *w, fouine_serve_conn *c);
 void fouine_serve_watch_busy(fouine_serve_watch *w,
                              fouine_serve_conn *c,
                              int busy);
+
+/* The threads of searches and completions (serve_pool.c). */
+typedef struct fouine_serve_pool fouine_serve_pool;
+typedef struct fouine_serve_task fouine_serve_task;
+
+/* Work for the pool, owned by whoever submits it: run(t, 1) is called
+** once in a thread of the pool, or run(t, 0) when the pool stops before
+** it started (it must then give up, and still answer what waits for it).
+** The pool holds t from its submission to that call. */
+struct fouine_serve_task {
+    fouine_serve_task *next;                   /* the queue; the pool's */
+    void (*run)(fouine_serve_task *t, int go); /* the work */
+};
+
+/**
+ * Start threads that run tasks in the order they are submitted.
+ *
+ * @param[out] out the pool, stopped with fouine_serve_pool_stop(); NULL on
+ *             failure
+ * @param threads how many, >= 1
+ * @return FOUINE_OK or FOUINE_ENOMEM (no thread, lock or memory)
+ */
+FOUINE_WUR int fouine_serve_pool_start(fouine_serve_pool **out,
+                                       unsigned threads);
+
+/** Queue t (run at once with go 0 when the pool is stopping). */
+void fouine_serve_pool_submit(fouine_serve_pool *p, fouine_serve_task *t);
+
+/** Give up the queued tasks (run(t, 0)), wait for those running, end the
+ *  threads (each releases its worker) and free p; NULL accepted. */
+void fouine_serve_pool_stop(fouine_serve_pool *p);
 
 /** Whether s[0..len) is valid UTF-8 without NUL or other C0 controls
  *  but tab, CR and LF.  @return 1 or 0 */

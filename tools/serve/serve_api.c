@@ -209,6 +209,7 @@ static const char *param(const fouine_serve_params *p, const char *name)
 
 int fouine_serve_api_search(fouine_serve_reply *r,
                             fouine_serve_worker *w,
+                            const fouine_serve_config *cfg,
                             const fouine_serve_params *p)
 {
     fouine_search_options opts = FOUINE_SEARCH_OPTIONS_INIT;
@@ -256,6 +257,7 @@ int fouine_serve_api_search(fouine_serve_reply *r,
     opts.since = param(p, "since");
     opts.until = param(p, "until");
     opts.category = param(p, "category");
+    opts.budget_ms = cfg->budget_ms;
     invalid = fouine_search_options_error(&opts);
     if (invalid) {
         return fouine_serve_reply_error(r, 400, invalid);
@@ -277,17 +279,6 @@ int fouine_serve_api_search(fouine_serve_reply *r,
         return FOUINE_ENOMEM;
     }
     return fouine_serve_reply_json(r, 200, res);
-}
-
-/* Set key of obj to text column col of stmt, or null. */
-static void set_column(json_t *obj,
-                       const char *key,
-                       sqlite3_stmt *stmt,
-                       int col)
-{
-    const unsigned char *s = sqlite3_column_text(stmt, col);
-    json_object_set_new(obj, key,
-                        s ? json_string((const char *)s) : json_null());
 }
 
 /* A JSON array of the paragraphs of body: its non-blank lines (the
@@ -321,7 +312,7 @@ int fouine_serve_api_article(fouine_serve_reply *r,
         " reading_time FROM article WHERE id = ?1";
     sqlite3_stmt *stmt = NULL;
     json_t *obj = NULL;
-    int rc;
+    int rc, failed = 0;
 
     memset(r, 0, sizeof *r);
     if (sqlite3_prepare_v2(w->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
@@ -343,19 +334,25 @@ int fouine_serve_api_article(fouine_serve_reply *r,
         rc = FOUINE_ENOMEM;
         goto done;
     }
-    set_column(obj, "id", stmt, 0);
-    set_column(obj, "title", stmt, 1);
-    set_column(obj, "date", stmt, 2);
-    set_column(obj, "category", stmt, 3);
-    set_column(obj, "url", stmt, 4);
-    set_column(obj, "author", stmt, 5);
-    set_column(obj, "lead", stmt, 6);
-    json_object_set_new(obj, "body",
-                        paragraphs((const char *)sqlite3_column_text(stmt, 7)));
-    json_object_set_new(obj, "reading_time",
-                        sqlite3_column_type(stmt, 8) == SQLITE_NULL ?
-                            json_null() :
-                            json_integer(sqlite3_column_int(stmt, 8)));
+    fouine_json_put_column(obj, "id", stmt, 0, &failed);
+    fouine_json_put_column(obj, "title", stmt, 1, &failed);
+    fouine_json_put_column(obj, "date", stmt, 2, &failed);
+    fouine_json_put_column(obj, "category", stmt, 3, &failed);
+    fouine_json_put_column(obj, "url", stmt, 4, &failed);
+    fouine_json_put_column(obj, "author", stmt, 5, &failed);
+    fouine_json_put_column(obj, "lead", stmt, 6, &failed);
+    fouine_json_put(obj, "body",
+                    paragraphs((const char *)sqlite3_column_text(stmt, 7)),
+                    &failed);
+    fouine_json_put(obj, "reading_time",
+                    sqlite3_column_type(stmt, 8) == SQLITE_NULL ?
+                        json_null() :
+                        json_integer(sqlite3_column_int(stmt, 8)),
+                    &failed);
+    if (failed) {
+        rc = FOUINE_ENOMEM;
+        goto done;
+    }
     rc = fouine_serve_reply_json(r, 200, obj);
     obj = NULL;
 done:
@@ -395,8 +392,10 @@ int fouine_serve_api_suggest(fouine_serve_reply *r,
         json_decref(list);
         return rc;
     }
-    return fouine_serve_reply_json(
-        r, 200, json_pack("{s:s, s:o}", "query", q, "suggestions", list));
+    rc = fouine_serve_reply_json(
+        r, 200, json_pack("{s:s, s:O}", "query", q, "suggestions", list));
+    json_decref(list);
+    return rc;
 }
 
 /* Run a one-value query; *out gets its text (owned), or NULL. */
@@ -478,7 +477,7 @@ int fouine_serve_api_categories(fouine_serve_reply *r, fouine_serve_worker *w)
         " GROUP BY category ORDER BY count(*) DESC, category LIMIT 100";
     sqlite3_stmt *stmt = NULL;
     json_t *list = NULL;
-    int rc = FOUINE_EDB;
+    int rc = FOUINE_EDB, step;
 
     memset(r, 0, sizeof *r);
     list = json_array();
@@ -489,15 +488,20 @@ int fouine_serve_api_categories(fouine_serve_reply *r, fouine_serve_worker *w)
     if (sqlite3_prepare_v2(w->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
         goto done;
     }
-    while (sqlite3_step(stmt) == SQLITE_ROW) {
-        json_array_append_new(
-            list, json_pack("{s:s, s:i}", "name",
-                            (const char *)sqlite3_column_text(stmt, 0), "count",
-                            sqlite3_column_int(stmt, 1)));
+    while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+        if (json_array_append_new(
+                list, json_pack("{s:s, s:i}", "name",
+                                (const char *)sqlite3_column_text(stmt, 0),
+                                "count", sqlite3_column_int(stmt, 1))) != 0) {
+            rc = FOUINE_ENOMEM;
+            goto done;
+        }
+    }
+    if (step != SQLITE_DONE) {
+        goto done; /* FOUINE_EDB */
     }
     rc =
-        fouine_serve_reply_json(r, 200, json_pack("{s:o}", "categories", list));
-    list = NULL;
+        fouine_serve_reply_json(r, 200, json_pack("{s:O}", "categories", list));
 done:
     json_decref(list);
     sqlite3_finalize(stmt);

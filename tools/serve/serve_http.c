@@ -46,6 +46,9 @@ struct fouine_serve_daemon {
     struct MHD_Daemon *mhd;         /* owned */
     const fouine_serve_config *cfg; /* not owned; outlives the daemon */
     fouine_serve_watch *watch;      /* the deadlines; owned */
+    fouine_serve_pool *pool;        /* the threads of searches and
+                                       completions (NULL: they run in
+                                       libmicrohttpd's thread); owned */
     atomic_int in_flight;           /* requests begun and not yet completed */
 };
 
@@ -78,20 +81,59 @@ static void conn_notify(void *cls,
     }
 }
 
+/* The API's endpoints. */
+enum {
+    API_NONE,       /* not one */
+    API_SEARCH,     /* /api/search (in the pool) */
+    API_SUGGEST,    /* /api/suggest (in the pool) */
+    API_HEALTH,     /* /api/health */
+    API_CATEGORIES, /* /api/categories */
+    API_ARTICLE     /* /api/articles/ID */
+};
+
+/* The parameters that the endpoints run in the pool read: copied from the
+** request before it is queued, libmicrohttpd's own being its thread's. */
+static const char *const pool_params[] = { "q",        "page",   "per_page",
+                                           "sort",     "since",  "until",
+                                           "category", "correct" };
+#define POOL_PARAMS (sizeof pool_params / sizeof pool_params[0])
+
 /* State of one request, from its request line to its completion. */
 typedef struct fouine_serve_request {
+    fouine_serve_task task;        /* first: its work in the pool */
     struct timespec start;         /* when its request line was read */
     unsigned status;               /* status sent */
     int bad_escape;                /* the raw URI has a malformed %-escape */
     int head_read;                 /* the handler saw its headers */
     char method[16];               /* for the log */
     char path[LOG_PATH_BYTES + 1]; /* raw path for the log, printable */
+    /* A request answered in the pool (its connection suspended meanwhile): */
+    fouine_serve_daemon *d;      /* its daemon; not owned */
+    struct MHD_Connection *conn; /* its connection; libmicrohttpd's */
+    int endpoint;                /* API_SEARCH or API_SUGGEST */
+    char *values[POOL_PARAMS];   /* pool_params' values or NULL; owned */
+    fouine_serve_reply reply;    /* made by the pool; its body owned
+                                        until sent (free(): json_dumps()'s) */
+    atomic_int ready;            /* the pool made reply */
 } fouine_serve_request;
 
 /* Lookup of query parameters for the endpoints. */
 static const char *get_param(const char *name, void *payload)
 {
     return MHD_lookup_connection_value(payload, MHD_GET_ARGUMENT_KIND, name);
+}
+
+/* The same on the copies of a request queued in the pool. */
+static const char *get_copied(const char *name, void *payload)
+{
+    const fouine_serve_request *req = payload;
+    size_t i;
+    for (i = 0; i < POOL_PARAMS; i++) {
+        if (strcmp(name, pool_params[i]) == 0) {
+            return req->values[i];
+        }
+    }
+    return NULL;
 }
 
 /* Checks every query parameter: valid UTF-8, no NUL, bounded length. */
@@ -155,6 +197,7 @@ static void *request_begin(void *cls, const char *uri, struct MHD_Connection *c)
         return NULL;
     }
     clock_gettime(CLOCK_MONOTONIC, &req->start);
+    atomic_init(&req->ready, 0);
     req->bad_escape = !escapes_valid(uri);
     for (i = 0; uri[i] && uri[i] != '?' && i < LOG_PATH_BYTES; i++) {
         unsigned char ch = (unsigned char)uri[i];
@@ -172,10 +215,15 @@ static void request_end(void *cls,
 {
     fouine_serve_daemon *d = cls;
     fouine_serve_request *req = *req_cls;
+    size_t i;
     fouine_serve_watch_busy(d->watch, conn_of(c), 0);
     if (!req) {
         return;
     }
+    for (i = 0; i < POOL_PARAMS; i++) {
+        fouine_free(req->values[i]);
+    }
+    free(req->reply.body); /* a reply not sent; json_dumps()'s: not ours */
     if (!d->cfg->quiet) {
         char line[LOG_PATH_BYTES + 96];
         long tenths = (long)(elapsed_ms(&req->start) * 10.0);
@@ -270,25 +318,43 @@ static void reply_static_error(fouine_serve_reply *r, unsigned status)
     r->type = "application/json; charset=utf-8";
 }
 
-/* Answer an API path with the calling thread's worker. */
-static int route_api(fouine_serve_daemon *d,
-                     struct MHD_Connection *c,
-                     const char *url,
-                     fouine_serve_reply *r)
+/* Which endpoint url is (API_NONE: none). */
+static int endpoint_of(const char *url)
 {
     static const char articles[] = "/api/articles/";
-    fouine_serve_params params = { get_param, c };
-    fouine_serve_worker *w = NULL;
-    int rc;
-
-    if (strcmp(url, "/api/search") != 0 && strcmp(url, "/api/suggest") != 0 &&
-        strcmp(url, "/api/health") != 0 &&
-        strcmp(url, "/api/categories") != 0 &&
-        (strncmp(url, articles, sizeof articles - 1) != 0 ||
-         url[sizeof articles - 1] == '\0')) {
-        return fouine_serve_reply_error(r, 404, "no such path");
+    if (strcmp(url, "/api/search") == 0) {
+        return API_SEARCH;
     }
-    rc = fouine_serve_worker_get(&w, d->cfg);
+    if (strcmp(url, "/api/suggest") == 0) {
+        return API_SUGGEST;
+    }
+    if (strcmp(url, "/api/health") == 0) {
+        return API_HEALTH;
+    }
+    if (strcmp(url, "/api/categories") == 0) {
+        return API_CATEGORIES;
+    }
+    if (strncmp(url, articles, sizeof articles - 1) == 0 &&
+        url[sizeof articles - 1] != '\0') {
+        return API_ARTICLE;
+    }
+    return API_NONE;
+}
+
+/*
+** Answer endpoint e of url, with params, in the calling thread with its
+** worker, in one read transaction.  Sets r; returns FOUINE_OK, or another
+** code when not even an error could be built.
+*/
+static int run_api(fouine_serve_daemon *d,
+                   int e,
+                   const char *url,
+                   const fouine_serve_params *params,
+                   fouine_serve_reply *r)
+{
+    fouine_serve_worker *w = NULL;
+    int rc = fouine_serve_worker_get(&w, d->cfg);
+
     if (rc != FOUINE_OK) {
         fprintf(stderr, "fouine-serve: %s: %s\n", d->cfg->index,
                 fouine_errmsg(rc));
@@ -301,16 +367,16 @@ static int route_api(fouine_serve_daemon *d,
                 sqlite3_errmsg(w->db));
         return fouine_serve_reply_error(r, 503, "the index cannot be read");
     }
-    if (strcmp(url, "/api/search") == 0) {
-        rc = fouine_serve_api_search(r, w, &params);
-    } else if (strcmp(url, "/api/suggest") == 0) {
-        rc = fouine_serve_api_suggest(r, w, &params);
-    } else if (strcmp(url, "/api/health") == 0) {
+    if (e == API_SEARCH) {
+        rc = fouine_serve_api_search(r, w, d->cfg, params);
+    } else if (e == API_SUGGEST) {
+        rc = fouine_serve_api_suggest(r, w, params);
+    } else if (e == API_HEALTH) {
         rc = fouine_serve_api_health(r, w, d->cfg);
-    } else if (strcmp(url, "/api/categories") == 0) {
+    } else if (e == API_CATEGORIES) {
         rc = fouine_serve_api_categories(r, w);
     } else {
-        rc = fouine_serve_api_article(r, w, url + sizeof articles - 1);
+        rc = fouine_serve_api_article(r, w, url + strlen("/api/articles/"));
     }
     if (rc != FOUINE_OK) {
         fprintf(stderr, "fouine-serve: %s: %s\n", url,
@@ -329,6 +395,77 @@ static int route_api(fouine_serve_daemon *d,
         rc = fouine_serve_reply_error(r, 500, "internal error");
     }
     return rc;
+}
+
+/* The work of a request in the pool: its reply, then its connection
+** resumed (libmicrohttpd's thread then sends the reply; req may be gone
+** as soon as the connection is resumed). */
+static void run_queued(fouine_serve_task *t, int go)
+{
+    fouine_serve_request *req = (fouine_serve_request *)(void *)t;
+    fouine_serve_params params = { get_copied, req };
+    int rc = go ? run_api(req->d, req->endpoint,
+                          req->endpoint == API_SEARCH ? "/api/search" :
+                                                        "/api/suggest",
+                          &params, &req->reply) :
+                  fouine_serve_reply_error(&req->reply, 503,
+                                           "the server is stopping");
+    if (rc != FOUINE_OK) {
+        reply_static_error(&req->reply, 500);
+    }
+    atomic_store_explicit(&req->ready, 1, memory_order_release);
+    MHD_resume_connection(req->conn);
+}
+
+/*
+** Queue a search or a completion in the pool, its connection suspended
+** until the pool has its reply.  Returns FOUINE_OK, or FOUINE_ENOMEM
+** when the parameters could not be copied (nothing queued).
+*/
+static int queue(fouine_serve_daemon *d,
+                 struct MHD_Connection *c,
+                 fouine_serve_request *req,
+                 int e)
+{
+    size_t i;
+    for (i = 0; i < POOL_PARAMS; i++) {
+        const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND,
+                                                    pool_params[i]);
+        if (v && !(req->values[i] = fouine_strdup(v))) {
+            return FOUINE_ENOMEM;
+        }
+    }
+    req->d = d;
+    req->conn = c;
+    req->endpoint = e;
+    req->task.run = run_queued;
+    /* Suspended first: the pool may resume it at once. */
+    MHD_suspend_connection(c);
+    fouine_serve_pool_submit(d->pool, &req->task);
+    return FOUINE_OK;
+}
+
+/* Answer an API path: at once, or, for a search or a completion when
+** there is a pool, later (*queued set, r left empty). */
+static int route_api(fouine_serve_daemon *d,
+                     struct MHD_Connection *c,
+                     fouine_serve_request *req,
+                     const char *url,
+                     fouine_serve_reply *r,
+                     int *queued)
+{
+    fouine_serve_params params = { get_param, c };
+    int e = endpoint_of(url);
+
+    if (e == API_NONE) {
+        return fouine_serve_reply_error(r, 404, "no such path");
+    }
+    if (d->pool && req && (e == API_SEARCH || e == API_SUGGEST)) {
+        int rc = queue(d, c, req, e);
+        *queued = rc == FOUINE_OK;
+        return rc;
+    }
+    return run_api(d, e, url, &params, r);
 }
 
 /* Whether the request announces a body (GET and HEAD have none). */
@@ -371,12 +508,14 @@ static int refuse_early(fouine_serve_reply *r,
     return 1;
 }
 
-/* The reply to a complete GET or HEAD request. */
+/* The reply to a complete GET or HEAD request (none yet, *queued set,
+** when the pool makes it). */
 static int answer(fouine_serve_reply *r,
                   int *is_page,
+                  int *queued,
                   fouine_serve_daemon *d,
                   struct MHD_Connection *c,
-                  const fouine_serve_request *req,
+                  fouine_serve_request *req,
                   const char *url)
 {
     param_check pc = { NULL };
@@ -395,7 +534,7 @@ static int answer(fouine_serve_reply *r,
         return fouine_serve_reply_error(r, 400, pc.bad);
     }
     if (strncmp(url, "/api/", 5) == 0) {
-        return route_api(d, c, url, r);
+        return route_api(d, c, req, url, r, queued);
     }
     path = strcmp(url, "/") == 0 ? "/index.html" : url;
     for (i = 0; i < fouine_serve_asset_count; i++) {
@@ -429,9 +568,15 @@ static enum MHD_Result handle(void *cls,
     fouine_serve_daemon *d = cls;
     fouine_serve_request *req = *req_cls;
     fouine_serve_reply r = { 0 };
-    int rc = FOUINE_OK, is_page = 0;
+    int rc = FOUINE_OK, is_page = 0, queued = 0;
     (void)upload_data;
 
+    if (req && atomic_load_explicit(&req->ready, memory_order_acquire)) {
+        /* Resumed: the pool made the reply. */
+        r = req->reply;
+        memset(&req->reply, 0, sizeof req->reply);
+        return send_reply(d, c, req, &r, 0);
+    }
     if (req && !req->head_read) {
         req->head_read = 1;
         fouine_serve_watch_busy(d->watch, conn_of(c), 1);
@@ -444,7 +589,10 @@ static enum MHD_Result handle(void *cls,
         return MHD_YES;
     } else if (req || !refuse_early(&r, &rc, c, method, version)) {
         /* (Without req, whose allocation failed, it comes at once.) */
-        rc = answer(&r, &is_page, d, c, req, url);
+        rc = answer(&r, &is_page, &queued, d, c, req, url);
+        if (queued) {
+            return MHD_YES; /* the pool answers; suspended until then */
+        }
     }
     if (rc != FOUINE_OK) {
         reply_static_error(&r, 500);
@@ -518,7 +666,9 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 */
 static unsigned connection_limit(unsigned threads)
 {
-    unsigned reserve = FD_RESERVE + 8u * threads;
+    /* A thread of libmicrohttpd and one of the pool for each of threads,
+    ** each with its index connection's files. */
+    unsigned reserve = FD_RESERVE + 16u * threads;
     struct rlimit lim;
     if (getrlimit(RLIMIT_NOFILE, &lim) != 0) {
         return CONN_LIMIT;
@@ -586,7 +736,13 @@ static int start(fouine_serve_daemon **out,
         if (rc != FOUINE_OK) {
             goto done;
         }
-        flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+        rc = fouine_serve_pool_start(&d->pool, threads);
+        if (rc != FOUINE_OK) {
+            goto done;
+        }
+        rc = FOUINE_ENOMEM;
+        flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME |
+                MHD_USE_ERROR_LOG;
         if (addr->sa_family == AF_INET6) {
             flags |= MHD_USE_IPv6;
             port = ntohs(
@@ -635,6 +791,7 @@ static int start(fouine_serve_daemon **out,
     rc = FOUINE_OK;
 done:
     if (d) {
+        fouine_serve_pool_stop(d->pool);
         (void)fouine_serve_watch_stop(d->watch);
         fouine_free(d);
     }
@@ -762,6 +919,9 @@ void fouine_serve_daemon_stop(fouine_serve_daemon *d)
         nanosleep(&pause, NULL);
         waited += 10;
     }
+    /* No connection may stay suspended when libmicrohttpd stops: the
+    ** pool gives up what it has not started and finishes the rest. */
+    fouine_serve_pool_stop(d->pool);
     /* The watch last: libmicrohttpd unregisters every connection it
     ** closes. */
     MHD_stop_daemon(d->mhd);

@@ -2,12 +2,14 @@
 ** serve_main.c: fouine-serve, the HTTP server of a fouine index.
 **
 **     fouine-serve [-i INDEX] [--listen 127.0.0.1:8080] [--threads N]
-**                  [--per-ip N] [--timeout SECONDS] [--cors ORIGIN] [--quiet]
+**                  [--per-ip N] [--timeout SECONDS] [--budget MS]
+**                  [--cors ORIGIN] [--quiet]
 */
 #include "serve.h"
 
 #include "fouine/fouine.h"
 #include "fouine/store.h"
+#include "query.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -25,35 +27,36 @@
 
 static void usage(FILE *f)
 {
-    fputs(
-        "Usage: fouine-serve [-i INDEX] [--listen ADDR:PORT] [--threads N]\n"
-        "                    [--per-ip N] [--timeout SECONDS] [--cors ORIGIN]\n"
-        "                    [--quiet]\n"
-        "Answer searches of a fouine index over HTTP (JSON API and search "
-        "page).\n"
-        "\n"
-        "  -i, --index INDEX    the index file (default: fouine.db)\n"
-        "  -l, --listen A:PORT  address and port (default: " DEFAULT_LISTEN
-        ";\n"
-        "                       [::1]:8080 for IPv6, port 0 for any free "
-        "one)\n"
-        "  -t, --threads N      worker threads, each with its own index\n"
-        "                       connection (default: the number of CPUs)\n"
-        "      --per-ip N       connections at once from one address, 0 for\n"
-        "                       any number (default: 32)\n"
-        "      --timeout S      seconds a connection has to send a whole\n"
-        "                       request head, from its opening or its last\n"
-        "                       reply, before it is closed (default: 10)\n"
-        "      --cors ORIGIN    send Access-Control-Allow-Origin: ORIGIN\n"
-        "  -q, --quiet          no access log on stderr\n"
-        "  -h, --help           show this help\n"
-        "      --version        print the version and exit\n"
-        "\n"
-        "Endpoints: GET / (search page), /api/search?q=, "
-        "/api/articles/ID,\n"
-        "/api/suggest?q=, /api/health, /api/categories.\n"
-        "SIGTERM or SIGINT: finish the requests in flight, then exit 0.\n",
-        f);
+    fputs("Usage: fouine-serve [-i INDEX] [--listen ADDR:PORT] [--threads N]\n"
+          "                    [--per-ip N] [--timeout SECONDS] [--budget MS]\n"
+          "                    [--cors ORIGIN] [--quiet]\n"
+          "Answer searches of a fouine index over HTTP (JSON API and search "
+          "page).\n"
+          "\n"
+          "  -i, --index INDEX    the index file (default: fouine.db)\n"
+          "  -l, --listen A:PORT  address and port (default: " DEFAULT_LISTEN
+          ";\n"
+          "                       [::1]:8080 for IPv6, port 0 for any free "
+          "one)\n"
+          "  -t, --threads N      worker threads, each with its own index\n"
+          "                       connection (default: the number of CPUs)\n"
+          "      --per-ip N       connections at once from one address, 0 for\n"
+          "                       any number (default: 32)\n"
+          "      --timeout S      seconds a connection has to send a whole\n"
+          "                       request head, from its opening or its last\n"
+          "                       reply, before it is closed (default: 10)\n"
+          "      --budget MS      CPU time a search may take, in ms (default:\n"
+          "                       200; none: no limit; 0: none at all)\n"
+          "      --cors ORIGIN    send Access-Control-Allow-Origin: ORIGIN\n"
+          "  -q, --quiet          no access log on stderr\n"
+          "  -h, --help           show this help\n"
+          "      --version        print the version and exit\n"
+          "\n"
+          "Endpoints: GET / (search page), /api/search?q=, "
+          "/api/articles/ID,\n"
+          "/api/suggest?q=, /api/health, /api/categories.\n"
+          "SIGTERM or SIGINT: finish the requests in flight, then exit 0.\n",
+          f);
 }
 
 /* Parse the value v of option opt, a whole number from lo to hi, into
@@ -127,8 +130,9 @@ static int parse_listen(struct sockaddr_storage *addr, const char *s)
 
 int main(int argc, char **argv)
 {
-    fouine_serve_config cfg = { "fouine.db", NULL, 0, FOUINE_SERVE_PER_IP,
-                                FOUINE_SERVE_TIMEOUT };
+    fouine_serve_config cfg = {
+        "fouine.db", NULL, 0, FOUINE_SERVE_PER_IP, FOUINE_SERVE_TIMEOUT, 0
+    };
     const char *listen = DEFAULT_LISTEN;
     struct sockaddr_storage addr;
     fouine_serve_daemon *daemon = NULL;
@@ -152,7 +156,7 @@ int main(int argc, char **argv)
                    strcmp(a, "-l") == 0 || strcmp(a, "--listen") == 0 ||
                    strcmp(a, "-t") == 0 || strcmp(a, "--threads") == 0 ||
                    strcmp(a, "--per-ip") == 0 || strcmp(a, "--timeout") == 0 ||
-                   strcmp(a, "--cors") == 0) {
+                   strcmp(a, "--budget") == 0 || strcmp(a, "--cors") == 0) {
             const char *v;
             if (++i >= argc) {
                 fprintf(stderr, "fouine-serve: %s needs a value\n", a);
@@ -170,6 +174,15 @@ int main(int argc, char **argv)
                     return 2;
                 }
                 cfg.per_ip = (unsigned)n;
+            } else if (strcmp(a, "--budget") == 0) {
+                if (strcmp(v, "none") == 0) {
+                    cfg.budget_ms = -1;
+                } else if (parse_count(&n, a, v, 0, FOUINE_BUDGET_MAX_MS) !=
+                           FOUINE_OK) {
+                    return 2;
+                } else {
+                    cfg.budget_ms = n ? (int)n : FOUINE_BUDGET_SPENT;
+                }
             } else if (strcmp(a, "--timeout") == 0) {
                 if (parse_count(&n, a, v, 1, MAX_TIMEOUT) != FOUINE_OK) {
                     return 2;
