@@ -3,6 +3,7 @@
 ** created, written in transactions, read back and searched, through the
 ** handle alone; its errors; and its out-of-memory paths.
 */
+#include "analysis.h"
 #include "indexer.h"
 #include "query.h"
 #include "testutil.h"
@@ -327,6 +328,63 @@ START_TEST(test_run)
 }
 END_TEST
 
+/* The words a sink gives to the lexicon: each token once, with its own
+** fold and stem, in the byte order of the tokens whatever the order they
+** were read in (a word read twice, once the analyzer's cache forgot it,
+** is written once). */
+static int collect_word(const fouine_word *w, void *payload)
+{
+    fouine_buf *text = payload; /* "token/fold/stem " for each word */
+    fouine_buf_append(text, w->token, w->ntoken);
+    fouine_buf_append(text, "/", 1);
+    fouine_buf_append(text, w->fold, w->nfold);
+    fouine_buf_append(text, "/", 1);
+    fouine_buf_append(text, w->stem, w->nstem);
+    fouine_buf_append(text, " ", 1);
+    return 0;
+}
+
+static void add_word(fouine_lexsink *sink,
+                     const char *token,
+                     const char *fold,
+                     const char *stem)
+{
+    fouine_word w;
+    w.token = token;
+    w.ntoken = strlen(token);
+    w.fold = fold;
+    w.nfold = strlen(fold);
+    w.stem = stem;
+    w.nstem = strlen(stem);
+    ck_assert_int_eq(fouine_lexsink_add(sink, &w), FOUINE_OK);
+}
+
+START_TEST(test_lexicon_words)
+{
+    fouine_lexsink *sink = NULL, *more = NULL;
+    fouine_buf c = { 0 }; /* what the sink gives; owned */
+
+    ck_assert_int_eq(fouine_lexsink_new(&sink), FOUINE_OK);
+    ck_assert_int_eq(fouine_lexsink_new(&more), FOUINE_OK);
+    ck_assert_int_eq(fouine_lexsink_each(sink, collect_word, &c), FOUINE_OK);
+    ck_assert_uint_eq(c.len, 0);
+    add_word(sink, "grève", "greve", "grev");
+    add_word(sink, "état", "etat", "etat");
+    add_word(sink, "cheminots", "cheminots", "cheminot");
+    add_word(more, "été", "ete", "et");
+    add_word(more, "grève", "greve", "grev");
+    add_word(more, "à", "a", "");
+    ck_assert_int_eq(fouine_lexsink_take(sink, more), FOUINE_OK);
+    ck_assert_int_eq(fouine_lexsink_each(sink, collect_word, &c), FOUINE_OK);
+    ck_assert(!c.failed);
+    ck_assert_str_eq(c.data, "cheminots/cheminots/cheminot grève/greve/grev "
+                             "à/a/ état/etat/etat été/ete/et ");
+    fouine_free(c.data);
+    fouine_lexsink_free(more);
+    fouine_lexsink_free(sink);
+}
+END_TEST
+
 #ifdef FOUINE_FAULT_INJECTION
 /* Open, put two articles (one with a comment), read one back and close:
 ** under every allocation failure, FOUINE_ENOMEM or the same result. */
@@ -397,6 +455,7 @@ int main(void)
     tcase_add_test(tc, test_transactions);
     tcase_add_test(tc, test_errors);
     tcase_add_test(tc, test_run);
+    tcase_add_test(tc, test_lexicon_words);
 #ifdef FOUINE_FAULT_INJECTION
     tcase_add_test(tc, test_oom);
 #endif
