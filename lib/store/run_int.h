@@ -18,10 +18,9 @@
 #define TXN_SECONDS  10.0        /* a transaction lasts at most this */
 #define OPTIMIZE_MIN 1000        /* articles written before 'optimize' */
 #define READ_CHUNK   (1u << 16)  /* hashing reads */
-#define BATCH_BYTES \
-    (4u << 20) /* text of the new articles held back
-                                    to be written in one statement (FTS5
-                                    makes one segment of them) */
+/* Text of the new articles held back to be written in one statement, of
+** which FTS5 makes one segment (see fouine_run_flush()). */
+#define BATCH_BYTES (1u << 20)
 
 #define FTS_MERGE_SQL \
     "INSERT INTO article_fts(article_fts, rank) VALUES ('merge', 64);"
