@@ -5,6 +5,7 @@
 */
 #include "testutil.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,6 +155,140 @@ START_TEST(test_watch_reports_new_words_once)
 }
 END_TEST
 
+/*
+** Tokens without the cache: a text analyzed for its tokens alone and
+** without a watch emits its plain words (ASCII letters, digits, "'" and
+** ",") without the analyzer's cache; the tokens, their offsets and flags
+** must be those the cache gives (an analyzer with a watch goes through
+** it).  Each run is summed up as a hash of every token, offset and flag.
+*/
+typedef struct token_sum {
+    uint64_t hash; /* FNV-1a of the tokens, offsets and flags */
+    size_t count;  /* tokens */
+} token_sum;
+
+static void sum_bytes(token_sum *t, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        t->hash = (t->hash ^ b[i]) * 0x100000001b3u;
+    }
+}
+
+static int sum_token(const char *token,
+                     size_t len,
+                     size_t start,
+                     size_t end,
+                     int flags,
+                     void *payload)
+{
+    token_sum *t = payload;
+    sum_bytes(t, token, len);
+    sum_bytes(t, &len, sizeof len);
+    sum_bytes(t, &start, sizeof start);
+    sum_bytes(t, &end, sizeof end);
+    sum_bytes(t, &flags, sizeof flags);
+    t->count++;
+    return 0;
+}
+
+static int ignore_word(const fouine_word *w, void *payload)
+{
+    (void)w;
+    (void)payload;
+    return 0;
+}
+
+/* Analyze text with mode by an analyzer without a watch (direct) and by
+** one with a watch (through the cache): the same tokens. */
+static void same_tokens(fouine_analyzer *direct,
+                        fouine_analyzer *cached,
+                        const char *text,
+                        size_t len,
+                        int mode)
+{
+    token_sum a = { 0xcbf29ce484222325u, 0 }, b = a;
+    ck_assert_int_eq(
+        fouine_analyzer_run(direct, text, len, mode, sum_token, &a), FOUINE_OK);
+    ck_assert_int_eq(
+        fouine_analyzer_run(cached, text, len, mode, sum_token, &b), FOUINE_OK);
+    ck_assert_msg(a.hash == b.hash && a.count == b.count,
+                  "tokens differ (%zu and %zu) for: %.*s", a.count, b.count,
+                  (int)(len < 200 ? len : 200), text);
+}
+
+START_TEST(test_tokens_without_the_cache)
+{
+    static const char *const texts[] = {
+        "La Sécurité sociale : L'État et l’ANSSI, d'Actium jusqu'à "
+        "aujourd'hui, presqu’île et prud'hommes.",
+        "Le PIB a crû de 12,5 % en 2019 ; 1 500 000 euros et 12\u00A0000 "
+        "habitants, 3\u202F000 km.",
+        "Les États-Unis, Saint-Étienne et le Covid-19 : cœur, Œuvre, ex æquo.",
+        "gouver\u00ADnement, ﬁnale, 50 m², ＦＲＡＮＣＥ et le zéro\u200Bwidth.",
+        "Anticonstitutionnellementanticonstitutionnellementanticonstitutionnel"
+        "lement est un mot trop long pour un jeton entier, AUSSI EN CAPITALES "
+        "ANTICONSTITUTIONNELLEMENTANTICONSTITUTIONNELLEMENTANTICONSTITUTION.",
+        "L'OM, l'OMS et l'ONU ; C'EST L'ÉTÉ ! qu'il pleuve, lorsqu'on vient.",
+        "Des émojis 🎉 et du grec αβγ, de l'arabe سلام et 東京 au milieu.",
+        "e\u0301te\u0301 (accents combinés), ‘cité’ ＇quoté＇ ʼmodifierʼ.",
+        "'' ' l' d' qu' 1, 2, 3,5 ,,, ''a'' x'y z'",
+    };
+    fouine_analyzer *direct = NULL, *cached = NULL;
+    const char *shared;
+    size_t i;
+
+    ck_assert_int_eq(fouine_analyzer_new(&direct), FOUINE_OK);
+    ck_assert_int_eq(fouine_analyzer_new(&cached), FOUINE_OK);
+    fouine_analyzer_watch(cached, ignore_word, NULL);
+    for (i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        same_tokens(direct, cached, texts[i], strlen(texts[i]),
+                    FOUINE_ANALYZE_DOCUMENT);
+        same_tokens(direct, cached, texts[i], strlen(texts[i]),
+                    FOUINE_ANALYZE_QUERY);
+        /* Every cut of the text: words and characters cut at its end. */
+        {
+            size_t n;
+            for (n = 0; n < strlen(texts[i]); n++) {
+                same_tokens(direct, cached, texts[i], n,
+                            FOUINE_ANALYZE_DOCUMENT);
+            }
+        }
+    }
+    /* Real French news, when the shared data is there. */
+    shared = fouine_test_dir("FOUINE_SHARED_DIR");
+    if (shared) {
+        char path[512];
+        FILE *f;
+        char *line = NULL;
+        size_t cap = 0;
+        ssize_t n;
+        long lines = 0;
+        snprintf(path, sizeof path, "%s/corpus/orangesum-2016-2019.jsonl",
+                 shared);
+        f = fopen(path, "r");
+        if (f) {
+            while ((n = getline(&line, &cap, f)) > 0 && lines < 4000) {
+                same_tokens(direct, cached, line, (size_t)n,
+                            FOUINE_ANALYZE_DOCUMENT);
+                lines++;
+            }
+            free(line); /* getline()'s: not ours */
+            fclose(f);
+            ck_assert_int_eq(lines, 4000);
+        } else {
+            fprintf(stderr, "analyzer: %s absent: real news not checked\n",
+                    path);
+        }
+    } else {
+        fprintf(stderr, "analyzer: no shared data: real news not checked\n");
+    }
+    fouine_analyzer_free(cached);
+    fouine_analyzer_free(direct);
+}
+END_TEST
+
 static Suite *analyzer_suite(void)
 {
     Suite *s = suite_create("analyzer");
@@ -165,6 +300,7 @@ static Suite *analyzer_suite(void)
     tcase_add_test(tc, test_offsets_point_at_original_bytes);
     tcase_add_test(tc, test_unaccented_word_has_the_same_fold);
     tcase_add_test(tc, test_watch_reports_new_words_once);
+    tcase_add_test(tc, test_tokens_without_the_cache);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -3,6 +3,7 @@
 ** created, written in transactions, read back and searched, through the
 ** handle alone; its errors; and its out-of-memory paths.
 */
+#include "analysis.h"
 #include "indexer.h"
 #include "query.h"
 #include "results_json.h"
@@ -20,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static char dir[256];
@@ -443,6 +445,150 @@ START_TEST(test_run)
 }
 END_TEST
 
+/* The words a sink gives to the lexicon: each token once, with its own
+** fold and stem, in the byte order of the tokens whatever the order they
+** were read in (a word read twice, once the analyzer's cache forgot it,
+** is written once). */
+static int collect_word(const fouine_word *w, void *payload)
+{
+    fouine_buf *text = payload; /* "token/fold/stem " for each word */
+    fouine_buf_append(text, w->token, w->ntoken);
+    fouine_buf_append(text, "/", 1);
+    fouine_buf_append(text, w->fold, w->nfold);
+    fouine_buf_append(text, "/", 1);
+    fouine_buf_append(text, w->stem, w->nstem);
+    fouine_buf_append(text, " ", 1);
+    return 0;
+}
+
+static void add_word(fouine_lexsink *sink,
+                     const char *token,
+                     const char *fold,
+                     const char *stem)
+{
+    fouine_word w;
+    w.token = token;
+    w.ntoken = strlen(token);
+    w.fold = fold;
+    w.nfold = strlen(fold);
+    w.stem = stem;
+    w.nstem = strlen(stem);
+    ck_assert_int_eq(fouine_lexsink_add(sink, &w), FOUINE_OK);
+}
+
+START_TEST(test_lexicon_words)
+{
+    fouine_lexsink *sink = NULL, *more = NULL;
+    fouine_buf c = { 0 }; /* what the sink gives; owned */
+
+    ck_assert_int_eq(fouine_lexsink_new(&sink), FOUINE_OK);
+    ck_assert_int_eq(fouine_lexsink_new(&more), FOUINE_OK);
+    ck_assert_int_eq(fouine_lexsink_each(sink, collect_word, &c), FOUINE_OK);
+    ck_assert_uint_eq(c.len, 0);
+    add_word(sink, "grève", "greve", "grev");
+    add_word(sink, "état", "etat", "etat");
+    add_word(sink, "cheminots", "cheminots", "cheminot");
+    add_word(more, "été", "ete", "et");
+    add_word(more, "grève", "greve", "grev");
+    add_word(more, "à", "a", "");
+    ck_assert_int_eq(fouine_lexsink_take(sink, more), FOUINE_OK);
+    ck_assert_int_eq(fouine_lexsink_each(sink, collect_word, &c), FOUINE_OK);
+    ck_assert(!c.failed);
+    ck_assert_str_eq(c.data, "cheminots/cheminots/cheminot grève/greve/grev "
+                             "à/a/ état/etat/etat été/ete/et ");
+    fouine_free(c.data);
+    fouine_lexsink_free(more);
+    fouine_lexsink_free(sink);
+}
+END_TEST
+
+/*
+** A run writes its new articles into FTS5 together, not one statement
+** each: SQLite opens a savepoint for every statement that writes through a
+** trigger into FTS5, and FTS5 writes its pending terms at each savepoint,
+** so one statement an article made one segment an article, and merges of
+** them.  Counted here: FTS5's writes of pages of article_fts (150 small
+** articles: 470 one statement each, 8 together), seen through a trace on
+** every connection the run opens.
+*/
+static int page_writes; /* by the writer's connection only */
+
+static int count_pages(unsigned type, void *ctx, void *p, void *x)
+{
+    const char *sql = sqlite3_sql(p);
+    (void)type;
+    (void)ctx;
+    (void)x;
+    if (sql && strstr(sql, "INTO 'main'.'article_fts_data'(id, block)")) {
+        page_writes++;
+    }
+    return 0;
+}
+
+static int trace_connection(sqlite3 *db,
+                            char **err,
+                            const sqlite3_api_routines *api)
+{
+    (void)err;
+    (void)api;
+    return sqlite3_trace_v2(db, SQLITE_TRACE_STMT, count_pages, NULL);
+}
+
+START_TEST(test_run_writes_articles_together)
+{
+    static const char *const leads[] = {
+        "Le conseil municipal a voté le budget de la ville.",
+        "Les cheminots ont reconduit la grève pour une semaine.",
+        "La préfecture a déclenché la vigilance orange aux orages.",
+        "Le tribunal a renvoyé le procès au mois de septembre.",
+    };
+    fouine_run_options opt;
+    fouine_run_stats st;
+    fouine_index *ix = NULL;
+    char corpus[300], file[340], ids[1024];
+    const char *paths[1] = { corpus };
+    long long n = -1;
+    int i;
+
+    snprintf(corpus, sizeof corpus, "%s/articles", dir);
+    ck_assert_int_eq(mkdir(corpus, 0755), 0);
+    for (i = 0; i < 150; i++) {
+        FILE *f;
+        snprintf(file, sizeof file, "%s/%03d.txt", corpus, i);
+        f = fopen(file, "w");
+        ck_assert_ptr_nonnull(f);
+        fprintf(f,
+                "Dépêche numéro %d\nLe 18 avril 2018 à 09h26\n\n%s\n\n"
+                "Une réunion est prévue le %d mai en mairie.\n",
+                i, leads[i % 4], i % 28 + 1);
+        ck_assert_int_eq(fclose(f), 0);
+    }
+    fouine_run_options_init(&opt);
+    opt.index = path;
+    opt.paths = paths;
+    opt.npaths = 1;
+    opt.verbose = 0;
+    page_writes = 0;
+    ck_assert_int_eq(sqlite3_auto_extension((void (*)(void))trace_connection),
+                     SQLITE_OK);
+    ck_assert_int_eq(fouine_index_run(&st, &opt), FOUINE_OK);
+    ck_assert_int_eq(
+        sqlite3_cancel_auto_extension((void (*)(void))trace_connection), 1);
+    ck_assert_int_eq(st.indexed, 150);
+    ck_assert_int_le(page_writes, 40);
+
+    ck_assert_int_eq(fouine_index_open(&ix, path, FOUINE_INDEX_READ),
+                     FOUINE_OK);
+    ck_assert_int_eq(fouine_index_count(&n, ix), FOUINE_OK);
+    ck_assert_int_eq(n, 150);
+    /* Every fourth article is about the strike, every fourth the storms. */
+    ck_assert_int_eq(search_ids(ids, sizeof ids, ix, "greve cheminots"), 38);
+    ck_assert_int_eq(search_ids(ids, sizeof ids, ix, "vigilance orages"), 37);
+    fouine_index_close(ix);
+    fouine_test_assert_integrity(path);
+}
+END_TEST
+
 #ifdef FOUINE_FAULT_INJECTION
 /* Open, put two articles (one with a comment), read one back and close:
 ** under every allocation failure, FOUINE_ENOMEM or the same result. */
@@ -515,6 +661,8 @@ int main(void)
     tcase_add_test(tc, test_run);
     tcase_add_test(tc, test_search);
     tcase_add_test(tc, test_complete);
+    tcase_add_test(tc, test_lexicon_words);
+    tcase_add_test(tc, test_run_writes_articles_together);
 #ifdef FOUINE_FAULT_INJECTION
     tcase_add_test(tc, test_oom);
 #endif

@@ -18,7 +18,10 @@
 ** line holding the key and the three forms (the token and the fold only
 ** when they differ from what precedes them), so that a word found in the
 ** cache is emitted without any copy.  The splitter finds the words a few
-** ahead of the one being emitted and prefetches their entries.
+** ahead of the one being emitted and prefetches their entries.  When only
+** the tokens are wanted and no watch is told of the words, a word of ASCII
+** letters, digits, "'" and "," (most of French text) is its own token once
+** lowercased: it is emitted without the cache (emit_direct()).
 ** utf8proc's results for Latin characters (class, NFKC + case folding,
 ** accent stripping) are memoized per analyzer, so most new words need no
 ** allocation.
@@ -56,7 +59,7 @@ enum {
 #define MEMO_LIMIT     0x250 /* characters below: Latin, memoized */
 #define MEMO_UNSET     0xFF  /* char_memo.len of an entry not computed */
 #define MEMO_NONE      0xFE  /* char_memo.len: too long, no fast path */
-#define PREFETCH_WORDS 4 /* words found ahead, their cache slots prefetched */
+#define PREFETCH_WORDS 16 /* words found ahead, their cache slots prefetched */
 
 /* One word analyzed by steps 2 to 5, in buffers of its own. */
 typedef struct word_buf {
@@ -1283,18 +1286,18 @@ typedef struct pending_word {
     int mode;      /* the run's mode */
     uint32_t hash; /* hash of its bytes after the elided article, when it
                       can be cached */
+    int direct;    /* its token is emitted without the cache (see
+                      emit_direct()) */
 } pending_word;
 
 /*
-** Find the next word at or after text[i]; fill p and return 1, or return 0
-** at the end of the text.  The word's cache slot is prefetched, so that
-** its memory arrives while the words before it are emitted.
+** Find the next word at or after text[i]: fill p's start, end, skip and
+** plain and return 1, or return 0 at the end of the text.
 */
-static int next_word(const fouine_analyzer *an,
+static int find_word(const fouine_analyzer *an,
                      const char *text,
                      size_t len,
                      size_t i,
-                     int mode,
                      pending_word *p)
 {
     size_t apos, aposlen;
@@ -1316,16 +1319,70 @@ static int next_word(const fouine_analyzer *an,
     if (aposlen > 0 && is_elision(text + i, apos - i)) {
         p->skip = apos + aposlen - i;
     }
+    return 1;
+}
+
+/*
+** Find the next word at or after text[i]; fill p and return 1, or return 0
+** at the end of the text.  The word's cache slot is prefetched, so that
+** its memory arrives while the words before it are emitted.
+*/
+static int next_word(const fouine_analyzer *an,
+                     const char *text,
+                     size_t len,
+                     size_t i,
+                     int mode,
+                     pending_word *p)
+{
+    size_t at;
+    if (!find_word(an, text, len, i, p)) {
+        return 0;
+    }
+    at = p->start + p->skip;
     p->mode = mode;
     p->hash = 0;
-    if (p->end - p->start - p->skip < CACHE_DATA) {
-        p->hash = hash_word(text + i + p->skip, p->end - i - p->skip,
-                            len - i - p->skip);
+    p->direct = p->plain && !(mode & FOUINE_ANALYZE_WORDS) && !an->watch;
+    if (!p->direct && p->end - at < CACHE_DATA) {
+        p->hash = hash_word(text + at, p->end - at, len - at);
 #if defined(__GNUC__)
         __builtin_prefetch(&an->slots[p->hash & an->mask]);
 #endif
     }
     return 1;
+}
+
+/* Copy s[0..n) into dst (room for n rounded up to 8 bytes) with its ASCII
+** capitals lowercased, eight bytes at a time; avail bytes are readable
+** from s (n at least). */
+static void lower_copy(char *dst, const char *s, size_t n, size_t avail)
+{
+    size_t j;
+    for (j = 0; j < n; j += 8) {
+        size_t r = n - j < 8 ? n - j : 8;
+        uint64_t x = ascii_lower8(load_tail(s + j, r, avail - j));
+        memcpy(dst + j, &x, sizeof x);
+    }
+}
+
+/*
+** Emit the token of a plain word (scan_word(): ASCII letters, digits, "'"
+** and ",", most of French text) when only tokens are wanted and no watch
+** is told of the words analyzed: the word lowercased and cut to
+** FOUINE_MAX_WORD bytes, as analyze_word() makes it, without the cache,
+** which is only needed for the fold and the stem (FOUINE_ANALYZE_WORDS
+** and the watch) and for words beyond ASCII (normalization).
+*/
+static FOUINE_WUR int emit_direct(const char *text,
+                                  size_t len,
+                                  const pending_word *p,
+                                  fouine_token_cb cb,
+                                  void *payload)
+{
+    char low[FOUINE_MAX_WORD + 8]; /* the token */
+    size_t at = p->start + p->skip;
+    size_t n = p->end - at > FOUINE_MAX_WORD ? FOUINE_MAX_WORD : p->end - at;
+    lower_copy(low, text + at, n, len - at);
+    return cb(low, n, at, p->end, 0, payload);
 }
 
 int fouine_analyzer_run(fouine_analyzer *an,
@@ -1350,11 +1407,15 @@ int fouine_analyzer_run(fouine_analyzer *an,
     }
     while (rc == 0 && count > 0) {
         pending_word *cur = &ring[head];
-        rc = word_get(an, text, len, cur->start + cur->skip, cur->end,
-                      cur->plain, cur->hash, &b, &w);
-        if (rc == 0) {
-            rc = emit_word(&w, cur->mode, cur->start + cur->skip, cur->end, cb,
-                           payload);
+        if (cur->direct) {
+            rc = emit_direct(text, len, cur, cb, payload);
+        } else {
+            rc = word_get(an, text, len, cur->start + cur->skip, cur->end,
+                          cur->plain, cur->hash, &b, &w);
+            if (rc == 0) {
+                rc = emit_word(&w, cur->mode, cur->start + cur->skip, cur->end,
+                               cb, payload);
+            }
         }
         /* The slot takes the word PREFETCH_WORDS ahead. */
         more = more && next_word(an, text, len, pos, mode, cur);

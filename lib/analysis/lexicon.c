@@ -9,6 +9,7 @@
 */
 #include "analysis.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "fouine/alloc.h"
@@ -93,26 +94,57 @@ void fouine_lexsink_clear(fouine_lexsink *sink)
     sink->count = 0;
 }
 
+/* The word of the record at p. */
+static void record_word(const unsigned char *p, fouine_word *w)
+{
+    w->ntoken = p[0];
+    w->nfold = p[1];
+    w->nstem = p[2];
+    w->token = (const char *)p + 3;
+    w->fold = w->token + w->ntoken;
+    w->stem = w->fold + w->nfold;
+}
+
+/* qsort() order of records (pointers to them): their tokens' bytes, as
+** SQLite's BINARY collation orders the lexicon's key. */
+static int by_token(const void *a, const void *b)
+{
+    const unsigned char *p = *(const unsigned char *const *)a;
+    const unsigned char *q = *(const unsigned char *const *)b;
+    size_t n = p[0] < q[0] ? p[0] : q[0];
+    int c = memcmp(p + 3, q + 3, n);
+    return c ? c : (int)p[0] - (int)q[0];
+}
+
 int fouine_lexsink_each(const fouine_lexsink *sink,
                         fouine_word_cb cb,
                         void *payload)
 {
     const unsigned char *p = (const unsigned char *)sink->words.data;
-    size_t at = 0;
-    while (at + 3 <= sink->words.len) {
-        fouine_word w;
-        int rc;
-        w.ntoken = p[at];
-        w.nfold = p[at + 1];
-        w.nstem = p[at + 2];
-        w.token = (const char *)p + at + 3;
-        w.fold = w.token + w.ntoken;
-        w.stem = w.fold + w.nfold;
-        at += 3 + w.ntoken + w.nfold + w.nstem;
-        rc = cb(&w, payload);
-        if (rc != 0) {
-            return rc;
-        }
+    const unsigned char **order = NULL; /* the records, sorted; owned */
+    size_t at = 0, n = 0, i;
+    int rc = FOUINE_OK;
+
+    if (sink->count == 0) {
+        return FOUINE_OK;
     }
-    return FOUINE_OK;
+    order = fouine_malloc(sink->count * sizeof *order);
+    if (!order) {
+        return FOUINE_ENOMEM;
+    }
+    while (at + 3 <= sink->words.len && n < sink->count) {
+        order[n++] = p + at;
+        at += 3 + (size_t)p[at] + p[at + 1] + p[at + 2];
+    }
+    qsort(order, n, sizeof *order, by_token);
+    for (i = 0; i < n && rc == FOUINE_OK; i++) {
+        fouine_word w;
+        if (i > 0 && by_token(&order[i - 1], &order[i]) == 0) {
+            continue; /* the same word, read again after the cache grew */
+        }
+        record_word(order[i], &w);
+        rc = cb(&w, payload);
+    }
+    fouine_free(order);
+    return rc;
 }

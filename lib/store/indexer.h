@@ -293,10 +293,11 @@ void fouine_inputs_free(fouine_inputs *in);
 
 /* The tokens of one text, recorded in advance. */
 typedef struct fouine_pretok {
-    char *buf;  /* records: flags, length, start, end, token; owned */
-    size_t len; /* bytes used */
-    size_t cap; /* bytes allocated */
-    int ready;  /* the whole text was analyzed: the tokens may replay */
+    char *buf;       /* records: flags, length, start, end, token; owned */
+    size_t len;      /* bytes used */
+    size_t cap;      /* bytes allocated */
+    size_t text_len; /* length of the text analyzed */
+    int ready;       /* the whole text was analyzed: the tokens may replay */
 } fouine_pretok;
 
 /**
@@ -336,9 +337,11 @@ FOUINE_WUR int fouine_replay_register(fouine_replay **out, sqlite3 *db);
 
 /**
  * Set the texts whose tokens were recorded: until the next call, a
- * document text equal to texts[i] is tokenized by replaying toks[i].
- * Both arrays are the caller's, and must stay valid until the next call
- * (n = 0 to clear).
+ * document text equal to texts[i] (of toks[i].text_len bytes) is
+ * tokenized by replaying toks[i].  Both arrays are the caller's, and must
+ * stay valid until the next call (n = 0 to clear).  The texts are looked
+ * for from the one after the last found, so that texts that FTS5 asks for
+ * in the order given are found at once.
  */
 void fouine_replay_set(fouine_replay *rp,
                        const char *const *texts,

@@ -31,6 +31,7 @@ struct fouine_replay {
     const char *const *texts;  /* texts analyzed in advance; not owned */
     const fouine_pretok *toks; /* their tokens; not owned */
     size_t ntexts;             /* their number */
+    size_t next;               /* where to look first: after the last found */
 };
 
 /* One instance of the wrapper, as FTS5 creates for each table. */
@@ -108,6 +109,7 @@ int fouine_pretok_analyze(fouine_pretok *out,
     rc = fouine_analyzer_run(an, text, len, FOUINE_ANALYZE_DOCUMENT, record,
                              out);
     if (rc == FOUINE_OK) {
+        out->text_len = len;
         out->ready = 1;
         return FOUINE_OK;
     }
@@ -151,16 +153,16 @@ static void replay_delete(Fts5Tokenizer *p)
 }
 
 /* The tokens of text recorded in advance, or NULL. */
-static const fouine_pretok *find(const fouine_replay *rp,
-                                 const char *text,
-                                 int len)
+static const fouine_pretok *find(fouine_replay *rp, const char *text, int len)
 {
-    size_t i;
-    for (i = 0; i < rp->ntexts; i++) {
-        const char *t = rp->texts[i];
-        if (rp->toks[i].ready && t && strlen(t) == (size_t)len &&
-            memcmp(t, text, (size_t)len) == 0) {
-            return &rp->toks[i];
+    size_t k;
+    for (k = 0; k < rp->ntexts; k++) {
+        size_t i = (rp->next + k) % rp->ntexts;
+        const fouine_pretok *t = &rp->toks[i];
+        if (t->ready && rp->texts[i] && t->text_len == (size_t)len &&
+            memcmp(rp->texts[i], text, (size_t)len) == 0) {
+            rp->next = i + 1;
+            return t;
         }
     }
     return NULL;
@@ -243,4 +245,5 @@ void fouine_replay_set(fouine_replay *rp,
     rp->texts = texts;
     rp->toks = toks;
     rp->ntexts = n;
+    rp->next = 0;
 }

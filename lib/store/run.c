@@ -95,10 +95,12 @@ const char *fouine_run_column_text(sqlite3_stmt *s, int col)
     return t ? t : "";
 }
 
-/* Free a message and what it owns. */
-static void free_msg(msg *m)
+void fouine_run_free_msg(msg *m)
 {
     size_t i;
+    if (!m) {
+        return;
+    }
     fouine_article_clear(&m->a);
     for (i = 0; i < sizeof m->tok / sizeof m->tok[0]; i++) {
         fouine_pretok_free(&m->tok[i]);
@@ -129,7 +131,7 @@ FOUINE_WUR int fouine_run_push(run *r, msg *m)
     }
     pthread_mutex_unlock(&r->lock);
     if (stopping) {
-        free_msg(m);
+        fouine_run_free_msg(m);
         return 1;
     }
     return 0;
@@ -245,7 +247,7 @@ static void stop_reader(run *r)
     r->stopping = 1;
     for (m = r->head; m; m = next) {
         next = m->next;
-        free_msg(m);
+        fouine_run_free_msg(m);
     }
     r->head = r->tail = NULL;
     r->queued = 0;
@@ -371,8 +373,11 @@ int fouine_index_run(fouine_run_stats *out, const fouine_run_options *opt)
     }
     started = 1;
     while ((m = pop(&r)) != NULL) {
-        rc = fouine_run_handle(&r, &w, m);
-        free_msg(m);
+        int kept = 0;
+        rc = fouine_run_handle(&r, &w, m, &kept);
+        if (!kept) {
+            fouine_run_free_msg(m);
+        }
         if (rc != FOUINE_OK) {
             break;
         }

@@ -18,6 +18,9 @@
 #define TXN_SECONDS  10.0        /* a transaction lasts at most this */
 #define OPTIMIZE_MIN 1000        /* articles written before 'optimize' */
 #define READ_CHUNK   (1u << 16)  /* hashing reads */
+/* Text of the new articles held back to be written in one statement, of
+** which FTS5 makes one segment (see fouine_run_flush()). */
+#define BATCH_BYTES (1u << 20)
 
 #define FTS_MERGE_SQL \
     "INSERT INTO article_fts(article_fts, rank) VALUES ('merge', 64);"
@@ -129,6 +132,16 @@ enum {
     W_ADD_ROOT,
     W_DEL_INNER_ROOTS,
     W_RENAME_UNDER,
+    W_BATCH_HAS,
+    W_BATCH_ADD,
+    W_BATCH_ADD_COMMENT,
+    W_BATCH_ADD_SOURCE,
+    W_BATCH_ARTICLES,
+    W_BATCH_COMMENTS,
+    W_BATCH_SOURCES,
+    W_BATCH_CLEAR,
+    W_BATCH_CLEAR_COMMENTS,
+    W_BATCH_CLEAR_SOURCES,
     W_COUNT
 };
 
@@ -148,6 +161,19 @@ typedef struct writer {
     fouine_lexsink *sink;        /* words for the lexicon, flushed before
                                     each COMMIT (fouine_index_commit());
                                     owned by ix; NULL when plain */
+    msg *batch;                  /* new articles of new files, held back to
+                                    be written together (see
+                                    fouine_run_flush()), in order; the
+                                    messages are owned, linked by next */
+    msg *batch_tail;             /* the last of them */
+    size_t batch_bytes;          /* their text (titles, leads, bodies and
+                                    comments), in bytes */
+    int batch_sources;           /* source rows held back with them */
+    const char **batch_texts;    /* their texts for the replay; owned */
+    fouine_pretok *batch_toks;   /* their tokens: copies of the messages'
+                                    records, whose buffers stay the
+                                    messages'; the array is owned */
+    size_t batch_cap;            /* room in batch_texts and batch_toks */
 } writer;
 
 /* A growing list of strings. */
@@ -199,6 +225,9 @@ FOUINE_WUR int fouine_run_push_skip(run *r,
                                     int scope,
                                     int known);
 
+/* Free a message and what it owns (NULL is fine). */
+void fouine_run_free_msg(msg *m);
+
 /* strlen(), 0 for NULL. */
 size_t fouine_run_slen(const char *s);
 
@@ -237,8 +266,22 @@ FOUINE_WUR int fouine_run_commit(run *r, writer *w);
 */
 int fouine_run_source_gone(const run *r, const char *key);
 
-/* Handle one message. */
-FOUINE_WUR int fouine_run_handle(run *r, writer *w, const msg *m);
+/* Handle one message.  *kept is set to 1 when the writer keeps it (a new
+** article held back: see fouine_run_flush()), the message then being the
+** writer's; else the caller still owns it. */
+FOUINE_WUR int fouine_run_handle(run *r, writer *w, msg *m, int *kept);
+
+/*
+** Write the articles held back (new articles of files the index did not
+** know, and those files' source rows) in three statements: SQLite makes
+** every statement that writes through a trigger into FTS5 open a
+** savepoint, and FTS5 (3.40) writes its pending terms to a new segment at
+** each savepoint, so writing articles one statement each made one segment
+** an article (and merges of them), whatever its 'hashsize'.  Called
+** before anything else is written, before each COMMIT and at the end.
+** Returns FOUINE_OK, FOUINE_EDB or FOUINE_ENOMEM.
+*/
+FOUINE_WUR int fouine_run_flush(run *r, writer *w);
 
 /* Free the strings of l and l's array; zero it. */
 void fouine_run_strings_free(strings *l);

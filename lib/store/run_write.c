@@ -115,7 +115,27 @@ static const char *const writer_sql[W_COUNT] = {
     "DELETE FROM root WHERE path > ?1 AND path < ?2",
     "UPDATE source SET size = -1, mtime = -1, hash = NULL"
     " WHERE path > ?1 AND path < ?2"
-    " AND path NOT LIKE '%.json' AND path NOT LIKE '%.jsonl'"
+    " AND path NOT LIKE '%.json' AND path NOT LIKE '%.jsonl'",
+    /* The articles held back (fouine_run_flush()). */
+    "SELECT 1 FROM temp.batch WHERE id = ?1",
+    "INSERT INTO temp.batch(id, source, title, lead, body, date, category,"
+    " url, author, reading_time, hash)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    "INSERT INTO temp.batch_comment(id, date, body) VALUES (?1, ?2, ?3)",
+    "INSERT INTO temp.batch_source(path, size, mtime, hash)"
+    " VALUES (?1, ?2, ?3, ?4)",
+    "INSERT INTO article(id, source, title, lead, body, date, category, url,"
+    " author, reading_time, hash) SELECT id, source, title, lead, body, date,"
+    " category, url, author, reading_time, hash FROM temp.batch"
+    " ORDER BY rowid",
+    "INSERT INTO comment(article, date, body) SELECT a.rowid, c.date, c.body"
+    " FROM temp.batch_comment c JOIN article a ON a.id = c.id"
+    " ORDER BY c.rowid",
+    "INSERT OR REPLACE INTO source(path, size, mtime, hash, articles)"
+    " SELECT path, size, mtime, hash, (SELECT count(*) FROM article"
+    " WHERE source = b.path) FROM temp.batch_source b ORDER BY b.rowid",
+    "DELETE FROM temp.batch", "DELETE FROM temp.batch_comment",
+    "DELETE FROM temp.batch_source"
 };
 
 /*
@@ -162,6 +182,10 @@ FOUINE_WUR int fouine_run_commit(run *r, writer *w)
     if (!w->in_txn) {
         return FOUINE_OK;
     }
+    rc = fouine_run_flush(r, w);
+    if (rc != FOUINE_OK) {
+        return rc;
+    }
     rc = fouine_index_commit(w->ix);
     if (rc != FOUINE_OK) {
         return rc == FOUINE_ENOMEM ? rc : db_error(r, w, "COMMIT");
@@ -179,6 +203,39 @@ static FOUINE_WUR int step_done(run *r, writer *w, int which)
     if (rc != SQLITE_DONE) {
         return db_error(r, w, writer_sql[which]);
     }
+    return FOUINE_OK;
+}
+
+/* Free the messages held back and forget them (their rows in the temporary
+** tables are the caller's to delete). */
+static void drop_batch(writer *w)
+{
+    msg *m = w->batch, *next;
+    for (; m; m = next) {
+        next = m->next;
+        fouine_run_free_msg(m);
+    }
+    w->batch = w->batch_tail = NULL;
+    w->batch_bytes = 0;
+    w->batch_sources = 0;
+}
+
+/* Whether an article of this id is held back. */
+static FOUINE_WUR int held_back(int *held, run *r, writer *w, const char *id)
+{
+    sqlite3_stmt *s = w->stmt[W_BATCH_HAS];
+    int step;
+    *held = 0;
+    if (!w->batch) {
+        return FOUINE_OK;
+    }
+    sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+    step = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (step != SQLITE_ROW && step != SQLITE_DONE) {
+        return db_error(r, w, writer_sql[W_BATCH_HAS]);
+    }
+    *held = step == SQLITE_ROW;
     return FOUINE_OK;
 }
 
@@ -308,7 +365,48 @@ static FOUINE_WUR int write_duplicate(run *r,
 }
 
 /* Write one article: insert, update, or leave it when unchanged. */
-static FOUINE_WUR int write_article(run *r, writer *w, const msg *m)
+/*
+** Hold a new article back (see fouine_run_flush()): its row into
+** temp.batch, its comments into temp.batch_comment, the message kept by
+** the writer; written when the batch holds BATCH_BYTES of text.
+*/
+static FOUINE_WUR int hold_back(run *r, writer *w, msg *m, const char *hex)
+{
+    const fouine_input *f = &r->in.files[m->file];
+    const fouine_article *a = &m->a;
+    size_t i;
+    int rc;
+
+    fouine_bind_article(w->stmt[W_BATCH_ADD], a, f->key, hex);
+    rc = step_done(r, w, W_BATCH_ADD);
+    for (i = 0; i < a->ncomments && rc == FOUINE_OK; i++) {
+        sqlite3_stmt *s = w->stmt[W_BATCH_ADD_COMMENT];
+        sqlite3_bind_text(s, 1, a->id, -1, SQLITE_STATIC);
+        fouine_bind_str(s, 2, a->comments[i].date);
+        fouine_bind_str(s, 3, a->comments[i].body ? a->comments[i].body : "");
+        rc = step_done(r, w, W_BATCH_ADD_COMMENT);
+    }
+    if (rc != FOUINE_OK) {
+        return rc;
+    }
+    m->next = NULL;
+    if (w->batch_tail) {
+        w->batch_tail->next = m;
+    } else {
+        w->batch = m;
+    }
+    w->batch_tail = m;
+    w->batch_bytes += fouine_run_slen(a->title) + fouine_run_slen(a->lead) +
+                      fouine_run_slen(a->body);
+    for (i = 0; i < a->ncomments; i++) {
+        w->batch_bytes += fouine_run_slen(a->comments[i].body);
+    }
+    return FOUINE_OK;
+}
+
+/* Write one article: insert (maybe held back: *kept set), update, or
+** leave it when unchanged. */
+static FOUINE_WUR int write_article(run *r, writer *w, msg *m, int *kept)
 {
     const fouine_input *f = &r->in.files[m->file];
     const fouine_article *a = &m->a;
@@ -317,12 +415,42 @@ static FOUINE_WUR int write_article(run *r, writer *w, const msg *m)
     sqlite3_stmt *s;
     sqlite3_int64 rowid = 0;
     char hex[FOUINE_HASH_HEX_SIZE], old[FOUINE_HASH_HEX_SIZE];
-    int found = 0, same_source = 0, conflict = 0, rc;
+    int found = 0, same_source = 0, conflict = 0, held = 0, rc;
 
     fouine_hash_hex(hex, m->hash);
+    /* An id held back is looked up once written. */
+    rc = held_back(&held, r, w, a->id);
+    if (rc == FOUINE_OK && held) {
+        rc = fouine_run_flush(r, w);
+    }
+    if (rc != FOUINE_OK) {
+        return rc;
+    }
     rc = fouine_index_find(&found, &rowid, old, &src, w->ix, a->id);
     if (rc != FOUINE_OK) {
         return rc == FOUINE_ENOMEM ? rc : db_error(r, w, "article lookup");
+    }
+    if (!found && !m->known) {
+        /* A new article of a new file: nothing else to check or touch. */
+        rc = hold_back(r, w, m, hex);
+        if (rc == FOUINE_OK) {
+            *kept = 1;
+            r->st->comments += (long)a->ncomments;
+            r->st->indexed++;
+            fouine_run_say(r, 2, "indexed %s (%s)", a->id, f->path);
+            w->file_articles++;
+            w->txn_articles++;
+            w->txn_bytes += m->bytes;
+        }
+        if (rc == FOUINE_OK && w->batch_bytes >= BATCH_BYTES) {
+            rc = fouine_run_flush(r, w);
+        }
+        return rc;
+    }
+    /* Anything else is written in the order of the messages. */
+    rc = fouine_run_flush(r, w);
+    if (rc != FOUINE_OK) {
+        return rc;
     }
     if (found) {
         same_source = src && strcmp(src, f->key) == 0;
@@ -404,6 +532,74 @@ static FOUINE_WUR int step_all(run *r, writer *w, const int *which, size_t n)
     for (i = 0; i < n && rc == FOUINE_OK; i++) {
         rc = step_done(r, w, which[i]);
     }
+    return rc;
+}
+
+/* Room for n texts to replay in the writer's arrays. */
+static FOUINE_WUR int batch_room(writer *w, size_t n)
+{
+    const char **texts;
+    fouine_pretok *toks;
+    size_t cap = w->batch_cap ? w->batch_cap : 256;
+    if (n <= w->batch_cap) {
+        return FOUINE_OK;
+    }
+    while (cap < n) {
+        cap *= 2;
+    }
+    texts = fouine_realloc(w->batch_texts, cap * sizeof *texts);
+    if (!texts) {
+        return FOUINE_ENOMEM;
+    }
+    w->batch_texts = texts;
+    toks = fouine_realloc(w->batch_toks, cap * sizeof *toks);
+    if (!toks) {
+        return FOUINE_ENOMEM;
+    }
+    w->batch_toks = toks;
+    w->batch_cap = cap;
+    return FOUINE_OK;
+}
+
+FOUINE_WUR int fouine_run_flush(run *r, writer *w)
+{
+    static const int write[] = {
+        W_BATCH_ARTICLES, W_BATCH_COMMENTS,       W_BATCH_SOURCES,
+        W_BATCH_CLEAR,    W_BATCH_CLEAR_COMMENTS, W_BATCH_CLEAR_SOURCES
+    };
+    size_t n = 0, k;
+    msg *m;
+    int rc = FOUINE_OK;
+
+    if (!w->batch && !w->batch_sources) {
+        return FOUINE_OK;
+    }
+    if (w->replay) {
+        /* FTS5 asks for the texts in this order: title, lead and body of
+        ** each row, the rows in the order of the batch. */
+        for (m = w->batch; m; m = m->next) {
+            n += 3;
+        }
+        rc = batch_room(w, n);
+        n = 0;
+        for (m = w->batch; m && rc == FOUINE_OK; m = m->next) {
+            const char *texts[3] = { m->a.title, m->a.lead, m->a.body };
+            for (k = 0; k < 3; k++, n++) {
+                w->batch_texts[n] = texts[k];
+                w->batch_toks[n] = m->tok[k];
+            }
+        }
+        if (rc == FOUINE_OK) {
+            fouine_replay_set(w->replay, w->batch_texts, w->batch_toks, n);
+        }
+    }
+    if (rc == FOUINE_OK) {
+        rc = step_all(r, w, write, sizeof write / sizeof *write);
+    }
+    if (w->replay) {
+        fouine_replay_set(w->replay, NULL, NULL, 0);
+    }
+    drop_batch(w);
     return rc;
 }
 
@@ -500,13 +696,16 @@ static FOUINE_WUR int end_file(run *r, writer *w, const msg *m)
         rc = clear_touched(r, w);
     }
     if (rc == FOUINE_OK) {
-        s = w->stmt[W_PUT_SOURCE];
+        /* A new file's row counts its articles: held back with them. */
+        int which = m->known ? W_PUT_SOURCE : W_BATCH_ADD_SOURCE;
+        s = w->stmt[which];
         fouine_hash_hex(hex, m->hash);
         sqlite3_bind_text(s, 1, f->key, -1, SQLITE_STATIC);
         sqlite3_bind_int64(s, 2, f->size);
         sqlite3_bind_int64(s, 3, f->mtime);
         sqlite3_bind_text(s, 4, hex, -1, SQLITE_TRANSIENT);
-        rc = step_done(r, w, W_PUT_SOURCE);
+        rc = step_done(r, w, which);
+        w->batch_sources += !m->known;
     }
     if (rc == FOUINE_OK) {
         rc = seen(r, w, f);
@@ -515,13 +714,22 @@ static FOUINE_WUR int end_file(run *r, writer *w, const msg *m)
     return rc;
 }
 
-FOUINE_WUR int fouine_run_handle(run *r, writer *w, const msg *m)
+FOUINE_WUR int fouine_run_handle(run *r, writer *w, msg *m, int *kept)
 {
     const fouine_input *f = &r->in.files[m->file];
     sqlite3_stmt *s;
     int rc = fouine_run_begin(r, w);
+    *kept = 0;
     if (rc != FOUINE_OK) {
         return rc;
+    }
+    /* What the articles held back do not change may pass them. */
+    if ((m->type == MSG_END && m->known) ||
+        (m->type == MSG_SKIP && m->scope != SKIP_PART)) {
+        rc = fouine_run_flush(r, w);
+        if (rc != FOUINE_OK) {
+            return rc;
+        }
     }
     switch (m->type) {
     case MSG_ARTICLE:
@@ -531,7 +739,7 @@ FOUINE_WUR int fouine_run_handle(run *r, writer *w, const msg *m)
                 return rc;
             }
         }
-        return write_article(r, w, m);
+        return write_article(r, w, m, kept);
     case MSG_END:
         r->st->files++;
         return end_file(r, w, m);
@@ -871,7 +1079,14 @@ FOUINE_WUR int fouine_run_open_writer(run *r, writer *w)
         "CREATE TEMP TABLE conflict(rowid INTEGER PRIMARY KEY,"
         "  dup INTEGER UNIQUE, path TEXT, line INTEGER);"
         "CREATE TEMP TABLE retake(article INTEGER PRIMARY KEY,"
-        "  dup INTEGER);");
+        "  dup INTEGER);"
+        "CREATE TEMP TABLE batch(rowid INTEGER PRIMARY KEY, id TEXT UNIQUE,"
+        "  source, title, lead, body, date, category, url, author,"
+        "  reading_time, hash);"
+        "CREATE TEMP TABLE batch_comment(rowid INTEGER PRIMARY KEY, id,"
+        "  date, body);"
+        "CREATE TEMP TABLE batch_source(rowid INTEGER PRIMARY KEY, path,"
+        "  size, mtime, hash);");
     for (i = 0; i < W_COUNT && rc == FOUINE_OK; i++) {
         if (sqlite3_prepare_v3(w->db, writer_sql[i], -1,
                                SQLITE_PREPARE_PERSISTENT, &w->stmt[i],
@@ -885,6 +1100,9 @@ FOUINE_WUR int fouine_run_open_writer(run *r, writer *w)
 void fouine_run_close_writer(writer *w)
 {
     int i;
+    drop_batch(w);
+    fouine_free(w->batch_texts);
+    fouine_free(w->batch_toks);
     for (i = 0; i < W_COUNT; i++) {
         sqlite3_finalize(w->stmt[i]);
     }

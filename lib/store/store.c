@@ -262,7 +262,7 @@ int fouine_lexsink_flush(fouine_lexsink *sink, sqlite3 *db)
         return fouine_store_error(db);
     }
     rc = fouine_lexsink_each(sink, insert_word, stmt);
-    if (rc != FOUINE_OK) {
+    if (rc == FOUINE_EDB) {
         rc = fouine_store_error(db);
     }
     sqlite3_finalize(stmt);
