@@ -106,6 +106,14 @@ static const struct {
       "((\"{canicule}\") OR (\"{grève}\"))" },
     { "(canicule OR grève) -tgv",
       "(((\"{canicule}\") OR (\"{grève}\"))) NOT (\"{tgv}\")", NULL },
+    /* An excluded group keeps its own exclusions; one of stop words or of
+    ** exclusions only excludes nothing. */
+    { "grève -(sncf -tgv)",
+      "((\"{grève}\")) NOT (((\"{sncf}\")) NOT (\"{tgv}\"))", NULL },
+    { "grève -(le la)", "((\"{grève}\"))", NULL },
+    { "grève -(-sncf OR -tgv)", "((\"{grève}\"))", NULL },
+    { "grève -titre:(sncf -tgv)",
+      "((\"{grève}\")) NOT title : (((\"{sncf}\")) NOT (\"{tgv}\"))", NULL },
     { "présid*", "(\"{présid}\"*)", NULL },
     { "=attaque", "(\"{attaque}\")", NULL },
     { "titre:sécurité", "title : ((\"{sécurité}\"))", NULL },
@@ -192,6 +200,11 @@ START_TEST(test_parse_only_exclusions)
     fouine_parsed_clear(&q);
     res = search("-sécurité", NULL);
     ck_assert_int_eq(total_of(res), 24 - 5);
+    json_decref(res);
+    /* "-(sncf -tgv)" leaves out the articles about the SNCF without the
+    ** TGV, not every article about the TGV. */
+    res = search("grève -(sncf -tgv)", NULL);
+    ck_assert_int_eq(total_of(res), 1);
     json_decref(res);
 }
 END_TEST
@@ -428,6 +441,8 @@ START_TEST(test_parse_deep_nesting)
         { "grève OR titre:(sncf -chapo:(tgv OR ", "))" },
         { "=grève texte:(\"la poste\" OR -(canicule ", "))" },
         { "(grève OR canicule) titre:(", ")" },
+        { "grève -(sncf ", ")" },
+        { "grève -(sncf OR -(le ", "))" },
     };
     static const struct {
         const char *before, *after;

@@ -10,11 +10,13 @@
 #include "fouine/store.h"
 #include "query.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 
 static int collect(const char *token,
                    size_t len,
@@ -185,6 +187,59 @@ void fouine_test_oom_loop(const char *name, fouine_test_oom_op op)
                  FOUINE_TEST_OOM_RUNS);
 }
 #endif
+
+uint32_t fouine_test_fuzz_seed(long *n, long dflt, const char *what)
+{
+    const char *env = getenv("FOUINE_FUZZ_SEED");
+    const char *iter = getenv("FOUINE_FUZZ_ITERATIONS");
+    uint32_t seed =
+        env ? (uint32_t)strtoul(env, NULL, 0) : (uint32_t)time(NULL);
+    *n = iter ? strtol(iter, NULL, 10) : dflt;
+    if (seed == 0) {
+        seed = 1;
+    }
+    printf("seed %lu (FOUINE_FUZZ_SEED), %ld %s\n", (unsigned long)seed, *n,
+           what);
+    fflush(stdout);
+    return seed;
+}
+
+void fouine_test_keep_failure(const char *name, const char *data, size_t len)
+{
+    FILE *f = fopen(name, "wb");
+    if (f) {
+        fwrite(data, 1, len, f);
+        fclose(f);
+    }
+}
+
+size_t fouine_test_replay(const char *rel,
+                          void (*check)(const char *data, size_t len))
+{
+    const char *src = fouine_test_dir("FOUINE_SOURCE_DIR");
+    char dir[600], path[900];
+    struct dirent *e;
+    DIR *d;
+    size_t n = 0;
+    ck_assert_ptr_nonnull(src);
+    snprintf(dir, sizeof dir, "%s/%s", src, rel);
+    d = opendir(dir);
+    ck_assert_msg(d != NULL, "%s: cannot be read", dir);
+    while ((e = readdir(d)) != NULL) {
+        char *text;
+        if (e->d_name[0] == '.') {
+            continue;
+        }
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        text = fouine_test_slurp(path);
+        ck_assert_ptr_nonnull(text);
+        check(text, strlen(text));
+        free(text);
+        n++;
+    }
+    closedir(d);
+    return n;
+}
 
 uint32_t fouine_test_rnd(uint32_t *state)
 {

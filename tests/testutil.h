@@ -105,6 +105,21 @@ void fouine_test_oom_loop(const char *name, fouine_test_oom_op op);
 /* xorshift32, a small deterministic generator for seeded tests: the next
 ** number after *state (which must not start at 0). */
 uint32_t fouine_test_rnd(uint32_t *state);
+
+/* The seed of a fuzzing run (FOUINE_FUZZ_SEED, else the time; never 0)
+** and its number of inputs (FOUINE_FUZZ_ITERATIONS, else dflt) into *n;
+** both are printed ("seed 123 (FOUINE_FUZZ_SEED), 800 what"), so that a
+** failing run can be replayed. */
+uint32_t fouine_test_fuzz_seed(long *n, long dflt, const char *what);
+
+/* Write the bytes of an input that failed a fuzzing check to the file
+** name of the test's directory, for the fuzz target's replay driver. */
+void fouine_test_keep_failure(const char *name, const char *data, size_t len);
+
+/* Call check on the bytes of each file of the directory rel of the source
+** tree (FOUINE_SOURCE_DIR), a seed corpus; returns how many. */
+size_t fouine_test_replay(const char *rel,
+                          void (*check)(const char *data, size_t len));
 /* SQLite's PRAGMA integrity_check and FTS5's integrity-check (of
 ** article_fts and comment_fts) pass on the index at path; fails the test
 ** otherwise.  Opens the index for writing (FTS5's check is an INSERT). */

@@ -923,17 +923,27 @@ static void map_tier_w(out_ctx *o, int item, int tier, double w)
     }
 }
 
-/* Whether an excluded node n (its neg flag aside) can be excluded: it
-** searches something, stop words included ("-a" leaves the articles
-** without "a"). */
+/* Whether an excluded node n (its neg flag aside) can be excluded: what
+** fts_node() writes of it is an expression.  A term with a word, stop
+** words included ("-a" leaves the articles without "a"); a group with a
+** positive item (a group of stop words or of exclusions only, "-(le la)",
+** "-(-a OR -b)", writes nothing FTS5 could parse: it is left out). */
 static int excludable(const node *n)
 {
-    size_t i;
+    node tmp = *n;
     if (n->kind == N_TERM) {
         return n->nword > 0;
     }
-    for (i = 0; i < n->nkids; i++) {
-        if (excludable(n->kids[i])) {
+    tmp.neg = 0;
+    return positive(&tmp);
+}
+
+/* Whether the group n has an exclusion fts_node() writes after it. */
+static int has_exclusion(const node *n)
+{
+    size_t i;
+    for (i = 0; n->kind == N_AND && i < n->nkids; i++) {
+        if (n->kids[i]->neg && excludable(n->kids[i])) {
             return 1;
         }
     }
@@ -1027,10 +1037,12 @@ static void fts_term(out_ctx *o, const node *n)
     fouine_buf_puts(o->b, ")");
 }
 
+static void fts_excluded(out_ctx *o, const node *k);
+
 /* Append node n, assumed positive(), ignoring its own neg flag. */
 static void fts_node(out_ctx *o, const node *n)
 {
-    size_t i, np = 0, nn = 0;
+    size_t i, np = 0;
     if (n->column) {
         fouine_buf_printf(o->b, "%s : (", column_names[n->column]);
         o->columns = 1;
@@ -1070,21 +1082,34 @@ static void fts_node(out_ctx *o, const node *n)
         for (i = 0; i < n->nkids; i++) {
             const node *k = n->kids[i];
             if (k->neg && excludable(k)) {
-                node tmp = *k;
-                int item = o->item;
-                tmp.neg = 0;
-                o->item = -1;
                 fouine_buf_puts(o->b, " NOT ");
-                fts_node(o, &tmp);
-                o->item = item;
-                (void)nn;
-                nn++;
+                fts_excluded(o, k);
             }
         }
     }
     if (n->column) {
         fouine_buf_puts(o->b, ")");
     }
+}
+
+/*
+** Append the excluded node k (its neg flag aside; excludable()), the
+** operand of a NOT or of the OR of a query of exclusions, mapped to no
+** item: in parentheses when it is a group with exclusions of its own
+** outside a field, whose NOTs would else apply to all that comes before
+** ("a -(b -c)" is a NOT ((b) NOT c), not (a NOT b) NOT c).
+*/
+static void fts_excluded(out_ctx *o, const node *k)
+{
+    node tmp = *k;
+    int item = o->item, wrap;
+    tmp.neg = 0;
+    wrap = !tmp.column && has_exclusion(&tmp);
+    o->item = -1;
+    fouine_buf_puts(o->b, wrap ? "(" : "");
+    fts_node(o, &tmp);
+    fouine_buf_puts(o->b, wrap ? ")" : "");
+    o->item = item;
 }
 
 /* Append the query language form of n. */
@@ -1376,13 +1401,11 @@ static size_t or_items(fouine_buf *b,
     fouine_buf_puts(b, ")");
     o.item = -1;
     for (i = 0; i < root->nkids; i++) {
-        node tmp = *root->kids[i];
-        if (!tmp.neg || !excludable(&tmp)) {
-            continue;
+        const node *k = root->kids[i];
+        if (k->neg && excludable(k)) {
+            fouine_buf_puts(b, " NOT ");
+            fts_excluded(&o, k);
         }
-        tmp.neg = 0;
-        fouine_buf_puts(b, " NOT ");
-        fts_node(&o, &tmp);
     }
     return n;
 }
@@ -1518,15 +1541,14 @@ int fouine_parse_corrected(fouine_parsed *out,
         memset(&o, 0, sizeof o);
         o.b = &nots;
         for (i = 0; i < (root->kind == N_AND ? root->nkids : 1); i++) {
-            node tmp = root->kind == N_AND ? *root->kids[i] : *root;
-            if (!tmp.neg || !excludable(&tmp)) {
+            const node *k = root->kind == N_AND ? root->kids[i] : root;
+            if (!k->neg || !excludable(k)) {
                 continue;
             }
-            tmp.neg = 0;
             if (nots.len) {
                 fouine_buf_puts(&nots, " OR ");
             }
-            fts_node(&o, &tmp);
+            fts_excluded(&o, k);
         }
     }
     understood_node(&und, root, 1);

@@ -21,12 +21,8 @@
 #include <unistd.h>
 
 #include "fouine/alloc.h"
-#include "indexer.h"
+#include "fuzz/fuzz_index.h"
 #include "serve/replies.h"
-
-#ifndef FOUINE_FUZZ_CORPUS
-#define FOUINE_FUZZ_CORPUS "corpus"
-#endif
 
 #define MAX_INPUT (256u * 1024u) /* longer inputs are not sent */
 
@@ -35,62 +31,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static fouine_serve_config fuzz_cfg = { NULL, NULL, 1, 0, FOUINE_SERVE_TIMEOUT,
                                         0 };
 static fouine_serve_daemon *fuzz_daemon;
-static char fuzz_dir[512];   /* the temporary directory, or "" */
-static char fuzz_index[600]; /* the index made there */
 
-/* Remove the index made at the first input. */
+/* Stop the server (atexit, before the index is removed). */
 static void fuzz_cleanup(void)
 {
-    static const char *const suffixes[] = { "", "-wal", "-shm" };
-    char path[700];
-    size_t i;
     fouine_serve_daemon_stop(fuzz_daemon);
     fouine_serve_worker_release();
-    if (!fuzz_dir[0]) {
-        return;
-    }
-    for (i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
-        snprintf(path, sizeof path, "%s%s", fuzz_index, suffixes[i]);
-        unlink(path);
-    }
-    rmdir(fuzz_dir);
-}
-
-/* Index corpus/ into a new temporary directory; exits on failure. */
-static const char *fuzz_make_index(void)
-{
-    static const char *const paths[] = { FOUINE_FUZZ_CORPUS };
-    const char *tmp = getenv("TMPDIR");
-    fouine_run_options opt;
-    fouine_run_stats st;
-    snprintf(fuzz_dir, sizeof fuzz_dir, "%s/fouine-fuzz-XXXXXX",
-             tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(fuzz_dir)) {
-        perror("fuzz_serve: mkdtemp");
-        exit(1);
-    }
-    snprintf(fuzz_index, sizeof fuzz_index, "%s/index.db", fuzz_dir);
-    fouine_run_options_init(&opt);
-    opt.index = fuzz_index;
-    opt.paths = paths;
-    opt.npaths = 1;
-    opt.verbose = 0;
-    if (fouine_index_run(&st, &opt) != FOUINE_OK || st.indexed == 0) {
-        fprintf(stderr, "fuzz_serve: cannot index %s\n", FOUINE_FUZZ_CORPUS);
-        exit(1);
-    }
-    return fuzz_index;
 }
 
 /* The server, started at the first input. */
 static fouine_serve_daemon *fuzz_server(void)
 {
-    const char *index;
     if (fuzz_daemon) {
         return fuzz_daemon;
     }
-    index = getenv("FOUINE_FUZZ_INDEX");
-    fuzz_cfg.index = index && *index ? index : fuzz_make_index();
+    fuzz_cfg.index = fuzz_index("fuzz_serve");
     if (fouine_serve_worker_init() != FOUINE_OK ||
         fouine_serve_local_start(&fuzz_daemon, &fuzz_cfg) != FOUINE_OK) {
         fprintf(stderr, "fuzz_serve: cannot start the server\n");
