@@ -21,6 +21,7 @@ if(CMAKE_C_COMPILER_ID MATCHES "Clang")
   target_link_options(fuzz_serve PRIVATE -fsanitize=fuzzer,address,undefined)
   target_include_directories(fuzz_serve PRIVATE ${PROJECT_SOURCE_DIR}/tools/serve)
   target_link_libraries(fuzz_serve PRIVATE fouine_serve_assets fouine_internal
+                        fouine_results_json
                         PkgConfig::MHD PkgConfig::JANSSON
                         PkgConfig::UTF8PROC Threads::Threads fouine_warnings)
 else()
