@@ -31,6 +31,7 @@
 
 #include "fouine/alloc.h"
 #include "fouine/analyzer.h"
+#include "fouine/index.h"
 #include "fouine/store.h"
 
 #ifdef FOUINE_FAULT_INJECTION
@@ -340,6 +341,8 @@ static const struct {
 
 static fouine_test_corpus corpus; /* corpus/ and its index */
 static sqlite3 *db;
+static fouine_index *search_ix; /* the same index, for the endpoints that
+                                   read through the handle */
 static fouine_analyzer *search_an;
 
 /* Whether jansson allocates through the gateway (then its failures are
@@ -362,11 +365,16 @@ static void search_setup(void)
     ck_assert_int_eq(fouine_store_open(&db, corpus.index, FOUINE_STORE_READ),
                      FOUINE_OK);
     ck_assert_int_eq(fouine_analyzer_new(&search_an), FOUINE_OK);
+    ck_assert_int_eq(
+        fouine_index_open(&search_ix, corpus.index, FOUINE_INDEX_READ),
+        FOUINE_OK);
 }
 
 static void search_teardown(void)
 {
     json_injected = 0;
+    fouine_index_close(search_ix);
+    search_ix = NULL;
     fouine_analyzer_free(search_an);
     sqlite3_close(db);
     fouine_test_corpus_drop(&corpus);
@@ -528,6 +536,7 @@ static int api(uint64_t *digest, int e, const char *const *kv)
 
     memset(&w, 0, sizeof w);
     memset(&r, 0, sizeof r);
+    w.ix = search_ix;
     w.db = db;
     w.an = search_an;
     cfg.index = corpus.index;
@@ -539,7 +548,8 @@ static int api(uint64_t *digest, int e, const char *const *kv)
          e == 3 ? fouine_serve_api_health(&r, &w, &cfg) :
                   fouine_serve_api_categories(&r, &w);
     /* The temporary table a completion made stays on the connection. */
-    sqlite3_exec(db, "DROP TABLE IF EXISTS temp.serve_vocab", NULL, NULL, NULL);
+    sqlite3_exec(db, "DROP TABLE IF EXISTS temp.fouine_vocab", NULL, NULL,
+                 NULL);
     *digest = 0;
     if (rc == FOUINE_OK) {
         *digest = mix_reply(&r);

@@ -18,6 +18,7 @@
 
 #include "fouine/analyzer.h"
 #include "fouine/error.h"
+#include "fouine/index.h"
 
 /* Limits of what a request may carry. */
 #define FOUINE_SERVE_MAX_QUERY    1024 /* bytes of q */
@@ -41,10 +42,11 @@ typedef struct fouine_serve_config {
     int budget_ms; /* CPU time of a search: fouine_search_options.budget_ms */
 } fouine_serve_config;
 
-/* The index connection and analyzer of one worker thread. */
+/* The index, connection and analyzer of one worker thread. */
 typedef struct fouine_serve_worker {
-    sqlite3 *db;         /* read-only connection; owned */
-    fouine_analyzer *an; /* owned */
+    fouine_index *ix;    /* read only; owned */
+    sqlite3 *db;         /* its connection; owned by ix */
+    fouine_analyzer *an; /* its searches' analyzer; owned by ix */
     dev_t dev;           /* device and inode of the index file opened, */
     ino_t ino;           /* to notice a file replaced by a rebuild */
 } fouine_serve_worker;

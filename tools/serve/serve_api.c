@@ -6,6 +6,7 @@
 
 #include "fouine/alloc.h"
 #include "fouine/store.h"
+#include "indexer.h"
 #include "query.h"
 #include "results_json.h"
 
@@ -29,8 +30,7 @@ static void worker_free(void *p)
     if (!w) {
         return;
     }
-    fouine_analyzer_free(w->an);
-    sqlite3_close(w->db);
+    fouine_index_close(w->ix); /* its connection and analyzer too */
     fouine_free(w);
 }
 
@@ -67,7 +67,11 @@ static int worker_open(fouine_serve_worker **out,
         w->dev = st.st_dev;
         w->ino = st.st_ino;
     }
-    rc = fouine_store_open(&w->db, cfg->index, FOUINE_STORE_READ);
+    rc = fouine_index_open(&w->ix, cfg->index, FOUINE_INDEX_READ);
+    if (rc == FOUINE_OK) {
+        w->db = fouine_index_db(w->ix);
+        rc = fouine_index_analyzer(&w->an, w->ix);
+    }
     /* Closing never checkpoints nor deletes the WAL: this connection only
     ** reads, and the file it reads may be gone from its name. */
     if (rc == FOUINE_OK &&
@@ -82,7 +86,6 @@ static int worker_open(fouine_serve_worker **out,
                      NULL, NULL);
         sqlite3_exec(w->db, "PRAGMA cache_size=" FOUINE_SERVE_CACHE_SIZE, NULL,
                      NULL, NULL);
-        rc = fouine_analyzer_new(&w->an);
     }
     if (rc != FOUINE_OK) {
         goto done;
@@ -307,26 +310,17 @@ int fouine_serve_api_article(fouine_serve_reply *r,
                              fouine_serve_worker *w,
                              const char *id)
 {
-    static const char sql[] =
-        "SELECT id, title, date, category, url, author, lead, body,"
-        " reading_time FROM article WHERE id = ?1";
-    sqlite3_stmt *stmt = NULL;
+    fouine_article a;
     json_t *obj = NULL;
     int rc, failed = 0;
 
     memset(r, 0, sizeof *r);
-    if (sqlite3_prepare_v2(w->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-        rc = FOUINE_EDB;
-        goto done;
-    }
-    sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
-    rc = sqlite3_step(stmt);
-    if (rc == SQLITE_DONE) {
+    rc = fouine_index_get(&a, w->ix, id);
+    if (rc == FOUINE_ENOTFOUND) {
         rc = fouine_serve_reply_error(r, 404, "no such article");
         goto done;
     }
-    if (rc != SQLITE_ROW) {
-        rc = FOUINE_EDB;
+    if (rc != FOUINE_OK) {
         goto done;
     }
     obj = json_object();
@@ -334,20 +328,22 @@ int fouine_serve_api_article(fouine_serve_reply *r,
         rc = FOUINE_ENOMEM;
         goto done;
     }
-    fouine_json_put_column(obj, "id", stmt, 0, &failed);
-    fouine_json_put_column(obj, "title", stmt, 1, &failed);
-    fouine_json_put_column(obj, "date", stmt, 2, &failed);
-    fouine_json_put_column(obj, "category", stmt, 3, &failed);
-    fouine_json_put_column(obj, "url", stmt, 4, &failed);
-    fouine_json_put_column(obj, "author", stmt, 5, &failed);
-    fouine_json_put_column(obj, "lead", stmt, 6, &failed);
-    fouine_json_put(obj, "body",
-                    paragraphs((const char *)sqlite3_column_text(stmt, 7)),
+    fouine_json_put(obj, "id", json_string(a.id), &failed);
+    fouine_json_put(obj, "title", json_string(a.title ? a.title : ""), &failed);
+    fouine_json_put(obj, "date", a.date ? json_string(a.date) : json_null(),
                     &failed);
+    fouine_json_put(obj, "category",
+                    a.category ? json_string(a.category) : json_null(),
+                    &failed);
+    fouine_json_put(obj, "url", a.url ? json_string(a.url) : json_null(),
+                    &failed);
+    fouine_json_put(obj, "author",
+                    a.author ? json_string(a.author) : json_null(), &failed);
+    fouine_json_put(obj, "lead", json_string(a.lead ? a.lead : ""), &failed);
+    fouine_json_put(obj, "body", paragraphs(a.body), &failed);
     fouine_json_put(obj, "reading_time",
-                    sqlite3_column_type(stmt, 8) == SQLITE_NULL ?
-                        json_null() :
-                        json_integer(sqlite3_column_int(stmt, 8)),
+                    a.reading_time > 0 ? json_integer(a.reading_time) :
+                                         json_null(),
                     &failed);
     if (failed) {
         rc = FOUINE_ENOMEM;
@@ -357,7 +353,7 @@ int fouine_serve_api_article(fouine_serve_reply *r,
     obj = NULL;
 done:
     json_decref(obj);
-    sqlite3_finalize(stmt);
+    fouine_article_clear(&a);
     return rc;
 }
 
@@ -424,13 +420,14 @@ int fouine_serve_api_health(fouine_serve_reply *r,
                             fouine_serve_worker *w,
                             const fouine_serve_config *cfg)
 {
-    char *count = NULL, *updated = NULL;
+    char *updated = NULL;
     char stamp[32];
     struct stat st;
+    long long count = 0;
     int rc;
 
     memset(r, 0, sizeof *r);
-    rc = scalar(w->db, "SELECT count(*) FROM article", &count);
+    rc = fouine_index_count(&count, w->ix);
     if (rc == FOUINE_OK) {
         rc = scalar(w->db, "SELECT value FROM meta WHERE key = 'updated'",
                     &updated);
@@ -459,12 +456,11 @@ int fouine_serve_api_health(fouine_serve_reply *r,
             updated = fouine_strdup(stamp);
         }
     }
-    rc = fouine_serve_reply_json(
-        r, 200,
-        json_pack("{s:s, s:I, s:s?}", "status", "ok", "articles",
-                  (json_int_t)(count ? atoll(count) : 0), "updated", updated));
+    rc = fouine_serve_reply_json(r, 200,
+                                 json_pack("{s:s, s:I, s:s?}", "status", "ok",
+                                           "articles", (json_int_t)count,
+                                           "updated", updated));
 done:
-    fouine_free(count);
     fouine_free(updated);
     return rc;
 }
