@@ -33,11 +33,31 @@
 #define WORD_CANDIDATES 400  /* words compared for a completion */
 #define LEXICON_ROWS    2000 /* lexicon rows read for them, at most */
 
-/* What a completion runs on: a connection and an analyzer, not owned. */
+/* What a completion runs on: a connection and an analyzer, not owned;
+** the lexicon and the count statement, made on first use and owned
+** (completer_clear()). */
 typedef struct completer {
     sqlite3 *db;
     fouine_analyzer *an;
+    fouine_lexicon *lx;
+    sqlite3_stmt *count;
 } completer;
+
+/* The lexicon of w's connection, opened once a completion. */
+static int completer_lexicon(fouine_lexicon **out, completer *w)
+{
+    int rc = w->lx ? FOUINE_OK : fouine_lexicon_open(&w->lx, w->db);
+    *out = w->lx;
+    return rc;
+}
+
+static void completer_clear(completer *w)
+{
+    sqlite3_finalize(w->count);
+    fouine_lexicon_close(w->lx);
+    w->count = NULL;
+    w->lx = NULL;
+}
 
 /* A token of the typed text. */
 typedef struct typed_token {
@@ -401,7 +421,7 @@ static int phrase_groups(completer *w,
     int rc;
 
     *ngroups = 0;
-    rc = fouine_lexicon_open(&lx, w->db);
+    rc = completer_lexicon(&lx, w);
     if (rc == FOUINE_OK) {
         rc = phrase_expr(&expr, lx, t, from);
     }
@@ -459,7 +479,6 @@ static int phrase_groups(completer *w,
     rc = FOUINE_OK;
 done:
     sqlite3_finalize(stmt);
-    fouine_lexicon_close(lx);
     fouine_free(expr.data);
     return rc;
 }
@@ -472,34 +491,32 @@ done:
 static int exact_count(long long *out, completer *w, const char *text)
 {
     fouine_lexicon *lx = NULL;
-    sqlite3_stmt *stmt = NULL;
     fouine_parsed q;
     int rc;
 
     *out = 0;
     memset(&q, 0, sizeof q);
-    rc = fouine_lexicon_open(&lx, w->db);
+    rc = completer_lexicon(&lx, w);
     if (rc == FOUINE_OK) {
         rc = fouine_parse(&q, w->an, lx, text, strlen(text));
     }
-    if (rc == FOUINE_OK && q.expr) {
-        if (sqlite3_prepare_v2(w->db,
-                               "SELECT count(*) FROM article_fts"
-                               " WHERE article_fts MATCH ?1",
-                               -1, &stmt, NULL) != SQLITE_OK) {
-            rc = fouine_store_error(w->db);
-        } else {
-            sqlite3_bind_text(stmt, 1, q.expr, -1, SQLITE_STATIC);
-            if (sqlite3_step(stmt) == SQLITE_ROW) {
-                *out = sqlite3_column_int64(stmt, 0);
-            } else {
-                rc = fouine_store_error(w->db);
-            }
-        }
+    if (rc == FOUINE_OK && q.expr && !w->count &&
+        sqlite3_prepare_v2(w->db,
+                           "SELECT count(*) FROM article_fts"
+                           " WHERE article_fts MATCH ?1",
+                           -1, &w->count, NULL) != SQLITE_OK) {
+        rc = fouine_store_error(w->db);
     }
-    sqlite3_finalize(stmt);
+    if (rc == FOUINE_OK && q.expr) {
+        sqlite3_bind_text(w->count, 1, q.expr, -1, SQLITE_STATIC);
+        if (sqlite3_step(w->count) == SQLITE_ROW) {
+            *out = sqlite3_column_int64(w->count, 0);
+        } else {
+            rc = fouine_store_error(w->db);
+        }
+        sqlite3_reset(w->count);
+    }
     fouine_parsed_clear(&q);
-    fouine_lexicon_close(lx);
     return rc;
 }
 
@@ -547,7 +564,7 @@ int fouine_complete_db(fouine_completions **out,
                        const char *text,
                        size_t max)
 {
-    completer cw = { db, an }, *w = &cw;
+    completer cw = { db, an, NULL, NULL }, *w = &cw;
     typed *t = NULL;
     group *groups = NULL;
     completions *list = NULL;
@@ -631,6 +648,7 @@ reply:
     list = NULL;
     rc = FOUINE_OK;
 done:
+    completer_clear(w);
     fouine_completions_free(list ? &list->pub : NULL);
     fouine_free(t);
     fouine_free(groups);

@@ -515,19 +515,6 @@ static int keep_copy(const char **out, results *r, const char *s, size_t n)
     return keep(r, copy);
 }
 
-/* The same, the bytes made valid UTF-8 (U+FFFD for what is not). */
-static int keep_utf8(const char **out, results *r, const char *s, size_t n)
-{
-    char *fixed = NULL;
-    size_t len = 0, bad;
-    int rc = fouine_utf8_repair(&fixed, &len, &bad, s, n);
-    if (rc != FOUINE_OK || !fixed) {
-        return rc != FOUINE_OK ? rc : keep_copy(out, r, s, n);
-    }
-    *out = fixed;
-    return keep(r, fixed);
-}
-
 /* The same for a NUL-terminated string or a text column. */
 static int keep_str(const char **out, results *r, const char *s)
 {
@@ -746,10 +733,10 @@ static int corrected_text(const char **out,
         fouine_buf_append(&b, text + at, c->start - at);
         fouine_buf_puts(&b, form);
         if (fixes) {
-            rc = keep_utf8(&r->fixes[n].typed, r, text + c->start,
+            rc = keep_copy(&r->fixes[n].typed, r, text + c->start,
                            c->end - c->start);
             if (rc == FOUINE_OK) {
-                rc = keep_utf8(&r->fixes[n].corrected, r, form, strlen(form));
+                rc = keep_str(&r->fixes[n].corrected, r, form);
             }
         }
         n++;
@@ -761,7 +748,13 @@ static int corrected_text(const char **out,
     }
     if (rc == FOUINE_OK && n > 0) {
         fouine_buf_puts(&b, text + at);
-        rc = b.failed ? FOUINE_ENOMEM : keep_utf8(out, r, b.data, b.len);
+        if (b.failed) {
+            rc = FOUINE_ENOMEM;
+        } else {
+            rc = keep(r, b.data);
+            *out = rc == FOUINE_OK ? b.data : NULL;
+            b.data = NULL; /* r's now, or freed by keep() */
+        }
     }
     fouine_free(b.data);
     return rc;
@@ -1007,13 +1000,11 @@ int fouine_search_db(fouine_results **out,
         rc = keep_str(&r->pub.query, r, text);
     }
     if (rc == FOUINE_OK) {
-        rc = q.understood ? keep_utf8(&r->pub.understood, r, q.understood,
-                                      strlen(q.understood)) :
-                            FOUINE_OK;
+        rc = keep_str(&r->pub.understood, r, q.understood);
     }
     if (rc == FOUINE_OK) {
         const char *e = q.expr ? q.expr : q.not_expr;
-        rc = e ? keep_utf8(&r->pub.expression, r, e, strlen(e)) : FOUINE_OK;
+        rc = keep_str(&r->pub.expression, r, e);
     }
     if (rc != FOUINE_OK) {
         goto done;
