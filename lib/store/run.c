@@ -385,7 +385,7 @@ int fouine_index_run(fouine_run_stats *out, const fouine_run_options *opt)
             out->interrupted = 1;
             break;
         }
-        if (w.in_txn &&
+        if (fouine_index_in_txn(w.ix) &&
             (w.txn_articles >= opt->batch || w.txn_bytes >= TXN_BYTES ||
              fouine_run_now() - w.txn_start > TXN_SECONDS)) {
             rc = fouine_run_commit(&r, &w);

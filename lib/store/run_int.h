@@ -150,7 +150,6 @@ typedef struct writer {
     fouine_index *ix;            /* the index; owned */
     sqlite3 *db;                 /* its connection; owned by ix */
     sqlite3_stmt *stmt[W_COUNT]; /* owned */
-    int in_txn;                  /* a transaction is open */
     size_t txn_articles;         /* articles in it */
     size_t txn_bytes;            /* text in it */
     double txn_start;            /* when it began */

@@ -162,14 +162,13 @@ FOUINE_WUR int fouine_run_exec(run *r, writer *w, const char *sql)
 FOUINE_WUR int fouine_run_begin(run *r, writer *w)
 {
     int rc;
-    if (w->in_txn) {
+    if (fouine_index_in_txn(w->ix)) {
         return FOUINE_OK;
     }
     rc = fouine_index_begin(w->ix);
     if (rc != FOUINE_OK) {
         return rc == FOUINE_ENOMEM ? rc : db_error(r, w, "BEGIN IMMEDIATE");
     }
-    w->in_txn = 1;
     w->txn_articles = 0;
     w->txn_bytes = 0;
     w->txn_start = fouine_run_now();
@@ -179,7 +178,7 @@ FOUINE_WUR int fouine_run_begin(run *r, writer *w)
 FOUINE_WUR int fouine_run_commit(run *r, writer *w)
 {
     int rc;
-    if (!w->in_txn) {
+    if (!fouine_index_in_txn(w->ix)) {
         return FOUINE_OK;
     }
     rc = fouine_run_flush(r, w);
@@ -190,7 +189,6 @@ FOUINE_WUR int fouine_run_commit(run *r, writer *w)
     if (rc != FOUINE_OK) {
         return rc == FOUINE_ENOMEM ? rc : db_error(r, w, "COMMIT");
     }
-    w->in_txn = 0;
     return FOUINE_OK;
 }
 
