@@ -25,7 +25,7 @@ START_TEST(page_in_chromium)
     snprintf(out, sizeof out, "%s/browser.out", H.dir);
     remove(shot);
     snprintf(cmd, sizeof cmd,
-             "timeout 300 python3 '%s/tests/serve/browser.py' '%s' '%s' '%s' "
+             "timeout 540 python3 '%s/tests/serve/browser.py' '%s' '%s' '%s' "
              "2>&1",
              H.source, chromium, H.base, shot);
     rc = fouine_test_run(cmd, out);
@@ -66,7 +66,7 @@ int main(void)
     }
     s = suite_create("serve_browser");
     tc = tcase_create("chromium");
-    tcase_set_timeout(tc, 400);
+    tcase_set_timeout(tc, 600);
     tcase_add_test(tc, page_in_chromium);
     suite_add_tcase(s, tc);
     rc = harness_main(&H, s, 1, args);

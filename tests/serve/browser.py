@@ -16,6 +16,7 @@ import base64
 import fcntl
 import json
 import os
+import select
 import shutil
 import subprocess
 import sys
@@ -23,13 +24,40 @@ import tempfile
 import time
 
 TIMEOUT = 30.0  # seconds for anything to appear (the server runs under ASan)
+# Chromium's first start on a fresh machine builds its font cache and
+# profile, and the other test suites load both cores meanwhile: the first
+# answer gets longer, and a start that still gives nothing is tried again.
+START_TIMEOUT = 120.0
+START_TRIES = 2
 
 
 class Browser:
     """A headless Chromium and one page of it."""
 
     def __init__(self, chromium):
+        for attempt in range(1, START_TRIES + 1):
+            try:
+                self._start(chromium)
+                return
+            except (TimeoutError, RuntimeError) as e:
+                print(f"Chromium start {attempt}/{START_TRIES} failed: {e}"
+                      f"; its stderr ends with:\n{self.log_tail()}",
+                      flush=True)
+                self.close()
+                if attempt == START_TRIES:
+                    raise
+
+    def log_tail(self, lines=20):
+        try:
+            with open(self.log_path, errors="replace") as f:
+                return "".join(f.readlines()[-lines:])
+        except OSError:
+            return "(no log)"
+
+    def _start(self, chromium):
         self.profile = tempfile.mkdtemp(prefix="fouine-chromium-")
+        self.log_path = self.profile + ".log"
+        log = open(self.log_path, "wb")
         cmd_r, cmd_w = os.pipe()  # we write, Chromium reads on fd 3
         evt_r, evt_w = os.pipe()  # Chromium writes on fd 4, we read
         # Out of the way of 3 and 4 before the child moves them there.
@@ -48,9 +76,9 @@ class Browser:
              "--lang=fr-FR", "--disable-dev-shm-usage",
              "--user-data-dir=" + self.profile, "--remote-debugging-pipe",
              "--window-size=1100,1000", "about:blank"],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL, close_fds=False,
-            preexec_fn=to_3_and_4)
+            stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+            close_fds=False, preexec_fn=to_3_and_4)
+        log.close()
         for fd in (cmd_r, evt_w, high_r, high_w):
             os.close(fd)
         self.out = os.fdopen(cmd_w, "wb", buffering=0)
@@ -59,7 +87,8 @@ class Browser:
         self.next_id = 0
         self.events = []
         self.session = None
-        target = self.call("Target.createTarget", {"url": "about:blank"})
+        target = self.call("Target.createTarget", {"url": "about:blank"},
+                           START_TIMEOUT)
         attached = self.call("Target.attachToTarget",
                              {"targetId": target["targetId"],
                               "flatten": True})
@@ -71,7 +100,8 @@ class Browser:
 
     def _read_message(self, deadline):
         while b"\0" not in self.buf:
-            if time.monotonic() > deadline:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self.inp], [], [], left)[0]:
                 raise TimeoutError("no answer from Chromium")
             chunk = os.read(self.inp, 65536)
             if not chunk:
@@ -80,13 +110,13 @@ class Browser:
         msg, self.buf = self.buf.split(b"\0", 1)
         return json.loads(msg)
 
-    def call(self, method, params=None):
+    def call(self, method, params=None, timeout=TIMEOUT):
         self.next_id += 1
         msg = {"id": self.next_id, "method": method, "params": params or {}}
         if self.session and not method.startswith("Target."):
             msg["sessionId"] = self.session
         self.out.write(json.dumps(msg).encode() + b"\0")
-        deadline = time.monotonic() + TIMEOUT
+        deadline = time.monotonic() + timeout
         while True:
             reply = self._read_message(deadline)
             if reply.get("id") == self.next_id:
@@ -155,7 +185,7 @@ class Browser:
 
     def close(self):
         try:
-            self.call("Browser.close")
+            self.call("Browser.close", None, 10.0)
         except (RuntimeError, TimeoutError, OSError):
             pass
         try:
@@ -163,7 +193,16 @@ class Browser:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+        for fd in (self.out, self.inp):
+            try:
+                fd.close() if hasattr(fd, "close") else os.close(fd)
+            except OSError:
+                pass
         shutil.rmtree(self.profile, ignore_errors=True)
+        try:
+            os.remove(self.log_path)
+        except OSError:
+            pass
 
 
 def enter(b):
@@ -179,7 +218,11 @@ def main():
         if not ok:
             failures.append(what)
 
-    b = Browser(chromium)
+    try:
+        b = Browser(chromium)
+    except (TimeoutError, RuntimeError) as e:
+        check(False, f"Chromium did not start: {e}")
+        return 1
     try:
         # Typing with suggestions, chosen with the arrow keys.
         b.goto(base + "/?per_page=3")
@@ -301,6 +344,7 @@ def main():
               f"(got {b.errors})")
     except (TimeoutError, RuntimeError) as e:
         check(False, str(e))
+        print("Chromium's stderr ends with:\n" + b.log_tail(), flush=True)
         try:
             b.screenshot(shot)
         except (TimeoutError, RuntimeError, OSError):
