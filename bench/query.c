@@ -9,7 +9,6 @@
 ** quarter typed without accents, some with the last word as a prefix*,
 ** some as a "phrase".  Each system answers each query once, alternately.
 */
-#include "query.h"
 #include "query_corpus.h"
 #include "results_json.h"
 #include "workload.h"
@@ -21,9 +20,9 @@
 int main(int argc, char **argv)
 {
     const char *shared = NULL, *dir = ".";
-    sqlite3 *fdb = NULL, *bdb = NULL;
+    fouine_index *fix = NULL;
+    sqlite3 *fdb, *bdb = NULL;
     sqlite3_stmt *titles = NULL, *base = NULL;
-    fouine_analyzer *an = NULL;
     bench_q *qs = NULL;
     double *tf, *tb, sumf = 0, sumb = 0;
     size_t nq = 0, want = 1000, i;
@@ -43,10 +42,10 @@ int main(int argc, char **argv)
         }
     }
     shared = bench_shared_dir(shared);
-    if (bench_open_indexes(&fdb, &bdb, shared, dir, 0) != 0 ||
-        fouine_analyzer_new(&an) != FOUINE_OK) {
+    if (bench_open_indexes(&fix, &bdb, shared, dir, 0) != 0) {
         return 2;
     }
+    fdb = fouine_index_db(fix); /* to read the titles the queries come from */
     if (sqlite3_prepare_v2(fdb,
                            "SELECT title FROM article ORDER BY"
                            " (rowid * 2654435761) % 1000003 LIMIT ?1",
@@ -79,9 +78,9 @@ int main(int argc, char **argv)
         json_t *res = NULL;
         double t0 = bench_now_ms();
         opts.query = qs[i].fouine;
-        if (fouine_search_json(&res, fdb, an, &opts) != FOUINE_OK) {
+        if (fouine_search_json(&res, fix, &opts) != FOUINE_OK) {
             fprintf(stderr, "bench_query: %s: %s\n", qs[i].fouine,
-                    sqlite3_errmsg(fdb));
+                    fouine_index_errmsg(fix));
             return 2;
         }
         tf[i] = bench_now_ms() - t0;
@@ -145,8 +144,7 @@ int main(int argc, char **argv)
     free(tb);
     sqlite3_finalize(titles);
     sqlite3_finalize(base);
-    fouine_analyzer_free(an);
-    sqlite3_close(fdb);
+    fouine_index_close(fix);
     sqlite3_close(bdb);
     return 0;
 }

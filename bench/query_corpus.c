@@ -4,8 +4,6 @@
 */
 #include "query_corpus.h"
 
-#include "fouine/store.h"
-
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -140,7 +138,7 @@ static int load(sqlite3_stmt *bins, const char *path, long *count)
     return rc;
 }
 
-int bench_open_indexes(sqlite3 **fouine,
+int bench_open_indexes(fouine_index **fouine,
                        sqlite3 **base,
                        const char *shared,
                        const char *dir,
@@ -164,7 +162,7 @@ int bench_open_indexes(sqlite3 **fouine,
         remove(fpath);
         remove(bpath);
     }
-    if ((exists ? fouine_store_open(fouine, fpath, FOUINE_STORE_READ) :
+    if ((exists ? fouine_index_open(fouine, fpath, FOUINE_INDEX_READ) :
                   FOUINE_OK) != FOUINE_OK ||
         sqlite3_open(bpath, base) != SQLITE_OK) {
         fprintf(stderr, "bench: cannot open %s or %s\n", fpath, bpath);
@@ -177,7 +175,7 @@ int bench_open_indexes(sqlite3 **fouine,
     fprintf(stderr, "bench: indexing into %s and %s...\n", fpath, bpath);
     t0 = bench_now_ms();
     /* fouine's index is made by fouine-index, as a user makes it. */
-    sqlite3_close(*fouine);
+    fouine_index_close(*fouine);
     *fouine = NULL;
     remove(fpath);
     snprintf(
@@ -187,7 +185,7 @@ int bench_open_indexes(sqlite3 **fouine,
         FOUINE_BENCH_BINARY_DIR, fpath, shared, piaf ? " '" : "",
         piaf ? shared : "", piaf ? "/eval/piaf-dev/paragraphs.jsonl'" : "");
     if (system(cmd) != 0 ||
-        fouine_store_open(fouine, fpath, FOUINE_STORE_READ) != FOUINE_OK) {
+        fouine_index_open(fouine, fpath, FOUINE_INDEX_READ) != FOUINE_OK) {
         fprintf(stderr, "bench: %s failed\n", cmd);
         goto done;
     }
@@ -224,7 +222,7 @@ int bench_open_indexes(sqlite3 **fouine,
 done:
     sqlite3_finalize(bins);
     if (rc != 0) {
-        sqlite3_close(*fouine);
+        fouine_index_close(*fouine);
         sqlite3_close(*base);
         *fouine = NULL;
         *base = NULL;

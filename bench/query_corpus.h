@@ -11,6 +11,8 @@
 #include <sqlite3.h>
 #include <stddef.h>
 
+#include "fouine/index.h"
+
 /* The fields of one article of a JSON Lines file of the shared data. */
 typedef struct bench_doc {
     json_t *json;         /* the parsed line; owned (bench_doc_clear()) */
@@ -41,14 +43,14 @@ void bench_doc_clear(bench_doc *d);
  * The baseline table is doc(id UNINDEXED, title, body), body holding the
  * lead and the body.
  *
- * @param[out] fouine the fouine index (sqlite3_close())
+ * @param[out] fouine the fouine index, read only (fouine_index_close())
  * @param[out] base   the baseline index (sqlite3_close())
  * @param shared  the shared data directory
  * @param dir     where the index files go
  * @param piaf    non-zero to add the relevance paragraphs
  * @return 0, or -1 after a message on stderr
  */
-int bench_open_indexes(sqlite3 **fouine,
+int bench_open_indexes(fouine_index **fouine,
                        sqlite3 **base,
                        const char *shared,
                        const char *dir,

@@ -14,17 +14,17 @@
 **                     [--max N] [--no-baseline] [--rank K1,B,PW,PWIN,WT,
 **                     WL,WB,COVER,POWER,LENGTH]
 **
-** --rank replaces the parameters of fouine's ranking (query.h,
-** FOUINE_RANK_PARAMS), to try a variant; --no-baseline skips stock FTS5,
+** --rank replaces the parameters of fouine's ranking
+** (fouine_search_options.rank, fouine/search.h), to try a variant; --no-baseline skips stock FTS5,
 ** whose rows then read 0.  The baseline ORs the query's words (unicode61
 ** remove_diacritics 2) and ranks by bm25(title 5, body 1).  The indexes
 ** are made once in --dir (fouine's by fouine-index) and kept.
 */
-#include "query.h"
 #include "query_corpus.h"
 #include "workload.h"
 
-#include "fouine/store.h"
+#include "fouine/index.h"
+#include "fouine/search.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -182,7 +182,6 @@ typedef struct bench {
     size_t max;
     int baseline;
     const double *rank; /* or NULL */
-    fouine_analyzer *an;
 } bench;
 
 /* Run one set of queries on one pair of indexes. */
@@ -194,7 +193,8 @@ static int run_set(bench *b,
                    const query *clean,
                    size_t nclean)
 {
-    sqlite3 *fdb = NULL, *bdb = NULL;
+    fouine_index *fix = NULL;
+    sqlite3 *bdb = NULL;
     sqlite3_stmt *base = NULL;
     query *qs = NULL;
     size_t nq = 0, i;
@@ -205,7 +205,7 @@ static int run_set(bench *b,
     memset(sc, 0, sizeof sc);
     snprintf(path, sizeof path, "%s/eval/%s", b->shared, file);
     if (read_queries(&qs, &nq, path, b->max) != 0 ||
-        bench_open_indexes(&fdb, &bdb, b->shared, b->dir, piaf) != 0) {
+        bench_open_indexes(&fix, &bdb, b->shared, b->dir, piaf) != 0) {
         goto done;
     }
     if (sqlite3_prepare_v2(bdb,
@@ -236,9 +236,9 @@ static int run_set(bench *b,
             rank = 0;
             opts.query = text;
             opts.rank = b->rank;
-            if (fouine_search_db(&res, fdb, b->an, &opts) != FOUINE_OK) {
+            if (fouine_search(&res, fix, &opts) != FOUINE_OK) {
                 fprintf(stderr, "bench_relevance: %s: search failed: %s\n",
-                        text, sqlite3_errmsg(fdb));
+                        text, fouine_index_errmsg(fix));
                 goto done;
             }
             for (k = 0; k < res->nhits && !rank; k++) {
@@ -283,7 +283,7 @@ static int run_set(bench *b,
     rc = 0;
 done:
     sqlite3_finalize(base);
-    sqlite3_close(fdb);
+    fouine_index_close(fix);
     sqlite3_close(bdb);
     free_queries(qs, nq);
     return rc;
@@ -340,9 +340,6 @@ int main(int argc, char **argv)
         }
     }
     b.shared = bench_shared_dir(b.shared);
-    if (fouine_analyzer_new(&b.an) != FOUINE_OK) {
-        return 2;
-    }
     printf("| set   | system                       | queries     |     n |"
            " R@10  | MRR@10 | ms/q    |\n|---|---|---|---|---|---|---|\n");
     if (strstr(sets, "piaf")) {
@@ -360,6 +357,5 @@ int main(int argc, char **argv)
         }
     }
     free_queries(clean, nclean);
-    fouine_analyzer_free(b.an);
     return rc ? 2 : 0;
 }

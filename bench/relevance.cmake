@@ -8,9 +8,9 @@ target_compile_definitions(fouine_bench_query_corpus PRIVATE
   FOUINE_BENCH_BINARY_DIR="${PROJECT_BINARY_DIR}")
 target_include_directories(fouine_bench_query_corpus PUBLIC
   ${CMAKE_CURRENT_SOURCE_DIR})
-target_link_libraries(fouine_bench_query_corpus PUBLIC fouine_internal fouine_results_json
+target_link_libraries(fouine_bench_query_corpus PUBLIC fouine_static fouine_results_json
   PkgConfig::JANSSON PRIVATE PkgConfig::UTF8PROC fouine_warnings)
 
 add_executable(bench_relevance ${CMAKE_CURRENT_SOURCE_DIR}/relevance.c)
 target_link_libraries(bench_relevance PRIVATE fouine_bench_query_corpus
-  fouine_internal PkgConfig::UTF8PROC fouine_warnings)
+  fouine_static PkgConfig::UTF8PROC fouine_warnings)

@@ -6,7 +6,7 @@ add_executable(bench_scale ${CMAKE_CURRENT_SOURCE_DIR}/scale.c
 target_compile_definitions(bench_scale PRIVATE
   FOUINE_BENCH_INDEXER="$<TARGET_FILE:fouine-index>")
 target_link_libraries(bench_scale PRIVATE fouine_bench_query_corpus
-  fouine_internal fouine_results_json PkgConfig::JANSSON m fouine_warnings)
+  fouine_static PkgConfig::JANSSON m fouine_warnings)
 add_dependencies(bench_scale fouine-index)
 
 # With the tests: a small run (300 articles copied twice, a few queries of

@@ -1,23 +1,20 @@
 /*
 ** scale_fouine.c: bench/scale.c's calls to fouine (see scale_fouine.h),
-** through the query library's internal API (lib/search/query.h), as
-** bench/query.c uses it.
+** through libfouine's public API (fouine/index.h, fouine/search.h).
 */
 #include "scale_fouine.h"
 
-#include "query.h"
 #include "query_corpus.h"
-#include "results_json.h"
 
 #include "fouine/analyzer.h"
-#include "fouine/store.h"
+#include "fouine/index.h"
+#include "fouine/search.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 
 struct bench_fouine {
-    sqlite3 *db;         /* the index, read only; owned */
-    fouine_analyzer *an; /* owned */
+    fouine_index *ix; /* the index, read only; owned */
 };
 
 int bench_fouine_open(bench_fouine **out, const char *path)
@@ -30,10 +27,7 @@ int bench_fouine_open(bench_fouine **out, const char *path)
         fprintf(stderr, "bench_scale: out of memory\n");
         return -1;
     }
-    rc = fouine_store_open(&f->db, path, FOUINE_STORE_READ);
-    if (rc == FOUINE_OK) {
-        rc = fouine_analyzer_new(&f->an);
-    }
+    rc = fouine_index_open(&f->ix, path, FOUINE_INDEX_READ);
     if (rc != FOUINE_OK) {
         fprintf(stderr, "bench_scale: %s: %s\n", path, fouine_errmsg(rc));
         bench_fouine_close(f);
@@ -49,7 +43,7 @@ int bench_fouine_search(bench_top *top,
                         const bench_search *s)
 {
     fouine_search_options opts = FOUINE_SEARCH_OPTIONS_INIT;
-    json_t *res = NULL, *hit;
+    fouine_results *res = NULL;
     double t0;
     size_t i;
     int rc;
@@ -60,29 +54,26 @@ int bench_fouine_search(bench_top *top,
     opts.until = s->until;
     opts.category = s->category;
     t0 = bench_now_ms();
-    rc = fouine_search_json(&res, f->db, f->an, &opts);
+    rc = fouine_search(&res, f->ix, &opts);
     *ms = bench_now_ms() - t0;
     if (rc != FOUINE_OK) {
         fprintf(stderr, "bench_scale: fouine: %s: %s\n", s->query,
-                rc == FOUINE_EDB ? sqlite3_errmsg(f->db) : fouine_errmsg(rc));
+                rc == FOUINE_EDB ? fouine_index_errmsg(f->ix) :
+                                   fouine_errmsg(rc));
         return -1;
     }
     if (top) {
         top->n = 0;
-        json_array_foreach(json_object_get(res, "hits"), i, hit)
-        {
-            const char *id = json_string_value(json_object_get(hit, "id"));
-            const char *date = json_string_value(json_object_get(hit, "date"));
-            if (i >= BENCH_TOP) {
-                break;
-            }
-            snprintf(top->id[i], sizeof top->id[i], "%s", id ? id : "");
-            snprintf(top->date[i], sizeof top->date[i], "%s", date ? date : "");
-            top->score[i] = json_number_value(json_object_get(hit, "score"));
+        for (i = 0; i < res->nhits && i < BENCH_TOP; i++) {
+            const fouine_hit *h = &res->hits[i];
+            snprintf(top->id[i], sizeof top->id[i], "%s", h->id);
+            snprintf(top->date[i], sizeof top->date[i], "%s",
+                     h->date ? h->date : "");
+            top->score[i] = h->score;
             top->n = i + 1;
         }
     }
-    json_decref(res);
+    fouine_results_free(res);
     return 0;
 }
 
@@ -91,8 +82,7 @@ void bench_fouine_close(bench_fouine *f)
     if (!f) {
         return;
     }
-    fouine_analyzer_free(f->an);
-    sqlite3_close(f->db);
+    fouine_index_close(f->ix);
     free(f);
 }
 

@@ -5,15 +5,10 @@
 # the systemd unit of fouine-serve.
 include(CMakePackageConfigHelpers)
 
-# The public headers, installed in include/fouine/: an explicit list, as
-# the other headers there (alloc.h, store.h) are internal.  index.h
-# and search.h join it once they exist.  version.h is generated (lib/).
-set(FOUINE_PUBLIC_HEADERS fouine.h analyzer.h buf.h error.h fts5.h)
-foreach(h index.h search.h)
-  if(EXISTS ${PROJECT_SOURCE_DIR}/include/fouine/${h})
-    list(APPEND FOUINE_PUBLIC_HEADERS ${h})
-  endif()
-endforeach()
+# The public headers, installed in include/fouine/: every header there
+# (the library's private ones are in lib/); version.h is generated (lib/).
+set(FOUINE_PUBLIC_HEADERS fouine.h alloc.h analyzer.h buf.h error.h fts5.h
+    index.h search.h)
 list(TRANSFORM FOUINE_PUBLIC_HEADERS
      PREPEND ${PROJECT_SOURCE_DIR}/include/fouine/)
 list(APPEND FOUINE_PUBLIC_HEADERS

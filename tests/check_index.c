@@ -6,8 +6,8 @@
 ** completed by a re-run, the index passing SQLite's and FTS5's integrity
 ** checks.
 */
-#include "fouine/store.h"
 #include "query.h"
+#include "store.h"
 #include "testutil.h"
 
 #include <errno.h>

@@ -13,7 +13,7 @@
 #include "fouine/fouine.h"
 #include "fouine/index.h"
 #include "fouine/search.h"
-#include "fouine/store.h"
+#include "store.h"
 
 #include <check.h>
 #include <jansson.h>
@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static char dir[256];
@@ -84,8 +85,7 @@ static long long search_ids(char *out,
     size_t i, len = 0;
     long long total;
     opts.query = query;
-    ck_assert_int_eq(fouine_search_json(&res, fouine_index_db(ix), an, &opts),
-                     FOUINE_OK);
+    ck_assert_int_eq(fouine_search_json(&res, ix, &opts), FOUINE_OK);
     out[0] = '\0';
     json_array_foreach(json_object_get(res, "hits"), i, hit)
     {
@@ -277,8 +277,18 @@ START_TEST(test_errors)
     fill(&o, "lecture", "Lecture seule", "", "");
     ck_assert_int_eq(fouine_index_put(NULL, ro, &o.a), FOUINE_EINVAL);
     ck_assert_int_eq(fouine_index_remove(ro, "date"), FOUINE_EINVAL);
+    /* It may hold a read transaction, once at a time; writes still fail. */
+    ck_assert_int_eq(fouine_index_begin(ro), FOUINE_OK);
     ck_assert_int_eq(fouine_index_begin(ro), FOUINE_EINVAL);
+    ck_assert_int_eq(fouine_index_put(NULL, ro, &o.a), FOUINE_EINVAL);
+    ck_assert_int_eq(fouine_index_commit(ro), FOUINE_OK);
+    ck_assert_int_eq(fouine_index_commit(ro), FOUINE_EINVAL);
     fouine_index_close(ro);
+    /* Mapping is for readers. */
+    ck_assert_int_eq(
+        fouine_index_open(&ro, path, FOUINE_INDEX_WRITE | FOUINE_INDEX_MMAP),
+        FOUINE_EINVAL);
+    ck_assert_ptr_null(ro);
     fouine_index_close(ix);
 
     /* Not an index. */
@@ -589,6 +599,182 @@ START_TEST(test_run_writes_articles_together)
 }
 END_TEST
 
+/* A reader's transaction sees one commit, whatever a writer adds
+** meanwhile; a mapped reader searches as any other. */
+START_TEST(test_read_transaction)
+{
+    fouine_index *ix = NULL, *ro = NULL;
+    own_article o;
+    long long n = 0;
+    char ids[256];
+
+    ck_assert_int_eq(fouine_index_open(&ix, path, FOUINE_INDEX_WRITE),
+                     FOUINE_OK);
+    fill(&o, "greve", "Grève à la SNCF : le trafic perturbé jeudi", "", "");
+    ck_assert_int_eq(fouine_index_put(NULL, ix, &o.a), FOUINE_OK);
+    ck_assert_int_eq(
+        fouine_index_open(&ro, path, FOUINE_INDEX_READ | FOUINE_INDEX_MMAP),
+        FOUINE_OK);
+    ck_assert_int_eq(fouine_index_begin(ro), FOUINE_OK);
+    ck_assert_int_eq(fouine_index_count(&n, ro), FOUINE_OK);
+    ck_assert_int_eq(n, 1);
+    fill(&o, "greve-suite", "Grève : le trafic reprend vendredi à la SNCF", "",
+         "");
+    ck_assert_int_eq(fouine_index_put(NULL, ix, &o.a), FOUINE_OK);
+    ck_assert_int_eq(fouine_index_count(&n, ro), FOUINE_OK);
+    ck_assert_int_eq(n, 1);
+    ck_assert_int_eq(search_ids(ids, sizeof ids, ro, "trafic sncf"), 1);
+    ck_assert_str_eq(ids, "greve");
+    ck_assert_int_eq(fouine_index_commit(ro), FOUINE_OK);
+    ck_assert_int_eq(fouine_index_count(&n, ro), FOUINE_OK);
+    ck_assert_int_eq(n, 2);
+    ck_assert_int_eq(search_ids(ids, sizeof ids, ro, "trafic sncf"), 2);
+    fouine_index_close(ro);
+    fouine_index_close(ix);
+}
+END_TEST
+
+/* When the index last changed, noted by every commit that wrote; its
+** categories, the most frequent first. */
+START_TEST(test_updated_and_categories)
+{
+    fouine_index *ix = NULL;
+    fouine_category *c = NULL;
+    own_article o;
+    char *when = NULL;
+    size_t n = 0;
+    time_t now = time(NULL);
+    struct tm tm;
+
+    ck_assert_int_eq(fouine_index_open(&ix, path, FOUINE_INDEX_WRITE),
+                     FOUINE_OK);
+    /* A new index: no commit noted yet, so the file's time. */
+    ck_assert_int_eq(fouine_index_updated(&when, ix), FOUINE_OK);
+    ck_assert_ptr_nonnull(when);
+    fouine_free(when);
+    when = NULL;
+    ck_assert_int_eq(fouine_index_categories(&c, &n, ix, 0), FOUINE_OK);
+    ck_assert_ptr_null(c);
+    ck_assert_uint_eq(n, 0);
+
+    ck_assert_int_eq(fouine_index_begin(ix), FOUINE_OK);
+    fill(&o, "retraites", "Réforme des retraites : ce qui change", "", "");
+    snprintf(o.category, sizeof o.category, "Économie");
+    ck_assert_int_eq(fouine_index_put(NULL, ix, &o.a), FOUINE_OK);
+    fill(&o, "municipales", "Municipales : la campagne à Lyon", "", "");
+    snprintf(o.category, sizeof o.category, "Politique");
+    ck_assert_int_eq(fouine_index_put(NULL, ix, &o.a), FOUINE_OK);
+    fill(&o, "europeennes", "Européennes : les listes déposées", "", "");
+    snprintf(o.category, sizeof o.category, "Politique");
+    ck_assert_int_eq(fouine_index_put(NULL, ix, &o.a), FOUINE_OK);
+    fill(&o, "breve", "Une brève sans rubrique", "", "");
+    o.a.category = NULL;
+    ck_assert_int_eq(fouine_index_put(NULL, ix, &o.a), FOUINE_OK);
+    ck_assert_int_eq(fouine_index_commit(ix), FOUINE_OK);
+
+    ck_assert_int_eq(fouine_index_updated(&when, ix), FOUINE_OK);
+    ck_assert_ptr_nonnull(when);
+    /* ISO 8601 in UTC, the time of the commit (within two minutes) */
+    {
+        char stamp[32];
+        time_t t;
+        int found = 0;
+        for (t = now - 120; t <= time(NULL) + 1 && !found; t++) {
+            ck_assert_ptr_nonnull(gmtime_r(&t, &tm));
+            ck_assert_uint_gt(
+                strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm), 0);
+            found = strcmp(stamp, when) == 0;
+        }
+        ck_assert_msg(found, "updated is not the time of the commit: %s", when);
+    }
+    fouine_free(when);
+
+    ck_assert_int_eq(fouine_index_categories(&c, &n, ix, 0), FOUINE_OK);
+    ck_assert_uint_eq(n, 2);
+    ck_assert_str_eq(c[0].name, "Politique");
+    ck_assert_int_eq(c[0].count, 2);
+    ck_assert_str_eq(c[1].name, "Économie");
+    ck_assert_int_eq(c[1].count, 1);
+    fouine_categories_free(c, n);
+    ck_assert_int_eq(fouine_index_categories(&c, &n, ix, 1), FOUINE_OK);
+    ck_assert_uint_eq(n, 1);
+    ck_assert_str_eq(c[0].name, "Politique");
+    fouine_categories_free(c, n);
+    fouine_categories_free(NULL, 0);
+    fouine_index_close(ix);
+
+    /* SQLite is in use in this process now: too late to change it. */
+    ck_assert_int_eq(fouine_init_threaded(), FOUINE_EINVAL);
+}
+END_TEST
+
+/* What fouine_extract() says of a file, in order. */
+typedef struct seen {
+    char log[2048];
+    int stop_at; /* stop at the n-th event (0: never) */
+    int n;
+} seen;
+
+static int note_event(const fouine_extract_event *ev, void *payload)
+{
+    seen *w = payload;
+    size_t len = strlen(w->log);
+    const char *what = ev->kind == FOUINE_EXTRACT_FILE    ? "file" :
+                       ev->kind == FOUINE_EXTRACT_ARTICLE ? "article" :
+                       ev->kind == FOUINE_EXTRACT_WARNING ? "warning" :
+                                                            "skip";
+    const char *text =
+        ev->kind == FOUINE_EXTRACT_ARTICLE ? ev->article->title :
+        ev->kind == FOUINE_EXTRACT_SKIP    ? fouine_skip_name(ev->skip) :
+                                             ev->text;
+    snprintf(w->log + len, sizeof w->log - len, "%s:%ld:%s\n", what, ev->line,
+             text ? text : "");
+    return ++w->n == w->stop_at ? 42 : 0;
+}
+
+START_TEST(test_extract)
+{
+    char file[400];
+    seen w;
+    FILE *f;
+
+    snprintf(file, sizeof file, "%s/depeches.jsonl", dir);
+    f = fopen(file, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("{\"id\": \"a1\", \"title\": \"Incendie de Notre-Dame : l'émotion"
+          " du monde entier\", \"body\": \"La flèche s'est effondrée.\"}\n"
+          "{\"id\": \"a2\", \"title\": \"Coupure\"\n"
+          "\n"
+          "{\"id\": \"a3\", \"title\": \"Caf\xe9 de la gare\", \"body\": "
+          "\"Un texte.\"}\n",
+          f);
+    ck_assert_int_eq(fclose(f), 0);
+    memset(&w, 0, sizeof w);
+    ck_assert_int_eq(fouine_extract(file, 0, note_event, &w), FOUINE_OK);
+    ck_assert_str_eq(w.log,
+                     "file:0:jsonl\n"
+                     "article:1:Incendie de Notre-Dame : l'émotion du monde "
+                     "entier\n"
+                     "skip:2:bad JSON\n"
+                     "warning:4:invalid UTF-8 at byte offset 26, replaced by "
+                     "U+FFFD\n"
+                     "article:4:Caf\xef\xbf\xbd de la gare\n");
+    /* The callback stops it: its value comes back. */
+    memset(&w, 0, sizeof w);
+    w.stop_at = 2;
+    ck_assert_int_eq(fouine_extract(file, 0, note_event, &w), 42);
+    ck_assert_int_eq(w.n, 2);
+    /* A file that is not there is skipped, a directory refused. */
+    snprintf(file, sizeof file, "%s/absent.txt", dir);
+    memset(&w, 0, sizeof w);
+    ck_assert_int_eq(fouine_extract(file, 0, note_event, &w), FOUINE_OK);
+    ck_assert_str_eq(w.log, "skip:0:missing\n");
+    memset(&w, 0, sizeof w);
+    ck_assert_int_eq(fouine_extract(dir, 0, note_event, &w), FOUINE_EINVAL);
+    ck_assert_str_eq(w.log, "");
+}
+END_TEST
+
 #ifdef FOUINE_FAULT_INJECTION
 /* Open, put two articles (one with a comment), read one back and close:
 ** under every allocation failure, FOUINE_ENOMEM or the same result. */
@@ -663,6 +849,9 @@ int main(void)
     tcase_add_test(tc, test_complete);
     tcase_add_test(tc, test_lexicon_words);
     tcase_add_test(tc, test_run_writes_articles_together);
+    tcase_add_test(tc, test_read_transaction);
+    tcase_add_test(tc, test_updated_and_categories);
+    tcase_add_test(tc, test_extract);
 #ifdef FOUINE_FAULT_INJECTION
     tcase_add_test(tc, test_oom);
 #endif

@@ -7,8 +7,8 @@
 **   - the reference article of the site layout: its reader comment is
 **     searchable apart, its boilerplate nowhere.
 */
-#include "fouine/store.h"
 #include "query.h"
+#include "store.h"
 #include "testutil.h"
 
 #include <stdio.h>

@@ -29,10 +29,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fouine/alloc.h"
+#include "alloc_fault.h"
 #include "fouine/analyzer.h"
 #include "fouine/index.h"
-#include "fouine/store.h"
+#include "store.h"
 
 #ifdef FOUINE_FAULT_INJECTION
 
@@ -399,7 +399,7 @@ static int search(uint64_t *digest, const fouine_search_options *opts)
 {
     json_t *res = NULL;
     uint64_t h = FOUINE_HASH_INIT;
-    int rc = fouine_search_json(&res, db, search_an, opts);
+    int rc = fouine_test_search_json(&res, db, search_an, opts);
     if (rc == FOUINE_OK) {
         h = mix_json(h, res);
     }
@@ -537,15 +537,13 @@ static int api(uint64_t *digest, int e, const char *const *kv)
     memset(&w, 0, sizeof w);
     memset(&r, 0, sizeof r);
     w.ix = search_ix;
-    w.db = db;
-    w.an = search_an;
     cfg.index = corpus.index;
     rc = e == 0 ?
              fouine_serve_api_search(&r, &w, &cfg, &params) :
          e == 1 ?
              fouine_serve_api_article(&r, &w, param_of("id", params.payload)) :
          e == 2 ? fouine_serve_api_suggest(&r, &w, &params) :
-         e == 3 ? fouine_serve_api_health(&r, &w, &cfg) :
+         e == 3 ? fouine_serve_api_health(&r, &w) :
                   fouine_serve_api_categories(&r, &w);
     /* The temporary table a completion made stays on the connection. */
     sqlite3_exec(db, "DROP TABLE IF EXISTS temp.fouine_vocab", NULL, NULL,

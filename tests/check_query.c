@@ -12,7 +12,7 @@
 #include "fouine/alloc.h"
 #include "fouine/fts5.h"
 #include "fouine/index.h"
-#include "fouine/store.h"
+#include "store.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -51,7 +51,7 @@ static json_t *search(const char *query, const fouine_search_options *given)
         opts = *given;
     }
     opts.query = query;
-    ck_assert_int_eq(fouine_search_json(&res, db, an, &opts), FOUINE_OK);
+    ck_assert_int_eq(fouine_test_search_json(&res, db, an, &opts), FOUINE_OK);
     ck_assert_ptr_nonnull(res);
     return res;
 }
@@ -882,7 +882,7 @@ START_TEST(test_rank_ties_newer)
                      NULL, NULL, NULL),
         SQLITE_OK);
     opts.query = "grève cheminots";
-    ck_assert_int_eq(fouine_search_json(&res, tdb, an, &opts), FOUINE_OK);
+    ck_assert_int_eq(fouine_test_search_json(&res, tdb, an, &opts), FOUINE_OK);
     ck_assert_int_eq(total_of(res), 3);
     ck_assert_str_eq(hit_str(res, 0, "id"), "recent");
     ck_assert_str_eq(hit_str(res, 1, "id"), "moyen");
@@ -952,7 +952,7 @@ static long long hit_ids(char *out, size_t cap, sqlite3 *tdb, const char *query)
     long long total;
     opts.query = query;
     opts.limit = 16;
-    ck_assert_int_eq(fouine_search_json(&res, tdb, an, &opts), FOUINE_OK);
+    ck_assert_int_eq(fouine_test_search_json(&res, tdb, an, &opts), FOUINE_OK);
     json_array_foreach(json_object_get(res, "hits"), i, hit)
     {
         ids[n++] = json_string_value(json_object_get(hit, "id"));
@@ -1020,7 +1020,7 @@ START_TEST(test_untitled_title)
     json_t *res = NULL, *hit;
     const char *title;
     opts.query = "gratuité septembre";
-    ck_assert_int_eq(fouine_search_json(&res, tdb, an, &opts), FOUINE_OK);
+    ck_assert_int_eq(fouine_test_search_json(&res, tdb, an, &opts), FOUINE_OK);
     ck_assert_int_eq(total_of(res), 1);
     hit = json_array_get(json_object_get(res, "hits"), 0);
     ck_assert(json_is_true(json_object_get(hit, "untitled")));
@@ -1032,7 +1032,7 @@ START_TEST(test_untitled_title)
                      "<mark>gratuité</mark> des transports en commun …");
     json_decref(res);
     opts.query = "maire";
-    ck_assert_int_eq(fouine_search_json(&res, tdb, an, &opts), FOUINE_OK);
+    ck_assert_int_eq(fouine_test_search_json(&res, tdb, an, &opts), FOUINE_OK);
     hit = json_array_get(json_object_get(res, "hits"), 0);
     ck_assert(json_is_false(json_object_get(hit, "untitled")));
     ck_assert_str_eq(json_string_value(json_object_get(hit, "title_text")),

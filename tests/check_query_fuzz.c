@@ -16,8 +16,8 @@
 */
 #include "testutil.h"
 
-#include "fouine/store.h"
 #include "fuzz/query_check.h"
+#include "store.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -86,7 +86,7 @@ for f in libfouine.a fouine/fouine.so pkgconfig/fouine.pc \
     cmake/fouine/fouineTargets.cmake; do
     [ -f "$lib/$f" ] || fail "no $lib/$f"
 done
-for h in alloc.h store.h; do
+for h in store.h indexer.h query.h alloc_fault.h; do
     [ ! -e "$inc/fouine/$h" ] || fail "the internal header fouine/$h is installed"
 done
 want=$(for h in "$@"; do basename "$h"; done | sort)

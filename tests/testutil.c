@@ -3,12 +3,13 @@
 */
 #include "testutil.h"
 
-#include "fouine/alloc.h"
+#include "alloc_fault.h"
 #include "fouine/error.h"
 #include "fouine/fts5.h"
 #include "fouine/index.h"
-#include "fouine/store.h"
 #include "query.h"
+#include "results_json.h"
+#include "store.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -366,4 +367,19 @@ void fouine_test_rows_match(char *out,
     }
     fouine_parsed_clear(&q);
     fouine_lexicon_close(lx);
+}
+
+int fouine_test_search_json(json_t **out,
+                            sqlite3 *db,
+                            fouine_analyzer *an,
+                            const fouine_search_options *o)
+{
+    fouine_results *r = NULL;
+    int rc = fouine_search_db(&r, db, an, o);
+    *out = NULL;
+    if (rc == FOUINE_OK) {
+        rc = fouine_results_json(out, r);
+    }
+    fouine_results_free(r);
+    return rc;
 }

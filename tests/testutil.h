@@ -8,7 +8,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+#include <sqlite3.h>
+
 #include "fouine/analyzer.h"
+#include "fouine/search.h"
 
 /* The tokens of one analyzer run, as "tok|tok..." with colocated tokens
 ** joined by "/" (FOUINE_ANALYZE_WORDS: "la/la/la|sécurité/securite/secur",
@@ -127,5 +131,18 @@ void fouine_test_assert_integrity(const char *path);
 
 /* Run a suite and return the process exit status (0 on success). */
 int fouine_test_main(Suite *s);
+
+/**
+ * Search a raw connection to an index with an analyzer of the test's own
+ * (the library's fouine_search_db()) and serialize the results as the
+ * tools do (fouine_results_json()).
+ *
+ * @param[out] out the results (json_decref()); NULL on failure
+ * @return as fouine_search_db()
+ */
+int fouine_test_search_json(json_t **out,
+                            sqlite3 *db,
+                            fouine_analyzer *an,
+                            const fouine_search_options *o);
 
 #endif /* FOUINE_TESTUTIL_H */

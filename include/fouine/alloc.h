@@ -1,19 +1,25 @@
 /*
-** fouine/alloc.h: the one allocation gateway of fouine's own code.
+** fouine/alloc.h: the one allocation gateway of fouine's own code, and
+** the allocator of what the library hands out.
 **
 ** Every heap block that lib/ and tools/ allocate comes from
-** these functions, and every such block is released with fouine_free().
+** these functions, and every such block is released with fouine_free():
+** the strings and arrays the API gives its caller to own (fouine_index_
+** updated(), fouine_utf8_repair()...) too.  A program may allocate with
+** them as well, e.g. to give the library blocks it will release.
 ** fouine_free() is plain free() underneath, so a block from the gateway may
 ** also be released with free(), and fouine_free() may release a block that
 ** another library allocated with malloc() (utf8proc_map(), realpath()...);
 ** the code still releases foreign memory with the library's own function,
 ** so that each release names the allocator that made the block.
 **
-** Built with the CMake option FOUINE_FAULT_INJECTION, the gateway can be
-** told to fail from a given allocation on (fouine_alloc_fail_after()), so
-** that tests can run an operation once per allocation with that allocation
-** failing (OOM loops, as SQLite's faultsim and curl's torture mode do).
-** Without the option the functions are plain wrappers.
+** Built with the CMake option FOUINE_FAULT_INJECTION (tests only), the
+** gateway can be told to fail from a given allocation on (lib/core/
+** alloc_fault.h), so that tests can run an operation once per allocation
+** with that allocation failing (OOM loops, as SQLite's faultsim and
+** curl's torture mode do).  Otherwise the functions are plain wrappers.
+**
+** Thread safety: all of them may be called from any thread.
 */
 #ifndef FOUINE_ALLOC_H
 #define FOUINE_ALLOC_H
@@ -95,27 +101,6 @@ char *fouine_strdup(const char *s) FOUINE_MALLOC;
  *         memory (or when an injected failure is due)
  */
 char *fouine_strndup(const char *s, size_t n) FOUINE_MALLOC;
-
-#ifdef FOUINE_FAULT_INJECTION
-/**
- * Make the n-th next gateway allocation fail, and every later one, until
- * the next call.  Counts fouine_malloc(), fouine_calloc(),
- * fouine_realloc(), fouine_strdup() and fouine_strndup() calls of all
- * threads of the process; fouine_free() is not counted.
- *
- * @param n 1 for the very next allocation (0 behaves as 1); a negative n
- *          lets every allocation succeed again
- */
-void fouine_alloc_fail_after(long n);
-
-/**
- * The number of gateway allocations made so far by the process (all
- * threads), failed ones included.
- *
- * @return the count
- */
-long fouine_alloc_count(void);
-#endif
 
 #ifdef __cplusplus
 }

@@ -17,7 +17,7 @@
 **     corrections, folded ("sécurités" -> "secur"): what its inflections
 **     share.  Words with digits and overlong words have none.
 ** The index holds tokens only, one a word; the fold and stem of each token
-** are kept beside the index (the lexicon of fouine/store.h), so that a
+** are kept beside the index (the lexicon, see README, "What a word finds"), so that a
 ** search can ask for every token a reader's word may mean.
 **
 ** Stems come from Snowball French (libstemmer) with a few corrections:

@@ -12,7 +12,7 @@
 extern "C" {
 #endif
 
-struct fouine_lexsink; /* fouine/store.h */
+struct fouine_lexsink; /* the lexicon sink (opaque) */
 
 /**
  * Register the tokenizer "french" with the FTS5 module of a connection.
@@ -35,7 +35,7 @@ FOUINE_WUR int fouine_fts5_register(sqlite3 *db);
 /**
  * Register "french" as fouine_fts5_register() does, but for a writer: the
  * analyzers of the tokenizer instances add each word they read in a
- * document (never in a query) to sink, for the lexicon (fouine/store.h).
+ * document (never in a query) to sink, for the lexicon (the table of the words of an index).
  *
  * @param db   an open connection; not owned
  * @param sink where the words go; not owned, must outlive db's tokenizers

@@ -34,6 +34,11 @@ typedef struct fouine_index fouine_index;
 #define FOUINE_INDEX_WRITE \
     0x1 /* read-write; a missing or empty file is
                                   created with the schema */
+#define FOUINE_INDEX_MMAP \
+    0x2 /* with READ: the file mapped in memory and a
+                                  larger page cache, for a long-lived reader
+                                  (the threads of a server then share the
+                                  system's page cache) */
 
 /* One reader comment of an article. */
 typedef struct fouine_comment {
@@ -93,17 +98,23 @@ FOUINE_WUR int fouine_index_open(fouine_index **out,
 void fouine_index_close(fouine_index *ix);
 
 /**
- * Begin a write transaction (SQLite's BEGIN IMMEDIATE: it waits up to the
- * busy timeout for another writer to finish).
+ * Begin a transaction.  On a writable index, a write transaction
+ * (SQLite's BEGIN IMMEDIATE: it waits up to the busy timeout for another
+ * writer to finish).  On a read-only one, a read transaction: every
+ * search, lookup and count until fouine_index_commit() sees the index as
+ * one commit left it, whatever is written meanwhile (a server does so for
+ * each request).
  *
- * @return FOUINE_OK; FOUINE_EINVAL when the index is read only or a
- *         transaction is open; FOUINE_EDB (busy, read-only file...)
+ * @return FOUINE_OK; FOUINE_EINVAL when a transaction is open;
+ *         FOUINE_EDB (busy, read-only file...)
  */
 FOUINE_WUR int fouine_index_begin(fouine_index *ix);
 
 /**
  * Commit the transaction: the lexicon gets the new words first, so that
- * readers see the articles and their words at once.
+ * readers see the articles and their words at once, and when articles
+ * were written, the index notes the time (fouine_index_updated()).  A
+ * read transaction just ends.
  *
  * @return FOUINE_OK; FOUINE_EINVAL when no transaction is open;
  *         FOUINE_EDB or FOUINE_ENOMEM (the transaction is then still open:
@@ -175,6 +186,53 @@ FOUINE_WUR int fouine_index_get(fouine_article *out,
  */
 FOUINE_WUR int fouine_index_count(long long *out, fouine_index *ix);
 
+/**
+ * When the index last changed: the time its last write transaction
+ * committed, as the index noted it, else (an index that never noted it)
+ * the newer modification time of the file and of its WAL.
+ *
+ * @param[out] out ISO 8601 in UTC, "2019-04-16T08:12:00Z" (fouine_free()),
+ *             or NULL when neither is known
+ * @return FOUINE_OK; FOUINE_EDB; FOUINE_ENOMEM
+ */
+FOUINE_WUR int fouine_index_updated(char **out, fouine_index *ix);
+
+/* A category and how many articles it has. */
+typedef struct fouine_category {
+    char *name;      /* e.g. "Internet": never NULL nor "" */
+    long long count; /* articles */
+} fouine_category;
+
+/**
+ * The categories of the index, the most frequent first (ties by name).
+ *
+ * @param[out] out   the categories (fouine_categories_free()), or NULL
+ *                   when there is none
+ * @param[out] n     their number
+ * @param ix         the index
+ * @param max        the most to give; 0 for all
+ * @return FOUINE_OK; FOUINE_EDB; FOUINE_ENOMEM
+ */
+FOUINE_WUR int fouine_index_categories(fouine_category **out,
+                                       size_t *n,
+                                       fouine_index *ix,
+                                       size_t max);
+
+/** Release categories (n of them).  NULL is accepted. */
+void fouine_categories_free(fouine_category *c, size_t n);
+
+/**
+ * Prepare SQLite for a process in which many threads search at once: its
+ * global memory statistics are turned off, as they put one mutex around
+ * every allocation SQLite makes, in every thread
+ * (sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0)).  Optional; to be called
+ * before anything in the process uses SQLite.
+ *
+ * @return FOUINE_OK; FOUINE_EINVAL when SQLite is already in use (nothing
+ *         changed)
+ */
+FOUINE_WUR int fouine_init_threaded(void);
+
 /* Why an input (a file, a JSON line, a directory) was not indexed. */
 typedef enum fouine_skip {
     FOUINE_SKIP_MISSING = 0, /* the path given does not exist */
@@ -192,6 +250,60 @@ typedef enum fouine_skip {
 
 /** A short English name of a skip reason ("too large"); static. */
 const char *fouine_skip_name(fouine_skip reason);
+
+/* What fouine_extract() found, in the order of the file. */
+typedef enum fouine_extract_kind {
+    FOUINE_EXTRACT_FILE = 0, /* the file was read (text: its format,
+                                "text", "json", "jsonl" or, for a page,
+                                "html, " and the character set and where
+                                it was declared) */
+    FOUINE_EXTRACT_ARTICLE,  /* an article (article) */
+    FOUINE_EXTRACT_WARNING,  /* something wrong that did not stop the
+                                input, e.g. invalid UTF-8 replaced (text) */
+    FOUINE_EXTRACT_SKIP      /* an input not indexed (skip; text: a detail
+                                or NULL): the file, or a line of a .jsonl
+                                file */
+} fouine_extract_kind;
+
+/* One thing found, for the callback of fouine_extract(). */
+typedef struct fouine_extract_event {
+    fouine_extract_kind kind;
+    long line;               /* the .jsonl line it is about; 0 for the
+                                whole file */
+    fouine_article *article; /* ARTICLE: the callback may keep its strings
+                                and must then zero it; the library clears
+                                what is left after the call */
+    fouine_skip skip;        /* SKIP: why */
+    const char *text;        /* FILE, WARNING, SKIP: see the kinds; owned
+                                by the library, valid during the call */
+} fouine_extract_event;
+
+/* Called for each thing found; a non-zero return stops fouine_extract(),
+** which returns it. */
+typedef int (*fouine_extract_cb)(const fouine_extract_event *ev, void *payload);
+
+/**
+ * Read one article file (.txt, .json, .jsonl, .html...) as a run reads
+ * it, with the same parsers and the same checks (size limit, empty,
+ * binary, invalid UTF-8 repaired, JSON that does not parse), and say what
+ * it gives, in order: a SKIP when the file cannot be read at all, else a
+ * FILE, then its articles, warnings and skipped lines.  An article's id is
+ * the path as given (a run gives ids relative to its directories).
+ * Nothing is written anywhere: `fouine-index --show` prints these.
+ *
+ * @param path     the file
+ * @param max_size larger files (.jsonl: lines) are skipped; 0 for
+ *                 FOUINE_RUN_MAX_SIZE
+ * @param cb       called for each thing found
+ * @param payload  passed to cb
+ * @return FOUINE_OK (even when all was skipped: see the events);
+ *         FOUINE_EINVAL when path is a directory; FOUINE_ENOMEM; or what
+ *         cb returned
+ */
+FOUINE_WUR int fouine_extract(const char *path,
+                              size_t max_size,
+                              fouine_extract_cb cb,
+                              void *payload);
 
 /* The version of fouine_run_options these headers describe. */
 #define FOUINE_RUN_OPTIONS_VERSION 1

@@ -85,10 +85,16 @@ typedef struct fouine_search_options {
     /* Tuning, for benchmarks and tests (0 / NULL: fouine's own): */
     int long_query;     /* items from which a query is long (-1: never) */
     const double *rank; /* FOUINE_RANK_PARAMS numbers replacing the
-                           ranking's (see lib/search/query.h); not owned */
+                           ranking's: BM25 k1 and b, proximity weight and
+                           window, the title's, lead's and body's weights,
+                           cover, cover power and cover length (the
+                           order of bench_relevance --rank); not owned */
     int prefix_tokens;  /* tokens of the index the query's prefixes may
                            cover, 1..4000 (0: 4000) */
 } fouine_search_options;
+
+/* How many numbers fouine_search_options.rank holds. */
+#define FOUINE_RANK_PARAMS 10
 
 /* fouine_search_options_init() as an initializer. */
 #define FOUINE_SEARCH_OPTIONS_INIT                                            \

@@ -19,7 +19,7 @@ SQLITE_EXTENSION_INIT3
 
 #include "analysis.h"
 #include "fouine/fts5.h"
-#include "fouine/store.h"
+#include "store.h"
 
 #include <string.h>
 

@@ -1,6 +1,6 @@
 /*
 ** lexicon.c: the lexicon sink, the words a writer's analyzers read before
-** they go to the lexicon table (see fouine/store.h; the table is written
+** they go to the lexicon table (see lib/store/store.h; the table is written
 ** by fouine_lexsink_flush() in store.c).
 **
 ** The words are records in one growable buffer: the lengths of the token,
@@ -14,7 +14,7 @@
 
 #include "fouine/alloc.h"
 #include "fouine/buf.h"
-#include "fouine/store.h"
+#include "store.h"
 
 struct fouine_lexsink {
     fouine_buf words; /* records; owned */

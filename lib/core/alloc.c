@@ -6,7 +6,7 @@
 ** that fouine_alloc_fail_after() set; the counter is shared by the threads
 ** of the analyzer and the indexer.  Without it, these are plain wrappers.
 */
-#include "fouine/alloc.h"
+#include "alloc_fault.h"
 
 #include <stdlib.h>
 #include <string.h>

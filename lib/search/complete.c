@@ -21,7 +21,7 @@
 #include <utf8proc.h>
 
 #include "fouine/alloc.h"
-#include "fouine/store.h"
+#include "store.h"
 
 #define MAX_FORM        256  /* bytes of a completion as written */
 #define MAX_FORMS       6    /* written forms kept for one completion */

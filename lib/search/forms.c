@@ -1,6 +1,6 @@
 /*
 ** forms.c: the tokens a word typed by a reader may mean, from the index's
-** lexicon (see fouine/store.h), in three tiers:
+** lexicon (see lib/store/store.h), in three tiers:
 **   0. the same word, accents aside: the tokens of the same fold
 **      ("etat" -> état, etat; "coeur" -> cœur, coeur);
 **   1. its inflections: tokens of the same stem that differ from it only
@@ -27,7 +27,7 @@ SQLITE_EXTENSION_INIT3
 #include <string.h>
 
 #include "fouine/alloc.h"
-#include "fouine/store.h"
+#include "store.h"
 
 #define FORMS_SAME  16 /* tokens of tier 0, at most */
 #define FORMS_STEMS 4  /* stems asked for, at most */

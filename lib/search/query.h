@@ -70,7 +70,7 @@ typedef struct fouine_lexicon fouine_lexicon;
 ** The parameters of fouine_rank() (rank.c; bench/RESULTS.md says how each
 ** was chosen, on all the development sets at once): BM25F's saturation
 ** and length normalization, the proximity bonus (its weight and window),
-** the field weights (FOUINE_WEIGHT_* of fouine/store.h) and the title
+** the field weights (FOUINE_WEIGHT_* of store.h) and the title
 ** coverage bonus (its weight, the power of the share of the query the
 ** title holds, the power of the title's shortness).
 */
@@ -81,7 +81,6 @@ typedef struct fouine_lexicon fouine_lexicon;
 #define FOUINE_RANK_COVER        8.0
 #define FOUINE_RANK_COVER_POWER  8.0
 #define FOUINE_RANK_COVER_LENGTH 0.5
-#define FOUINE_RANK_PARAMS       10 /* fouine_search_options.rank */
 
 /**
  * fouine_search() on a connection of one's own (opened with

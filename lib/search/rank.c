@@ -40,7 +40,7 @@ SQLITE_EXTENSION_INIT3
 
 #include "fouine/alloc.h"
 #include "fouine/fts5.h"
-#include "fouine/store.h"
+#include "store.h"
 
 #include <math.h>
 #include <stdlib.h>

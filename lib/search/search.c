@@ -17,7 +17,7 @@
 #include "query.h"
 
 #include "fouine/alloc.h"
-#include "fouine/store.h"
+#include "store.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -39,7 +39,7 @@
 #include <string.h>
 
 #include "fouine/alloc.h"
-#include "fouine/store.h"
+#include "store.h"
 
 #define SPELL_MIN   5  /* shorter words are never corrected */
 #define SPELL_LONG  9  /* from this length, 2 edits are allowed */

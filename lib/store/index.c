@@ -9,11 +9,13 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "fouine/alloc.h"
 #include "fouine/fts5.h"
 #include "fouine/index.h"
-#include "fouine/store.h"
+#include "store.h"
 
 /* The statements of a handle, in the order of index_sql[]. */
 enum {
@@ -27,6 +29,9 @@ enum {
     IX_GET,
     IX_GET_COMMENTS,
     IX_COUNT_ROWS,
+    IX_TOUCH,
+    IX_UPDATED,
+    IX_CATEGORIES,
     IX_COUNT
 };
 
@@ -46,7 +51,18 @@ static const char *const index_sql[IX_COUNT] = {
     " reading_time FROM article WHERE id = ?1",
     "SELECT date, body FROM comment WHERE article = ?1 ORDER BY rowid",
     "SELECT count(*) FROM article",
+    "INSERT OR REPLACE INTO meta(key, value)"
+    " VALUES ('updated', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+    "SELECT value FROM meta WHERE key = 'updated'",
+    "SELECT category, count(*) FROM article"
+    " WHERE category IS NOT NULL AND category <> ''"
+    " GROUP BY category ORDER BY count(*) DESC, category LIMIT ?1",
 };
+
+/* A reader opened with FOUINE_INDEX_MMAP: bytes of the file mapped, and
+** its page cache (negative: KiB). */
+#define INDEX_MMAP_SIZE  "1073741824"
+#define INDEX_CACHE_SIZE "-16384"
 
 struct fouine_index {
     sqlite3 *db;                  /* owned */
@@ -55,6 +71,8 @@ struct fouine_index {
                                      when read only or plain */
     int writable;                 /* opened with FOUINE_INDEX_WRITE */
     int in_txn;                   /* a transaction is open */
+    int dirty;                    /* the transaction wrote: its commit
+                                     notes the time (meta 'updated') */
     sqlite3_stmt *stmt[IX_COUNT]; /* prepared on first use; owned */
     char *found_source;           /* fouine_index_find()'s; owned */
     fouine_analyzer *an;          /* the searches', made on first use;
@@ -68,7 +86,10 @@ int fouine_index_open(fouine_index **out, const char *path, int flags)
     int rc;
 
     *out = NULL;
-    if (!path || (flags & ~(FOUINE_INDEX_WRITE | FOUINE_INDEX_PLAIN)) != 0) {
+    if (!path ||
+        (flags &
+         ~(FOUINE_INDEX_WRITE | FOUINE_INDEX_MMAP | FOUINE_INDEX_PLAIN)) != 0 ||
+        (write && (flags & FOUINE_INDEX_MMAP))) {
         return FOUINE_EINVAL;
     }
     ix = fouine_calloc(1, sizeof *ix);
@@ -91,6 +112,22 @@ int fouine_index_open(fouine_index **out, const char *path, int flags)
         if (rc == FOUINE_OK) {
             rc = fouine_fts5_register_sink(ix->db, ix->sink);
         }
+    }
+    /* A reader never checkpoints nor deletes the WAL when it closes: it
+    ** only reads, and the file it reads may be gone from its name (a
+    ** rebuild put another in its place). */
+    if (rc == FOUINE_OK && !write &&
+        sqlite3_db_config(ix->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL) !=
+            SQLITE_OK) {
+        rc = FOUINE_EDB;
+    }
+    /* Mapping is an optimization: an error leaves the reader as it is. */
+    if (rc == FOUINE_OK && (flags & FOUINE_INDEX_MMAP) &&
+        (sqlite3_exec(ix->db, "PRAGMA mmap_size=" INDEX_MMAP_SIZE, NULL, NULL,
+                      NULL) != SQLITE_OK ||
+         sqlite3_exec(ix->db, "PRAGMA cache_size=" INDEX_CACHE_SIZE, NULL, NULL,
+                      NULL) != SQLITE_OK)) {
+        /* still usable */
     }
     if (rc != FOUINE_OK) {
         fouine_index_close(ix);
@@ -187,14 +224,20 @@ static FOUINE_WUR int exec(fouine_index *ix, const char *sql)
 int fouine_index_begin(fouine_index *ix)
 {
     int rc;
-    if (!ix->writable || ix->in_txn) {
+    if (ix->in_txn) {
         return FOUINE_EINVAL;
     }
-    rc = exec(ix, "BEGIN IMMEDIATE");
+    rc = exec(ix, ix->writable ? "BEGIN IMMEDIATE" : "BEGIN");
     if (rc == FOUINE_OK) {
         ix->in_txn = 1;
+        ix->dirty = 0;
     }
     return rc;
+}
+
+void fouine_index_touch(fouine_index *ix)
+{
+    ix->dirty = 1;
 }
 
 int fouine_index_commit(fouine_index *ix)
@@ -209,11 +252,22 @@ int fouine_index_commit(fouine_index *ix)
             return rc;
         }
     }
+    if (ix->dirty) {
+        sqlite3_stmt *s;
+        rc = stmt(&s, ix, IX_TOUCH);
+        if (rc == FOUINE_OK) {
+            rc = step_done(ix, s);
+        }
+        if (rc != FOUINE_OK) {
+            return rc;
+        }
+    }
     rc = exec(ix, "COMMIT");
     if (rc != FOUINE_OK) {
         return rc;
     }
     ix->in_txn = 0;
+    ix->dirty = 0;
     if (ix->sink) {
         fouine_lexsink_clear(ix->sink);
     }
@@ -363,6 +417,7 @@ int fouine_index_write(sqlite3_int64 *rowid,
     if (rc != FOUINE_OK) {
         return rc;
     }
+    ix->dirty = 1;
     if (!existing) {
         *rowid = sqlite3_last_insert_rowid(ix->db);
     }
@@ -515,6 +570,9 @@ int fouine_index_remove(fouine_index *ix, const char *id)
     if (rc == FOUINE_OK && sqlite3_changes(ix->db) == 0) {
         rc = FOUINE_ENOTFOUND;
     }
+    if (rc == FOUINE_OK) {
+        ix->dirty = 1;
+    }
     if (own_txn) {
         if (rc == FOUINE_OK) {
             rc = fouine_index_commit(ix);
@@ -632,4 +690,141 @@ int fouine_index_count(long long *out, fouine_index *ix)
     }
     sqlite3_reset(s);
     return rc;
+}
+
+/* Into out (size 32), the newer modification time of path and of its WAL
+** in ISO 8601 UTC; "" when path cannot be read. */
+static void file_stamp(char *out, size_t size, const char *path)
+{
+    struct stat st, wal;
+    struct tm tm;
+    char *walpath;
+    size_t n;
+    time_t t;
+
+    out[0] = '\0';
+    if (!path || !*path || stat(path, &st) != 0) {
+        return;
+    }
+    t = st.st_mtime;
+    n = strlen(path);
+    walpath = fouine_malloc(n + sizeof "-wal");
+    if (walpath) {
+        memcpy(walpath, path, n);
+        memcpy(walpath + n, "-wal", sizeof "-wal");
+        /* The WAL file changes first: take the newer of the two. */
+        if (stat(walpath, &wal) == 0 && wal.st_mtime > t) {
+            t = wal.st_mtime;
+        }
+        fouine_free(walpath);
+    }
+    if (!gmtime_r(&t, &tm) ||
+        strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) {
+        out[0] = '\0';
+    }
+}
+
+int fouine_index_updated(char **out, fouine_index *ix)
+{
+    sqlite3_stmt *s;
+    char stamp[32];
+    int rc = stmt(&s, ix, IX_UPDATED), step;
+
+    *out = NULL;
+    stamp[0] = '\0';
+    if (rc != FOUINE_OK) {
+        return rc;
+    }
+    step = sqlite3_step(s);
+    if (step == SQLITE_ROW) {
+        const char *v = (const char *)sqlite3_column_text(s, 0);
+        size_t n = v ? strlen(v) : 0;
+        if (n == 19 && v[10] == ' ') {
+            /* datetime('now') of indexes made before 0.3: "2019-04-16
+            ** 08:12:00", UTC */
+            snprintf(stamp, sizeof stamp, "%.10sT%sZ", v, v + 11);
+        } else if (n > 0 && n < sizeof stamp) {
+            memcpy(stamp, v, n + 1);
+        }
+    } else if (step != SQLITE_DONE) {
+        rc = fouine_store_error(ix->db);
+    }
+    sqlite3_reset(s);
+    if (rc != FOUINE_OK) {
+        return rc;
+    }
+    if (!stamp[0]) {
+        file_stamp(stamp, sizeof stamp, sqlite3_db_filename(ix->db, "main"));
+    }
+    if (stamp[0] && !(*out = fouine_strdup(stamp))) {
+        return FOUINE_ENOMEM;
+    }
+    return FOUINE_OK;
+}
+
+void fouine_categories_free(fouine_category *c, size_t n)
+{
+    size_t i;
+    for (i = 0; c && i < n; i++) {
+        fouine_free(c[i].name);
+    }
+    fouine_free(c);
+}
+
+int fouine_index_categories(fouine_category **out,
+                            size_t *n,
+                            fouine_index *ix,
+                            size_t max)
+{
+    fouine_category *list = NULL;
+    size_t len = 0, cap = 0;
+    sqlite3_stmt *s;
+    int rc = stmt(&s, ix, IX_CATEGORIES), step;
+
+    *out = NULL;
+    *n = 0;
+    if (rc != FOUINE_OK) {
+        return rc;
+    }
+    sqlite3_bind_int64(s, 1,
+                       max == 0 || max > INT64_MAX ? -1 : (sqlite3_int64)max);
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(s, 0);
+        if (len == cap) {
+            size_t more = cap ? 2 * cap : 16;
+            fouine_category *grown = fouine_realloc(list, more * sizeof *list);
+            if (!grown) {
+                rc = FOUINE_ENOMEM;
+                goto done;
+            }
+            list = grown;
+            cap = more;
+        }
+        list[len].count = sqlite3_column_int64(s, 1);
+        list[len].name = fouine_strdup(name ? name : "");
+        if (!list[len].name) {
+            rc = FOUINE_ENOMEM;
+            goto done;
+        }
+        len++;
+    }
+    if (step != SQLITE_DONE) {
+        rc = fouine_store_error(ix->db);
+        goto done;
+    }
+    *out = list;
+    *n = len;
+    list = NULL;
+    len = 0;
+done:
+    sqlite3_reset(s);
+    fouine_categories_free(list, len);
+    return rc;
+}
+
+int fouine_init_threaded(void)
+{
+    return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK ?
+               FOUINE_OK :
+               FOUINE_EINVAL;
 }

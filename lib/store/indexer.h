@@ -373,6 +373,10 @@ struct fouine_lexsink *fouine_index_sink(fouine_index *ix);
  */
 FOUINE_WUR int fouine_index_analyzer(fouine_analyzer **out, fouine_index *ix);
 
+/** Make the commit of the open transaction note the time (meta
+** 'updated'), as a write does: a run does so even when nothing changed. */
+void fouine_index_touch(fouine_index *ix);
+
 /** Whether ix has a transaction open. */
 int fouine_index_in_txn(const fouine_index *ix);
 
@@ -433,24 +437,6 @@ FOUINE_WUR int fouine_index_set_source(fouine_index *ix,
 
 /* fouine_run_options, fouine_run_stats, fouine_index_run(): see
 ** fouine/index.h. */
-
-/*
-** Interface to code in tools/index/show.c (fouine-index's own).
-*/
-
-/**
- * fouine-index --show: read one file as a run would (any format, by its
- * name) and print what it gives, field by field, on out; warnings and
- * skips go to stderr as in a run.
- *
- * @param out      where to print
- * @param path     the file
- * @param max_size larger files (and JSON lines) are skipped
- * @return the exit status: 0 when the file gave articles and nothing was
- *         skipped, 1 when something was skipped (or the file cannot be
- *         read), 2 when path is a directory or memory ran out
- */
-int fouine_show(FILE *out, const char *path, size_t max_size);
 
 /*
 ** Interface to code in article.c.

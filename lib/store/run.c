@@ -25,7 +25,7 @@
 #include "fouine/buf.h"
 #include "fouine/fts5.h"
 
-#include "fouine/store.h"
+#include "store.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -421,9 +421,10 @@ int fouine_index_run(fouine_run_stats *out, const fouine_run_options *opt)
         }
     }
     if (rc == FOUINE_OK) {
-        rc = fouine_run_exec(&r, &w,
-                             "INSERT OR REPLACE INTO meta VALUES"
-                             " ('updated', datetime('now'))");
+        rc = fouine_run_begin(&r, &w);
+    }
+    if (rc == FOUINE_OK) {
+        fouine_index_touch(w.ix);
     }
     if (rc == FOUINE_OK) {
         rc = fouine_run_commit(&r, &w);

@@ -8,7 +8,7 @@
 
 #include "indexer.h"
 
-#include "fouine/store.h"
+#include "store.h"
 
 #include <pthread.h>
 #include <stdint.h>

@@ -11,7 +11,7 @@
 #include "fouine/buf.h"
 #include "fouine/fts5.h"
 
-#include "fouine/store.h"
+#include "store.h"
 
 #include <errno.h>
 #include <fcntl.h>

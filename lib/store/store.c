@@ -1,13 +1,13 @@
 /*
 ** store.c: opening an index file and creating its schema
-** (see fouine/store.h).
+** (see lib/store/store.h).
 */
 #ifdef FOUINE_SQLITE_EXTENSION
 #include <sqlite3ext.h>
 SQLITE_EXTENSION_INIT3
 #endif
 
-#include "fouine/store.h"
+#include "store.h"
 
 #include "fouine/fts5.h"
 

@@ -15,9 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "fouine/store.h"
 #include "fuzz/fuzz_index.h"
 #include "fuzz/query_check.h"
+#include "store.h"
 
 #define MAX_INPUT (16u * 1024u) /* a search reads 16 KB of a query */
 

@@ -84,7 +84,7 @@ static int query_check_key(query_check_ctx *c,
     return ok;
 }
 
-/* Whether an answer of fouine_search_json() has all it must. */
+/* Whether an answer of fouine_results_json() has all it must. */
 static int query_check_answer(query_check_ctx *c, const json_t *res, int limit)
 {
     static const struct {
@@ -129,11 +129,16 @@ static int query_check_search(query_check_ctx *c,
                               const char *text)
 {
     char error[FOUINE_SEARCH_ERROR_MAX] = "";
+    fouine_results *r = NULL;
     json_t *res = NULL;
     int rc, ok;
     opts->query = text;
     opts->error = error;
-    rc = fouine_search_json(&res, c->db, c->an, opts);
+    rc = fouine_search_db(&r, c->db, c->an, opts);
+    if (rc == FOUINE_OK) {
+        rc = fouine_results_json(&res, r);
+    }
+    fouine_results_free(r);
     if (rc != FOUINE_OK) {
         snprintf(c->why, sizeof c->why, "search: %s %.200s", fouine_errmsg(rc),
                  error);

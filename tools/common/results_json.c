@@ -5,8 +5,6 @@
 */
 #include "results_json.h"
 
-#include "query.h"
-
 #include "fouine/buf.h"
 
 /* Set key of obj to v (taken, NULL: json null unless v was wanted). */
@@ -27,17 +25,6 @@ void fouine_json_put(json_t *obj, const char *key, json_t *value, int *failed)
     if (json_object_set_new(obj, key, value) != 0) {
         *failed = 1;
     }
-}
-
-void fouine_json_put_column(json_t *obj,
-                            const char *key,
-                            sqlite3_stmt *stmt,
-                            int col,
-                            int *failed)
-{
-    const unsigned char *v = sqlite3_column_text(stmt, col);
-    fouine_json_put(obj, key, v ? json_string((const char *)v) : json_null(),
-                    failed);
 }
 
 /* The names of the bounds in cut, a new JSON array (NULL: no memory). */
@@ -234,12 +221,11 @@ int fouine_results_json(json_t **out, const fouine_results *r)
 }
 
 int fouine_search_json(json_t **out,
-                       sqlite3 *db,
-                       fouine_analyzer *an,
+                       fouine_index *ix,
                        const fouine_search_options *o)
 {
     fouine_results *r = NULL;
-    int rc = fouine_search_db(&r, db, an, o);
+    int rc = fouine_search(&r, ix, o);
     *out = NULL;
     if (rc == FOUINE_OK) {
         rc = fouine_results_json(out, r);

@@ -7,9 +7,8 @@
 #define FOUINE_RESULTS_JSON_H
 
 #include <jansson.h>
-#include <sqlite3.h>
 
-#include "fouine/analyzer.h"
+#include "fouine/index.h"
 #include "fouine/search.h"
 
 /**
@@ -36,21 +35,13 @@ FOUINE_WUR int fouine_results_json(json_t **out, const fouine_results *r);
  */
 void fouine_json_put(json_t *obj, const char *key, json_t *value, int *failed);
 
-/** fouine_json_put() of the text of column col of stmt, or null. */
-void fouine_json_put_column(json_t *obj,
-                            const char *key,
-                            sqlite3_stmt *stmt,
-                            int col,
-                            int *failed);
-
 /**
- * Search and serialize: fouine_search_db() then fouine_results_json().
+ * Search and serialize: fouine_search() then fouine_results_json().
  *
- * @return as fouine_search_db()
+ * @return as fouine_search()
  */
 FOUINE_WUR int fouine_search_json(json_t **out,
-                                  sqlite3 *db,
-                                  fouine_analyzer *an,
+                                  fouine_index *ix,
                                   const fouine_search_options *o);
 
 #endif /* FOUINE_RESULTS_JSON_H */

@@ -7,7 +7,7 @@
 ** were skipped (or a signal stopped the run), 2 on a usage error or an
 ** index that cannot be written.
 */
-#include "indexer.h"
+#include "show.h"
 
 #include <errno.h>
 #include <signal.h>

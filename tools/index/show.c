@@ -1,22 +1,18 @@
 /*
-** show.c: fouine-index --show FILE, what one file gives, field by field
-** (see indexer.h).
+** show.c: fouine-index --show FILE, what one file gives, field by field.
 **
-** The file is read with the parsers of a run and the same checks (size
-** limit, empty, binary, UTF-8 repaired, JSON that does not parse); what a
-** run would index is printed on stdout, what it would warn about or skip
-** goes to stderr in a run's words.
+** The file is read by fouine_extract() (fouine/index.h), with the parsers
+** of a run and the same checks; what a run would index is printed on
+** stdout, what it would warn about or skip goes to stderr in a run's
+** words.
 */
-#include "html.h"
-#include "indexer.h"
+#include "show.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "fouine/alloc.h"
-#include "fouine/buf.h"
+#include "fouine/index.h"
 
 /* State of one --show. */
 typedef struct show {
@@ -65,10 +61,25 @@ static void lines(FILE *f, const char *prefix, const char *text)
     fprintf(f, "%s%s\n", prefix, text);
 }
 
-/* Print one article, field by field (fouine_article_cb: takes it). */
-static int print_article(fouine_article *a, void *payload)
+/* Say the notes of an article (lines ended by "\n") as a run does:
+** "PATH[:LINE]: [article 'ID': ]note". */
+static void say_notes(const show *sh, const fouine_article *a)
 {
-    show *sh = payload;
+    const char *p = a->notes.data, *nl;
+    for (; p && (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
+        int n = (int)(nl - p);
+        if (sh->line > 0) {
+            fprintf(stderr, "fouine-index: %s:%ld: article '%s': %.*s\n",
+                    sh->path, sh->line, a->id, n, p);
+        } else {
+            fprintf(stderr, "fouine-index: %s: %.*s\n", sh->path, n, p);
+        }
+    }
+}
+
+/* Print one article, field by field. */
+static int print_article(show *sh, const fouine_article *a)
+{
     FILE *f = sh->out;
     const char *p;
     size_t i, paragraphs = 0;
@@ -100,7 +111,6 @@ static int print_article(fouine_article *a, void *payload)
         size_t n = next ? (size_t)(next - p) : strlen(p);
         char *para = fouine_strndup(p, n);
         if (!para) {
-            fouine_article_clear(a);
             return FOUINE_ENOMEM;
         }
         lines(f, "  | ", para);
@@ -116,186 +126,46 @@ static int print_article(fouine_article *a, void *payload)
                 a->comments[i].date ? a->comments[i].date : "(no date)");
         lines(f, "    | ", a->comments[i].body);
     }
-    fouine_article_clear(a);
     return 0;
 }
 
-/*
-** A text that is not HTML must be neither empty nor binary, and becomes
-** valid UTF-8 (a warning says where it was not).  *text and *len may move
-** into *fixed, which the caller frees.  Returns FOUINE_OK, FOUINE_EINVAL
-** (said) or FOUINE_ENOMEM.
-*/
-static FOUINE_WUR int check_doc(show *sh,
-                                const char **text,
-                                size_t *len,
-                                char **fixed)
+/* What fouine_extract() found (fouine_extract_cb). */
+static int found(const fouine_extract_event *ev, void *payload)
 {
-    size_t i, bad = 0, fixed_len = 0;
-    int blank = 1;
-    char what[96];
-    *fixed = NULL;
-    for (i = 0; i < *len; i++) {
-        if ((*text)[i] == '\0') {
-            skipped(sh, FOUINE_SKIP_BINARY, NULL);
-            return FOUINE_EINVAL;
-        }
-        blank = blank && strchr(" \t\n\r\f\v", (*text)[i]) != NULL;
+    show *sh = payload;
+    sh->line = ev->line;
+    switch (ev->kind) {
+    case FOUINE_EXTRACT_FILE:
+        fprintf(sh->out, "== %s\n", sh->path);
+        fprintf(sh->out, "%-13s%s\n", "format:", ev->text);
+        break;
+    case FOUINE_EXTRACT_ARTICLE:
+        say_notes(sh, ev->article);
+        return print_article(sh, ev->article);
+    case FOUINE_EXTRACT_WARNING:
+        say(sh, ev->text, NULL);
+        break;
+    case FOUINE_EXTRACT_SKIP:
+        skipped(sh, ev->skip, ev->text);
+        break;
     }
-    if (blank) {
-        skipped(sh, FOUINE_SKIP_EMPTY, NULL);
-        return FOUINE_EINVAL;
-    }
-    if (fouine_utf8_repair(fixed, &fixed_len, &bad, *text, *len) != FOUINE_OK) {
-        return FOUINE_ENOMEM;
-    }
-    if (*fixed) {
-        snprintf(what, sizeof what,
-                 "invalid UTF-8 at byte offset %zu, replaced by U+FFFD", bad);
-        say(sh, what, NULL);
-        *text = *fixed;
-        *len = fixed_len;
-    }
-    return FOUINE_OK;
-}
-
-/* Show one JSON document (a .json file or a .jsonl line). */
-static FOUINE_WUR int show_json(show *sh, const char *text, size_t len)
-{
-    fouine_skip skip = FOUINE_SKIP_BAD_JSON;
-    size_t nskipped = 0;
-    char err[200], *fixed = NULL;
-    int rc = check_doc(sh, &text, &len, &fixed);
-    if (rc == FOUINE_OK) {
-        rc = fouine_json_parse(&skip, &nskipped, err, sizeof err, text, len,
-                               print_article, sh);
-        if (nskipped > 0) {
-            skipped(sh, skip, err);
-        }
-    }
-    fouine_free(fixed);
-    return rc == FOUINE_EINVAL ? FOUINE_OK : rc; /* said */
-}
-
-/* Show a .txt or .html file. */
-static FOUINE_WUR int show_page(show *sh,
-                                int kind,
-                                const char *text,
-                                size_t len)
-{
-    fouine_article a;
-    fouine_html_info info;
-    fouine_skip skip = FOUINE_SKIP_EMPTY;
-    char *fixed = NULL, line[512];
-    int rc;
-
-    if (kind == FOUINE_FILE_HTML) {
-        rc = fouine_html_parse(&a, &skip, &info, text, len);
-        if (fouine_html_warnings(line, sizeof line, &info) > 0) {
-            say(sh, line, NULL);
-        }
-        fouine_html_charset_text(line, sizeof line, &info);
-        fprintf(sh->out, "%-13shtml, %s\n", "format:", line);
-    } else {
-        fprintf(sh->out, "%-13stext\n", "format:");
-        rc = check_doc(sh, &text, &len, &fixed);
-        if (rc != FOUINE_OK) {
-            fouine_free(fixed);
-            return rc == FOUINE_EINVAL ? FOUINE_OK : rc; /* said */
-        }
-        rc = fouine_article_parse(&a, &skip, text, len);
-    }
-    fouine_free(fixed);
-    if (rc == FOUINE_EINVAL) {
-        skipped(sh, skip, NULL);
-        return FOUINE_OK;
-    }
-    if (rc != FOUINE_OK) {
-        return rc;
-    }
-    a.id = fouine_strdup(sh->path);
-    if (!a.id) {
-        fouine_article_clear(&a);
-        return FOUINE_ENOMEM;
-    }
-    return print_article(&a, sh);
-}
-
-/* Show the lines of a .jsonl file, one JSON document each; a line ends
-** at LF, CRLF or a lone CR, as in a run. */
-static FOUINE_WUR int show_lines(show *sh,
-                                 const char *text,
-                                 size_t len,
-                                 size_t max_size)
-{
-    size_t pos = 0;
-    int rc = FOUINE_OK;
-    while (pos < len && rc == FOUINE_OK) {
-        size_t end = pos, n, k;
-        const char *s = text + pos;
-        while (end < len && text[end] != '\n' && text[end] != '\r') {
-            end++;
-        }
-        n = end - pos;
-        sh->line++;
-        pos = end +
-              (end + 1 < len && text[end] == '\r' && text[end + 1] == '\n' ? 2 :
-                                                                             1);
-        for (k = 0; k < n && strchr(" \t\f\v", s[k]); k++) {
-        }
-        if (k == n) {
-            continue; /* blank lines between articles are fine */
-        }
-        if (n > max_size) {
-            skipped(sh, FOUINE_SKIP_TOO_LARGE, "over the size limit");
-            continue;
-        }
-        rc = show_json(sh, s, n);
-    }
-    return rc;
+    return 0;
 }
 
 int fouine_show(FILE *out, const char *path, size_t max_size)
 {
-    fouine_buf b = { NULL, 0, 0, 0 };
-    struct stat st;
     show sh;
-    int kind = fouine_file_kind(path), rc;
+    int rc;
 
     memset(&sh, 0, sizeof sh);
     sh.out = out;
     sh.path = path;
-    if (stat(path, &st) != 0) {
-        skipped(&sh,
-                errno == ENOENT ? FOUINE_SKIP_MISSING : FOUINE_SKIP_UNREADABLE,
-                strerror(errno));
-        return sh.status;
-    }
-    if (S_ISDIR(st.st_mode)) {
+    rc = fouine_extract(path, max_size, found, &sh);
+    sh.line = 0;
+    if (rc == FOUINE_EINVAL) {
         say(&sh, "--show takes a file, not a directory", NULL);
         return 2;
     }
-    if (kind != FOUINE_FILE_JSONL && (uint64_t)st.st_size > max_size) {
-        skipped(&sh, FOUINE_SKIP_TOO_LARGE, "over the size limit");
-        return sh.status;
-    }
-    rc = fouine_read_file(&b, path);
-    if (rc == FOUINE_EIO) {
-        skipped(&sh, FOUINE_SKIP_UNREADABLE, strerror(errno));
-        fouine_free(b.data);
-        return sh.status;
-    }
-    fprintf(out, "== %s\n", path);
-    if (rc != FOUINE_OK) {
-        /* out of memory */
-    } else if (kind == FOUINE_FILE_JSONL) {
-        rc = show_lines(&sh, b.data ? b.data : "", b.len, max_size);
-    } else if (kind == FOUINE_FILE_JSON) {
-        rc = show_json(&sh, b.data ? b.data : "", b.len);
-    } else {
-        rc = show_page(&sh, kind, b.data ? b.data : "", b.len);
-    }
-    fouine_free(b.data);
     if (rc == FOUINE_ENOMEM) {
         fputs("fouine-index: out of memory\n", stderr);
         return 2;

@@ -4,7 +4,6 @@
 **     fouine-query [OPTION]... QUERY...
 **     fouine-query [OPTION]... --batch < queries
 */
-#include "indexer.h"
 #include "results_json.h"
 
 #include "fouine/fouine.h"

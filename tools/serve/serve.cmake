@@ -27,7 +27,7 @@ add_library(fouine_serve_assets STATIC
             ${CMAKE_CURRENT_BINARY_DIR}/serve_assets.c)
 target_include_directories(fouine_serve_assets PRIVATE
                            ${FOUINE_SERVE_DIR})
-target_link_libraries(fouine_serve_assets PRIVATE fouine_internal)
+target_link_libraries(fouine_serve_assets PRIVATE fouine_static)
 set(FOUINE_SERVE_SOURCES
   ${FOUINE_SERVE_DIR}/serve_http.c
   ${FOUINE_SERVE_DIR}/serve_api.c
@@ -36,7 +36,7 @@ set(FOUINE_SERVE_SOURCES
   CACHE INTERNAL "fouine-serve's sources but serve_main.c")
 add_library(fouine_serve STATIC ${FOUINE_SERVE_SOURCES})
 target_include_directories(fouine_serve PUBLIC ${FOUINE_SERVE_DIR})
-target_link_libraries(fouine_serve PUBLIC fouine_internal fouine_results_json
+target_link_libraries(fouine_serve PUBLIC fouine_static fouine_results_json
                       fouine_serve_assets
                       PkgConfig::MHD PkgConfig::JANSSON Threads::Threads
                       PRIVATE PkgConfig::UTF8PROC fouine_warnings)

@@ -12,7 +12,6 @@
 #define FOUINE_SERVE_H
 
 #include <jansson.h>
-#include <sqlite3.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -21,11 +20,12 @@
 #include "fouine/index.h"
 
 /* Limits of what a request may carry. */
-#define FOUINE_SERVE_MAX_QUERY    1024 /* bytes of q */
-#define FOUINE_SERVE_MAX_PER_PAGE 100  /* largest per_page */
-#define FOUINE_SERVE_MAX_PAGE     1000 /* largest page */
-#define FOUINE_SERVE_MAX_PARAM    256  /* bytes of any other parameter */
-#define FOUINE_SERVE_MAX_SUGGEST  10   /* completions returned */
+#define FOUINE_SERVE_MAX_QUERY      1024 /* bytes of q */
+#define FOUINE_SERVE_MAX_PER_PAGE   100  /* largest per_page */
+#define FOUINE_SERVE_MAX_PAGE       1000 /* largest page */
+#define FOUINE_SERVE_MAX_PARAM      256  /* bytes of any other parameter */
+#define FOUINE_SERVE_MAX_SUGGEST    10   /* completions returned */
+#define FOUINE_SERVE_MAX_CATEGORIES 100  /* categories returned */
 
 /* Defaults of the options on connections. */
 #define FOUINE_SERVE_PER_IP  32 /* connections at once from one address */
@@ -44,11 +44,9 @@ typedef struct fouine_serve_config {
 
 /* The index, connection and analyzer of one worker thread. */
 typedef struct fouine_serve_worker {
-    fouine_index *ix;    /* read only; owned */
-    sqlite3 *db;         /* its connection; owned by ix */
-    fouine_analyzer *an; /* its searches' analyzer; owned by ix */
-    dev_t dev;           /* device and inode of the index file opened, */
-    ino_t ino;           /* to notice a file replaced by a rebuild */
+    fouine_index *ix; /* read only; owned */
+    dev_t dev;        /* device and inode of the index file opened, */
+    ino_t ino;        /* to notice a file replaced by a rebuild */
 } fouine_serve_worker;
 
 /* One embedded file of the search page. */
@@ -137,8 +135,7 @@ FOUINE_WUR int fouine_serve_api_suggest(fouine_serve_reply *r,
                                         fouine_serve_worker *w,
                                         const fouine_serve_params *p);
 FOUINE_WUR int fouine_serve_api_health(fouine_serve_reply *r,
-                                       fouine_serve_worker *w,
-                                       const fouine_serve_config *cfg);
+                                       fouine_serve_worker *w);
 FOUINE_WUR int fouine_serve_api_categories(fouine_serve_reply *r,
                                            fouine_serve_worker *w);
 

@@ -5,9 +5,8 @@
 #include "serve.h"
 
 #include "fouine/alloc.h"
-#include "fouine/store.h"
-#include "indexer.h"
-#include "query.h"
+#include "fouine/index.h"
+#include "fouine/search.h"
 #include "results_json.h"
 
 #include <pthread.h>
@@ -17,9 +16,6 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <utf8proc.h>
-
-#define FOUINE_SERVE_MMAP_SIZE  "1073741824" /* bytes of the index mapped */
-#define FOUINE_SERVE_CACHE_SIZE "-16384"     /* KiB of pages cached a thread */
 
 static pthread_key_t worker_key;
 
@@ -67,26 +63,10 @@ static int worker_open(fouine_serve_worker **out,
         w->dev = st.st_dev;
         w->ino = st.st_ino;
     }
-    rc = fouine_index_open(&w->ix, cfg->index, FOUINE_INDEX_READ);
-    if (rc == FOUINE_OK) {
-        w->db = fouine_index_db(w->ix);
-        rc = fouine_index_analyzer(&w->an, w->ix);
-    }
-    /* Closing never checkpoints nor deletes the WAL: this connection only
-    ** reads, and the file it reads may be gone from its name. */
-    if (rc == FOUINE_OK &&
-        sqlite3_db_config(w->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL) !=
-            SQLITE_OK) {
-        rc = FOUINE_EDB;
-    }
-    if (rc == FOUINE_OK) {
-        /* Map the file: the threads then share the system's page cache
-        ** instead of each copying pages into its own; keep more pages. */
-        sqlite3_exec(w->db, "PRAGMA mmap_size=" FOUINE_SERVE_MMAP_SIZE, NULL,
-                     NULL, NULL);
-        sqlite3_exec(w->db, "PRAGMA cache_size=" FOUINE_SERVE_CACHE_SIZE, NULL,
-                     NULL, NULL);
-    }
+    /* Mapped: the threads share the system's page cache instead of each
+    ** copying pages into its own. */
+    rc = fouine_index_open(&w->ix, cfg->index,
+                           FOUINE_INDEX_READ | FOUINE_INDEX_MMAP);
     if (rc != FOUINE_OK) {
         goto done;
     }
@@ -265,7 +245,7 @@ int fouine_serve_api_search(fouine_serve_reply *r,
     if (invalid) {
         return fouine_serve_reply_error(r, 400, invalid);
     }
-    rc = fouine_search_json(&res, w->db, w->an, &opts);
+    rc = fouine_search_json(&res, w->ix, &opts);
     if (rc == FOUINE_EINVAL) {
         return fouine_serve_reply_error(r, 400, "invalid search options");
     }
@@ -371,7 +351,7 @@ int fouine_serve_api_suggest(fouine_serve_reply *r,
     if (bad_query(q)) {
         return fouine_serve_reply_error(r, 400, bad_query(q));
     }
-    rc = fouine_complete_db(&c, w->db, w->an, q, FOUINE_SERVE_MAX_SUGGEST);
+    rc = fouine_complete(&c, w->ix, q, FOUINE_SERVE_MAX_SUGGEST);
     list = rc == FOUINE_OK ? json_array() : NULL;
     if (rc == FOUINE_OK && !list) {
         rc = FOUINE_ENOMEM;
@@ -394,112 +374,56 @@ int fouine_serve_api_suggest(fouine_serve_reply *r,
     return rc;
 }
 
-/* Run a one-value query; *out gets its text (owned), or NULL. */
-static int scalar(sqlite3 *db, const char *sql, char **out)
-{
-    sqlite3_stmt *stmt = NULL;
-    int rc = FOUINE_EDB;
-    *out = NULL;
-    if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-        goto done;
-    }
-    if (sqlite3_step(stmt) == SQLITE_ROW) {
-        const char *s = (const char *)sqlite3_column_text(stmt, 0);
-        if (s && !(*out = fouine_strdup(s))) {
-            rc = FOUINE_ENOMEM;
-            goto done;
-        }
-    }
-    rc = FOUINE_OK;
-done:
-    sqlite3_finalize(stmt);
-    return rc;
-}
-
-int fouine_serve_api_health(fouine_serve_reply *r,
-                            fouine_serve_worker *w,
-                            const fouine_serve_config *cfg)
+int fouine_serve_api_health(fouine_serve_reply *r, fouine_serve_worker *w)
 {
     char *updated = NULL;
-    char stamp[32];
-    struct stat st;
     long long count = 0;
     int rc;
 
     memset(r, 0, sizeof *r);
     rc = fouine_index_count(&count, w->ix);
     if (rc == FOUINE_OK) {
-        rc = scalar(w->db, "SELECT value FROM meta WHERE key = 'updated'",
-                    &updated);
+        rc = fouine_index_updated(&updated, w->ix);
     }
-    if (rc != FOUINE_OK) {
-        goto done;
+    if (rc == FOUINE_OK) {
+        rc = fouine_serve_reply_json(
+            r, 200,
+            json_pack("{s:s, s:I, s:s?}", "status", "ok", "articles",
+                      (json_int_t)count, "updated", updated));
     }
-    if (!updated && stat(cfg->index, &st) == 0) {
-        struct tm tm;
-        time_t t = st.st_mtime;
-        struct stat wal;
-        char *walpath = NULL;
-        size_t n = strlen(cfg->index);
-        /* The WAL file changes first: take the newer of the two. */
-        walpath = fouine_malloc(n + sizeof "-wal");
-        if (walpath) {
-            memcpy(walpath, cfg->index, n);
-            memcpy(walpath + n, "-wal", sizeof "-wal");
-            if (stat(walpath, &wal) == 0 && wal.st_mtime > t) {
-                t = wal.st_mtime;
-            }
-            fouine_free(walpath);
-        }
-        if (gmtime_r(&t, &tm) &&
-            strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm) > 0) {
-            updated = fouine_strdup(stamp);
-        }
-    }
-    rc = fouine_serve_reply_json(r, 200,
-                                 json_pack("{s:s, s:I, s:s?}", "status", "ok",
-                                           "articles", (json_int_t)count,
-                                           "updated", updated));
-done:
     fouine_free(updated);
     return rc;
 }
 
 int fouine_serve_api_categories(fouine_serve_reply *r, fouine_serve_worker *w)
 {
-    static const char sql[] =
-        "SELECT category, count(*) FROM article"
-        " WHERE category IS NOT NULL AND category <> ''"
-        " GROUP BY category ORDER BY count(*) DESC, category LIMIT 100";
-    sqlite3_stmt *stmt = NULL;
+    fouine_category *c = NULL;
     json_t *list = NULL;
-    int rc = FOUINE_EDB, step;
+    size_t i, n = 0;
+    int rc;
 
     memset(r, 0, sizeof *r);
+    rc = fouine_index_categories(&c, &n, w->ix, FOUINE_SERVE_MAX_CATEGORIES);
+    if (rc != FOUINE_OK) {
+        goto done;
+    }
     list = json_array();
     if (!list) {
         rc = FOUINE_ENOMEM;
         goto done;
     }
-    if (sqlite3_prepare_v2(w->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-        goto done;
-    }
-    while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
-        if (json_array_append_new(
-                list, json_pack("{s:s, s:i}", "name",
-                                (const char *)sqlite3_column_text(stmt, 0),
-                                "count", sqlite3_column_int(stmt, 1))) != 0) {
+    for (i = 0; i < n; i++) {
+        json_t *item = json_pack("{s:s, s:I}", "name", c[i].name, "count",
+                                 (json_int_t)c[i].count);
+        if (!item || json_array_append_new(list, item) != 0) {
             rc = FOUINE_ENOMEM;
             goto done;
         }
-    }
-    if (step != SQLITE_DONE) {
-        goto done; /* FOUINE_EDB */
     }
     rc =
         fouine_serve_reply_json(r, 200, json_pack("{s:O}", "categories", list));
 done:
     json_decref(list);
-    sqlite3_finalize(stmt);
+    fouine_categories_free(c, n);
     return rc;
 }

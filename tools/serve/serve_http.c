@@ -362,9 +362,11 @@ static int run_api(fouine_serve_daemon *d,
     }
     /* One read transaction a request: all its statements see the index
     ** as one commit left it (a rebuild's copy is one commit). */
-    if (sqlite3_exec(w->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+    rc = fouine_index_begin(w->ix);
+    if (rc != FOUINE_OK) {
         fprintf(stderr, "fouine-serve: %s: %s\n", d->cfg->index,
-                sqlite3_errmsg(w->db));
+                rc == FOUINE_EDB ? fouine_index_errmsg(w->ix) :
+                                   fouine_errmsg(rc));
         return fouine_serve_reply_error(r, 503, "the index cannot be read");
     }
     if (e == API_SEARCH) {
@@ -372,7 +374,7 @@ static int run_api(fouine_serve_daemon *d,
     } else if (e == API_SUGGEST) {
         rc = fouine_serve_api_suggest(r, w, params);
     } else if (e == API_HEALTH) {
-        rc = fouine_serve_api_health(r, w, d->cfg);
+        rc = fouine_serve_api_health(r, w);
     } else if (e == API_CATEGORIES) {
         rc = fouine_serve_api_categories(r, w);
     } else {
@@ -380,14 +382,15 @@ static int run_api(fouine_serve_daemon *d,
     }
     if (rc != FOUINE_OK) {
         fprintf(stderr, "fouine-serve: %s: %s\n", url,
-                rc == FOUINE_EDB ? sqlite3_errmsg(w->db) : fouine_errmsg(rc));
+                rc == FOUINE_EDB ? fouine_index_errmsg(w->ix) :
+                                   fouine_errmsg(rc));
     }
     /* Nothing was written to the index (temp tables at most): a failed
-    ** COMMIT still ends the transaction by a ROLLBACK. */
-    if (sqlite3_exec(w->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK &&
-        sqlite3_exec(w->db, "ROLLBACK", NULL, NULL, NULL) != SQLITE_OK &&
-        rc == FOUINE_OK) {
-        fprintf(stderr, "fouine-serve: %s: %s\n", url, sqlite3_errmsg(w->db));
+    ** commit still ends the transaction by a rollback. */
+    if (fouine_index_commit(w->ix) != FOUINE_OK &&
+        fouine_index_rollback(w->ix) != FOUINE_OK && rc == FOUINE_OK) {
+        fprintf(stderr, "fouine-serve: %s: %s\n", url,
+                fouine_index_errmsg(w->ix));
         rc = FOUINE_EDB;
     }
     if (rc != FOUINE_OK) {

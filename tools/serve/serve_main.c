@@ -8,8 +8,6 @@
 #include "serve.h"
 
 #include "fouine/fouine.h"
-#include "fouine/store.h"
-#include "query.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -136,7 +134,7 @@ int main(int argc, char **argv)
     const char *listen = DEFAULT_LISTEN;
     struct sockaddr_storage addr;
     fouine_serve_daemon *daemon = NULL;
-    sqlite3 *db = NULL;
+    fouine_index *ix = NULL;
     sigset_t stop;
     long threads = sysconf(_SC_NPROCESSORS_ONLN), n = 0;
     int i, rc, sig = 0, status = 2;
@@ -212,12 +210,14 @@ int main(int argc, char **argv)
         fprintf(stderr, "fouine-serve: --cors: not a valid origin\n");
         return 2;
     }
-    /* No global memory statistics: they put one mutex around every
-    ** allocation SQLite makes, in every thread. */
-    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    /* Many threads search at once (fouine/index.h); SQLite is not in use
+    ** yet, so this cannot fail. */
+    if (fouine_init_threaded() != FOUINE_OK) {
+        fprintf(stderr, "fouine-serve: SQLite was already in use\n");
+    }
     /* Check the index now rather than at the first request. */
-    rc = fouine_store_open(&db, cfg.index, FOUINE_STORE_READ);
-    sqlite3_close(db);
+    rc = fouine_index_open(&ix, cfg.index, FOUINE_INDEX_READ);
+    fouine_index_close(ix);
     if (rc != FOUINE_OK) {
         fprintf(stderr, "fouine-serve: %s: %s\n", cfg.index,
                 rc == FOUINE_EIO ? "no such index (run fouine-index first)" :

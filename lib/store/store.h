@@ -1,5 +1,5 @@
 /*
-** fouine/store.h: the index file shared by fouine-index, fouine-query and
+** store.h: the index file shared by fouine-index, fouine-query and
 ** fouine-serve: opening it, its schema and its version.
 **
 ** Schema (version FOUINE_SCHEMA_VERSION, in PRAGMA user_version):
