@@ -94,7 +94,8 @@ struct fouine_analyzer {
     size_t nentries;            /* entries in the cache */
     unsigned char ascii[256];   /* class of each ASCII character;
                                 ** CC_MULTI for the other bytes */
-    unsigned char latin[MEMO_LIMIT]; /* fouine_scan_class() of each character */
+    unsigned char latin[MEMO_LIMIT]; /* char_class() of each character
+                                ** (scan.c) */
     uint64_t fix_filter[16];    /* bits of fix_bit() of the stem_fixes words
                                 ** (word.c) */
     char_memo norm[MEMO_LIMIT]; /* NFKC + case folding of each character */
@@ -115,7 +116,7 @@ typedef struct pending_word {
 } pending_word;
 
 /*
-** Bytes and characters: scan.c, word.c and cache.c.
+** Bytes: scan.c, word.c, cache.c and analyzer.c.
 */
 
 /* The byte c, lowercased when it is an ASCII capital. */
@@ -164,61 +165,27 @@ static inline uint64_t fouine_load_tail(const char *s, size_t r, size_t avail)
 }
 
 /*
-** Decode the character at text[i] (i < len).  Sets *cp (-1 for an invalid
-** byte) and returns its length in bytes, at least 1.
-*/
-static inline size_t fouine_utf8_decode(const char *text,
-                                        size_t len,
-                                        size_t i,
-                                        utf8proc_int32_t *cp)
-{
-    const unsigned char c = (unsigned char)text[i];
-    utf8proc_ssize_t n;
-    size_t avail = len - i;
-
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    /* Two- and three-byte sequences, most of French text beyond ASCII,
-    ** decoded here; the checks are those of utf8proc_iterate(). */
-    if (c >= 0xC2 && c <= 0xDF && avail >= 2 &&
-        ((unsigned char)text[i + 1] & 0xC0) == 0x80) {
-        *cp = ((utf8proc_int32_t)(c & 0x1F) << 6) |
-              ((unsigned char)text[i + 1] & 0x3F);
-        return 2;
-    }
-    if (c >= 0xE0 && c <= 0xEF && avail >= 3) {
-        const unsigned char c1 = (unsigned char)text[i + 1];
-        const unsigned char c2 = (unsigned char)text[i + 2];
-        if ((c1 & 0xC0) == 0x80 && (c2 & 0xC0) == 0x80 &&
-            (c != 0xE0 || c1 >= 0xA0) && (c != 0xED || c1 < 0xA0)) {
-            *cp = ((utf8proc_int32_t)(c & 0x0F) << 12) |
-                  ((utf8proc_int32_t)(c1 & 0x3F) << 6) | (c2 & 0x3F);
-            return 3;
-        }
-    }
-    if (avail > 4) {
-        avail = 4;
-    }
-    n = utf8proc_iterate((const utf8proc_uint8_t *)text + i,
-                         (utf8proc_ssize_t)avail, cp);
-    if (n <= 0) {
-        *cp = -1;
-        return 1;
-    }
-    return (size_t)n;
-}
-
-/*
 ** Interface to code in scan.c.
 */
 
 /* Fill the class tables of an (ascii, latin). */
 void fouine_scan_init(fouine_analyzer *an);
 
-/* The class (CC_*) of the character cp; CC_SEP for an invalid byte (-1). */
-int fouine_scan_class(utf8proc_int32_t cp);
+/*
+** Decode the character at text[i] (i < len).  Sets *cp (-1 for an invalid
+** byte) and returns its length in bytes, at least 1.
+*/
+size_t fouine_utf8_decode(const char *text,
+                          size_t len,
+                          size_t i,
+                          utf8proc_int32_t *cp);
+
+/*
+** Copy the word text[0..n) into out, dropping ignorables and group
+** separators and writing every apostrophe as "'".  out has room for n bytes.
+** Returns the length written.
+*/
+size_t fouine_scan_clean(const char *text, size_t n, char *out);
 
 /*
 ** Find the end of the word that starts at text[start] (a letter or digit).

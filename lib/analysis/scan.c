@@ -35,7 +35,7 @@ static inline uint64_t ascii_letters8(uint64_t x)
     return (ge_a ^ gt_z) & ~x & (0x80 * ONES8);
 }
 
-int fouine_scan_class(utf8proc_int32_t cp)
+static int char_class(utf8proc_int32_t cp)
 {
     if (cp < 0) {
         return CC_SEP;
@@ -97,6 +97,49 @@ int fouine_scan_class(utf8proc_int32_t cp)
     }
 }
 
+size_t fouine_utf8_decode(const char *text,
+                          size_t len,
+                          size_t i,
+                          utf8proc_int32_t *cp)
+{
+    const unsigned char c = (unsigned char)text[i];
+    utf8proc_ssize_t n;
+    size_t avail = len - i;
+
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    /* Two- and three-byte sequences, most of French text beyond ASCII,
+    ** decoded here; the checks are those of utf8proc_iterate(). */
+    if (c >= 0xC2 && c <= 0xDF && avail >= 2 &&
+        ((unsigned char)text[i + 1] & 0xC0) == 0x80) {
+        *cp = ((utf8proc_int32_t)(c & 0x1F) << 6) |
+              ((unsigned char)text[i + 1] & 0x3F);
+        return 2;
+    }
+    if (c >= 0xE0 && c <= 0xEF && avail >= 3) {
+        const unsigned char c1 = (unsigned char)text[i + 1];
+        const unsigned char c2 = (unsigned char)text[i + 2];
+        if ((c1 & 0xC0) == 0x80 && (c2 & 0xC0) == 0x80 &&
+            (c != 0xE0 || c1 >= 0xA0) && (c != 0xED || c1 < 0xA0)) {
+            *cp = ((utf8proc_int32_t)(c & 0x0F) << 12) |
+                  ((utf8proc_int32_t)(c1 & 0x3F) << 6) | (c2 & 0x3F);
+            return 3;
+        }
+    }
+    if (avail > 4) {
+        avail = 4;
+    }
+    n = utf8proc_iterate((const utf8proc_uint8_t *)text + i,
+                         (utf8proc_ssize_t)avail, cp);
+    if (n <= 0) {
+        *cp = -1;
+        return 1;
+    }
+    return (size_t)n;
+}
+
 /*
 ** Class of the character at text[i], or CC_SEP past the end; sets *n to
 ** its length in bytes (0 past the end).  ASCII goes through the table.
@@ -119,7 +162,7 @@ static inline int class_at(const fouine_analyzer *an,
         return an->ascii[b];
     }
     *n = fouine_utf8_decode(text, len, i, &cp);
-    return cp >= 0 && cp < MEMO_LIMIT ? an->latin[cp] : fouine_scan_class(cp);
+    return cp >= 0 && cp < MEMO_LIMIT ? an->latin[cp] : char_class(cp);
 }
 
 /*
@@ -259,6 +302,26 @@ int fouine_is_elision(const char *text, size_t n)
     return 0;
 }
 
+size_t fouine_scan_clean(const char *text, size_t n, char *out)
+{
+    size_t i = 0, o = 0;
+    while (i < n) {
+        utf8proc_int32_t cp;
+        size_t k = fouine_utf8_decode(text, n, i, &cp);
+        int c = char_class(cp);
+        if (c == CC_APOS) {
+            out[o++] = '\'';
+        } else if (c == CC_IGNORE || c == CC_GROUP) {
+            /* dropped */
+        } else {
+            memcpy(out + o, text + i, k);
+            o += k;
+        }
+        i += k;
+    }
+    return o;
+}
+
 int fouine_scan_find(const fouine_analyzer *an,
                      const char *text,
                      size_t len,
@@ -291,10 +354,9 @@ void fouine_scan_init(fouine_analyzer *an)
 {
     int c;
     for (c = 0; c < MEMO_LIMIT; c++) {
-        an->latin[c] = (unsigned char)fouine_scan_class(c);
+        an->latin[c] = (unsigned char)char_class(c);
     }
     for (c = 0; c < 256; c++) {
-        an->ascii[c] =
-            (unsigned char)(c < 128 ? fouine_scan_class(c) : CC_MULTI);
+        an->ascii[c] = (unsigned char)(c < 128 ? char_class(c) : CC_MULTI);
     }
 }

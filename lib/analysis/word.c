@@ -72,31 +72,6 @@ static const char *stem_fix_find(const char *word)
     return fix ? fix->stem : NULL;
 }
 
-/*
-** Copy the word text[0..n) into out, dropping ignorables and group
-** separators and writing every apostrophe as "'".  out has room for n bytes.
-** Returns the length written.
-*/
-static size_t clean_word(const char *text, size_t n, char *out)
-{
-    size_t i = 0, o = 0;
-    while (i < n) {
-        utf8proc_int32_t cp;
-        size_t k = fouine_utf8_decode(text, n, i, &cp);
-        int c = fouine_scan_class(cp);
-        if (c == CC_APOS) {
-            out[o++] = '\'';
-        } else if (c == CC_IGNORE || c == CC_GROUP) {
-            /* dropped */
-        } else {
-            memcpy(out + o, text + i, k);
-            o += k;
-        }
-        i += k;
-    }
-    return o;
-}
-
 /* Map src[0..n) with utf8proc options into a new buffer (utf8proc's: free()).
 ** Returns its length, or a negative utf8proc error. */
 static utf8proc_ssize_t map_utf8(const char *src,
@@ -377,7 +352,7 @@ static FOUINE_WUR int normalize_word(fouine_analyzer *an,
         has_digit = 1; /* cut: not stemmed, like numbers */
         n = utf8_cut(raw, n, FOUINE_MAX_RAW);
     }
-    nn = clean_word(raw, n, buf);
+    nn = fouine_scan_clean(raw, n, buf);
     m = memo_map(an->norm, NORM_OPTIONS, buf, nn, fast, FOUINE_MAX_RAW);
     if (m >= 0) {
         *word = fast;
