@@ -97,10 +97,11 @@ static int char_class(utf8proc_int32_t cp)
     }
 }
 
-size_t fouine_utf8_decode(const char *text,
-                          size_t len,
-                          size_t i,
-                          utf8proc_int32_t *cp)
+/* The UTF-8 decoder: see fouine_utf8_decode(). */
+static size_t decode(const char *text,
+                     size_t len,
+                     size_t i,
+                     utf8proc_int32_t *cp)
 {
     const unsigned char c = (unsigned char)text[i];
     utf8proc_ssize_t n;
@@ -140,6 +141,18 @@ size_t fouine_utf8_decode(const char *text,
     return (size_t)n;
 }
 
+/* decode() for word.c.  The code of scan.c calls decode() itself: the
+** compiler may inline a static function where that pays, not a global
+** one in position-independent code (another definition could take its
+** place). */
+size_t fouine_utf8_decode(const char *text,
+                          size_t len,
+                          size_t i,
+                          utf8proc_int32_t *cp)
+{
+    return decode(text, len, i, cp);
+}
+
 /*
 ** Class of the character at text[i], or CC_SEP past the end; sets *n to
 ** its length in bytes (0 past the end).  ASCII goes through the table.
@@ -161,7 +174,7 @@ static inline int class_at(const fouine_analyzer *an,
         *n = 1;
         return an->ascii[b];
     }
-    *n = fouine_utf8_decode(text, len, i, &cp);
+    *n = decode(text, len, i, &cp);
     return cp >= 0 && cp < MEMO_LIMIT ? an->latin[cp] : char_class(cp);
 }
 
@@ -307,7 +320,7 @@ size_t fouine_scan_clean(const char *text, size_t n, char *out)
     size_t i = 0, o = 0;
     while (i < n) {
         utf8proc_int32_t cp;
-        size_t k = fouine_utf8_decode(text, n, i, &cp);
+        size_t k = decode(text, n, i, &cp);
         int c = char_class(cp);
         if (c == CC_APOS) {
             out[o++] = '\'';
