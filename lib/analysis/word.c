@@ -1,7 +1,8 @@
 /*
 ** word.c: one word of the French analyzer normalized, folded and stemmed
 ** (steps 3 to 5 of analyzer.c), utf8proc's results for Latin characters
-** memoized, Snowball French corrected by a small table.
+** memoized, Snowball French corrected by a small table; and, for the
+** tests, the stem of the first word of a text (fouine_analyzer_stem()).
 */
 #include "analyzer_int.h"
 
