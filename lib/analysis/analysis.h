@@ -10,7 +10,7 @@
 #include "fouine/error.h"
 
 /*
-** Interface to code in analyzer.c, for tests.
+** Interface to code in word.c, for tests.
 */
 
 /**

@@ -8,7 +8,8 @@
 **   forms.c    the tokens a word typed may mean, from the lexicon
 **   parse.c    the reader's query language -> FTS5 expression
 **   rank.c     the ranking and the other SQL functions of a search
-**   search.c   ranked search, filters, paging, JSON results, rendering
+**   search.c   ranked search, filters, paging, the C results (with
+**              search_sql.c and results.c: see search_int.h)
 **   snippet.c  best-passage snippets and highlighting
 **   spell.c    typo tolerance from the index's lexicon
 */

@@ -393,10 +393,47 @@ static size_t open_guillemet(const char *t, size_t at)
     return at;
 }
 
-/* Mark the positions of each term match (all its words in a row). */
-static void find_matches(snip *s,
+/*
+** Read the words of text[0..len) into s->pos, each with the slots it
+** matches: the words of q's terms, the terms past MAX_SLOTS words left
+** out.  Nothing is read when no term has a slot.  Returns FOUINE_OK,
+** FOUINE_ENOMEM or the analyzer's error.
+*/
+static int collect_words(snip *s,
+                         fouine_analyzer *an,
+                         const fouine_parsed *q,
+                         const char *text,
+                         size_t len)
+{
+    size_t i;
+    int rc;
+
+    s->slots = fouine_malloc(MAX_SLOTS * sizeof *s->slots);
+    if (!s->slots) {
+        return FOUINE_ENOMEM;
+    }
+    for (i = 0; i < q->nterms; i++) {
+        if (add_slots(s, &q->terms[i], (int)i)) {
+            break;
+        }
+    }
+    if (len == 0 || s->nslots == 0) {
+        return FOUINE_OK;
+    }
+    rc = fouine_analyzer_run(an, text, len, FOUINE_ANALYZE_WORDS, doc_token, s);
+    if (rc == FOUINE_OK) {
+        end_word(s);
+    }
+    return rc;
+}
+
+/*
+** Mark the positions of each term match (all its words in a row): hl[p]
+** for every word of it, and hits[p] the group of the match that starts at
+** position p (-1: none).  hl is zeroed, hits has room for s->npos.
+*/
+static void find_matches(const snip *s,
                          unsigned char *hl,
-                         int *group_of,
                          int *hits,
                          const fouine_parsed *q)
 {
@@ -425,7 +462,259 @@ static void find_matches(snip *s,
             }
         }
     }
-    (void)group_of;
+}
+
+/*
+** The start of the best passage of chars characters of text[0..len) for
+** the matches of hits (see find_matches()): a window is scored for each
+** match, starting at the sentence or clause start before the match when
+** that is close enough, else a few words before it; the best holds the
+** most distinct groups, then the most matches, then starts a sentence
+** (or a clause).  0, the text's beginning, when nothing matched.
+*/
+static size_t best_start(const snip *s,
+                         const int *hits,
+                         const char *text,
+                         size_t len,
+                         size_t chars)
+{
+    size_t p, ws = 0;
+    long best = -1;
+
+    for (p = 0; p < s->npos; p++) {
+        size_t start, m, end;
+        uint64_t groups = 0;
+        long score = 0;
+        int kind = B_NONE;
+        if (hits[p] < 0) {
+            continue;
+        }
+        /* Look back for a boundary within 3/4 of the length. */
+        start = word_start(text, s->pos[p].start);
+        for (m = p + 1; m-- > 0;) {
+            /* The word as written, with its elided article. */
+            size_t w = word_start(text, s->pos[m].start);
+            int b = boundary_before(text, w);
+            if (count_chars(text, w, s->pos[p].end) > chars * 3 / 4) {
+                break;
+            }
+            if (b != B_NONE) {
+                start = w;
+                kind = b;
+                if (b == B_SENTENCE) {
+                    break;
+                }
+            }
+        }
+        if (kind == B_NONE) {
+            /* No boundary near: a few words before the match. */
+            for (m = p; m > 0 && count_chars(text, s->pos[m - 1].start,
+                                             s->pos[p].start) < chars / 4;
+                 m--) {
+            }
+            start = word_start(text, s->pos[m].start);
+        }
+        end = walk(text, len, start, chars);
+        for (m = p; m < s->npos && s->pos[m].end <= end; m++) {
+            if (hits[m] >= 0) {
+                groups |= 1ull << (hits[m] & 63);
+                score += 10;
+            }
+        }
+        for (m = 0; m < 64; m++) {
+            score += (groups >> m & 1) ? 1000 : 0;
+        }
+        score += kind == B_SENTENCE ? 5 : kind == B_CLAUSE ? 2 : 0;
+        if (score > best) {
+            best = score;
+            ws = start;
+        }
+    }
+    return ws;
+}
+
+/*
+** The end of a passage that starts at ws and holds at most chars
+** characters of text[0..len): at a sentence end in its last third (with
+** its closing guillemet), else at a word end, the spaces and the
+** punctuation of a cut clause trimmed (one long word is cut at a
+** character).  Sets *cut when the snippet must end with " …".
+*/
+static size_t window_end(const char *text,
+                         size_t len,
+                         size_t ws,
+                         size_t chars,
+                         int *cut)
+{
+    size_t k, sentence = 0, wordend = 0, we = walk(text, len, ws, chars);
+
+    *cut = 0;
+    if (we >= len) {
+        return we;
+    }
+    /* End at a sentence end in the last third, else a word end. */
+    for (k = ws; k < we; k++) {
+        if ((text[k] == '.' || text[k] == '!' || text[k] == '?') &&
+            (k + 1 >= len || space_at(text, len, k + 1)) &&
+            count_chars(text, ws, k) >= chars * 2 / 3) {
+            sentence = k + 1;
+        }
+    }
+    if (sentence) {
+        we = sentence;
+        /* A closing guillemet goes with its sentence. */
+        if (we + 2 < len && text[we] == ' ' &&
+            (unsigned char)text[we + 1] == 0xC2 &&
+            (unsigned char)text[we + 2] == 0xBB) {
+            we += 3;
+        }
+        *cut = we < len && !space_at(text, len, we) ?
+                   1 :
+                   skip_orphans(text, len, we) < len &&
+                       boundary_before(text, skip_orphans(text, len, we)) !=
+                           B_SENTENCE;
+        return we;
+    }
+    wordend = word_start(text, we);
+    if (wordend <= ws) {
+        wordend = we; /* one long word: cut it at a character */
+    }
+    we = wordend;
+    /* Trim the spaces and the punctuation of a cut clause. */
+    while (we > ws && (space_at(text, len, we - 1) == 1 ||
+                       strchr(",;:(«", text[we - 1]))) {
+        we--;
+    }
+    while (we >= ws + 2 && (unsigned char)text[we - 1] == 0xA0 &&
+           (unsigned char)text[we - 2] == 0xC2) {
+        we -= 2;
+    }
+    while (we >= ws + 2 && (unsigned char)text[we - 1] == 0xAB &&
+           (unsigned char)text[we - 2] == 0xC2) {
+        we -= 2;
+    }
+    while (we > ws && space_at(text, len, we - 1) == 1) {
+        we--;
+    }
+    *cut = 1;
+    return we;
+}
+
+/* The passage of a text a snippet shows. */
+typedef struct window {
+    size_t start, end; /* its bytes in the text */
+    int cut_start;     /* the text goes on before it: "… " opens it */
+    int cut_end;       /* " …" closes it */
+} window;
+
+/*
+** Choose the passage of text[0..len) to show: the whole text when it
+** holds chars characters or fewer (or chars is 0), else the best passage
+** of chars characters (best_start()), from a word that may begin a
+** snippet (with its opening guillemet) to window_end().
+*/
+static void choose_window(window *w,
+                          const snip *s,
+                          const int *hits,
+                          const char *text,
+                          size_t len,
+                          size_t chars)
+{
+    size_t ws;
+
+    w->start = 0;
+    w->end = len;
+    w->cut_start = w->cut_end = 0;
+    if (chars == 0 || count_chars(text, 0, len) <= chars) {
+        return;
+    }
+    ws = skip_orphans(text, len, best_start(s, hits, text, len, chars));
+    w->cut_start = ws > 0 && boundary_before(text, ws) != B_SENTENCE;
+    w->start = open_guillemet(text, ws);
+    w->end = window_end(text, len, w->start, chars, &w->cut_end);
+}
+
+/*
+** Append the passage w of text to out, NUL-terminated, with "… " and " …"
+** where it is cut, one space for any run of line breaks and no NUL byte;
+** and to spans the bytes in out of the highlighted positions (hl) that
+** lie whole inside it.  Returns FOUINE_OK or FOUINE_ENOMEM (spans could
+** not grow); a failed append shows in out->failed.
+*/
+static int write_window(fouine_buf *out,
+                        fouine_spans *spans,
+                        const snip *s,
+                        const unsigned char *hl,
+                        const char *text,
+                        const window *w)
+{
+    size_t i, p = 0, ws = w->start, we = w->end;
+
+    if (w->cut_start) {
+        fouine_buf_puts(out, "… ");
+    }
+    while (p < s->npos && s->pos[p].start < ws) {
+        p++;
+    }
+    for (i = ws; i < we;) {
+        if (p < s->npos && s->pos[p].start == i && hl[p] &&
+            s->pos[p].end <= we) {
+            fouine_span *at;
+            if (spans->n == spans->cap) {
+                size_t cap = spans->cap ? spans->cap * 2 : 16;
+                at = fouine_realloc(spans->at, cap * sizeof *at);
+                if (!at) {
+                    return FOUINE_ENOMEM;
+                }
+                spans->at = at;
+                spans->cap = cap;
+            }
+            spans->at[spans->n].start = out->len;
+            fouine_buf_append(out, text + i, s->pos[p].end - i);
+            spans->at[spans->n].end = out->len;
+            spans->n++;
+            i = s->pos[p].end;
+            p++;
+            continue;
+        }
+        while (p < s->npos && s->pos[p].start <= i) {
+            p++;
+        }
+        if (text[i] == '\n' || text[i] == '\r') {
+            while (i < we && (text[i] == '\n' || text[i] == '\r')) {
+                i++;
+            }
+            if (out->len && out->data[out->len - 1] != ' ') {
+                fouine_buf_puts(out, " ");
+            }
+            continue;
+        }
+        if (text[i] == '\0') {
+            i++;
+            continue;
+        }
+        fouine_buf_append(out, text + i, 1);
+        i++;
+    }
+    if (w->cut_end) {
+        fouine_buf_puts(out, " …");
+    }
+    fouine_buf_append(out, "", 0);
+    return FOUINE_OK;
+}
+
+/* How many matches (hits) lie whole inside the passage w. */
+static int found_in(const snip *s, const int *hits, const window *w)
+{
+    size_t p;
+    int n = 0;
+    for (p = 0; p < s->npos; p++) {
+        if (hits[p] >= 0 && s->pos[p].start >= w->start &&
+            s->pos[p].end <= w->end) {
+            n++;
+        }
+    }
+    return n;
 }
 
 int fouine_snippet(char **snippet,
@@ -438,34 +727,19 @@ int fouine_snippet(char **snippet,
                    size_t chars)
 {
     snip s;
+    window w;
     fouine_buf out = { 0 };
     unsigned char *hl = NULL;
     int *hits = NULL;
-    size_t i, p, ws = 0, we = len;
-    long best = -1;
-    int rc = FOUINE_OK, cut_start = 0, cut_end = 0;
+    int rc;
 
     *snippet = NULL;
     memset(spans, 0, sizeof *spans);
     *found = 0;
     memset(&s, 0, sizeof s);
-    s.slots = fouine_malloc(MAX_SLOTS * sizeof *s.slots);
-    if (!s.slots) {
-        rc = FOUINE_ENOMEM;
+    rc = collect_words(&s, an, q, text, len);
+    if (rc != FOUINE_OK) {
         goto done;
-    }
-    for (i = 0; i < q->nterms; i++) {
-        if (add_slots(&s, &q->terms[i], (int)i)) {
-            break;
-        }
-    }
-    if (len > 0 && s.nslots > 0) {
-        rc = fouine_analyzer_run(an, text, len, FOUINE_ANALYZE_WORDS, doc_token,
-                                 &s);
-        if (rc != FOUINE_OK) {
-            goto done;
-        }
-        end_word(&s);
     }
     hl = fouine_calloc(s.npos + 1, 1);
     hits = fouine_malloc((s.npos + 1) * sizeof *hits);
@@ -473,176 +747,13 @@ int fouine_snippet(char **snippet,
         rc = FOUINE_ENOMEM;
         goto done;
     }
-    find_matches(&s, hl, NULL, hits, q);
-
-    if (chars > 0 && count_chars(text, 0, len) > chars) {
-        /* Score a window for each match: it starts at the sentence or
-        ** clause start before the match when that is close enough. */
-        for (p = 0; p < s.npos; p++) {
-            size_t start, m, end;
-            uint64_t groups = 0;
-            long score = 0;
-            int kind = B_NONE;
-            if (hits[p] < 0) {
-                continue;
-            }
-            /* Look back for a boundary within 3/4 of the length. */
-            start = word_start(text, s.pos[p].start);
-            for (m = p + 1; m-- > 0;) {
-                /* The word as written, with its elided article. */
-                size_t w = word_start(text, s.pos[m].start);
-                int b = boundary_before(text, w);
-                if (count_chars(text, w, s.pos[p].end) > chars * 3 / 4) {
-                    break;
-                }
-                if (b != B_NONE) {
-                    start = w;
-                    kind = b;
-                    if (b == B_SENTENCE) {
-                        break;
-                    }
-                }
-            }
-            if (kind == B_NONE) {
-                /* No boundary near: a few words before the match. */
-                for (m = p; m > 0 && count_chars(text, s.pos[m - 1].start,
-                                                 s.pos[p].start) < chars / 4;
-                     m--) {
-                }
-                start = word_start(text, s.pos[m].start);
-            }
-            end = walk(text, len, start, chars);
-            for (m = p; m < s.npos && s.pos[m].end <= end; m++) {
-                if (hits[m] >= 0) {
-                    groups |= 1ull << (hits[m] & 63);
-                    score += 10;
-                }
-            }
-            for (m = 0; m < 64; m++) {
-                score += (groups >> m & 1) ? 1000 : 0;
-            }
-            score += kind == B_SENTENCE ? 5 : kind == B_CLAUSE ? 2 : 0;
-            if (score > best) {
-                best = score;
-                ws = start;
-            }
-        }
-        if (best < 0) {
-            ws = 0; /* no match in the text: its beginning */
-        }
-        ws = skip_orphans(text, len, ws);
-        cut_start = ws > 0 && boundary_before(text, ws) != B_SENTENCE;
-        ws = open_guillemet(text, ws);
-        we = walk(text, len, ws, chars);
-        if (we < len) {
-            /* End at a sentence end in the last third, else a word end. */
-            size_t k, sentence = 0, wordend = 0;
-            for (k = ws; k < we; k++) {
-                if ((text[k] == '.' || text[k] == '!' || text[k] == '?') &&
-                    (k + 1 >= len || space_at(text, len, k + 1)) &&
-                    count_chars(text, ws, k) >= chars * 2 / 3) {
-                    sentence = k + 1;
-                }
-            }
-            if (sentence) {
-                we = sentence;
-                /* A closing guillemet goes with its sentence. */
-                if (we + 2 < len && text[we] == ' ' &&
-                    (unsigned char)text[we + 1] == 0xC2 &&
-                    (unsigned char)text[we + 2] == 0xBB) {
-                    we += 3;
-                }
-                cut_end = we < len && !space_at(text, len, we) ?
-                              1 :
-                              skip_orphans(text, len, we) < len &&
-                                  boundary_before(
-                                      text, skip_orphans(text, len, we)) !=
-                                      B_SENTENCE;
-            } else {
-                wordend = word_start(text, we);
-                if (wordend <= ws) {
-                    wordend = we; /* one long word: cut it at a character */
-                }
-                we = wordend;
-                /* Trim the spaces and the punctuation of a cut clause. */
-                while (we > ws && (space_at(text, len, we - 1) == 1 ||
-                                   strchr(",;:(«", text[we - 1]))) {
-                    we--;
-                }
-                while (we >= ws + 2 && (unsigned char)text[we - 1] == 0xA0 &&
-                       (unsigned char)text[we - 2] == 0xC2) {
-                    we -= 2;
-                }
-                while (we >= ws + 2 && (unsigned char)text[we - 1] == 0xAB &&
-                       (unsigned char)text[we - 2] == 0xC2) {
-                    we -= 2;
-                }
-                while (we > ws && space_at(text, len, we - 1) == 1) {
-                    we--;
-                }
-                cut_end = 1;
-            }
-        }
+    find_matches(&s, hl, hits, q);
+    choose_window(&w, &s, hits, text, len, chars);
+    rc = write_window(&out, spans, &s, hl, text, &w);
+    if (rc != FOUINE_OK) {
+        goto done;
     }
-
-    /* Write the window, one space for any run of line breaks, and the
-    ** spans of the highlighted positions inside it. */
-    if (cut_start) {
-        fouine_buf_puts(&out, "… ");
-    }
-    p = 0;
-    while (p < s.npos && s.pos[p].start < ws) {
-        p++;
-    }
-    for (i = ws; i < we;) {
-        if (p < s.npos && s.pos[p].start == i && hl[p] && s.pos[p].end <= we) {
-            fouine_span *at;
-            if (spans->n == spans->cap) {
-                size_t cap = spans->cap ? spans->cap * 2 : 16;
-                at = fouine_realloc(spans->at, cap * sizeof *at);
-                if (!at) {
-                    rc = FOUINE_ENOMEM;
-                    goto done;
-                }
-                spans->at = at;
-                spans->cap = cap;
-            }
-            spans->at[spans->n].start = out.len;
-            fouine_buf_append(&out, text + i, s.pos[p].end - i);
-            spans->at[spans->n].end = out.len;
-            spans->n++;
-            i = s.pos[p].end;
-            p++;
-            continue;
-        }
-        while (p < s.npos && s.pos[p].start <= i) {
-            p++;
-        }
-        if (text[i] == '\n' || text[i] == '\r') {
-            while (i < we && (text[i] == '\n' || text[i] == '\r')) {
-                i++;
-            }
-            if (out.len && out.data[out.len - 1] != ' ') {
-                fouine_buf_puts(&out, " ");
-            }
-            continue;
-        }
-        if (text[i] == '\0') {
-            i++;
-            continue;
-        }
-        fouine_buf_append(&out, text + i, 1);
-        i++;
-    }
-    if (cut_end) {
-        fouine_buf_puts(&out, " …");
-    }
-    fouine_buf_append(&out, "", 0);
-    for (p = 0; p < s.npos; p++) {
-        if (hits[p] >= 0 && s.pos[p].start >= ws && s.pos[p].end <= we) {
-            (*found)++;
-        }
-    }
+    *found = found_in(&s, hits, &w);
     if (out.failed) {
         rc = FOUINE_ENOMEM;
         goto done;

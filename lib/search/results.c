@@ -1,0 +1,303 @@
+/*
+** results.c: the C results of a search (fouine_results): each hit of the
+** page read from its article, its title and its snippet highlighted
+** (snippet.c), the query corrected; every string they point to owned by
+** the results.
+*/
+#include "search_int.h"
+
+#include "fouine/alloc.h"
+
+#include <string.h>
+
+void fouine_results_free(fouine_results *pub)
+{
+    results *r = (results *)pub;
+    size_t i;
+    if (!r) {
+        return;
+    }
+    for (i = 0; i < r->nowned; i++) {
+        fouine_free(r->owned[i]);
+    }
+    fouine_free(r->owned);
+    fouine_free(r->hits);
+    fouine_free(r->fixes);
+    fouine_free(r);
+}
+
+/* Make p (NULL: nothing) one of the blocks r owns; on failure p is freed.
+** Returns FOUINE_OK or FOUINE_ENOMEM. */
+static int keep(results *r, void *p)
+{
+    if (!p) {
+        return FOUINE_OK;
+    }
+    if (r->nowned == r->capowned) {
+        size_t cap = r->capowned ? 2 * r->capowned : 32;
+        void **v = fouine_realloc(r->owned, cap * sizeof *v);
+        if (!v) {
+            fouine_free(p);
+            return FOUINE_ENOMEM;
+        }
+        r->owned = v;
+        r->capowned = cap;
+    }
+    r->owned[r->nowned++] = p;
+    return FOUINE_OK;
+}
+
+/* *out: a copy of n bytes of s that r owns (NULL when s is NULL). */
+static int keep_copy(const char **out, results *r, const char *s, size_t n)
+{
+    char *copy;
+    *out = NULL;
+    if (!s) {
+        return FOUINE_OK;
+    }
+    copy = fouine_strndup(s, n);
+    if (!copy) {
+        return FOUINE_ENOMEM;
+    }
+    *out = copy;
+    return keep(r, copy);
+}
+
+int fouine_results_keep_str(const char **out, results *r, const char *s)
+{
+    return keep_copy(out, r, s, s ? strlen(s) : 0);
+}
+
+/* The same for the text column col of stmt. */
+static int keep_col(const char **out, results *r, sqlite3_stmt *stmt, int col)
+{
+    return fouine_results_keep_str(
+        out, r, (const char *)sqlite3_column_text(stmt, col));
+}
+
+/* Hand a snippet and its spans over to r, as *text and *spans. */
+static int keep_snippet(const char **text,
+                        const fouine_span **spans,
+                        size_t *nspans,
+                        results *r,
+                        char *snip,
+                        fouine_spans *sp)
+{
+    int rc = keep(r, snip);
+    *text = rc == FOUINE_OK ? snip : NULL;
+    if (rc == FOUINE_OK) {
+        rc = keep(r, sp->at);
+    } else {
+        fouine_free(sp->at);
+    }
+    *spans = rc == FOUINE_OK ? sp->at : NULL;
+    *nspans = rc == FOUINE_OK ? sp->n : 0;
+    memset(sp, 0, sizeof *sp);
+    return rc;
+}
+
+/*
+** Bytes of the start of text (len bytes) shown as the title of an untitled
+** article: its first line, cut after at most chars characters at the end
+** of a word; all of it when shorter.
+*/
+static size_t untitled_cut(const char *text, size_t len, size_t chars)
+{
+    size_t i = 0, n = 0, word_end = 0;
+    while (i < len && text[i] != '\n') {
+        if (((unsigned char)text[i] & 0xC0) != 0x80) {
+            if (n == chars) {
+                return word_end ? word_end : i;
+            }
+            n++;
+        }
+        if (text[i] == ' ' && i > 0 && text[i - 1] != ' ') {
+            word_end = i;
+        }
+        i++;
+    }
+    return i;
+}
+
+/* Append " …" to the string *s, reallocated (fouine_free()). */
+static int append_ellipsis(char **s)
+{
+    size_t n = strlen(*s);
+    char *t = fouine_realloc(*s, n + sizeof " \xe2\x80\xa6");
+    if (!t) {
+        return FOUINE_ENOMEM;
+    }
+    memcpy(t + n, " \xe2\x80\xa6", sizeof " \xe2\x80\xa6");
+    *s = t;
+    return FOUINE_OK;
+}
+
+int fouine_results_hit(fouine_hit *out,
+                       results *r,
+                       search *s,
+                       const page_hit *h,
+                       size_t chars)
+{
+    static const char sql[] =
+        "SELECT id, title, lead, body, date, category, url"
+        " FROM article WHERE rowid = ?1";
+    static const char comments_sql[] =
+        "SELECT group_concat(body, char(10)) FROM comment WHERE article = ?1";
+    sqlite3_stmt *stmt = NULL;
+    fouine_buf text = { 0 };
+    fouine_spans sp = { 0 };
+    char *snip = NULL;
+    const char *title, *lead, *body;
+    int rc = FOUINE_EDB, found = 0;
+
+    memset(out, 0, sizeof *out);
+    if (sqlite3_prepare_v2(s->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+        goto done;
+    }
+    sqlite3_bind_int64(stmt, 1, h->rowid);
+    if (sqlite3_step(stmt) != SQLITE_ROW) {
+        goto done;
+    }
+    rc = keep_col(&out->id, r, stmt, 0);
+    title = (const char *)sqlite3_column_text(stmt, 1);
+    lead = (const char *)sqlite3_column_text(stmt, 2);
+    body = (const char *)sqlite3_column_text(stmt, 3);
+    out->untitled = !title || !*title;
+    if (rc != FOUINE_OK) {
+        goto done;
+    }
+    if (!out->untitled) {
+        rc = fouine_snippet(&snip, &sp, &found, s->an, s->q, title,
+                            strlen(title), 0);
+    } else {
+        /* Untitled: the start of its lead, or of its body. */
+        const char *from = lead && *lead ? lead : body ? body : "";
+        size_t n = untitled_cut(from, strlen(from), FOUINE_UNTITLED_CHARS);
+        rc = fouine_snippet(&snip, &sp, &found, s->an, s->q, from, n, 0);
+        if (rc == FOUINE_OK && from[n] != '\0') {
+            rc = append_ellipsis(&snip);
+        }
+    }
+    if (rc == FOUINE_OK) {
+        rc = keep_snippet(&out->title, &out->title_spans, &out->ntitle_spans, r,
+                          snip, &sp);
+        snip = NULL;
+    }
+    if (rc == FOUINE_OK) {
+        rc = keep_col(&out->date, r, stmt, 4);
+    }
+    if (rc == FOUINE_OK) {
+        rc = keep_col(&out->category, r, stmt, 5);
+    }
+    if (rc == FOUINE_OK) {
+        rc = keep_col(&out->url, r, stmt, 6);
+    }
+    if (rc != FOUINE_OK) {
+        goto done;
+    }
+    out->score = h->score;
+    out->comment = h->comment;
+    if (lead && *lead) {
+        fouine_buf_puts(&text, lead);
+    }
+    if (body && *body) {
+        fouine_buf_puts(&text, text.len ? "\n" : "");
+        fouine_buf_puts(&text, body);
+    }
+    fouine_buf_append(&text, "", 0);
+    if (text.failed) {
+        rc = FOUINE_ENOMEM;
+        goto done;
+    }
+    rc = fouine_snippet(&snip, &sp, &found, s->an, s->q, text.data, text.len,
+                        chars);
+    if (rc == FOUINE_OK && h->comment) {
+        /* Only a comment matched: show it. */
+        sqlite3_finalize(stmt);
+        stmt = NULL;
+        rc = FOUINE_EDB;
+        if (sqlite3_prepare_v2(s->db, comments_sql, -1, &stmt, NULL) !=
+            SQLITE_OK) {
+            goto done;
+        }
+        sqlite3_bind_int64(stmt, 1, h->rowid);
+        if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0)) {
+            const char *c = (const char *)sqlite3_column_text(stmt, 0);
+            fouine_free(snip);
+            snip = NULL;
+            fouine_free(sp.at);
+            memset(&sp, 0, sizeof sp);
+            rc = fouine_snippet(&snip, &sp, &found, s->an, s->q, c, strlen(c),
+                                chars);
+        } else {
+            rc = FOUINE_OK;
+        }
+    }
+    if (rc == FOUINE_OK) {
+        rc = keep_snippet(&out->snippet, &out->snippet_spans,
+                          &out->nsnippet_spans, r, snip, &sp);
+        snip = NULL;
+    }
+done:
+    sqlite3_finalize(stmt);
+    fouine_free(text.data);
+    fouine_free(snip);
+    fouine_free(sp.at);
+    return rc;
+}
+
+int fouine_results_corrected(const char **out,
+                             results *r,
+                             int fixes,
+                             const char *text,
+                             const fouine_correction *corr,
+                             size_t ncorr,
+                             int applied)
+{
+    fouine_buf b = { 0 };
+    size_t i, at = 0, n = 0;
+    int rc = FOUINE_OK;
+
+    *out = NULL;
+    if (fixes && ncorr > 0) {
+        r->fixes = fouine_calloc(ncorr, sizeof *r->fixes);
+        if (!r->fixes) {
+            return FOUINE_ENOMEM;
+        }
+    }
+    for (i = 0; rc == FOUINE_OK && i < ncorr; i++) {
+        const fouine_correction *c = &corr[i];
+        const char *form;
+        if ((applied && !c->applied) || c->ncands == 0) {
+            continue;
+        }
+        form = c->cands[0].token[0] ? c->cands[0].token : c->cands[0].term;
+        fouine_buf_append(&b, text + at, c->start - at);
+        fouine_buf_puts(&b, form);
+        if (fixes) {
+            rc = keep_copy(&r->fixes[n].typed, r, text + c->start,
+                           c->end - c->start);
+            if (rc == FOUINE_OK) {
+                rc = fouine_results_keep_str(&r->fixes[n].corrected, r, form);
+            }
+        }
+        n++;
+        at = c->end;
+    }
+    if (fixes) {
+        r->pub.fixes = r->fixes;
+        r->pub.nfixes = n;
+    }
+    if (rc == FOUINE_OK && n > 0) {
+        fouine_buf_puts(&b, text + at);
+        if (b.failed) {
+            rc = FOUINE_ENOMEM;
+        } else {
+            rc = keep(r, b.data);
+            *out = rc == FOUINE_OK ? b.data : NULL;
+            b.data = NULL; /* r's now, or freed by keep() */
+        }
+    }
+    fouine_free(b.data);
+    return rc;
+}

@@ -1,0 +1,135 @@
+/*
+** search_int.h: what the files of a search share (search.c the entry
+** points, the options, the time budget and the steps of a search;
+** search_sql.c the SQL that counts its matches and fetches a page of
+** them; results.c the C results made of that page); not part of the
+** library's interface.
+*/
+#ifndef FOUINE_SEARCH_INT_H
+#define FOUINE_SEARCH_INT_H
+
+#include "query.h"
+
+#include <stddef.h>
+
+/* The time budget of a search (search.c). */
+typedef struct budget budget;
+
+/* One page of hits, before they are made into the results (results.c). */
+typedef struct page_hit {
+    sqlite3_int64 rowid;
+    double score; /* higher is better */
+    int comment;  /* only a comment matched */
+    int cover;    /* fallback: items held */
+} page_hit;
+
+/* State of one search. */
+typedef struct search {
+    sqlite3 *db;
+    fouine_analyzer *an;
+    const fouine_search_options *opts;
+    const fouine_parsed *q;
+    char *category; /* folded; owned */
+    page_hit *hits; /* owned */
+    size_t nhits;
+    long long total;
+    int counted;  /* total was counted (not cut short by the budget) */
+    budget *time; /* the time budget; not owned */
+} search;
+
+/* fouine_results and what it owns: the public part first, so that a
+** fouine_results * is a results *. */
+typedef struct results {
+    fouine_results pub;
+    fouine_hit *hits;  /* owned */
+    fouine_fix *fixes; /* owned */
+    void **owned;      /* every string and span array the results point
+                          to; each owned */
+    size_t nowned, capowned;
+} results;
+
+/*
+** Interface to code in search.c.
+*/
+
+/* Whether b ran out (sticky); also SQLite's progress handler, which
+** interrupts the statement running when it returns non-zero. */
+int fouine_search_budget_spent(void *payload);
+
+/*
+** Interface to code in search_sql.c.
+*/
+
+/* Count the articles matching expr (with the filters) into *total, and set
+** s->counted.  Returns FOUINE_OK, FOUINE_ENOMEM or FOUINE_EDB (also when
+** the budget is spent, as an interrupted statement). */
+FOUINE_WUR int fouine_search_count(search *s,
+                                   const char *expr,
+                                   long long *total);
+
+/* Orders of fouine_search_page(). */
+enum {
+    PAGE_RANKED,  /* by score, then the article indexed last */
+    PAGE_BY_DATE, /* by score, then the newer article, then the last */
+    PAGE_FOUND    /* unranked: the first matches FTS5 finds */
+};
+
+/*
+** Fetch into s->hits (room for limit) the matches of expr from offset on,
+** in the order of the options: by score, then (PAGE_BY_DATE) the newer
+** article, then the one indexed last; with fallback, the articles holding
+** the most items first.  A comparison of equal scores by date reads the
+** date of every match, which is why it is asked for only when needed.
+** PAGE_FOUND ranks nothing: the page of a search out of time.
+*/
+FOUINE_WUR int fouine_search_page(search *s,
+                                  const char *expr,
+                                  int fallback,
+                                  int order,
+                                  long offset,
+                                  int limit);
+
+/*
+** Count the matches of expr and fetch one page of them into s.  Equal
+** scores go to the newer article, the same way on every page: the page is
+** fetched with one match more on each side, and when two of them tie, the
+** page is fetched again ordered by date among equals.
+*/
+FOUINE_WUR int fouine_search_run(search *s, const char *expr, int fallback);
+
+/*
+** Interface to code in results.c.
+*/
+
+/* *out: a copy of the NUL-terminated string s that r owns (NULL when s is
+** NULL).  Returns FOUINE_OK or FOUINE_ENOMEM. */
+FOUINE_WUR int fouine_results_keep_str(const char **out,
+                                       results *r,
+                                       const char *s);
+
+/*
+** Fill out (cleared first) with the hit h of the search s: its columns,
+** its title and its snippet of chars characters with their highlights,
+** each string owned by r.  Returns FOUINE_OK, FOUINE_EDB or FOUINE_ENOMEM.
+*/
+FOUINE_WUR int fouine_results_hit(fouine_hit *out,
+                                  results *r,
+                                  search *s,
+                                  const page_hit *h,
+                                  size_t chars);
+
+/*
+** The query text with the words of corr replaced by their best candidate
+** as most articles write it (only the applied ones when applied is set),
+** into *out (owned by r), and, with fixes, the pairs of typed and replaced
+** words into r's fixes.  *out is NULL when nothing is replaced.
+*/
+FOUINE_WUR int fouine_results_corrected(const char **out,
+                                        results *r,
+                                        int fixes,
+                                        const char *text,
+                                        const fouine_correction *corr,
+                                        size_t ncorr,
+                                        int applied);
+
+#endif /* FOUINE_SEARCH_INT_H */
