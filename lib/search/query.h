@@ -1,8 +1,7 @@
 /*
-** query.h: private interface of fouine-query and fouine-serve: turning what
-** a reader typed into an FTS5 expression, running the search, building
-** snippets and suggestions, and shaping the results as JSON (the one
-** representation both tools print or serve).
+** query.h: private interface of the search stage of libfouine: turning
+** what a reader typed into an FTS5 expression, running the search into C
+** results (fouine/search.h), building snippets and suggestions.
 **
 ** Interface to code in:
 **   forms.c    the tokens a word typed may mean, from the lexicon

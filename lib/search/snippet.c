@@ -54,15 +54,12 @@ typedef struct snip {
     int failed;
 } snip;
 
-/* The next part of a list in [p, end) cut by sep; *n its length. */
-static const char *next_part(const char *p,
-                             const char *end,
-                             char sep,
-                             size_t *n)
+/* The length of the part of a list in [p, end) that p starts, cut by
+** sep, in *n. */
+static void next_part(const char *p, const char *end, char sep, size_t *n)
 {
     const char *q = memchr(p, sep, (size_t)(end - p));
     *n = q ? (size_t)(q - p) : (size_t)(end - p);
-    return p;
 }
 
 /* Whether w[0..n) is one of the '|'-separated list [p, end). */
