@@ -828,9 +828,68 @@ static int oom_put_get(uint64_t *digest)
     return rc;
 }
 
+/* Digest of what fouine_extract() says (fouine_extract_cb). */
+static int digest_event(const fouine_extract_event *ev, void *payload)
+{
+    uint64_t *h = payload;
+    const char *text =
+        ev->kind == FOUINE_EXTRACT_ARTICLE ? ev->article->title : ev->text;
+    *h = fouine_hash64(*h, (const char *)&ev->kind, sizeof ev->kind);
+    if (text) {
+        *h = fouine_hash64(*h, text, strlen(text));
+    }
+    return 0;
+}
+
+/* The index of oom_put_get(), read: its categories and when it changed,
+** then a .jsonl file extracted. */
+static int oom_read(uint64_t *digest)
+{
+    fouine_index *ix = NULL;
+    fouine_category *c = NULL;
+    char *when = NULL, file[400];
+    uint64_t h = FOUINE_HASH_INIT;
+    size_t n = 0, i;
+    FILE *f;
+    int rc;
+
+    snprintf(file, sizeof file, "%s/oom.jsonl", dir);
+    f = fopen(file, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("{\"id\": \"x\", \"title\": \"Tempête Miguel : vigilance orange\"}\n"
+          "pas du JSON\n",
+          f);
+    ck_assert_int_eq(fclose(f), 0);
+    rc = fouine_index_open(&ix, path, FOUINE_INDEX_READ);
+    if (rc == FOUINE_OK) {
+        rc = fouine_index_categories(&c, &n, ix, 0);
+    }
+    for (i = 0; rc == FOUINE_OK && i < n; i++) {
+        h = fouine_hash64(h, c[i].name, strlen(c[i].name)) ^
+            (uint64_t)c[i].count;
+    }
+    if (rc == FOUINE_OK) {
+        rc = fouine_index_updated(&when, ix);
+    }
+    if (rc == FOUINE_OK) {
+        h ^= when != NULL; /* its value moves with the clock */
+        rc = fouine_extract(file, 0, digest_event, &h);
+    }
+    fouine_free(when);
+    fouine_categories_free(c, n);
+    fouine_index_close(ix);
+    *digest = h;
+    return rc;
+}
+
 START_TEST(test_oom)
 {
+    uint64_t digest = 0;
     fouine_test_oom_loop("index put/get", oom_put_get);
+    /* oom_put_get() left its index: read it with every allocation
+    ** failing in turn. */
+    ck_assert_int_eq(oom_put_get(&digest), FOUINE_OK);
+    fouine_test_oom_loop("index categories, updated, extract", oom_read);
 }
 END_TEST
 #endif
