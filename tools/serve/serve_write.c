@@ -152,14 +152,14 @@ int fouine_serve_keys_load(fouine_serve_keys **out,
         if (*s == '#') {
             continue;
         }
-        while (n > 0 && strchr(" \t\r\n", line[n - 1])) {
+        n = strlen(s);
+        while (n > 0 && strchr(" \t\r\n", s[n - 1])) {
             n--;
         }
-        n -= (size_t)(s - line);
-        if (n == 0 && whole) {
+        if (whole && n == 0) {
             continue;
         }
-        if ((!whole && !feof(f)) || !key_valid(s, n)) {
+        if ((!whole && !feof(f)) || (n > 0 && !key_valid(s, n))) {
             snprintf(msg, msgsize,
                      "%s:%ld: not a key: a key is %d to %d characters of "
                      "letters, digits, -._~+/ and = at its end",
@@ -417,10 +417,9 @@ static FOUINE_WUR int reply_written(fouine_serve_reply *r,
              line = *end ? end + 1 : end) {
             end = strchr(line, '\n');
             end = end ? end : line + strlen(line);
-            if (json_array_append_new(warnings,
-                                      json_sprintf("'%s': %.*s", b->a[i].id,
-                                                   (int)(end - line),
-                                                   line)) != 0) {
+            if (json_array_append_new(
+                    warnings, json_sprintf("'%s': %.*s", b->a[i].id,
+                                           (int)(end - line), line)) != 0) {
                 failed = 1;
             }
         }
@@ -461,7 +460,7 @@ int fouine_serve_write(fouine_serve_reply *r,
 
     memset(r, 0, sizeof *r);
     if (what != FOUINE_SERVE_DELETE) {
-        rc = fouine_article_read_json(&err, body, body_len,
+        rc = fouine_article_read_json(&err, body ? body : "", body_len,
                                       what == FOUINE_SERVE_PUT ? id : NULL,
                                       batch_add, &b);
         if (rc == FOUINE_EINVAL) {
@@ -490,8 +489,8 @@ int fouine_serve_write(fouine_serve_reply *r,
     rc = write_all(&replaced, &busy, (*writer)->ix,
                    what == FOUINE_SERVE_DELETE ? NULL : &b, id);
     if (rc == FOUINE_OK) {
-        rc = reply_written(r, what == FOUINE_SERVE_DELETE ? NULL : &b,
-                           replaced, id);
+        rc = reply_written(r, what == FOUINE_SERVE_DELETE ? NULL : &b, replaced,
+                           id);
     } else if (rc == FOUINE_ENOTFOUND) {
         rc = fouine_serve_reply_error(r, 404, "no such article");
     } else if (busy) {
