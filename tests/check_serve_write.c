@@ -26,23 +26,23 @@ static char key_file[HARNESS_PATH]; /* the keys of H, outside its dir */
 
 /* Three articles of a regional daily, each with a word of its own
 ** (dockers, Ciaran, lumignons) that corpus/ does not hold. */
-#define ART_DOCKERS                                                          \
-    "{\"id\": \"brest-dockers-greve\", \"title\": \"Brest : les dockers en " \
+#define ART_DOCKERS                                                           \
+    "{\"id\": \"brest-dockers-greve\", \"title\": \"Brest : les dockers en "  \
     "grève bloquent le port de commerce\", \"date\": "                       \
     "\"2024-03-12T08:30:00+01:00\", \"section\": \"Économie\", \"author\": " \
     "\"Rédaction de Brest\", \"body\": \"Les dockers du port de commerce "   \
-    "ont cessé le travail à l’aube.\\n\\nAucun navire n’a pu être "          \
+    "ont cessé le travail à l’aube.\\n\\nAucun navire n’a pu être "    \
     "déchargé mardi, selon la chambre de commerce.\"}"
-#define ART_CIARAN                                                            \
-    "{\"id\": \"tempete-ciaran-coupures\", \"title\": \"Tempête Ciaran : "    \
+#define ART_CIARAN                                                                 \
+    "{\"id\": \"tempete-ciaran-coupures\", \"title\": \"Tempête Ciaran : "        \
     "1,2 million de foyers privés d’électricité\", \"date\": \"2023-11-02\"," \
-    " \"category\": \"Météo\", \"lead\": \"Des rafales à 200 km/h ont "       \
-    "frappé la pointe du Finistère.\", \"text\": \"Enedis mobilise trois "    \
+    " \"category\": \"Météo\", \"lead\": \"Des rafales à 200 km/h ont "         \
+    "frappé la pointe du Finistère.\", \"text\": \"Enedis mobilise trois "       \
     "mille techniciens pour rétablir le courant.\"}"
-#define ART_LUMIGNONS                                                       \
-    "{\"url\": \"https://exemple.fr/lyon/fete-des-lumieres\", \"title\": "  \
-    "\"Lyon : la Fête des lumières attire deux millions de visiteurs\", "   \
-    "\"date\": \"8 décembre 2023 à 20h00\", \"content\": \"Les habitants "  \
+#define ART_LUMIGNONS                                                        \
+    "{\"url\": \"https://exemple.fr/lyon/fete-des-lumieres\", \"title\": "   \
+    "\"Lyon : la Fête des lumières attire deux millions de visiteurs\", "  \
+    "\"date\": \"8 décembre 2023 à 20h00\", \"content\": \"Les habitants " \
     "ont posé des lumignons sur leurs fenêtres, comme chaque année.\"}"
 
 /* Send a write with curl: method on path, with body (NULL: none) and the
@@ -146,7 +146,8 @@ START_TEST(writes_need_a_key)
         NULL, /* no header */
         "Bearer cle-fausse-mais-assez-longue",
         "Bearer " KEY "x",
-        "Bearer " "cle-du-cms-de-la-gazette-de-brest-202",
+        "Bearer "
+        "cle-du-cms-de-la-gazette-de-brest-202",
         "Basic Y21zOmdhemV0dGU=",
         KEY,
     };
@@ -574,10 +575,10 @@ END_TEST
 /* Clients that search on keep-alive connections while articles are
 ** written: not one search may fail. */
 typedef struct searcher {
-    atomic_int *stop;   /* set when the writes are done */
-    long searches;      /* answered */
-    long failed;        /* not a 200 with JSON */
-    char why[256];      /* the first failure */
+    atomic_int *stop; /* set when the writes are done */
+    long searches;    /* answered */
+    long failed;      /* not a 200 with JSON */
+    char why[256];    /* the first failure */
 } searcher;
 
 static void *searcher_main(void *payload)
@@ -731,9 +732,9 @@ int main(void)
     }
     snprintf(key_file, sizeof key_file, "%s/keys", dir);
     f = fopen(key_file, "w");
-    if (!f || fputs("# Les clés du CMS de la Gazette\n\n" KEY "\n" OTHER_KEY
-                    "\n",
-                    f) < 0 ||
+    if (!f ||
+        fputs("# Les clés du CMS de la Gazette\n\n" KEY "\n" OTHER_KEY "\n",
+              f) < 0 ||
         fclose(f) != 0) {
         perror(key_file);
         return 1;
