@@ -709,6 +709,160 @@ START_TEST(test_json_untitled_and_dates)
 }
 END_TEST
 
+/* Read text with fouine_article_read_json() into c; returns its code,
+** *err its message (free with fouine_free()). */
+static int read_strict(collected *c,
+                       char **err,
+                       const char *text,
+                       const char *id)
+{
+    return fouine_article_read_json(err, text, strlen(text), id, collect, c);
+}
+
+/* The strict reader: JSON Lines (blank lines, CRLF), a line holding an
+** array, the fields of fouine-index's JSON input. */
+START_TEST(test_json_strict_reads_lines_and_arrays)
+{
+    static const char text[] =
+        "{\"id\": \"greve-sncf\", \"title\": \"Grève à la SNCF\","
+        " \"date\": \"2019-05-10T17:00:00+02:00\", \"section\": \"Transports\","
+        " \"body\": \"Un TGV sur deux circulera.\\n\\nLes TER sont très "
+        "perturbés.\"}\r\n"
+        "\r\n"
+        "[{\"url\": \"https://exemple.fr/orages\", \"title\": \"Orages en "
+        "Bourgogne\", \"date\": \"18 avril 2018 à 09h26\", \"author\": "
+        "\"Rédaction\", \"lead\": \"La grêle a touché les vignobles.\", "
+        "\"text\": \"Les vignerons comptent les dégâts.\"},\n"
+        " {\"id\": \"lait\", \"content\": \"Les éleveurs bloquent une "
+        "laiterie de Mayenne.\", \"reading_time\": 2, \"tags\": [1, 2]}]\n"
+        "  {\"id\": \"vide\", \"title\": \"Titre seul\", \"lead\": null}\n";
+    collected c = { 0 };
+    char *err = NULL;
+    ck_assert_int_eq(read_strict(&c, &err, text, NULL), FOUINE_OK);
+    ck_assert_ptr_null(err);
+    ck_assert_uint_eq(c.n, 4);
+    ck_assert_str_eq(c.a[0].id, "greve-sncf");
+    ck_assert_str_eq(c.a[0].date, "2019-05-10T17:00:00+02:00");
+    ck_assert_str_eq(c.a[0].category, "Transports");
+    ck_assert_str_eq(c.a[0].lead, "Un TGV sur deux circulera.");
+    ck_assert_str_eq(c.a[0].body, "Les TER sont très perturbés.");
+    ck_assert_str_eq(c.a[1].id, "https://exemple.fr/orages");
+    ck_assert_str_eq(c.a[1].date, "2018-04-18T09:26:00");
+    ck_assert_str_eq(c.a[1].author, "Rédaction");
+    ck_assert_str_eq(c.a[1].body, "Les vignerons comptent les dégâts.");
+    /* Untitled with a text: given, with the note fouine-index writes. */
+    ck_assert_str_eq(c.a[2].id, "lait");
+    ck_assert_str_eq(c.a[2].title, "");
+    ck_assert_int_eq(c.a[2].reading_time, 2);
+    ck_assert_str_eq(c.a[2].notes.data,
+                     "field title: missing or empty: indexed untitled\n");
+    ck_assert_str_eq(c.a[3].title, "Titre seul");
+    ck_assert_str_eq(c.a[3].body, "");
+    collected_clear(&c);
+}
+END_TEST
+
+/* Texts the strict reader refuses whole, and the message naming the line,
+** the article of an array and the field. */
+static const struct {
+    const char *text;
+    const char *err;
+} strict_refused[] = {
+    { "{\"id\": \"a\", \"title\": \"Grève\", \"body\": \"Un TGV sur deux.\"}\n"
+      "{\"id\": \"b\", \"title\": \"Budget\", \"date\": \"2019-02-31\"}\n",
+      "line 2: field date: '2019-02-31' is not a day of the calendar" },
+    { "{\"id\": \"b\", \"title\": \"Budget\", \"date\": \"hier\"}",
+      "line 1: field date: 'hier' is not a date (YYYY-MM-DD, maybe with a "
+      "time)" },
+    { "[{\"id\": \"a\", \"title\": \"Grève à la SNCF\"},\n\n"
+      " {\"id\": \"b\", \"title\": \"\", \"body\": \" \"}]",
+      "line 3: article 2: no field title, lead or body" },
+    { "{\"id\": 42, \"title\": \"Grève à la SNCF\"}",
+      "line 1: field id: not a string" },
+    { "{\"id\": \"a\", \"title\": [\"Grève\"]}",
+      "line 1: field title: not a string" },
+    { "{\"id\": \"a\", \"title\": \"Grève\", \"reading_time\": \"2 min\"}",
+      "line 1: field reading_time: not a whole number" },
+    { "{\"title\": \"Grève à la SNCF\", \"body\": \"Un TGV sur deux.\"}",
+      "line 1: no field id or url" },
+    { "{\"id\": \"a\", \"title\": \"Grève\"}\n"
+      "{\"id\": \"b\",\n \"title\": \"Le caf\xE9 de la gare\"}",
+      "line 3: field title: not valid UTF-8" },
+    { "[{\"id\": \"a\", \"title\": \"Grève\"},\n"
+      " {\"id\": \"b\", \"lead\": \"La gr\xC3\xAA\"\xC3\"}]",
+      "line 2: article 2: field lead: not valid UTF-8" },
+    { "{\"id\": \"a\", \"t\xEEtre\": \"Grève\"}",
+      "line 1: a field name is not valid UTF-8" },
+    { "{\"id\": \"a\", \"title\": \"Grève\"}\nceci n'est pas du JSON",
+      "line 2: bad JSON: '[' or '{' expected near 'ceci'" },
+    { "{\"id\": \"a\", \"title\": \"Grève\", \"title\": \"Grève\"}",
+      "line 1: bad JSON: duplicate object key near '\"title\"'" },
+    { "[{\"id\": \"a\", \"title\": \"Grève\"}, \"une chaîne\"]",
+      "line 1: article 2: not an object" },
+    { "\"une chaîne\"", "line 1: bad JSON: '[' or '{' expected near "
+                        "'\"une chaîne\"'" },
+    { "[]", "line 1: an empty array: no article" },
+    { " \r\n\n ", "no article: the text is empty" },
+    { "", "no article: the text is empty" },
+};
+
+START_TEST(test_json_strict_refuses_whole)
+{
+    collected c = { 0 };
+    char *err = NULL;
+    int rc = read_strict(&c, &err, strict_refused[_i].text, NULL);
+    ck_assert_int_eq(rc, FOUINE_EINVAL);
+    ck_assert_ptr_nonnull(err);
+    ck_assert_str_eq(err, strict_refused[_i].err);
+    fouine_free(err);
+    collected_clear(&c);
+}
+END_TEST
+
+/* With an id given: an article without one gets it, one with another is
+** refused; a callback's non-zero return stops the reader. */
+static int stop_at_first(fouine_article *a, void *payload)
+{
+    (void)payload;
+    fouine_article_clear(a);
+    return 7;
+}
+
+START_TEST(test_json_strict_given_id)
+{
+    static const char two[] = "[{\"id\": \"a\", \"title\": \"A\"}, 1]";
+    collected c = { 0 };
+    char *err = NULL;
+    ck_assert_int_eq(read_strict(&c, &err,
+                                 "{\"url\": \"https://exemple.fr/x\", "
+                                 "\"title\": \"Canicule en Île-de-France\"}",
+                                 "canicule"),
+                     FOUINE_OK);
+    ck_assert_uint_eq(c.n, 1);
+    ck_assert_str_eq(c.a[0].id, "canicule");
+    ck_assert_str_eq(c.a[0].url, "https://exemple.fr/x");
+    collected_clear(&c);
+    ck_assert_int_eq(read_strict(&c, &err,
+                                 "{\"id\": \" canicule \", \"title\": "
+                                 "\"Canicule\"}",
+                                 "canicule"),
+                     FOUINE_OK);
+    collected_clear(&c);
+    ck_assert_int_eq(read_strict(&c, &err,
+                                 "{\"id\": \"orages\", \"title\": \"Orages\"}",
+                                 "canicule"),
+                     FOUINE_EINVAL);
+    ck_assert_str_eq(err, "line 1: field id: 'orages' is not the id given, "
+                          "'canicule'");
+    fouine_free(err);
+    ck_assert_uint_eq(c.n, 0);
+    ck_assert_int_eq(fouine_article_read_json(&err, two, strlen(two), NULL,
+                                              stop_at_first, NULL),
+                     7);
+    ck_assert_ptr_null(err);
+}
+END_TEST
+
 START_TEST(test_utf8_repair)
 {
     char *out = NULL;
@@ -789,6 +943,10 @@ static Suite *article_suite(void)
     tcase_add_loop_test(tj, test_json_date_check, 0,
                         sizeof json_dates / sizeof json_dates[0]);
     tcase_add_test(tj, test_json_untitled_and_dates);
+    tcase_add_test(tj, test_json_strict_reads_lines_and_arrays);
+    tcase_add_loop_test(tj, test_json_strict_refuses_whole, 0,
+                        sizeof strict_refused / sizeof strict_refused[0]);
+    tcase_add_test(tj, test_json_strict_given_id);
     suite_add_tcase(s, tj);
     return s;
 }

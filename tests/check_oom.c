@@ -303,6 +303,25 @@ static int parse_json(uint64_t *digest)
     return rc;
 }
 
+/* Read JSON Lines strictly: an object, then an array of two articles. */
+static int read_json_strictly(uint64_t *digest)
+{
+    static const char lines[] =
+        "{\"id\": \"a1\", \"title\": \"L’État et les hôpitaux\", "
+        "\"date\": \"3 mars 2023 à 10h00\", \"section\": \"Santé\", "
+        "\"body\": \"Un plan de 1,5 milliard.\\n\\nLa ministre répond.\"}\n"
+        "[{\"url\": \"https://exemple.fr/b2\", \"title\": \"Grève\"},\n"
+        " {\"id\": \"c3\", \"lead\": \"Sans titre.\", \"reading_time\": 2}]\n";
+    uint64_t h = FOUINE_HASH_INIT;
+    char *err = NULL;
+    int rc = fouine_article_read_json(&err, lines, sizeof lines - 1, NULL,
+                                      digest_article, &h);
+    h = mix_str(h, err);
+    fouine_free(err);
+    *digest = h;
+    return rc;
+}
+
 /* Repair text with bad bytes (a cut "é", a stray continuation byte). */
 static int repair_utf8(uint64_t *digest)
 {
@@ -331,6 +350,7 @@ static const struct {
     { "article, plain layout", parse_plain },
     { "article, untitled, impossible days", parse_untitled },
     { "articles, JSON", parse_json },
+    { "articles, JSON read strictly", read_json_strictly },
     { "UTF-8 repair", repair_utf8 },
     { "query parser", parse_query },
     { "query expression", query_expr },

@@ -307,7 +307,11 @@ static const bad_request bad_requests[] = {
     { "GET", "/api/articles/../../etc/passwd", 404 },
     { "POST", "/api/search?q=gr%C3%A8ve", 405 },
     { "PUT", "/", 405 },
-    { "DELETE", "/api/articles/inconnu.txt", 405 },
+    { "PATCH", "/api/articles/inconnu.txt", 405 },
+    { "DELETE", "/api/health", 405 },
+    /* Writes, on a server without --write-key-file. */
+    { "DELETE", "/api/articles/inconnu.txt", 403 },
+    { "POST", "/api/articles", 403 },
     { "OPTIONS", "/api/health", 405 },
 };
 

@@ -9,7 +9,9 @@
 ** handlers, over a socket pair run in this thread
 ** (fouine_serve_local_start(), fouine_serve_exchange()).  Every answer must
 ** be well formed with a sane status and a JSON body (tests/serve/replies.h),
-** and the server must go on answering a plain request.
+** and the server must go on answering a plain request.  Writes too (POST,
+** PUT, DELETE /api/articles), with the key, a wrong one or none, and
+** bodies of JSON articles, good, bad, broken or too large.
 **
 ** FOUINE_FUZZ_SEED sets the seed (printed), FOUINE_FUZZ_ITERATIONS the
 ** number of requests (default 4000).
@@ -24,6 +26,8 @@
 #define ITERATIONS  4000
 #define CHECK_EVERY 250   /* a plain request every so many */
 #define MAX_REQUEST 12000 /* bytes of one generated request, about */
+#define MAX_BODY    4096  /* --max-body: some bodies are larger */
+#define WRITE_KEY   "cle-du-cms-de-la-gazette-2024"
 
 static harness H;
 
@@ -186,6 +190,39 @@ static const char *const odd_headers[] = {
     "X-Nul: a\0b\r\n",
 };
 
+/* The fields of a written article, and values good and bad for them. */
+static const char *const article_fields[] = {
+    "id",  "title",   "title",  "date",         "body", "lead",    "text",
+    "url", "section", "author", "reading_time", "tags", "content",
+};
+
+static const char *const article_values[] = {
+    "\"Grève à la SNCF : un TGV sur deux\"",
+    "\"Les TER sont très perturbés.\\n\\nLa direction appelle au calme.\"",
+    "\"2019-05-10T17:00:00+02:00\"",
+    "\"18 avril 2018 à 09h26\"",
+    "\"2019-02-31\"",
+    "\"hier\"",
+    "\"\"",
+    "\"  \"",
+    "null",
+    "42",
+    "3",
+    "[\"grève\"]",
+    "{}",
+    "true",
+    "\"caf\xE9 de la gare\"",
+    "\"\\u00e9t\\u00e9 \\ud83d\\ude00\"",
+    "\"\\u0000\"",
+};
+
+static const char *const write_ids[] = {
+    "\"fuzz-greve\"",
+    "\"fuzz-orages\"",
+    "\"fuzz/2019/canicule\"",
+    "\"sncf-greve-week-end-tgv-ter.txt\"",
+};
+
 /* Append n bytes to the request being built (within MAX_REQUEST). */
 typedef struct req {
     char data[MAX_REQUEST + 4096];
@@ -273,10 +310,119 @@ static void put_query(req *r)
     }
 }
 
+/* One JSON article: half of them good, the others of random fields. */
+static void put_article(req *r)
+{
+    size_t n = pick(6), i;
+    if (pick(2) == 0) {
+        puts_(r, "{\"id\": ");
+        puts_(r, PICK(write_ids));
+        puts_(r, ", \"title\": ");
+        puts_(r, article_values[0]);
+        puts_(r, ", \"body\": ");
+        puts_(r, article_values[1]);
+        puts_(r, pick(2) ? ", \"date\": \"2019-05-10\"}" : "}");
+        return;
+    }
+    puts_(r, "{");
+    if (pick(5)) {
+        puts_(r, "\"id\": ");
+        puts_(r, PICK(write_ids));
+        puts_(r, n ? ", " : "");
+    }
+    for (i = 0; i < n; i++) {
+        puts_(r, i ? ", \"" : "\"");
+        puts_(r, PICK(article_fields));
+        puts_(r, "\": ");
+        puts_(r, PICK(article_values));
+    }
+    puts_(r, "}");
+}
+
+/* The body of a write: an article, an array, JSON Lines, random bytes, or
+** more than MAX_BODY; sometimes a byte changed. */
+static void put_write_body(req *b)
+{
+    size_t n = 1 + pick(4), i;
+    switch (pick(6)) {
+    case 0:
+        puts_(b, "[");
+        for (i = 0; i < n; i++) {
+            puts_(b, i ? ",\n " : "");
+            put_article(b);
+        }
+        puts_(b, pick(10) ? "]" : "");
+        break;
+    case 1:
+        for (i = 0; i < n; i++) {
+            put_article(b);
+            puts_(b, pick(4) ? "\n" : "\r\n\n");
+        }
+        break;
+    case 2:
+        put_random(b, pick(200), pick(2) == 0);
+        break;
+    case 3:
+        while (b->len <= MAX_BODY) {
+            put_article(b);
+            puts_(b, "\n");
+        }
+        break;
+    default:
+        put_article(b);
+    }
+    if (pick(10) == 0 && b->len > 0) {
+        b->data[pick(b->len)] ^= (char)(1 + (int)pick(255));
+    }
+}
+
+/* A write: POST, PUT or DELETE, with the key (mostly), a wrong one or none,
+** its body sent with a Content-Length or chunked. */
+static void put_write(req *r)
+{
+    static req body; /* large */
+    static const char *const auth[] = {
+        "",
+        "Authorization: Bearer cle-fausse-de-seize-signes\r\n",
+        "Authorization: Basic Y21zOmdhemV0dGU=\r\n",
+        "Authorization: Bearer " WRITE_KEY "x\r\n",
+        "Authorization: bearer  " WRITE_KEY "\r\n",
+    };
+    size_t how = pick(4);
+    char line[64];
+    body.len = 0;
+    if (how < 2) {
+        puts_(r, "POST /api/articles");
+    } else {
+        puts_(r, how == 2 ? "PUT /api/articles/" : "DELETE /api/articles/");
+        put_encoded(r, pick(2) ? "fuzz-greve" : PICK(values));
+    }
+    if (how != 3 || pick(8) == 0) {
+        put_write_body(&body);
+    }
+    puts_(r, " HTTP/1.1\r\nHost: fouine.exemple.fr\r\n");
+    puts_(r, pick(6) ? "Authorization: Bearer " WRITE_KEY "\r\n" : PICK(auth));
+    if (pick(8) == 0) {
+        snprintf(line, sizeof line, "Transfer-Encoding: chunked\r\n\r\n%zx\r\n",
+                 body.len);
+        puts_(r, line);
+        put(r, body.data, body.len);
+        puts_(r, "\r\n0\r\n\r\n");
+    } else {
+        snprintf(line, sizeof line, "Content-Length: %zu\r\n\r\n", body.len);
+        puts_(r, body.len || pick(2) ? line : "\r\n");
+        put(r, body.data, body.len);
+    }
+}
+
 /* One request, maybe cut short. */
 static void put_request(req *r)
 {
     size_t start = r->len, n, i;
+    if (pick(5) == 0) {
+        put_write(r);
+        return;
+    }
     const char *method = pick(5) == 0 ? PICK(methods) : "GET";
     puts_(r, method);
     puts_(r, pick(20) ? " " : "  ");
@@ -352,8 +498,14 @@ START_TEST(hostile_requests_get_sane_json)
     static req r;
     static const char plain[] = "GET /api/search?q=gr%C3%A8ve HTTP/1.1\r\n"
                                 "Host: fouine.exemple.fr\r\n\r\n";
-    fouine_serve_config cfg = { H.index, NULL, 1, 0, FOUINE_SERVE_TIMEOUT, 0 };
+    fouine_serve_config cfg = { .index = H.index,
+                                .quiet = 1,
+                                .timeout = FOUINE_SERVE_TIMEOUT,
+                                .max_body = FOUINE_SERVE_MAX_BODY };
     fouine_serve_daemon *d = NULL;
+    fouine_serve_keys *write_keys = NULL;
+    char path[HARNESS_PATH + 16], msg[256];
+    long writes[4] = { 0 };
     const char *env = getenv("FOUINE_FUZZ_SEED");
     const char *iter = getenv("FOUINE_FUZZ_ITERATIONS");
     long n = iter ? strtol(iter, NULL, 10) : ITERATIONS, i;
@@ -365,6 +517,12 @@ START_TEST(hostile_requests_get_sane_json)
     printf("seed %llu (FOUINE_FUZZ_SEED), %ld requests\n",
            (unsigned long long)rng_state, n);
     fflush(stdout);
+    snprintf(path, sizeof path, "%s/keys", H.dir);
+    harness_write(path, "# la clé du CMS\n" WRITE_KEY "\n");
+    ck_assert_int_eq(fouine_serve_keys_load(&write_keys, msg, sizeof msg, path),
+                     FOUINE_OK);
+    cfg.keys = write_keys;
+    cfg.max_body = MAX_BODY;
     ck_assert_int_eq(fouine_serve_worker_init(), FOUINE_OK);
     ck_assert_int_eq(fouine_serve_local_start(&d, &cfg), FOUINE_OK);
     for (i = 0; i < n; i++) {
@@ -380,6 +538,9 @@ START_TEST(hostile_requests_get_sane_json)
         for (k = 0; k < 5; k++) {
             status[k] += seen.statuses[k];
         }
+        for (k = 0; k < 4; k++) {
+            writes[k] += seen.writes[k];
+        }
         if (i % CHECK_EVERY == CHECK_EVERY - 1 || i == n - 1) {
             /* Still answering as it should. */
             r.len = 0;
@@ -390,15 +551,21 @@ START_TEST(hostile_requests_get_sane_json)
         }
     }
     printf("%ld replies of fouine-serve (%ld 200, %ld 400, %ld 404, %ld 405; "
-           "%ld with a JSON body checked), %ld refusals of libmicrohttpd\n",
-           ours, status[0], status[1], status[2], status[3], json, refusals);
+           "writes: %ld 201, %ld 401, %ld 413; %ld with a JSON body checked), "
+           "%ld refusals of libmicrohttpd\n",
+           ours, status[0], status[1], status[2], status[3], writes[0],
+           writes[1], writes[3], json, refusals);
     /* The generator reaches every kind of answer. */
     ck_assert_int_gt(status[0], 0);
     ck_assert_int_gt(status[1], 0);
     ck_assert_int_gt(status[2], 0);
     ck_assert_int_gt(status[3], 0);
+    ck_assert_int_gt(writes[0], 0);
+    ck_assert_int_gt(writes[1], 0);
+    ck_assert_int_gt(writes[3], 0);
     fouine_serve_daemon_stop(d);
     fouine_serve_worker_release();
+    fouine_serve_keys_free(write_keys);
 }
 END_TEST
 

@@ -400,6 +400,61 @@ struct sqlite3 *fouine_index_db(fouine_index *ix);
  */
 const char *fouine_index_errmsg(fouine_index *ix);
 
+/**
+ * Called for each article a reader gives.
+ *
+ * @param a       the article, owned by the callee from then on (it must
+ *                release it with fouine_article_clear())
+ * @param payload the caller's pointer
+ * @return 0 to go on, any other value to stop (returned by the reader)
+ */
+typedef int (*fouine_article_cb)(fouine_article *a, void *payload);
+
+/**
+ * Read articles from JSON text with the fields of fouine-index's .json and
+ * .jsonl files (README): id (else url), title, date, section or category,
+ * url, author, lead, body (or text, or content), reading_time; others are
+ * ignored; without a lead, the first paragraph of the body is the lead; a
+ * French date is given in ISO 8601.  The text is one or more JSON values
+ * separated by white space, each an article (an object) or an array of
+ * them: a JSON document, or JSON Lines (this function splits them).
+ *
+ * Unlike fouine-index, which skips or repairs what is wrong and goes on,
+ * the reader refuses the whole text at its first problem, for a writer
+ * that applies all or nothing: text that is not JSON or not UTF-8, a value
+ * that is not an object or an array of objects, a field read that is
+ * neither a string nor null (reading_time: a whole number), an article
+ * without id or url, or without title, lead and body, a date that is not
+ * ISO 8601 or a French date of a day the calendar has, no article at all.
+ * An article with a lead or a body but no title is given untitled, with a
+ * note (fouine_article.notes), as fouine-index indexes it.
+ *
+ * @param[out] err  on FOUINE_EINVAL, what is wrong, in English, naming the
+ *                  line where the value (or the object of an array) starts,
+ *                  the place of the object in its array and the field:
+ *                  "line 3: field date: '2019-02-31' is not a day of the
+ *                  calendar", "line 1: article 2: no field title, lead or
+ *                  body", "line 4: field body: not valid UTF-8"
+ *                  (fouine_free()); NULL otherwise
+ * @param text      the JSON text, not necessarily NUL-terminated
+ * @param len       its length
+ * @param id        NULL, or the id of every article: an id field must then
+ *                  be that id, and an article without one gets it (a write
+ *                  to the article of a given id)
+ * @param cb        called with each article, in order, as it is read: on
+ *                  an error, those given before it are part of a text that
+ *                  is refused
+ * @param payload   passed to cb
+ * @return FOUINE_OK; FOUINE_EINVAL (err says why); FOUINE_ENOMEM; or the
+ *         first non-zero value of cb
+ */
+FOUINE_WUR int fouine_article_read_json(char **err,
+                                        const char *text,
+                                        size_t len,
+                                        const char *id,
+                                        fouine_article_cb cb,
+                                        void *payload);
+
 #ifdef __cplusplus
 }
 #endif

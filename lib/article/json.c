@@ -1,10 +1,14 @@
 /*
-** json.c: articles from JSON documents, parsed with jansson (see
-** indexer.h).
+** json.c: articles from JSON documents, parsed with jansson: the reader of
+** fouine-index's .json and .jsonl files (fouine_json_parse(), indexer.h),
+** which skips what is bad and goes on, and the strict reader of the same
+** fields (fouine_article_read_json(), fouine/index.h), which refuses a
+** whole text at its first problem.
 */
 #include "indexer.h"
 
 #include <jansson.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,11 +117,16 @@ static FOUINE_WUR int split_lead(fouine_article *a)
     return FOUINE_OK;
 }
 
-/* Bytes of s[0..n) to quote in a message: at most 40, cut on a character
-** boundary. */
+#define QUOTE_MAX 40 /* bytes of a value quoted in a message */
+
+/* A length of quote_len() as the precision of a "%.*s", in its range. */
+#define QUOTE_PRECISION(k) ((int)((k) < QUOTE_MAX ? (k) : QUOTE_MAX))
+
+/* Bytes of s[0..n) to quote in a message: at most QUOTE_MAX, cut on a
+** character boundary. */
 static size_t quote_len(const char *s, size_t n)
 {
-    size_t k = 40;
+    size_t k = QUOTE_MAX;
     if (n <= k) {
         return n;
     }
@@ -130,9 +139,11 @@ static size_t quote_len(const char *s, size_t n)
 /*
 ** Keep the date field when it is a day of the calendar (a French date
 ** becomes ISO 8601, a space before the time a "T"); else drop it, with a
-** note.  Returns FOUINE_OK or FOUINE_ENOMEM.
+** note, or, when refused is not NULL (the strict reader), say why in
+** refused[0..size) and return FOUINE_EINVAL.  Returns FOUINE_OK,
+** FOUINE_EINVAL or FOUINE_ENOMEM.
 */
-static FOUINE_WUR int check_date(fouine_article *a)
+static FOUINE_WUR int check_date(fouine_article *a, char *refused, size_t size)
 {
     char iso[32];
     const char *why;
@@ -145,6 +156,11 @@ static FOUINE_WUR int check_date(fouine_article *a)
     why = fouine_date_check(iso, sizeof iso, a->date, n);
     if (why) {
         k = quote_len(a->date, n);
+        if (refused) {
+            snprintf(refused, size, "field date: '%.*s%s' is %s",
+                     QUOTE_PRECISION(k), a->date, k < n ? "..." : "", why);
+            return FOUINE_EINVAL;
+        }
         fouine_buf_printf(&a->notes,
                           "field date: '%.*s%s' is %s: indexed without a "
                           "date\n",
@@ -164,15 +180,27 @@ static FOUINE_WUR int check_date(fouine_article *a)
     return a->notes.failed ? FOUINE_ENOMEM : FOUINE_OK;
 }
 
-/* Convert one JSON object into an article. */
+/* The fields read, in groups: the first of a group that is given is taken
+** (the id is "id", else "url"). */
+static const char *const ids[] = { "id", "url", NULL };
+static const char *const categories[] = { "section", "category", NULL };
+static const char *const bodies[] = { "body", "text", "content", NULL };
+static const char *const others[] = { "title", "date", "author", "lead", NULL };
+
+/*
+** Convert one JSON object into an article.  id: NULL, or the id the
+** article gets whatever its fields say (the strict reader has checked
+** them).  refused: NULL, or where a date that is not one is refused (see
+** check_date()).
+*/
 static FOUINE_WUR int to_article(fouine_article *out,
                                  fouine_skip *skip,
-                                 const json_t *obj)
+                                 const json_t *obj,
+                                 const char *id,
+                                 char *refused,
+                                 size_t size)
 {
-    static const char *const ids[] = { "id", "url", NULL };
-    static const char *const categories[] = { "section", "category", NULL };
-    static const char *const bodies[] = { "body", "text", "content", NULL };
-    int nomem = 0;
+    int nomem = 0, rc;
     const json_t *rt;
 
     memset(out, 0, sizeof *out);
@@ -180,7 +208,12 @@ static FOUINE_WUR int to_article(fouine_article *out,
         *skip = FOUINE_SKIP_BAD_JSON;
         return FOUINE_EINVAL;
     }
-    out->id = field_of(obj, ids, &nomem);
+    if (id) {
+        out->id = fouine_strdup(id);
+        nomem = !out->id;
+    } else {
+        out->id = field_of(obj, ids, &nomem);
+    }
     out->title = field(obj, "title", &nomem);
     out->date = field(obj, "date", &nomem);
     out->category = field_of(obj, categories, &nomem);
@@ -200,7 +233,12 @@ static FOUINE_WUR int to_article(fouine_article *out,
     if (!nomem && split_lead(out) != FOUINE_OK) {
         nomem = 1;
     }
-    if (!nomem && check_date(out) != FOUINE_OK) {
+    if (!nomem && (rc = check_date(out, refused, size)) != FOUINE_OK) {
+        if (rc == FOUINE_EINVAL) {
+            *skip = FOUINE_SKIP_BAD_JSON;
+            fouine_article_clear(out);
+            return rc;
+        }
         nomem = 1;
     }
     if (!nomem && !out->title && (out->lead[0] || out->body[0])) {
@@ -236,6 +274,14 @@ static void append(char *dst, size_t size, const char *src)
     dst[n + m] = '\0';
 }
 
+/* Why an element of a JSON document gives no article (a static message). */
+static const char *skip_why(fouine_skip skip)
+{
+    return skip == FOUINE_SKIP_NO_ID   ? "no field id or url" :
+           skip == FOUINE_SKIP_NO_TEXT ? "no field title, lead or body" :
+                                         "not an object";
+}
+
 /* Give one element to the callback (index: its place in the array, or
 ** SIZE_MAX for a lone object), or count it as skipped. */
 static FOUINE_WUR int one(const json_t *v,
@@ -248,7 +294,7 @@ static FOUINE_WUR int one(const json_t *v,
                           void *payload)
 {
     fouine_article a;
-    int rc = to_article(&a, skip, v);
+    int rc = to_article(&a, skip, v, NULL, NULL, 0);
     if (rc == FOUINE_EINVAL) {
         if (*nskipped == 0 && errsize > 0) {
             char num[32] = "";
@@ -257,11 +303,7 @@ static FOUINE_WUR int one(const json_t *v,
             }
             err[0] = '\0';
             append(err, errsize, num);
-            append(err, errsize,
-                   *skip == FOUINE_SKIP_NO_ID   ? "no field id or url" :
-                   *skip == FOUINE_SKIP_NO_TEXT ? "no field title, lead or "
-                                                  "body" :
-                                                  "not an object");
+            append(err, errsize, skip_why(*skip));
         }
         (*nskipped)++;
         return FOUINE_OK;
@@ -333,5 +375,320 @@ int fouine_json_parse(fouine_skip *skip,
     }
 done:
     json_decref(doc);
+    return rc;
+}
+
+/*
+** The strict reader.
+*/
+
+#define READ_WHY 256 /* bytes of a message about one article */
+
+/* Where a byte of a JSON value lies, as place() finds it. */
+typedef struct json_place {
+    long lines;     /* line ends before it */
+    size_t article; /* the object of the array it is in (1: the first); 0
+                       when the value is not an array */
+    char key[48];   /* the last field name of that object before it, cut,
+                       or "" */
+    int in_name;    /* it is inside a field name of the object */
+} json_place;
+
+/*
+** Find where byte pos of the JSON value s[0..n) lies (n: what jansson
+** read of it, up to the end of the value or to where it failed), or, when
+** article is not 0, where that object of the array s begins.  Not a
+** parser: it follows strings, their escapes and the brackets, which is all
+** it needs in text that jansson has read that far.
+*/
+static void place(json_place *p,
+                  const char *s,
+                  size_t n,
+                  size_t pos,
+                  size_t article)
+{
+    int top = n > 0 && s[0] == '[' ? 2 : 1; /* the depth of an article */
+    int depth = 0, in_str = 0, esc = 0, value = 0, after_colon = 0;
+    size_t i, start = 0;
+
+    memset(p, 0, sizeof *p);
+    for (i = 0; i < n && i < pos; i++) {
+        char c = s[i];
+        if (in_str) {
+            if (esc) {
+                esc = 0;
+            } else if (c == '\\') {
+                esc = 1;
+            } else if (c == '"') {
+                in_str = 0;
+                if (!value && depth == top) { /* a field name */
+                    size_t k = quote_len(s + start, i - start);
+                    memcpy(p->key, s + start, k);
+                    p->key[k] = '\0';
+                }
+            }
+            continue;
+        }
+        if (c == '\n' || (c == '\r' && (i + 1 >= n || s[i + 1] != '\n'))) {
+            p->lines++;
+        }
+        if (c == '"') {
+            in_str = 1;
+            start = i + 1;
+            value = after_colon;
+        } else if (c == '{' || c == '[') {
+            depth++;
+            if (depth == 2 && top == 2 && c == '{') {
+                p->article++;
+                p->key[0] = '\0';
+                if (p->article == article) {
+                    return;
+                }
+            }
+        } else if (c == '}' || c == ']') {
+            depth--;
+        }
+        if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+            after_colon = c == ':';
+        }
+    }
+    p->in_name = in_str && !value && depth == top;
+}
+
+/* The bytes of white space at the start of s[0..n), whose line ends are
+** added to *lines. */
+static size_t blanks(long *lines, const char *s, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        if (s[i] == '\n' ||
+            (s[i] == '\r' && (i + 1 >= n || s[i + 1] != '\n'))) {
+            (*lines)++;
+        } else if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r') {
+            break;
+        }
+    }
+    return i;
+}
+
+/* Why jansson could not read the value s[0..n) that starts on line: the
+** line, the article of an array and the field of an invalid UTF-8 byte,
+** the line and article of anything else. */
+static void bad_json(char *msg,
+                     size_t size,
+                     const char *s,
+                     size_t n,
+                     const json_error_t *jerr,
+                     long line)
+{
+    char where[READ_WHY] = "";
+    json_place p;
+    place(&p, s, n, jerr->position > 0 ? (size_t)jerr->position : 0, 0);
+    if (p.article > 0) {
+        snprintf(where, sizeof where, "article %zu: ", p.article);
+    }
+    if (json_error_code(jerr) != json_error_invalid_utf8) {
+        snprintf(msg, size, "line %ld: %sbad JSON: %s", line + p.lines, where,
+                 jerr->text);
+    } else if (p.in_name) {
+        snprintf(msg, size, "line %ld: %sa field name is not valid UTF-8",
+                 line + p.lines, where);
+    } else if (p.key[0]) {
+        snprintf(msg, size, "line %ld: %sfield %s: not valid UTF-8",
+                 line + p.lines, where, p.key);
+    } else {
+        snprintf(msg, size, "line %ld: %snot valid UTF-8", line + p.lines,
+                 where);
+    }
+}
+
+/* Check the fields of obj that are read: strings or null (reading_time a
+** whole number), and an id equal to id when one is given.  Returns
+** FOUINE_OK, FOUINE_EINVAL (why says it) or FOUINE_ENOMEM. */
+static FOUINE_WUR int check_fields(char *why,
+                                   size_t size,
+                                   const json_t *obj,
+                                   const char *id)
+{
+    static const char *const *const groups[] = { ids, categories, bodies,
+                                                 others };
+    const char *const *name;
+    const json_t *v;
+    char *given;
+    size_t g, k, n;
+    int nomem = 0, rc = FOUINE_OK;
+
+    for (g = 0; g < sizeof groups / sizeof groups[0]; g++) {
+        for (name = groups[g]; *name; name++) {
+            v = json_object_get(obj, *name);
+            if (v && !json_is_string(v) && !json_is_null(v)) {
+                snprintf(why, size, "field %s: not a string", *name);
+                return FOUINE_EINVAL;
+            }
+        }
+    }
+    v = json_object_get(obj, "reading_time");
+    if (v && !json_is_integer(v) && !json_is_null(v)) {
+        snprintf(why, size, "field reading_time: not a whole number");
+        return FOUINE_EINVAL;
+    }
+    if (!id) {
+        return FOUINE_OK;
+    }
+    given = field(obj, "id", &nomem);
+    if (nomem) {
+        return FOUINE_ENOMEM;
+    }
+    if (given && strcmp(given, id) != 0) {
+        k = quote_len(given, strlen(given));
+        n = quote_len(id, strlen(id));
+        snprintf(why, size, "field id: '%.*s%s' is not the id given, '%.*s%s'",
+                 QUOTE_PRECISION(k), given, given[k] ? "..." : "",
+                 QUOTE_PRECISION(n), id, id[n] ? "..." : "");
+        rc = FOUINE_EINVAL;
+    }
+    fouine_free(given);
+    return rc;
+}
+
+/* What the strict reader passes along. */
+typedef struct reader {
+    const char *id;       /* the id of every article, or NULL */
+    fouine_article_cb cb; /* the caller's callback */
+    void *payload;        /* its pointer */
+    size_t given;         /* articles given to cb */
+} reader;
+
+/* Check one JSON value as an article and give it to the callback; on
+** FOUINE_EINVAL, why says what is wrong. */
+static FOUINE_WUR int read_article(char *why,
+                                   size_t size,
+                                   const json_t *v,
+                                   reader *rd)
+{
+    fouine_article a;
+    fouine_skip skip = FOUINE_SKIP_BAD_JSON;
+    int rc = check_fields(why, size, v, rd->id);
+    if (rc == FOUINE_OK) {
+        rc = to_article(&a, &skip, v, rd->id, why, size);
+    }
+    if (rc == FOUINE_EINVAL && !why[0]) {
+        snprintf(why, size, "%s", skip_why(skip));
+    }
+    if (rc != FOUINE_OK) {
+        return rc;
+    }
+    rd->given++;
+    return rd->cb(&a, rd->payload);
+}
+
+/* Give the articles of the JSON value doc, read from s[0..n) on line, to
+** the callback; on FOUINE_EINVAL, msg says what is wrong and where. */
+static FOUINE_WUR int read_value(char *msg,
+                                 size_t size,
+                                 const json_t *doc,
+                                 const char *s,
+                                 size_t n,
+                                 long line,
+                                 reader *rd)
+{
+    char why[READ_WHY] = "";
+    const json_t *v;
+    json_place p;
+    size_t i;
+    int rc;
+
+    if (!json_is_array(doc)) {
+        rc = read_article(why, sizeof why, doc, rd);
+        if (rc == FOUINE_EINVAL) {
+            snprintf(msg, size, "line %ld: %s", line, why);
+        }
+        return rc;
+    }
+    if (json_array_size(doc) == 0) {
+        snprintf(msg, size, "line %ld: an empty array: no article", line);
+        return FOUINE_EINVAL;
+    }
+    json_array_foreach(doc, i, v)
+    {
+        rc = read_article(why, sizeof why, v, rd);
+        if (rc == FOUINE_EINVAL) {
+            /* The line of that object (of the array, when it is not one:
+            ** every element before it is one). */
+            place(&p, s, n, n, i + 1);
+            snprintf(msg, size, "line %ld: article %zu: %s",
+                     line + (p.article == i + 1 ? p.lines : 0), i + 1, why);
+        }
+        if (rc != FOUINE_OK) {
+            return rc;
+        }
+    }
+    return FOUINE_OK;
+}
+
+int fouine_article_read_json(char **err,
+                             const char *text,
+                             size_t len,
+                             const char *id,
+                             fouine_article_cb cb,
+                             void *payload)
+{
+    reader rd = { id, cb, payload, 0 };
+    char msg[2 * READ_WHY] = "";
+    json_error_t jerr;
+    json_t *doc = NULL;
+    json_place p;
+    size_t at = 0, used;
+    long line = 1;
+    int rc = FOUINE_OK;
+
+    *err = NULL;
+    if (len > INT_MAX) { /* jansson counts its position in an int */
+        snprintf(msg, sizeof msg, "the text is over %d bytes", INT_MAX);
+        rc = FOUINE_EINVAL;
+        goto done;
+    }
+    for (;;) {
+        at += blanks(&line, text + at, len - at);
+        if (at == len) {
+            break;
+        }
+        /* One value (JSON_DISABLE_EOF_CHECK: what follows is the next
+        ** one); jerr.position is then the bytes it took. */
+        doc =
+            json_loadb(text + at, len - at,
+                       JSON_DISABLE_EOF_CHECK | JSON_REJECT_DUPLICATES, &jerr);
+        if (!doc && fouine_json_out_of_memory(&jerr)) {
+            rc = FOUINE_ENOMEM; /* the text may be fine */
+            goto done;
+        }
+        if (!doc) {
+            bad_json(msg, sizeof msg, text + at, len - at, &jerr, line);
+            rc = FOUINE_EINVAL;
+            goto done;
+        }
+        used = jerr.position > 0 ? (size_t)jerr.position : len - at;
+        rc = read_value(msg, sizeof msg, doc, text + at, used, line, &rd);
+        if (rc != FOUINE_OK) {
+            goto done;
+        }
+        place(&p, text + at, used, used, 0);
+        line += p.lines;
+        at += used;
+        json_decref(doc);
+        doc = NULL;
+    }
+    if (rd.given == 0) {
+        snprintf(msg, sizeof msg, "no article: the text is empty");
+        rc = FOUINE_EINVAL;
+    }
+done:
+    json_decref(doc);
+    if (rc == FOUINE_EINVAL) {
+        *err = fouine_strdup(msg);
+        if (!*err) {
+            rc = FOUINE_ENOMEM;
+        }
+    }
     return rc;
 }

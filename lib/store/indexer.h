@@ -145,15 +145,7 @@ const char *fouine_date_check(char *iso,
  */
 int fouine_json_out_of_memory(const json_error_t *err);
 
-/**
- * Called for each article of a JSON document.
- *
- * @param a       the article, owned by the callee from then on (it must
- *                release it with fouine_article_clear())
- * @param payload the caller's pointer
- * @return 0 to go on, any other value to stop (returned by the parser)
- */
-typedef int (*fouine_article_cb)(fouine_article *a, void *payload);
+/* fouine_article_cb, the callback of each article: see fouine/index.h. */
 
 /**
  * Convert one JSON document (text of a .json file, or one line of a .jsonl

@@ -3,8 +3,9 @@
 ** bytes (the seeded suite tests/check_article_fuzz.c and the fuzz target
 ** tests/fuzz/fuzz_article.c).
 **
-** The bytes are read as a text article and as a JSON document, both raw
-** and repaired as a run repairs them (invalid UTF-8 as U+FFFD).  Each
+** The bytes are read as a text article and as a JSON document (by a run's
+** reader and by the strict one), both raw and repaired as a run repairs
+** them (invalid UTF-8 as U+FFFD).  Each
 ** parser must accept them or refuse them as bad input (FOUINE_EINVAL),
 ** never fail otherwise; an article has a title (maybe ""), a lead and a
 ** body; a JSON article an id; from repaired bytes every field and comment
@@ -116,7 +117,7 @@ static int article_check_bytes(article_check_ctx *c,
     fouine_article a;
     fouine_skip skip;
     size_t nskipped = 0;
-    char err[200];
+    char err[200], *strict_err = NULL;
     int rc = fouine_article_parse(&a, &skip, data, size);
     if (rc == FOUINE_OK) {
         c->json = 0;
@@ -133,6 +134,17 @@ static int article_check_bytes(article_check_ctx *c,
     if (rc != FOUINE_OK && rc != FOUINE_EINVAL && !c->why[0]) {
         snprintf(c->why, sizeof c->why, "JSON parser: %s", fouine_errmsg(rc));
     }
+    if (c->why[0]) {
+        return 0;
+    }
+    /* The strict reader: the same articles, or a refusal that says why. */
+    rc = fouine_article_read_json(&strict_err, data, size, NULL,
+                                  article_check_one, c);
+    if (rc != FOUINE_OK && (rc != FOUINE_EINVAL || !strict_err) && !c->why[0]) {
+        snprintf(c->why, sizeof c->why, "strict JSON reader: %s",
+                 fouine_errmsg(rc));
+    }
+    fouine_free(strict_err);
     return !c->why[0];
 }
 

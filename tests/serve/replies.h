@@ -7,9 +7,10 @@
 ** status line, header lines "Name: value", a Content-Length and as many
 ** bytes of body (none for a HEAD request), nothing after the last.  A
 ** response of fouine-serve (it carries X-Content-Type-Options) has the
-** status 200, 400, 404 or 405, never 500; its body is a JSON object, an
-** error {"status": the status, "error": "..."} when it is not 200, or one
-** of the search page's files (HTML, JavaScript, CSS) with 200.  Any other
+** status 200, 400, 404 or 405, or for a write 201, 401, 403 or 413, never
+** 500; its body is a JSON object, an error {"status": the status, "error":
+** "..."} when it is not 200 or 201, or one of the search page's files
+** (HTML, JavaScript, CSS) with 200.  Any other
 ** response is one of libmicrohttpd's own refusals (see README): 400, 413,
 ** 414, 431 or 505, or its interim "100 Continue".
 **
@@ -29,6 +30,7 @@ typedef struct replies_seen {
     int ours;        /* responses of fouine-serve */
     int refusals;    /* libmicrohttpd's own */
     int statuses[6]; /* of ours: 200, 400, 404, 405, others; [5] JSON */
+    int writes[4];   /* of ours, to writes: 201, 401, 403, 413 */
     char why[512];   /* what is wrong, when something is */
 } replies_seen;
 
@@ -108,7 +110,7 @@ static int replies_body_ok(replies_seen *s,
     }
     st = json_object_get(j, "status");
     err = json_object_get(j, "error");
-    ok = status == 200 ||
+    ok = status == 200 || status == 201 ||
          (json_is_integer(st) && json_integer_value(st) == status &&
           json_is_string(err) && json_string_length(err) > 0);
     json_decref(j);
@@ -211,6 +213,18 @@ static int replies_check(replies_seen *s, const char *data, size_t len)
                 break;
             case 405:
                 s->statuses[3]++;
+                break;
+            case 201:
+                s->writes[0]++;
+                break;
+            case 401:
+                s->writes[1]++;
+                break;
+            case 403:
+                s->writes[2]++;
+                break;
+            case 413:
+                s->writes[3]++;
                 break;
             default:
                 s->statuses[4]++;

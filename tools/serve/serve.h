@@ -4,6 +4,7 @@
 ** serve_main.c   options, the daemon's life, signals
 ** serve_http.c   requests: routing, validation, errors, CORS, access log
 ** serve_api.c    the JSON endpoints, over one index connection a thread
+** serve_write.c  the write endpoints, their keys, the one writable index
 ** serve_watch.c  the deadline of every connection (slow clients)
 ** serve_pool.c   the threads that run searches and completions
 ** serve_assets.c the search page (tools/serve/web/), generated at build time
@@ -31,6 +32,13 @@
 #define FOUINE_SERVE_PER_IP  32 /* connections at once from one address */
 #define FOUINE_SERVE_TIMEOUT 10 /* seconds to send a request head, or idle */
 
+/* Defaults and bounds of the write endpoints. */
+#define FOUINE_SERVE_MAX_BODY (16u << 20) /* bytes of a request body */
+#define FOUINE_SERVE_MAX_KEY  256         /* bytes of a write key */
+#define FOUINE_SERVE_MIN_KEY  16
+
+typedef struct fouine_serve_keys fouine_serve_keys;
+
 /* What the server was started with; read only once the daemon runs. */
 typedef struct fouine_serve_config {
     const char *index; /* path of the index file; not owned */
@@ -40,11 +48,15 @@ typedef struct fouine_serve_config {
     unsigned timeout;  /* seconds a connection has to send a whole request
                           head, from its opening or its last reply */
     int budget_ms; /* CPU time of a search: fouine_search_options.budget_ms */
+    const fouine_serve_keys *keys; /* the write keys, or NULL: every write
+                                      is refused; not owned */
+    size_t max_body;               /* bytes of a write's body, at most */
 } fouine_serve_config;
 
-/* The index, connection and analyzer of one worker thread. */
+/* The index, connection and analyzer of one worker thread (or of the
+** thread of writes). */
 typedef struct fouine_serve_worker {
-    fouine_index *ix; /* read only; owned */
+    fouine_index *ix; /* read only (the writes': writable); owned */
     dev_t dev;        /* device and inode of the index file opened, */
     ino_t ino;        /* to notice a file replaced by a rebuild */
 } fouine_serve_worker;
@@ -69,6 +81,10 @@ typedef struct fouine_serve_reply {
     const unsigned char *static_body; /* static bytes (assets), not owned */
     size_t len;                       /* bytes of the body */
     const char *type;                 /* Content-Type; static */
+    const char *header;               /* one more header (Allow of a 405,
+                                         WWW-Authenticate, Retry-After), or
+                                         NULL; static */
+    const char *header_value;         /* its value; static */
 } fouine_serve_reply;
 
 /* A function that returns the value of a query parameter of the request
@@ -100,6 +116,26 @@ FOUINE_WUR int fouine_serve_worker_init(void);
 
 /** Release the worker of the calling thread, if any. */
 void fouine_serve_worker_release(void);
+
+/**
+ * Open a worker on the index file, noting which file it is (device and
+ * inode).
+ *
+ * @param[out] out the worker (fouine_serve_worker_free()); NULL on failure
+ * @param flags    of fouine_index_open()
+ * @return as fouine_index_open()
+ */
+FOUINE_WUR int fouine_serve_worker_open(fouine_serve_worker **out,
+                                        const fouine_serve_config *cfg,
+                                        int flags);
+
+/** Whether another file has taken the index's path since w opened it
+ *  (the index removed and made again).  @return 1 or 0 */
+int fouine_serve_worker_moved(const fouine_serve_worker *w,
+                              const fouine_serve_config *cfg);
+
+/** Close a worker's index and free it; NULL accepted. */
+void fouine_serve_worker_free(fouine_serve_worker *w);
 
 /**
  * Set r to a JSON reply.
@@ -138,6 +174,108 @@ FOUINE_WUR int fouine_serve_api_health(fouine_serve_reply *r,
                                        fouine_serve_worker *w);
 FOUINE_WUR int fouine_serve_api_categories(fouine_serve_reply *r,
                                            fouine_serve_worker *w);
+
+/* The write endpoints (serve_write.c). */
+
+/* What a request is, by its method and path (fouine_serve_method()). */
+#define FOUINE_SERVE_READ   1 /* GET or HEAD: the search page and the API */
+#define FOUINE_SERVE_POST   2 /* POST /api/articles: new or replaced */
+#define FOUINE_SERVE_PUT    3 /* PUT /api/articles/ID: one article */
+#define FOUINE_SERVE_DELETE 4 /* DELETE /api/articles/ID */
+
+/**
+ * What method on url is: FOUINE_SERVE_READ..FOUINE_SERVE_DELETE, or 0 when
+ * that method is not allowed there (405), *allow then naming those that
+ * are ("GET, HEAD", "POST" or "GET, HEAD, PUT, DELETE"; static).
+ */
+int fouine_serve_method(const char **allow,
+                        const char *method,
+                        const char *url);
+
+/**
+ * Read the write keys: one a line, blank lines and lines starting with '#'
+ * ignored, each FOUINE_SERVE_MIN_KEY to FOUINE_SERVE_MAX_KEY characters
+ * of a Bearer token (letters, digits, -._~+/ and = at its end).
+ *
+ * @param[out] out the keys (fouine_serve_keys_free()); NULL on failure
+ * @param[out] msg on FOUINE_EIO or FOUINE_EINVAL, why, naming the file and
+ *             the line ("keys.txt:3: ..."); msgsize bytes
+ * @param path the file
+ * @return FOUINE_OK; FOUINE_EIO (cannot be read); FOUINE_EINVAL (a bad
+ *         line, or no key); FOUINE_ENOMEM
+ */
+FOUINE_WUR int fouine_serve_keys_load(fouine_serve_keys **out,
+                                      char *msg,
+                                      size_t msgsize,
+                                      const char *path);
+
+/** Wipe and free keys; NULL accepted. */
+void fouine_serve_keys_free(fouine_serve_keys *keys);
+
+/**
+ * Whether authorization (the header, "Bearer KEY", or NULL) holds one of
+ * the keys.  The time it takes depends on the number of keys only: every
+ * key is compared, over FOUINE_SERVE_MAX_KEY bytes, without an early exit
+ * on a differing byte nor on a match, and lengths are compared the same
+ * way, so that it tells nothing of a key's bytes nor of its length.
+ *
+ * @return 1 or 0
+ */
+int fouine_serve_keys_check(const fouine_serve_keys *keys,
+                            const char *authorization);
+
+/**
+ * Whether a write must be refused once its headers are read: 403 when
+ * the server has no key, 401 (WWW-Authenticate: Bearer) without one of
+ * its keys, 413 when content_length (the header, or NULL) is over
+ * cfg->max_body, 400 for a DELETE with a body.
+ *
+ * @param[out] r   set when refused
+ * @param[out] rc  FOUINE_OK, or the code when not even r could be made
+ * @param what     FOUINE_SERVE_POST, _PUT or _DELETE
+ * @param has_body the request announces a body
+ * @return 1 when refused, 0 when the request may go on
+ */
+int fouine_serve_write_refused(fouine_serve_reply *r,
+                               int *rc,
+                               const fouine_serve_config *cfg,
+                               int what,
+                               const char *authorization,
+                               const char *content_length,
+                               int has_body);
+
+/** Set r to the 413 of a body over cfg->max_body.
+ *  @return FOUINE_OK or FOUINE_ENOMEM */
+FOUINE_WUR int fouine_serve_reply_too_large(fouine_serve_reply *r,
+                                            const fouine_serve_config *cfg);
+
+/**
+ * Answer a write whose body was read whole, in the one thread that writes
+ * (the writable index is its own): POST, the articles of body (a JSON
+ * article, an array of them, or JSON Lines); PUT, the one article of body
+ * as the article id; DELETE, the article id.  Every article is checked
+ * first, then all are written in one transaction, committed before the
+ * reply: all or nothing.
+ *
+ * @param[out] r    the reply: 200 or 201 {"written", "replaced", "ids",
+ *                  "warnings"} (DELETE: 200 {"deleted", "ids"}), 400
+ *                  naming the line and the field, 404 "no such article",
+ *                  503 with Retry-After when the index stayed locked
+ * @param writer    the writable index, opened on the first write (NULL
+ *                  until then) and again when another file took its path;
+ *                  released by the caller with fouine_serve_worker_free()
+ * @param what      FOUINE_SERVE_POST, _PUT or _DELETE
+ * @param id        the decoded ID of the path (PUT, DELETE), or NULL
+ * @param body      the body, body_len bytes (not NUL-terminated)
+ * @return FOUINE_OK, or another code when no reply could be made
+ */
+FOUINE_WUR int fouine_serve_write(fouine_serve_reply *r,
+                                  fouine_serve_worker **writer,
+                                  const fouine_serve_config *cfg,
+                                  int what,
+                                  const char *id,
+                                  const char *body,
+                                  size_t body_len);
 
 /* The HTTP daemon (serve_http.c). */
 struct sockaddr;

@@ -19,15 +19,19 @@
 
 static pthread_key_t worker_key;
 
-/* Destructor of the thread-specific worker: runs when its thread exits. */
-static void worker_free(void *p)
+void fouine_serve_worker_free(fouine_serve_worker *w)
 {
-    fouine_serve_worker *w = p;
     if (!w) {
         return;
     }
     fouine_index_close(w->ix); /* its connection and analyzer too */
     fouine_free(w);
+}
+
+/* Destructor of the thread-specific worker: runs when its thread exits. */
+static void worker_free(void *p)
+{
+    fouine_serve_worker_free(p);
 }
 
 int fouine_serve_worker_init(void)
@@ -45,9 +49,9 @@ void fouine_serve_worker_release(void)
     }
 }
 
-/* Open a new worker on the index file, noting which file it is. */
-static int worker_open(fouine_serve_worker **out,
-                       const fouine_serve_config *cfg)
+int fouine_serve_worker_open(fouine_serve_worker **out,
+                             const fouine_serve_config *cfg,
+                             int flags)
 {
     fouine_serve_worker *w = NULL;
     struct stat st;
@@ -63,10 +67,7 @@ static int worker_open(fouine_serve_worker **out,
         w->dev = st.st_dev;
         w->ino = st.st_ino;
     }
-    /* Mapped: the threads share the system's page cache instead of each
-    ** copying pages into its own. */
-    rc = fouine_index_open(&w->ix, cfg->index,
-                           FOUINE_INDEX_READ | FOUINE_INDEX_MMAP);
+    rc = fouine_index_open(&w->ix, cfg->index, flags);
     if (rc != FOUINE_OK) {
         goto done;
     }
@@ -77,25 +78,35 @@ done:
     return rc;
 }
 
+int fouine_serve_worker_moved(const fouine_serve_worker *w,
+                              const fouine_serve_config *cfg)
+{
+    struct stat st;
+    /* Device and inode: the index removed and made again is another file
+    ** (fouine-index --rebuild writes the file in place: it is the same
+    ** file); a path that cannot be read now keeps the file open. */
+    return stat(cfg->index, &st) == 0 &&
+           (st.st_dev != w->dev || st.st_ino != w->ino);
+}
+
 int fouine_serve_worker_get(fouine_serve_worker **out,
                             const fouine_serve_config *cfg)
 {
     fouine_serve_worker *w = pthread_getspecific(worker_key), *fresh = NULL;
-    struct stat st;
     int rc;
 
     *out = NULL;
-    /* The same file (device and inode) as when the connection was opened:
-    ** keep it.  Another file at the path (the index removed and made
-    ** again): change to it before the request, and go on with the old one
-    ** while the new one cannot be opened yet.  (fouine-index --rebuild
-    ** writes the file in place: it is the same file.) */
-    if (w && (stat(cfg->index, &st) != 0 ||
-              (st.st_dev == w->dev && st.st_ino == w->ino))) {
+    /* The same file as when the connection was opened: keep it.  Another
+    ** file at the path: change to it before the request, and go on with
+    ** the old one while the new one cannot be opened yet. */
+    if (w && !fouine_serve_worker_moved(w, cfg)) {
         *out = w;
         return FOUINE_OK;
     }
-    rc = worker_open(&fresh, cfg);
+    /* Mapped: the threads share the system's page cache instead of each
+    ** copying pages into its own. */
+    rc = fouine_serve_worker_open(&fresh, cfg,
+                                  FOUINE_INDEX_READ | FOUINE_INDEX_MMAP);
     if (rc != FOUINE_OK) {
         *out = w;
         return w ? FOUINE_OK : rc;

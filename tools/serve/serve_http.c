@@ -49,6 +49,10 @@ struct fouine_serve_daemon {
     fouine_serve_pool *pool;        /* the threads of searches and
                                        completions (NULL: they run in
                                        libmicrohttpd's thread); owned */
+    fouine_serve_pool *writes;      /* the one thread of writes (NULL:
+                                       they run in libmicrohttpd's); owned */
+    fouine_serve_worker *writer;    /* the writable index, used by the
+                                       thread of writes only; owned */
     atomic_int in_flight;           /* requests begun and not yet completed */
 };
 
@@ -88,7 +92,8 @@ enum {
     API_SUGGEST,    /* /api/suggest (in the pool) */
     API_HEALTH,     /* /api/health */
     API_CATEGORIES, /* /api/categories */
-    API_ARTICLE     /* /api/articles/ID */
+    API_ARTICLE,    /* /api/articles/ID */
+    API_WRITE       /* POST, PUT, DELETE (in the thread of writes) */
 };
 
 /* The parameters that the endpoints run in the pool read: copied from the
@@ -115,6 +120,11 @@ typedef struct fouine_serve_request {
     fouine_serve_reply reply;    /* made by the pool; its body owned
                                         until sent (free(): json_dumps()'s) */
     atomic_int ready;            /* the pool made reply */
+    /* A write (serve_write.c): */
+    int write;       /* FOUINE_SERVE_POST, _PUT, _DELETE, or 0: a read */
+    fouine_buf body; /* its body, as read so far; owned */
+    int too_large;   /* the body went over cfg->max_body (not kept) */
+    char *id;        /* the ID of its path (PUT, DELETE); owned */
 } fouine_serve_request;
 
 /* Lookup of query parameters for the endpoints. */
@@ -224,6 +234,8 @@ static void request_end(void *cls,
         fouine_free(req->values[i]);
     }
     free(req->reply.body); /* a reply not sent; json_dumps()'s: not ours */
+    fouine_free(req->body.data);
+    fouine_free(req->id);
     if (!d->cfg->quiet) {
         char line[LOG_PATH_BYTES + 96];
         long tenths = (long)(elapsed_ms(&req->start) * 10.0);
@@ -296,7 +308,9 @@ static enum MHD_Result send_reply(fouine_serve_daemon *d,
     } else {
         MHD_add_response_header(resp, "Cache-Control", "no-store");
     }
-    if (r->status == MHD_HTTP_METHOD_NOT_ALLOWED) {
+    if (r->header) {
+        MHD_add_response_header(resp, r->header, r->header_value);
+    } else if (r->status == MHD_HTTP_METHOD_NOT_ALLOWED) {
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
     }
     if (req) {
@@ -407,12 +421,20 @@ static void run_queued(fouine_serve_task *t, int go)
 {
     fouine_serve_request *req = (fouine_serve_request *)(void *)t;
     fouine_serve_params params = { get_copied, req };
-    int rc = go ? run_api(req->d, req->endpoint,
-                          req->endpoint == API_SEARCH ? "/api/search" :
-                                                        "/api/suggest",
-                          &params, &req->reply) :
-                  fouine_serve_reply_error(&req->reply, 503,
-                                           "the server is stopping");
+    int rc;
+    if (!go) {
+        rc = fouine_serve_reply_error(&req->reply, 503,
+                                      "the server is stopping");
+    } else if (req->endpoint == API_WRITE) {
+        rc = fouine_serve_write(&req->reply, &req->d->writer, req->d->cfg,
+                                req->write, req->id, req->body.data,
+                                req->body.len);
+    } else {
+        rc = run_api(req->d, req->endpoint,
+                     req->endpoint == API_SEARCH ? "/api/search" :
+                                                   "/api/suggest",
+                     &params, &req->reply);
+    }
     if (rc != FOUINE_OK) {
         reply_static_error(&req->reply, 500);
     }
@@ -421,9 +443,10 @@ static void run_queued(fouine_serve_task *t, int go)
 }
 
 /*
-** Queue a search or a completion in the pool, its connection suspended
-** until the pool has its reply.  Returns FOUINE_OK, or FOUINE_ENOMEM
-** when the parameters could not be copied (nothing queued).
+** Queue a search or a completion in the pool, or a write in the thread of
+** writes, its connection suspended until the reply is made.  Returns
+** FOUINE_OK, or FOUINE_ENOMEM when the parameters could not be copied
+** (nothing queued).
 */
 static int queue(fouine_serve_daemon *d,
                  struct MHD_Connection *c,
@@ -431,7 +454,7 @@ static int queue(fouine_serve_daemon *d,
                  int e)
 {
     size_t i;
-    for (i = 0; i < POOL_PARAMS; i++) {
+    for (i = 0; e != API_WRITE && i < POOL_PARAMS; i++) {
         const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND,
                                                     pool_params[i]);
         if (v && !(req->values[i] = fouine_strdup(v))) {
@@ -444,8 +467,37 @@ static int queue(fouine_serve_daemon *d,
     req->task.run = run_queued;
     /* Suspended first: the pool may resume it at once. */
     MHD_suspend_connection(c);
-    fouine_serve_pool_submit(d->pool, &req->task);
+    fouine_serve_pool_submit(e == API_WRITE ? d->writes : d->pool, &req->task);
     return FOUINE_OK;
+}
+
+/* Answer a write whose body is read: in the thread of writes, or at once
+** without one. */
+static int route_write(fouine_serve_daemon *d,
+                       struct MHD_Connection *c,
+                       fouine_serve_request *req,
+                       const char *url,
+                       fouine_serve_reply *r,
+                       int *queued)
+{
+    int rc;
+    if (req->too_large) {
+        return fouine_serve_reply_too_large(r, d->cfg);
+    }
+    if (req->body.failed) {
+        return FOUINE_ENOMEM;
+    }
+    if (req->write != FOUINE_SERVE_POST &&
+        !(req->id = fouine_strdup(url + strlen("/api/articles/")))) {
+        return FOUINE_ENOMEM;
+    }
+    if (d->writes) {
+        rc = queue(d, c, req, API_WRITE);
+        *queued = rc == FOUINE_OK;
+        return rc;
+    }
+    return fouine_serve_write(r, &d->writer, d->cfg, req->write, req->id,
+                              req->body.data, req->body.len);
 }
 
 /* Answer an API path: at once, or, for a search or a completion when
@@ -460,6 +512,9 @@ static int route_api(fouine_serve_daemon *d,
     fouine_serve_params params = { get_param, c };
     int e = endpoint_of(url);
 
+    if (req && req->write) {
+        return route_write(d, c, req, url, r, queued);
+    }
     if (e == API_NONE) {
         return fouine_serve_reply_error(r, 404, "no such path");
     }
@@ -484,19 +539,30 @@ static int has_body(struct MHD_Connection *c)
 /*
 ** What is wrong with a request whose headers were just read, answered at
 ** once (libmicrohttpd then closes the connection without reading the rest):
-** another method than GET and HEAD, a body, or HTTP/1.1 without Host.
-** Sets r and returns 1, or returns 0 when the request is fine.
+** a method the path does not take, a body (but for a write), HTTP/1.1
+** without Host, a write without a key or too large (serve_write.c).  Sets
+** r and returns 1, or returns 0 when the request is fine (req->write then
+** set).
 */
 static int refuse_early(fouine_serve_reply *r,
                         int *rc,
+                        fouine_serve_daemon *d,
                         struct MHD_Connection *c,
+                        fouine_serve_request *req,
+                        const char *url,
                         const char *method,
                         const char *version)
 {
-    if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
-        strcmp(method, MHD_HTTP_METHOD_HEAD) != 0) {
-        *rc = fouine_serve_reply_error(r, 405, "only GET and HEAD are allowed");
-    } else if (has_body(c)) {
+    char msg[64];
+    const char *allow = NULL;
+    int what = fouine_serve_method(&allow, method, url);
+    if (!what) {
+        snprintf(msg, sizeof msg, "only %s %s allowed on this path", allow,
+                 strchr(allow, ',') ? "are" : "is");
+        *rc = fouine_serve_reply_error(r, 405, msg);
+        r->header = MHD_HTTP_HEADER_ALLOW;
+        r->header_value = allow;
+    } else if (what == FOUINE_SERVE_READ && has_body(c)) {
         *rc = fouine_serve_reply_error(r, 400,
                                        "a GET or HEAD request has no body");
     } else if (strcmp(version, MHD_HTTP_VERSION_1_1) == 0 &&
@@ -505,7 +571,19 @@ static int refuse_early(fouine_serve_reply *r,
         *rc = fouine_serve_reply_error(r, 400,
                                        "an HTTP/1.1 request needs a Host "
                                        "header");
-    } else {
+    } else if (what != FOUINE_SERVE_READ && !req) {
+        *rc = fouine_serve_reply_error(r, 503, "the server is out of memory");
+    } else if (what == FOUINE_SERVE_READ ||
+               !fouine_serve_write_refused(
+                   r, rc, d->cfg, what,
+                   MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                               MHD_HTTP_HEADER_AUTHORIZATION),
+                   MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                               MHD_HTTP_HEADER_CONTENT_LENGTH),
+                   has_body(c))) {
+        if (req) {
+            req->write = what == FOUINE_SERVE_READ ? 0 : what;
+        }
         return 0;
     }
     return 1;
@@ -553,6 +631,23 @@ static int answer(fouine_serve_reply *r,
     return fouine_serve_reply_error(r, 404, "no such path");
 }
 
+/* Keep a part of a write's body, up to max bytes in all; beyond, the body
+** is too large and nothing more is kept. */
+static void body_read(fouine_serve_request *req,
+                      size_t max,
+                      const char *data,
+                      size_t n)
+{
+    if (!req->too_large && n > max - req->body.len) {
+        req->too_large = 1;
+        fouine_free(req->body.data);
+        memset(&req->body, 0, sizeof req->body);
+    }
+    if (!req->too_large) {
+        fouine_buf_append(&req->body, data, n);
+    }
+}
+
 /*
 ** MHD's access handler.  The first call comes once the request's headers
 ** are read: a request refused then is answered at once; any other is
@@ -572,7 +667,6 @@ static enum MHD_Result handle(void *cls,
     fouine_serve_request *req = *req_cls;
     fouine_serve_reply r = { 0 };
     int rc = FOUINE_OK, is_page = 0, queued = 0;
-    (void)upload_data;
 
     if (req && atomic_load_explicit(&req->ready, memory_order_acquire)) {
         /* Resumed: the pool made the reply. */
@@ -581,17 +675,28 @@ static enum MHD_Result handle(void *cls,
         return send_reply(d, c, req, &r, 0);
     }
     if (req && !req->head_read) {
+        int refused;
         req->head_read = 1;
-        fouine_serve_watch_busy(d->watch, conn_of(c), 1);
         snprintf(req->method, sizeof req->method, "%s", method);
-        if (!refuse_early(&r, &rc, c, method, version)) {
+        refused = refuse_early(&r, &rc, d, c, req, url, method, version);
+        if (refused || !req->write) {
+            /* Off the clock; a write's body is on it until it is read. */
+            fouine_serve_watch_busy(d->watch, conn_of(c), 1);
+        }
+        if (!refused) {
             return MHD_YES;
         }
     } else if (*upload_data_size != 0) {
+        if (req && req->write) {
+            body_read(req, d->cfg->max_body, upload_data, *upload_data_size);
+        }
         *upload_data_size = 0; /* a body despite has_body(): dropped */
         return MHD_YES;
-    } else if (req || !refuse_early(&r, &rc, c, method, version)) {
+    } else if (req || !refuse_early(&r, &rc, d, c, req, url, method, version)) {
         /* (Without req, whose allocation failed, it comes at once.) */
+        if (req && req->write) {
+            fouine_serve_watch_busy(d->watch, conn_of(c), 1);
+        }
         rc = answer(&r, &is_page, &queued, d, c, req, url);
         if (queued) {
             return MHD_YES; /* the pool answers; suspended until then */
@@ -740,6 +845,9 @@ static int start(fouine_serve_daemon **out,
             goto done;
         }
         rc = fouine_serve_pool_start(&d->pool, threads);
+        if (rc == FOUINE_OK) {
+            rc = fouine_serve_pool_start(&d->writes, 1);
+        }
         if (rc != FOUINE_OK) {
             goto done;
         }
@@ -795,6 +903,7 @@ static int start(fouine_serve_daemon **out,
 done:
     if (d) {
         fouine_serve_pool_stop(d->pool);
+        fouine_serve_pool_stop(d->writes);
         (void)fouine_serve_watch_stop(d->watch);
         fouine_free(d);
     }
@@ -925,9 +1034,11 @@ void fouine_serve_daemon_stop(fouine_serve_daemon *d)
     /* No connection may stay suspended when libmicrohttpd stops: the
     ** pool gives up what it has not started and finishes the rest. */
     fouine_serve_pool_stop(d->pool);
+    fouine_serve_pool_stop(d->writes);
     /* The watch last: libmicrohttpd unregisters every connection it
     ** closes. */
     MHD_stop_daemon(d->mhd);
     (void)fouine_serve_watch_stop(d->watch);
+    fouine_serve_worker_free(d->writer); /* no thread uses it now */
     fouine_free(d);
 }

@@ -3,7 +3,8 @@
 **
 **     fouine-serve [-i INDEX] [--listen 127.0.0.1:8080] [--threads N]
 **                  [--per-ip N] [--timeout SECONDS] [--budget MS]
-**                  [--cors ORIGIN] [--quiet]
+**                  [--cors ORIGIN] [--write-key-file FILE]
+**                  [--max-body BYTES] [--quiet]
 */
 #include "serve.h"
 
@@ -22,12 +23,14 @@
 #define MAX_THREADS    256
 #define MAX_PER_IP     1024 /* the connection limit of serve_http.c */
 #define MAX_TIMEOUT    3600
+#define MAX_BODY       (1L << 30) /* largest --max-body */
 
 static void usage(FILE *f)
 {
     fputs("Usage: fouine-serve [-i INDEX] [--listen ADDR:PORT] [--threads N]\n"
           "                    [--per-ip N] [--timeout SECONDS] [--budget MS]\n"
-          "                    [--cors ORIGIN] [--quiet]\n"
+          "                    [--cors ORIGIN] [--write-key-file FILE]\n"
+          "                    [--max-body BYTES] [--quiet]\n"
           "Answer searches of a fouine index over HTTP (JSON API and search "
           "page).\n"
           "\n"
@@ -46,13 +49,20 @@ static void usage(FILE *f)
           "      --budget MS      CPU time a search may take, in ms (default:\n"
           "                       200; none: no limit; 0: none at all)\n"
           "      --cors ORIGIN    send Access-Control-Allow-Origin: ORIGIN\n"
+          "      --write-key-file FILE\n"
+          "                       the keys that writes (POST, PUT, DELETE\n"
+          "                       /api/articles) need, one a line (default:\n"
+          "                       none, every write is refused)\n"
+          "      --max-body BYTES the largest body of a write (default:\n"
+          "                       16777216)\n"
           "  -q, --quiet          no access log on stderr\n"
           "  -h, --help           show this help\n"
           "      --version        print the version and exit\n"
           "\n"
           "Endpoints: GET / (search page), /api/search?q=, "
           "/api/articles/ID,\n"
-          "/api/suggest?q=, /api/health, /api/categories.\n"
+          "/api/suggest?q=, /api/health, /api/categories; with a key:\n"
+          "POST /api/articles, PUT and DELETE /api/articles/ID.\n"
           "SIGTERM or SIGINT: finish the requests in flight, then exit 0.\n",
           f);
 }
@@ -128,10 +138,13 @@ static int parse_listen(struct sockaddr_storage *addr, const char *s)
 
 int main(int argc, char **argv)
 {
-    fouine_serve_config cfg = {
-        "fouine.db", NULL, 0, FOUINE_SERVE_PER_IP, FOUINE_SERVE_TIMEOUT, 0
-    };
-    const char *listen = DEFAULT_LISTEN;
+    fouine_serve_config cfg = { .index = "fouine.db",
+                                .per_ip = FOUINE_SERVE_PER_IP,
+                                .timeout = FOUINE_SERVE_TIMEOUT,
+                                .max_body = FOUINE_SERVE_MAX_BODY };
+    const char *listen = DEFAULT_LISTEN, *key_file = NULL;
+    fouine_serve_keys *keys = NULL;
+    char msg[512];
     struct sockaddr_storage addr;
     fouine_serve_daemon *daemon = NULL;
     fouine_index *ix = NULL;
@@ -154,7 +167,9 @@ int main(int argc, char **argv)
                    strcmp(a, "-l") == 0 || strcmp(a, "--listen") == 0 ||
                    strcmp(a, "-t") == 0 || strcmp(a, "--threads") == 0 ||
                    strcmp(a, "--per-ip") == 0 || strcmp(a, "--timeout") == 0 ||
-                   strcmp(a, "--budget") == 0 || strcmp(a, "--cors") == 0) {
+                   strcmp(a, "--budget") == 0 || strcmp(a, "--cors") == 0 ||
+                   strcmp(a, "--write-key-file") == 0 ||
+                   strcmp(a, "--max-body") == 0) {
             const char *v;
             if (++i >= argc) {
                 fprintf(stderr, "fouine-serve: %s needs a value\n", a);
@@ -167,6 +182,13 @@ int main(int argc, char **argv)
                 listen = v;
             } else if (strcmp(a, "--cors") == 0) {
                 cfg.cors = v;
+            } else if (strcmp(a, "--write-key-file") == 0) {
+                key_file = v;
+            } else if (strcmp(a, "--max-body") == 0) {
+                if (parse_count(&n, a, v, 1, MAX_BODY) != FOUINE_OK) {
+                    return 2;
+                }
+                cfg.max_body = (size_t)n;
             } else if (strcmp(a, "--per-ip") == 0) {
                 if (parse_count(&n, a, v, 0, MAX_PER_IP) != FOUINE_OK) {
                     return 2;
@@ -224,8 +246,20 @@ int main(int argc, char **argv)
                                    fouine_errmsg(rc));
         return 2;
     }
+    /* The keys of writes, read once: a file that cannot be read or that
+    ** holds no key is an error, not a server that refuses every write. */
+    if (key_file) {
+        rc = fouine_serve_keys_load(&keys, msg, sizeof msg, key_file);
+        if (rc != FOUINE_OK) {
+            fprintf(stderr, "fouine-serve: --write-key-file: %s\n",
+                    rc == FOUINE_ENOMEM ? "out of memory" : msg);
+            return 2;
+        }
+        cfg.keys = keys;
+    }
     if (fouine_serve_worker_init() != FOUINE_OK) {
         fprintf(stderr, "fouine-serve: out of memory\n");
+        fouine_serve_keys_free(keys);
         return 2;
     }
     /* The worker threads inherit this mask: only this thread takes the
@@ -262,5 +296,6 @@ int main(int argc, char **argv)
     status = 0;
 done:
     fouine_serve_daemon_stop(daemon);
+    fouine_serve_keys_free(keys);
     return status;
 }
