@@ -33,6 +33,29 @@ typedef struct facet_row {
     long long count; /* matching articles */
 } facet_row;
 
+/* The table of every article's category and day that fouine_tally()
+** keeps for its connection (facets.c). */
+typedef struct tally_table tally_table;
+
+/* A count of the facets by fouine_tally(rowid, :tally) (facets.c): what
+** the search asks, set by fouine_tally_begin(), and what the matches
+** gave. */
+typedef struct facet_tally {
+    sqlite3_int64 version; /* PRAGMA data_version in the search */
+    sqlite3_int64 changes; /* the connection's total changes */
+    const char *category;  /* the options' category, folded, or NULL */
+    int dated;             /* since or until given */
+    int lo, hi;            /* their days, YYYYMMDD, inclusive */
+    /* Set by the counting: */
+    const tally_table *table; /* the connection's; not owned */
+    long long *cats;          /* by category id of table: in the dates */
+    long long *months;        /* by month of table: of the category */
+    unsigned char *match;     /* by category id: the options' category */
+    long long total;          /* in the dates and of the category */
+    int inexact;              /* the table cannot answer: count in SQL */
+    int rc;                   /* FOUINE_OK, or why the counting failed */
+} facet_tally;
+
 /* State of one search. */
 typedef struct search {
     sqlite3 *db;
@@ -71,6 +94,30 @@ typedef struct results {
 /* Whether b ran out (sticky); also SQLite's progress handler, which
 ** interrupts the statement running when it returns non-zero. */
 int fouine_search_budget_spent(void *payload);
+
+/*
+** Interface to code in facets.c.
+*/
+
+/* Register fouine_tally(rowid, request) on db, with the table it keeps,
+** unless it is there.  Returns FOUINE_OK, FOUINE_EDB or FOUINE_ENOMEM. */
+FOUINE_WUR int fouine_tally_register(sqlite3 *db);
+
+/* Set q (cleared first) to count the matches of s.  Returns FOUINE_OK or
+** FOUINE_EDB. */
+FOUINE_WUR int fouine_tally_begin(facet_tally *q, const search *s);
+
+/* Bind q to the parameter :tally of stmt.  Returns FOUINE_OK or
+** FOUINE_EDB. */
+FOUINE_WUR int fouine_tally_bind(sqlite3_stmt *stmt, facet_tally *q);
+
+/* s->rows (replaced) made of what q counted: a row a category (counted in
+** the dates) and a row a month (counted in the category).  Returns
+** FOUINE_OK or FOUINE_ENOMEM. */
+FOUINE_WUR int fouine_tally_rows(search *s, const facet_tally *q);
+
+/* Release what q holds. */
+void fouine_tally_clear(facet_tally *q);
 
 /*
 ** Interface to code in search_sql.c.

@@ -266,43 +266,62 @@ done:
     return rc;
 }
 
-int fouine_search_count(search *s, const char *expr, long long *total)
+/* The statements of fouine_search_count(). */
+enum {
+    COUNT_PLAIN, /* count(*) with the filters */
+    COUNT_TALLY, /* fouine_tally() of the matches */
+    COUNT_GROUPS /* the matches by category, month and dates, in SQL */
+};
+
+/* Append the statement that counts the matches as mode says. */
+static void count_sql(fouine_buf *sql, const search *s, int mode)
+{
+    int comments = s->opts->comments && !s->q->columns;
+    /* The matches, each article once. */
+    const char *from =
+        comments ? " FROM (SELECT DISTINCT r FROM m) d" : " FROM m d";
+    fouine_buf_puts(sql, "WITH ");
+    sql_matches(sql, s, 0, 0);
+    if (mode == COUNT_TALLY) {
+        fouine_buf_printf(sql, " SELECT fouine_tally(d.r, :tally)%s", from);
+    } else if (mode == COUNT_GROUPS) {
+        /* One pass: the category is compared in C, once a category. */
+        fouine_buf_puts(sql, " SELECT a.category, substr(a.date, 1, 7), ");
+        if (sql_dates(sql, s, "(")[0] == '(') {
+            fouine_buf_puts(sql, "1");
+        } else {
+            fouine_buf_puts(sql, ")");
+        }
+        fouine_buf_printf(sql,
+                          ", count(*)%s JOIN article a ON a.rowid = d.r"
+                          " GROUP BY 1, 2, 3 ORDER BY 1",
+                          from);
+    } else {
+        fouine_buf_printf(sql, " SELECT count(*)%s", from);
+        if (s->opts->since || s->opts->until || s->category) {
+            fouine_buf_puts(sql, " JOIN article a ON a.rowid = d.r");
+            sql_filters(sql, s);
+        }
+    }
+}
+
+/* Run the statement of mode into *total (and, but COUNT_PLAIN, s->rows);
+** *inexact: the tally could not answer. */
+static int count_run(search *s,
+                     const char *expr,
+                     int mode,
+                     long long *total,
+                     int *inexact)
 {
     fouine_buf sql = { 0 };
     sqlite3_stmt *stmt = NULL;
-    int rc = FOUINE_EDB, comments = s->opts->comments && !s->q->columns;
+    facet_tally q;
+    int rc = FOUINE_EDB;
 
+    memset(&q, 0, sizeof q);
     *total = 0;
-    s->counted = 0;
-    fouine_search_rows_free(s);
-    if (fouine_search_budget_spent(s->time)) {
-        return FOUINE_EDB; /* as interrupted */
-    }
-    fouine_buf_puts(&sql, "WITH ");
-    sql_matches(&sql, s, 0, 0);
-    if (s->facets) {
-        /* One pass: the matches by category, month and whether within the
-        ** dates; the category is compared in C, once a category. */
-        fouine_buf_puts(&sql, " SELECT a.category, substr(a.date, 1, 7), ");
-        if (sql_dates(&sql, s, "(")[0] == '(') {
-            fouine_buf_puts(&sql, "1");
-        } else {
-            fouine_buf_puts(&sql, ")");
-        }
-        fouine_buf_puts(&sql, comments ? ", count(*) FROM (SELECT DISTINCT r"
-                                         " FROM m) d JOIN article a ON"
-                                         " a.rowid = d.r" :
-                                         ", count(*) FROM m JOIN article a ON"
-                                         " a.rowid = m.r");
-        fouine_buf_puts(&sql, " GROUP BY 1, 2, 3 ORDER BY 1");
-    } else {
-        fouine_buf_puts(&sql, comments ? " SELECT count(DISTINCT m.r) FROM m" :
-                                         " SELECT count(*) FROM m");
-        if (s->opts->since || s->opts->until || s->category) {
-            fouine_buf_puts(&sql, " JOIN article a ON a.rowid = m.r");
-            sql_filters(&sql, s);
-        }
-    }
+    *inexact = 0;
+    count_sql(&sql, s, mode);
     if (sql.failed) {
         rc = FOUINE_ENOMEM;
         goto done;
@@ -311,25 +330,65 @@ int fouine_search_count(search *s, const char *expr, long long *total)
         goto done;
     }
     bind_all(stmt, s, expr, 0);
-    if (s->facets) {
+    if (mode == COUNT_GROUPS) {
         rc = read_rows(s, stmt, total);
-        if (rc != FOUINE_OK) {
-            *total = 0;
-            goto done;
+    } else if (mode == COUNT_TALLY) {
+        rc = fouine_tally_begin(&q, s);
+        if (rc == FOUINE_OK) {
+            rc = fouine_tally_bind(stmt, &q);
         }
-        s->faceted = 1;
-    } else {
-        if (sqlite3_step(stmt) != SQLITE_ROW) {
-            goto done;
+        if (rc == FOUINE_OK) {
+            rc = sqlite3_step(stmt) == SQLITE_ROW ? q.rc : FOUINE_EDB;
         }
+        if (rc == FOUINE_EDB && q.rc == FOUINE_ENOMEM) {
+            rc = FOUINE_ENOMEM;
+        }
+        *inexact = q.inexact;
+        if (rc == FOUINE_OK && !q.inexact) {
+            *total = q.total;
+            rc = fouine_tally_rows(s, &q);
+        }
+    } else if (sqlite3_step(stmt) == SQLITE_ROW) {
         *total = sqlite3_column_int64(stmt, 0);
+        rc = FOUINE_OK;
     }
-    s->counted = 1;
-    rc = FOUINE_OK;
 done:
+    fouine_tally_clear(&q);
     sqlite3_finalize(stmt);
     fouine_free(sql.data);
     return rc;
+}
+
+int fouine_search_count(search *s, const char *expr, long long *total)
+{
+    int rc, inexact = 0;
+
+    *total = 0;
+    s->counted = 0;
+    fouine_search_rows_free(s);
+    if (fouine_search_budget_spent(s->time)) {
+        return FOUINE_EDB; /* as interrupted */
+    }
+    if (!s->facets) {
+        rc = count_run(s, expr, COUNT_PLAIN, total, &inexact);
+    } else {
+        /* The table of the connection; in SQL when it cannot answer. */
+        rc = fouine_tally_register(s->db);
+        if (rc == FOUINE_OK) {
+            rc = count_run(s, expr, COUNT_TALLY, total, &inexact);
+        }
+        if (rc == FOUINE_OK && inexact) {
+            rc = count_run(s, expr, COUNT_GROUPS, total, &inexact);
+        }
+        s->faceted = rc == FOUINE_OK;
+    }
+    if (rc != FOUINE_OK) {
+        *total = 0;
+        fouine_search_rows_free(s);
+        return rc;
+    }
+    s->counted = 1;
+    return FOUINE_OK;
 }
 
 int fouine_search_page(search *s,
