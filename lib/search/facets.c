@@ -28,17 +28,17 @@
 
 /* Every article's category and day, by rowid. */
 struct tally_table {
-    int built;                /* made at least once */
-    sqlite3_int64 version;    /* PRAGMA data_version when made */
-    sqlite3_int64 changes;    /* the connection's total changes when made */
-    int exact;                /* every date could be read: the table answers */
-    sqlite3_int64 maxrow;     /* largest rowid */
-    int *cat;                 /* by rowid: category id, -1 for none */
-    int *day;                 /* by rowid: YYYYMMDD, 0 for none */
-    char **names;             /* the categories, sorted; owned */
-    char **folds;             /* the same folded; owned */
+    int built;             /* made at least once */
+    sqlite3_int64 version; /* PRAGMA data_version when made */
+    sqlite3_int64 changes; /* the connection's total changes when made */
+    int exact;             /* every date could be read: the table answers */
+    sqlite3_int64 maxrow;  /* largest rowid */
+    int *cat;              /* by rowid: category id, -1 for none */
+    int *day;              /* by rowid: YYYYMMDD, 0 for none */
+    char **names;          /* the categories, sorted; owned */
+    char **folds;          /* the same folded; owned */
     size_t ncats;
-    int year0, years;         /* the years of the dates: year0 .. +years-1 */
+    int year0, years; /* the years of the dates: year0 .. +years-1 */
 };
 
 /* Release what t holds (t stays). */
@@ -252,8 +252,7 @@ static void tally_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         return;
     }
     if (!q->table) {
-        if (!t->built || t->version != q->version ||
-            t->changes != q->changes) {
+        if (!t->built || t->version != q->version || t->changes != q->changes) {
             q->rc = table_make(t, sqlite3_context_db_handle(ctx), q->version,
                                q->changes);
         }
@@ -317,8 +316,7 @@ int fouine_tally_register(sqlite3 *db)
     if (sqlite3_create_function_v2(db, "fouine_tally", 2, SQLITE_UTF8, t, NULL,
                                    tally_step, tally_final,
                                    table_free) != SQLITE_OK) {
-        return sqlite3_errcode(db) == SQLITE_NOMEM ? FOUINE_ENOMEM :
-                                                     FOUINE_EDB;
+        return sqlite3_errcode(db) == SQLITE_NOMEM ? FOUINE_ENOMEM : FOUINE_EDB;
     }
     return FOUINE_OK;
 }
@@ -365,7 +363,7 @@ int fouine_tally_bind(sqlite3_stmt *stmt, facet_tally *q)
 {
     int k = sqlite3_bind_parameter_index(stmt, ":tally");
     return k && sqlite3_bind_pointer(stmt, k, q, TALLY_POINTER, NULL) ==
-                    SQLITE_OK ?
+                       SQLITE_OK ?
                FOUINE_OK :
                FOUINE_EDB;
 }
@@ -413,8 +411,8 @@ int fouine_tally_rows(search *s, const facet_tally *q)
     for (i = 0; t && rc == FOUINE_OK && i < (size_t)t->years * 12; i++) {
         if (q->months[i] > 0) {
             char month[16];
-            snprintf(month, sizeof month, "%04d-%02d",
-                     t->year0 + (int)(i / 12), (int)(i % 12) + 1);
+            snprintf(month, sizeof month, "%04d-%02d", t->year0 + (int)(i / 12),
+                     (int)(i % 12) + 1);
             rc = add_row(s, &cap, NULL, month, q->months[i]);
         }
     }
