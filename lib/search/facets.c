@@ -263,11 +263,13 @@ static void tally_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
             q->rc = tally_start(q, t);
         }
         if (q->rc != FOUINE_OK) {
-            if (q->rc == FOUINE_ENOMEM) {
-                sqlite3_result_error_nomem(ctx);
-            } else {
-                sqlite3_result_error(ctx, "fouine_tally: articles unread", -1);
-            }
+            /* Not sqlite3_result_error_nomem(): SQLite would take the
+            ** connection's transaction for one hit by its own allocation;
+            ** the request says why (q->rc). */
+            sqlite3_result_error(ctx,
+                                 "fouine_tally: the table of the"
+                                 " articles could not be made",
+                                 -1);
             return;
         }
         if (q->inexact) {
