@@ -4,10 +4,16 @@
 ** side by side on the news of the shared corpus.
 **
 **     bench_query [--shared DIR] [--dir DIR] [--queries N] [--seed S]
+**                 [--facets] [--rounds N]
 **
 ** The queries are 1 to 4 consecutive words of the articles' titles: a
 ** quarter typed without accents, some with the last word as a prefix*,
 ** some as a "phrase".  Each system answers each query once, alternately.
+** With --facets, fouine also answers each query with its facets counted
+** (fouine_search_options.facets), before or after the search without them
+** by turns, and the cost of the facets is reported beside.  With --rounds
+** N, each system answers each query N times in turns and its fastest
+** answer counts (the noise of a shared machine only adds time).
 */
 #include "query_corpus.h"
 #include "results_json.h"
@@ -17,6 +23,48 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Search query with fouine (facets counted or not), into *ms (the least
+** of *ms, when not 0, and this time); adds its hits to *hits (NULL: not
+** counted).  Returns 0, or -1 on an error (said on stderr). */
+static int fouine_once(fouine_index *ix,
+                       const char *query,
+                       int facets,
+                       double *ms,
+                       long *hits)
+{
+    double took;
+    fouine_search_options opts = FOUINE_SEARCH_OPTIONS_INIT;
+    json_t *res = NULL;
+    double t0 = bench_now_ms();
+    opts.query = query;
+    opts.facets = facets;
+    if (fouine_search_json(&res, ix, &opts) != FOUINE_OK) {
+        fprintf(stderr, "bench_query: %s: %s\n", query,
+                fouine_index_errmsg(ix));
+        return -1;
+    }
+    took = bench_now_ms() - t0;
+    *ms = *ms > 0 && *ms < took ? *ms : took;
+    if (hits) {
+        *hits += (long)json_array_size(json_object_get(res, "hits"));
+    }
+    json_decref(res);
+    return 0;
+}
+
+/* One line of the table: the percentiles of the n times t (sorted). */
+static void row(const char *name, const double *t, size_t n, long hits)
+{
+    double sum = 0;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        sum += t[i];
+    }
+    printf("| %s | %.2f | %.2f | %.2f | %.2f | %ld |\n", name,
+           bench_percentile(t, n, .5), bench_percentile(t, n, .95),
+           bench_percentile(t, n, .99), sum / (double)n, hits);
+}
+
 int main(int argc, char **argv)
 {
     const char *shared = NULL, *dir = ".";
@@ -24,22 +72,33 @@ int main(int argc, char **argv)
     sqlite3 *fdb, *bdb = NULL;
     sqlite3_stmt *titles = NULL, *base = NULL;
     bench_q *qs = NULL;
-    double *tf, *tb, sumf = 0, sumb = 0;
-    size_t nq = 0, want = 1000, i;
-    long hitsf = 0, hitsb = 0;
+    double *tf, *tb, *tx = NULL, *dx = NULL;
+    size_t nq = 0, want = 1000, i, rounds = 1, r;
+    long hitsf = 0, hitsb = 0, hitsx = 0;
     bench_rng rng = { 42 };
-    int a;
+    int a, facets = 0;
 
-    for (a = 1; a + 1 < argc; a += 2) {
+    for (a = 1; a < argc; a++) {
+        if (strcmp(argv[a], "--facets") == 0) {
+            facets = 1;
+            continue;
+        }
+        if (a + 1 >= argc) {
+            break;
+        }
         if (strcmp(argv[a], "--shared") == 0) {
             shared = argv[a + 1];
         } else if (strcmp(argv[a], "--dir") == 0) {
             dir = argv[a + 1];
+        } else if (strcmp(argv[a], "--rounds") == 0) {
+            rounds = (size_t)atol(argv[a + 1]);
+            rounds = rounds > 0 ? rounds : 1;
         } else if (strcmp(argv[a], "--queries") == 0) {
             want = (size_t)atol(argv[a + 1]);
         } else if (strcmp(argv[a], "--seed") == 0) {
             rng.state = (unsigned long long)atoll(argv[a + 1]);
         }
+        a++;
     }
     shared = bench_shared_dir(shared);
     if (bench_open_indexes(&fix, &bdb, shared, dir, 0) != 0) {
@@ -63,7 +122,11 @@ int main(int argc, char **argv)
     qs = calloc(want, sizeof *qs);
     tf = calloc(want, sizeof *tf);
     tb = calloc(want, sizeof *tb);
-    if (!qs || !tf || !tb) {
+    if (facets) {
+        tx = calloc(want, sizeof *tx);
+        dx = calloc(want, sizeof *dx);
+    }
+    if (!qs || !tf || !tb || (facets && (!tx || !dx))) {
         return 2;
     }
     sqlite3_bind_int64(titles, 1, (sqlite3_int64)want * 2);
@@ -74,28 +137,32 @@ int main(int argc, char **argv)
         }
     }
     for (i = 0; i < nq; i++) {
-        fouine_search_options opts = FOUINE_SEARCH_OPTIONS_INIT;
-        json_t *res = NULL;
-        double t0 = bench_now_ms();
-        opts.query = qs[i].fouine;
-        if (fouine_search_json(&res, fix, &opts) != FOUINE_OK) {
-            fprintf(stderr, "bench_query: %s: %s\n", qs[i].fouine,
-                    fouine_index_errmsg(fix));
-            return 2;
+        for (r = 0; r < rounds; r++) {
+            double t0, took;
+            /* With --facets, the two searches of fouine in turns: each is
+            ** the second as often as the first (the pages are warm then). */
+            if ((facets && (i + r) % 2 == 1 &&
+                 fouine_once(fix, qs[i].fouine, 1, &tx[i], r ? NULL : &hitsx) !=
+                     0) ||
+                fouine_once(fix, qs[i].fouine, 0, &tf[i], r ? NULL : &hitsf) !=
+                    0 ||
+                (facets && (i + r) % 2 == 0 &&
+                 fouine_once(fix, qs[i].fouine, 1, &tx[i], r ? NULL : &hitsx) !=
+                     0)) {
+                return 2;
+            }
+            t0 = bench_now_ms();
+            sqlite3_bind_text(base, 1, qs[i].fts5, -1, SQLITE_STATIC);
+            while (sqlite3_step(base) == SQLITE_ROW) {
+                hitsb += r == 0;
+            }
+            sqlite3_reset(base);
+            took = bench_now_ms() - t0;
+            tb[i] = r == 0 || took < tb[i] ? took : tb[i];
         }
-        tf[i] = bench_now_ms() - t0;
-        hitsf += (long)json_array_size(json_object_get(res, "hits"));
-        json_decref(res);
-
-        t0 = bench_now_ms();
-        sqlite3_bind_text(base, 1, qs[i].fts5, -1, SQLITE_STATIC);
-        while (sqlite3_step(base) == SQLITE_ROW) {
-            hitsb++;
+        if (facets) {
+            dx[i] = tx[i] - tf[i];
         }
-        sqlite3_reset(base);
-        tb[i] = bench_now_ms() - t0;
-        sumf += tf[i];
-        sumb += tb[i];
     }
     if (getenv("FOUINE_BENCH_SLOWEST")) {
         /* The slowest queries of fouine, to see where the time goes. */
@@ -107,15 +174,14 @@ int main(int argc, char **argv)
                     worst = j;
                 }
             }
-            fprintf(stderr, "slow: %.2f ms (FTS5 %.2f) %s\n", tf[worst],
-                    tb[worst], qs[worst].fouine);
-            sumf -= tf[worst];
+            fprintf(stderr, "slow: %.2f ms (FTS5 %.2f, with facets %.2f) %s\n",
+                    tf[worst], tb[worst], facets ? tx[worst] : 0.0,
+                    qs[worst].fouine);
             tf[worst] = -tf[worst];
         }
         for (j = 0; j < nq; j++) {
             if (tf[j] < 0) {
                 tf[j] = -tf[j];
-                sumf += tf[j];
             }
         }
     }
@@ -125,13 +191,21 @@ int main(int argc, char **argv)
            nq);
     printf("| system | p50 ms | p95 ms | p99 ms | mean ms | hits |\n"
            "|---|---|---|---|---|---|\n");
-    printf("| fouine | %.2f | %.2f | %.2f | %.2f | %ld |\n",
-           bench_percentile(tf, nq, .5), bench_percentile(tf, nq, .95),
-           bench_percentile(tf, nq, .99), sumf / (double)nq, hitsf);
-    printf("| FTS5 unicode61 AND + snippet() | %.2f | %.2f | %.2f | %.2f | %ld "
-           "|\n",
-           bench_percentile(tb, nq, .5), bench_percentile(tb, nq, .95),
-           bench_percentile(tb, nq, .99), sumb / (double)nq, hitsb);
+    row("fouine", tf, nq, hitsf);
+    if (facets) {
+        bench_sort_ms(tx, nq);
+        bench_sort_ms(dx, nq);
+        row("fouine with facets", tx, nq, hitsx);
+    }
+    row("FTS5 unicode61 AND + snippet()", tb, nq, hitsb);
+    if (facets) {
+        printf("\nfacets: p99 %+.2f ms (with %.2f, without %.2f); added to "
+               "each query: p50 %+.2f, p95 %+.2f, p99 %+.2f ms\n",
+               bench_percentile(tx, nq, .99) - bench_percentile(tf, nq, .99),
+               bench_percentile(tx, nq, .99), bench_percentile(tf, nq, .99),
+               bench_percentile(dx, nq, .5), bench_percentile(dx, nq, .95),
+               bench_percentile(dx, nq, .99));
+    }
     printf("\nratio fouine / FTS5: p50 %.2f, p95 %.2f, p99 %.2f\n",
            bench_percentile(tf, nq, .5) / bench_percentile(tb, nq, .5),
            bench_percentile(tf, nq, .95) / bench_percentile(tb, nq, .95),
@@ -142,6 +216,8 @@ int main(int argc, char **argv)
     free(qs);
     free(tf);
     free(tb);
+    free(tx);
+    free(dx);
     sqlite3_finalize(titles);
     sqlite3_finalize(base);
     fouine_index_close(fix);

@@ -15,6 +15,8 @@
 #include "store.h"
 
 #include <jansson.h>
+#include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1042,6 +1044,493 @@ START_TEST(test_untitled_title)
 }
 END_TEST
 
+/* ---- Facets ---- */
+
+/* Whether list (n facets) holds value with count. */
+static int facet_has(const fouine_facet *list,
+                     size_t n,
+                     const char *value,
+                     long long count)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        if (strcmp(list[i].value, value) == 0) {
+            return list[i].count == count;
+        }
+    }
+    return 0;
+}
+
+/*
+** The facet key (a column of article a) counted straight from the tables
+** for the FTS5 expression expr, with since, until and the category (each
+** NULL: not applied), must be the facet list: every value with its count,
+** and no other.
+*/
+static void assert_facet(sqlite3 *tdb,
+                         const char *what,
+                         const char *key,
+                         const char *expr,
+                         const char *since,
+                         const char *until,
+                         const char *category,
+                         const fouine_facet *list,
+                         size_t n)
+{
+    char sql[1024];
+    sqlite3_stmt *stmt = NULL;
+    size_t rows = 0;
+    snprintf(sql, sizeof sql,
+             "SELECT %s, count(*) FROM article_fts f JOIN article a"
+             " ON a.rowid = f.rowid WHERE article_fts MATCH ?1"
+             " AND (?2 IS NULL OR substr(a.date, 1, length(?2)) >= ?2)"
+             " AND (?3 IS NULL OR substr(a.date, 1, length(?3)) <= ?3)"
+             " AND (?4 IS NULL OR fouine_fold(a.category) = fouine_fold(?4))"
+             " AND %s <> '' GROUP BY 1",
+             key, key);
+    ck_assert_int_eq(sqlite3_prepare_v2(tdb, sql, -1, &stmt, NULL), SQLITE_OK);
+    sqlite3_bind_text(stmt, 1, expr, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 2, since, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 3, until, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 4, category, -1, SQLITE_STATIC);
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+        const char *v = (const char *)sqlite3_column_text(stmt, 0);
+        long long c = sqlite3_column_int64(stmt, 1);
+        ck_assert_msg(facet_has(list, n, v, c), "%s: %s (%lld) missing", what,
+                      v, c);
+        rows++;
+    }
+    sqlite3_finalize(stmt);
+    ck_assert_msg(rows == n, "%s: %zu values, %zu counted", what, n, rows);
+}
+
+/* A search of query on tdb with these filters (fouine_results_free()). */
+static fouine_results *filtered(sqlite3 *tdb,
+                                const char *query,
+                                const char *since,
+                                const char *until,
+                                const char *category,
+                                int facets)
+{
+    fouine_search_options opts = FOUINE_SEARCH_OPTIONS_INIT;
+    fouine_results *r = NULL;
+    opts.query = query;
+    opts.since = since;
+    opts.until = until;
+    opts.category = category;
+    opts.facets = facets;
+    ck_assert_int_eq(fouine_search_db(&r, tdb, an, &opts), FOUINE_OK);
+    return r;
+}
+
+/* The total of a search of query on tdb with these filters. */
+static long long filtered_total(sqlite3 *tdb,
+                                const char *query,
+                                const char *since,
+                                const char *until,
+                                const char *category)
+{
+    fouine_results *r = filtered(tdb, query, since, until, category, 0);
+    long long total = r->total;
+    fouine_results_free(r);
+    return total;
+}
+
+/* Each of the years or months dates (newest first) gives its count when
+** it is chosen as since and until, with the category. */
+static void assert_dates(sqlite3 *tdb,
+                         const char *query,
+                         const char *category,
+                         const fouine_facet *dates,
+                         size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        ck_assert_int_eq(filtered_total(tdb, query, dates[i].value,
+                                        dates[i].value, category),
+                         dates[i].count);
+        ck_assert(i == 0 || strcmp(dates[i - 1].value, dates[i].value) > 0);
+    }
+}
+
+/*
+** The facets of query on tdb with the filters: each counted straight from
+** the tables with the other filters and not its own, and each value's count
+** the total that choosing it gives (a category in place of the one chosen,
+** a year or a month in place of the dates).
+*/
+static void assert_facets(sqlite3 *tdb,
+                          const char *query,
+                          const char *since,
+                          const char *until,
+                          const char *category)
+{
+    fouine_results *r = filtered(tdb, query, since, until, category, 1);
+    const fouine_facets *f = r->facets;
+    size_t i;
+    ck_assert_msg(f != NULL, "%s: no facets", query);
+    ck_assert_int_eq(r->total,
+                     filtered_total(tdb, query, since, until, category));
+    assert_facet(tdb, "categories", "a.category", r->expression, since, until,
+                 NULL, f->categories, f->ncategories);
+    assert_facet(tdb, "years", "substr(a.date, 1, 4)", r->expression, NULL,
+                 NULL, category, f->years, f->nyears);
+    /* A date without a month ("2021") is in a year, in no month. */
+    assert_facet(tdb, "months",
+                 "CASE WHEN length(a.date) >= 7 THEN substr(a.date, 1, 7) END",
+                 r->expression, NULL, NULL, category, f->months, f->nmonths);
+    for (i = 0; i < f->ncategories; i++) {
+        ck_assert_int_eq(
+            filtered_total(tdb, query, since, until, f->categories[i].value),
+            f->categories[i].count);
+        ck_assert(i == 0 ||
+                  f->categories[i - 1].count >= f->categories[i].count);
+    }
+    assert_dates(tdb, query, category, f->years, f->nyears);
+    assert_dates(tdb, query, category, f->months, f->nmonths);
+    fouine_results_free(r);
+}
+
+START_TEST(test_facets)
+{
+    fouine_results *r = NULL;
+    char path[320];
+    sqlite3 *tdb = NULL;
+
+    assert_facets(db, "plus", NULL, NULL, NULL);
+    assert_facets(db, "plus", "2021", "2022-12", NULL);
+    assert_facets(db, "plus OR grève OR prix", "2020-02", "2022-08-12",
+                  "economie");
+    assert_facets(db, "sécurité", NULL, NULL, "SÉCURITÉ");
+    /* The filters of the search narrow the other facets only: with
+    ** Sciences chosen, Économie is still offered; with 2023 chosen, where
+    ** nothing is found, 2022 is. */
+    r = filtered(db, "plus", "2022", NULL, "Sciences", 1);
+    ck_assert_int_eq(r->total, 1);
+    ck_assert_uint_eq(r->facets->ncategories, 2);
+    ck_assert(facet_has(r->facets->categories, 2, "Économie", 1));
+    fouine_results_free(r);
+    r = filtered(db, "plus", "2023", NULL, "Économie", 1);
+    ck_assert_int_eq(r->total, 0);
+    ck_assert_uint_eq(r->facets->nyears, 1);
+    ck_assert(facet_has(r->facets->years, 1, "2022", 1));
+    ck_assert(facet_has(r->facets->months, 1, "2022-12", 1));
+    fouine_results_free(r);
+    /* Without the option, no facets. */
+    r = filtered(db, "plus", NULL, NULL, NULL, 0);
+    ck_assert_ptr_null(r->facets);
+    fouine_results_free(r);
+
+    /* Dates that are not ISO 8601 days: counted in SQL, the same way. */
+    snprintf(path, sizeof path, "%s/dates.db", corpus.dir);
+    unlink(path);
+    ck_assert_int_eq(fouine_store_open(&tdb, path, FOUINE_STORE_WRITE),
+                     FOUINE_OK);
+    ck_assert_int_eq(
+        sqlite3_exec(
+            tdb,
+            "INSERT INTO article(id, source, title, lead, body, date,"
+            " category) VALUES"
+            " ('a', 'a', 'Grève des cheminots', 'La grève continue.',"
+            " '', '2021-03-01T08:00:00+01:00', 'Société'),"
+            " ('b', 'b', 'Grève à la poste', 'Les postiers en grève.',"
+            " '', '2021', 'Société'),"
+            " ('c', 'c', 'Grève au lycée', 'Les enseignants en grève.',"
+            " '', NULL, 'Éducation'),"
+            " ('d', 'd', 'Grève des éboueurs', 'Les poubelles"
+            " débordent pendant la grève.', '', '2020-11-05', NULL)",
+            NULL, NULL, NULL),
+        SQLITE_OK);
+    assert_facets(tdb, "grève", NULL, NULL, NULL);
+    assert_facets(tdb, "grève", "2021", NULL, "societe");
+    sqlite3_close(tdb);
+}
+END_TEST
+
+/* The facets of query on ix: its categories and years as "name:count ...". */
+static void facets_of(char *out, size_t size, fouine_index *ix, const char *q)
+{
+    fouine_search_options opts = FOUINE_SEARCH_OPTIONS_INIT;
+    fouine_results *r = NULL;
+    size_t i, len = 0;
+    opts.query = q;
+    opts.facets = 1;
+    ck_assert_int_eq(fouine_search(&r, ix, &opts), FOUINE_OK);
+    out[0] = '\0';
+    for (i = 0; i < r->facets->ncategories; i++) {
+        len += (size_t)snprintf(out + len, size - len, "%s:%lld ",
+                                r->facets->categories[i].value,
+                                r->facets->categories[i].count);
+    }
+    for (i = 0; i < r->facets->nyears; i++) {
+        len += (size_t)snprintf(out + len, size - len, "%s:%lld ",
+                                r->facets->years[i].value,
+                                r->facets->years[i].count);
+    }
+    ck_assert_uint_lt(len, size);
+    fouine_results_free(r);
+}
+
+/* An article of the language index's kind: about Paris, in category. */
+static void put_paris(fouine_index *ix,
+                      const char *id,
+                      const char *date,
+                      const char *category)
+{
+    fouine_article a = { 0 };
+    char *fields[5];
+    fields[0] = a.id = fouine_strdup(id);
+    fields[1] = a.title = fouine_strdup("Paris sous la pluie");
+    fields[2] = a.lead = fouine_strdup("Il pleut sur Paris depuis lundi.");
+    fields[3] = a.date = fouine_strdup(date);
+    fields[4] = a.category = fouine_strdup(category);
+    ck_assert(fields[0] && fields[1] && fields[2] && fields[3] && fields[4]);
+    ck_assert_int_eq(fouine_index_put(NULL, ix, &a), FOUINE_OK);
+    fouine_article_clear(&a);
+}
+
+/* The facets follow the index: the handle's own writes and another's. */
+START_TEST(test_facets_follow_writes)
+{
+    fouine_index *ix = language_index(), *other = NULL;
+    char facets[512], path[320];
+    facets_of(facets, sizeof facets, ix, "paris");
+    ck_assert_str_eq(facets, "2019:2 ");
+    put_paris(ix, "pluie", "2020-10-12", "Météo");
+    facets_of(facets, sizeof facets, ix, "paris");
+    ck_assert_str_eq(facets, "Météo:1 2020:1 2019:2 ");
+    snprintf(path, sizeof path, "%s/language.db", corpus.dir);
+    ck_assert_int_eq(fouine_index_open(&other, path, FOUINE_INDEX_WRITE),
+                     FOUINE_OK);
+    put_paris(other, "averse", "2021-01-03", "météo");
+    put_paris(other, "orage", "2021-06-30", "Météo");
+    fouine_index_close(other);
+    facets_of(facets, sizeof facets, ix, "paris");
+    ck_assert_str_eq(facets, "Météo:2 météo:1 2021:2 2020:1 2019:2 ");
+    fouine_index_close(ix);
+}
+END_TEST
+
+/* ---- Sorting by recency ---- */
+
+/* Articles on strikes of several ages and strengths, one without date. */
+static fouine_index *strikes_index(void)
+{
+    static const char *const rows[][4] = {
+        { "juin", "Les contrôleurs aériens appellent à la grève samedi",
+          "Un préavis a été déposé pour le week-end.", "2023-06-30T08:00:00" },
+        { "mai", "Grève à la SNCF : le trafic très perturbé",
+          "La grève des cheminots se poursuit, une grève reconductible.",
+          "2023-05-31T08:00:00" },
+        { "mars", "Grève générale : une journée de grève record",
+          "La grève a réuni des centaines de milliers de grévistes, en grève"
+          " contre la réforme.",
+          "2023-03-02T08:00:00" },
+        { "sans-date", "Grève des éboueurs : les poubelles s'entassent",
+          "La grève des éboueurs dure depuis dix jours.", NULL },
+        { "neige", "Paris sous la neige", "La neige tombe sur Paris.",
+          "2023-01-10T08:00:00" },
+    };
+    char path[320];
+    fouine_index *ix = NULL;
+    size_t i;
+    snprintf(path, sizeof path, "%s/strikes.db", corpus.dir);
+    unlink(path);
+    ck_assert_int_eq(fouine_index_open(&ix, path, FOUINE_INDEX_WRITE),
+                     FOUINE_OK);
+    for (i = 0; i < sizeof rows / sizeof *rows; i++) {
+        fouine_article a = { 0 };
+        a.id = fouine_strdup(rows[i][0]);
+        a.title = fouine_strdup(rows[i][1]);
+        a.lead = fouine_strdup(rows[i][2]);
+        a.date = rows[i][3] ? fouine_strdup(rows[i][3]) : NULL;
+        ck_assert(a.id && a.title && a.lead && (a.date || !rows[i][3]));
+        ck_assert_int_eq(fouine_index_put(NULL, ix, &a), FOUINE_OK);
+        fouine_article_clear(&a);
+    }
+    return ix;
+}
+
+/* The julian day of an ISO 8601 date, by SQLite. */
+static double julian(sqlite3 *tdb, const char *date)
+{
+    sqlite3_stmt *stmt = NULL;
+    double d;
+    ck_assert_int_eq(
+        sqlite3_prepare_v2(tdb, "SELECT julianday(?1)", -1, &stmt, NULL),
+        SQLITE_OK);
+    sqlite3_bind_text(stmt, 1, date, -1, SQLITE_STATIC);
+    ck_assert_int_eq(sqlite3_step(stmt), SQLITE_ROW);
+    d = sqlite3_column_double(stmt, 0);
+    sqlite3_finalize(stmt);
+    return d;
+}
+
+/* Search "grève" on ix in order sort with half-life hours (limit, offset). */
+static fouine_results *strikes(fouine_index *ix,
+                               fouine_sort sort,
+                               int hours,
+                               int limit,
+                               int offset)
+{
+    fouine_search_options opts = FOUINE_SEARCH_OPTIONS_INIT;
+    fouine_results *r = NULL;
+    opts.query = "grève";
+    opts.sort = sort;
+    opts.half_life_hours = hours;
+    opts.limit = limit;
+    opts.offset = offset;
+    ck_assert_int_eq(fouine_search(&r, ix, &opts), FOUINE_OK);
+    return r;
+}
+
+/* The ids of r's hits, joined by commas, into out. */
+static void ids_of(char *out, size_t size, const fouine_results *r)
+{
+    size_t i, len = 0;
+    out[0] = '\0';
+    for (i = 0; i < r->nhits; i++) {
+        len += (size_t)snprintf(out + len, size - len, "%s%s", i ? "," : "",
+                                r->hits[i].id);
+        ck_assert_uint_lt(len, size);
+    }
+}
+
+/*
+** sort recent: each score is the relevance score times 2^(-age / half-life),
+** age from the article's date to the newest article's, an article without
+** date as old as the oldest; best first, each page a slice of the whole.
+*/
+START_TEST(test_sort_recent)
+{
+    static const int hours[] = { 1, 24, 720, 0, 87600 };
+    fouine_index *ix = strikes_index();
+    sqlite3 *tdb = fouine_index_db(ix);
+    fouine_results *rel = strikes(ix, FOUINE_SORT_RANK, 0, 10, 0), *r, *page;
+    double newest = julian(tdb, "2023-06-30T08:00:00");
+    double oldest = julian(tdb, "2023-01-10T08:00:00");
+    char ids[256];
+    size_t h, i, k;
+
+    ck_assert_int_eq(rel->total, 4);
+    ids_of(ids, sizeof ids, rel);
+    ck_assert_msg(strcmp(ids, "juin,mai,mars,sans-date") != 0,
+                  "relevance alone already puts the newest first: %s", ids);
+    for (h = 0; h < sizeof hours / sizeof hours[0]; h++) {
+        double half = (hours[h] ? hours[h] : FOUINE_HALF_LIFE_HOURS) / 24.0;
+        r = strikes(ix, FOUINE_SORT_RECENT, hours[h], 10, 0);
+        ck_assert_uint_eq(r->nhits, 4);
+        for (i = 0; i < r->nhits; i++) {
+            const fouine_hit *hit = &r->hits[i];
+            double age, want = 0;
+            for (k = 0; k < rel->nhits; k++) {
+                if (strcmp(rel->hits[k].id, hit->id) == 0) {
+                    age =
+                        newest - (hit->date ? julian(tdb, hit->date) : oldest);
+                    want = rel->hits[k].score * exp2(-age / half);
+                }
+            }
+            ck_assert_msg(fabs(hit->score - want) <= 1e-9 * want + 1e-300,
+                          "%s: score %g, expected %g (half-life %d h)", hit->id,
+                          hit->score, want, hours[h]);
+            ck_assert(i == 0 || r->hits[i - 1].score >= hit->score);
+            /* Any page is the slice of the whole order. */
+            page = strikes(ix, FOUINE_SORT_RECENT, hours[h], 1, (int)i);
+            ck_assert_uint_eq(page->nhits, 1);
+            ck_assert_str_eq(page->hits[0].id, hit->id);
+            fouine_results_free(page);
+        }
+        ids_of(ids, sizeof ids, r);
+        if (hours[h] == 1) {
+            /* An hour: by date, and the article without one last. */
+            ck_assert_str_eq(ids, "juin,mai,mars,sans-date");
+        }
+        fouine_results_free(r);
+    }
+    fouine_results_free(rel);
+    fouine_index_close(ix);
+}
+END_TEST
+
+START_TEST(test_sort_names)
+{
+    static const struct {
+        const char *text;
+        int rc;
+        int value;
+    } sorts[] = { { "relevance", FOUINE_OK, FOUINE_SORT_RANK },
+                  { "rank", FOUINE_OK, FOUINE_SORT_RANK },
+                  { "recent", FOUINE_OK, FOUINE_SORT_RECENT },
+                  { "date", FOUINE_OK, FOUINE_SORT_DATE },
+                  { "pertinence", FOUINE_EINVAL, FOUINE_SORT_RANK },
+                  { "", FOUINE_EINVAL, FOUINE_SORT_RANK },
+                  { "Date", FOUINE_EINVAL, FOUINE_SORT_RANK } },
+      lives[] = { { "30d", FOUINE_OK, 720 },
+                  { "12h", FOUINE_OK, 12 },
+                  { "1h", FOUINE_OK, 1 },
+                  { "3650d", FOUINE_OK, 87600 },
+                  { "87600h", FOUINE_OK, 87600 },
+                  { "3651d", FOUINE_EINVAL, 0 },
+                  { "0d", FOUINE_EINVAL, 0 },
+                  { "0h", FOUINE_EINVAL, 0 },
+                  { "30", FOUINE_EINVAL, 0 },
+                  { "d", FOUINE_EINVAL, 0 },
+                  { "-3d", FOUINE_EINVAL, 0 },
+                  { "3 d", FOUINE_EINVAL, 0 },
+                  { "1.5d", FOUINE_EINVAL, 0 },
+                  { "30dd", FOUINE_EINVAL, 0 },
+                  { "99999999999999999999d", FOUINE_EINVAL, 0 },
+                  { "2w", FOUINE_EINVAL, 0 } };
+    fouine_search_options opts = FOUINE_SEARCH_OPTIONS_INIT;
+    size_t i;
+    for (i = 0; i < sizeof sorts / sizeof sorts[0]; i++) {
+        fouine_sort sort;
+        ck_assert_int_eq(fouine_sort_parse(&sort, sorts[i].text), sorts[i].rc);
+        ck_assert_int_eq(sort, sorts[i].value);
+    }
+    for (i = 0; i < sizeof lives / sizeof lives[0]; i++) {
+        int hours = -1;
+        ck_assert_msg(fouine_half_life_parse(&hours, lives[i].text) ==
+                          lives[i].rc,
+                      "%s", lives[i].text);
+        ck_assert_int_eq(hours, lives[i].value);
+    }
+    opts.query = "grève";
+    opts.half_life_hours = FOUINE_HALF_LIFE_MAX_HOURS + 1;
+    ck_assert_ptr_nonnull(
+        strstr(fouine_search_options_error(&opts), "half-life"));
+    opts.half_life_hours = 0;
+    opts.sort = (fouine_sort)3;
+    ck_assert_ptr_nonnull(strstr(fouine_search_options_error(&opts), "sort"));
+}
+END_TEST
+
+/* Options of version 1 (a program built before facets) are still read:
+** their fields, and the defaults of the fields they lack. */
+START_TEST(test_options_version_1)
+{
+    fouine_search_options *v1;
+    fouine_results *r = NULL;
+    /* Exactly the bytes a version 1 caller has, nothing after. */
+    v1 = fouine_malloc(offsetof(fouine_search_options, facets));
+    ck_assert_ptr_nonnull(v1);
+    memset(v1, 0, offsetof(fouine_search_options, facets));
+    v1->version = 1;
+    v1->query = "sécurité";
+    v1->limit = 2;
+    ck_assert_ptr_null(fouine_search_options_error(v1));
+    ck_assert_int_eq(fouine_search_db(&r, db, an, v1), FOUINE_OK);
+    ck_assert_int_eq(r->total, 5);
+    ck_assert_uint_eq(r->nhits, 2);
+    ck_assert_ptr_null(r->facets);
+    fouine_results_free(r);
+    v1->version = 3;
+    ck_assert_ptr_nonnull(fouine_search_options_error(v1));
+    ck_assert_int_eq(fouine_search_db(&r, db, an, v1), FOUINE_EINVAL);
+    fouine_free(v1);
+}
+END_TEST
+
 /* ---- Snippets ---- */
 
 /* The snippet of the first hit of query with snippet length chars. */
@@ -1306,6 +1795,69 @@ START_TEST(test_suggestions)
 }
 END_TEST
 
+/* What a search corrected, in the results and their JSON: the query
+** searched, what was typed, each word; a rare word typed alone that finds
+** an article is searched as typed, and its correction is offered beside
+** the results. */
+START_TEST(test_correction_fields)
+{
+    fouine_search_options opts = FOUINE_SEARCH_OPTIONS_INIT;
+    fouine_results *r = NULL;
+    fouine_index *ix = NULL;
+    json_t *res = NULL, *corr;
+    char path[320];
+    int i;
+
+    opts.query = "gouvernment";
+    ck_assert_int_eq(fouine_search_db(&r, db, an, &opts), FOUINE_OK);
+    ck_assert_str_eq(r->query, "gouvernment");
+    ck_assert_str_eq(r->corrected, "gouvernement");
+    ck_assert_uint_eq(r->nfixes, 1);
+    ck_assert_str_eq(r->fixes[0].typed, "gouvernment");
+    ck_assert_str_eq(r->fixes[0].corrected, "gouvernement");
+    ck_assert_ptr_null(r->suggestion);
+    ck_assert_int_gt(r->total, 0);
+    ck_assert_int_eq(fouine_results_json(&res, r), FOUINE_OK);
+    corr = json_object_get(res, "correction");
+    ck_assert_str_eq(json_string_value(json_object_get(corr, "query")),
+                     "gouvernement");
+    ck_assert_str_eq(json_string_value(json_object_get(corr, "typed")),
+                     "gouvernment");
+    ck_assert_str_eq(json_string_value(json_array_get(
+                         json_array_get(json_object_get(corr, "words"), 0), 0)),
+                     "gouvernment");
+    json_decref(res);
+    fouine_results_free(r);
+
+    snprintf(path, sizeof path, "%s/politique.db", corpus.dir);
+    unlink(path);
+    ck_assert_int_eq(fouine_index_open(&ix, path, FOUINE_INDEX_WRITE),
+                     FOUINE_OK);
+    ck_assert_int_eq(fouine_index_begin(ix), FOUINE_OK);
+    for (i = 0; i < 22; i++) {
+        fouine_article a = { 0 };
+        char id[16];
+        snprintf(id, sizeof id, "article-%02d", i);
+        a.id = fouine_strdup(id);
+        a.title = fouine_strdup(i ? "La politique du logement en débat" :
+                                    "Une politque du logement contestée");
+        a.lead = fouine_strdup("Les députés examinent le texte du"
+                               " gouvernement sur les loyers.");
+        ck_assert(a.id && a.title && a.lead);
+        ck_assert_int_eq(fouine_index_put(NULL, ix, &a), FOUINE_OK);
+        fouine_article_clear(&a);
+    }
+    ck_assert_int_eq(fouine_index_commit(ix), FOUINE_OK);
+    opts.query = "politque";
+    ck_assert_int_eq(fouine_search(&r, ix, &opts), FOUINE_OK);
+    ck_assert_int_eq(r->total, 1);
+    ck_assert_ptr_null(r->corrected);
+    ck_assert_str_eq(r->suggestion, "politique");
+    fouine_results_free(r);
+    fouine_index_close(ix);
+}
+END_TEST
+
 /* ---- The command ---- */
 
 static int run_query(const char *args, const char *out)
@@ -1335,6 +1887,22 @@ static void assert_command(const char *args,
     free(text);
 }
 
+/* fouine-query args is a usage error (status 2) that says says on
+** stderr. */
+static void assert_usage(const char *args, const char *says)
+{
+    char cmd[1024], out[320];
+    char *text;
+    snprintf(out, sizeof out, "%s/err.txt", corpus.dir);
+    snprintf(cmd, sizeof cmd, "%s 2>'%s'", args, out);
+    ck_assert_int_eq(run_query(cmd, NULL), 2);
+    text = fouine_test_slurp(out);
+    ck_assert_ptr_nonnull(text);
+    ck_assert_msg(strstr(text, says) != NULL, "fouine-query %s: '%s' not in %s",
+                  args, says, text);
+    free(text);
+}
+
 START_TEST(test_command)
 {
     char out[320], cmd[2048];
@@ -1347,7 +1915,35 @@ START_TEST(test_command)
     assert_command("canicule bijouterie", 0, "Aucun article ne contient tous",
                    1);
     assert_command("gouvernment", 0,
-                   "pour « gouvernement » au lieu de « gouvernment »", 1);
+                   "Résultats pour « gouvernement » au lieu de « gouvernment"
+                   " ». Rechercher exactement « gouvernment » : --no-correct\n"
+                   "2 résultats pour « gouvernement »\n",
+                   1);
+    assert_command("canicule", 0, "au lieu de", 0);
+    /* Facets: a line each, the filters of the others applied. */
+    assert_command("--facets plus", 0,
+                   "Rubriques : Politique (2) · Sciences (1) · Société (1) ·"
+                   " Sécurité (1) · Transports (1) · Économie (1)\n"
+                   "Années : 2023 (1) · 2022 (6) · 2021 (3) · 2020 (3) ·"
+                   " 2019 (2) · 2018 (1)\nMois : 2023-02 (1) · 2022-12 (1)",
+                   1);
+    assert_command("--facets --category économie --since 2023 plus", 1,
+                   "0 résultat pour « plus »\nRubriques : aucune\n"
+                   "Années : 2022 (1)\nMois : 2022-12 (1)\n",
+                   1);
+    assert_command("plus", 0, "Rubriques", 0);
+    /* The sorts by their names, old and new. */
+    assert_command("--sort rank -n 1 --json canicule", 0, "\"total\": 1", 1);
+    assert_command("--sort relevance -n 1 canicule", 0, "1. Canicule", 1);
+    assert_command("--sort recent --half-life 12h -n 1 canicule", 0,
+                   "1. Canicule", 1);
+    assert_command("--sort date canicule", 0, "1. Canicule", 1);
+    assert_usage("--sort pertinence canicule",
+                 "--sort: expected relevance, recent or date, not "
+                 "'pertinence'");
+    assert_usage("--half-life 0d canicule",
+                 "--half-life: expected days (30d) or hours (12h), 1h to "
+                 "3650d, not '0d'");
     assert_command("--no-correct gouvernment", 1,
                    "Essayez plutôt : gouvernement", 1);
     /* A search out of time says so. */
@@ -1361,13 +1957,8 @@ START_TEST(test_command)
     ck_assert_int_eq(run_query("--limit 0 canicule", NULL), 2);
     /* -n takes 1 to 1000, and says so. */
     assert_command("-n 1000 canicule", 0, "canicule", 1);
-    snprintf(cmd, sizeof cmd, "-n 1001 canicule 2>'%s'", out);
-    ck_assert_int_eq(run_query(cmd, NULL), 2);
-    text = fouine_test_slurp(out);
-    ck_assert_msg(strstr(text, "-n: '1001' is not a number from 1 to 1000") !=
-                      NULL,
-                  "%s", text);
-    free(text);
+    assert_usage("-n 1001 canicule",
+                 "-n: '1001' is not a number from 1 to 1000");
     ck_assert_int_eq(run_query("--bogus canicule", NULL), 2);
     snprintf(cmd, sizeof cmd,
              "'%s/fouine-query' -i '%s/missing.db' canicule 2>'%s'",
@@ -1425,6 +2016,22 @@ START_TEST(test_command_json_batch)
         strstr(hit_str(res, 0, "title"), "<mark>sécurité</mark>"));
     ck_assert(json_is_array(json_object_get(
         json_array_get(json_object_get(res, "hits"), 0), "highlights")));
+    ck_assert(json_is_null(json_object_get(res, "facets")));
+    json_decref(res);
+    /* --facets: arrays of value and count. */
+    ck_assert_int_eq(run_query("--json --facets --since 2022 plus", out), 0);
+    res = json_load_file(out, 0, &err);
+    ck_assert_ptr_nonnull(res);
+    {
+        json_t *f = json_object_get(res, "facets");
+        json_t *c0 = json_array_get(json_object_get(f, "categories"), 0);
+        json_t *y = json_object_get(f, "years");
+        ck_assert_str_eq(json_string_value(json_object_get(c0, "value")),
+                         "Sciences");
+        ck_assert_int_eq(json_integer_value(json_object_get(c0, "count")), 1);
+        ck_assert_uint_eq(json_array_size(y), 6); /* since aside */
+        ck_assert_uint_eq(json_array_size(json_object_get(f, "months")), 16);
+    }
     json_decref(res);
     ck_assert_int_eq(
         run_batch("'canicule\\nxyzzyx\\n\\nl’État\\n'", corpus.index, out), 0);
@@ -1572,12 +2179,18 @@ static Suite *query_suite(void)
     tcase_add_test(tc, test_language_fixes);
     tcase_add_test(tc, test_untitled_title);
     tcase_add_test(tc, test_filters);
+    tcase_add_test(tc, test_facets);
+    tcase_add_test(tc, test_facets_follow_writes);
+    tcase_add_test(tc, test_sort_recent);
+    tcase_add_test(tc, test_sort_names);
+    tcase_add_test(tc, test_options_version_1);
     tcase_add_test(tc, test_paging_and_comments);
     tcase_add_test(tc, test_snippet_variants);
     tcase_add_test(tc, test_snippet_boundaries);
     tcase_add_test(tc, test_snippet_typography);
     tcase_add_test(tc, test_snippet_cases);
     tcase_add_test(tc, test_suggestions);
+    tcase_add_test(tc, test_correction_fields);
     tcase_add_test(tc, test_command);
     tcase_add_test(tc, test_command_json_batch);
     tcase_add_test(tc, test_command_batch_never_stops);

@@ -38,11 +38,25 @@ START_TEST(health_counts_articles)
 }
 END_TEST
 
+/* What fouine-query --json args prints on the server's index (a new
+** reference: json_decref()). */
+static json_t *query_json(const char *args)
+{
+    char cmd[4 * HARNESS_PATH], out[HARNESS_PATH + 16];
+    json_t *cli;
+    snprintf(out, sizeof out, "%s/cli.json", H.dir);
+    snprintf(cmd, sizeof cmd, "'%s/fouine-query' -i '%s' --json %s", H.build,
+             H.index, args);
+    ck_assert_int_eq(fouine_test_run(cmd, out), 0);
+    cli = json_load_file(out, 0, NULL);
+    ck_assert_ptr_nonnull(cli);
+    return cli;
+}
+
 START_TEST(search_is_the_json_of_fouine_query)
 {
     http_reply r;
     json_t *cli, *hits, *hit;
-    char cmd[4 * HARNESS_PATH], out[HARNESS_PATH + 16];
     size_t i;
 
     harness_get(&H, &r, "/api/search?q=s%C3%A9curit%C3%A9+des+h%C3%B4pitaux",
@@ -62,13 +76,7 @@ START_TEST(search_is_the_json_of_fouine_query)
     ck_assert_ptr_nonnull(strstr(str(hit, "snippet"), "<mark>"));
 
     /* Same hits, same order, same snippets as fouine-query --json. */
-    snprintf(out, sizeof out, "%s/cli.json", H.dir);
-    snprintf(cmd, sizeof cmd,
-             "'%s/fouine-query' -i '%s' --json 'sécurité des hôpitaux'",
-             H.build, H.index);
-    ck_assert_int_eq(fouine_test_run(cmd, out), 0);
-    cli = json_load_file(out, 0, NULL);
-    ck_assert_ptr_nonnull(cli);
+    cli = query_json("'sécurité des hôpitaux'");
     ck_assert_int_eq(integer(cli, "total"), integer(r.json, "total"));
     ck_assert_int_eq(json_array_size(json_object_get(cli, "hits")),
                      json_array_size(hits));
@@ -192,6 +200,105 @@ START_TEST(search_filters)
                "checked\n");
     }
     http_reply_free(&cats);
+}
+END_TEST
+
+/* The facets of a search: each without its own filter, the object that
+** fouine-query --facets --json prints. */
+START_TEST(search_facets)
+{
+    http_reply r;
+    json_t *cli, *facets, *cat;
+    size_t i;
+
+    harness_get(&H, &r, "/api/search?q=plus&since=2022&category=%C3%89conomie",
+                200);
+    facets = json_object_get(r.json, "facets");
+    ck_assert_msg(json_is_object(facets), "no facets: %s", r.body);
+    /* The category chosen does not hide the others. */
+    ck_assert_int_ge(json_array_size(json_object_get(facets, "categories")), 2);
+    json_array_foreach(json_object_get(facets, "categories"), i, cat)
+    {
+        ck_assert_int_gt(integer(cat, "count"), 0);
+        ck_assert_int_gt(strlen(str(cat, "value")), 0);
+    }
+    /* The dates chosen do not hide the other years. */
+    ck_assert_str_eq(
+        str(json_array_get(json_object_get(facets, "years"), 0), "value"),
+        "2022");
+    cli = query_json("--facets --since 2022 --category Économie plus");
+    ck_assert_msg(json_equal(json_object_get(cli, "facets"), facets),
+                  "fouine-query's facets differ: %s", r.body);
+    json_decref(cli);
+    http_reply_free(&r);
+}
+END_TEST
+
+/* One set of sort names for the API and fouine-query, the old ones still
+** read; half_life for the recent sort. */
+START_TEST(search_sort_names)
+{
+    static const char *const sorts[] = { "relevance",
+                                         "rank",
+                                         "recent",
+                                         "date",
+                                         "recent&half_life=12h",
+                                         "recent&half_life=3650d" };
+    http_reply r, first;
+    char path[256];
+    size_t i;
+    harness_get(&H, &first, "/api/search?q=plus&per_page=100", 200);
+    for (i = 0; i < sizeof sorts / sizeof sorts[0]; i++) {
+        snprintf(path, sizeof path, "/api/search?q=plus&per_page=100&sort=%s",
+                 sorts[i]);
+        harness_get(&H, &r, path, 200);
+        ck_assert_int_eq(integer(r.json, "total"),
+                         integer(first.json, "total"));
+        http_reply_free(&r);
+    }
+    /* An hour's half-life: the newest article first. */
+    harness_get(&H, &r, "/api/search?q=plus&sort=recent&half_life=1h", 200);
+    ck_assert_str_eq(
+        str(json_array_get(json_object_get(r.json, "hits"), 0), "date"),
+        "2023-02-28T09:15:00");
+    http_reply_free(&r);
+    /* Ten years: an order that the relevance decides. */
+    harness_get(&H, &r, "/api/search?q=plus&sort=recent&half_life=3650d", 200);
+    ck_assert_str_eq(
+        str(json_array_get(json_object_get(r.json, "hits"), 0), "id"),
+        str(json_array_get(json_object_get(first.json, "hits"), 0), "id"));
+    ck_assert_str_ne(
+        str(json_array_get(json_object_get(r.json, "hits"), 0), "date"),
+        "2023-02-28T09:15:00");
+    http_reply_free(&r);
+    http_reply_free(&first);
+}
+END_TEST
+
+/* A bad half_life or sort is refused, the message naming it. */
+START_TEST(search_bad_sort_named)
+{
+    static const char *const paths[] = {
+        "/api/search?q=plus&sort=recent&half_life=0d",
+        "/api/search?q=plus&sort=recent&half_life=30",
+        "/api/search?q=plus&sort=recent&half_life=2w",
+        "/api/search?q=plus&sort=recent&half_life=-1d",
+        "/api/search?q=plus&sort=recent&half_life=1.5d",
+        "/api/search?q=plus&sort=recent&half_life=3651d",
+        "/api/search?q=plus&half_life=99999999999999999999h",
+        "/api/search?q=plus&sort=pertinence",
+    };
+    http_reply r;
+    size_t i;
+    for (i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+        harness_get(&H, &r, paths[i], 400);
+        ck_assert_msg(strstr(str(r.json, "error"),
+                             i + 1 < sizeof paths / sizeof paths[0] ?
+                                 "half_life" :
+                                 "sort") != NULL,
+                      "%s: %s", paths[i], r.body);
+        http_reply_free(&r);
+    }
 }
 END_TEST
 
@@ -810,6 +917,9 @@ static Suite *serve_suite(void)
     tcase_add_test(tc, answers_hold_no_server_path);
     tcase_add_test(tc, search_pages);
     tcase_add_test(tc, search_filters);
+    tcase_add_test(tc, search_facets);
+    tcase_add_test(tc, search_sort_names);
+    tcase_add_test(tc, search_bad_sort_named);
     tcase_add_test(tc, article_by_id_with_slashes);
     tcase_add_test(tc, suggest_words_and_phrases);
     tcase_add_loop_test(tc, errors_are_json_with_status, 0,

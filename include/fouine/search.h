@@ -23,8 +23,9 @@
 extern "C" {
 #endif
 
-/* The version of fouine_search_options these headers describe. */
-#define FOUINE_SEARCH_OPTIONS_VERSION 1
+/* The version of fouine_search_options these headers describe (2 adds
+** facets and half_life_hours; options of version 1 are still read). */
+#define FOUINE_SEARCH_OPTIONS_VERSION 2
 
 /* Largest limit, longest query read (bytes: longer is cut on a character
 ** boundary), default and largest snippet length (characters). */
@@ -52,9 +53,23 @@ extern "C" {
 
 /* Order of the hits. */
 typedef enum fouine_sort {
-    FOUINE_SORT_RANK = 0, /* best first; equal scores to the newer article */
-    FOUINE_SORT_DATE = 1  /* newest first; equal dates to the better score */
+    FOUINE_SORT_RANK = 0,  /* best first; equal scores to the newer article */
+    FOUINE_SORT_DATE = 1,  /* newest first; equal dates to the better score */
+    FOUINE_SORT_RECENT = 2 /* best first, each score decayed by the age of
+                              its article: score x 2^(-age / half-life),
+                              age from the article's date to the newest
+                              article's (an article without a date is as
+                              old as the oldest); equal scores to the newer
+                              article (README, "Ranking") */
 } fouine_sort;
+
+/* The half-life of FOUINE_SORT_RECENT, in hours: its default (30 days)
+** and its largest value (3650 days). */
+#define FOUINE_HALF_LIFE_HOURS     720
+#define FOUINE_HALF_LIFE_MAX_HOURS 87600
+
+/* Most categories a search's facets list (fouine_facets.categories). */
+#define FOUINE_FACET_CATEGORIES 50
 
 /* What to search: fouine_search_options_init() it, then set what you
 ** need. */
@@ -91,16 +106,23 @@ typedef struct fouine_search_options {
                            order of bench_relevance --rank); not owned */
     int prefix_tokens;  /* tokens of the index the query's prefixes may
                            cover, 1..4000 (0: 4000) */
+    /* Version 2: */
+    int facets;          /* non-zero: count the matches by category, year
+                            and month (fouine_results.facets) */
+    int half_life_hours; /* FOUINE_SORT_RECENT's half-life, 1..
+                            FOUINE_HALF_LIFE_MAX_HOURS (0:
+                            FOUINE_HALF_LIFE_HOURS) */
 } fouine_search_options;
 
 /* How many numbers fouine_search_options.rank holds. */
 #define FOUINE_RANK_PARAMS 10
 
 /* fouine_search_options_init() as an initializer. */
-#define FOUINE_SEARCH_OPTIONS_INIT                                            \
-    {                                                                         \
-        FOUINE_SEARCH_OPTIONS_VERSION, NULL, 10, 0, NULL, NULL, NULL,         \
-            FOUINE_SORT_RANK, 0, FOUINE_SNIPPET_CHARS, 0, 0, NULL, 0, NULL, 0 \
+#define FOUINE_SEARCH_OPTIONS_INIT                                             \
+    {                                                                          \
+        FOUINE_SEARCH_OPTIONS_VERSION, NULL, 10, 0, NULL, NULL, NULL,          \
+            FOUINE_SORT_RANK, 0, FOUINE_SNIPPET_CHARS, 0, 0, NULL, 0, NULL, 0, \
+            0, 0                                                               \
     }
 
 /**
@@ -117,6 +139,28 @@ void fouine_search_options_init(fouine_search_options *o);
  *         YYYY-MM-DD"); fouine_search() returns FOUINE_EINVAL then
  */
 const char *fouine_search_options_error(const fouine_search_options *o);
+
+/**
+ * The order a name gives: "relevance" (also "rank"), "recent" or "date",
+ * the names fouine-query's --sort and fouine-serve's sort take.
+ *
+ * @param[out] out the order; FOUINE_SORT_RANK on error
+ * @param name NUL-terminated
+ * @return FOUINE_OK, or FOUINE_EINVAL for another name
+ */
+FOUINE_WUR int fouine_sort_parse(fouine_sort *out, const char *name);
+
+/**
+ * The half-life of FOUINE_SORT_RECENT that a text gives: a whole number
+ * of days ("30d") or of hours ("12h"), from 1 hour to
+ * FOUINE_HALF_LIFE_MAX_HOURS, as fouine-query's --half-life and
+ * fouine-serve's half_life take it.
+ *
+ * @param[out] hours the half-life in hours; 0 on error
+ * @param text NUL-terminated
+ * @return FOUINE_OK, or FOUINE_EINVAL for anything else
+ */
+FOUINE_WUR int fouine_half_life_parse(int *hours, const char *text);
 
 /* The bytes [start, end) of a match in a text. */
 typedef struct fouine_span {
@@ -151,6 +195,28 @@ typedef struct fouine_fix {
     const char *corrected; /* as the articles write it */
 } fouine_fix;
 
+/* One value of a facet and the matching articles that have it. */
+typedef struct fouine_facet {
+    const char *value; /* a category as the articles write it, a year
+                          ("2019") or a month ("2019-05") */
+    long long count;   /* matching articles */
+} fouine_facet;
+
+/* The matches of a search counted by category, year and month, each
+** facet with the other filters of the options applied but not its own: the
+** categories with since and until (not category), the years and months
+** with category (not since and until).  Articles without a category (a
+** date) are in no category (year, month). */
+typedef struct fouine_facets {
+    const fouine_facet *categories; /* most articles first, then by name;
+                                       at most FOUINE_FACET_CATEGORIES */
+    size_t ncategories;
+    const fouine_facet *years; /* newest first */
+    size_t nyears;
+    const fouine_facet *months; /* newest first */
+    size_t nmonths;
+} fouine_facets;
+
 /* What a search found.  Owned by the caller: fouine_results_free(). */
 typedef struct fouine_results {
     const char *query;       /* what was typed (cut at FOUINE_QUERY_MAX) */
@@ -171,6 +237,12 @@ typedef struct fouine_results {
     double took_ms;         /* time spent */
     const fouine_hit *hits; /* the page of hits, best first */
     size_t nhits;
+    const fouine_facets *facets; /* with fouine_search_options.facets, the
+                                    counts of the matches (the expression,
+                                    fallback and correction of the hits);
+                                    NULL when not asked, or when the time
+                                    budget ran out before the matches were
+                                    counted */
 } fouine_results;
 
 /**

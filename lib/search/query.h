@@ -379,8 +379,10 @@ FOUINE_WUR int fouine_spell_query(fouine_correction **out,
                                   const char *text);
 
 /**
- * Register on db what the search needs: the SQL function fouine_fold(text)
- * (case and accents folded), and the FTS5 functions fouine_cover(fts, map)
+ * Register on db what the search needs: the SQL functions fouine_fold(text)
+ * (case and accents folded) and fouine_decay(day, newest, oldest,
+ * half_life) (the weight of an article's age in a ranking by recency, see
+ * rank.c), and the FTS5 functions fouine_cover(fts, map)
  * (how many items of the query an article holds), fouine_bm25(fts, k1, b,
  * weight...) (BM25 with its parameters given: lower is better, as FTS5's
  * bm25()), fouine_bm25f(fts, k1, b, weight...) (the same with each

@@ -671,6 +671,24 @@ static void sql_snippet(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     fouine_free(sp.at);
 }
 
+/*
+** fouine_decay(day, newest, oldest, half_life): the weight of an article
+** of the julian day day in a ranking by recency, 2^(-age / half_life), age
+** in days from day to newest (never below 0); an article without a date
+** (day NULL) is as old as oldest.  1 when half_life is not positive.
+*/
+static void sql_decay(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    double newest = sqlite3_value_double(argv[1]);
+    double day = sqlite3_value_type(argv[0]) == SQLITE_NULL ?
+                     sqlite3_value_double(argv[2]) :
+                     sqlite3_value_double(argv[0]);
+    double half = sqlite3_value_double(argv[3]);
+    double age = newest > day ? newest - day : 0.0;
+    (void)argc;
+    sqlite3_result_double(ctx, half > 0 ? exp2(-age / half) : 1.0);
+}
+
 static void analyzer_free(void *p)
 {
     fouine_analyzer_free(p);
@@ -695,7 +713,11 @@ int fouine_search_register(sqlite3 *db)
     if (sqlite3_create_function(db, "fouine_fold", 1,
                                 SQLITE_UTF8 | SQLITE_DETERMINISTIC |
                                     SQLITE_INNOCUOUS,
-                                NULL, sql_fold, NULL, NULL) != SQLITE_OK) {
+                                NULL, sql_fold, NULL, NULL) != SQLITE_OK ||
+        sqlite3_create_function(db, "fouine_decay", 4,
+                                SQLITE_UTF8 | SQLITE_DETERMINISTIC |
+                                    SQLITE_INNOCUOUS,
+                                NULL, sql_decay, NULL, NULL) != SQLITE_OK) {
         return fouine_store_error(db);
     }
     /* The analyzer of fouine_query(), released with the connection (or

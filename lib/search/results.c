@@ -8,6 +8,7 @@
 
 #include "fouine/alloc.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 void fouine_results_free(fouine_results *pub)
@@ -299,5 +300,149 @@ int fouine_results_corrected(const char **out,
         }
     }
     fouine_free(b.data);
+    return rc;
+}
+
+/* ---- Facets ---- */
+
+/* A value of a facet being tallied: len bytes of value, not owned. */
+typedef struct tally {
+    const char *value;
+    size_t len;
+    long long count;
+} tally;
+
+/* The order of values, as SQLite's BINARY collation has it. */
+static int value_cmp(const tally *a, const tally *b)
+{
+    size_t n = a->len < b->len ? a->len : b->len;
+    int c = memcmp(a->value, b->value, n);
+    return c ? c : (a->len > b->len) - (a->len < b->len);
+}
+
+static int by_value(const void *a, const void *b)
+{
+    return value_cmp(a, b);
+}
+
+static int by_value_desc(const void *a, const void *b)
+{
+    return value_cmp(b, a);
+}
+
+/* Most articles first, then by value (fouine_index_categories()'s
+** order). */
+static int by_count(const void *pa, const void *pb)
+{
+    const tally *a = pa, *b = pb;
+    if (a->count != b->count) {
+        return a->count < b->count ? 1 : -1;
+    }
+    return value_cmp(a, b);
+}
+
+/* Sort the n tallies of t with cmp and add up the counts of equal values
+** (neighbours once sorted); returns how many values are left. */
+static size_t tally_merge(tally *t,
+                          size_t n,
+                          int (*cmp)(const void *, const void *))
+{
+    size_t i, k = 0;
+    if (n == 0) {
+        return 0;
+    }
+    qsort(t, n, sizeof *t, cmp);
+    for (i = 1; i < n; i++) {
+        if (value_cmp(&t[k], &t[i]) == 0) {
+            t[k].count += t[i].count;
+        } else {
+            t[++k] = t[i];
+        }
+    }
+    return k + 1;
+}
+
+/* *out: the first n tallies of t as facets owned by r (their values
+** copied), *nout their number. */
+static int keep_facet(const fouine_facet **out,
+                      size_t *nout,
+                      results *r,
+                      const tally *t,
+                      size_t n)
+{
+    fouine_facet *f;
+    size_t i;
+    int rc;
+    *out = NULL;
+    *nout = 0;
+    if (n == 0) {
+        return FOUINE_OK;
+    }
+    f = fouine_calloc(n, sizeof *f);
+    rc = f ? keep(r, f) : FOUINE_ENOMEM;
+    for (i = 0; rc == FOUINE_OK && i < n; i++) {
+        rc = keep_copy(&f[i].value, r, t[i].value, t[i].len);
+        f[i].count = t[i].count;
+    }
+    if (rc == FOUINE_OK) {
+        *out = f;
+        *nout = n;
+    }
+    return rc;
+}
+
+int fouine_results_facets(results *r, const search *s)
+{
+    fouine_facets *f = fouine_calloc(1, sizeof *f);
+    tally *t = NULL;
+    size_t i, n = 0;
+    int rc = f ? keep(r, f) : FOUINE_ENOMEM;
+
+    if (rc == FOUINE_OK) {
+        t = fouine_malloc((s->nrows ? s->nrows : 1) * sizeof *t);
+        rc = t ? FOUINE_OK : FOUINE_ENOMEM;
+    }
+    /* The categories, within the dates. */
+    for (i = 0; rc == FOUINE_OK && i < s->nrows; i++) {
+        const facet_row *row = &s->rows[i];
+        if (row->in_dates && row->category) {
+            tally one = { row->category, strlen(row->category), row->count };
+            t[n++] = one;
+        }
+    }
+    if (rc == FOUINE_OK) {
+        n = tally_merge(t, n, by_value);
+        qsort(t, n, sizeof *t, by_count);
+        rc = keep_facet(&f->categories, &f->ncategories, r, t,
+                        n < FOUINE_FACET_CATEGORIES ? n :
+                                                      FOUINE_FACET_CATEGORIES);
+    }
+    /* The months and years, of the category. */
+    for (i = 0, n = 0; rc == FOUINE_OK && i < s->nrows; i++) {
+        const facet_row *row = &s->rows[i];
+        if (row->in_category && row->month && strlen(row->month) == 7) {
+            tally one = { row->month, 7, row->count };
+            t[n++] = one;
+        }
+    }
+    if (rc == FOUINE_OK) {
+        n = tally_merge(t, n, by_value_desc);
+        rc = keep_facet(&f->months, &f->nmonths, r, t, n);
+    }
+    for (i = 0, n = 0; rc == FOUINE_OK && i < s->nrows; i++) {
+        const facet_row *row = &s->rows[i];
+        if (row->in_category && row->month && strlen(row->month) >= 4) {
+            tally one = { row->month, 4, row->count };
+            t[n++] = one;
+        }
+    }
+    if (rc == FOUINE_OK) {
+        n = tally_merge(t, n, by_value_desc);
+        rc = keep_facet(&f->years, &f->nyears, r, t, n);
+    }
+    if (rc == FOUINE_OK) {
+        r->pub.facets = f;
+    }
+    fouine_free(t);
     return rc;
 }

@@ -22,6 +22,7 @@
 #include "fouine/alloc.h"
 #include "store.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,9 +61,32 @@ static int valid_date(const char *s)
     return 1;
 }
 
-const char *fouine_search_options_error(const fouine_search_options *opts)
+/*
+** The options o as options of this version: o itself, or, for options of
+** version 1, a copy of theirs in *room with the fields version 2 added at
+** their defaults (a caller built for version 1 has no room for them);
+** NULL for another version.
+*/
+static const fouine_search_options *current(fouine_search_options *room,
+                                            const fouine_search_options *o)
 {
-    if (opts->version != FOUINE_SEARCH_OPTIONS_VERSION) {
+    if (o->version == FOUINE_SEARCH_OPTIONS_VERSION) {
+        return o;
+    }
+    if (o->version != 1) {
+        return NULL;
+    }
+    fouine_search_options_init(room);
+    memcpy(room, o, offsetof(fouine_search_options, facets));
+    room->version = FOUINE_SEARCH_OPTIONS_VERSION;
+    return room;
+}
+
+const char *fouine_search_options_error(const fouine_search_options *given)
+{
+    fouine_search_options room;
+    const fouine_search_options *opts = current(&room, given);
+    if (!opts) {
         return "options of another version (fouine_search_options_init())";
     }
     if (!opts->query) {
@@ -91,10 +115,60 @@ const char *fouine_search_options_error(const fouine_search_options *opts)
     if (opts->until && !valid_date(opts->until)) {
         return "until: expected a date YYYY, YYYY-MM or YYYY-MM-DD";
     }
-    if (opts->sort != FOUINE_SORT_RANK && opts->sort != FOUINE_SORT_DATE) {
-        return "sort: expected rank or date";
+    if (opts->sort != FOUINE_SORT_RANK && opts->sort != FOUINE_SORT_DATE &&
+        opts->sort != FOUINE_SORT_RECENT) {
+        return "sort: expected relevance, recent or date";
+    }
+    if (opts->half_life_hours < 0 ||
+        opts->half_life_hours > FOUINE_HALF_LIFE_MAX_HOURS) {
+        return "half-life: expected 1 hour to 3650 days";
     }
     return NULL;
+}
+
+int fouine_sort_parse(fouine_sort *out, const char *name)
+{
+    static const struct {
+        const char *name;
+        fouine_sort sort;
+    } names[] = { { "relevance", FOUINE_SORT_RANK },
+                  { "rank", FOUINE_SORT_RANK },
+                  { "recent", FOUINE_SORT_RECENT },
+                  { "date", FOUINE_SORT_DATE } };
+    size_t i;
+    *out = FOUINE_SORT_RANK;
+    for (i = 0; name && i < sizeof names / sizeof names[0]; i++) {
+        if (strcmp(name, names[i].name) == 0) {
+            *out = names[i].sort;
+            return FOUINE_OK;
+        }
+    }
+    return FOUINE_EINVAL;
+}
+
+int fouine_half_life_parse(int *hours, const char *text)
+{
+    long n = 0;
+    size_t i = 0;
+    *hours = 0;
+    if (!text) {
+        return FOUINE_EINVAL;
+    }
+    for (; text[i] >= '0' && text[i] <= '9'; i++) {
+        n = 10 * n + (text[i] - '0');
+        if (n > FOUINE_HALF_LIFE_MAX_HOURS) {
+            return FOUINE_EINVAL; /* also stops an overflow */
+        }
+    }
+    if (i == 0 || (text[i] != 'd' && text[i] != 'h') || text[i + 1] != '\0') {
+        return FOUINE_EINVAL;
+    }
+    n *= text[i] == 'd' ? 24 : 1;
+    if (n < 1 || n > FOUINE_HALF_LIFE_MAX_HOURS) {
+        return FOUINE_EINVAL;
+    }
+    *hours = (int)n;
+    return FOUINE_OK;
 }
 
 /* ---- The search ---- */
@@ -194,8 +268,10 @@ int fouine_search(fouine_results **out,
 int fouine_search_db(fouine_results **out,
                      sqlite3 *db,
                      fouine_analyzer *an,
-                     const fouine_search_options *opts)
+                     const fouine_search_options *given)
 {
+    fouine_search_options room;
+    const fouine_search_options *opts = current(&room, given);
     search s;
     fouine_parsed q;
     results *r = NULL;
@@ -205,7 +281,8 @@ int fouine_search_db(fouine_results **out,
     int applied = 0;
     static const fouine_parsed plain; /* no term: nothing highlighted */
     double t0 = now_ms();
-    double budget_ms = opts->budget_ms > 0  ? (double)opts->budget_ms :
+    double budget_ms = !opts                ? 0.0 :
+                       opts->budget_ms > 0  ? (double)opts->budget_ms :
                        opts->budget_ms == 0 ? FOUINE_SEARCH_BUDGET_MS :
                        opts->budget_ms == FOUINE_BUDGET_SPENT ? 0.0 :
                                                                 -1.0;
@@ -221,7 +298,7 @@ int fouine_search_db(fouine_results **out,
     memset(&s, 0, sizeof s);
     memset(&q, 0, sizeof q);
     budget_start(&time, budget_ms);
-    if (fouine_search_options_error(opts)) {
+    if (!opts || fouine_search_options_error(opts)) {
         return FOUINE_EINVAL;
     }
     r = fouine_calloc(1, sizeof *r);
@@ -295,6 +372,13 @@ int fouine_search_db(fouine_results **out,
     s.an = an;
     s.opts = opts;
     s.q = &q;
+    s.facets = opts->facets;
+    if (opts->sort == FOUINE_SORT_RECENT) {
+        rc = fouine_search_dates(&s);
+        if (rc != FOUINE_OK) {
+            goto done;
+        }
+    }
     if (opts->category) {
         rc = fouine_fold(&s.category, opts->category, strlen(opts->category));
         if (rc != FOUINE_OK) {
@@ -314,7 +398,9 @@ int fouine_search_db(fouine_results **out,
     if (is_long) {
         /* A long query: every article holding any item, ranked. */
         running = q.long_expr ? q.long_expr : q.any_expr;
+        s.facets = 0; /* those of running, below */
         rc = fouine_search_count(&s, q.long_all ? q.long_all : q.expr, &all);
+        s.facets = opts->facets;
         if (rc == FOUINE_OK) {
             fallback = all == 0;
             rc = fouine_search_run(&s, running, 0);
@@ -358,6 +444,13 @@ int fouine_search_db(fouine_results **out,
         }
     }
     r->pub.hits = r->hits;
+    if (opts->facets && (s.faceted || !running)) {
+        /* Nothing searched: no facet but empty ones. */
+        rc = fouine_results_facets(r, &s);
+        if (rc != FOUINE_OK) {
+            goto done;
+        }
+    }
     cut |= q.cut | (time.spent ? FOUINE_CUT_TIME : 0u);
     r->pub.nhits = s.nhits;
     if (applied) {
@@ -403,6 +496,7 @@ done:
     fouine_parsed_clear(&q);
     fouine_free(s.category);
     fouine_free(s.hits);
+    fouine_search_rows_free(&s);
     fouine_free(corr);
     fouine_lexicon_close(lx);
     if (rc == FOUINE_EDB && opts->error) {

@@ -23,6 +23,39 @@ typedef struct page_hit {
     int cover;    /* fallback: items held */
 } page_hit;
 
+/* One group of the matches counted for the facets: the articles of one
+** category and month, within since and until or not. */
+typedef struct facet_row {
+    char *category;  /* as the articles write it, or NULL; owned */
+    char *month;     /* substr(date, 1, 7), or NULL; owned */
+    int in_dates;    /* within since and until (1 without them) */
+    int in_category; /* of the options' category (1 without one) */
+    long long count; /* matching articles */
+} facet_row;
+
+/* The table of every article's category and day that fouine_tally()
+** keeps for its connection (facets.c). */
+typedef struct tally_table tally_table;
+
+/* A count of the facets by fouine_tally(rowid, :tally) (facets.c): what
+** the search asks, set by fouine_tally_begin(), and what the matches
+** gave. */
+typedef struct facet_tally {
+    sqlite3_int64 version; /* PRAGMA data_version in the search */
+    sqlite3_int64 changes; /* the connection's total changes */
+    const char *category;  /* the options' category, folded, or NULL */
+    int dated;             /* since or until given */
+    int lo, hi;            /* their days, YYYYMMDD, inclusive */
+    /* Set by the counting: */
+    const tally_table *table; /* the connection's; not owned */
+    long long *cats;          /* by category id of table: in the dates */
+    long long *months;        /* by month of table: of the category */
+    unsigned char *match;     /* by category id: the options' category */
+    long long total;          /* in the dates and of the category */
+    int inexact;              /* the table cannot answer: count in SQL */
+    int rc;                   /* FOUINE_OK, or why the counting failed */
+} facet_tally;
+
 /* State of one search. */
 typedef struct search {
     sqlite3 *db;
@@ -33,8 +66,14 @@ typedef struct search {
     page_hit *hits; /* owned */
     size_t nhits;
     long long total;
-    int counted;  /* total was counted (not cut short by the budget) */
-    budget *time; /* the time budget; not owned */
+    int counted;     /* total was counted (not cut short by the budget) */
+    budget *time;    /* the time budget; not owned */
+    int facets;      /* counts count the facets too (into rows) */
+    int faceted;     /* rows hold the facets of the last count */
+    facet_row *rows; /* owned, each with its strings */
+    size_t nrows;
+    double newest, oldest; /* FOUINE_SORT_RECENT: the julian days of the
+                              newest and the oldest dated articles */
 } search;
 
 /* fouine_results and what it owns: the public part first, so that a
@@ -57,15 +96,50 @@ typedef struct results {
 int fouine_search_budget_spent(void *payload);
 
 /*
+** Interface to code in facets.c.
+*/
+
+/* Register fouine_tally(rowid, request) on db, with the table it keeps,
+** unless it is there.  Returns FOUINE_OK, FOUINE_EDB or FOUINE_ENOMEM. */
+FOUINE_WUR int fouine_tally_register(sqlite3 *db);
+
+/* Set q (cleared first) to count the matches of s.  Returns FOUINE_OK or
+** FOUINE_EDB. */
+FOUINE_WUR int fouine_tally_begin(facet_tally *q, const search *s);
+
+/* Bind q to the parameter :tally of stmt.  Returns FOUINE_OK or
+** FOUINE_EDB. */
+FOUINE_WUR int fouine_tally_bind(sqlite3_stmt *stmt, facet_tally *q);
+
+/* s->rows (replaced) made of what q counted: a row a category (counted in
+** the dates) and a row a month (counted in the category).  Returns
+** FOUINE_OK or FOUINE_ENOMEM. */
+FOUINE_WUR int fouine_tally_rows(search *s, const facet_tally *q);
+
+/* Release what q holds. */
+void fouine_tally_clear(facet_tally *q);
+
+/*
 ** Interface to code in search_sql.c.
 */
 
 /* Count the articles matching expr (with the filters) into *total, and set
-** s->counted.  Returns FOUINE_OK, FOUINE_ENOMEM or FOUINE_EDB (also when
-** the budget is spent, as an interrupted statement). */
+** s->counted; with s->facets, in the same pass over the matches, count
+** them by category and month into s->rows (each facet without its own
+** filter: the rows keep whether they pass since/until and the category)
+** and set s->faceted.  Returns FOUINE_OK, FOUINE_ENOMEM or FOUINE_EDB
+** (also when the budget is spent, as an interrupted statement). */
 FOUINE_WUR int fouine_search_count(search *s,
                                    const char *expr,
                                    long long *total);
+
+/* Release s->rows. */
+void fouine_search_rows_free(search *s);
+
+/* Read into s->newest and s->oldest the julian days of the newest and the
+** oldest dated articles of the index (0 when none has a date).  Returns
+** FOUINE_OK or FOUINE_EDB. */
+FOUINE_WUR int fouine_search_dates(search *s);
 
 /* Orders of fouine_search_page(). */
 enum {
@@ -117,6 +191,14 @@ FOUINE_WUR int fouine_results_hit(fouine_hit *out,
                                   search *s,
                                   const page_hit *h,
                                   size_t chars);
+
+/*
+** The public facets of r (r->pub.facets) made of s->rows: the categories
+** of the rows within the dates, the years and months of the rows of the
+** category, each value once with its count, in the orders of
+** fouine_facets.  Returns FOUINE_OK or FOUINE_ENOMEM.
+*/
+FOUINE_WUR int fouine_results_facets(results *r, const search *s);
 
 /*
 ** The query text with the words of corr replaced by their best candidate

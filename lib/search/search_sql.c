@@ -58,10 +58,11 @@ static void sql_matches(fouine_buf *b,
     fouine_buf_puts(b, ")");
 }
 
-/* Append the filters on article a, starting with " WHERE" (or nothing). */
-static void sql_filters(fouine_buf *b, const search *s)
+/* Append the conditions on the date of article a, the first after sep,
+** the others after " AND "; returns the separator of a condition more
+** (sep itself when there was none). */
+static const char *sql_dates(fouine_buf *b, const search *s, const char *sep)
 {
-    const char *sep = " WHERE ";
     if (s->opts->since) {
         fouine_buf_printf(b, "%ssubstr(a.date, 1, %zu) >= :since", sep,
                           strlen(s->opts->since));
@@ -72,6 +73,13 @@ static void sql_filters(fouine_buf *b, const search *s)
                           strlen(s->opts->until));
         sep = " AND ";
     }
+    return sep;
+}
+
+/* Append the filters on article a, starting with " WHERE" (or nothing). */
+static void sql_filters(fouine_buf *b, const search *s)
+{
+    const char *sep = sql_dates(b, s, " WHERE ");
     if (s->category) {
         fouine_buf_printf(b, "%sfouine_fold(a.category) = :cat", sep);
     }
@@ -80,7 +88,7 @@ static void sql_filters(fouine_buf *b, const search *s)
 static int need_article(const search *s)
 {
     return s->opts->since || s->opts->until || s->category ||
-           s->opts->sort == FOUINE_SORT_DATE || !s->q->expr;
+           s->opts->sort != FOUINE_SORT_RANK || !s->q->expr;
 }
 
 /* Bind the named parameters that stmt has. */
@@ -100,6 +108,15 @@ static void bind_all(sqlite3_stmt *stmt,
                   { ":rmap", expr == s->q->expr      ? s->q->expr_map :
                              expr == s->q->long_expr ? s->q->long_map :
                                                        s->q->any_map } };
+    const struct {
+        const char *name;
+        double value;
+    } days[] = { { ":newest", s->newest },
+                 { ":oldest", s->oldest },
+                 { ":half",
+                   (s->opts->half_life_hours > 0 ? s->opts->half_life_hours :
+                                                   FOUINE_HALF_LIFE_HOURS) /
+                       24.0 } };
     size_t i;
     int k;
     for (i = 0; i < sizeof texts / sizeof texts[0]; i++) {
@@ -116,6 +133,11 @@ static void bind_all(sqlite3_stmt *stmt,
             sqlite3_bind_double(stmt, k, s->opts->rank[i]);
         }
     }
+    for (i = 0; i < sizeof days / sizeof days[0]; i++) {
+        if ((k = sqlite3_bind_parameter_index(stmt, days[i].name)) != 0) {
+            sqlite3_bind_double(stmt, k, days[i].value);
+        }
+    }
     if ((k = sqlite3_bind_parameter_index(stmt, ":limit")) != 0) {
         sqlite3_bind_int(stmt, k, limit);
     }
@@ -124,25 +146,182 @@ static void bind_all(sqlite3_stmt *stmt,
     }
 }
 
-int fouine_search_count(search *s, const char *expr, long long *total)
+void fouine_search_rows_free(search *s)
+{
+    size_t i;
+    for (i = 0; i < s->nrows; i++) {
+        fouine_free(s->rows[i].category);
+        fouine_free(s->rows[i].month);
+    }
+    fouine_free(s->rows);
+    s->rows = NULL;
+    s->nrows = 0;
+    s->faceted = 0;
+}
+
+int fouine_search_dates(search *s)
+{
+    static const char sql[] =
+        "SELECT julianday((SELECT max(date) FROM article)),"
+        " julianday((SELECT min(date) FROM article WHERE date > ''))";
+    sqlite3_stmt *stmt = NULL;
+    int rc = FOUINE_EDB;
+    s->newest = s->oldest = 0;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &stmt, NULL) == SQLITE_OK &&
+        sqlite3_step(stmt) == SQLITE_ROW) {
+        s->newest = sqlite3_column_double(stmt, 0);
+        s->oldest = sqlite3_column_type(stmt, 1) == SQLITE_NULL ?
+                        s->newest :
+                        sqlite3_column_double(stmt, 1);
+        rc = FOUINE_OK;
+    }
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
+/* A copy of the text column col of stmt into *out (NULL for NULL or "").
+** Returns FOUINE_OK or FOUINE_ENOMEM. */
+static int column_copy(char **out, sqlite3_stmt *stmt, int col)
+{
+    const char *t = (const char *)sqlite3_column_text(stmt, col);
+    *out = NULL;
+    if (!t || !*t) {
+        return sqlite3_errcode(sqlite3_db_handle(stmt)) == SQLITE_NOMEM ?
+                   FOUINE_ENOMEM :
+                   FOUINE_OK;
+    }
+    *out = fouine_strdup(t);
+    return *out ? FOUINE_OK : FOUINE_ENOMEM;
+}
+
+/* Whether a and b (each NULL or a string) are the same text. */
+static int same_text(const char *a, const char *b)
+{
+    return a && b ? strcmp(a, b) == 0 : a == b;
+}
+
+/* *same: whether category (or NULL) is the options' category, case and
+** accents aside.  Returns FOUINE_OK or FOUINE_ENOMEM. */
+static int of_category(int *same, const search *s, const char *category)
+{
+    char *folded = NULL;
+    int rc = FOUINE_OK;
+    *same = 0;
+    if (category) {
+        rc = fouine_fold(&folded, category, strlen(category));
+        *same = rc == FOUINE_OK && strcmp(folded, s->category) == 0;
+    }
+    fouine_free(folded);
+    return rc;
+}
+
+/*
+** Read the groups of the facet statement into s->rows, each with whether
+** it is of the options' category (the rows come ordered by category: each
+** is folded once), and add the count of those within every filter to
+** *total.
+*/
+static int read_rows(search *s, sqlite3_stmt *stmt, long long *total)
+{
+    size_t cap = 0;
+    int rc, same = 1;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        facet_row *row;
+        if (s->nrows == cap) {
+            size_t more = cap ? 2 * cap : 64;
+            facet_row *grown = fouine_realloc(s->rows, more * sizeof *grown);
+            if (!grown) {
+                rc = FOUINE_ENOMEM;
+                goto done;
+            }
+            s->rows = grown;
+            cap = more;
+        }
+        row = &s->rows[s->nrows];
+        memset(row, 0, sizeof *row);
+        s->nrows++;
+        rc = column_copy(&row->category, stmt, 0);
+        if (rc == FOUINE_OK) {
+            rc = column_copy(&row->month, stmt, 1);
+        }
+        if (rc != FOUINE_OK) {
+            goto done;
+        }
+        row->in_dates = sqlite3_column_int(stmt, 2);
+        row->count = sqlite3_column_int64(stmt, 3);
+        if (s->category &&
+            (s->nrows == 1 || !same_text(row[-1].category, row->category))) {
+            rc = of_category(&same, s, row->category);
+            if (rc != FOUINE_OK) {
+                goto done;
+            }
+        }
+        row->in_category = same;
+        if (row->in_dates && row->in_category) {
+            *total += row->count;
+        }
+    }
+    rc = rc == SQLITE_DONE ? FOUINE_OK : FOUINE_EDB;
+done:
+    return rc;
+}
+
+/* The statements of fouine_search_count(). */
+enum {
+    COUNT_PLAIN, /* count(*) with the filters */
+    COUNT_TALLY, /* fouine_tally() of the matches */
+    COUNT_GROUPS /* the matches by category, month and dates, in SQL */
+};
+
+/* Append the statement that counts the matches as mode says. */
+static void count_sql(fouine_buf *sql, const search *s, int mode)
+{
+    int comments = s->opts->comments && !s->q->columns;
+    /* The matches, each article once. */
+    const char *from =
+        comments ? " FROM (SELECT DISTINCT r FROM m) d" : " FROM m d";
+    fouine_buf_puts(sql, "WITH ");
+    sql_matches(sql, s, 0, 0);
+    if (mode == COUNT_TALLY) {
+        fouine_buf_printf(sql, " SELECT fouine_tally(d.r, :tally)%s", from);
+    } else if (mode == COUNT_GROUPS) {
+        /* One pass: the category is compared in C, once a category. */
+        fouine_buf_puts(sql, " SELECT a.category, substr(a.date, 1, 7), ");
+        if (sql_dates(sql, s, "(")[0] == '(') {
+            fouine_buf_puts(sql, "1");
+        } else {
+            fouine_buf_puts(sql, ")");
+        }
+        fouine_buf_printf(sql,
+                          ", count(*)%s JOIN article a ON a.rowid = d.r"
+                          " GROUP BY 1, 2, 3 ORDER BY 1",
+                          from);
+    } else {
+        fouine_buf_printf(sql, " SELECT count(*)%s", from);
+        if (s->opts->since || s->opts->until || s->category) {
+            fouine_buf_puts(sql, " JOIN article a ON a.rowid = d.r");
+            sql_filters(sql, s);
+        }
+    }
+}
+
+/* Run the statement of mode into *total (and, but COUNT_PLAIN, s->rows);
+** *inexact: the tally could not answer. */
+static int count_run(search *s,
+                     const char *expr,
+                     int mode,
+                     long long *total,
+                     int *inexact)
 {
     fouine_buf sql = { 0 };
     sqlite3_stmt *stmt = NULL;
-    int rc = FOUINE_EDB, comments = s->opts->comments && !s->q->columns;
+    facet_tally q;
+    int rc = FOUINE_EDB;
 
+    memset(&q, 0, sizeof q);
     *total = 0;
-    s->counted = 0;
-    if (fouine_search_budget_spent(s->time)) {
-        return FOUINE_EDB; /* as interrupted */
-    }
-    fouine_buf_puts(&sql, "WITH ");
-    sql_matches(&sql, s, 0, 0);
-    fouine_buf_puts(&sql, comments ? " SELECT count(DISTINCT m.r) FROM m" :
-                                     " SELECT count(*) FROM m");
-    if (s->opts->since || s->opts->until || s->category) {
-        fouine_buf_puts(&sql, " JOIN article a ON a.rowid = m.r");
-        sql_filters(&sql, s);
-    }
+    *inexact = 0;
+    count_sql(&sql, s, mode);
     if (sql.failed) {
         rc = FOUINE_ENOMEM;
         goto done;
@@ -151,16 +330,65 @@ int fouine_search_count(search *s, const char *expr, long long *total)
         goto done;
     }
     bind_all(stmt, s, expr, 0);
-    if (sqlite3_step(stmt) != SQLITE_ROW) {
-        goto done;
+    if (mode == COUNT_GROUPS) {
+        rc = read_rows(s, stmt, total);
+    } else if (mode == COUNT_TALLY) {
+        rc = fouine_tally_begin(&q, s);
+        if (rc == FOUINE_OK) {
+            rc = fouine_tally_bind(stmt, &q);
+        }
+        if (rc == FOUINE_OK) {
+            rc = sqlite3_step(stmt) == SQLITE_ROW ? q.rc : FOUINE_EDB;
+        }
+        if (rc == FOUINE_EDB && q.rc == FOUINE_ENOMEM) {
+            rc = FOUINE_ENOMEM;
+        }
+        *inexact = q.inexact;
+        if (rc == FOUINE_OK && !q.inexact) {
+            *total = q.total;
+            rc = fouine_tally_rows(s, &q);
+        }
+    } else if (sqlite3_step(stmt) == SQLITE_ROW) {
+        *total = sqlite3_column_int64(stmt, 0);
+        rc = FOUINE_OK;
     }
-    *total = sqlite3_column_int64(stmt, 0);
-    s->counted = 1;
-    rc = FOUINE_OK;
 done:
+    fouine_tally_clear(&q);
     sqlite3_finalize(stmt);
     fouine_free(sql.data);
     return rc;
+}
+
+int fouine_search_count(search *s, const char *expr, long long *total)
+{
+    int rc, inexact = 0;
+
+    *total = 0;
+    s->counted = 0;
+    fouine_search_rows_free(s);
+    if (fouine_search_budget_spent(s->time)) {
+        return FOUINE_EDB; /* as interrupted */
+    }
+    if (!s->facets) {
+        rc = count_run(s, expr, COUNT_PLAIN, total, &inexact);
+    } else {
+        /* The table of the connection; in SQL when it cannot answer. */
+        rc = fouine_tally_register(s->db);
+        if (rc == FOUINE_OK) {
+            rc = count_run(s, expr, COUNT_TALLY, total, &inexact);
+        }
+        if (rc == FOUINE_OK && inexact) {
+            rc = count_run(s, expr, COUNT_GROUPS, total, &inexact);
+        }
+        s->faceted = rc == FOUINE_OK;
+    }
+    if (rc != FOUINE_OK) {
+        *total = 0;
+        fouine_search_rows_free(s);
+        return rc;
+    }
+    s->counted = 1;
+    return FOUINE_OK;
 }
 
 int fouine_search_page(search *s,
@@ -174,6 +402,7 @@ int fouine_search_page(search *s,
     sqlite3_stmt *stmt = NULL;
     int rc = FOUINE_EDB, comments = s->opts->comments && !s->q->columns;
     int by_date = order == PAGE_BY_DATE, ranked = order != PAGE_FOUND;
+    int recent = ranked && s->opts->sort == FOUINE_SORT_RECENT && s->q->expr;
     const char *t = comments ? "g" : "m";
     page_hit *h;
 
@@ -187,8 +416,17 @@ int fouine_search_page(search *s,
         fouine_buf_puts(&sql, ", g(r, s, c, k) AS (SELECT r, min(s), max(c),"
                               " min(k) FROM m GROUP BY r)");
     }
-    fouine_buf_printf(&sql, " SELECT %s.r, -%s.s, %s.k, %s.c FROM %s", t, t, t,
-                      t, t);
+    if (recent) {
+        /* The score decayed by the age of the article (fouine_decay()). */
+        fouine_buf_printf(&sql,
+                          " SELECT %s.r, -%s.s * fouine_decay(julianday("
+                          "a.date), :newest, :oldest, :half) AS recency,"
+                          " %s.k, %s.c FROM %s",
+                          t, t, t, t, t);
+    } else {
+        fouine_buf_printf(&sql, " SELECT %s.r, -%s.s, %s.k, %s.c FROM %s", t, t,
+                          t, t, t);
+    }
     if (need_article(s) || by_date) {
         fouine_buf_printf(&sql, " JOIN article a ON a.rowid = %s.r", t);
         sql_filters(&sql, s);
@@ -201,8 +439,12 @@ int fouine_search_page(search *s,
         if (fallback) {
             fouine_buf_printf(&sql, "%s.c DESC, ", t);
         }
-        fouine_buf_printf(&sql, "%s.s, %s%s.r DESC", t,
-                          by_date ? "a.date DESC, " : "", t);
+        if (recent) {
+            fouine_buf_printf(&sql, "recency DESC, a.date DESC, %s.r DESC", t);
+        } else {
+            fouine_buf_printf(&sql, "%s.s, %s%s.r DESC", t,
+                              by_date ? "a.date DESC, " : "", t);
+        }
     }
     fouine_buf_puts(&sql, " LIMIT :limit OFFSET :offset");
     if (sql.failed) {
@@ -257,7 +499,8 @@ int fouine_search_run(search *s, const char *expr, int fallback)
     if (rc != FOUINE_OK || s->total == 0 || offset >= s->total) {
         return rc;
     }
-    if (s->opts->sort == FOUINE_SORT_DATE || !s->q->expr) {
+    if (s->opts->sort != FOUINE_SORT_RANK || !s->q->expr) {
+        /* By date, or by recency then date: a whole order already. */
         return fouine_search_page(s, expr, fallback, PAGE_RANKED, offset,
                                   limit);
     }

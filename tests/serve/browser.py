@@ -5,7 +5,8 @@ Drives headless Chromium through the Chrome DevTools Protocol over a pipe
 (--remote-debugging-pipe: JSON messages ended by NUL on fds 3 and 4, so no
 websocket library is needed), types into the page with real key events and
 checks what it renders: suggestions, results with highlighting, paging by
-keyboard, the proposed correction, an article, and that a <script> held by
+keyboard, the facets (a category chosen with the keyboard, a year), the
+correction said above the results, an article, and that a <script> held by
 an article never runs.  Saves a screenshot.
 
     browser.py CHROMIUM BASE_URL SCREENSHOT.png
@@ -284,6 +285,64 @@ def main():
         check("page=2" in b.eval("location.search"),
               "page 2 is in the URL: " + b.eval("location.search"))
 
+        # The facets of the query, reached with Tab: a category chosen with
+        # Enter narrows the results to it, a year to its dates, and the
+        # other categories and years are still offered.
+        b.goto(base + "/?q=plus")
+        cats = b.wait("(() => { const l = [...document.querySelectorAll("
+                      "'#facette-rubriques button')]; return l.length > 1 "
+                      "&& !document.getElementById('facettes').hidden ? "
+                      "l.map(x => x.dataset.value) : null; })()",
+                      "the category facet")
+        check(len(cats) > 1, f"categories offered: {cats}")
+        first = cats[0]
+        for _ in range(60):
+            if b.eval("document.activeElement.dataset.value || ''") == first:
+                break
+            b.key("Tab", "Tab", 9)
+        check(b.eval("document.activeElement.dataset.value || ''") == first,
+              f"the category '{first}' is reached with Tab")
+        enter(b)
+        shown = b.wait("(() => { const b = document.querySelector("
+                       "'#facette-rubriques button[aria-pressed=true]'); "
+                       "const r = [...document.querySelectorAll('#resultats "
+                       ".rubrique')].map(x => x.textContent); return b && "
+                       "r.length ? r : null; })()", "the narrowed results")
+        check(set(shown) == {first},
+              f"results of '{first}' only (got {shown})")
+        check("category=" in b.eval("location.search"),
+              "the category is in the URL: " + b.eval("location.search"))
+        others = b.eval("document.querySelectorAll('#facette-rubriques "
+                        "button').length")
+        check(others > 1, f"the other categories still offered ({others})")
+        b.goto(base + "/?q=plus")
+        years = b.wait("(() => { const l = [...document.querySelectorAll("
+                       "'#facette-annees button')]; return l.length > 1 ? "
+                       "l.map(x => x.dataset.value) : null; })()",
+                       "the year facet")
+        year = years[-1]
+        b.eval("document.querySelector('#facette-annees button[data-value=\""
+               + year + "\"]').click()")
+        dates = b.wait("(() => { const b = document.querySelector("
+                       "'#facette-annees button[aria-pressed=true]'); "
+                       "const r = [...document.querySelectorAll('#resultats "
+                       "time')].map(t => t.dateTime); return b && r.length ? "
+                       "r : null; })()", "the results of the year")
+        check("since=" + year + "-01-01&until=" + year + "-12-31" in
+              b.eval("location.search"),
+              "the year's dates are in the URL: " + b.eval("location.search"))
+        check(all(d.startswith(year) for d in dates),
+              f"results of {year} only (got {dates})")
+        months = b.wait("(() => { const l = [...document.querySelectorAll("
+                        "'#facette-mois button')]; return l.length ? l.map("
+                        "x => x.dataset.value) : null; })()",
+                        "the months of the year")
+        check(all(m.startswith(year + "-") for m in months),
+              f"the months of {year} offered: {months}")
+        check(b.eval("document.querySelectorAll('#facette-annees button')"
+                     ".length") == len(years),
+              "the other years still offered")
+
         # An article holding <script> and an onerror handler.
         b.goto(base + "/?q=pirate+injecter+mairie")
         b.wait("document.querySelectorAll('#resultats li').length > 0",
@@ -309,6 +368,10 @@ def main():
               f"correction said: {fix}")
         n = b.eval("document.querySelectorAll('#resultats li').length")
         check(n > 0, f"results of the corrected search ({n})")
+        check(b.eval("!!(document.getElementById('correction')"
+                     ".compareDocumentPosition(document.getElementById("
+                     "'resultats')) & Node.DOCUMENT_POSITION_FOLLOWING)"),
+              "the correction is said above the results")
         b.eval("document.querySelector('#correction a').click()")
         url = b.wait("location.search.indexOf('correct=false') >= 0 ? "
                      "location.search : null", "the exact search's URL")

@@ -133,7 +133,8 @@ static int hit_json(json_t **out, const fouine_hit *h)
     return FOUINE_OK;
 }
 
-/* null, or {"query": corrected, "words": [[typed, corrected], ...]}. */
+/* null, or {"query": corrected, "typed": what was typed, "words": [[typed,
+** corrected], ...]}. */
 static json_t *correction_json(const fouine_results *r)
 {
     json_t *words, *obj;
@@ -150,9 +151,44 @@ static json_t *correction_json(const fouine_results *r)
             words = NULL;
         }
     }
-    obj = words ?
-              json_pack("{s:s, s:o}", "query", r->corrected, "words", words) :
-              NULL;
+    obj = words ? json_pack("{s:s, s:s, s:o}", "query", r->corrected, "typed",
+                            r->query ? r->query : "", "words", words) :
+                  NULL;
+    return obj;
+}
+
+/* [{"value": ..., "count": ...}, ...] of n facets (NULL: no memory). */
+static json_t *facet_json(const fouine_facet *f, size_t n)
+{
+    json_t *a = json_array();
+    size_t i;
+    for (i = 0; a && i < n; i++) {
+        json_t *one = json_pack("{s:s, s:I}", "value", f[i].value, "count",
+                                (json_int_t)f[i].count);
+        if (!one || json_array_append_new(a, one) != 0) {
+            json_decref(a);
+            a = NULL;
+        }
+    }
+    return a;
+}
+
+/* null, or {"categories": [...], "years": [...], "months": [...]}. */
+static json_t *facets_json(const fouine_facets *f)
+{
+    json_t *obj;
+    if (!f) {
+        return json_null();
+    }
+    obj = json_object();
+    if (obj &&
+        (set(obj, "categories", facet_json(f->categories, f->ncategories)) !=
+             FOUINE_OK ||
+         set(obj, "years", facet_json(f->years, f->nyears)) != FOUINE_OK ||
+         set(obj, "months", facet_json(f->months, f->nmonths)) != FOUINE_OK)) {
+        json_decref(obj);
+        obj = NULL;
+    }
     return obj;
 }
 
@@ -190,6 +226,9 @@ int fouine_results_json(json_t **out, const fouine_results *r)
     }
     if (rc == FOUINE_OK) {
         rc = set(res, "correction", correction_json(r));
+    }
+    if (rc == FOUINE_OK) {
+        rc = set(res, "facets", facets_json(r->facets));
     }
     for (i = 0; rc == FOUINE_OK && i < r->nhits; i++) {
         json_t *hit = NULL;

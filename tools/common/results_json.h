@@ -13,10 +13,11 @@
 
 /**
  * The JSON object of results: query, understood, expression, fallback,
- * total, offset, limit, correction (null or {query, words: [[typed,
+ * total, offset, limit, correction (null or {query, typed, words: [[typed,
  * corrected]...]}), suggestion, truncated and truncated_by (the names of
  * the bounds that cut the search short: "words", "prefixes", "phrases",
- * "time"), took_ms, and hits, each with id, title
+ * "time"), took_ms, facets (null, or {categories, years, months}, each an
+ * array of {value, count}), and hits, each with id, title
  * (HTML-escaped, matches in <mark>), title_text, title_highlights
  * ([start, end] byte offsets in title_text), untitled, date, category,
  * url, score, snippet (HTML), snippet_text, highlights and comment.

@@ -37,13 +37,19 @@ static void usage(FILE *f)
         "  -i, --index INDEX      the index file (default: fouine.db)\n"
         "  -n, --limit N          number of results, 1 to 1000 (default: 10)\n"
         "      --offset N         skip the first N results (default: 0)\n"
-        "      --sort rank|date   best first (default) or newest first\n"
+        "      --sort ORDER       relevance (default; also rank): best first;\n"
+        "                         recent: best first, scores decayed by age;\n"
+        "                         date: newest first\n"
+        "      --half-life TIME   half-life of --sort recent: days (30d, the\n"
+        "                         default) or hours (12h)\n"
         "      --since DATE       articles of DATE or later (YYYY, YYYY-MM or\n"
         "                         YYYY-MM-DD)\n"
         "      --until DATE       articles of DATE or earlier (same forms)\n"
         "      --category NAME    only this category (case and accents "
         "ignored)\n"
         "      --comments         search the readers' comments too\n"
+        "      --facets           count the matches by category, year and\n"
+        "                         month (each without its own filter)\n"
         "      --no-correct       search exactly what was typed: a word in no\n"
         "                         article is only suggested, not corrected\n"
         "  -s, --snippet-length N snippet length in characters (default: "
@@ -114,19 +120,31 @@ static void print_truncated(unsigned cut)
     printf(".\n");
 }
 
+/* One facet on a line: "Rubriques : Société (5) · Sécurité (2)". */
+static void print_facet(const char *name, const fouine_facet *f, size_t n)
+{
+    size_t i;
+    printf("%s :", name);
+    for (i = 0; i < n; i++) {
+        printf("%s %s (%lld)", i ? " ·" : "", f[i].value, f[i].count);
+    }
+    printf("%s\n", n ? "" : " aucune");
+}
+
 static int print_text(const fouine_results *res, const output *o)
 {
     long long offset = res->offset;
     size_t i;
 
     if (res->corrected) {
-        /* What was searched, and what was typed. */
-        printf("%lld résultat%s pour « %s » au lieu de « %s »", res->total,
-               res->total > 1 ? "s" : "", res->corrected, res->query);
-    } else {
-        printf("%lld résultat%s pour « %s »", res->total,
-               res->total > 1 ? "s" : "", res->understood);
+        /* What was searched instead of what was typed, as the page says
+        ** it, and how to search what was typed. */
+        printf("Résultats pour « %s » au lieu de « %s ». Rechercher "
+               "exactement « %s » : --no-correct\n",
+               res->corrected, res->query, res->query);
     }
+    printf("%lld résultat%s pour « %s »", res->total, res->total > 1 ? "s" : "",
+           res->corrected ? res->corrected : res->understood);
     if (res->nhits > 0 && (offset > 0 || (long long)res->nhits < res->total)) {
         printf(" (%lld à %lld)", offset + 1, offset + (long long)res->nhits);
     }
@@ -140,6 +158,12 @@ static int print_text(const fouine_results *res, const output *o)
     }
     if (res->suggestion) {
         printf("Essayez plutôt : %s\n", res->suggestion);
+    }
+    if (res->facets) {
+        print_facet("Rubriques", res->facets->categories,
+                    res->facets->ncategories);
+        print_facet("Années", res->facets->years, res->facets->nyears);
+        print_facet("Mois", res->facets->months, res->facets->nmonths);
     }
     printf("\n");
     for (i = 0; i < res->nhits; i++) {
@@ -331,12 +355,16 @@ int main(int argc, char **argv)
         } else if (strcmp(a, "--no-correct") == 0) {
             opts.no_correct = 1;
             takes = 0;
+        } else if (strcmp(a, "--facets") == 0) {
+            opts.facets = 1;
+            takes = 0;
         } else if (strncmp(a, "--", 2) == 0 && strcmp(a, "--index") &&
                    strcmp(a, "--limit") && strcmp(a, "--offset") &&
                    strcmp(a, "--sort") && strcmp(a, "--since") &&
                    strcmp(a, "--until") && strcmp(a, "--category") &&
                    strcmp(a, "--snippet-length") && strcmp(a, "--color") &&
-                   strcmp(a, "--marks") && strcmp(a, "--budget")) {
+                   strcmp(a, "--marks") && strcmp(a, "--budget") &&
+                   strcmp(a, "--half-life")) {
             fprintf(stderr, "fouine-query: unknown option %s\n", a);
             usage(stderr);
             goto done;
@@ -365,14 +393,18 @@ int main(int argc, char **argv)
                 goto done;
             }
         } else if (strcmp(a, "--sort") == 0) {
-            if (strcmp(v, "rank") == 0) {
-                opts.sort = FOUINE_SORT_RANK;
-            } else if (strcmp(v, "date") == 0) {
-                opts.sort = FOUINE_SORT_DATE;
-            } else {
+            if (fouine_sort_parse(&opts.sort, v) != FOUINE_OK) {
                 fprintf(stderr,
-                        "fouine-query: --sort: expected rank or date, "
-                        "not '%s'\n",
+                        "fouine-query: --sort: expected relevance, recent or "
+                        "date, not '%s'\n",
+                        v);
+                goto done;
+            }
+        } else if (strcmp(a, "--half-life") == 0) {
+            if (fouine_half_life_parse(&opts.half_life_hours, v) != FOUINE_OK) {
+                fprintf(stderr,
+                        "fouine-query: --half-life: expected days (30d) or "
+                        "hours (12h), 1h to 3650d, not '%s'\n",
                         v);
                 goto done;
             }

@@ -212,6 +212,7 @@ int fouine_serve_api_search(fouine_serve_reply *r,
     const char *per_s = param(p, "per_page");
     const char *sort = param(p, "sort");
     const char *correct = param(p, "correct");
+    const char *half_life = param(p, "half_life");
     const char *invalid;
     json_t *res = NULL;
     long page = 1, per_page = 10;
@@ -233,11 +234,17 @@ int fouine_serve_api_search(fouine_serve_reply *r,
                                         "per_page must be a number from 1 "
                                         "to 100");
     }
-    if (sort && strcmp(sort, "date") == 0) {
-        opts.sort = FOUINE_SORT_DATE;
-    } else if (sort && strcmp(sort, "relevance") != 0) {
+    if (sort && fouine_sort_parse(&opts.sort, sort) != FOUINE_OK) {
         return fouine_serve_reply_error(r, 400,
-                                        "sort must be relevance or date");
+                                        "sort must be relevance, recent or "
+                                        "date");
+    }
+    if (half_life &&
+        fouine_half_life_parse(&opts.half_life_hours, half_life) != FOUINE_OK) {
+        return fouine_serve_reply_error(r, 400,
+                                        "half_life must be a whole number of "
+                                        "days or hours, 1h to 3650d (30d, "
+                                        "12h)");
     }
     if (correct && strcmp(correct, "false") == 0) {
         opts.no_correct = 1;
@@ -252,6 +259,7 @@ int fouine_serve_api_search(fouine_serve_reply *r,
     opts.until = param(p, "until");
     opts.category = param(p, "category");
     opts.budget_ms = cfg->budget_ms;
+    opts.facets = 1; /* the page's filters */
     invalid = fouine_search_options_error(&opts);
     if (invalid) {
         return fouine_serve_reply_error(r, 400, invalid);

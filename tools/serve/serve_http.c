@@ -98,9 +98,9 @@ enum {
 
 /* The parameters that the endpoints run in the pool read: copied from the
 ** request before it is queued, libmicrohttpd's own being its thread's. */
-static const char *const pool_params[] = { "q",        "page",   "per_page",
-                                           "sort",     "since",  "until",
-                                           "category", "correct" };
+static const char *const pool_params[] = { "q",        "page",    "per_page",
+                                           "sort",     "since",   "until",
+                                           "category", "correct", "half_life" };
 #define POOL_PARAMS (sizeof pool_params / sizeof pool_params[0])
 
 /* State of one request, from its request line to its completion. */

@@ -220,8 +220,91 @@
   $('precedente').addEventListener('click', () => { const s = readState(); s.page--; go(s); });
   $('suivante').addEventListener('click', () => { const s = readState(); s.page++; go(s); });
 
+  /* ---- correction and suggestion, above the results ---- */
+  /* A link of the banner that searches t. */
+  function searchLink(text, t) {
+    const a = el('a', null, text);
+    a.href = stateURL(t);
+    a.addEventListener('click', (ev) => { ev.preventDefault(); input.value = t.q; go(t); });
+    return a;
+  }
+
+  /* Say, whenever it was applied, what was searched in place of what was
+   * typed (with a way to search exactly that), and the query the API
+   * proposes whenever it proposes one, with results or without. */
+  function showCorrection(data, s) {
+    if (data.correction) {
+      const typed = data.correction.typed || s.q;
+      correction.appendChild(document.createTextNode(
+        'Résultats pour « ' + data.correction.query + ' » au lieu de « ' + typed + ' ». '));
+      correction.appendChild(searchLink('Rechercher exactement « ' + typed + ' »',
+        Object.assign({}, s, { page: 1, exact: true })));
+    }
+    if (data.suggestion) {
+      if (data.correction) correction.appendChild(document.createTextNode(' '));
+      correction.appendChild(document.createTextNode('Essayez plutôt : '));
+      correction.appendChild(searchLink(data.suggestion,
+        Object.assign({}, s, { q: data.suggestion, page: 1, exact: false })));
+    }
+    correction.hidden = !data.correction && !data.suggestion;
+  }
+
+  /* ---- facets: the filters of the current query, with counts ---- */
+  const facetsBox = $('facettes');
+  /* Case and accents aside, as the API compares categories. */
+  const fold = (x) => String(x || '').normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+  /* The last day of month m (1 to 12) of year y, as two digits. */
+  const lastDay = (y, m) => String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, '0');
+
+  /* The dates [since, until] that a year ("2019") or a month ("2019-05")
+   * covers, as the date fields take them. */
+  function datesOf(value) {
+    if (value.length === 4) return [value + '-01-01', value + '-12-31'];
+    const y = +value.slice(0, 4), m = +value.slice(5, 7);
+    return [value + '-01', value + '-' + lastDay(y, m)];
+  }
+
+  /* One list of a facet: a button a value, pressed when it is the filter;
+   * choosing one searches again (a pressed one is let go). */
+  function facetList(id, values, chosen, choose) {
+    const box = $(id);
+    const ul = box.querySelector('ul');
+    ul.textContent = '';
+    for (const f of values || []) {
+      const b = el('button', null, f.value + ' ');
+      b.type = 'button';
+      b.appendChild(el('span', 'nombre', '(' + f.count + ')'));
+      b.setAttribute('aria-pressed', chosen(f.value) ? 'true' : 'false');
+      b.dataset.value = f.value;
+      b.addEventListener('click', () => choose(chosen(f.value) ? '' : f.value));
+      const li = el('li');
+      li.appendChild(b);
+      ul.appendChild(li);
+    }
+    box.hidden = !ul.children.length;
+  }
+
+  function showFacets(facets, s) {
+    if (!facets) { facetsBox.hidden = true; return; }
+    const again = (changes) => go(Object.assign({}, s, { page: 1 }, changes));
+    facetList('facette-rubriques', facets.categories,
+      (v) => !!s.category && fold(v) === fold(s.category),
+      (v) => again({ category: v }));
+    facetList('facette-annees', facets.years,
+      (v) => s.since === datesOf(v)[0] && s.until === datesOf(v)[1],
+      (v) => { const d = v ? datesOf(v) : ['', '']; again({ since: d[0], until: d[1] }); });
+    /* The months of the year chosen (or of the month chosen). */
+    const year = s.since && s.since.slice(0, 4) === (s.until || '').slice(0, 4) ?
+      s.since.slice(0, 4) : '';
+    facetList('facette-mois', year ? (facets.months || []).filter((f) => f.value.startsWith(year)) : [],
+      (v) => s.since === datesOf(v)[0] && s.until === datesOf(v)[1],
+      (v) => { const d = datesOf(v || year); again({ since: d[0], until: d[1] }); });
+    facetsBox.hidden = false;
+  }
+
   /* ---- results ---- */
   function clearResults() {
+    facetsBox.hidden = true;
     results.textContent = '';
     correction.hidden = true;
     correction.textContent = '';
@@ -268,29 +351,10 @@
     clearResults();
     const total = data.total || 0;
     const shown = data.correction ? data.correction.query : s.q;
-    if (data.correction) {
-      /* Always said, with a way to search exactly what was typed. */
-      correction.appendChild(document.createTextNode(
-        'Résultats pour « ' + data.correction.query + ' » au lieu de « ' + s.q + ' ». '));
-      const a = el('a', null, 'Rechercher exactement « ' + s.q + ' »');
-      const t = Object.assign({}, s, { page: 1, exact: true });
-      a.href = stateURL(t);
-      a.addEventListener('click', (ev) => { ev.preventDefault(); go(t); });
-      correction.appendChild(a);
-      correction.hidden = false;
-    }
+    showCorrection(data, s);
+    showFacets(data.facets, s);
     if (!total) {
       status.textContent = 'Aucun résultat pour « ' + s.q + ' ».';
-      if (data.suggestion) {
-        correction.appendChild(document.createTextNode('Essayez avec l’orthographe : '));
-        const a = el('a', null, data.suggestion);
-        const t = Object.assign({}, s, { q: data.suggestion, page: 1, exact: false });
-        a.href = stateURL(t);
-        a.addEventListener('click', (ev) => { ev.preventDefault(); input.value = data.suggestion; go(t); });
-        correction.appendChild(a);
-        correction.appendChild(document.createTextNode(' ?'));
-        correction.hidden = false;
-      }
       return;
     }
     const pagesCount = data.pages || Math.ceil(total / s.per_page);

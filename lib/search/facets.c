@@ -1,0 +1,430 @@
+/*
+** facets.c: the facets of a search counted from the rowids of its matches
+** alone.  The SQL aggregate fouine_tally(rowid, request) looks each match
+** up in a table of every article's category and day that the connection
+** keeps (its user data), instead of reading the article's row: a match
+** costs an array lookup, not a b-tree search through rows that hold
+** whole articles.  The table is made again, in one pass over the
+** articles, when the index has changed since it was made (PRAGMA
+** data_version for other connections' commits, the connection's own
+** count of changes for its writes).  It cannot answer when a date is not
+** ISO 8601 (YYYY-MM-DD first) or when rowids are too sparse: the request
+** then says so, and the facets are counted in SQL (search_sql.c).
+*/
+#include "search_int.h"
+
+#include "fouine/alloc.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Rowids beyond this many times the articles (and this many more): too
+** sparse for a table by rowid. */
+#define TALLY_SPARSE 4
+#define TALLY_SLACK  4096
+
+/* The pointer type of a request bound to fouine_tally(). */
+#define TALLY_POINTER "fouine_tally"
+
+/* Every article's category and day, by rowid. */
+struct tally_table {
+    int built;             /* made at least once */
+    sqlite3_int64 version; /* PRAGMA data_version when made */
+    sqlite3_int64 changes; /* the connection's total changes when made */
+    int exact;             /* every date could be read: the table answers */
+    sqlite3_int64 maxrow;  /* largest rowid */
+    int *cat;              /* by rowid: category id, -1 for none */
+    int *day;              /* by rowid: YYYYMMDD, 0 for none */
+    char **names;          /* the categories, sorted; owned */
+    char **folds;          /* the same folded; owned */
+    size_t ncats;
+    int year0, years; /* the years of the dates: year0 .. +years-1 */
+};
+
+/* Release what t holds (t stays). */
+static void table_clear(tally_table *t)
+{
+    size_t i;
+    for (i = 0; i < t->ncats; i++) {
+        fouine_free(t->names[i]);
+        fouine_free(t->folds[i]);
+    }
+    fouine_free(t->names);
+    fouine_free(t->folds);
+    fouine_free(t->cat);
+    fouine_free(t->day);
+    memset(t, 0, sizeof *t);
+}
+
+static void table_free(void *p)
+{
+    if (p) {
+        table_clear(p);
+        fouine_free(p);
+    }
+}
+
+/* The day of an ISO 8601 date as YYYYMMDD into *day (0 for NULL); returns
+** 0 when the date does not start with YYYY-MM-DD, a month 01 to 12. */
+static int read_day(int *day, const char *d)
+{
+    static const char shape[] = "dddd-dd-dd";
+    int i, month;
+    *day = 0;
+    if (!d) {
+        return 1;
+    }
+    for (i = 0; i < 10; i++) {
+        if (shape[i] == 'd' ? (d[i] < '0' || d[i] > '9') : d[i] != '-') {
+            return 0;
+        }
+    }
+    month = (d[5] - '0') * 10 + (d[6] - '0');
+    if (month < 1 || month > 12) {
+        return 0;
+    }
+    *day = ((((d[0] - '0') * 10 + (d[1] - '0')) * 10 + (d[2] - '0')) * 10 +
+            (d[3] - '0')) *
+               10000 +
+           month * 100 + (d[8] - '0') * 10 + (d[9] - '0');
+    return 1;
+}
+
+/* Add category name (NULL: none) to t as the next id, if it is not the
+** last one added; *id its id (-1 for none). */
+static int add_name(tally_table *t, size_t *cap, const char *name, int *id)
+{
+    char *copy, *folded = NULL;
+    int rc;
+    *id = -1;
+    if (!name) {
+        return FOUINE_OK;
+    }
+    if (t->ncats > 0 && strcmp(t->names[t->ncats - 1], name) == 0) {
+        *id = (int)t->ncats - 1;
+        return FOUINE_OK;
+    }
+    if (t->ncats == *cap) {
+        size_t more = *cap ? 2 * *cap : 32;
+        char **n = fouine_realloc(t->names, more * sizeof *n);
+        char **f = n ? fouine_realloc(t->folds, more * sizeof *f) : NULL;
+        if (n) {
+            t->names = n;
+        }
+        if (!f) {
+            return FOUINE_ENOMEM;
+        }
+        t->folds = f;
+        *cap = more;
+    }
+    copy = fouine_strdup(name);
+    rc = copy ? fouine_fold(&folded, name, strlen(name)) : FOUINE_ENOMEM;
+    if (rc != FOUINE_OK) {
+        fouine_free(copy);
+        return rc;
+    }
+    t->names[t->ncats] = copy;
+    t->folds[t->ncats] = folded;
+    *id = (int)t->ncats++;
+    return FOUINE_OK;
+}
+
+/*
+** Make t from the articles of db as the transaction sees them, stamped
+** with version and changes.  Returns FOUINE_OK (t->exact says whether it
+** can answer), FOUINE_EDB or FOUINE_ENOMEM.
+*/
+static int table_make(tally_table *t,
+                      sqlite3 *db,
+                      sqlite3_int64 version,
+                      sqlite3_int64 changes)
+{
+    sqlite3_stmt *stmt = NULL;
+    sqlite3_int64 count, i;
+    size_t cap = 0;
+    int rc = FOUINE_EDB, lo = -1, hi = -1;
+
+    table_clear(t);
+    if (sqlite3_prepare_v2(db, "SELECT max(rowid), count(*) FROM article", -1,
+                           &stmt, NULL) != SQLITE_OK ||
+        sqlite3_step(stmt) != SQLITE_ROW) {
+        goto done;
+    }
+    t->maxrow = sqlite3_column_int64(stmt, 0);
+    count = sqlite3_column_int64(stmt, 1);
+    sqlite3_finalize(stmt);
+    stmt = NULL;
+    t->built = 1;
+    t->version = version;
+    t->changes = changes;
+    if (t->maxrow < 0 || t->maxrow > TALLY_SPARSE * count + TALLY_SLACK) {
+        rc = FOUINE_OK; /* not exact: counted in SQL */
+        goto done;
+    }
+    t->cat = fouine_malloc((size_t)(t->maxrow + 1) * sizeof *t->cat);
+    t->day = fouine_calloc((size_t)(t->maxrow + 1), sizeof *t->day);
+    if (!t->cat || !t->day) {
+        rc = FOUINE_ENOMEM;
+        goto done;
+    }
+    for (i = 0; i <= t->maxrow; i++) {
+        t->cat[i] = -1;
+    }
+    /* In the order of the categories: each gets the next id. */
+    if (sqlite3_prepare_v2(db,
+                           "SELECT rowid, category, date FROM article"
+                           " ORDER BY category",
+                           -1, &stmt, NULL) != SQLITE_OK) {
+        goto done;
+    }
+    t->exact = 1;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        sqlite3_int64 row = sqlite3_column_int64(stmt, 0);
+        const char *name = (const char *)sqlite3_column_text(stmt, 1);
+        int id, day;
+        rc = add_name(t, &cap, name, &id);
+        if (rc != FOUINE_OK) {
+            goto done;
+        }
+        if (row < 0 || row > t->maxrow ||
+            !read_day(&day, (const char *)sqlite3_column_text(stmt, 2))) {
+            t->exact = 0; /* a date the table cannot hold */
+            continue;
+        }
+        t->cat[row] = id;
+        t->day[row] = day;
+        if (day && (lo < 0 || day / 10000 < lo)) {
+            lo = day / 10000;
+        }
+        if (day && day / 10000 > hi) {
+            hi = day / 10000;
+        }
+    }
+    if (rc != SQLITE_DONE) {
+        rc = FOUINE_EDB;
+        goto done;
+    }
+    t->year0 = lo >= 0 ? lo : 0;
+    t->years = lo >= 0 ? hi - lo + 1 : 0;
+    rc = FOUINE_OK;
+done:
+    sqlite3_finalize(stmt);
+    if (rc != FOUINE_OK) {
+        table_clear(t); /* made again by the next search */
+    }
+    return rc;
+}
+
+/* The month of day YYYYMMDD in the months of t (0 .. 12 * years). */
+static size_t month_of(const tally_table *t, int day)
+{
+    return (size_t)(day / 10000 - t->year0) * 12 + (size_t)(day / 100 % 100) -
+           1;
+}
+
+/* Start counting request q with table t: its arrays, which categories are
+** the options' one.  Returns FOUINE_OK or FOUINE_ENOMEM. */
+static int tally_start(facet_tally *q, const tally_table *t)
+{
+    size_t i, months = (size_t)t->years * 12;
+    q->table = t;
+    q->cats = fouine_calloc(t->ncats ? t->ncats : 1, sizeof *q->cats);
+    q->months = fouine_calloc(months ? months : 1, sizeof *q->months);
+    q->match = fouine_calloc(t->ncats ? t->ncats : 1, 1);
+    if (!q->cats || !q->months || !q->match) {
+        return FOUINE_ENOMEM;
+    }
+    for (i = 0; q->category && i < t->ncats; i++) {
+        q->match[i] = strcmp(t->folds[i], q->category) == 0;
+    }
+    return FOUINE_OK;
+}
+
+/* The step of fouine_tally(rowid, request): count one match. */
+static void tally_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    tally_table *t = sqlite3_user_data(ctx);
+    facet_tally *q = sqlite3_value_pointer(argv[1], TALLY_POINTER);
+    sqlite3_int64 row = sqlite3_value_int64(argv[0]);
+    int cat, day, in_dates, in_cat;
+    (void)argc;
+    if (!q || q->rc != FOUINE_OK || q->inexact) {
+        return;
+    }
+    if (!q->table) {
+        if (!t->built || t->version != q->version || t->changes != q->changes) {
+            q->rc = table_make(t, sqlite3_context_db_handle(ctx), q->version,
+                               q->changes);
+        }
+        if (q->rc == FOUINE_OK && !t->exact) {
+            q->inexact = 1;
+        }
+        if (q->rc == FOUINE_OK && !q->inexact) {
+            q->rc = tally_start(q, t);
+        }
+        if (q->rc != FOUINE_OK) {
+            /* Not sqlite3_result_error_nomem(): SQLite would take the
+            ** connection's transaction for one hit by its own allocation;
+            ** the request says why (q->rc). */
+            sqlite3_result_error(ctx,
+                                 "fouine_tally: the table of the"
+                                 " articles could not be made",
+                                 -1);
+            return;
+        }
+        if (q->inexact) {
+            return;
+        }
+    }
+    if (row < 0 || row > t->maxrow) {
+        q->inexact = 1; /* an article the table does not know */
+        return;
+    }
+    cat = t->cat[row];
+    day = t->day[row];
+    in_dates = !q->dated || (day && day >= q->lo && day <= q->hi);
+    in_cat = !q->category || (cat >= 0 && q->match[cat]);
+    if (in_dates && cat >= 0) {
+        q->cats[cat]++;
+    }
+    if (in_cat && day) {
+        q->months[month_of(t, day)]++;
+    }
+    if (in_dates && in_cat) {
+        q->total++;
+    }
+}
+
+static void tally_final(sqlite3_context *ctx)
+{
+    sqlite3_result_null(ctx);
+}
+
+int fouine_tally_register(sqlite3 *db)
+{
+    sqlite3_stmt *probe = NULL;
+    tally_table *t;
+    if (sqlite3_prepare_v2(db, "SELECT fouine_tally(0, NULL) WHERE 0", -1,
+                           &probe, NULL) == SQLITE_OK) {
+        sqlite3_finalize(probe);
+        return FOUINE_OK; /* registered already, with its table */
+    }
+    sqlite3_finalize(probe);
+    t = fouine_calloc(1, sizeof *t);
+    if (!t) {
+        return FOUINE_ENOMEM;
+    }
+    /* The table is released with the function (on failure at once). */
+    if (sqlite3_create_function_v2(db, "fouine_tally", 2, SQLITE_UTF8, t, NULL,
+                                   tally_step, tally_final,
+                                   table_free) != SQLITE_OK) {
+        return sqlite3_errcode(db) == SQLITE_NOMEM ? FOUINE_ENOMEM : FOUINE_EDB;
+    }
+    return FOUINE_OK;
+}
+
+/* A bound of the dates, "YYYY", "YYYY-MM" or "YYYY-MM-DD" (valid), as
+** YYYYMMDD, the missing digits 0 (or 9 for an upper bound). */
+static int bound(const char *d, int upper)
+{
+    int n = 0;
+    size_t i, digits = 0;
+    for (i = 0; d[i]; i++) {
+        if (d[i] != '-') {
+            n = 10 * n + (d[i] - '0');
+            digits++;
+        }
+    }
+    for (; digits < 8; digits++) {
+        n = 10 * n + (upper ? 9 : 0);
+    }
+    return n;
+}
+
+int fouine_tally_begin(facet_tally *q, const search *s)
+{
+    sqlite3_stmt *stmt = NULL;
+    int rc = FOUINE_EDB;
+    memset(q, 0, sizeof *q);
+    q->category = s->category;
+    q->dated = s->opts->since || s->opts->until;
+    q->lo = s->opts->since ? bound(s->opts->since, 0) : 0;
+    q->hi = s->opts->until ? bound(s->opts->until, 1) : 99999999;
+    q->changes = sqlite3_total_changes64(s->db);
+    if (sqlite3_prepare_v2(s->db, "PRAGMA data_version", -1, &stmt, NULL) ==
+            SQLITE_OK &&
+        sqlite3_step(stmt) == SQLITE_ROW) {
+        q->version = sqlite3_column_int64(stmt, 0);
+        rc = FOUINE_OK;
+    }
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
+int fouine_tally_bind(sqlite3_stmt *stmt, facet_tally *q)
+{
+    int k = sqlite3_bind_parameter_index(stmt, ":tally");
+    return k && sqlite3_bind_pointer(stmt, k, q, TALLY_POINTER, NULL) ==
+                       SQLITE_OK ?
+               FOUINE_OK :
+               FOUINE_EDB;
+}
+
+/* Append a row of s: category (copied) or month, count, flags. */
+static int add_row(search *s,
+                   size_t *cap,
+                   const char *category,
+                   const char *month,
+                   long long count)
+{
+    facet_row *row;
+    if (s->nrows == *cap) {
+        size_t more = *cap ? 2 * *cap : 64;
+        facet_row *grown = fouine_realloc(s->rows, more * sizeof *grown);
+        if (!grown) {
+            return FOUINE_ENOMEM;
+        }
+        s->rows = grown;
+        *cap = more;
+    }
+    row = &s->rows[s->nrows++];
+    memset(row, 0, sizeof *row);
+    row->count = count;
+    row->in_dates = category != NULL; /* a category's count, in the dates */
+    row->in_category = month != NULL; /* a month's count, of the category */
+    row->category = category ? fouine_strdup(category) : NULL;
+    row->month = month ? fouine_strdup(month) : NULL;
+    return (category && !row->category) || (month && !row->month) ?
+               FOUINE_ENOMEM :
+               FOUINE_OK;
+}
+
+int fouine_tally_rows(search *s, const facet_tally *q)
+{
+    const tally_table *t = q->table;
+    size_t i, cap = 0;
+    int rc = FOUINE_OK;
+    fouine_search_rows_free(s);
+    for (i = 0; t && rc == FOUINE_OK && i < t->ncats; i++) {
+        if (q->cats[i] > 0 && t->names[i][0]) {
+            rc = add_row(s, &cap, t->names[i], NULL, q->cats[i]);
+        }
+    }
+    for (i = 0; t && rc == FOUINE_OK && i < (size_t)t->years * 12; i++) {
+        if (q->months[i] > 0) {
+            char month[16];
+            snprintf(month, sizeof month, "%04d-%02d", t->year0 + (int)(i / 12),
+                     (int)(i % 12) + 1);
+            rc = add_row(s, &cap, NULL, month, q->months[i]);
+        }
+    }
+    return rc;
+}
+
+void fouine_tally_clear(facet_tally *q)
+{
+    fouine_free(q->cats);
+    fouine_free(q->months);
+    fouine_free(q->match);
+    memset(q, 0, sizeof *q);
+}
