@@ -400,6 +400,18 @@ struct sqlite3 *fouine_index_db(fouine_index *ix);
  */
 const char *fouine_index_errmsg(fouine_index *ix);
 
+/**
+ * The generation of the index: a number that grows by one with every
+ * commit that wrote to it (the commit that notes the time of
+ * fouine_index_updated(), in the same statement), so that two copies of
+ * an index can be compared.  An index that never noted one gives 0.
+ *
+ * @param[out] out the generation, 0 or more (0 on failure)
+ * @param ix   the index
+ * @return FOUINE_OK or FOUINE_EDB
+ */
+FOUINE_WUR int fouine_index_generation(long long *out, fouine_index *ix);
+
 #ifdef __cplusplus
 }
 #endif
