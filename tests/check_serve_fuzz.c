@@ -352,7 +352,9 @@ START_TEST(hostile_requests_get_sane_json)
     static req r;
     static const char plain[] = "GET /api/search?q=gr%C3%A8ve HTTP/1.1\r\n"
                                 "Host: fouine.exemple.fr\r\n\r\n";
-    fouine_serve_config cfg = { H.index, NULL, 1, 0, FOUINE_SERVE_TIMEOUT, 0 };
+    fouine_serve_config cfg = { .index = H.index,
+                                .quiet = 1,
+                                .timeout = FOUINE_SERVE_TIMEOUT };
     fouine_serve_daemon *d = NULL;
     const char *env = getenv("FOUINE_FUZZ_SEED");
     const char *iter = getenv("FOUINE_FUZZ_ITERATIONS");

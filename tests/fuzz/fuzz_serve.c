@@ -28,8 +28,8 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static fouine_serve_config fuzz_cfg = { NULL, NULL, 1, 0, FOUINE_SERVE_TIMEOUT,
-                                        0 };
+static fouine_serve_config fuzz_cfg = { .quiet = 1,
+                                        .timeout = FOUINE_SERVE_TIMEOUT };
 static fouine_serve_daemon *fuzz_daemon;
 
 /* Stop the server (atexit, before the index is removed). */

@@ -3,7 +3,7 @@
 **
 **     fouine-serve [-i INDEX] [--listen 127.0.0.1:8080] [--threads N]
 **                  [--per-ip N] [--timeout SECONDS] [--budget MS]
-**                  [--cors ORIGIN] [--quiet]
+**                  [--cors ORIGIN] [--quiet] [--log-queries]
 */
 #include "serve.h"
 
@@ -27,7 +27,7 @@ static void usage(FILE *f)
 {
     fputs("Usage: fouine-serve [-i INDEX] [--listen ADDR:PORT] [--threads N]\n"
           "                    [--per-ip N] [--timeout SECONDS] [--budget MS]\n"
-          "                    [--cors ORIGIN] [--quiet]\n"
+          "                    [--cors ORIGIN] [--quiet] [--log-queries]\n"
           "Answer searches of a fouine index over HTTP (JSON API and search "
           "page).\n"
           "\n"
@@ -47,12 +47,16 @@ static void usage(FILE *f)
           "                       200; none: no limit; 0: none at all)\n"
           "      --cors ORIGIN    send Access-Control-Allow-Origin: ORIGIN\n"
           "  -q, --quiet          no access log on stderr\n"
+          "      --log-queries    the access log shows query strings (by\n"
+          "                       default only paths: what readers search\n"
+          "                       is not kept)\n"
           "  -h, --help           show this help\n"
           "      --version        print the version and exit\n"
           "\n"
           "Endpoints: GET / (search page), /api/search?q=, "
           "/api/articles/ID,\n"
-          "/api/suggest?q=, /api/health, /api/categories.\n"
+          "/api/suggest?q=, /api/health, /api/categories, /metrics\n"
+          "(Prometheus).\n"
           "SIGTERM or SIGINT: finish the requests in flight, then exit 0.\n",
           f);
 }
@@ -128,9 +132,9 @@ static int parse_listen(struct sockaddr_storage *addr, const char *s)
 
 int main(int argc, char **argv)
 {
-    fouine_serve_config cfg = {
-        "fouine.db", NULL, 0, FOUINE_SERVE_PER_IP, FOUINE_SERVE_TIMEOUT, 0
-    };
+    fouine_serve_config cfg = { .index = "fouine.db",
+                                .per_ip = FOUINE_SERVE_PER_IP,
+                                .timeout = FOUINE_SERVE_TIMEOUT };
     const char *listen = DEFAULT_LISTEN;
     struct sockaddr_storage addr;
     fouine_serve_daemon *daemon = NULL;
@@ -150,6 +154,8 @@ int main(int argc, char **argv)
             return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 2;
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             cfg.quiet = 1;
+        } else if (strcmp(a, "--log-queries") == 0) {
+            cfg.log_queries = 1;
         } else if (strcmp(a, "-i") == 0 || strcmp(a, "--index") == 0 ||
                    strcmp(a, "-l") == 0 || strcmp(a, "--listen") == 0 ||
                    strcmp(a, "-t") == 0 || strcmp(a, "--threads") == 0 ||

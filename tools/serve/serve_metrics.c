@@ -24,7 +24,7 @@
 
 /* The endpoints' labels, in the order of FOUINE_SERVE_EP_*. */
 static const char *const endpoint_names[FOUINE_SERVE_EP_COUNT] = {
-    "page",   "search",     "suggest", "article", "health",
+    "page",       "search",  "suggest", "article", "health",
     "categories", "metrics", "write",   "other"
 };
 
@@ -93,7 +93,8 @@ int fouine_serve_metrics_endpoint(const char *method, const char *url)
                    strcmp(method, "DELETE") == 0)) {
         return FOUINE_SERVE_EP_WRITE;
     }
-    if (!url) {
+    if (!url ||
+        (method && strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)) {
         return FOUINE_SERVE_EP_OTHER;
     }
     for (i = 0; i < sizeof exact / sizeof exact[0]; i++) {
@@ -153,8 +154,8 @@ static void put_requests(fouine_buf *b, const fouine_serve_metrics *m)
                        "# TYPE fouine_http_requests_total counter\n");
     for (e = 0; e < FOUINE_SERVE_EP_COUNT; e++) {
         for (i = 0; i < STATUS_SLOTS; i++) {
-            unsigned long n = atomic_load_explicit(&m->ep[e].status[i],
-                                                   memory_order_relaxed);
+            unsigned long n =
+                atomic_load_explicit(&m->ep[e].status[i], memory_order_relaxed);
             char status[16] = "none";
             if (n == 0) {
                 continue;
@@ -177,8 +178,8 @@ static void put_requests(fouine_buf *b, const fouine_serve_metrics *m)
         const char *name = endpoint_names[e];
         unsigned long total = 0;
         for (i = 0; i < BUCKETS; i++) {
-            total += atomic_load_explicit(&m->ep[e].bucket[i],
-                                          memory_order_relaxed);
+            total +=
+                atomic_load_explicit(&m->ep[e].bucket[i], memory_order_relaxed);
             if (i + 1 < BUCKETS) {
                 fouine_buf_printf(b,
                                   "fouine_http_request_duration_seconds_"
@@ -192,15 +193,17 @@ static void put_requests(fouine_buf *b, const fouine_serve_metrics *m)
             }
         }
         fouine_buf_printf(
-            b, "fouine_http_request_duration_seconds_sum{endpoint=\"%s\"} %.9f\n",
+            b,
+            "fouine_http_request_duration_seconds_sum{endpoint=\"%s\"} %.9f\n",
             name,
             (double)atomic_load_explicit(&m->ep[e].sum_ns,
                                          memory_order_relaxed) /
                 1e9);
         /* The +Inf bucket's total, read once: the two always agree. */
         fouine_buf_printf(
-            b, "fouine_http_request_duration_seconds_count{endpoint=\"%s\"} "
-               "%lu\n",
+            b,
+            "fouine_http_request_duration_seconds_count{endpoint=\"%s\"} "
+            "%lu\n",
             name, total);
     }
 }
@@ -211,8 +214,8 @@ static void put_gauge(fouine_buf *b,
                       const char *help,
                       long long value)
 {
-    fouine_buf_printf(b, "# HELP %s %s\n# TYPE %s gauge\n%s %lld\n", name,
-                      help, name, name, value);
+    fouine_buf_printf(b, "# HELP %s %s\n# TYPE %s gauge\n%s %lld\n", name, help,
+                      name, name, value);
 }
 
 /* Bytes of the file at path and of its WAL (0 for what is missing). */
@@ -238,8 +241,9 @@ static long long unix_seconds(const char *iso)
     long long y, days;
     int year, mo, d, h, mi, s;
     char z = 0;
-    if (!iso || sscanf(iso, "%4d-%2d-%2dT%2d:%2d:%2d%c", &year, &mo, &d, &h,
-                       &mi, &s, &z) != 7 ||
+    if (!iso ||
+        sscanf(iso, "%4d-%2d-%2dT%2d:%2d:%2d%c", &year, &mo, &d, &h, &mi, &s,
+               &z) != 7 ||
         z != 'Z' || mo < 1 || mo > 12 || d < 1 || d > 31) {
         return -1;
     }
@@ -275,8 +279,7 @@ static int put_index(fouine_buf *b,
         fouine_free(updated);
         return rc;
     }
-    put_gauge(b, "fouine_index_up", "Whether the index could be read (1).",
-              1);
+    put_gauge(b, "fouine_index_up", "Whether the index could be read (1).", 1);
     put_gauge(b, "fouine_index_articles", "Articles in the index.", articles);
     put_gauge(b, "fouine_index_size_bytes",
               "Bytes of the index file and of its write-ahead log.",
@@ -310,8 +313,8 @@ int fouine_serve_api_metrics(fouine_serve_reply *r,
         rc = put_index(&b, w, cfg);
     }
     if (!w || rc != FOUINE_OK) {
-        put_gauge(&b, "fouine_index_up",
-                  "Whether the index could be read (1).", 0);
+        put_gauge(&b, "fouine_index_up", "Whether the index could be read (1).",
+                  0);
     }
     if (b.failed || !b.data) {
         fouine_free(b.data);
