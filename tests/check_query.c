@@ -1210,6 +1210,57 @@ static char *snippet_of(const char *query,
     return out;
 }
 
+/* A snippet never cuts a word, however short the length asked: a word
+** longer than it comes whole; a text that fits comes whole, without an
+** ellipsis. */
+START_TEST(test_snippet_never_cuts_a_word)
+{
+    static const char *const texts[] = {
+        "Les cyberattaques visant les établissements hospitaliers "
+        "d’Île-de-France se multiplient, alerte l’ANSSI.",
+        "Le pont de Saint-Nazaire rouvre à la circulation.",
+    };
+    static const char *const queries[] = { "hospitaliers", "pont" };
+    size_t t, chars;
+    for (t = 0; t < 2; t++) {
+        const char *text = texts[t];
+        size_t len = strlen(text), nchars = 0, i;
+        for (i = 0; i < len; i++) {
+            nchars += ((unsigned char)text[i] & 0xC0) != 0x80;
+        }
+        for (chars = 1; chars <= nchars + 3; chars++) {
+            fouine_spans sp;
+            char *out = snippet_of(queries[t], text, chars, &sp);
+            const char *mid = out, *at;
+            size_t n = strlen(out);
+            if (strncmp(mid, "… ", 4) == 0) {
+                mid += 4;
+                n -= 4;
+            }
+            if (n >= 4 && strcmp(mid + n - 4, " …") == 0) {
+                n -= 4;
+            }
+            /* The words shown are words of the text, whole. */
+            for (at = text; at && strncmp(at, mid, n) != 0;) {
+                at = strchr(at + 1, *mid);
+            }
+            ck_assert_msg(at != NULL, "%zu: '%s' is not in the text", chars,
+                          out);
+            ck_assert_msg(at == text || at[-1] == ' ',
+                          "%zu: a word cut at the start: '%s'", chars, out);
+            ck_assert_msg(at[n] == '\0' || at[n] == ' ' || at[n] == ',' ||
+                              at[n] == '.',
+                          "%zu: a word cut at the end: '%s'", chars, out);
+            if (chars >= nchars) {
+                ck_assert_str_eq(out, text); /* it fits: whole */
+            }
+            free(out);
+            free(sp.at);
+        }
+    }
+}
+END_TEST
+
 START_TEST(test_snippet_cases)
 {
     static const char text[] =
@@ -1577,6 +1628,7 @@ static Suite *query_suite(void)
     tcase_add_test(tc, test_snippet_boundaries);
     tcase_add_test(tc, test_snippet_typography);
     tcase_add_test(tc, test_snippet_cases);
+    tcase_add_test(tc, test_snippet_never_cuts_a_word);
     tcase_add_test(tc, test_suggestions);
     tcase_add_test(tc, test_command);
     tcase_add_test(tc, test_command_json_batch);

@@ -561,7 +561,12 @@ int fouine_snippet(char **snippet,
             } else {
                 wordend = word_start(text, we);
                 if (wordend <= ws) {
-                    wordend = we; /* one long word: cut it at a character */
+                    /* One word longer than the length: all of it (a word
+                    ** is never cut). */
+                    wordend = we;
+                    while (wordend < len && !space_at(text, len, wordend)) {
+                        wordend++;
+                    }
                 }
                 we = wordend;
                 /* Trim the spaces and the punctuation of a cut clause. */
@@ -580,7 +585,7 @@ int fouine_snippet(char **snippet,
                 while (we > ws && space_at(text, len, we - 1) == 1) {
                     we--;
                 }
-                cut_end = 1;
+                cut_end = we < len;
             }
         }
     }
