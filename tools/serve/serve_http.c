@@ -251,22 +251,35 @@ static void *request_begin(void *cls, const char *uri, struct MHD_Connection *c)
     return req;
 }
 
-/* Into out (size 40), t as ISO 8601 local time with milliseconds and the
-** offset from UTC, "2019-04-16T10:12:00.031+02:00"; "-" when unknown. */
+/* The local time of the last second a thread logged, formatted: glibc's
+** localtime_r() takes a lock, which each thread then takes once a second
+** at most, not once a request. */
+static _Thread_local time_t log_second = (time_t)-1;
+static _Thread_local char log_stamp[32]; /* "2019-04-16T10:12:00" */
+static _Thread_local char log_zone[8];   /* "+02:00" */
+
+/* Into out (size bytes, 64 is enough), t as ISO 8601 local time with
+** milliseconds and the offset from UTC, "2019-04-16T10:12:00.031+02:00";
+** "-" when unknown. */
 static void log_time(char *out, size_t size, const struct timespec *t)
 {
-    struct tm tm;
-    char zone[8];
-    size_t n;
-    if (!localtime_r(&t->tv_sec, &tm) ||
-        (n = strftime(out, size, "%Y-%m-%dT%H:%M:%S", &tm)) == 0 ||
-        strftime(zone, sizeof zone, "%z", &tm) != 5) {
-        snprintf(out, size, "-");
-        return;
+    if (t->tv_sec != log_second) {
+        struct tm tm;
+        char zone[8];
+        if (!localtime_r(&t->tv_sec, &tm) ||
+            strftime(log_stamp, sizeof log_stamp, "%Y-%m-%dT%H:%M:%S", &tm) ==
+                0 ||
+            strftime(zone, sizeof zone, "%z", &tm) != 5) {
+            log_second = (time_t)-1;
+            snprintf(out, size, "-");
+            return;
+        }
+        /* strftime's %z is +0200: ISO 8601's extended form is +02:00. */
+        snprintf(log_zone, sizeof log_zone, "%.3s:%.2s", zone, zone + 3);
+        log_second = t->tv_sec;
     }
-    /* strftime's %z is +0200: ISO 8601's extended form is +02:00. */
-    snprintf(out + n, size - n, ".%03ld%.3s:%.2s", t->tv_nsec / 1000000L, zone,
-             zone + 3);
+    snprintf(out, size, "%s.%03d%s", log_stamp,
+             (int)(t->tv_nsec / 1000000L) % 1000, log_zone);
 }
 
 /* MHD_OPTION_NOTIFY_COMPLETED: the end of every request. */
@@ -292,7 +305,7 @@ static void request_end(void *cls,
     }
     free(req->reply.body); /* a reply not sent; json_dumps()'s: not ours */
     if (!d->cfg->quiet) {
-        char line[LOG_PATH_BYTES + 160], when[40];
+        char line[LOG_PATH_BYTES + 192], when[64];
         long tenths = (long)(elapsed_ms(&req->start) * 10.0);
         char status[16] = "-"; /* none sent by us: refused by MHD */
         int n;

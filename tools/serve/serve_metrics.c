@@ -6,10 +6,15 @@
 ** The counters are C11 atomics updated without a lock by every thread
 ** that answers a request (relaxed: each is a count of its own; a scrape
 ** may see one request in the counts of its status and not yet in its
-** histogram, never a count going back).
+** histogram, never a count going back).  They are kept in SHARDS copies,
+** a thread counting in its own (threads beyond SHARDS share them), which
+** a scrape adds up: the threads of the server do not pass the same cache
+** lines to each other at every request (bench/RESULTS.md, "Request
+** counters").
 */
 #include "serve.h"
 
+#include <limits.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
@@ -21,6 +26,9 @@
 
 /* Statuses counted one by one: 0 (no reply of ours) and 100 to 599. */
 #define STATUS_SLOTS 600
+
+/* Copies of the counters, a thread counting in one of them. */
+#define SHARDS 8
 
 /* The endpoints' labels, in the order of FOUINE_SERVE_EP_*. */
 static const char *const endpoint_names[FOUINE_SERVE_EP_COUNT] = {
@@ -44,26 +52,77 @@ typedef struct endpoint_counts {
     atomic_ullong sum_ns;              /* their latencies added, in ns */
 } endpoint_counts;
 
-struct fouine_serve_metrics {
+/* The counts of every endpoint, in one copy. */
+typedef struct shard {
     endpoint_counts ep[FOUINE_SERVE_EP_COUNT];
+} shard;
+
+struct fouine_serve_metrics {
+    shard shards[SHARDS];
 };
+
+/* The copy the calling thread counts in (the threads in the order of
+** their first request), for every fouine_serve_metrics. */
+static atomic_uint next_shard;
+static _Thread_local unsigned thread_shard = UINT_MAX;
+
+static unsigned my_shard(void)
+{
+    if (thread_shard == UINT_MAX) {
+        thread_shard =
+            atomic_fetch_add_explicit(&next_shard, 1, memory_order_relaxed) %
+            SHARDS;
+    }
+    return thread_shard;
+}
+
+/* The sums over the copies: requests of endpoint e with status slot i
+** (bucket 0) or in latency bucket i (bucket 1); their latencies. */
+static unsigned long count_total(const fouine_serve_metrics *m,
+                                 size_t e,
+                                 int bucket,
+                                 size_t i)
+{
+    unsigned long n = 0;
+    size_t k;
+    for (k = 0; k < SHARDS; k++) {
+        const endpoint_counts *c = &m->shards[k].ep[e];
+        n += atomic_load_explicit(bucket ? &c->bucket[i] : &c->status[i],
+                                  memory_order_relaxed);
+    }
+    return n;
+}
+
+static unsigned long long ns_total(const fouine_serve_metrics *m, size_t e)
+{
+    unsigned long long n = 0;
+    size_t k;
+    for (k = 0; k < SHARDS; k++) {
+        n += atomic_load_explicit(&m->shards[k].ep[e].sum_ns,
+                                  memory_order_relaxed);
+    }
+    return n;
+}
 
 int fouine_serve_metrics_new(fouine_serve_metrics **out)
 {
     fouine_serve_metrics *m = fouine_malloc(sizeof *m);
-    size_t e, i;
+    size_t k, e, i;
     *out = NULL;
     if (!m) {
         return FOUINE_ENOMEM;
     }
-    for (e = 0; e < FOUINE_SERVE_EP_COUNT; e++) {
-        for (i = 0; i < STATUS_SLOTS; i++) {
-            atomic_init(&m->ep[e].status[i], 0);
+    for (k = 0; k < SHARDS; k++) {
+        for (e = 0; e < FOUINE_SERVE_EP_COUNT; e++) {
+            endpoint_counts *c = &m->shards[k].ep[e];
+            for (i = 0; i < STATUS_SLOTS; i++) {
+                atomic_init(&c->status[i], 0);
+            }
+            for (i = 0; i < BUCKETS; i++) {
+                atomic_init(&c->bucket[i], 0);
+            }
+            atomic_init(&c->sum_ns, 0);
         }
-        for (i = 0; i < BUCKETS; i++) {
-            atomic_init(&m->ep[e].bucket[i], 0);
-        }
-        atomic_init(&m->ep[e].sum_ns, 0);
     }
     *out = m;
     return FOUINE_OK;
@@ -127,7 +186,7 @@ void fouine_serve_metrics_count(fouine_serve_metrics *m,
     if (!m || endpoint < 0 || endpoint >= FOUINE_SERVE_EP_COUNT) {
         return;
     }
-    c = &m->ep[endpoint];
+    c = &m->shards[my_shard()].ep[endpoint];
     if (seconds < 0) {
         seconds = 0;
     }
@@ -143,6 +202,12 @@ void fouine_serve_metrics_count(fouine_serve_metrics *m,
                               memory_order_relaxed);
 }
 
+/* Nanoseconds as seconds. */
+static double ns_seconds(unsigned long long ns)
+{
+    return (double)ns / 1e9;
+}
+
 /* Append the requests' counters and histograms to b. */
 static void put_requests(fouine_buf *b, const fouine_serve_metrics *m)
 {
@@ -154,8 +219,7 @@ static void put_requests(fouine_buf *b, const fouine_serve_metrics *m)
                        "# TYPE fouine_http_requests_total counter\n");
     for (e = 0; e < FOUINE_SERVE_EP_COUNT; e++) {
         for (i = 0; i < STATUS_SLOTS; i++) {
-            unsigned long n =
-                atomic_load_explicit(&m->ep[e].status[i], memory_order_relaxed);
+            unsigned long n = count_total(m, e, 0, i);
             char status[16] = "none";
             if (n == 0) {
                 continue;
@@ -178,8 +242,7 @@ static void put_requests(fouine_buf *b, const fouine_serve_metrics *m)
         const char *name = endpoint_names[e];
         unsigned long total = 0;
         for (i = 0; i < BUCKETS; i++) {
-            total +=
-                atomic_load_explicit(&m->ep[e].bucket[i], memory_order_relaxed);
+            total += count_total(m, e, 1, i);
             if (i + 1 < BUCKETS) {
                 fouine_buf_printf(b,
                                   "fouine_http_request_duration_seconds_"
@@ -195,10 +258,7 @@ static void put_requests(fouine_buf *b, const fouine_serve_metrics *m)
         fouine_buf_printf(
             b,
             "fouine_http_request_duration_seconds_sum{endpoint=\"%s\"} %.9f\n",
-            name,
-            (double)atomic_load_explicit(&m->ep[e].sum_ns,
-                                         memory_order_relaxed) /
-                1e9);
+            name, ns_seconds(ns_total(m, e)));
         /* The +Inf bucket's total, read once: the two always agree. */
         fouine_buf_printf(
             b,
@@ -312,7 +372,11 @@ int fouine_serve_api_metrics(fouine_serve_reply *r,
     if (w) {
         rc = put_index(&b, w, cfg);
     }
-    if (!w || rc != FOUINE_OK) {
+    if (rc == FOUINE_ENOMEM) {
+        fouine_free(b.data);
+        return rc;
+    }
+    if (!w || rc != FOUINE_OK) { /* the index cannot be read: said so */
         put_gauge(&b, "fouine_index_up", "Whether the index could be read (1).",
                   0);
     }
