@@ -441,7 +441,7 @@ int fouine_snippet(char **snippet,
     fouine_buf out = { 0 };
     unsigned char *hl = NULL;
     int *hits = NULL;
-    size_t i, p, ws = 0, we = len;
+    size_t i, p, ws = 0, we = len, rest = len;
     long best = -1;
     int rc = FOUINE_OK, cut_start = 0, cut_end = 0;
 
@@ -534,7 +534,20 @@ int fouine_snippet(char **snippet,
         cut_start = ws > 0 && boundary_before(text, ws) != B_SENTENCE;
         ws = open_guillemet(text, ws);
         we = walk(text, len, ws, chars);
-        if (we < len) {
+        /* Past the spaces after the window: nothing, and the text fits
+        ** (no ellipsis); a word, and the one that ends at the window's
+        ** end is whole. */
+        rest = we;
+        while (rest < len && space_at(text, len, rest)) {
+            rest += space_at(text, len, rest);
+        }
+        if (rest < len) {
+            we = rest;
+        }
+        while (rest >= len && we > ws && space_at(text, len, we - 1) == 1) {
+            we--;
+        }
+        if (rest < len) {
             /* End at a sentence end in the last third, else a word end. */
             size_t k, sentence = 0, wordend = 0;
             for (k = ws; k < we; k++) {
