@@ -722,8 +722,9 @@ END_TEST
 
 /* The generation of an index: 0 before any commit that wrote, then one
 ** more for each such commit (a put of its own, a transaction of several
-** writes, a removal, a run of fouine-index), never for a rollback, a
-** read, a removal of nothing; a reader sees the writer's; a rebuild
+** writes, a removal, a run of fouine-index that changed articles), never
+** for a rollback, a read, a removal of nothing, a run that changed
+** nothing; a reader sees the writer's; a rebuild
 ** goes on from the index it replaces. */
 static long long generation_of(fouine_index *ix)
 {
@@ -797,6 +798,10 @@ START_TEST(test_generation)
     ck_assert_int_gt(st.indexed, 20);
     g = generation_of(ro);
     ck_assert_int_gt(g, 1);
+    /* The same files again: nothing changed, nothing noted. */
+    ck_assert_int_eq(fouine_index_run(&st, &opt), FOUINE_OK);
+    ck_assert_int_eq(st.indexed + st.updated + st.removed, 0);
+    ck_assert_int_eq(generation_of(ro), g);
     /* A rebuild, made in a new file, goes on from it: one commit more. */
     opt.rebuild = 1;
     ck_assert_int_eq(fouine_index_run(&st, &opt), FOUINE_OK);

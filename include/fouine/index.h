@@ -402,9 +402,11 @@ const char *fouine_index_errmsg(fouine_index *ix);
 
 /**
  * The generation of the index: a number that grows by one with every
- * commit that wrote to it (the commit that notes the time of
- * fouine_index_updated(), in the same statement), so that two copies of
- * an index can be compared.  An index that never noted one gives 0.
+ * commit that wrote articles (a transaction of fouine_index_put(),
+ * update() or remove(); a run of fouine_index_run() that changed
+ * articles, once for the run; a rebuild, once), noted in the statement
+ * that notes the time of fouine_index_updated(), so that two copies of an
+ * index can be compared.  An index that never noted one gives 0.
  *
  * @param[out] out the generation, 0 or more (0 on failure)
  * @param ix   the index
