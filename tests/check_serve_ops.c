@@ -673,10 +673,11 @@ START_TEST(log_lines_of_threads_never_mix)
     int lines = 0;
 
     harness_start_other(&h2, &H, "serve-mix.log", args);
-    harness_sh("mkdir -p '%s/mix' && curl -s -Z --parallel-max 16 -o "
-               "'%s/mix/r#1' '%s/api/search?q=gr%%C3%%A8ve&page=[1-64]' -o "
-               "'%s/mix/h#1' '%s/api/health?n=[1-32]'",
-               h2.dir, h2.dir, h2.base, h2.dir, h2.base);
+    harness_sh(
+        "mkdir -p '%s/mix' && curl -s -Z --no-progress-meter --parallel-max 16 -o "
+        "'%s/mix/r#1' '%s/api/search?q=gr%%C3%%A8ve&page=[1-64]' -o "
+        "'%s/mix/h#1' '%s/api/health?n=[1-32]'",
+        h2.dir, h2.dir, h2.base, h2.dir, h2.base);
     {
         long deadline = client_now_ms() + 10000;
         do {
