@@ -17,6 +17,8 @@
 # then 16 one request a connection.  With BASELINE, another fouine-serve
 # (a build of an earlier commit) serves the same index beside it, and each
 # round also runs 1 and 16 connections against it ("base-1", "base-16").
+# With SERVE_LOG=1, both servers write their access log (into their log
+# files in BUILD_DIR) instead of running --quiet.
 # Needs wrk and sqlite3 (scripts/install-deps --with-bench).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -59,9 +61,12 @@ rm -f "$queries.tmp"
 echo "== $(wc -l <"$queries") queries, e.g.: $(head -3 "$queries" | tr '\n' '|')"
 
 # Start the fouine-serve $1 with its log in $2; sets pid and url.
+quiet=--quiet
+[ "${SERVE_LOG:-0}" = 1 ] && quiet=""
 start_server() {
     rm -f "$2"
-    "$1" -i "$index" --listen 127.0.0.1:0 --threads "$threads" --quiet 2>"$2" &
+    # shellcheck disable=SC2086
+    "$1" -i "$index" --listen 127.0.0.1:0 --threads "$threads" $quiet 2>"$2" &
     pid=$!
     port=""
     for _ in $(seq 1 100); do

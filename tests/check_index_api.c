@@ -420,25 +420,37 @@ END_TEST
 
 /* A run over the sample articles, as fouine-index does, then searched
 ** through a handle; options of another version are refused. */
+/* The options of a run of corpus/ into path, as fouine-index makes it
+** but quiet; corpus (its path, cap bytes) and paths (one) are the
+** caller's and must outlive opt. */
+static void corpus_options(fouine_run_options *opt,
+                           char *corpus,
+                           size_t cap,
+                           const char **paths)
+{
+    const char *src = fouine_test_dir("FOUINE_SOURCE_DIR");
+    ck_assert_ptr_nonnull(src);
+    snprintf(corpus, cap, "%s/corpus", src);
+    paths[0] = corpus;
+    fouine_run_options_init(opt);
+    ck_assert_uint_eq(opt->version, FOUINE_RUN_OPTIONS_VERSION);
+    ck_assert_uint_eq(opt->batch, FOUINE_RUN_BATCH);
+    opt->index = path;
+    opt->paths = paths;
+    opt->npaths = 1;
+    opt->verbose = 0;
+}
+
 START_TEST(test_run)
 {
     fouine_run_options opt;
     fouine_run_stats st;
     fouine_index *ix = NULL;
     char corpus[512], ids[1024];
-    const char *paths[1] = { corpus };
-    const char *src = fouine_test_dir("FOUINE_SOURCE_DIR");
+    const char *paths[1] = { NULL };
     long long n = -1;
 
-    ck_assert_ptr_nonnull(src);
-    snprintf(corpus, sizeof corpus, "%s/corpus", src);
-    fouine_run_options_init(&opt);
-    ck_assert_uint_eq(opt.version, FOUINE_RUN_OPTIONS_VERSION);
-    ck_assert_uint_eq(opt.batch, FOUINE_RUN_BATCH);
-    opt.index = path;
-    opt.paths = paths;
-    opt.npaths = 1;
-    opt.verbose = 0;
+    corpus_options(&opt, corpus, sizeof corpus, paths);
     ck_assert_int_eq(fouine_index_run(&st, &opt), FOUINE_OK);
     ck_assert_int_gt(st.indexed, 20);
     ck_assert_int_eq(fouine_run_skipped(&st), 0);
@@ -708,6 +720,97 @@ START_TEST(test_updated_and_categories)
 }
 END_TEST
 
+/* The generation of an index: 0 before any commit that wrote, then one
+** more for each such commit (a put of its own, a transaction of several
+** writes, a removal, a run of fouine-index that changed articles), never
+** for a rollback, a read, a removal of nothing, a run that changed
+** nothing; a reader sees the writer's; a rebuild
+** goes on from the index it replaces. */
+static long long generation_of(fouine_index *ix)
+{
+    long long g = -1;
+    ck_assert_int_eq(fouine_index_generation(&g, ix), FOUINE_OK);
+    return g;
+}
+
+START_TEST(test_generation)
+{
+    fouine_run_options opt;
+    fouine_run_stats st;
+    fouine_index *ix = NULL, *ro = NULL;
+    own_article o;
+    char corpus[512];
+    const char *paths[1] = { NULL };
+    long long g;
+
+    ck_assert_int_eq(fouine_index_open(&ix, path, FOUINE_INDEX_WRITE),
+                     FOUINE_OK);
+    ck_assert_int_eq(fouine_index_open(&ro, path, FOUINE_INDEX_READ),
+                     FOUINE_OK);
+    ck_assert_int_eq(generation_of(ix), 0);
+    ck_assert_int_eq(generation_of(ro), 0);
+
+    fill(&o, "tempete", "La tempête Ciara frappe la Bretagne",
+         "Des rafales à 150 km/h ont été relevées à Brest.", "");
+    ck_assert_int_eq(fouine_index_put(NULL, ix, &o.a), FOUINE_OK);
+    ck_assert_int_eq(generation_of(ix), 1);
+    ck_assert_int_eq(generation_of(ro), 1);
+
+    /* Two writes in one transaction: one commit, one more. */
+    ck_assert_int_eq(fouine_index_begin(ix), FOUINE_OK);
+    fill(&o, "crues", "Crues : la Seine déborde à Paris", "", "");
+    ck_assert_int_eq(fouine_index_put(NULL, ix, &o.a), FOUINE_OK);
+    fill(&o, "tempete", "La tempête Ciara frappe la Bretagne et la Normandie",
+         "", "");
+    ck_assert_int_eq(fouine_index_update(ix, &o.a), FOUINE_OK);
+    ck_assert_int_eq(fouine_index_commit(ix), FOUINE_OK);
+    ck_assert_int_eq(generation_of(ro), 2);
+
+    /* A transaction rolled back, one that wrote nothing, a read. */
+    ck_assert_int_eq(fouine_index_begin(ix), FOUINE_OK);
+    fill(&o, "annulee", "Une dépêche annulée", "", "");
+    ck_assert_int_eq(fouine_index_put(NULL, ix, &o.a), FOUINE_OK);
+    ck_assert_int_eq(fouine_index_rollback(ix), FOUINE_OK);
+    ck_assert_int_eq(fouine_index_begin(ix), FOUINE_OK);
+    ck_assert_int_eq(fouine_index_commit(ix), FOUINE_OK);
+    ck_assert_int_eq(fouine_index_remove(ix, "inconnue"), FOUINE_ENOTFOUND);
+    ck_assert_int_eq(fouine_index_begin(ro), FOUINE_OK);
+    ck_assert_int_eq(fouine_index_commit(ro), FOUINE_OK);
+    ck_assert_int_eq(generation_of(ro), 2);
+
+    ck_assert_int_eq(fouine_index_remove(ix, "crues"), FOUINE_OK);
+    ck_assert_int_eq(generation_of(ro), 3);
+
+    /* An index written before generations were noted: 0, then 1. */
+    ck_assert_int_eq(sqlite3_exec(fouine_index_db(ix),
+                                  "DELETE FROM meta WHERE key = 'generation'",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    ck_assert_int_eq(generation_of(ro), 0);
+    fill(&o, "crues", "Crues : la Seine redescend", "", "");
+    ck_assert_int_eq(fouine_index_put(NULL, ix, &o.a), FOUINE_OK);
+    ck_assert_int_eq(generation_of(ro), 1);
+    fouine_index_close(ix);
+
+    /* A run of fouine-index commits its articles: the generation grows. */
+    corpus_options(&opt, corpus, sizeof corpus, paths);
+    ck_assert_int_eq(fouine_index_run(&st, &opt), FOUINE_OK);
+    ck_assert_int_gt(st.indexed, 20);
+    g = generation_of(ro);
+    ck_assert_int_gt(g, 1);
+    /* The same files again: nothing changed, nothing noted. */
+    ck_assert_int_eq(fouine_index_run(&st, &opt), FOUINE_OK);
+    ck_assert_int_eq(st.indexed + st.updated + st.removed, 0);
+    ck_assert_int_eq(generation_of(ro), g);
+    /* A rebuild, made in a new file, goes on from it: one commit more. */
+    opt.rebuild = 1;
+    ck_assert_int_eq(fouine_index_run(&st, &opt), FOUINE_OK);
+    ck_assert_int_gt(st.indexed, 20);
+    ck_assert_int_eq(generation_of(ro), g + 1);
+    fouine_index_close(ro);
+}
+END_TEST
+
 /* What fouine_extract() says of a file, in order. */
 typedef struct seen {
     char log[2048];
@@ -910,6 +1013,7 @@ int main(void)
     tcase_add_test(tc, test_run_writes_articles_together);
     tcase_add_test(tc, test_read_transaction);
     tcase_add_test(tc, test_updated_and_categories);
+    tcase_add_test(tc, test_generation);
     tcase_add_test(tc, test_extract);
 #ifdef FOUINE_FAULT_INJECTION
     tcase_add_test(tc, test_oom);

@@ -609,6 +609,36 @@ static int api_categories(uint64_t *digest)
     static const char *const kv[] = { NULL };
     return api(digest, 4, kv);
 }
+
+/* GET /metrics after a search and a health check were counted: its text
+** whole, or FOUINE_ENOMEM. */
+static int api_metrics(uint64_t *digest)
+{
+    static fouine_serve_config cfg;
+    fouine_serve_metrics *m = NULL;
+    fouine_serve_worker w;
+    fouine_serve_reply r;
+    int rc;
+
+    memset(&w, 0, sizeof w);
+    w.ix = search_ix;
+    cfg.index = corpus.index;
+    *digest = 0;
+    rc = fouine_serve_metrics_new(&m);
+    if (rc != FOUINE_OK) {
+        return rc;
+    }
+    fouine_serve_metrics_count(m, FOUINE_SERVE_EP_SEARCH, 200, 0.012);
+    fouine_serve_metrics_count(m, FOUINE_SERVE_EP_HEALTH, 200, 0.0004);
+    rc = fouine_serve_api_metrics(&r, &w, &cfg, m);
+    if (rc == FOUINE_OK) {
+        uint64_t h = mix_size(FOUINE_HASH_INIT, r.status);
+        *digest = mix_str(mix_str(h, r.type), r.body);
+        fouine_free(r.body);
+    }
+    fouine_serve_metrics_free(m);
+    return rc;
+}
 #endif
 
 static const struct {
@@ -628,6 +658,7 @@ static const struct {
     { "fouine-serve, /api/suggest", api_suggest },
     { "fouine-serve, /api/health", api_health },
     { "fouine-serve, /api/categories", api_categories },
+    { "fouine-serve, /metrics", api_metrics },
 #endif
 };
 

@@ -1699,6 +1699,78 @@ static char *snippet_of(const char *query,
     return out;
 }
 
+/* A snippet never cuts a word, however short the length asked: a word
+** longer than it comes whole; a text that fits comes whole, without an
+** ellipsis, spaces or line breaks after it aside; a word that ends at
+** the length is kept. */
+START_TEST(test_snippet_never_cuts_a_word)
+{
+    static const struct {
+        const char *text;  /* the text */
+        const char *query; /* what it is searched for */
+        size_t trailing;   /* bytes of spaces at its end */
+    } texts[] = {
+        { "Les cyberattaques visant les établissements hospitaliers "
+          "d’Île-de-France se multiplient, alerte l’ANSSI.",
+          "hospitaliers", 0 },
+        { "Le pont de Saint-Nazaire rouvre à la circulation.", "pont", 0 },
+        { "Le pont de Saint-Nazaire rouvre à la circulation.\n", "pont", 1 },
+        { "Le pont rouvre, enfin  \n\n", "pont", 4 },
+    };
+    fouine_spans sp;
+    size_t t, chars;
+    char *out;
+    for (t = 0; t < sizeof texts / sizeof texts[0]; t++) {
+        const char *text = texts[t].text;
+        size_t len = strlen(text) - texts[t].trailing, nchars = 0, i;
+        for (i = 0; i < len; i++) {
+            nchars += ((unsigned char)text[i] & 0xC0) != 0x80;
+        }
+        for (chars = 1; chars <= nchars + 3; chars++) {
+            const char *mid, *at;
+            size_t n;
+            out = snippet_of(texts[t].query, text, chars, &sp);
+            mid = out;
+            n = strlen(out);
+            if (strncmp(mid, "… ", 4) == 0) {
+                mid += 4;
+                n -= 4;
+            }
+            if (n >= 4 && strcmp(mid + n - 4, " …") == 0) {
+                n -= 4;
+            }
+            while (n > 0 && mid[n - 1] == ' ') {
+                n--; /* the line breaks of a text that fits, as spaces */
+            }
+            /* The words shown are words of the text, whole. */
+            for (at = text; at && strncmp(at, mid, n) != 0;) {
+                at = strchr(at + 1, *mid);
+            }
+            ck_assert_msg(at != NULL, "%zu: '%s' is not in the text", chars,
+                          out);
+            ck_assert_msg(at == text || at[-1] == ' ',
+                          "%zu: a word cut at the start: '%s'", chars, out);
+            ck_assert_msg(at[n] == '\0' || at[n] == ' ' || at[n] == '\n' ||
+                              at[n] == ',' || at[n] == '.',
+                          "%zu: a word cut at the end: '%s'", chars, out);
+            if (chars >= nchars) { /* it fits: whole, as it ends */
+                ck_assert_msg(mid == out && n == len &&
+                                  strncmp(out, text, len) == 0 &&
+                                  !strstr(out, "…"),
+                              "%zu: '%s'", chars, out);
+            }
+            free(out);
+            free(sp.at);
+        }
+    }
+    /* "enfin" ends at the 21st character: it stays. */
+    out = snippet_of("pont", "Le pont rouvre, enfin demain matin.", 21, &sp);
+    ck_assert_str_eq(out, "Le pont rouvre, enfin …");
+    free(out);
+    free(sp.at);
+}
+END_TEST
+
 START_TEST(test_snippet_cases)
 {
     static const char text[] =
@@ -2189,6 +2261,7 @@ static Suite *query_suite(void)
     tcase_add_test(tc, test_snippet_boundaries);
     tcase_add_test(tc, test_snippet_typography);
     tcase_add_test(tc, test_snippet_cases);
+    tcase_add_test(tc, test_snippet_never_cuts_a_word);
     tcase_add_test(tc, test_suggestions);
     tcase_add_test(tc, test_correction_fields);
     tcase_add_test(tc, test_command);

@@ -2,8 +2,10 @@
 ** check_serve_browser.c: the search page of fouine-serve in headless
 ** Chromium (tests/serve/browser.py drives it over the DevTools protocol):
 ** typing, suggestions, highlighted results, paging by keyboard, the
-** correction, an article, a <script> in an article that never runs.  The
-** screenshot is saved as serve-page.png at the top of the build tree.
+** correction, an article, a <script> in an article that never runs, the
+** errors said in French, a page past the last, dates as published, the
+** query shown as typed.  The screenshot is saved as serve-page.png at the
+** top of the build tree.
 **
 ** Skipped, saying so, where Chromium (Debian package chromium, installed
 ** by scripts/install-deps --with-browser) or python3 is absent.
@@ -13,14 +15,38 @@
 static harness H;
 static const char *chromium;
 
+/* Articles dated in their own time zone (Nouméa, UTC+11: another day in
+** Paris), and one about C++ (a word the analyzer reads as "C"). */
+static const char noumea_article[] =
+    "{\"id\": \"noumea-nuit-electorale\", \"title\": \"Nuit électorale à "
+    "Nouméa : les bureaux de vote ferment tard\", \"date\": "
+    "\"2021-06-15T23:30:00+11:00\", \"category\": \"Politique\", "
+    "\"lead\": \"Les bureaux de vote ont fermé tard en "
+    "Nouvelle-Calédonie.\", \"body\": \"Le dépouillement a commencé "
+    "aussitôt.\"}\n";
+static const char cpp_article[] =
+    "{\"id\": \"langage-cpp-quarante-ans\", \"title\": \"Le langage C++ "
+    "fête ses quarante ans\", \"date\": \"2025-10-14T09:00:00+02:00\", "
+    "\"category\": \"Sciences\", \"lead\": \"Conçu par Bjarne "
+    "Stroustrup, le C++ reste très utilisé dans l’industrie.\", \"body\": "
+    "\"Les jeux vidéo et la finance en dépendent toujours.\"}\n";
+
 START_TEST(page_in_chromium)
 {
     char cmd[4 * HARNESS_PATH], shot[HARNESS_PATH], out[HARNESS_PATH];
+    char file[2 * HARNESS_PATH];
     char *log;
     FILE *f;
     unsigned char magic[8] = { 0 };
     int rc;
 
+    snprintf(file, sizeof file, "%s/noumea-nuit-electorale.json", H.articles);
+    harness_write(file, noumea_article);
+    snprintf(file, sizeof file, "%s/langage-cpp-quarante-ans.json", H.articles);
+    harness_write(file, cpp_article);
+    /* Indexed while the server runs: its next requests see them. */
+    harness_sh("'%s/fouine-index' -o '%s' '%s' >/dev/null 2>&1", H.build,
+               H.index, H.articles);
     snprintf(shot, sizeof shot, "%s/serve-page.png", H.build);
     snprintf(out, sizeof out, "%s/browser.out", H.dir);
     remove(shot);

@@ -69,6 +69,8 @@ static const char *const paths[] = {
     "/api/suggest",
     "/api/health",
     "/api/categories",
+    "/metrics",
+    "/metrics/",
     "/api/articles/sncf-greve-week-end-tgv-ter.txt",
     "/api/articles/tech%2F2018%2Fanssi-cyberattaques-hopitaux.txt",
     "/api/articles/tech/2018/anssi-cyberattaques-hopitaux.txt",

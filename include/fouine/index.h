@@ -455,6 +455,20 @@ FOUINE_WUR int fouine_article_read_json(char **err,
                                         fouine_article_cb cb,
                                         void *payload);
 
+/**
+ * The generation of the index: a number that grows by one with every
+ * commit that wrote articles (a transaction of fouine_index_put(),
+ * update() or remove(); a run of fouine_index_run() that changed
+ * articles, once for the run; a rebuild, once), noted in the statement
+ * that notes the time of fouine_index_updated(), so that two copies of an
+ * index can be compared.  An index that never noted one gives 0.
+ *
+ * @param[out] out the generation, 0 or more (0 on failure)
+ * @param ix   the index
+ * @return FOUINE_OK or FOUINE_EDB
+ */
+FOUINE_WUR int fouine_index_generation(long long *out, fouine_index *ix);
+
 #ifdef __cplusplus
 }
 #endif

@@ -544,11 +544,22 @@ static size_t window_end(const char *text,
                          int *cut)
 {
     size_t k, sentence = 0, wordend = 0, we = walk(text, len, ws, chars);
+    size_t rest = we;
 
     *cut = 0;
-    if (we >= len) {
+    /* Past the spaces after the window: nothing, and the text fits (no
+    ** ellipsis); a word, and the one that ends at the window's end is
+    ** whole. */
+    while (rest < len && space_at(text, len, rest)) {
+        rest += space_at(text, len, rest);
+    }
+    if (rest >= len) {
+        while (we > ws && space_at(text, len, we - 1) == 1) {
+            we--;
+        }
         return we;
     }
+    we = rest;
     /* End at a sentence end in the last third, else a word end. */
     for (k = ws; k < we; k++) {
         if ((text[k] == '.' || text[k] == '!' || text[k] == '?') &&
@@ -574,7 +585,12 @@ static size_t window_end(const char *text,
     }
     wordend = word_start(text, we);
     if (wordend <= ws) {
-        wordend = we; /* one long word: cut it at a character */
+        /* One word longer than the length: all of it (a word is never
+        ** cut). */
+        wordend = we;
+        while (wordend < len && !space_at(text, len, wordend)) {
+            wordend++;
+        }
     }
     we = wordend;
     /* Trim the spaces and the punctuation of a cut clause. */
@@ -593,7 +609,7 @@ static size_t window_end(const char *text,
     while (we > ws && space_at(text, len, we - 1) == 1) {
         we--;
     }
-    *cut = 1;
+    *cut = we < len;
     return we;
 }
 

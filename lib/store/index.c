@@ -32,6 +32,7 @@ enum {
     IX_TOUCH,
     IX_UPDATED,
     IX_CATEGORIES,
+    IX_GENERATION,
     IX_COUNT
 };
 
@@ -51,12 +52,16 @@ static const char *const index_sql[IX_COUNT] = {
     " reading_time FROM article WHERE id = ?1",
     "SELECT date, body FROM comment WHERE article = ?1 ORDER BY rowid",
     "SELECT count(*) FROM article",
+    /* The time and the generation, one more than the last (none: 0). */
     "INSERT OR REPLACE INTO meta(key, value)"
-    " VALUES ('updated', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+    " VALUES ('updated', strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),"
+    " ('generation', coalesce((SELECT CAST(value AS INTEGER) FROM meta"
+    " WHERE key = 'generation'), 0) + 1)",
     "SELECT value FROM meta WHERE key = 'updated'",
     "SELECT category, count(*) FROM article"
     " WHERE category IS NOT NULL AND category <> ''"
     " GROUP BY category ORDER BY count(*) DESC, category LIMIT ?1",
+    "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'generation'",
 };
 
 /* A reader opened with FOUINE_INDEX_MMAP: bytes of the file mapped, and
@@ -72,7 +77,8 @@ struct fouine_index {
     int writable;                 /* opened with FOUINE_INDEX_WRITE */
     int in_txn;                   /* a transaction is open */
     int dirty;                    /* the transaction wrote: its commit
-                                     notes the time (meta 'updated') */
+                                     notes the time (meta 'updated') and
+                                     one more generation */
     sqlite3_stmt *stmt[IX_COUNT]; /* prepared on first use; owned */
     char *found_source;           /* fouine_index_find()'s; owned */
     fouine_analyzer *an;          /* the searches', made on first use;
@@ -827,4 +833,23 @@ int fouine_init_threaded(void)
     return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK ?
                FOUINE_OK :
                FOUINE_EINVAL;
+}
+
+int fouine_index_generation(long long *out, fouine_index *ix)
+{
+    sqlite3_stmt *s;
+    int rc = stmt(&s, ix, IX_GENERATION), step;
+
+    *out = 0;
+    if (rc != FOUINE_OK) {
+        return rc;
+    }
+    step = sqlite3_step(s);
+    if (step == SQLITE_ROW) {
+        *out = sqlite3_column_int64(s, 0);
+    } else if (step != SQLITE_DONE) {
+        rc = fouine_store_error(ix->db);
+    }
+    sqlite3_reset(s);
+    return rc;
 }

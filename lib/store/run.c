@@ -423,7 +423,10 @@ int fouine_index_run(fouine_run_stats *out, const fouine_run_options *opt)
     if (rc == FOUINE_OK) {
         rc = fouine_run_begin(&r, &w);
     }
-    if (rc == FOUINE_OK) {
+    /* The time and the generation (fouine_index_generation()) are noted
+    ** when the run changed articles: a run that found everything as it
+    ** was leaves both, so that copies indexed alike stay alike. */
+    if (rc == FOUINE_OK && (out->indexed || out->updated || out->removed)) {
         fouine_index_touch(w.ix);
     }
     if (rc == FOUINE_OK) {

@@ -97,13 +97,43 @@ FOUINE_WUR int fouine_run_remove_index(run *r)
 #define REBUILD_SUFFIX  ".rebuild"
 #define REBUILD_BUSY_MS 10000 /* wait for other writers of the index */
 
+/* Give the rebuilt index src the generation of the index dst it replaces,
+** plus one (fouine_index_generation(): the copy is one more commit), so
+** that the generation never goes back.  @return SQLITE_OK or an error */
+static int carry_generation(sqlite3 *src, sqlite3 *dst)
+{
+    sqlite3_stmt *s = NULL;
+    sqlite3_int64 g = 0;
+    int rc;
+    /* An old index without one (or an empty file, without meta): 0. */
+    if (sqlite3_prepare_v2(dst,
+                           "SELECT CAST(value AS INTEGER) FROM meta"
+                           " WHERE key = 'generation'",
+                           -1, &s, NULL) == SQLITE_OK &&
+        sqlite3_step(s) == SQLITE_ROW) {
+        g = sqlite3_column_int64(s, 0);
+    }
+    sqlite3_finalize(s);
+    s = NULL;
+    rc = sqlite3_prepare_v2(src,
+                            "INSERT OR REPLACE INTO meta(key, value)"
+                            " VALUES ('generation', ?1)",
+                            -1, &s, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_int64(s, 1, g + 1);
+        rc = sqlite3_step(s) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(src);
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
 /* Copy the complete index at from over the index at to. */
 static FOUINE_WUR int copy_over(run *r, const char *from, const char *to)
 {
     sqlite3 *src = NULL, *dst = NULL;
     sqlite3_backup *b = NULL;
     int rc = FOUINE_EDB, step, finish;
-    if (sqlite3_open_v2(from, &src, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+    if (sqlite3_open_v2(from, &src, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
         fouine_run_say(r, 0, "%s: cannot read the rebuilt index: %s", from,
                        sqlite3_errmsg(src));
         goto done;
@@ -115,6 +145,12 @@ static FOUINE_WUR int copy_over(run *r, const char *from, const char *to)
         goto done;
     }
     sqlite3_busy_timeout(dst, REBUILD_BUSY_MS);
+    if (carry_generation(src, dst) != SQLITE_OK) {
+        fouine_run_say(r, 0,
+                       "%s: cannot note the rebuilt index's generation: %s",
+                       from, sqlite3_errmsg(src));
+        goto done;
+    }
     b = sqlite3_backup_init(dst, "main", src, "main");
     if (!b) {
         fouine_run_say(r, 0, "%s: cannot write the rebuilt index: %s", to,

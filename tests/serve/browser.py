@@ -6,8 +6,10 @@ Drives headless Chromium through the Chrome DevTools Protocol over a pipe
 websocket library is needed), types into the page with real key events and
 checks what it renders: suggestions, results with highlighting, paging by
 keyboard, the facets (a category chosen with the keyboard, a year), the
-correction said above the results, an article, and that a <script> held by
-an article never runs.  Saves a screenshot.
+correction said above the results, an article, that a <script> held by
+an article never runs, errors said in French, a page past the last, dates
+shown as published (the browser runs in Paris's time zone, the article
+was dated in Nouméa's) and the query shown as typed.  Saves a screenshot.
 
     browser.py CHROMIUM BASE_URL SCREENSHOT.png
 
@@ -78,7 +80,8 @@ class Browser:
              "--user-data-dir=" + self.profile, "--remote-debugging-pipe",
              "--window-size=1100,1000", "about:blank"],
             stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-            close_fds=False, preexec_fn=to_3_and_4)
+            close_fds=False, preexec_fn=to_3_and_4,
+            env=dict(os.environ, TZ="Europe/Paris"))
         log.close()
         for fd in (cmd_r, evt_w, high_r, high_w):
             os.close(fd)
@@ -208,6 +211,96 @@ class Browser:
 
 def enter(b):
     b.key("Enter", "Enter", 13, "\r")
+
+
+# Words of the API's English messages that the page must never show.
+ENGLISH = ("expected", "must be", "error", "parameter", "not found",
+           "no such", "invalid", "cannot")
+
+
+def status_text(b, what, test="true"):
+    """The text of the status line once it is not empty and passes test
+    (a JavaScript expression on `t`)."""
+    return b.wait("(() => { const e = document.getElementById('etat');"
+                  " const t = e && e.textContent; return t && "
+                  "t !== 'Recherche…' && t !== 'Chargement…' && (" + test +
+                  ") ? t : null; })()", what)
+
+
+def page_checks(b, base, check):
+    """What the page says in French, a page past the last, dates as
+    published and the query as typed."""
+    # A day the calendar does not have, in the URL: said in French.
+    b.goto(base + "/?q=gr%C3%A8ve&since=2019-02-30")
+    msg = status_text(b, "the error of a bad date")
+    check("date de début « 2019-02-30 »" in msg and
+          not any(w in msg.lower() for w in ENGLISH),
+          f"a bad date is said in French: {msg}")
+    check(b.eval("document.querySelectorAll('#resultats li').length") == 0,
+          "no results shown with the error")
+    # An unknown article, a page number beyond what the API takes.
+    b.goto(base + "/?article=inconnu%2Fdisparu.txt")
+    msg = status_text(b, "the error of an unknown article")
+    check("introuvable" in msg and
+          not any(w in msg.lower() for w in ENGLISH),
+          f"an unknown article is said in French: {msg}")
+    # Chromium logs the two answers 400 and 404 asked for: only those.
+    refused = [e for e in b.errors if "responded with a status of 40" in e]
+    check(len(refused) == 2, f"the two refused requests logged ({refused})")
+    b.errors = [e for e in b.errors if e not in refused]
+
+    # A page past the last: the last page, with its results.
+    b.goto(base + "/?q=plus&per_page=3&page=400")
+    msg = status_text(b, "the last page", "/page (\\d+) sur \\1\\b/.test(t)")
+    n = b.eval("document.querySelectorAll('#resultats li').length")
+    last = msg.split("page ")[-1].split(" sur ")[0]
+    check(n > 0 and f"page={last}" in b.eval("location.search"),
+          f"page 400 shows the last page, {last}, with {n} results: {msg} "
+          f"({b.eval('location.search')})")
+    check(b.eval("document.getElementById('suivante').disabled"),
+          "no next page after the last")
+    b.goto(base + "/?q=plus&per_page=3&page=5000")
+    msg = status_text(b, "the last page again",
+                      "/page (\\d+) sur \\1\\b/.test(t)")
+    check(not any(w in msg.lower() for w in ENGLISH),
+          f"page 5000 (beyond the API's 1000) gives the last page: {msg}")
+
+    # The date and time as the article was published in Nouméa, not as
+    # they are in Paris (14:30, the day before... or the same day).
+    b.goto(base + "/?q=nuit+%C3%A9lectorale+noum%C3%A9a")
+    when = b.wait("(() => { const t = document.querySelector('#resultats "
+                  "time'); return t ? t.textContent : null; })()",
+                  "the date of the Nouméa article")
+    check(when == "15 juin 2021 à 23:30",
+          f"the date as published, 23:30 in Nouméa (got {when})")
+    snippet = b.eval("document.querySelector('#resultats .extrait')"
+                     ".textContent")
+    check("…" not in snippet and snippet.startswith("Les bureaux de vote"),
+          f"a short lead that fits is not cut (got {snippet})")
+    b.eval("document.querySelector('#resultats h2 a').click()")
+    # (The link loads the page anew: wait for the article's element.)
+    when = b.wait("(() => { const a = document.getElementById('article');"
+                  " const t = a && a.querySelector('time'); return !t || "
+                  "a.hidden ? null : t.textContent; })()",
+                  "the article's date")
+    check(when == "15 juin 2021 à 23:30",
+          f"the article's date as published (got {when})")
+
+    # The query as typed, never as fouine reads it ("C" for C++).
+    b.goto(base + "/")
+    b.eval("document.getElementById('q').focus()")
+    b.type("C++")
+    enter(b)
+    msg = status_text(b, "the results of C++", "/résultat/.test(t)")
+    check("« C++ »" in msg and '"C"' not in msg and "=C" not in msg,
+          f"the query shown as typed: {msg}")
+    check(b.eval("document.getElementById('q').value") == "C++" and
+          b.eval("document.title").startswith("C++ "),
+          "the search box and the title keep C++")
+    b.goto(base + "/?q=la")
+    msg = status_text(b, "the results of la", "/résultat/.test(t)")
+    check("« la »" in msg and '"la"' not in msg and "=la" not in msg,
+          f"a stop word shown as typed: {msg}")
 
 
 def main():
@@ -391,6 +484,8 @@ def main():
                        "; return a.hidden ? null : a.querySelector('h2')"
                        ".textContent; })()", "the article")
         check("ANSSI" in title, f"article shown: {title}")
+
+        page_checks(b, base, check)
 
         # The picture: results with highlighting, suggestions open.
         b.goto(base + "/?q=s%C3%A9curit%C3%A9+des+h%C3%B4pitaux")

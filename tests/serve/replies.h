@@ -95,10 +95,12 @@ static int replies_body_ok(replies_seen *s,
     json_t *j, *st, *err;
     int ok;
     if (strncmp(type, "application/json", 16) != 0) {
-        /* One of the page's files. */
-        return status == 200 && (strncmp(type, "text/html", 9) == 0 ||
-                                 strncmp(type, "text/javascript", 15) == 0 ||
-                                 strncmp(type, "text/css", 8) == 0);
+        /* One of the page's files, or /metrics (Prometheus's text). */
+        return status == 200 &&
+               (strncmp(type, "text/html", 9) == 0 ||
+                strncmp(type, "text/javascript", 15) == 0 ||
+                strncmp(type, "text/css", 8) == 0 ||
+                strncmp(type, "text/plain; version=0.0.4", 25) == 0);
     }
     if (!body) {
         return 1; /* HEAD */

@@ -34,6 +34,7 @@ set(FOUINE_SERVE_SOURCES
   ${FOUINE_SERVE_DIR}/serve_watch.c
   ${FOUINE_SERVE_DIR}/serve_pool.c
   ${FOUINE_SERVE_DIR}/serve_write.c
+  ${FOUINE_SERVE_DIR}/serve_metrics.c
   CACHE INTERNAL "fouine-serve's sources but serve_main.c")
 add_library(fouine_serve STATIC ${FOUINE_SERVE_SOURCES})
 target_include_directories(fouine_serve PUBLIC ${FOUINE_SERVE_DIR})

@@ -7,6 +7,7 @@
 ** serve_write.c  the write endpoints, their keys, the one writable index
 ** serve_watch.c  the deadline of every connection (slow clients)
 ** serve_pool.c   the threads that run searches and completions
+** serve_metrics.c the counts of requests, and GET /metrics
 ** serve_assets.c the search page (tools/serve/web/), generated at build time
 */
 #ifndef FOUINE_SERVE_H
@@ -47,7 +48,8 @@ typedef struct fouine_serve_config {
     unsigned per_ip;   /* connections at once from one address; 0: any */
     unsigned timeout;  /* seconds a connection has to send a whole request
                           head, from its opening or its last reply */
-    int budget_ms; /* CPU time of a search: fouine_search_options.budget_ms */
+    int budget_ms;   /* CPU time of a search: fouine_search_options.budget_ms */
+    int log_queries; /* 1: the access log shows query strings */
     const fouine_serve_keys *keys; /* the write keys, or NULL: every write
                                       is refused; not owned */
     size_t max_body;               /* bytes of a write's body, at most */
@@ -76,8 +78,8 @@ extern const size_t fouine_serve_asset_count;
 /* A reply to a request, built by an endpoint. */
 typedef struct fouine_serve_reply {
     unsigned status; /* HTTP status */
-    char
-        *body; /* owned (free(): json_dumps()'s), or NULL when static is used */
+    char *body;      /* owned (free(): json_dumps()'s or a fouine_buf's), or
+                   NULL when static is used */
     const unsigned char *static_body; /* static bytes (assets), not owned */
     size_t len;                       /* bytes of the body */
     const char *type;                 /* Content-Type; static */
@@ -407,6 +409,60 @@ void fouine_serve_pool_submit(fouine_serve_pool *p, fouine_serve_task *t);
 /** Give up the queued tasks (run(t, 0)), wait for those running, end the
  *  threads (each releases its worker) and free p; NULL accepted. */
 void fouine_serve_pool_stop(fouine_serve_pool *p);
+
+/* What fouine-serve counts of its requests (serve_metrics.c). */
+typedef struct fouine_serve_metrics fouine_serve_metrics;
+
+/* The endpoints as the metrics name them (label "endpoint"). */
+enum {
+    FOUINE_SERVE_EP_PAGE,       /* "page": /, the page's files */
+    FOUINE_SERVE_EP_SEARCH,     /* "search": /api/search */
+    FOUINE_SERVE_EP_SUGGEST,    /* "suggest": /api/suggest */
+    FOUINE_SERVE_EP_ARTICLE,    /* "article": GET /api/articles/ID */
+    FOUINE_SERVE_EP_HEALTH,     /* "health": /api/health */
+    FOUINE_SERVE_EP_CATEGORIES, /* "categories": /api/categories */
+    FOUINE_SERVE_EP_METRICS,    /* "metrics": /metrics */
+    FOUINE_SERVE_EP_WRITE,      /* "write": any POST, PUT or DELETE */
+    FOUINE_SERVE_EP_OTHER,      /* "other": any other path or method */
+    FOUINE_SERVE_EP_COUNT
+};
+
+/** New counts, all 0.  @param[out] out release with
+ *  fouine_serve_metrics_free(); NULL on failure
+ *  @return FOUINE_OK or FOUINE_ENOMEM */
+FOUINE_WUR int fouine_serve_metrics_new(fouine_serve_metrics **out);
+
+/** Release counts; NULL accepted. */
+void fouine_serve_metrics_free(fouine_serve_metrics *m);
+
+/** The endpoint (FOUINE_SERVE_EP_*) of a request of that method (NULL:
+ *  not known yet) on the decoded path url (NULL: not known). */
+int fouine_serve_metrics_endpoint(const char *method, const char *url);
+
+/**
+ * Count one request: its status (0: no reply sent by us) and its latency.
+ * Lock-free, from any thread; m NULL does nothing.
+ */
+void fouine_serve_metrics_count(fouine_serve_metrics *m,
+                                int endpoint,
+                                unsigned status,
+                                double seconds);
+
+/**
+ * GET /metrics: the counts of m (NULL: none) and, when w is not NULL, the
+ * state of the index it reads in its transaction (articles, bytes of the
+ * file and WAL, time of the last change, generation), in the Prometheus
+ * text format 0.0.4; without w, or when the index cannot be read,
+ * fouine_index_up is 0.
+ *
+ * @param r the reply, overwritten: 200, its body a fouine_buf's
+ *          (fouine_free(), which is free())
+ * @return FOUINE_OK or FOUINE_ENOMEM
+ */
+FOUINE_WUR int fouine_serve_api_metrics(fouine_serve_reply *r,
+                                        fouine_serve_worker *w,
+                                        const fouine_serve_config *cfg,
+                                        const fouine_serve_metrics *m);
 
 /** Whether s[0..len) is valid UTF-8 without NUL or other C0 controls
  *  but tab, CR and LF.  @return 1 or 0 */

@@ -396,7 +396,7 @@ int fouine_serve_api_suggest(fouine_serve_reply *r,
 int fouine_serve_api_health(fouine_serve_reply *r, fouine_serve_worker *w)
 {
     char *updated = NULL;
-    long long count = 0;
+    long long count = 0, generation = 0;
     int rc;
 
     memset(r, 0, sizeof *r);
@@ -405,10 +405,14 @@ int fouine_serve_api_health(fouine_serve_reply *r, fouine_serve_worker *w)
         rc = fouine_index_updated(&updated, w->ix);
     }
     if (rc == FOUINE_OK) {
+        rc = fouine_index_generation(&generation, w->ix);
+    }
+    if (rc == FOUINE_OK) {
         rc = fouine_serve_reply_json(
             r, 200,
-            json_pack("{s:s, s:I, s:s?}", "status", "ok", "articles",
-                      (json_int_t)count, "updated", updated));
+            json_pack("{s:s, s:I, s:s?, s:I}", "status", "ok", "articles",
+                      (json_int_t)count, "updated", updated, "generation",
+                      (json_int_t)generation));
     }
     fouine_free(updated);
     return rc;

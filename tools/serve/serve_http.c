@@ -2,8 +2,8 @@
 ** serve_http.c: the HTTP side of fouine-serve on libmicrohttpd: its thread
 ** pool, persistent connections and their limits (per address, deadlines:
 ** serve_watch.c), routing, request validation, JSON errors, security and
-** CORS headers, the access log and a stop that lets requests in flight
-** finish.
+** CORS headers, the access log, the counts of requests (serve_metrics.c)
+** and a stop that lets requests in flight finish.
 */
 #include "serve.h"
 
@@ -33,7 +33,7 @@
 #define STOP_WAIT_MS   10000         /* longest wait for requests in flight */
 #define EXCHANGE_MS    10000 /* longest exchange of fouine_serve_exchange() */
 #define EXCHANGE_MAX   (8u * 1024u * 1024u) /* bytes of replies kept */
-#define LOG_PATH_BYTES 200 /* bytes of a path in the access log */
+#define LOG_PATH_BYTES 1024 /* bytes of a path (and query) in the log */
 
 /* Content-Security-Policy of the page: nothing from outside, no inline
 ** script, so text that slipped through as HTML could still not run. */
@@ -54,6 +54,7 @@ struct fouine_serve_daemon {
     fouine_serve_worker *writer;    /* the writable index, used by the
                                        thread of writes only; owned */
     atomic_int in_flight;           /* requests begun and not yet completed */
+    fouine_serve_metrics *metrics;  /* the counts of requests; owned */
 };
 
 /* The watch's handle of the connection of a request, or NULL. */
@@ -93,7 +94,8 @@ enum {
     API_HEALTH,     /* /api/health */
     API_CATEGORIES, /* /api/categories */
     API_ARTICLE,    /* /api/articles/ID */
-    API_WRITE       /* POST, PUT, DELETE (in the thread of writes) */
+    API_WRITE,      /* POST, PUT, DELETE (in the thread of writes) */
+    API_METRICS     /* /metrics */
 };
 
 /* The parameters that the endpoints run in the pool read: copied from the
@@ -107,11 +109,16 @@ static const char *const pool_params[] = { "q",        "page",    "per_page",
 typedef struct fouine_serve_request {
     fouine_serve_task task;        /* first: its work in the pool */
     struct timespec start;         /* when its request line was read */
+    struct timespec wall;          /* the same, on the wall clock */
     unsigned status;               /* status sent */
+    int metric;                    /* its endpoint, FOUINE_SERVE_EP_* */
+    int counted;                   /* in the metrics (its reply queued) */
+    char addr[INET6_ADDRSTRLEN];   /* the client's address, for the log */
     int bad_escape;                /* the raw URI has a malformed %-escape */
     int head_read;                 /* the handler saw its headers */
     char method[16];               /* for the log */
-    char path[LOG_PATH_BYTES + 1]; /* raw path for the log, printable */
+    char path[LOG_PATH_BYTES + 1]; /* raw path for the log (and query
+                                      with --log-queries), printable */
     /* A request answered in the pool (its connection suspended meanwhile): */
     fouine_serve_daemon *d;      /* its daemon; not owned */
     struct MHD_Connection *conn; /* its connection; libmicrohttpd's */
@@ -196,25 +203,93 @@ static double elapsed_ms(const struct timespec *start)
            (double)(now.tv_nsec - start->tv_nsec) / 1e6;
 }
 
+/* Into out (size bytes), the raw uri as the log shows it: its path, and
+** its query string when queries is set; bytes that are not printable
+** ASCII (space included) percent-encoded, so that it is one field. */
+static void log_uri(char *out, size_t size, const char *uri, int queries)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t n = 0;
+    for (; *uri && (queries || *uri != '?'); uri++) {
+        unsigned char ch = (unsigned char)*uri;
+        if (ch > 0x20 && ch < 0x7f && n + 1 < size) {
+            out[n++] = (char)ch;
+        } else if (!(ch > 0x20 && ch < 0x7f) && n + 3 < size) {
+            out[n++] = '%';
+            out[n++] = hex[ch >> 4];
+            out[n++] = hex[ch & 15];
+        } else {
+            break; /* cut */
+        }
+    }
+    out[n] = '\0';
+}
+
+/* Into out, the client's address of connection c as text, or "-". */
+static void client_addr(char out[INET6_ADDRSTRLEN], struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = info ? info->client_addr : NULL;
+    const void *bytes = NULL;
+    if (sa && sa->sa_family == AF_INET) {
+        bytes = &((const struct sockaddr_in *)(const void *)sa)->sin_addr;
+    } else if (sa && sa->sa_family == AF_INET6) {
+        bytes = &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
+    }
+    if (!bytes || !inet_ntop(sa->sa_family, bytes, out, INET6_ADDRSTRLEN)) {
+        snprintf(out, INET6_ADDRSTRLEN, "-");
+    }
+}
+
 /* MHD_OPTION_URI_LOG_CALLBACK: the start of every request. */
 static void *request_begin(void *cls, const char *uri, struct MHD_Connection *c)
 {
     fouine_serve_daemon *d = cls;
     fouine_serve_request *req = fouine_calloc(1, sizeof *req);
-    size_t i;
-    (void)c;
     if (!req) {
         return NULL;
     }
     clock_gettime(CLOCK_MONOTONIC, &req->start);
+    clock_gettime(CLOCK_REALTIME, &req->wall);
     atomic_init(&req->ready, 0);
     req->bad_escape = !escapes_valid(uri);
-    for (i = 0; uri[i] && uri[i] != '?' && i < LOG_PATH_BYTES; i++) {
-        unsigned char ch = (unsigned char)uri[i];
-        req->path[i] = ch > 0x20 && ch < 0x7f ? (char)ch : '?';
-    }
+    req->metric = FOUINE_SERVE_EP_OTHER; /* until its method is known */
+    log_uri(req->path, sizeof req->path, uri, d->cfg->log_queries);
+    client_addr(req->addr, c);
     atomic_fetch_add(&d->in_flight, 1);
     return req;
+}
+
+/* The local time of the last second a thread logged, formatted: glibc's
+** localtime_r() takes a lock, which each thread then takes once a second
+** at most, not once a request. */
+static _Thread_local time_t log_second = (time_t)-1;
+static _Thread_local char log_stamp[32]; /* "2019-04-16T10:12:00" */
+static _Thread_local char log_zone[8];   /* "+02:00" */
+
+/* Into out (size bytes, 64 is enough), t as ISO 8601 local time with
+** milliseconds and the offset from UTC, "2019-04-16T10:12:00.031+02:00";
+** "-" when unknown. */
+static void log_time(char *out, size_t size, const struct timespec *t)
+{
+    if (t->tv_sec != log_second) {
+        struct tm tm;
+        char zone[8];
+        if (!localtime_r(&t->tv_sec, &tm) ||
+            strftime(log_stamp, sizeof log_stamp, "%Y-%m-%dT%H:%M:%S", &tm) ==
+                0 ||
+            strftime(zone, sizeof zone, "%z", &tm) != 5) {
+            log_second = (time_t)-1;
+            snprintf(out, size, "-");
+            return;
+        }
+        /* strftime's %z is +0200: ISO 8601's extended form is +02:00. */
+        snprintf(log_zone, sizeof log_zone, "%.3s:%.2s", zone, zone + 3);
+        log_second = t->tv_sec;
+    }
+    snprintf(out, size, "%s.%03d%s", log_stamp,
+             (int)(t->tv_nsec / 1000000L) % 1000, log_zone);
 }
 
 /* MHD_OPTION_NOTIFY_COMPLETED: the end of every request. */
@@ -230,6 +305,11 @@ static void request_end(void *cls,
     if (!req) {
         return;
     }
+    if (!req->counted) {
+        /* No reply of ours: refused by libmicrohttpd, or cut short. */
+        fouine_serve_metrics_count(d->metrics, req->metric, 0,
+                                   elapsed_ms(&req->start) / 1e3);
+    }
     for (i = 0; i < POOL_PARAMS; i++) {
         fouine_free(req->values[i]);
     }
@@ -237,16 +317,17 @@ static void request_end(void *cls,
     fouine_free(req->body.data);
     fouine_free(req->id);
     if (!d->cfg->quiet) {
-        char line[LOG_PATH_BYTES + 96];
+        char line[LOG_PATH_BYTES + 192], when[64];
         long tenths = (long)(elapsed_ms(&req->start) * 10.0);
         char status[16] = "-"; /* none sent by us: refused by MHD */
         int n;
         if (req->status) {
             snprintf(status, sizeof status, "%u", req->status);
         }
-        n = snprintf(line, sizeof line, "%s %s %s %ld.%ldms%s\n",
-                     req->method[0] ? req->method : "-", req->path, status,
-                     tenths / 10, tenths % 10,
+        log_time(when, sizeof when, &req->wall);
+        n = snprintf(line, sizeof line, "%s %s %s %s %s %ld.%ldms%s\n", when,
+                     req->addr, req->method[0] ? req->method : "-", req->path,
+                     status, tenths / 10, tenths % 10,
                      toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ?
                          "" :
                          " (not completed)");
@@ -315,6 +396,11 @@ static enum MHD_Result send_reply(fouine_serve_daemon *d,
     }
     if (req) {
         req->status = r->status;
+        /* Counted before the reply leaves: a client that has it sees it
+        ** in the next /metrics. */
+        fouine_serve_metrics_count(d->metrics, req->metric, r->status,
+                                   elapsed_ms(&req->start) / 1e3);
+        req->counted = 1;
     }
     ret = MHD_queue_response(c, r->status, resp);
     MHD_destroy_response(resp);
@@ -372,6 +458,9 @@ static int run_api(fouine_serve_daemon *d,
     if (rc != FOUINE_OK) {
         fprintf(stderr, "fouine-serve: %s: %s\n", d->cfg->index,
                 fouine_errmsg(rc));
+        if (e == API_METRICS) { /* the counts still, without the index's */
+            return fouine_serve_api_metrics(r, NULL, d->cfg, d->metrics);
+        }
         return fouine_serve_reply_error(r, 503, "the index cannot be opened");
     }
     /* One read transaction a request: all its statements see the index
@@ -381,6 +470,9 @@ static int run_api(fouine_serve_daemon *d,
         fprintf(stderr, "fouine-serve: %s: %s\n", d->cfg->index,
                 rc == FOUINE_EDB ? fouine_index_errmsg(w->ix) :
                                    fouine_errmsg(rc));
+        if (e == API_METRICS) {
+            return fouine_serve_api_metrics(r, NULL, d->cfg, d->metrics);
+        }
         return fouine_serve_reply_error(r, 503, "the index cannot be read");
     }
     if (e == API_SEARCH) {
@@ -391,6 +483,8 @@ static int run_api(fouine_serve_daemon *d,
         rc = fouine_serve_api_health(r, w);
     } else if (e == API_CATEGORIES) {
         rc = fouine_serve_api_categories(r, w);
+    } else if (e == API_METRICS) {
+        rc = fouine_serve_api_metrics(r, w, d->cfg, d->metrics);
     } else {
         rc = fouine_serve_api_article(r, w, url + strlen("/api/articles/"));
     }
@@ -617,6 +711,10 @@ static int answer(fouine_serve_reply *r,
     if (strncmp(url, "/api/", 5) == 0) {
         return route_api(d, c, req, url, r, queued);
     }
+    if (strcmp(url, "/metrics") == 0) {
+        fouine_serve_params none = { get_param, c };
+        return run_api(d, API_METRICS, url, &none, r);
+    }
     path = strcmp(url, "/") == 0 ? "/index.html" : url;
     for (i = 0; i < fouine_serve_asset_count; i++) {
         if (strcmp(path, fouine_serve_assets[i].path) == 0) {
@@ -678,6 +776,7 @@ static enum MHD_Result handle(void *cls,
         int refused;
         req->head_read = 1;
         snprintf(req->method, sizeof req->method, "%s", method);
+        req->metric = fouine_serve_metrics_endpoint(method, url);
         refused = refuse_early(&r, &rc, d, c, req, url, method, version);
         if (refused || !req->write) {
             /* Off the clock; a write's body is on it until it is read. */
@@ -839,6 +938,11 @@ static int start(fouine_serve_daemon **out,
     }
     d->cfg = cfg;
     atomic_init(&d->in_flight, 0);
+    rc = fouine_serve_metrics_new(&d->metrics);
+    if (rc != FOUINE_OK) {
+        goto done;
+    }
+    rc = FOUINE_ENOMEM;
     if (addr) {
         rc = fouine_serve_watch_start(&d->watch, cfg->timeout);
         if (rc != FOUINE_OK) {
@@ -905,6 +1009,7 @@ done:
         fouine_serve_pool_stop(d->pool);
         fouine_serve_pool_stop(d->writes);
         (void)fouine_serve_watch_stop(d->watch);
+        fouine_serve_metrics_free(d->metrics);
         fouine_free(d);
     }
     return rc;
@@ -1040,5 +1145,6 @@ void fouine_serve_daemon_stop(fouine_serve_daemon *d)
     MHD_stop_daemon(d->mhd);
     (void)fouine_serve_watch_stop(d->watch);
     fouine_serve_worker_free(d->writer); /* no thread uses it now */
+    fouine_serve_metrics_free(d->metrics);
     fouine_free(d);
 }

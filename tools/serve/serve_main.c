@@ -4,7 +4,7 @@
 **     fouine-serve [-i INDEX] [--listen 127.0.0.1:8080] [--threads N]
 **                  [--per-ip N] [--timeout SECONDS] [--budget MS]
 **                  [--cors ORIGIN] [--write-key-file FILE]
-**                  [--max-body BYTES] [--quiet]
+**                  [--max-body BYTES] [--quiet] [--log-queries]
 */
 #include "serve.h"
 
@@ -30,7 +30,7 @@ static void usage(FILE *f)
     fputs("Usage: fouine-serve [-i INDEX] [--listen ADDR:PORT] [--threads N]\n"
           "                    [--per-ip N] [--timeout SECONDS] [--budget MS]\n"
           "                    [--cors ORIGIN] [--write-key-file FILE]\n"
-          "                    [--max-body BYTES] [--quiet]\n"
+          "                    [--max-body BYTES] [--quiet] [--log-queries]\n"
           "Answer searches of a fouine index over HTTP (JSON API and search "
           "page).\n"
           "\n"
@@ -56,13 +56,17 @@ static void usage(FILE *f)
           "      --max-body BYTES the largest body of a write (default:\n"
           "                       16777216)\n"
           "  -q, --quiet          no access log on stderr\n"
+          "      --log-queries    the access log shows query strings (by\n"
+          "                       default only paths: what readers search\n"
+          "                       is not kept)\n"
           "  -h, --help           show this help\n"
           "      --version        print the version and exit\n"
           "\n"
           "Endpoints: GET / (search page), /api/search?q=, "
           "/api/articles/ID,\n"
-          "/api/suggest?q=, /api/health, /api/categories; with a key:\n"
-          "POST /api/articles, PUT and DELETE /api/articles/ID.\n"
+          "/api/suggest?q=, /api/health, /api/categories, /metrics\n"
+          "(Prometheus); with a key: POST /api/articles, PUT and DELETE\n"
+          "/api/articles/ID.\n"
           "SIGTERM or SIGINT: finish the requests in flight, then exit 0.\n",
           f);
 }
@@ -163,6 +167,8 @@ int main(int argc, char **argv)
             return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 2;
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             cfg.quiet = 1;
+        } else if (strcmp(a, "--log-queries") == 0) {
+            cfg.log_queries = 1;
         } else if (strcmp(a, "-i") == 0 || strcmp(a, "--index") == 0 ||
                    strcmp(a, "-l") == 0 || strcmp(a, "--listen") == 0 ||
                    strcmp(a, "-t") == 0 || strcmp(a, "--threads") == 0 ||

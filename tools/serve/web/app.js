@@ -14,6 +14,8 @@
 
 (function () {
   const PER_PAGE = 10;
+  const MAX_PAGE = 1000;      /* the API's largest page */
+  const MAX_PER_PAGE = 100;   /* and per_page */
   const $ = (id) => document.getElementById(id);
   const form = $('recherche');
   const input = $('q');
@@ -55,13 +57,47 @@
     return e;
   }
 
+  /* A date of an article as it was published: the day and the time its
+   * ISO 8601 string says, in its own offset ("2021-06-15T23:30:00+11:00"
+   * is "15 juin 2021 à 23:30" wherever the reader is), never converted to
+   * the browser's time zone. */
+  const isoDate = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::\d{2}(?:[.,]\d+)?)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?$/;
   function frenchDate(s) {
-    if (!s) return '';
-    const d = new Date(s.length === 10 ? s + 'T12:00:00' : s);
+    const m = isoDate.exec(s || '');
+    if (!m) return s || '';
+    /* Its numbers read as UTC and shown in UTC: the same numbers. */
+    const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +(m[4] || 12), +(m[5] || 0)));
     if (isNaN(d.getTime())) return s;
-    const opts = { day: 'numeric', month: 'long', year: 'numeric' };
-    if (s.length > 10) { opts.hour = '2-digit'; opts.minute = '2-digit'; }
+    const opts = { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' };
+    if (m[4] !== undefined) { opts.hour = '2-digit'; opts.minute = '2-digit'; }
     return new Intl.DateTimeFormat('fr-FR', opts).format(d);
+  }
+
+  /* What the page says of a failed request, in French: never the API's
+   * own (English) message.  err: an Error of getJSON(); s: the search. */
+  function frenchError(err, s) {
+    const msg = String(err.apiMessage || '');
+    const status = err.status || 0;
+    if (!status) return 'Le serveur ne répond pas : vérifiez la connexion, puis réessayez.';
+    if (status === 404) {
+      return s && s.article ? 'Cet article est introuvable : il a peut-être été retiré.'
+        : 'Cette adresse ne correspond à rien sur le site.';
+    }
+    if (status === 503) return 'Les articles sont momentanément inaccessibles. Réessayez dans un instant.';
+    if (status >= 500) return 'Le serveur a rencontré une erreur (' + status + '). Réessayez plus tard.';
+    if (status !== 400) return 'La demande n’a pas abouti (erreur ' + status + ').';
+    const dateHelp = ' n’est pas une date valide : indiquez une année (2019), un mois ' +
+      '(2019-04) ou un jour du calendrier (2019-04-16).';
+    if (/^since\b/.test(msg)) return 'La date de début « ' + (s ? s.since : '') + ' »' + dateHelp;
+    if (/^until\b/.test(msg)) return 'La date de fin « ' + (s ? s.until : '') + ' »' + dateHelp;
+    if (/^page\b/.test(msg)) return 'Le numéro de page doit être un nombre de 1 à ' + MAX_PAGE + '.';
+    if (/^per_page\b/.test(msg)) return 'Le nombre de résultats par page doit être de 1 à ' + MAX_PER_PAGE + '.';
+    if (/^sort\b/.test(msg)) return 'Le tri doit se faire par pertinence ou par date.';
+    if (/^q is longer/.test(msg)) return 'La recherche est trop longue : 1 024 octets au plus.';
+    if (/empty parameter q/.test(msg)) return 'Saisissez un ou plusieurs mots à rechercher.';
+    if (/UTF-8/.test(msg)) return 'L’adresse de la page contient des caractères illisibles.';
+    if (/too long/.test(msg)) return 'Un paramètre de l’adresse de la page est trop long.';
+    return 'La recherche n’a pas pu être faite : un paramètre de l’adresse est invalide.';
   }
 
   /* Only web links leave the site; anything else opens the article here. */
@@ -75,17 +111,33 @@
     for (const [k, v] of Object.entries(params || {})) {
       if (v !== undefined && v !== null && v !== '') qs.set(k, v);
     }
-    const res = await fetch(path + (qs.toString() ? '?' + qs : ''));
+    let res;
+    try {
+      res = await fetch(path + (qs.toString() ? '?' + qs : ''));
+    } catch (e) {
+      throw Object.assign(new Error('fetch'), { status: 0 });
+    }
     const body = await res.json().catch(() => ({}));
-    if (!res.ok) throw new Error(body.error || ('erreur ' + res.status));
+    if (!res.ok) {
+      /* The API's message, kept to tell the French one (frenchError). */
+      throw Object.assign(new Error('HTTP ' + res.status),
+        { status: res.status, apiMessage: body.error || '' });
+    }
     return body;
   }
 
   /* ---- state <-> URL ---- */
+  /* A whole number of a URL within [lo, hi]: fallback when it is none,
+   * the nearest bound when it is out of them. */
+  function bounded(v, lo, hi, fallback) {
+    const n = parseInt(v, 10);
+    return isNaN(n) ? fallback : Math.min(Math.max(n, lo), hi);
+  }
+
   function readState() {
     const p = new URLSearchParams(location.search);
-    const s = { q: p.get('q') || '', page: parseInt(p.get('page'), 10) || 1,
-                per_page: parseInt(p.get('per_page'), 10) || PER_PAGE,
+    const s = { q: p.get('q') || '', page: bounded(p.get('page'), 1, MAX_PAGE, 1),
+                per_page: bounded(p.get('per_page'), 1, MAX_PER_PAGE, PER_PAGE),
                 article: p.get('article') || '',
                 exact: p.get('correct') === 'false' };
     for (const f of fields) s[f] = p.get(f) || '';
@@ -344,12 +396,23 @@
         category: s.category, since: s.since, until: s.until,
         sort: s.sort === 'relevance' ? '' : s.sort, correct: s.exact ? 'false' : '' });
     } catch (e) {
-      if (seq === searchSeq) status.textContent = 'Erreur : ' + e.message;
+      if (seq === searchSeq) {
+        clearResults();
+        status.textContent = frenchError(e, s);
+      }
       return;
     }
     if (seq !== searchSeq) return;
-    clearResults();
     const total = data.total || 0;
+    const lastPage = Math.min(data.pages || Math.ceil(total / s.per_page), MAX_PAGE);
+    if (total > 0 && s.page > lastPage) {
+      /* A page past the last (an old link, a hand-made URL): the last. */
+      s = Object.assign({}, s, { page: lastPage });
+      history.replaceState(null, '', stateURL(s));
+      search(s);
+      return;
+    }
+    clearResults();
     const shown = data.correction ? data.correction.query : s.q;
     showCorrection(data, s);
     showFacets(data.facets, s);
@@ -366,7 +429,7 @@
       pages.hidden = false;
       $('numero').textContent = 'Page ' + s.page + ' sur ' + pagesCount;
       $('precedente').disabled = s.page <= 1;
-      $('suivante').disabled = s.page >= pagesCount;
+      $('suivante').disabled = s.page >= lastPage;
     }
   }
 
@@ -377,7 +440,7 @@
     try {
       a = await getJSON('api/articles/' + encodeURIComponent(id));
     } catch (e) {
-      status.textContent = 'Erreur : ' + e.message;
+      status.textContent = frenchError(e, { article: id });
       return;
     }
     status.textContent = '';
@@ -388,7 +451,11 @@
     article.appendChild(el('h2', null, a.title));
     const meta = el('p', 'meta');
     if (a.category) meta.appendChild(el('span', 'rubrique', a.category));
-    if (a.date) meta.appendChild(el('time', null, frenchDate(a.date)));
+    if (a.date) {
+      const t = el('time', null, frenchDate(a.date));
+      t.dateTime = a.date;
+      meta.appendChild(t);
+    }
     if (a.author) meta.appendChild(document.createTextNode(' — ' + a.author));
     article.appendChild(meta);
     if (a.lead) article.appendChild(el('p', 'chapo', a.lead));
