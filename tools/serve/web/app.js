@@ -92,7 +92,9 @@
     if (/^until\b/.test(msg)) return 'La date de fin « ' + (s ? s.until : '') + ' »' + dateHelp;
     if (/^page\b/.test(msg)) return 'Le numéro de page doit être un nombre de 1 à ' + MAX_PAGE + '.';
     if (/^per_page\b/.test(msg)) return 'Le nombre de résultats par page doit être de 1 à ' + MAX_PER_PAGE + '.';
-    if (/^sort\b/.test(msg)) return 'Le tri doit se faire par pertinence ou par date.';
+    if (/^sort\b/.test(msg)) return 'Le tri doit se faire par pertinence, par date récente ou par date.';
+    if (/^half_life\b/.test(msg)) return 'La demi-vie du tri « récent » doit être une durée comme 30d (jours) ou 12h (heures), ' +
+      'd’une heure à 3 650 jours.';
     if (/^q is longer/.test(msg)) return 'La recherche est trop longue : 1 024 octets au plus.';
     if (/empty parameter q/.test(msg)) return 'Saisissez un ou plusieurs mots à rechercher.';
     if (/UTF-8/.test(msg)) return 'L’adresse de la page contient des caractères illisibles.';
