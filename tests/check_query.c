@@ -2004,6 +2004,8 @@ START_TEST(test_command)
                    "Années : 2022 (1)\nMois : 2022-12 (1)\n",
                    1);
     assert_command("plus", 0, "Rubriques", 0);
+    /* The query said as typed, not as fouine reads it ("C" for C++). */
+    assert_command("-n 1 \"C++ la\"", 1, "0 résultat pour « C++ la »", 1);
     /* The sorts by their names, old and new. */
     assert_command("--sort rank -n 1 --json canicule", 0, "\"total\": 1", 1);
     assert_command("--sort relevance -n 1 canicule", 0, "1. Canicule", 1);

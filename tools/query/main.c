@@ -143,8 +143,10 @@ static int print_text(const fouine_results *res, const output *o)
                "exactement « %s » : --no-correct\n",
                res->corrected, res->query, res->query);
     }
+    /* The words as typed (or as corrected), never fouine's reading of
+    ** them ("C++" stays "C++", not "C"): --json gives that (understood). */
     printf("%lld résultat%s pour « %s »", res->total, res->total > 1 ? "s" : "",
-           res->corrected ? res->corrected : res->understood);
+           res->corrected ? res->corrected : res->query);
     if (res->nhits > 0 && (offset > 0 || (long long)res->nhits < res->total)) {
         printf(" (%lld à %lld)", offset + 1, offset + (long long)res->nhits);
     }
