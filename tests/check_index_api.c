@@ -284,6 +284,8 @@ START_TEST(test_errors)
     ck_assert_int_eq(fouine_index_commit(ro), FOUINE_OK);
     ck_assert_int_eq(fouine_index_commit(ro), FOUINE_EINVAL);
     fouine_index_close(ro);
+    /* No error of a locked index (the server's 503 test locks one). */
+    ck_assert_int_eq(fouine_index_busy(ix), 0);
     /* Mapping is for readers. */
     ck_assert_int_eq(
         fouine_index_open(&ro, path, FOUINE_INDEX_WRITE | FOUINE_INDEX_MMAP),

@@ -401,6 +401,13 @@ struct sqlite3 *fouine_index_db(fouine_index *ix);
 const char *fouine_index_errmsg(fouine_index *ix);
 
 /**
+ * Whether the last FOUINE_EDB of ix was another connection holding the
+ * index locked past the busy timeout (SQLITE_BUSY): worth trying again
+ * later, unlike the other database errors.
+ */
+int fouine_index_busy(fouine_index *ix);
+
+/**
  * Called for each article a reader gives.
  *
  * @param a       the article, owned by the callee from then on (it must

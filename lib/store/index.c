@@ -190,6 +190,11 @@ const char *fouine_index_errmsg(fouine_index *ix)
     return sqlite3_errmsg(ix->db);
 }
 
+int fouine_index_busy(fouine_index *ix)
+{
+    return (sqlite3_errcode(ix->db) & 0xff) == SQLITE_BUSY;
+}
+
 /* The statement which, reset and cleared of its bindings. */
 static FOUINE_WUR int stmt(sqlite3_stmt **out, fouine_index *ix, int which)
 {

@@ -18,7 +18,6 @@
 #include "serve.h"
 
 #include <errno.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -385,7 +384,7 @@ static FOUINE_WUR int write_all(size_t *replaced,
         rc = fouine_index_commit(ix);
     }
     if (rc != FOUINE_OK) {
-        *busy = (sqlite3_errcode(fouine_index_db(ix)) & 0xff) == SQLITE_BUSY;
+        *busy = fouine_index_busy(ix);
         if (fouine_index_rollback(ix) != FOUINE_OK) {
             /* the write's own error is the one to report */
         }
