@@ -476,6 +476,62 @@ FOUINE_WUR int fouine_article_read_json(char **err,
  */
 FOUINE_WUR int fouine_index_generation(long long *out, fouine_index *ix);
 
+/*
+** Snapshots: a consistent copy of an index, for read-only replicas.
+*/
+
+/* The manifest of a snapshot directory: names its current snapshot. */
+#define FOUINE_SNAPSHOT_MANIFEST "manifest.json"
+
+/* What fouine_index_snapshot() wrote, or why it failed. */
+typedef struct fouine_snapshot_info {
+    char file[64];        /* the snapshot's name in the directory,
+                             "fouine-12.db" ("fouine-12-2.db" for a
+                             second one of the same generation) */
+    long long generation; /* its generation (fouine_index_generation()) */
+    long long articles;   /* its articles */
+    long long size;       /* its size in bytes */
+    char sha256[65];      /* the SHA-256 of the file, 64 lowercase hex
+                             digits */
+    char time[32];        /* when it was taken, ISO 8601 in UTC,
+                             "2019-04-16T08:12:00Z" */
+    int schema;           /* its schema version */
+    char error[512];      /* on failure, what went wrong, in English,
+                             naming the directory or the file; "" on
+                             success */
+} fouine_snapshot_info;
+
+/**
+ * Write a snapshot of the index into the directory dir: a copy of the
+ * index file as one commit left it, whatever other connections and
+ * processes write meanwhile (SQLite's backup API, stepping through the
+ * pages inside one read transaction: in WAL mode, writers go on
+ * committing), in rollback-journal mode (one self-contained file that a
+ * reader opens without writing anything beside it), checked to open as a
+ * fouine index.  It is written under a temporary name in dir, fsynced and
+ * renamed to fouine-GENERATION.db; then the manifest (JSON: file,
+ * generation, articles, size, sha256, time, schema) is written the same
+ * way to dir/FOUINE_SNAPSHOT_MANIFEST; then the snapshots older than the
+ * new one and the one the previous manifest named are removed.  A reader
+ * of the manifest therefore always finds a complete file it names.  One
+ * snapshot at a time is written into a directory (a lock on dir); what a
+ * run interrupted earlier left there under a temporary name is removed.
+ * On failure nothing new is left in dir.
+ *
+ * @param[out] out what was written, or the error (zeroed first)
+ * @param ix   the index (read only; a transaction it holds is not seen:
+ *             the copy reads the file through a connection of its own)
+ * @param dir  an existing, writable directory
+ * @return FOUINE_OK; FOUINE_EINVAL (no dir, a path too long);
+ *         FOUINE_EIO (dir missing, not a directory, not writable, held
+ *         by another snapshot; a write or fsync that failed);
+ *         FOUINE_EDB (the copy failed); FOUINE_ESCHEMA (the copy is not
+ *         a fouine index of this version); FOUINE_ENOMEM
+ */
+FOUINE_WUR int fouine_index_snapshot(fouine_snapshot_info *out,
+                                     fouine_index *ix,
+                                     const char *dir);
+
 #ifdef __cplusplus
 }
 #endif

@@ -32,6 +32,7 @@ static void usage(FILE *f)
     fputs(
         "Usage: fouine-index [OPTION]... PATH...\n"
         "       fouine-index [--max-size SIZE] --show FILE\n"
+        "       fouine-index [-o INDEX] --snapshot DIR\n"
         "Index French news articles into a SQLite FTS5 index, incrementally.\n"
         "\n"
         "PATH is a directory, searched recursively for .txt, .json, .jsonl,\n"
@@ -50,6 +51,9 @@ static void usage(FILE *f)
         "  -v, --verbose        also name every article indexed or removed\n"
         "      --show FILE      print what FILE gives, field by field, and\n"
         "                       index nothing\n"
+        "      --snapshot DIR   write a consistent copy of the index into DIR\n"
+        "                       (fouine-GENERATION.db, named by\n"
+        "                       DIR/manifest.json) and index nothing\n"
         "  -h, --help           show this help\n"
         "      --version        print the version and exit\n"
         "\n"
@@ -89,6 +93,33 @@ static FOUINE_WUR int parse_size(const char *s, size_t *out)
     return FOUINE_OK;
 }
 
+/* fouine-index --snapshot DIR: a copy of the index into dir, said on
+** stdout.  Returns the exit status: 0, or 2 with a message. */
+static int snapshot(const char *index, const char *dir)
+{
+    fouine_index *ix = NULL;
+    fouine_snapshot_info info;
+    int rc = fouine_index_open(&ix, index, FOUINE_INDEX_READ), status = 2;
+
+    if (rc != FOUINE_OK) {
+        fprintf(stderr, "fouine-index: %s: %s\n", index, fouine_errmsg(rc));
+        goto done;
+    }
+    rc = fouine_index_snapshot(&info, ix, dir);
+    if (rc != FOUINE_OK) {
+        fprintf(stderr, "fouine-index: --snapshot: %s\n", info.error);
+        goto done;
+    }
+    printf("snapshot %s/%s: generation %lld, %lld articles, %lld bytes, "
+           "sha256 %s\n",
+           dir, info.file, info.generation, info.articles, info.size,
+           info.sha256);
+    status = fflush(stdout) == 0 && !ferror(stdout) ? 0 : 2;
+done:
+    fouine_index_close(ix);
+    return status;
+}
+
 /* The one-line summary. */
 static void summary(const fouine_run_options *opt, const fouine_run_stats *st)
 {
@@ -122,7 +153,7 @@ int main(int argc, char **argv)
     fouine_run_options opt;
     fouine_run_stats st;
     struct sigaction sa;
-    const char **paths = NULL, *show = NULL;
+    const char **paths = NULL, *show = NULL, *snap_dir = NULL;
     size_t npaths = 0;
     int i, rc, status = 2, options_done = 0;
 
@@ -161,9 +192,11 @@ int main(int argc, char **argv)
             opt.plain = 1; /* benchmark baseline, not documented */
         } else if (strcmp(a, "--show") == 0 && i + 1 < argc) {
             show = argv[++i];
+        } else if (strcmp(a, "--snapshot") == 0 && i + 1 < argc) {
+            snap_dir = argv[++i];
         } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0 ||
                    strcmp(a, "--max-size") == 0 || strcmp(a, "--batch") == 0 ||
-                   strcmp(a, "--show") == 0) {
+                   strcmp(a, "--show") == 0 || strcmp(a, "--snapshot") == 0) {
             size_t v = 0;
             if (++i >= argc) {
                 fprintf(stderr, "fouine-index: %s needs a value\n", a);
@@ -195,6 +228,15 @@ int main(int argc, char **argv)
     }
     if (show) {
         status = fouine_show(stdout, show, opt.max_size);
+        goto done;
+    }
+    if (snap_dir && npaths > 0) {
+        fprintf(stderr, "fouine-index: --snapshot takes one DIR and no PATH\n");
+        usage(stderr);
+        goto done;
+    }
+    if (snap_dir) {
+        status = snapshot(opt.index, snap_dir);
         goto done;
     }
     if (npaths == 0) {
