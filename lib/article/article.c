@@ -834,3 +834,43 @@ int fouine_read_file(fouine_buf *b, const char *path)
     errno = err;
     return rc;
 }
+
+int fouine_text_blank(const char *s, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r' &&
+            s[i] != '\f' && s[i] != '\v') {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+int fouine_text_check(const char **text,
+                      size_t *len,
+                      char **fixed,
+                      size_t *bad,
+                      fouine_skip *skip)
+{
+    size_t fixed_len = 0;
+
+    *fixed = NULL;
+    *bad = 0;
+    if (fouine_text_blank(*text, *len)) {
+        *skip = FOUINE_SKIP_EMPTY;
+        return FOUINE_EINVAL;
+    }
+    if (memchr(*text, '\0', *len)) {
+        *skip = FOUINE_SKIP_BINARY;
+        return FOUINE_EINVAL;
+    }
+    if (fouine_utf8_repair(fixed, &fixed_len, bad, *text, *len) != FOUINE_OK) {
+        return FOUINE_ENOMEM;
+    }
+    if (*fixed) {
+        *text = *fixed;
+        *len = fixed_len;
+    }
+    return FOUINE_OK;
+}

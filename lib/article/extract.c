@@ -80,41 +80,29 @@ static int article(fouine_article *a, void *payload)
 
 /*
 ** A text that is not HTML must be neither empty nor binary, and becomes
-** valid UTF-8 (a warning says where it was not).  *text and *len may move
-** into *fixed, which the caller frees.  Returns FOUINE_OK, FOUINE_EINVAL
-** (said: skipped), FOUINE_ESTOP or FOUINE_ENOMEM.
+** valid UTF-8 (fouine_text_check(); a warning says where it was not).
+** *text and *len may move into *fixed, which the caller frees.  Returns
+** FOUINE_OK, FOUINE_EINVAL (said: skipped), FOUINE_ESTOP or FOUINE_ENOMEM.
 */
 static FOUINE_WUR int check_doc(extract *x,
                                 const char **text,
                                 size_t *len,
                                 char **fixed)
 {
-    size_t i, bad = 0, fixed_len = 0;
-    int blank = 1, rc;
+    fouine_skip why = FOUINE_SKIP_EMPTY;
+    size_t bad = 0;
     char what[96];
-    *fixed = NULL;
-    for (i = 0; i < *len; i++) {
-        if ((*text)[i] == '\0') {
-            rc = skip(x, FOUINE_SKIP_BINARY, NULL);
-            return rc == FOUINE_OK ? FOUINE_EINVAL : rc;
-        }
-        blank = blank && strchr(" \t\n\r\f\v", (*text)[i]) != NULL;
-    }
-    if (blank) {
-        rc = skip(x, FOUINE_SKIP_EMPTY, NULL);
+    int rc = fouine_text_check(text, len, fixed, &bad, &why);
+    if (rc == FOUINE_EINVAL) {
+        rc = skip(x, why, NULL);
         return rc == FOUINE_OK ? FOUINE_EINVAL : rc;
     }
-    if (fouine_utf8_repair(fixed, &fixed_len, &bad, *text, *len) != FOUINE_OK) {
-        return FOUINE_ENOMEM;
-    }
-    if (*fixed) {
+    if (rc == FOUINE_OK && *fixed) {
         snprintf(what, sizeof what,
                  "invalid UTF-8 at byte offset %zu, replaced by U+FFFD", bad);
-        *text = *fixed;
-        *len = fixed_len;
-        return warn(x, what);
+        rc = warn(x, what);
     }
-    return FOUINE_OK;
+    return rc;
 }
 
 /* One JSON document (a .json file or a .jsonl line). */

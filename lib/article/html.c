@@ -35,6 +35,7 @@
 ** again with fewer of the rules, and the longest result is kept.
 */
 #include "html.h"
+#include "indexer.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -3131,18 +3132,6 @@ static void page_free(page *pg)
     memset(pg, 0, sizeof *pg);
 }
 
-/* Whether bytes hold nothing but white space. */
-static int all_blank(const char *s, size_t n)
-{
-    size_t i;
-    for (i = 0; i < n; i++) {
-        if (!fouine_html_space(s[i]) && s[i] != '\v') {
-            return 0;
-        }
-    }
-    return 1;
-}
-
 /*
 ** A chrome word on an element that holds most of the page's text names a
 ** layout ("has-sidebar", "with-header"), not a block of chrome: such an
@@ -3233,7 +3222,7 @@ int fouine_html_parse(fouine_article *out,
         rc = FOUINE_EINVAL;
         goto done;
     }
-    if (all_blank(bytes, len)) {
+    if (fouine_text_blank(bytes, len)) {
         rc = FOUINE_EINVAL;
         goto done;
     }

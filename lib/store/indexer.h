@@ -443,4 +443,25 @@ FOUINE_WUR int fouine_index_set_source(fouine_index *ix,
  */
 FOUINE_WUR int fouine_read_file(fouine_buf *b, const char *path);
 
+/** Whether s[0..n) holds nothing but white space (n == 0 included). */
+int fouine_text_blank(const char *s, size_t n);
+
+/**
+ * Check the bytes of one article text (a file, or a JSON line) as a run
+ * does: not blank, no NUL byte, valid UTF-8 (repaired).
+ *
+ * @param[in,out] text the text; on success it may point into *fixed
+ * @param[in,out] len  its length
+ * @param[out] fixed   NULL, or the repaired copy (fouine_free())
+ * @param[out] bad     with *fixed, the offset of the first invalid byte
+ * @param[out] skip    on FOUINE_EINVAL, why (FOUINE_SKIP_EMPTY or
+ *                     FOUINE_SKIP_BINARY)
+ * @return FOUINE_OK, FOUINE_EINVAL or FOUINE_ENOMEM
+ */
+FOUINE_WUR int fouine_text_check(const char **text,
+                                 size_t *len,
+                                 char **fixed,
+                                 size_t *bad,
+                                 fouine_skip *skip);
+
 #endif /* FOUINE_INDEXER_H */

@@ -126,19 +126,6 @@ static int push_article(fouine_article *a, void *payload)
     return 0;
 }
 
-/* Whether text holds nothing but white space. */
-static int all_blank(const char *s, size_t n)
-{
-    size_t i;
-    for (i = 0; i < n; i++) {
-        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r' &&
-            s[i] != '\f' && s[i] != '\v') {
-            return 0;
-        }
-    }
-    return 1;
-}
-
 /* Count a warning and say it (reader side). */
 static void warn_utf8(run *r, const char *path, long lineno, size_t offset)
 {
@@ -157,8 +144,8 @@ static void warn_utf8(run *r, const char *path, long lineno, size_t offset)
 }
 
 /*
-** Check the bytes of one article text (a file, or a JSON line): not empty,
-** no NUL, valid UTF-8 (repaired).  On success *text and *len may point into
+** Check the bytes of one article text (fouine_text_check()), saying where
+** invalid UTF-8 was repaired.  On success *text and *len may point into
 ** *fixed, a new buffer the caller frees.  Returns FOUINE_OK, FOUINE_EINVAL
 ** with *skip, or FOUINE_ENOMEM.
 */
@@ -170,25 +157,12 @@ static FOUINE_WUR int check_text(run *r,
                                  char **fixed,
                                  fouine_skip *skip)
 {
-    size_t fixed_len = 0, bad = 0;
-    *fixed = NULL;
-    if (all_blank(*text, *len)) {
-        *skip = FOUINE_SKIP_EMPTY;
-        return FOUINE_EINVAL;
-    }
-    if (memchr(*text, '\0', *len)) {
-        *skip = FOUINE_SKIP_BINARY;
-        return FOUINE_EINVAL;
-    }
-    if (fouine_utf8_repair(fixed, &fixed_len, &bad, *text, *len) != FOUINE_OK) {
-        return FOUINE_ENOMEM;
-    }
-    if (*fixed) {
+    size_t bad = 0;
+    int rc = fouine_text_check(text, len, fixed, &bad, skip);
+    if (rc == FOUINE_OK && *fixed) {
         warn_utf8(r, f->path, lineno, bad);
-        *text = *fixed;
-        *len = fixed_len;
     }
-    return FOUINE_OK;
+    return rc;
 }
 
 /* Say why a file, or a line of it, is skipped. */
@@ -581,7 +555,7 @@ static FOUINE_WUR int read_lines(run *r,
         lineno++;
         add_done(r, (int64_t)raw);
         len = lr.line.len;
-        if (!lr.too_long && all_blank(lr.line.data, len)) {
+        if (!lr.too_long && fouine_text_blank(lr.line.data, len)) {
             continue; /* blank lines between articles are fine */
         }
         if (lr.too_long) {

@@ -214,9 +214,10 @@ int fouine_serve_api_search(fouine_serve_reply *r,
     const char *correct = param(p, "correct");
     const char *half_life = param(p, "half_life");
     const char *invalid;
+    fouine_results *found = NULL;
     json_t *res = NULL;
     long page = 1, per_page = 10;
-    json_int_t total;
+    long long total = 0;
     int rc;
 
     memset(r, 0, sizeof *r);
@@ -264,14 +265,18 @@ int fouine_serve_api_search(fouine_serve_reply *r,
     if (invalid) {
         return fouine_serve_reply_error(r, 400, invalid);
     }
-    rc = fouine_search_json(&res, w->ix, &opts);
+    rc = fouine_search(&found, w->ix, &opts);
     if (rc == FOUINE_EINVAL) {
         return fouine_serve_reply_error(r, 400, "invalid search options");
     }
+    if (rc == FOUINE_OK) {
+        total = found->total;
+        rc = fouine_results_json(&res, found);
+    }
+    fouine_results_free(found);
     if (rc != FOUINE_OK) {
         return rc;
     }
-    total = json_integer_value(json_object_get(res, "total"));
     if (json_object_set_new(res, "page", json_integer(page)) != 0 ||
         json_object_set_new(res, "per_page", json_integer(per_page)) != 0 ||
         json_object_set_new(res, "pages",
