@@ -18,9 +18,10 @@ typedef struct budget budget;
 /* One page of hits, before they are made into the results (results.c). */
 typedef struct page_hit {
     sqlite3_int64 rowid;
-    double score; /* higher is better */
-    int comment;  /* only a comment matched */
-    int cover;    /* fallback: items held */
+    double score;        /* higher is better */
+    int comment;         /* only a comment matched */
+    int cover;           /* fallback: items held */
+    sqlite3_int64 group; /* its group of duplicates (its rowid: alone) */
 } page_hit;
 
 /* One group of the matches counted for the facets: the articles of one

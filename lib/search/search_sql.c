@@ -85,6 +85,12 @@ static void sql_filters(fouine_buf *b, const search *s)
     }
 }
 
+/* Whether the page and the count collapse groups of duplicates. */
+static int collapsed(const search *s)
+{
+    return !s->opts->no_collapse;
+}
+
 static int need_article(const search *s)
 {
     return s->opts->since || s->opts->until || s->category ||
@@ -297,7 +303,14 @@ static void count_sql(fouine_buf *sql, const search *s, int mode)
                           " GROUP BY 1, 2, 3 ORDER BY 1",
                           from);
     } else {
-        fouine_buf_printf(sql, " SELECT count(*)%s", from);
+        /* Collapsed, the groups of duplicates matching: an article alone
+        ** (not in near) is a group. */
+        fouine_buf_printf(sql,
+                          collapsed(s) ? " SELECT count(DISTINCT"
+                                         " coalesce(n.grp, d.r))%s LEFT JOIN"
+                                         " near n ON n.rowid = d.r" :
+                                         " SELECT count(*)%s",
+                          from);
         if (s->opts->since || s->opts->until || s->category) {
             fouine_buf_puts(sql, " JOIN article a ON a.rowid = d.r");
             sql_filters(sql, s);
@@ -381,6 +394,10 @@ int fouine_search_count(search *s, const char *expr, long long *total)
             rc = count_run(s, expr, COUNT_GROUPS, total, &inexact);
         }
         s->faceted = rc == FOUINE_OK;
+        if (rc == FOUINE_OK && collapsed(s)) {
+            /* The facets count articles, the total groups. */
+            rc = count_run(s, expr, COUNT_PLAIN, total, &inexact);
+        }
     }
     if (rc != FOUINE_OK) {
         *total = 0;
@@ -389,6 +406,35 @@ int fouine_search_count(search *s, const char *expr, long long *total)
     }
     s->counted = 1;
     return FOUINE_OK;
+}
+
+/* The names of the columns that order a page, in its statement. */
+typedef struct order_names {
+    const char *score; /* the score, with its direction */
+    const char *date;  /* the article's date */
+    const char *cover; /* the items held (fallback) */
+    const char *rowid; /* the article's rowid */
+} order_names;
+
+/* Append the order of a page (after ORDER BY): by date first when sorted
+** so, then the items held (fallback), then the score, then the newer
+** article when asked or when decayed, then the one indexed last. */
+static void sql_order(fouine_buf *b,
+                      const search *s,
+                      int fallback,
+                      int recent,
+                      int by_date,
+                      const order_names *n)
+{
+    if (s->opts->sort == FOUINE_SORT_DATE || !s->q->expr) {
+        fouine_buf_printf(b, "%s DESC, ", n->date);
+    }
+    if (fallback) {
+        fouine_buf_printf(b, "%s DESC, ", n->cover);
+    }
+    fouine_buf_printf(b, "%s, %s%s%s DESC", n->score,
+                      recent || by_date ? n->date : "",
+                      recent || by_date ? " DESC, " : "", n->rowid);
 }
 
 int fouine_search_page(search *s,
@@ -404,47 +450,67 @@ int fouine_search_page(search *s,
     int by_date = order == PAGE_BY_DATE, ranked = order != PAGE_FOUND;
     int recent = ranked && s->opts->sort == FOUINE_SORT_RECENT && s->q->expr;
     const char *t = comments ? "g" : "m";
+    order_names sql_ref;
+    int collapse;
     page_hit *h;
 
     s->nhits = 0;
     if (fouine_search_budget_spent(s->time)) {
         return FOUINE_EDB; /* as interrupted */
     }
+    sql_ref.score = recent ? "recency DESC" : comments ? "g.s" : "m.s";
+    sql_ref.date = "a.date";
+    sql_ref.cover = comments ? "g.c" : "m.c";
+    sql_ref.rowid = comments ? "g.r" : "m.r";
     fouine_buf_puts(&sql, "WITH ");
     sql_matches(&sql, s, fallback && ranked, ranked);
     if (comments) {
         fouine_buf_puts(&sql, ", g(r, s, c, k) AS (SELECT r, min(s), max(c),"
                               " min(k) FROM m GROUP BY r)");
     }
+    collapse = ranked && collapsed(s);
+    if (collapse) {
+        /* Every match with its group; then the best of each group. */
+        fouine_buf_puts(&sql, ", p(r, sc, k, c, grp, d) AS (");
+        sql_ref.score = "sc DESC";
+        sql_ref.date = "d";
+        sql_ref.cover = "c";
+        sql_ref.rowid = "r";
+    }
     if (recent) {
         /* The score decayed by the age of the article (fouine_decay()). */
         fouine_buf_printf(&sql,
                           " SELECT %s.r, -%s.s * fouine_decay(julianday("
                           "a.date), :newest, :oldest, :half) AS recency,"
-                          " %s.k, %s.c FROM %s",
-                          t, t, t, t, t);
+                          " %s.k, %s.c",
+                          t, t, t, t);
     } else {
-        fouine_buf_printf(&sql, " SELECT %s.r, -%s.s, %s.k, %s.c FROM %s", t, t,
-                          t, t, t);
+        fouine_buf_printf(&sql, " SELECT %s.r, -%s.s, %s.k, %s.c", t, t, t, t);
     }
+    if (collapse) {
+        fouine_buf_printf(&sql, ", coalesce(n.grp, %s.r), %s", t,
+                          need_article(s) || by_date ? "a.date" : "NULL");
+    }
+    fouine_buf_printf(&sql, " FROM %s", t);
     if (need_article(s) || by_date) {
         fouine_buf_printf(&sql, " JOIN article a ON a.rowid = %s.r", t);
+    }
+    if (collapse) {
+        fouine_buf_printf(&sql, " LEFT JOIN near n ON n.rowid = %s.r", t);
+    }
+    if (need_article(s) || by_date) {
         sql_filters(&sql, s);
+    }
+    if (collapse) {
+        fouine_buf_puts(&sql, "), w AS (SELECT *, row_number() OVER"
+                              " (PARTITION BY grp ORDER BY ");
+        sql_order(&sql, s, fallback, recent, by_date, &sql_ref);
+        fouine_buf_puts(&sql, ") AS rn FROM p) SELECT r, sc, k, c, grp FROM w"
+                              " WHERE rn = 1");
     }
     if (ranked) {
         fouine_buf_puts(&sql, " ORDER BY ");
-        if (s->opts->sort == FOUINE_SORT_DATE || !s->q->expr) {
-            fouine_buf_puts(&sql, "a.date DESC, ");
-        }
-        if (fallback) {
-            fouine_buf_printf(&sql, "%s.c DESC, ", t);
-        }
-        if (recent) {
-            fouine_buf_printf(&sql, "recency DESC, a.date DESC, %s.r DESC", t);
-        } else {
-            fouine_buf_printf(&sql, "%s.s, %s%s.r DESC", t,
-                              by_date ? "a.date DESC, " : "", t);
-        }
+        sql_order(&sql, s, fallback, recent, by_date, &sql_ref);
     }
     fouine_buf_puts(&sql, " LIMIT :limit OFFSET :offset");
     if (sql.failed) {
@@ -470,6 +536,7 @@ int fouine_search_page(search *s,
         h->score = sqlite3_column_double(stmt, 1);
         h->comment = sqlite3_column_int(stmt, 2);
         h->cover = sqlite3_column_int(stmt, 3);
+        h->group = collapse ? sqlite3_column_int64(stmt, 4) : h->rowid;
     }
     rc = rc == SQLITE_DONE ? FOUINE_OK : FOUINE_EDB;
 done:

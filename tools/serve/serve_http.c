@@ -102,7 +102,8 @@ enum {
 ** request before it is queued, libmicrohttpd's own being its thread's. */
 static const char *const pool_params[] = { "q",        "page",    "per_page",
                                            "sort",     "since",   "until",
-                                           "category", "correct", "half_life" };
+                                           "category", "correct", "half_life",
+                                           "collapse" };
 #define POOL_PARAMS (sizeof pool_params / sizeof pool_params[0])
 
 /* State of one request, from its request line to its completion. */
