@@ -82,18 +82,18 @@ static const char *const near_sql[NS_COUNT] = {
 
 /* One fingerprint computed in advance, by the article's hash. */
 typedef struct near_entry {
-    uint64_t key;         /* fouine_article_hash() */
-    int used;             /* the slot holds an entry */
-    fouine_near_sig sig;  /* its fingerprint */
+    uint64_t key;        /* fouine_article_hash() */
+    int used;            /* the slot holds an entry */
+    fouine_near_sig sig; /* its fingerprint */
 } near_entry;
 
 struct fouine_near {
-    sqlite3 *db;                 /* not owned */
+    sqlite3 *db;                  /* not owned */
     sqlite3_stmt *stmt[NS_COUNT]; /* prepared on first use; owned */
-    near_entry *slots;           /* open addressing by key; owned */
-    size_t nslots;               /* a power of 2, or 0 */
-    size_t nused;                /* entries */
-    int disabled;                /* FOUINE_NO_NEAR is set: no fingerprint */
+    near_entry *slots;            /* open addressing by key; owned */
+    size_t nslots;                /* a power of 2, or 0 */
+    size_t nused;                 /* entries */
+    int disabled;                 /* FOUINE_NO_NEAR is set: no fingerprint */
 };
 
 /* A fingerprint being made. */
@@ -266,8 +266,8 @@ static FOUINE_WUR int near_stmt(sqlite3_stmt **out, fouine_near *nr, int which)
 /* Run a statement that returns no row, then reset it. */
 static FOUINE_WUR int near_done(fouine_near *nr, sqlite3_stmt *s)
 {
-    int rc = sqlite3_step(s) == SQLITE_DONE ? FOUINE_OK :
-                                              fouine_store_error(nr->db);
+    int rc =
+        sqlite3_step(s) == SQLITE_DONE ? FOUINE_OK : fouine_store_error(nr->db);
     sqlite3_reset(s);
     return rc;
 }
@@ -355,9 +355,8 @@ static void bind_bands(sqlite3_stmt *s, const unsigned char *blob)
         unsigned char key[1 + 4 * NEAR_ROWS];
         key[0] = (unsigned char)i;
         memcpy(key + 1, blob + 4 * NEAR_ROWS * i, 4 * NEAR_ROWS);
-        sqlite3_bind_int64(s, i + 2,
-                           (sqlite3_int64)XXH64(key, sizeof key,
-                                                NEAR_SEED_BAND));
+        sqlite3_bind_int64(
+            s, i + 2, (sqlite3_int64)XXH64(key, sizeof key, NEAR_SEED_BAND));
     }
 }
 
@@ -543,8 +542,7 @@ int fouine_near_group(sqlite3_int64 *group, sqlite3 *db, sqlite3_int64 rowid)
     sqlite3_stmt *s = NULL;
     int rc = FOUINE_OK, step;
     *group = rowid;
-    if (sqlite3_prepare_v2(db, near_sql[NS_GROUP], -1, &s, NULL) !=
-        SQLITE_OK) {
+    if (sqlite3_prepare_v2(db, near_sql[NS_GROUP], -1, &s, NULL) != SQLITE_OK) {
         return fouine_store_error(db);
     }
     sqlite3_bind_int64(s, 1, rowid);
@@ -558,10 +556,7 @@ int fouine_near_group(sqlite3_int64 *group, sqlite3 *db, sqlite3_int64 rowid)
     return rc;
 }
 
-int fouine_near_same(int *same,
-                     sqlite3 *db,
-                     sqlite3_int64 a,
-                     sqlite3_int64 b)
+int fouine_near_same(int *same, sqlite3 *db, sqlite3_int64 a, sqlite3_int64 b)
 {
     sqlite3_int64 ga = a, gb = b;
     int rc = fouine_near_group(&ga, db, a);
