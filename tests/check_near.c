@@ -111,10 +111,11 @@ static sqlite3_int64 rowid_of(fouine_index *ix, const char *id)
 {
     sqlite3_stmt *s = NULL;
     sqlite3_int64 r = 0;
-    ck_assert_int_eq(sqlite3_prepare_v2(fouine_index_db(ix),
-                                        "SELECT rowid FROM article WHERE id = ?1",
-                                        -1, &s, NULL),
-                     SQLITE_OK);
+    ck_assert_int_eq(
+        sqlite3_prepare_v2(fouine_index_db(ix),
+                           "SELECT rowid FROM article WHERE id = ?1", -1, &s,
+                           NULL),
+        SQLITE_OK);
     sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
     if (sqlite3_step(s) == SQLITE_ROW) {
         r = sqlite3_column_int64(s, 0);
@@ -184,14 +185,12 @@ START_TEST(delete_and_update)
     put(ix, "site2/greve.json", autre_title, autre_lead, autre_body,
         "2018-04-03T08:00:00");
     ck_assert_int_eq(same(ix, "site2/greve.json", "site/greve-copie.json"), 0);
-    ck_assert_int_eq(same(ix, "site2/greve.json", "autre/greve-rer-b.json"),
-                     1);
+    ck_assert_int_eq(same(ix, "site2/greve.json", "autre/greve-rer-b.json"), 1);
     /* ... and comes back when it is the copy again. */
     put(ix, "site2/greve.json", greve_title, greve_lead, greve_body,
         "2018-04-03T08:00:00");
     ck_assert_int_eq(same(ix, "site2/greve.json", "site/greve-copie.json"), 1);
-    ck_assert_int_eq(same(ix, "site2/greve.json", "autre/greve-rer-b.json"),
-                     0);
+    ck_assert_int_eq(same(ix, "site2/greve.json", "autre/greve-rer-b.json"), 0);
     fouine_index_close(ix);
 }
 END_TEST
@@ -235,15 +234,13 @@ START_TEST(search_collapses)
                      FOUINE_OK);
     put_three(ix);
     /* Both stories hold "grève cheminots": three articles, two groups. */
-    ck_assert_int_eq(ids(got, sizeof got, &dups, ix, "grève cheminots", 0),
-                     2);
+    ck_assert_int_eq(ids(got, sizeof got, &dups, ix, "grève cheminots", 0), 2);
     ck_assert_msg(strstr(got, "autre/greve-rer-b.json") != NULL, "%s", got);
     ck_assert_msg((strstr(got, "afp/greve.json") != NULL) !=
                       (strstr(got, "site/greve-copie.json") != NULL),
                   "one of the copies only: %s", got);
     ck_assert_int_eq(dups, 1);
-    ck_assert_int_eq(ids(got, sizeof got, &dups, ix, "grève cheminots", 1),
-                     3);
+    ck_assert_int_eq(ids(got, sizeof got, &dups, ix, "grève cheminots", 1), 3);
     ck_assert_msg(strstr(got, "afp/greve.json") &&
                       strstr(got, "site/greve-copie.json"),
                   "%s", got);
@@ -267,14 +264,13 @@ START_TEST(migrate_from_4)
     fouine_index_close(ix);
     /* Back to what version 4 held. */
     ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
-    ck_assert_int_eq(
-        sqlite3_exec(db,
-                     "DROP TRIGGER near_ai; DROP TRIGGER near_au;"
-                     " DROP TRIGGER near_ad; DROP TABLE near_todo;"
-                     " DROP TABLE near_band; DROP TABLE near;"
-                     " PRAGMA user_version=4",
-                     NULL, NULL, NULL),
-        SQLITE_OK);
+    ck_assert_int_eq(sqlite3_exec(db,
+                                  "DROP TRIGGER near_ai; DROP TRIGGER near_au;"
+                                  " DROP TRIGGER near_ad; DROP TABLE near_todo;"
+                                  " DROP TABLE near_band; DROP TABLE near;"
+                                  " PRAGMA user_version=4",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
     sqlite3_close(db);
     /* Readers refuse it; a writer brings it to 5 and its first commit
     ** fingerprints the articles. */
