@@ -1,7 +1,8 @@
 /*
 ** check_near.c: wire-story duplicates (lib/store/near.c): an article and
 ** its edited copy grouped, two articles on one subject not; groups kept
-** right when articles change or go; searches collapsing a group to its
+** right when articles change or go, and when an article bridges two
+** groups (in one commit or across commits); searches collapsing a group to its
 ** best-ranked member, or not; an index of schema 4 migrated.
 */
 #include "indexer.h"
@@ -289,6 +290,71 @@ START_TEST(migrate_from_4)
 }
 END_TEST
 
+/* Text of the units [from, to) of made-up words: each unit a sentence of
+** 30 words of its own, so that texts sharing units share their shingles
+** (but at the joins). */
+static void units(char *out, size_t cap, int from, int to)
+{
+    size_t n = 0;
+    int k, j;
+    out[0] = '\0';
+    for (k = from; k < to; k++) {
+        for (j = 0; j < 30; j++) {
+            n += (size_t)snprintf(out + n, cap - n, "%sz%c%c%c",
+                                  j ? " " : (k > from ? ". " : ""), 'a' + k,
+                                  'a' + j % 26, 'a' + j / 26);
+            ck_assert_uint_lt(n, cap);
+        }
+    }
+}
+
+/* Two articles apart (units 0-5 and 3-8: a similarity of 1/3) and one
+** close to each (units 1-7: 5/8): the three become one group, of the
+** oldest, whether the third comes in a later commit (the groups of the
+** archive merged) or in the same commit (grouped in memory). */
+static void bridge(int one_commit)
+{
+    char a[8192], b[8192], c[8192];
+    fouine_index *ix = NULL;
+    sqlite3_int64 g = 0;
+    units(a, sizeof a, 0, 6);
+    units(b, sizeof b, 3, 9);
+    units(c, sizeof c, 1, 8);
+    ck_assert_int_eq(fouine_index_open(&ix, path, FOUINE_INDEX_WRITE),
+                     FOUINE_OK);
+    if (one_commit) {
+        ck_assert_int_eq(fouine_index_begin(ix), FOUINE_OK);
+    }
+    put(ix, "a.json", "Un", "", a, "2018-04-03T06:00:00");
+    put(ix, "b.json", "Deux", "", b, "2018-04-03T06:00:00");
+    if (!one_commit) {
+        ck_assert_int_eq(same(ix, "a.json", "b.json"), 0);
+    }
+    put(ix, "c.json", "Trois", "", c, "2018-04-03T06:00:00");
+    if (one_commit) {
+        ck_assert_int_eq(fouine_index_commit(ix), FOUINE_OK);
+    }
+    ck_assert_int_eq(same(ix, "a.json", "c.json"), 1);
+    ck_assert_int_eq(same(ix, "b.json", "c.json"), 1);
+    ck_assert_int_eq(
+        fouine_near_group(&g, fouine_index_db(ix), rowid_of(ix, "b.json")),
+        FOUINE_OK);
+    ck_assert_int_eq(g, rowid_of(ix, "a.json"));
+    fouine_index_close(ix);
+}
+
+START_TEST(bridge_later_commit)
+{
+    bridge(0);
+}
+END_TEST
+
+START_TEST(bridge_one_commit)
+{
+    bridge(1);
+}
+END_TEST
+
 /* The corpus's fingerprints from the reader's records are those made
 ** from the text: fouine-index and the API group alike. */
 START_TEST(tokens_and_text_agree)
@@ -326,6 +392,8 @@ static Suite *near_suite(void)
     tcase_add_test(tc, search_collapses);
     tcase_add_test(tc, migrate_from_4);
     tcase_add_test(tc, tokens_and_text_agree);
+    tcase_add_test(tc, bridge_later_commit);
+    tcase_add_test(tc, bridge_one_commit);
     suite_add_tcase(s, tc);
     return s;
 }

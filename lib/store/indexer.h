@@ -414,24 +414,15 @@ FOUINE_WUR int fouine_near_remember(fouine_near *nr,
 void fouine_near_forget(fouine_near *nr);
 
 /**
- * Give the article at rowid (not yet in table near) its group: the group
- * of the articles whose fingerprints share at least half of its values,
- * merged into one of the smallest rowid when there are several, else its
- * own rowid; and record its fingerprint and band keys.  In the caller's
- * transaction.
- *
- * @return FOUINE_OK, FOUINE_EDB or FOUINE_ENOMEM
- */
-FOUINE_WUR int fouine_near_add(fouine_near *nr,
-                               sqlite3_int64 rowid,
-                               const fouine_near_sig *sig);
-
-/**
  * Fingerprint the articles of near_todo (written since the last flush, or
- * waiting since a migration), oldest rowid first, with the fingerprints
- * kept or, for the others, analyzing their text with an; then empty
- * near_todo.  In the caller's transaction, before its COMMIT.  Nothing
- * when fouine_near_disabled().
+ * waiting since a migration), with the fingerprints kept or, for the
+ * others, analyzing their text with an, and give each its group: the
+ * group of the articles whose fingerprints share at least half of its
+ * values, merged into one of the smallest rowid when there are several,
+ * else its own rowid; then empty near_todo.  The work is done by chunks
+ * of NEAR_CHUNK articles (near.c), in the order of the band keys: its
+ * memory does not grow with the index.  In the caller's transaction,
+ * before its COMMIT.  Nothing when fouine_near_disabled().
  *
  * @return FOUINE_OK, FOUINE_EDB or FOUINE_ENOMEM
  */
