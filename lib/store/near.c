@@ -49,12 +49,12 @@
 #define NEAR_SHINGLE 4
 /* Values a band, and bands (NEAR_ROWS * NEAR_BANDS <= FOUINE_NEAR_K).
 ** Two fingerprints sharing a share s of their values share a band with a
-** probability of 1 - (1 - s^2)^12: 0.97 at the threshold (s = 0.5), 0.997
-** at s = 0.6; 12 rows of near_band an article (21 bands of 3 values were
-** 0.94 and 0.994 for 21 rows: slower to write, no more copies grouped on
-** bench/dup.sh). */
+** probability of 1 - (1 - s^2)^10: 0.94 at the threshold (s = 0.5), 0.99
+** at s = 0.6; 10 rows of near_band an article (21 bands of 3 values were
+** 0.94 and 0.994 for 21 rows, 12 of 2 0.97 and 0.997: slower to write, no
+** more copies grouped on bench/dup.sh). */
 #define NEAR_ROWS  2
-#define NEAR_BANDS 12
+#define NEAR_BANDS 10
 /* Values two fingerprints must share to be of one group: 32 of 64, an
 ** estimated Jaccard similarity of 0.5. */
 #define NEAR_MIN_MATCH 32
@@ -281,7 +281,7 @@ void fouine_near_free(fouine_near *nr)
 
 /* Band keys a look-up or an insert of near_band, at most (a statement
 ** less a key costs less time in the VDBE than the B-tree). */
-#define NEAR_STEP 32
+#define NEAR_STEP 64
 /* Room for the text of those statements. */
 #define NEAR_STEP_SQL (128 + NEAR_STEP * 24)
 
