@@ -41,30 +41,30 @@
 #include "fouine/alloc.h"
 #include "fouine/buf.h"
 
-#define MANIFEST_MAX (64u << 10)      /* bytes of a manifest, at most */
-#define COPY_CHUNK   (64u << 10)      /* bytes copied at once (DIR) */
-#define ERROR_MAX    1024u            /* bytes of an error body kept */
+#define MANIFEST_MAX (64u << 10)       /* bytes of a manifest, at most */
+#define COPY_CHUNK   (64u << 10)       /* bytes copied at once (DIR) */
+#define ERROR_MAX    1024u             /* bytes of an error body kept */
 #define TMP_PREFIX   ".fouine-follow-" /* temporary files beside the index */
-#define CONNECT_MS   5000             /* to connect to the primary */
-#define MANIFEST_MS  30000            /* to get its manifest */
-#define SLOW_BYTES   1024L            /* a transfer slower than this */
-#define SLOW_SECONDS 30L              /* for this long is given up */
+#define CONNECT_MS   5000              /* to connect to the primary */
+#define MANIFEST_MS  30000             /* to get its manifest */
+#define SLOW_BYTES   1024L             /* a transfer slower than this */
+#define SLOW_SECONDS 30L               /* for this long is given up */
 
 struct fouine_serve_follow {
-    pthread_mutex_t lock; /* guards st */
-    pthread_cond_t wake;  /* stopping was set */
-    pthread_t thread;     /* the poller, once started */
-    int started;          /* the thread runs */
-    atomic_int stopping;  /* the thread must end, transfers too */
-    const char *source;   /* the URL or directory; not owned */
-    int is_url;           /* source is a URL */
-    char base[1024];      /* the URL without a trailing '/' */
+    pthread_mutex_t lock;               /* guards st */
+    pthread_cond_t wake;                /* stopping was set */
+    pthread_t thread;                   /* the poller, once started */
+    int started;                        /* the thread runs */
+    atomic_int stopping;                /* the thread must end, transfers too */
+    const char *source;                 /* the URL or directory; not owned */
+    int is_url;                         /* source is a URL */
+    char base[1024];                    /* the URL without a trailing '/' */
     char key[FOUINE_SERVE_MAX_KEY + 1]; /* sent as Bearer, or "" */
     const char *index;                  /* the index file; not owned */
     char dir[PATH_MAX];                 /* its directory */
-    char tmp_prefix[256];    /* TMP_PREFIX + the index's name + "-" */
-    long interval_ms;        /* between polls */
-    char sha256[65];         /* of the file served; "" unknown; the
+    char tmp_prefix[256];         /* TMP_PREFIX + the index's name + "-" */
+    long interval_ms;             /* between polls */
+    char sha256[65];              /* of the file served; "" unknown; the
                                 poller's own */
     fouine_serve_follow_state st; /* what health and metrics show */
 };
@@ -194,11 +194,11 @@ int fouine_serve_api_snapshot(fouine_serve_reply *r,
         if (which == FOUINE_SERVE_SNAPSHOT_MANIFEST) {
             return fouine_serve_reply_json(
                 r, 200,
-                json_pack("{s:s, s:I, s:I, s:I, s:s, s:s, s:i}", "file",
-                          m.file, "generation", (json_int_t)m.generation,
-                          "articles", (json_int_t)m.articles, "size",
-                          (json_int_t)m.size, "sha256", m.sha256, "time",
-                          m.time, "schema", m.schema));
+                json_pack("{s:s, s:I, s:I, s:I, s:s, s:s, s:i}", "file", m.file,
+                          "generation", (json_int_t)m.generation, "articles",
+                          (json_int_t)m.articles, "size", (json_int_t)m.size,
+                          "sha256", m.sha256, "time", m.time, "schema",
+                          m.schema));
         }
         if (snprintf(path, sizeof path, "%s/%s", cfg->snapshot_dir, m.file) <
             (int)sizeof path) {
@@ -228,12 +228,20 @@ int fouine_serve_api_snapshot(fouine_serve_reply *r,
 /* ---- The replica: the state ---- */
 
 /* Note a poll that succeeded (source_gen: the generation of the
-** manifest read) or failed (err not NULL). */
-static void note(fouine_serve_follow *f, long long source_gen, const char *err)
+** manifest read; got: the snapshot switched to, or NULL) or failed (err
+** not NULL), all at once: health never shows half of it. */
+static void note(fouine_serve_follow *f,
+                 long long source_gen,
+                 const char *err,
+                 const fouine_snapshot_info *got)
 {
     int changed;
     pthread_mutex_lock(&f->lock);
     f->st.polls++;
+    if (got) {
+        f->st.generation = got->generation;
+        f->st.switches++;
+    }
     changed = strcmp(f->st.last_error, err ? err : "") != 0;
     if (err) {
         f->st.failures++;
@@ -279,13 +287,12 @@ json_t *fouine_serve_follow_json(fouine_serve_follow *f)
         }
     }
     behind = st.source_gen > st.generation ? st.source_gen - st.generation : 0;
-    return json_pack("{s:s, s:I, s:I, s:s?, s:s?, s:I, s:I}", "source",
-                     st.source, "generation", (json_int_t)st.source_gen,
-                     "behind", (json_int_t)behind, "last_ok",
-                     when[0] ? when : NULL, "last_error",
-                     st.last_error[0] ? st.last_error : NULL, "switches",
-                     (json_int_t)st.switches, "failures",
-                     (json_int_t)st.failures);
+    return json_pack(
+        "{s:s, s:I, s:I, s:s?, s:s?, s:I, s:I}", "source", st.source,
+        "generation", (json_int_t)st.source_gen, "behind", (json_int_t)behind,
+        "last_ok", when[0] ? when : NULL, "last_error",
+        st.last_error[0] ? st.last_error : NULL, "switches",
+        (json_int_t)st.switches, "failures", (json_int_t)st.failures);
 }
 
 /* ---- The replica: transfers over HTTP ---- */
@@ -307,9 +314,8 @@ static size_t on_body(char *p, size_t size, size_t n, void *payload)
 {
     transfer *t = payload;
     size_t len = size * n, done = 0;
-    if (t->status == 0 &&
-        curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &t->status) !=
-            CURLE_OK) {
+    if (t->status == 0 && curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE,
+                                            &t->status) != CURLE_OK) {
         t->status = -1;
     }
     if (t->status != 200) {
@@ -379,9 +385,8 @@ static int http_refused(char *msg,
                         const char *url,
                         const transfer *t)
 {
-    json_t *j = t->error.data ?
-                    json_loadb(t->error.data, t->error.len, 0, NULL) :
-                    NULL;
+    json_t *j =
+        t->error.data ? json_loadb(t->error.data, t->error.len, 0, NULL) : NULL;
     const char *e = json_string_value(json_object_get(j, "error"));
     say(msg, msgsize, FOUINE_EIO, "GET %s: HTTP %ld%s%s", url, t->status,
         e ? ": " : "", e ? e : "");
@@ -472,14 +477,13 @@ static FOUINE_WUR int http_get(transfer *t,
         e = curl_easy_setopt(t->curl, CURLOPT_NOPROGRESS, 0L);
     }
     if (e != CURLE_OK) {
-        rc = say(msg, msgsize, FOUINE_EIO, "libcurl: %s",
-                 curl_easy_strerror(e));
+        rc =
+            say(msg, msgsize, FOUINE_EIO, "libcurl: %s", curl_easy_strerror(e));
         goto done;
     }
     e = curl_easy_perform(t->curl);
-    if (t->status == 0 &&
-        curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &t->status) !=
-            CURLE_OK) {
+    if (t->status == 0 && curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE,
+                                            &t->status) != CURLE_OK) {
         t->status = -1;
     }
     if (e == CURLE_OK && t->status != 200) {
@@ -678,17 +682,14 @@ int fouine_serve_follow_poll(fouine_serve_follow *f)
 {
     fouine_snapshot_info m, got;
     char msg[PATH_MAX + 600];
-    int rc;
+    int rc, switched = 0;
 
     rc = source_manifest(f, &m, msg, sizeof msg);
     if (rc == FOUINE_OK && strcmp(m.sha256, f->sha256) != 0) {
         rc = fetch(f, &m, &got, msg, sizeof msg);
         if (rc == FOUINE_OK) {
             memcpy(f->sha256, got.sha256, sizeof f->sha256);
-            pthread_mutex_lock(&f->lock);
-            f->st.generation = got.generation;
-            f->st.switches++;
-            pthread_mutex_unlock(&f->lock);
+            switched = 1;
             fprintf(stderr,
                     "fouine-serve: --follow %s: switched to snapshot %s: "
                     "generation %lld, %lld articles\n",
@@ -698,7 +699,7 @@ int fouine_serve_follow_poll(fouine_serve_follow *f)
             }
         }
     }
-    note(f, m.generation, rc == FOUINE_OK ? NULL : msg);
+    note(f, m.generation, rc == FOUINE_OK ? NULL : msg, switched ? &got : NULL);
     return rc;
 }
 

@@ -216,6 +216,7 @@ int main(int argc, char **argv)
     fouine_serve_follow *follower = NULL;
     fouine_serve_follow_state fst;
     long interval_ms = FOUINE_SERVE_FOLLOW_MS;
+    int interval_given = 0;
     struct stat st;
     char msg[PATH_MAX + 600];
     struct sockaddr_storage addr;
@@ -276,6 +277,7 @@ int main(int argc, char **argv)
                 if (parse_interval(&interval_ms, a, v) != FOUINE_OK) {
                     return 2;
                 }
+                interval_given = 1;
             } else if (strcmp(a, "--max-body") == 0) {
                 if (parse_count(&n, a, v, 1, MAX_BODY) != FOUINE_OK) {
                     return 2;
@@ -340,7 +342,7 @@ int main(int argc, char **argv)
                         "(--follow) takes no writes\n");
         return 2;
     }
-    if (!follow && (follow_key_file || interval_ms != FOUINE_SERVE_FOLLOW_MS)) {
+    if (!follow && (follow_key_file || interval_given)) {
         fprintf(stderr, "fouine-serve: --follow-key-file and "
                         "--follow-interval need --follow\n");
         return 2;
