@@ -23,8 +23,8 @@
 #define DEADLINE   30000 /* ms a replica has to show a new snapshot */
 #define POLL_EVERY "100ms"
 
-static harness H;                  /* the primary */
-static char snaps[HARNESS_PATH];   /* H.dir/snaps: its snapshots */
+static harness H;                     /* the primary */
+static char snaps[HARNESS_PATH];      /* H.dir/snaps: its snapshots */
 static char snap_keys[HARNESS_PATH];  /* H.dir/snapshot-keys */
 static char write_keys[HARNESS_PATH]; /* H.dir/write-keys */
 
@@ -91,8 +91,7 @@ static void replica_start(harness *r,
     harness_sh("mkdir -p '%s/%s' && rm -f '%s/%s/replica.db'", H.dir, name,
                H.dir, name);
     snprintf(r->log, sizeof r->log, "%.900s/%.60s/replica.log", H.dir, name);
-    snprintf(r->index, sizeof r->index, "%.900s/%.60s/replica.db", H.dir,
-             name);
+    snprintf(r->index, sizeof r->index, "%.900s/%.60s/replica.db", H.dir, name);
     args[n++] = "--follow";
     args[n++] = source;
     if (key_file) {
@@ -116,7 +115,8 @@ static void health(const harness *r, http_reply *out)
 
 static long long generation_of(const http_reply *h)
 {
-    return (long long)json_integer_value(json_object_get(h->json, "generation"));
+    return (long long)json_integer_value(
+        json_object_get(h->json, "generation"));
 }
 
 /* The "follow" member name of a health reply: its string, or NULL. */
@@ -364,8 +364,8 @@ START_TEST(replica_keeps_serving_when_its_source_fails)
     char *log;
     long long gen;
     double failures;
-    const char *args[] = { "--snapshot-dir", snaps, "--snapshot-key-file",
-                           snap_keys, "--quiet", NULL };
+    const char *args[] = { "--snapshot-dir", snaps,     "--snapshot-key-file",
+                           snap_keys,        "--quiet", NULL };
 
     /* A primary of its own, to be stopped. */
     harness_start_other(&primary, &H, "primary2.log", args);
@@ -404,14 +404,10 @@ START_TEST(replica_keeps_serving_when_its_source_fails)
         snprintf(rep.log, sizeof rep.log, "%.900s/suit-panne/second.log",
                  H.dir);
         {
-            const char *a2[] = { "--follow",
-                                 primary.base,
-                                 "--follow-key-file",
-                                 bad,
-                                 "--follow-interval",
-                                 POLL_EVERY,
-                                 "--quiet",
-                                 NULL };
+            const char *a2[] = { "--follow",          primary.base,
+                                 "--follow-key-file", bad,
+                                 "--follow-interval", POLL_EVERY,
+                                 "--quiet",           NULL };
             harness_start(&rep, a2); /* its index is there: it starts */
         }
         wait_error(&rep, "HTTP 401");
@@ -505,8 +501,7 @@ START_TEST(bad_options_stop_the_start)
         snprintf(out, sizeof out, "%s/options-%zu.out", H.dir, i);
         snprintf(cmd, sizeof cmd,
                  "'%s/fouine-serve' -i '%s' --listen 127.0.0.1:0 %s 2>'%s'",
-                 H.build, i == 2 || i == 4 ? H.index : idx, cases[i].args,
-                 out);
+                 H.build, i == 2 || i == 4 ? H.index : idx, cases[i].args, out);
         ck_assert_int_eq(fouine_test_run(cmd, NULL), 2);
         said = fouine_test_slurp(out);
         ck_assert_msg(said && strstr(said, cases[i].says), "%s: %s",
@@ -529,9 +524,14 @@ END_TEST
 
 int main(void)
 {
-    const char *args[] = { "--snapshot-dir", snaps, "--snapshot-key-file",
-                           snap_keys, "--write-key-file", write_keys,
-                           "--quiet", NULL };
+    const char *args[] = { "--snapshot-dir",
+                           snaps,
+                           "--snapshot-key-file",
+                           snap_keys,
+                           "--write-key-file",
+                           write_keys,
+                           "--quiet",
+                           NULL };
     Suite *s = suite_create("follow");
     TCase *tc = tcase_create("follow");
     int rc;
