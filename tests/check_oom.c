@@ -563,7 +563,7 @@ static int api(uint64_t *digest, int e, const char *const *kv)
          e == 1 ?
              fouine_serve_api_article(&r, &w, param_of("id", params.payload)) :
          e == 2 ? fouine_serve_api_suggest(&r, &w, &params) :
-         e == 3 ? fouine_serve_api_health(&r, &w) :
+         e == 3 ? fouine_serve_api_health(&r, &w, &cfg) :
                   fouine_serve_api_categories(&r, &w);
     /* The temporary table a completion made stays on the connection. */
     sqlite3_exec(db, "DROP TABLE IF EXISTS temp.fouine_vocab", NULL, NULL,

@@ -398,8 +398,11 @@ int fouine_serve_api_suggest(fouine_serve_reply *r,
     return rc;
 }
 
-int fouine_serve_api_health(fouine_serve_reply *r, fouine_serve_worker *w)
+int fouine_serve_api_health(fouine_serve_reply *r,
+                            fouine_serve_worker *w,
+                            const fouine_serve_config *cfg)
 {
+    json_t *follow = NULL;
     char *updated = NULL;
     long long count = 0, generation = 0;
     int rc;
@@ -412,13 +415,20 @@ int fouine_serve_api_health(fouine_serve_reply *r, fouine_serve_worker *w)
     if (rc == FOUINE_OK) {
         rc = fouine_index_generation(&generation, w->ix);
     }
+    /* A replica says what it follows and how that goes. */
+    if (rc == FOUINE_OK && cfg->follow &&
+        !(follow = fouine_serve_follow_json(cfg->follow))) {
+        rc = FOUINE_ENOMEM;
+    }
     if (rc == FOUINE_OK) {
         rc = fouine_serve_reply_json(
             r, 200,
-            json_pack("{s:s, s:I, s:s?, s:I}", "status", "ok", "articles",
+            json_pack("{s:s, s:I, s:s?, s:I, s:o?}", "status", "ok", "articles",
                       (json_int_t)count, "updated", updated, "generation",
-                      (json_int_t)generation));
+                      (json_int_t)generation, "follow", follow));
+        follow = NULL; /* stolen by json_pack(), also on failure */
     }
+    json_decref(follow);
     fouine_free(updated);
     return rc;
 }

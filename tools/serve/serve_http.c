@@ -368,8 +368,13 @@ static enum MHD_Result send_reply(fouine_serve_daemon *d,
 {
     struct MHD_Response *resp;
     enum MHD_Result ret;
+    int file = r->has_file ? r->file : -1;
 
-    if (r->static_body) {
+    if (r->has_file) {
+        /* libmicrohttpd owns the descriptor now, even on failure. */
+        resp = MHD_create_response_from_fd64(r->len, r->file);
+        r->has_file = 0;
+    } else if (r->static_body) {
         resp = MHD_create_response_from_buffer(
             r->len, (void *)(uintptr_t)r->static_body, MHD_RESPMEM_PERSISTENT);
     } else {
@@ -377,6 +382,9 @@ static enum MHD_Result send_reply(fouine_serve_daemon *d,
                                                MHD_RESPMEM_MUST_FREE);
     }
     if (!resp) {
+        if (file >= 0) {
+            close(file); /* not taken by libmicrohttpd */
+        }
         free(r->body); /* json_dumps()'s: not ours */
         r->body = NULL;
         return MHD_NO;
@@ -388,6 +396,9 @@ static enum MHD_Result send_reply(fouine_serve_daemon *d,
         MHD_add_response_header(resp, "Cache-Control", "no-cache");
     } else {
         MHD_add_response_header(resp, "Cache-Control", "no-store");
+    }
+    if (r->etag[0]) {
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, r->etag);
     }
     if (r->header) {
         MHD_add_response_header(resp, r->header, r->header_value);
@@ -480,7 +491,7 @@ static int run_api(fouine_serve_daemon *d,
     } else if (e == API_SUGGEST) {
         rc = fouine_serve_api_suggest(r, w, params);
     } else if (e == API_HEALTH) {
-        rc = fouine_serve_api_health(r, w);
+        rc = fouine_serve_api_health(r, w, d->cfg);
     } else if (e == API_CATEGORIES) {
         rc = fouine_serve_api_categories(r, w);
     } else if (e == API_METRICS) {
@@ -608,6 +619,15 @@ static int route_api(fouine_serve_daemon *d,
 
     if (req && req->write) {
         return route_write(d, c, req, url, r, queued);
+    }
+    if (strcmp(url, "/api/snapshot") == 0 ||
+        strcmp(url, "/api/snapshot/manifest") == 0) {
+        return fouine_serve_api_snapshot(
+            r, d->cfg,
+            url[sizeof "/api/snapshot" - 1] ? FOUINE_SERVE_SNAPSHOT_MANIFEST :
+                                              FOUINE_SERVE_SNAPSHOT_FILE,
+            MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                        MHD_HTTP_HEADER_AUTHORIZATION));
     }
     if (e == API_NONE) {
         return fouine_serve_reply_error(r, 404, "no such path");
