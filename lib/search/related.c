@@ -432,9 +432,10 @@ static int weigh_terms(term **terms_out,
         if (df > narticles) {
             df = narticles;
         }
-        idf = log(1.0 + ((double)narticles - (double)df + 0.5) /
-                            ((double)df + 0.5));
-        tm->qw = tm->tf * (FOUINE_RELATED_K1 + 1) / (tm->tf + FOUINE_RELATED_K1);
+        idf = log(1.0 +
+                  ((double)narticles - (double)df + 0.5) / ((double)df + 0.5));
+        tm->qw =
+            tm->tf * (FOUINE_RELATED_K1 + 1) / (tm->tf + FOUINE_RELATED_K1);
         tm->weight = tm->qw * idf;
         nt++;
     }
