@@ -34,7 +34,7 @@
 #define FOUINE_RELATED_TERMS  25
 #define FOUINE_RELATED_TITLE  3.0
 #define FOUINE_RELATED_K1     1.2
-#define FOUINE_RELATED_FORMS  16
+#define FOUINE_RELATED_FORMS  4
 #define FOUINE_RELATED_SPARE  10 /* candidates fetched beyond n */
 #define FOUINE_RELATED_ROUNDS 4  /* fetches, doubling, before giving up */
 
