@@ -16,7 +16,8 @@
 ** idf, which fouine_rank() computes over the index): BM25F with the title
 ** weighted, title coverage and proximity, as a search.  Equal scores go to
 ** the newer article.  The article itself is never a match, nor are its
-** near-duplicates (is_duplicate()).
+** near-duplicates (find_duplicates()), whose words do not count in the
+** idf either.
 */
 #include "indexer.h"
 #include "search_int.h"
@@ -31,12 +32,10 @@
 
 /* Stems searched, how much more a title word counts, the saturation of a
 ** stem's frequency in the article, the tokens searched for one stem. */
-#define FOUINE_RELATED_TERMS  25
-#define FOUINE_RELATED_TITLE  3.0
-#define FOUINE_RELATED_K1     1.2
-#define FOUINE_RELATED_FORMS  4
-#define FOUINE_RELATED_SPARE  10 /* candidates fetched beyond n */
-#define FOUINE_RELATED_ROUNDS 4  /* fetches, doubling, before giving up */
+#define FOUINE_RELATED_TERMS 25
+#define FOUINE_RELATED_TITLE 3.0
+#define FOUINE_RELATED_K1    1.2
+#define FOUINE_RELATED_FORMS 4
 
 /* One word of the article, as the analyzer read it: offsets into the
 ** pool of words. */
@@ -251,50 +250,127 @@ static int build_query(fouine_buf *expr,
     return rc;
 }
 
-/*
-** Exclude the article's near-duplicates: whether the article of rowid
-** (a candidate) is one of them.  For now, an article whose title, folded,
-** is the article's folded title (fold; "" for an untitled article, which
-** has no duplicate by title).  *dup is set to 1 or 0.
-*/
-static int is_duplicate(int *dup,
-                        sqlite3 *db,
-                        sqlite3_stmt *title_stmt,
-                        const char *fold,
-                        sqlite3_int64 rowid)
+/* The article's near-duplicates: their rowids (owned). */
+typedef struct dups {
+    sqlite3_int64 *rowid;
+    size_t n, cap;
+} dups;
+
+/* Whether rowid is one of d. */
+static int dups_has(const dups *d, sqlite3_int64 rowid)
 {
-    char *other = NULL;
-    int rc = FOUINE_OK, step;
-    *dup = 0;
-    if (!*fold) {
-        return FOUINE_OK;
+    size_t i;
+    for (i = 0; i < d->n; i++) {
+        if (d->rowid[i] == rowid) {
+            return 1;
+        }
     }
-    sqlite3_bind_int64(title_stmt, 1, rowid);
-    step = sqlite3_step(title_stmt);
-    if (step == SQLITE_ROW) {
-        const char *t = (const char *)sqlite3_column_text(title_stmt, 0);
+    return 0;
+}
+
+/*
+** Exclude the article's near-duplicates: find them, into d (cleared
+** first), so that they are neither related articles nor counted in the
+** document frequencies of the article's words (a copy holds them all).
+** For now, the articles whose title, folded, is the article's folded title
+** (fold; "" for an untitled article, which has none): the articles whose
+** title holds every word of the article's title but stop words (rd's
+** words of the title, each as any token of the lexicon of its fold) are
+** compared.
+*/
+static int find_duplicates(dups *d,
+                           sqlite3 *db,
+                           const reading *rd,
+                           sqlite3_int64 self,
+                           const char *fold)
+{
+    static const char sql[] =
+        "SELECT rowid, title FROM article_fts WHERE article_fts MATCH ?1"
+        " AND rowid <> ?2";
+    static const char forms_sql[] =
+        "SELECT token FROM lexicon WHERE fold = fouine_fold(?1)"
+        " AND token <> ?1 LIMIT 16";
+    sqlite3_stmt *stmt = NULL, *forms = NULL;
+    fouine_buf expr = { 0 };
+    char *other = NULL;
+    size_t i;
+    int rc = FOUINE_OK, step;
+
+    memset(d, 0, sizeof *d);
+    if (!*fold || rd->nwords == 0 || !rd->words[0].title) {
+        goto done; /* untitled, or a title of stop words: none */
+    }
+    if (sqlite3_prepare_v2(db, forms_sql, -1, &forms, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+        rc = fouine_store_error(db);
+        goto done;
+    }
+    /* Each word as the index writes it, accents aside. */
+    for (i = 0; rc == FOUINE_OK && i < rd->nwords && rd->words[i].title; i++) {
+        const word_at *w = &rd->words[i];
+        fouine_buf_puts(&expr, expr.len ? ") AND (" : "title : ((");
+        put_phrase(&expr, rd->pool.data + w->token, w->ntoken);
+        sqlite3_bind_text(forms, 1, rd->pool.data + w->token, (int)w->ntoken,
+                          SQLITE_STATIC);
+        while ((step = sqlite3_step(forms)) == SQLITE_ROW) {
+            const char *t = (const char *)sqlite3_column_text(forms, 0);
+            fouine_buf_puts(&expr, " OR ");
+            put_phrase(&expr, t ? t : "",
+                       (size_t)sqlite3_column_bytes(forms, 0));
+        }
+        if (step != SQLITE_DONE) {
+            rc = fouine_store_error(db);
+        }
+        sqlite3_reset(forms);
+    }
+    fouine_buf_puts(&expr, "))");
+    if (rc == FOUINE_OK && expr.failed) {
+        rc = FOUINE_ENOMEM;
+    }
+    if (rc != FOUINE_OK) {
+        goto done;
+    }
+    sqlite3_bind_text(stmt, 1, expr.data, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(stmt, 2, self);
+    while (rc == FOUINE_OK && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
+        const char *t = (const char *)sqlite3_column_text(stmt, 1);
         rc = fouine_fold(&other, t ? t : "",
-                         (size_t)sqlite3_column_bytes(title_stmt, 0));
-        *dup = rc == FOUINE_OK && other && strcmp(other, fold) == 0;
-    } else if (step != SQLITE_DONE) {
+                         (size_t)sqlite3_column_bytes(stmt, 1));
+        if (rc == FOUINE_OK && strcmp(other, fold) == 0) {
+            if (d->n == d->cap) {
+                size_t cap = d->cap ? 2 * d->cap : 8;
+                sqlite3_int64 *v = fouine_realloc(d->rowid, cap * sizeof *v);
+                if (!v) {
+                    rc = FOUINE_ENOMEM;
+                    break;
+                }
+                d->rowid = v;
+                d->cap = cap;
+            }
+            d->rowid[d->n++] = sqlite3_column_int64(stmt, 0);
+        }
+        fouine_free(other);
+        other = NULL;
+    }
+    if (rc == FOUINE_OK && step != SQLITE_DONE) {
         rc = fouine_store_error(db);
     }
-    sqlite3_reset(title_stmt);
-    fouine_free(other);
+done:
+    sqlite3_finalize(stmt);
+    sqlite3_finalize(forms);
+    fouine_free(expr.data);
     return rc;
 }
 
 /*
 ** The n best matches of expr (ranked with map), the article of rowid self
-** and its near-duplicates excluded, into s->hits (owned by s): fetched
-** FOUINE_RELATED_SPARE more than n, and more again when duplicates took
-** their place.
+** and its near-duplicates d excluded, into s->hits (owned by s).
 */
 static int best_matches(search *s,
                         const char *expr,
                         const char *map,
                         sqlite3_int64 self,
-                        const char *fold,
+                        const dups *d,
                         size_t n)
 {
     static const char sql[] =
@@ -303,64 +379,48 @@ static int best_matches(search *s,
         " WHERE article_fts MATCH ?1 AND rowid <> ?3) AS m"
         " JOIN article a ON a.rowid = m.r"
         " ORDER BY m.s, a.date DESC, m.r DESC LIMIT ?4";
-    sqlite3_stmt *stmt = NULL, *title_stmt = NULL;
-    size_t want = n + FOUINE_RELATED_SPARE, fetched;
-    int rc = FOUINE_OK, step = SQLITE_DONE, round;
+    sqlite3_stmt *stmt = NULL;
+    int rc = FOUINE_OK, step = SQLITE_DONE;
 
     s->nhits = 0;
     s->hits = fouine_calloc(n, sizeof *s->hits);
     if (!s->hits) {
         return FOUINE_ENOMEM;
     }
-    if (sqlite3_prepare_v2(s->db, sql, -1, &stmt, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(s->db, "SELECT title FROM article WHERE rowid = ?1",
-                           -1, &title_stmt, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(s->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+        return fouine_store_error(s->db);
+    }
+    sqlite3_bind_text(stmt, 1, expr, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 2, map, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(stmt, 3, self);
+    sqlite3_bind_int64(stmt, 4, (sqlite3_int64)(n + d->n));
+    while (s->nhits < n && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
+        sqlite3_int64 rowid = sqlite3_column_int64(stmt, 0);
+        if (!dups_has(d, rowid)) {
+            s->hits[s->nhits].rowid = rowid;
+            s->hits[s->nhits].score = -sqlite3_column_double(stmt, 1);
+            s->nhits++;
+        }
+    }
+    if (step != SQLITE_ROW && step != SQLITE_DONE) {
         rc = fouine_store_error(s->db);
-        goto done;
     }
-    for (round = 0; round < FOUINE_RELATED_ROUNDS; round++, want *= 2) {
-        s->nhits = 0;
-        fetched = 0;
-        sqlite3_bind_text(stmt, 1, expr, -1, SQLITE_STATIC);
-        sqlite3_bind_text(stmt, 2, map, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(stmt, 3, self);
-        sqlite3_bind_int64(stmt, 4, (sqlite3_int64)want);
-        while (rc == FOUINE_OK && s->nhits < n &&
-               (step = sqlite3_step(stmt)) == SQLITE_ROW) {
-            sqlite3_int64 rowid = sqlite3_column_int64(stmt, 0);
-            int dup = 0;
-            fetched++;
-            rc = is_duplicate(&dup, s->db, title_stmt, fold, rowid);
-            if (rc == FOUINE_OK && !dup) {
-                s->hits[s->nhits].rowid = rowid;
-                s->hits[s->nhits].score = -sqlite3_column_double(stmt, 1);
-                s->nhits++;
-            }
-        }
-        if (rc == FOUINE_OK && step != SQLITE_ROW && step != SQLITE_DONE) {
-            rc = fouine_store_error(s->db);
-        }
-        sqlite3_reset(stmt);
-        if (rc != FOUINE_OK || s->nhits == n || fetched < want) {
-            break; /* enough, or every match seen */
-        }
-    }
-done:
     sqlite3_finalize(stmt);
-    sqlite3_finalize(title_stmt);
     return rc;
 }
 
 /*
 ** The terms of the article read into rd, sorted into *words (owned by
 ** the caller) and grouped into *terms (owned by the caller), the most
-** distinctive first, those found in no other article left out.
+** distinctive first, those found in no other article (but its ndups
+** near-duplicates) left out.
 */
 static int weigh_terms(term **terms_out,
                        size_t *nterms_out,
                        word **words_out,
                        sqlite3 *db,
-                       const reading *rd)
+                       const reading *rd,
+                       size_t ndups)
 {
     sqlite3_stmt *vocab = NULL, *count = NULL;
     word *words = NULL;
@@ -426,6 +486,7 @@ static int weigh_terms(term **terms_out,
             }
         }
         tm->nwords = j - i;
+        df -= (long long)ndups; /* they hold the article's words */
         if (rc != FOUINE_OK || df <= 1) {
             continue; /* in this article only: says nothing of others */
         }
@@ -476,6 +537,7 @@ int fouine_related(fouine_results **out,
     sqlite3 *db;
     sqlite3_stmt *stmt = NULL;
     reading rd;
+    dups dup;
     search s;
     results *r = NULL;
     word *words = NULL;
@@ -490,6 +552,7 @@ int fouine_related(fouine_results **out,
 
     *out = NULL;
     memset(&rd, 0, sizeof rd);
+    memset(&dup, 0, sizeof dup);
     memset(&s, 0, sizeof s);
     if (!id || n < 1 || n > FOUINE_RELATED_MAX) {
         return FOUINE_EINVAL;
@@ -544,7 +607,10 @@ int fouine_related(fouine_results **out,
         rc = read_words(&rd, an, (const char *)sqlite3_column_text(stmt, 3));
     }
     if (rc == FOUINE_OK) {
-        rc = weigh_terms(&terms, &nterms, &words, db, &rd);
+        rc = find_duplicates(&dup, db, &rd, self, fold);
+    }
+    if (rc == FOUINE_OK) {
+        rc = weigh_terms(&terms, &nterms, &words, db, &rd, dup.n);
     }
     if (rc == FOUINE_OK) {
         rc = build_query(&expr, &map, db, terms,
@@ -559,7 +625,7 @@ int fouine_related(fouine_results **out,
     s.opts = &opts;
     s.q = &plain;
     if (expr.len > 0) {
-        rc = best_matches(&s, expr.data, map.data, self, fold, n);
+        rc = best_matches(&s, expr.data, map.data, self, &dup, n);
         if (rc != FOUINE_OK) {
             goto done;
         }
@@ -604,6 +670,7 @@ done:
     fouine_free(expr.data);
     fouine_free(map.data);
     fouine_free(fold);
+    fouine_free(dup.rowid);
     fouine_free(s.hits);
     if (own_txn && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
         /* A read transaction cannot fail to end but by a misuse. */
