@@ -92,8 +92,7 @@ START_TEST(never_itself_best_first)
         ck_assert_int_eq(r->total, (long long)r->nhits);
         for (i = 0; i < r->nhits; i++) {
             const fouine_hit *h = &r->hits[i];
-            ck_assert_msg(strcmp(h->id, id) != 0, "%s is its own related",
-                          id);
+            ck_assert_msg(strcmp(h->id, id) != 0, "%s is its own related", id);
             ck_assert_int_gt(strlen(h->title), 0);
             if (i > 0) {
                 const fouine_hit *p = &r->hits[i - 1];
