@@ -10,7 +10,9 @@
 ** idf in the index (the articles holding the article's tokens of that
 ** stem, from fts5vocab); stems found in no other article say nothing of
 ** the others and are left out.  The FOUINE_RELATED_TERMS best stems,
-** each searched as every token of the index of that stem, are OR-ed into
+** each searched as the article's tokens of it and up to
+** FOUINE_RELATED_FORMS other tokens of the index of that stem (the
+** lexicon), are OR-ed into
 ** one FTS5 expression ranked by fouine_rank() (rank.c), each stem an item
 ** of its own whose weight is the stem's weight in the article (less its
 ** idf, which fouine_rank() computes over the index): BM25F with the title
@@ -31,7 +33,9 @@
 #include <time.h>
 
 /* Stems searched, how much more a title word counts, the saturation of a
-** stem's frequency in the article, the tokens searched for one stem. */
+** stem's frequency in the article, the tokens of the index searched for a
+** stem besides the article's own (16 doubled the time for fewer articles
+** of the same category: bench/RESULTS.md). */
 #define FOUINE_RELATED_TERMS 25
 #define FOUINE_RELATED_TITLE 3.0
 #define FOUINE_RELATED_K1    1.2
