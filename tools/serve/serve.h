@@ -182,6 +182,16 @@ FOUINE_WUR int fouine_serve_api_search(fouine_serve_reply *r,
 FOUINE_WUR int fouine_serve_api_article(fouine_serve_reply *r,
                                         fouine_serve_worker *w,
                                         const char *id);
+/* The related articles of the article whose id is id[0..len) (not
+** NUL-terminated): fouine_related() with n (1 to FOUINE_RELATED_MAX,
+** default FOUINE_SERVE_RELATED) as the JSON of a search; 404 for an
+** unknown id, 400 for a bad n. */
+#define FOUINE_SERVE_RELATED 5
+FOUINE_WUR int fouine_serve_api_related(fouine_serve_reply *r,
+                                        fouine_serve_worker *w,
+                                        const char *id,
+                                        size_t len,
+                                        const fouine_serve_params *p);
 FOUINE_WUR int fouine_serve_api_suggest(fouine_serve_reply *r,
                                         fouine_serve_worker *w,
                                         const fouine_serve_params *p);

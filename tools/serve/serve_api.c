@@ -361,6 +361,45 @@ done:
     return rc;
 }
 
+int fouine_serve_api_related(fouine_serve_reply *r,
+                             fouine_serve_worker *w,
+                             const char *id,
+                             size_t len,
+                             const fouine_serve_params *p)
+{
+    const char *n_s = param(p, "n");
+    fouine_results *res = NULL;
+    json_t *obj = NULL;
+    char *copy = NULL;
+    long n = FOUINE_SERVE_RELATED;
+    int rc;
+
+    memset(r, 0, sizeof *r);
+    if (n_s && (n = parse_number(n_s, 1, FOUINE_RELATED_MAX)) < 0) {
+        return fouine_serve_reply_error(r, 400,
+                                        "n must be a number from 1 to 50");
+    }
+    copy = fouine_strndup(id, len);
+    if (!copy) {
+        return FOUINE_ENOMEM;
+    }
+    rc = fouine_related(&res, w->ix, copy, (size_t)n);
+    if (rc == FOUINE_ENOTFOUND) {
+        rc = fouine_serve_reply_error(r, 404, "no such article");
+        goto done;
+    }
+    if (rc == FOUINE_OK) {
+        rc = fouine_results_json(&obj, res);
+    }
+    if (rc == FOUINE_OK) {
+        rc = fouine_serve_reply_json(r, 200, obj);
+    }
+done:
+    fouine_results_free(res);
+    fouine_free(copy);
+    return rc;
+}
+
 int fouine_serve_api_suggest(fouine_serve_reply *r,
                              fouine_serve_worker *w,
                              const fouine_serve_params *p)

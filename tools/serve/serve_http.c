@@ -94,6 +94,7 @@ enum {
     API_HEALTH,     /* /api/health */
     API_CATEGORIES, /* /api/categories */
     API_ARTICLE,    /* /api/articles/ID */
+    API_RELATED,    /* /api/articles/ID/related (in the pool) */
     API_WRITE,      /* POST, PUT, DELETE (in the thread of writes) */
     API_METRICS     /* /metrics */
 };
@@ -102,7 +103,8 @@ enum {
 ** request before it is queued, libmicrohttpd's own being its thread's. */
 static const char *const pool_params[] = { "q",        "page",    "per_page",
                                            "sort",     "since",   "until",
-                                           "category", "correct", "half_life" };
+                                           "category", "correct", "half_life",
+                                           "n" };
 #define POOL_PARAMS (sizeof pool_params / sizeof pool_params[0])
 
 /* State of one request, from its request line to its completion. */
@@ -122,7 +124,7 @@ typedef struct fouine_serve_request {
     /* A request answered in the pool (its connection suspended meanwhile): */
     fouine_serve_daemon *d;      /* its daemon; not owned */
     struct MHD_Connection *conn; /* its connection; libmicrohttpd's */
-    int endpoint;                /* API_SEARCH or API_SUGGEST */
+    int endpoint;                /* API_SEARCH, API_SUGGEST or API_RELATED */
     char *values[POOL_PARAMS];   /* pool_params' values or NULL; owned */
     fouine_serve_reply reply;    /* made by the pool; its body owned
                                         until sent (free(): json_dumps()'s) */
@@ -429,10 +431,16 @@ static void reply_static_error(fouine_serve_reply *r, unsigned status)
     r->type = "application/json; charset=utf-8";
 }
 
-/* Which endpoint url is (API_NONE: none). */
+/* The suffix of the path of an article's related articles. */
+static const char related_suffix[] = "/related";
+
+/* Which endpoint url is (API_NONE: none).  A path of an article that ends
+** in "/related" is its related articles (an id that ends so cannot be
+** read through /api/articles/ID). */
 static int endpoint_of(const char *url)
 {
     static const char articles[] = "/api/articles/";
+    size_t len = strlen(url);
     if (strcmp(url, "/api/search") == 0) {
         return API_SEARCH;
     }
@@ -444,6 +452,11 @@ static int endpoint_of(const char *url)
     }
     if (strcmp(url, "/api/categories") == 0) {
         return API_CATEGORIES;
+    }
+    if (strncmp(url, articles, sizeof articles - 1) == 0 &&
+        len > sizeof articles - 1 + sizeof related_suffix - 1 &&
+        strcmp(url + len - (sizeof related_suffix - 1), related_suffix) == 0) {
+        return API_RELATED;
     }
     if (strncmp(url, articles, sizeof articles - 1) == 0 &&
         url[sizeof articles - 1] != '\0') {
@@ -496,6 +509,10 @@ static int run_api(fouine_serve_daemon *d,
         rc = fouine_serve_api_categories(r, w);
     } else if (e == API_METRICS) {
         rc = fouine_serve_api_metrics(r, w, d->cfg, d->metrics);
+    } else if (e == API_RELATED) {
+        const char *id = url + strlen("/api/articles/");
+        rc = fouine_serve_api_related(
+            r, w, id, strlen(id) - (sizeof related_suffix - 1), params);
     } else {
         rc = fouine_serve_api_article(r, w, url + strlen("/api/articles/"));
     }
@@ -536,8 +553,9 @@ static void run_queued(fouine_serve_task *t, int go)
                                 req->body.len);
     } else {
         rc = run_api(req->d, req->endpoint,
-                     req->endpoint == API_SEARCH ? "/api/search" :
-                                                   "/api/suggest",
+                     req->endpoint == API_SEARCH  ? "/api/search" :
+                     req->endpoint == API_RELATED ? req->id :
+                                                    "/api/suggest",
                      &params, &req->reply);
     }
     if (rc != FOUINE_OK) {
@@ -632,8 +650,14 @@ static int route_api(fouine_serve_daemon *d,
     if (e == API_NONE) {
         return fouine_serve_reply_error(r, 404, "no such path");
     }
-    if (d->pool && req && (e == API_SEARCH || e == API_SUGGEST)) {
-        int rc = queue(d, c, req, e);
+    if (d->pool && req &&
+        (e == API_SEARCH || e == API_SUGGEST || e == API_RELATED)) {
+        int rc;
+        /* The related articles' path, kept for the pool (req->id). */
+        if (e == API_RELATED && !(req->id = fouine_strdup(url))) {
+            return FOUINE_ENOMEM;
+        }
+        rc = queue(d, c, req, e);
         *queued = rc == FOUINE_OK;
         return rc;
     }
