@@ -13,6 +13,7 @@
 set -eu
 build=$1
 source=$2
+. "$source/tests/deploy/lib.sh"
 LOAD_REQUESTS=${LOAD_REQUESTS:-3000}
 DELAY_MS=${DELAY_MS:-10000} # the stated delay: poll 200 ms, fetch, check
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
@@ -90,15 +91,11 @@ for i in 1 2 3; do
     p=$(port_of "$dir/r$i.log") || fail "replica $i did not start"
     eval "rport_$i=$p"
 done
-# nginx on a free port: one the kernel gave and let go.
-nport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null ||
-    echo $((20000 + $$ % 20000)))
-sed -e "s|@DIR@|$dir|g" -e "s|@PORT@|$nport|g" -e "s|@R1@|$rport_1|g" \
-    -e "s|@R2@|$rport_2|g" -e "s|@R3@|$rport_3|g" \
-    "$source/tests/deploy/nginx.conf.in" >"$dir/nginx.conf"
-"$NGINX" -p "$dir" -c "$dir/nginx.conf" -e "$dir/nginx-error.log" \
-    </dev/null >"$dir/nginx.log" 2>&1 &
-pids="$pids $!"
+nport=$(deploy_free_port)
+deploy_nginx_conf "$source/tests/deploy/nginx.conf.in" "$dir" "$nport" \
+    "$rport_1" "$rport_2" "$rport_3"
+deploy_nginx_start "$NGINX" "$dir"
+pids="$pids $nginx_pid"
 front=http://127.0.0.1:$nport
 t0=$(now_ms)
 until [ -n "$(generation_at "$front")" ]; do
