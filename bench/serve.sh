@@ -234,7 +234,9 @@ awk '{ for (i = 3; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
 # The median of each figure over the rounds, and of the ratio of rates.
 awk '{ for (i = 3; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
        n[$2]++; rps[$2, n[$2]] = v["rps"]; p50[$2, n[$2]] = v["p50_ms"];
-       p99[$2, n[$2]] = v["p99_ms"]; err[$2] += v["errors"] + v["non200"] }
+       p99[$2, n[$2]] = v["p99_ms"]; err[$2] += v["errors"] + v["non200"]
+       cpu[$2, n[$2]] = v["cpu_s"] * 1000 / v["requests"]
+       fcpu[$2, n[$2]] = v["front_s"] * 1000 / v["requests"] }
      function median(a, c, k,    i, j, t, x) {
          for (i = 1; i <= n[c]; i++) x[i] = a[c, i];
          for (i = 1; i <= n[c]; i++) for (j = i + 1; j <= n[c]; j++)
@@ -257,6 +259,13 @@ awk '{ for (i = 3; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
                  if (n["nginx-" k]) ratio("nginx-" k, "direct", k " behind nginx/direct")
              for (k = 2; k <= 16; k++)
                  if (n["nginx-" k] && n["nginx-1"]) ratio("nginx-" k, "nginx-1", k "/1 behind nginx")
+             # CPU time a request: what the machine'"'"'s load leaves alone.
+             printf "median CPU a request: direct %.2f ms", median(cpu, "direct")
+             for (k = 1; k <= 16; k++)
+                 if (n["nginx-" k])
+                     printf "; %d behind nginx %.2f ms (nginx %.3f ms)", k,
+                            median(cpu, "nginx-" k), median(fcpu, "nginx-" k)
+             printf "\n"
          }
          if (n[1]) {
          line(1, "1 connection")
