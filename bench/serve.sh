@@ -113,6 +113,7 @@ trap 'kill $server $base $others $fronts 2>/dev/null || true' EXIT
 # front of replica_pids_k, the first k.
 others=""
 if [ -n "$replicas" ]; then
+    # shellcheck disable=SC2086
     most=$(printf '%s\n' $replicas | sort -n | tail -1)
     replica_ports=$(echo "$server_url" | sed 's/.*://')
     replica_pids=$server
@@ -202,8 +203,8 @@ for round in $(seq 1 "$rounds"); do
             if [ "$kind" = direct ]; then
                 echo "$round direct $(run "$server" "$server_url" 2 16)" >>"$rounds_file"
             else
-                eval "u=\$front_$kind w=\$worker_$kind ps=\"\$replica_pids_$kind\""
-                echo "$round nginx-$kind $(FRONT=$w run "$ps" "$u" 2 16)" >>"$rounds_file"
+                eval "u=\$front_$kind w=\$worker_$kind group=\"\$replica_pids_$kind\""
+                echo "$round nginx-$kind $(FRONT=$w run "$group" "$u" 2 16)" >>"$rounds_file"
             fi
         done
         continue
