@@ -1,23 +1,30 @@
 #!/bin/sh
 # A deployment, tested: a primary fouine-serve, three replicas that follow
 # it (--follow URL) and Debian's nginx in front of them (the configuration
-# of tests/deploy/nginx.conf.in), all on loopback.  While a bounded load of
-# searches runs through nginx (LOAD_REQUESTS, 4 at once), articles are
+# of tests/deploy/nginx.conf.in), or Debian's HAProxy (haproxy.cfg.in, its
+# active health checks), all on loopback.  While a bounded load of
+# searches runs through the front (LOAD_REQUESTS, 4 at once), articles are
 # written on the primary and a new snapshot rolls out, one replica is
 # killed with -9 and restarted, another is stopped with SIGTERM (and
 # started again).  Passes when no request failed, when /api/health through
-# nginx only ever gave the old generation or the new one, and when the new
-# articles were found on every replica within DELAY_MS of the snapshot.
-# Skips (exit 77), saying so, without nginx or curl.
-#   deploy.sh BUILD_DIR SOURCE_DIR
+# the front only ever gave the old generation or the new one, and when the
+# new articles were found on every replica within DELAY_MS of the snapshot.
+# Skips (exit 77), saying so, without the front's program or curl.
+#   deploy.sh BUILD_DIR SOURCE_DIR [nginx|haproxy]
 set -eu
 build=$1
 source=$2
+front_name=${3:-nginx}
+. "$source/tests/deploy/lib.sh"
 LOAD_REQUESTS=${LOAD_REQUESTS:-3000}
 DELAY_MS=${DELAY_MS:-10000} # the stated delay: poll 200 ms, fetch, check
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-if [ ! -x "$NGINX" ]; then
-    echo "skipped: nginx is missing (Debian package nginx:" \
+case $front_name in
+nginx) FRONT_PROGRAM=$(command -v nginx || echo /usr/sbin/nginx) ;;
+haproxy) FRONT_PROGRAM=$(command -v haproxy || echo /usr/sbin/haproxy) ;;
+*) echo "deploy.sh: unknown front '$front_name' (nginx or haproxy)" >&2; exit 2 ;;
+esac
+if [ ! -x "$FRONT_PROGRAM" ]; then
+    echo "skipped: $front_name is missing (Debian package $front_name:" \
         "scripts/install-deps --with-deploy)"
     exit 77
 fi
@@ -90,19 +97,22 @@ for i in 1 2 3; do
     p=$(port_of "$dir/r$i.log") || fail "replica $i did not start"
     eval "rport_$i=$p"
 done
-# nginx on a free port: one the kernel gave and let go.
-nport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null ||
-    echo $((20000 + $$ % 20000)))
-sed -e "s|@DIR@|$dir|g" -e "s|@PORT@|$nport|g" -e "s|@R1@|$rport_1|g" \
-    -e "s|@R2@|$rport_2|g" -e "s|@R3@|$rport_3|g" \
-    "$source/tests/deploy/nginx.conf.in" >"$dir/nginx.conf"
-"$NGINX" -p "$dir" -c "$dir/nginx.conf" -e "$dir/nginx-error.log" \
-    </dev/null >"$dir/nginx.log" 2>&1 &
-pids="$pids $!"
+nport=$(deploy_free_port)
+if [ "$front_name" = nginx ]; then
+    deploy_nginx_conf "$source/tests/deploy/nginx.conf.in" "$dir" "$nport" \
+        "$rport_1" "$rport_2" "$rport_3"
+    deploy_nginx_start "$FRONT_PROGRAM" "$dir"
+    pids="$pids $nginx_pid"
+else
+    deploy_front_conf "$source/tests/deploy/haproxy.cfg.in" "$dir/haproxy.cfg" \
+        "$dir" "$nport" "$rport_1" "$rport_2" "$rport_3"
+    deploy_haproxy_start "$FRONT_PROGRAM" "$dir"
+    pids="$pids $haproxy_pid"
+fi
 front=http://127.0.0.1:$nport
 t0=$(now_ms)
 until [ -n "$(generation_at "$front")" ]; do
-    [ $(($(now_ms) - t0)) -lt 30000 ] || fail "nginx did not answer"
+    [ $(($(now_ms) - t0)) -lt 30000 ] || fail "$front_name did not answer"
     sleep 0.05
 done
 old=$(generation_at "$front")
@@ -120,7 +130,7 @@ while [ $n -lt "$LOAD_REQUESTS" ]; do
 done
 curl -s --parallel --parallel-max 4 -K "$dir/load.cfg" >"$dir/load.out" 2>/dev/null &
 loadpid=$!
-# Health through nginx meanwhile, a line each poll, until the load ends.
+# Health through the front meanwhile, a line each poll, until the load ends.
 (while kill -0 $loadpid 2>/dev/null; do
     g=$(generation_at "$front")
     echo "$g"
@@ -168,9 +178,9 @@ wait $loadpid || true
 wait $watchpid || true
 total=$(wc -l <"$dir/load.out")
 bad=$(grep -vc '^200 0$' "$dir/load.out" || true)
-echo "deploy: $total searches through nginx, $bad failed"
+echo "deploy: $total searches through $front_name, $bad failed"
 [ "$total" -eq "$LOAD_REQUESTS" ] || fail "$total answers for $LOAD_REQUESTS requests"
 [ "$bad" -eq 0 ] || fail "$bad requests failed: $(grep -v '^200 0$' "$dir/load.out" | sort | uniq -c)"
 others=$(grep -v -x -e "$old" -e "$new" "$dir/generations.out" | sort | uniq -c || true)
-[ -z "$others" ] || fail "health through nginx gave other generations than $old and $new: $others"
-echo "deploy: health through nginx gave generations $old and $new only ($(wc -l <"$dir/generations.out") polls)"
+[ -z "$others" ] || fail "health through $front_name gave other generations than $old and $new: $others"
+echo "deploy: health through $front_name gave generations $old and $new only ($(wc -l <"$dir/generations.out") polls)"

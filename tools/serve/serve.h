@@ -419,7 +419,7 @@ struct fouine_serve_task {
 /**
  * Start threads that run tasks in the order they are submitted.
  *
- * @param[out] out the pool, stopped with fouine_serve_pool_stop(); NULL on
+ * @param[out] out the pool, freed with fouine_serve_pool_free(); NULL on
  *             failure
  * @param threads how many, >= 1
  * @return FOUINE_OK or FOUINE_ENOMEM (no thread, lock or memory)
@@ -430,9 +430,15 @@ FOUINE_WUR int fouine_serve_pool_start(fouine_serve_pool **out,
 /** Queue t (run at once with go 0 when the pool is stopping). */
 void fouine_serve_pool_submit(fouine_serve_pool *p, fouine_serve_task *t);
 
-/** Give up the queued tasks (run(t, 0)), wait for those running, end the
- *  threads (each releases its worker) and free p; NULL accepted. */
+/** Give up the queued tasks (run(t, 0)), wait for those running and end
+ *  the threads (each releases its worker); NULL accepted, a second call
+ *  does nothing.  Tasks submitted afterwards run at once with go 0, so
+ *  libmicrohttpd's threads may still submit until it is stopped. */
 void fouine_serve_pool_stop(fouine_serve_pool *p);
+
+/** fouine_serve_pool_stop(), then free p; NULL accepted.  No thread may
+ *  submit any more. */
+void fouine_serve_pool_free(fouine_serve_pool *p);
 
 /* What fouine-serve counts of its requests (serve_metrics.c). */
 typedef struct fouine_serve_metrics fouine_serve_metrics;

@@ -1050,8 +1050,8 @@ static int start(fouine_serve_daemon **out,
     rc = FOUINE_OK;
 done:
     if (d) {
-        fouine_serve_pool_stop(d->pool);
-        fouine_serve_pool_stop(d->writes);
+        fouine_serve_pool_free(d->pool);
+        fouine_serve_pool_free(d->writes);
         (void)fouine_serve_watch_stop(d->watch);
         fouine_serve_metrics_free(d->metrics);
         fouine_free(d);
@@ -1181,12 +1181,17 @@ void fouine_serve_daemon_stop(fouine_serve_daemon *d)
         waited += 10;
     }
     /* No connection may stay suspended when libmicrohttpd stops: the
-    ** pool gives up what it has not started and finishes the rest. */
+    ** pool gives up what it has not started and finishes the rest.  A
+    ** kept connection may still bring a request until libmicrohttpd has
+    ** stopped (quiescing only stops the accepting): the stopped pool
+    ** gives it up at once, so the pools are freed after. */
     fouine_serve_pool_stop(d->pool);
     fouine_serve_pool_stop(d->writes);
     /* The watch last: libmicrohttpd unregisters every connection it
     ** closes. */
     MHD_stop_daemon(d->mhd);
+    fouine_serve_pool_free(d->pool);
+    fouine_serve_pool_free(d->writes);
     (void)fouine_serve_watch_stop(d->watch);
     fouine_serve_worker_free(d->writer); /* no thread uses it now */
     fouine_serve_metrics_free(d->metrics);
