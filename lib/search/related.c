@@ -573,17 +573,9 @@ int fouine_related(fouine_results **out,
     if (!r) {
         return FOUINE_ENOMEM;
     }
-    rc = fouine_search_register(db);
+    rc = fouine_search_enter(db, &own_txn);
     if (rc != FOUINE_OK) {
         goto done;
-    }
-    /* One read transaction, as a search: every step sees one index. */
-    if (sqlite3_get_autocommit(db)) {
-        if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
-            rc = fouine_store_error(db);
-            goto done;
-        }
-        own_txn = 1;
     }
     if (sqlite3_prepare_v2(db, article_sql, -1, &stmt, NULL) != SQLITE_OK) {
         rc = fouine_store_error(db);
@@ -676,9 +668,6 @@ done:
     fouine_free(fold);
     fouine_free(dup.rowid);
     fouine_free(s.hits);
-    if (own_txn && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-        /* A read transaction cannot fail to end but by a misuse. */
-        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-    }
+    fouine_search_leave(db, own_txn);
     return rc;
 }

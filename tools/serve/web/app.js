@@ -367,6 +367,19 @@
     article.textContent = '';
   }
 
+  // The category and the date of a hit, as a hit and a related article
+  // show them.
+  function hitMeta(hit) {
+    const meta = el('p', 'meta');
+    if (hit.category) meta.appendChild(el('span', 'rubrique', hit.category));
+    if (hit.date) {
+      const t = el('time', null, frenchDate(hit.date));
+      t.dateTime = hit.date;
+      meta.appendChild(t);
+    }
+    return meta;
+  }
+
   function showHit(hit) {
     const li = el('li', 'resultat');
     const h2 = el('h2');
@@ -375,14 +388,7 @@
     appendMarked(a, hit.title);
     h2.appendChild(a);
     li.appendChild(h2);
-    const meta = el('p', 'meta');
-    if (hit.category) meta.appendChild(el('span', 'rubrique', hit.category));
-    if (hit.date) {
-      const t = el('time', null, frenchDate(hit.date));
-      t.dateTime = hit.date;
-      meta.appendChild(t);
-    }
-    li.appendChild(meta);
+    li.appendChild(hitMeta(hit));
     const p = el('p', 'extrait');
     appendMarked(p, hit.snippet);
     li.appendChild(p);
@@ -498,14 +504,7 @@
       const link = el('a', null, hit.title_text);
       link.href = articleHref(hit);
       li.appendChild(link);
-      const meta = el('p', 'meta');
-      if (hit.category) meta.appendChild(el('span', 'rubrique', hit.category));
-      if (hit.date) {
-        const t = el('time', null, frenchDate(hit.date));
-        t.dateTime = hit.date;
-        meta.appendChild(t);
-      }
-      li.appendChild(meta);
+      li.appendChild(hitMeta(hit));
       list.appendChild(li);
     }
     section.appendChild(list);
