@@ -18,7 +18,7 @@ DEMO_QUERY ?= securite de l'etat
 SOURCES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
 
 # The suites whose code runs threads at once; a race aborts them.
-TSAN_TESTS ?= ^(index|index_shared|serve|serve_ops|serve_load|serve_slow|serve_write)$$
+TSAN_TESTS ?= ^(index|index_shared|serve|serve_ops|serve_load|serve_slow|serve_write|follow)$$
 
 .PHONY: all deps build install demo test test-tsan format format-check clean
 

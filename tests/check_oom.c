@@ -436,6 +436,30 @@ static int search_rank(uint64_t *digest)
     return search(digest, &opts);
 }
 
+/* The related articles of an article; the digest is their JSON but its
+** time. */
+static int related(uint64_t *digest)
+{
+    fouine_results *r = NULL;
+    json_t *res = NULL;
+    uint64_t h = FOUINE_HASH_INIT;
+    int rc = fouine_related(&r, search_ix,
+                            "anssi-securite-hopitaux-cyberattaques.txt", 5);
+    if (rc == FOUINE_OK) {
+        rc = fouine_results_json(&res, r);
+    }
+    if (rc == FOUINE_OK) {
+        h = mix_json(h, res);
+    }
+    json_decref(res);
+    fouine_results_free(r);
+    /* The temporary table it made stays on the connection. */
+    sqlite3_exec(fouine_index_db(search_ix),
+                 "DROP TABLE IF EXISTS temp.fouine_vocab", NULL, NULL, NULL);
+    *digest = h;
+    return rc;
+}
+
 static int search_date(uint64_t *digest)
 {
     fouine_search_options opts = FOUINE_SEARCH_OPTIONS_INIT;
@@ -563,7 +587,7 @@ static int api(uint64_t *digest, int e, const char *const *kv)
          e == 1 ?
              fouine_serve_api_article(&r, &w, param_of("id", params.payload)) :
          e == 2 ? fouine_serve_api_suggest(&r, &w, &params) :
-         e == 3 ? fouine_serve_api_health(&r, &w) :
+         e == 3 ? fouine_serve_api_health(&r, &w, &cfg) :
                   fouine_serve_api_categories(&r, &w);
     /* The temporary table a completion made stays on the connection. */
     sqlite3_exec(db, "DROP TABLE IF EXISTS temp.fouine_vocab", NULL, NULL,
@@ -652,6 +676,7 @@ static const struct {
     { "search, bounds met", search_bounds },
     { "search, out of time", search_out_of_time },
     { "search, odd bytes, marked", search_odd_bytes },
+    { "related articles", related },
 #ifdef FOUINE_TEST_SERVE
     { "fouine-serve, /api/search", api_search },
     { "fouine-serve, /api/articles", api_article },

@@ -330,6 +330,56 @@ START_TEST(article_by_id_with_slashes)
 }
 END_TEST
 
+/* The related articles of an article: the article on its topic first,
+** never the article itself nor its copy of the same title, at most n;
+** the path of an id holding '/' too. */
+START_TEST(related_articles)
+{
+    static const struct {
+        const char *path, *self, *copy;
+        size_t n;
+    } cases[] = {
+        { "/api/articles/anssi-securite-hopitaux-cyberattaques.txt/related"
+          "?n=3",
+          "anssi-securite-hopitaux-cyberattaques.txt",
+          "tech/2018/anssi-cyberattaques-hopitaux.txt", 3 },
+        { "/api/articles/tech/2018/anssi-cyberattaques-hopitaux.txt/related",
+          "tech/2018/anssi-cyberattaques-hopitaux.txt",
+          "anssi-securite-hopitaux-cyberattaques.txt", 5 },
+    };
+    size_t c;
+    for (c = 0; c < 2; c++) {
+        http_reply r;
+        json_t *hits, *hit;
+        size_t i;
+        harness_get(&H, &r, cases[c].path, 200);
+        hits = json_object_get(r.json, "hits");
+        ck_assert_msg(json_array_size(hits) >= 1 &&
+                          json_array_size(hits) <= cases[c].n,
+                      "%s: %zu hits", cases[c].path, json_array_size(hits));
+        ck_assert_str_eq(str(json_array_get(hits, 0), "id"),
+                         "rancongiciel-ville-essonne-paralysee.txt");
+        ck_assert_str_eq(str(r.json, "query"), cases[c].self);
+        json_array_foreach(hits, i, hit)
+        {
+            ck_assert_str_ne(str(hit, "id"), cases[c].self);
+            ck_assert_str_ne(str(hit, "id"), cases[c].copy);
+            ck_assert_int_gt(strlen(str(hit, "title_text")), 0);
+        }
+        http_reply_free(&r);
+    }
+    {
+        http_reply r;
+        harness_get(&H, &r,
+                    "/api/articles/sncf-greve-week-end-tgv-ter.txt/related"
+                    "?n=abc",
+                    400);
+        ck_assert_ptr_nonnull(strstr(str(r.json, "error"), "n must be"));
+        http_reply_free(&r);
+    }
+}
+END_TEST
+
 /* Whether the suggestions of r hold text; checks the common rules. */
 static int has_suggestion(const http_reply *r,
                           const char *text,
@@ -408,6 +458,12 @@ static const bad_request bad_requests[] = {
     { "GET", "/api/suggest?q=", 400 },
     { "GET", "/api/articles/caf%E9", 400 },
     { "GET", "/api/articles/inconnu.txt", 404 },
+    { "GET", "/api/articles/inconnu.txt/related", 404 },
+    { "GET", "/api/articles/sncf-greve-week-end-tgv-ter.txt/related?n=0", 400 },
+    { "GET", "/api/articles/sncf-greve-week-end-tgv-ter.txt/related?n=abc",
+      400 },
+    { "GET", "/api/articles/sncf-greve-week-end-tgv-ter.txt/related?n=51",
+      400 },
     { "GET", "/api/articles/", 404 },
     { "GET", "/api/nulle-part", 404 },
     { "GET", "/nulle-part", 404 },
@@ -930,6 +986,7 @@ static Suite *serve_suite(void)
     tcase_add_test(tc, search_sort_names);
     tcase_add_test(tc, search_bad_sort_named);
     tcase_add_test(tc, article_by_id_with_slashes);
+    tcase_add_test(tc, related_articles);
     tcase_add_test(tc, suggest_words_and_phrases);
     tcase_add_loop_test(tc, errors_are_json_with_status, 0,
                         (int)(sizeof bad_requests / sizeof bad_requests[0]));

@@ -532,6 +532,40 @@ FOUINE_WUR int fouine_index_snapshot(fouine_snapshot_info *out,
                                      fouine_index *ix,
                                      const char *dir);
 
+/**
+ * Check a snapshot file as a replica receives it, before it serves it:
+ * it opens as a fouine index of this schema version; its generation,
+ * articles, schema version, size and SHA-256 are read into out (file: its
+ * name without the directory; time: "").  The caller compares the SHA-256
+ * with the one its manifest gives.  The file is only read.
+ *
+ * @param[out] out what the file is, or the error naming it (zeroed first)
+ * @param path the file
+ * @return FOUINE_OK; FOUINE_EINVAL (no path, too long); FOUINE_EIO (it
+ *         cannot be read); FOUINE_ESCHEMA (not a fouine index of this
+ *         version); FOUINE_EDB; FOUINE_ENOMEM
+ */
+FOUINE_WUR int fouine_snapshot_check(fouine_snapshot_info *out,
+                                     const char *path);
+
+/**
+ * Read a manifest, the JSON text that fouine_index_snapshot() writes
+ * into FOUINE_SNAPSHOT_MANIFEST, into out: every field checked (file, a
+ * name without '/' of fewer than 64 bytes; generation, articles and size,
+ * whole numbers from 0; sha256, 64 lowercase hexadecimal digits; time, a
+ * string; schema, a number); other fields are ignored.
+ *
+ * @param[out] out the manifest, or in out->error what is wrong with it,
+ *             naming the field ("field sha256: not 64 lowercase
+ *             hexadecimal digits"); zeroed first
+ * @param text the text, len bytes (not necessarily NUL-terminated)
+ * @return FOUINE_OK; FOUINE_EINVAL (not JSON, a field missing or bad);
+ *         FOUINE_ENOMEM
+ */
+FOUINE_WUR int fouine_snapshot_manifest(fouine_snapshot_info *out,
+                                        const char *text,
+                                        size_t len);
+
 #ifdef __cplusplus
 }
 #endif

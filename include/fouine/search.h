@@ -280,6 +280,36 @@ FOUINE_WUR int fouine_search(fouine_results **out,
 /** Release results.  NULL is accepted. */
 void fouine_results_free(fouine_results *r);
 
+/* Most articles fouine_related() gives. */
+#define FOUINE_RELATED_MAX 50
+
+/**
+ * The articles closest to one article: its most distinctive words (by
+ * stem: their frequency in the article, a word of the title counting 3
+ * times, saturated, times their idf in the index; the 25 best) searched
+ * OR-ed and ranked as a search ranks (fouine_rank(): BM25F with the title
+ * weighted, title coverage, proximity), equal scores to the newer
+ * article.  The article itself is never among them, nor its duplicates
+ * (its group of near-duplicates, and an article whose title is its title,
+ * case and accents aside).  The
+ * hits have the fields of a search's, nothing highlighted, their snippet
+ * the start of their text; query is the id, expression the FTS5
+ * expression run (NULL when the article has no word another article
+ * holds: no hits), total the number of hits.
+ *
+ * @param[out] out the results (fouine_results_free()); NULL on error
+ * @param ix   the index (read only or writable)
+ * @param id   the article's id, NUL-terminated
+ * @param n    most articles to give, 1 to FOUINE_RELATED_MAX
+ * @return FOUINE_OK (with or without hits); FOUINE_ENOTFOUND when no
+ *         article has that id; FOUINE_EINVAL (n out of range, id NULL);
+ *         FOUINE_EDB (see fouine_index_errmsg()); FOUINE_ENOMEM
+ */
+FOUINE_WUR int fouine_related(fouine_results **out,
+                              fouine_index *ix,
+                              const char *id,
+                              size_t n);
+
 /* One completion of what is being typed. */
 typedef struct fouine_completion {
     const char *text; /* what was typed, its last word completed (or a

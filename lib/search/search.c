@@ -203,6 +203,32 @@ static void budget_start(budget *b, double ms)
     b->deadline = cpu_ms() + ms;
 }
 
+int fouine_search_enter(sqlite3 *db, int *own_txn)
+{
+    int rc = fouine_search_register(db);
+    *own_txn = 0;
+    if (rc != FOUINE_OK) {
+        return rc;
+    }
+    /* The count, the page and the hits all see the same index, and the
+    ** index is locked once, not by each statement. */
+    if (sqlite3_get_autocommit(db)) {
+        if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+            return fouine_store_error(db);
+        }
+        *own_txn = 1;
+    }
+    return FOUINE_OK;
+}
+
+void fouine_search_leave(sqlite3 *db, int own_txn)
+{
+    if (own_txn && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        /* A read transaction cannot fail to end but by a misuse. */
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    }
+}
+
 int fouine_search_budget_spent(void *payload)
 {
     budget *b = payload;
@@ -307,19 +333,9 @@ int fouine_search_db(fouine_results **out,
     if (!r) {
         return FOUINE_ENOMEM;
     }
-    rc = fouine_search_register(db);
+    rc = fouine_search_enter(db, &own_txn);
     if (rc != FOUINE_OK) {
         goto done;
-    }
-    /* One read transaction for the whole search when the caller has none:
-    ** the count, the page and the hits all see the same index (and the
-    ** index is locked once, not by each statement). */
-    if (sqlite3_get_autocommit(db)) {
-        if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
-            rc = fouine_store_error(db);
-            goto done;
-        }
-        own_txn = 1;
     }
     len = strlen(opts->query);
     if (len > FOUINE_QUERY_MAX) {
@@ -506,9 +522,6 @@ done:
         snprintf(opts->error, FOUINE_SEARCH_ERROR_MAX, "%s",
                  sqlite3_errmsg(db));
     }
-    if (own_txn && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-        /* A read transaction cannot fail to end but by a misuse. */
-        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-    }
+    fouine_search_leave(db, own_txn);
     return rc;
 }

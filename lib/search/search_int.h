@@ -96,6 +96,15 @@ typedef struct results {
 ** interrupts the statement running when it returns non-zero. */
 int fouine_search_budget_spent(void *payload);
 
+/* Make db ready for a search: the search functions registered, and one
+** read transaction opened when the caller has none (*own_txn set then),
+** so that every statement of the search sees the same index.  Returns
+** FOUINE_OK, FOUINE_EDB or FOUINE_ENOMEM. */
+FOUINE_WUR int fouine_search_enter(sqlite3 *db, int *own_txn);
+
+/* End what fouine_search_enter() opened (nothing when own_txn is 0). */
+void fouine_search_leave(sqlite3 *db, int own_txn);
+
 /*
 ** Interface to code in facets.c.
 */

@@ -437,6 +437,116 @@ static void sql_order(fouine_buf *b,
                       recent || by_date ? " DESC, " : "", n->rowid);
 }
 
+/*
+** Step stmt (matches in order) into s->hits, room for limit, from the
+** offset-th row on.  Returns FOUINE_OK or FOUINE_EDB.
+*/
+static int page_rows(search *s, sqlite3_stmt *stmt, long offset, int limit)
+{
+    int rc;
+    sqlite3_bind_int64(stmt, sqlite3_bind_parameter_index(stmt, ":offset"),
+                       offset);
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW &&
+           s->nhits < (size_t)limit) {
+        page_hit *h = &s->hits[s->nhits++];
+        h->rowid = sqlite3_column_int64(stmt, 0);
+        h->score = sqlite3_column_double(stmt, 1);
+        h->comment = sqlite3_column_int(stmt, 2);
+        h->cover = sqlite3_column_int(stmt, 3);
+        h->group = h->rowid;
+    }
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? FOUINE_OK : FOUINE_EDB;
+}
+
+/* Whether group is one of the n of seen. */
+static int group_seen(const sqlite3_int64 *seen, size_t n, sqlite3_int64 group)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        if (seen[i] == group) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/*
+** The page of groups: step stmt (every match in order, LIMIT :limit from
+** the first) and keep the first match of each group of duplicates (its
+** best-ranked member: the order is the page's), the offset-th group on,
+** into s->hits, room for limit.  Groups are looked up for the matches
+** stepped only, not for every match: most articles are alone, so a
+** window of twice the groups asked for is read, doubled until it holds
+** them or every match.  Returns FOUINE_OK, FOUINE_EDB or FOUINE_ENOMEM.
+*/
+static int page_groups(search *s, sqlite3_stmt *stmt, long offset, int limit)
+{
+    static const char group_sql[] = "SELECT grp FROM near WHERE rowid = ?1";
+    sqlite3_stmt *grp = NULL;
+    sqlite3_int64 *seen = NULL; /* owned: the groups met, in order */
+    size_t want = (size_t)offset + (size_t)limit, nseen = 0;
+    long long window = 2 * (long long)want + 16, rows;
+    int rc = FOUINE_EDB, step = SQLITE_DONE;
+
+    seen = fouine_malloc(want * sizeof *seen);
+    if (!seen) {
+        rc = FOUINE_ENOMEM;
+        goto done;
+    }
+    if (sqlite3_prepare_v2(s->db, group_sql, -1, &grp, NULL) != SQLITE_OK) {
+        goto done;
+    }
+    for (;;) {
+        nseen = 0;
+        s->nhits = 0;
+        rows = 0;
+        sqlite3_reset(stmt);
+        sqlite3_bind_int64(stmt, sqlite3_bind_parameter_index(stmt, ":limit"),
+                           window);
+        sqlite3_bind_int64(stmt, sqlite3_bind_parameter_index(stmt, ":offset"),
+                           0);
+        while (nseen < want && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
+            sqlite3_int64 rowid = sqlite3_column_int64(stmt, 0), group = rowid;
+            rows++;
+            sqlite3_bind_int64(grp, 1, rowid);
+            step = sqlite3_step(grp);
+            if (step == SQLITE_ROW) {
+                group = sqlite3_column_int64(grp, 0);
+            } else if (step != SQLITE_DONE) {
+                goto done;
+            }
+            sqlite3_reset(grp);
+            if (group_seen(seen, nseen, group)) {
+                continue;
+            }
+            if (nseen++ >= (size_t)offset) {
+                page_hit *h = &s->hits[s->nhits++];
+                h->rowid = rowid;
+                h->score = sqlite3_column_double(stmt, 1);
+                h->comment = sqlite3_column_int(stmt, 2);
+                h->cover = sqlite3_column_int(stmt, 3);
+                h->group = group;
+            }
+            seen[nseen - 1] = group;
+        }
+        if (nseen < want && step != SQLITE_DONE) {
+            goto done;
+        }
+        if (nseen >= want || rows < window) {
+            break; /* the groups asked for, or every match */
+        }
+        window *= 2;
+    }
+    rc = FOUINE_OK;
+done:
+    if (rc != FOUINE_OK) {
+        s->nhits = 0;
+    }
+    sqlite3_finalize(grp);
+    fouine_free(seen);
+    return rc;
+}
+
 int fouine_search_page(search *s,
                        const char *expr,
                        int fallback,
@@ -451,7 +561,6 @@ int fouine_search_page(search *s,
     int recent = ranked && s->opts->sort == FOUINE_SORT_RECENT && s->q->expr;
     const char *t = comments ? "g" : "m";
     order_names sql_ref;
-    int collapse;
     page_hit *h;
 
     s->nhits = 0;
@@ -468,15 +577,6 @@ int fouine_search_page(search *s,
         fouine_buf_puts(&sql, ", g(r, s, c, k) AS (SELECT r, min(s), max(c),"
                               " min(k) FROM m GROUP BY r)");
     }
-    collapse = ranked && collapsed(s);
-    if (collapse) {
-        /* Every match with its group; then the best of each group. */
-        fouine_buf_puts(&sql, ", p(r, sc, k, c, grp, d) AS (");
-        sql_ref.score = "sc DESC";
-        sql_ref.date = "d";
-        sql_ref.cover = "c";
-        sql_ref.rowid = "r";
-    }
     if (recent) {
         /* The score decayed by the age of the article (fouine_decay()). */
         fouine_buf_printf(&sql,
@@ -487,26 +587,10 @@ int fouine_search_page(search *s,
     } else {
         fouine_buf_printf(&sql, " SELECT %s.r, -%s.s, %s.k, %s.c", t, t, t, t);
     }
-    if (collapse) {
-        fouine_buf_printf(&sql, ", coalesce(n.grp, %s.r), %s", t,
-                          need_article(s) || by_date ? "a.date" : "NULL");
-    }
     fouine_buf_printf(&sql, " FROM %s", t);
     if (need_article(s) || by_date) {
         fouine_buf_printf(&sql, " JOIN article a ON a.rowid = %s.r", t);
-    }
-    if (collapse) {
-        fouine_buf_printf(&sql, " LEFT JOIN near n ON n.rowid = %s.r", t);
-    }
-    if (need_article(s) || by_date) {
         sql_filters(&sql, s);
-    }
-    if (collapse) {
-        fouine_buf_puts(&sql, "), w AS (SELECT *, row_number() OVER"
-                              " (PARTITION BY grp ORDER BY ");
-        sql_order(&sql, s, fallback, recent, by_date, &sql_ref);
-        fouine_buf_puts(&sql, ") AS rn FROM p) SELECT r, sc, k, c, grp FROM w"
-                              " WHERE rn = 1");
     }
     if (ranked) {
         fouine_buf_puts(&sql, " ORDER BY ");
@@ -521,24 +605,14 @@ int fouine_search_page(search *s,
         goto done;
     }
     bind_all(stmt, s, expr, limit);
-    sqlite3_bind_int64(stmt, sqlite3_bind_parameter_index(stmt, ":offset"),
-                       offset);
     h = fouine_realloc(s->hits, (size_t)limit * sizeof *h);
     if (!h) {
         rc = FOUINE_ENOMEM;
         goto done;
     }
     s->hits = h;
-    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW &&
-           s->nhits < (size_t)limit) {
-        h = &s->hits[s->nhits++];
-        h->rowid = sqlite3_column_int64(stmt, 0);
-        h->score = sqlite3_column_double(stmt, 1);
-        h->comment = sqlite3_column_int(stmt, 2);
-        h->cover = sqlite3_column_int(stmt, 3);
-        h->group = collapse ? sqlite3_column_int64(stmt, 4) : h->rowid;
-    }
-    rc = rc == SQLITE_DONE ? FOUINE_OK : FOUINE_EDB;
+    rc = ranked && collapsed(s) ? page_groups(s, stmt, offset, limit) :
+                                  page_rows(s, stmt, offset, limit);
 done:
     sqlite3_finalize(stmt);
     fouine_free(sql.data);

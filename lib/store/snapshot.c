@@ -57,6 +57,17 @@ typedef struct snap {
     int published;             /* the manifest names the new copy */
 } snap;
 
+/* Start s for out (zeroed) on dir (not owned), with no file open. */
+static void snap_init(snap *s, fouine_snapshot_info *out, const char *dir)
+{
+    memset(out, 0, sizeof *out);
+    memset(s, 0, sizeof *s);
+    s->out = out;
+    s->dir = dir;
+    s->dfd = -1;
+    s->fd = -1;
+}
+
 /* Say what failed into out->error (the first failure only) and return rc. */
 static int fail(snap *s, int rc, const char *fmt, ...) FOUINE_PRINTF(3, 4);
 static int fail(snap *s, int rc, const char *fmt, ...)
@@ -385,12 +396,7 @@ int fouine_index_snapshot(fouine_snapshot_info *out,
     time_t now = time(NULL);
     int rc;
 
-    memset(out, 0, sizeof *out);
-    memset(&s, 0, sizeof s);
-    s.out = out;
-    s.dir = dir;
-    s.dfd = -1;
-    s.fd = -1;
+    snap_init(&s, out, dir);
     if (!ix || !dir || dir[0] == '\0') {
         return fail(&s, FOUINE_EINVAL, "no index or no directory given");
     }
@@ -450,6 +456,159 @@ done:
     if (s.dfd >= 0) {
         close(s.dfd); /* and the lock with it */
     }
+    if (rc != FOUINE_OK) {
+        memset(out, 0, offsetof(fouine_snapshot_info, error));
+    }
+    return rc;
+}
+
+int fouine_snapshot_check(fouine_snapshot_info *out, const char *path)
+{
+    snap s;
+    const char *base;
+    int rc;
+
+    snap_init(&s, out, path);
+    if (!path || path[0] == '\0') {
+        return fail(&s, FOUINE_EINVAL, "no snapshot file given");
+    }
+    if (strlen(path) >= sizeof s.tmp) {
+        return fail(&s, FOUINE_EINVAL, "%s: path too long", path);
+    }
+    /* describe() and hash_file() read the file of s.tmp and s.fd. */
+    memcpy(s.tmp, path, strlen(path) + 1);
+    s.fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (s.fd < 0) {
+        rc = fail(&s, FOUINE_EIO, "%s: %s", path, strerror(errno));
+        goto done;
+    }
+    rc = hash_file(&s);
+    if (rc == FOUINE_OK) {
+        rc = describe(&s);
+    }
+    base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    if (rc == FOUINE_OK && strlen(base) < sizeof out->file) {
+        memcpy(out->file, base, strlen(base) + 1);
+    }
+done:
+    if (s.fd >= 0) {
+        close(s.fd);
+    }
+    if (rc != FOUINE_OK) {
+        memset(out, 0, offsetof(fouine_snapshot_info, error));
+    }
+    return rc;
+}
+
+/* The whole number field name of m, from 0, into *v. */
+static FOUINE_WUR int manifest_count(snap *s,
+                                     long long *v,
+                                     const json_t *m,
+                                     const char *name)
+{
+    const json_t *f = json_object_get(m, name);
+    if (!f) {
+        return fail(s, FOUINE_EINVAL, "manifest: no field %s", name);
+    }
+    if (!json_is_integer(f) || json_integer_value(f) < 0) {
+        return fail(s, FOUINE_EINVAL,
+                    "manifest: field %s: not a whole number from 0", name);
+    }
+    *v = (long long)json_integer_value(f);
+    return FOUINE_OK;
+}
+
+/* The string field name of m into out (size bytes), checked by ok (NULL:
+** any string that fits); why says what ok wants. */
+static FOUINE_WUR int manifest_string(snap *s,
+                                      char *out,
+                                      size_t size,
+                                      const json_t *m,
+                                      const char *name,
+                                      int (*ok)(const char *v),
+                                      const char *why)
+{
+    const json_t *f = json_object_get(m, name);
+    const char *v = json_string_value(f);
+    if (!f) {
+        return fail(s, FOUINE_EINVAL, "manifest: no field %s", name);
+    }
+    if (!v || strlen(v) >= size || (ok && !ok(v))) {
+        return fail(s, FOUINE_EINVAL, "manifest: field %s: %s", name, why);
+    }
+    memcpy(out, v, strlen(v) + 1);
+    return FOUINE_OK;
+}
+
+/* A name of a file of the snapshot directory: no '/', not hidden. */
+static int manifest_file_ok(const char *v)
+{
+    return v[0] != '\0' && v[0] != '.' && !strchr(v, '/');
+}
+
+/* 64 lowercase hexadecimal digits. */
+static int manifest_sha_ok(const char *v)
+{
+    return strlen(v) == 2 * SHA256_DIGEST_SIZE &&
+           strspn(v, "0123456789abcdef") == 2 * SHA256_DIGEST_SIZE;
+}
+
+int fouine_snapshot_manifest(fouine_snapshot_info *out,
+                             const char *text,
+                             size_t len)
+{
+    snap s;
+    json_t *m = NULL;
+    json_error_t jerr;
+    const json_t *schema;
+    int rc;
+
+    snap_init(&s, out, "");
+    m = text ? json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr) : NULL;
+    if (!m) {
+        rc = fail(&s, FOUINE_EINVAL, "manifest: not JSON: line %d: %s",
+                  text ? jerr.line : 0, text ? jerr.text : "no text");
+        goto done;
+    }
+    if (!json_is_object(m)) {
+        rc = fail(&s, FOUINE_EINVAL, "manifest: not a JSON object");
+        goto done;
+    }
+    rc = manifest_string(&s, out->file, sizeof out->file, m, "file",
+                         manifest_file_ok,
+                         "not the name of a file of the directory");
+    if (rc == FOUINE_OK) {
+        rc = manifest_count(&s, &out->generation, m, "generation");
+    }
+    if (rc == FOUINE_OK) {
+        rc = manifest_count(&s, &out->articles, m, "articles");
+    }
+    if (rc == FOUINE_OK) {
+        rc = manifest_count(&s, &out->size, m, "size");
+    }
+    if (rc == FOUINE_OK) {
+        rc = manifest_string(&s, out->sha256, sizeof out->sha256, m, "sha256",
+                             manifest_sha_ok,
+                             "not 64 lowercase hexadecimal digits");
+    }
+    if (rc == FOUINE_OK) {
+        rc = manifest_string(&s, out->time, sizeof out->time, m, "time", NULL,
+                             "not a time (ISO 8601)");
+    }
+    schema = json_object_get(m, "schema");
+    if (rc == FOUINE_OK &&
+        (!json_is_integer(schema) || json_integer_value(schema) < 0 ||
+         json_integer_value(schema) > INT_MAX)) {
+        rc = fail(&s, FOUINE_EINVAL, "manifest: %s",
+                  schema ? "field schema: not a schema version" :
+                           "no field schema");
+    }
+    if (rc == FOUINE_OK) {
+        out->schema = (int)json_integer_value(schema);
+    }
+done:
+    json_decref(m);
     if (rc != FOUINE_OK) {
         memset(out, 0, offsetof(fouine_snapshot_info, error));
     }

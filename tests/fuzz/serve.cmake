@@ -22,7 +22,7 @@ if(CMAKE_C_COMPILER_ID MATCHES "Clang")
   target_include_directories(fuzz_serve PRIVATE ${PROJECT_SOURCE_DIR}/tools/serve)
   target_link_libraries(fuzz_serve PRIVATE fouine_serve_assets fouine_internal
                         fouine_results_json
-                        PkgConfig::MHD PkgConfig::JANSSON
+                        PkgConfig::MHD PkgConfig::JANSSON PkgConfig::CURL
                         PkgConfig::UTF8PROC Threads::Threads fouine_warnings)
 else()
   add_executable(fuzz_serve ${FOUINE_FUZZ_DIR}/fuzz_serve.c

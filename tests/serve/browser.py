@@ -6,7 +6,8 @@ Drives headless Chromium through the Chrome DevTools Protocol over a pipe
 websocket library is needed), types into the page with real key events and
 checks what it renders: suggestions, results with highlighting, paging by
 keyboard, the facets (a category chosen with the keyboard, a year), the
-correction said above the results, an article, that a <script> held by
+correction said above the results, an article and its related articles
+("Articles liés"), that a <script> held by
 an article never runs, errors said in French, a page past the last, dates
 shown as published (the browser runs in Paris's time zone, the article
 was dated in Nouméa's) and the query shown as typed.  Saves a screenshot.
@@ -508,6 +509,34 @@ def main():
                        "; return a.hidden ? null : a.querySelector('h2')"
                        ".textContent; })()", "the article")
         check("ANSSI" in title, f"article shown: {title}")
+
+        # Its related articles under it: the article on the same topic
+        # first, never itself nor its copy of the same title.
+        lies = b.wait("(() => { const l = document.querySelectorAll("
+                      "'#article #lies li a'); return l.length ? [...l]"
+                      ".map(a => [a.textContent, a.getAttribute('href')])"
+                      " : null; })()", "the related articles")
+        check(b.eval("document.querySelector('#lies h3').textContent")
+              == "Articles liés", "the related articles are titled")
+        check(1 <= len(lies) <= 5, f"1 to 5 related articles ({len(lies)})")
+        check(lies[0][0].startswith("Rançongiciel"),
+              f"the article on the same topic first: {lies[0][0]}")
+        check(not any("anssi" in h for _, h in lies),
+              f"neither the article nor its copy is related: {lies}")
+
+        # The related articles of the article holding <script>: their
+        # titles as text, no script of an article run.
+        b.goto(base + "/?article=" + "pirate-page-accueil.txt")
+        b.wait("document.querySelectorAll('#article #lies li').length > 0",
+               "the related articles of the hostile article")
+        check("<script>" in b.eval("document.querySelector('#article h2')"
+                                   ".textContent"),
+              "the hostile title is shown as text")
+        check(b.eval("document.querySelectorAll('#article script, "
+                     "#article img').length") == 0,
+              "no element comes from an article's text")
+        check(b.eval("typeof window.pirate") == "undefined",
+              "no script of an article ran")
 
         page_checks(b, base, check)
 

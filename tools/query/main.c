@@ -3,6 +3,7 @@
 **
 **     fouine-query [OPTION]... QUERY...
 **     fouine-query [OPTION]... --batch < queries
+**     fouine-query [OPTION]... --related ID
 */
 #include "results_json.h"
 
@@ -21,10 +22,12 @@
 
 /* How to print. */
 typedef struct output {
-    int json;          /* one JSON object */
-    int batch;         /* queries on stdin, JSON lines out */
-    const char *open;  /* before a highlighted word */
-    const char *close; /* after it */
+    int json;            /* one JSON object */
+    int batch;           /* queries on stdin, JSON lines out */
+    const char *related; /* --related: the article whose related articles
+                            are printed, or NULL; not owned */
+    const char *open;    /* before a highlighted word */
+    const char *close;   /* after it */
 } output;
 
 static void usage(FILE *f)
@@ -32,6 +35,7 @@ static void usage(FILE *f)
     fputs(
         "Usage: fouine-query [OPTION]... QUERY...\n"
         "       fouine-query [OPTION]... --batch < QUERIES\n"
+        "       fouine-query [-i INDEX] [-n N] [--json] --related ID\n"
         "Search a fouine index and print the best articles with snippets.\n"
         "\n"
         "  -i, --index INDEX      the index file (default: fouine.db)\n"
@@ -66,6 +70,8 @@ static void usage(FILE *f)
         "      --budget MS        CPU time a search may take, in ms (default:\n"
         "                         200; none: no limit; 0: none at all, the\n"
         "                         first matches found, unranked)\n"
+        "      --related ID       the articles closest to article ID (-n: 1 to\n"
+        "                         50, default 10), instead of a search\n"
         "  -h, --help             show this help\n"
         "      --version          print the version and exit\n"
         "\n"
@@ -145,10 +151,18 @@ static int print_text(const fouine_results *res, const output *o)
                "exactement « %s » : --no-correct\n",
                res->corrected, res->query, res->query);
     }
-    /* The words as typed (or as corrected), never fouine's reading of
-    ** them ("C++" stays "C++", not "C"): --json gives that (understood). */
-    printf("%lld résultat%s pour « %s »", res->total, res->total > 1 ? "s" : "",
-           res->corrected ? res->corrected : res->query);
+    if (o->related) {
+        printf("%zu article%s lié%s à « %s »", res->nhits,
+               res->nhits > 1 ? "s" : "", res->nhits > 1 ? "s" : "",
+               res->query);
+    } else {
+        /* The words as typed (or as corrected), never fouine's reading of
+        ** them ("C++" stays "C++", not "C"): --json gives that
+        ** (understood). */
+        printf("%lld résultat%s pour « %s »", res->total,
+               res->total > 1 ? "s" : "",
+               res->corrected ? res->corrected : res->query);
+    }
     if (res->nhits > 0 && (offset > 0 || (long long)res->nhits < res->total)) {
         printf(" (%lld à %lld)", offset + 1, offset + (long long)res->nhits);
     }
@@ -322,7 +336,7 @@ int main(int argc, char **argv)
 {
     const char *index = "fouine.db", *color = "auto";
     fouine_search_options opts = FOUINE_SEARCH_OPTIONS_INIT;
-    output o = { 0, 0, "", "" };
+    output o = { 0, 0, NULL, "", "" };
     fouine_buf query = { 0 };
     fouine_index *ix = NULL;
     fouine_results *res = NULL;
@@ -383,7 +397,7 @@ int main(int argc, char **argv)
                    strcmp(a, "--until") && strcmp(a, "--category") &&
                    strcmp(a, "--snippet-length") && strcmp(a, "--color") &&
                    strcmp(a, "--marks") && strcmp(a, "--budget") &&
-                   strcmp(a, "--half-life")) {
+                   strcmp(a, "--half-life") && strcmp(a, "--related")) {
             fprintf(stderr, "fouine-query: unknown option %s\n", a);
             usage(stderr);
             goto done;
@@ -450,6 +464,8 @@ int main(int argc, char **argv)
             } else if (opts.budget_ms == 0) {
                 opts.budget_ms = FOUINE_BUDGET_SPENT;
             }
+        } else if (strcmp(a, "--related") == 0) {
+            o.related = v;
         } else if (strcmp(a, "--marks") == 0) {
             o.open = v;
             o.close = argv[++i];
@@ -461,7 +477,20 @@ int main(int argc, char **argv)
         o.open = "\x1b[1m";
         o.close = "\x1b[0m";
     }
-    if (!o.batch && !query.len) {
+    if (o.related && (o.batch || query.len)) {
+        fprintf(stderr, "fouine-query: --related ID takes no QUERY nor "
+                        "--batch\n");
+        usage(stderr);
+        goto done;
+    }
+    if (o.related && opts.limit > FOUINE_RELATED_MAX) {
+        fprintf(stderr,
+                "fouine-query: -n: '%d' is not a number from 1 to %d with "
+                "--related\n",
+                opts.limit, FOUINE_RELATED_MAX);
+        goto done;
+    }
+    if (!o.batch && !o.related && !query.len) {
         fprintf(stderr, "fouine-query: no QUERY given\n");
         usage(stderr);
         goto done;
@@ -494,11 +523,24 @@ int main(int argc, char **argv)
         status = failed ? EXIT_USAGE : EXIT_HITS;
         goto done;
     }
-    rc = fouine_search(&res, ix, &opts);
-    if (rc != FOUINE_OK) {
-        fprintf(stderr, "fouine-query: %s: %s\n", index,
-                search_error(rc, &opts));
-        goto done;
+    if (o.related) {
+        rc = fouine_related(&res, ix, o.related, (size_t)opts.limit);
+        if (rc != FOUINE_OK) {
+            fprintf(stderr, "fouine-query: %s: --related: %s%s%s\n", index,
+                    rc == FOUINE_ENOTFOUND ? "no article has the id '" : "",
+                    rc == FOUINE_ENOTFOUND ? o.related :
+                    rc == FOUINE_EDB       ? fouine_index_errmsg(ix) :
+                                             fouine_errmsg(rc),
+                    rc == FOUINE_ENOTFOUND ? "'" : "");
+            goto done;
+        }
+    } else {
+        rc = fouine_search(&res, ix, &opts);
+        if (rc != FOUINE_OK) {
+            fprintf(stderr, "fouine-query: %s: %s\n", index,
+                    search_error(rc, &opts));
+            goto done;
+        }
     }
     rc = o.json ? print_json(res, 0) : print_text(res, &o);
     if (rc != FOUINE_OK) {

@@ -4,6 +4,10 @@ if(NOT MHD_FOUND)
   message(STATUS "libmicrohttpd not found: fouine-serve is not built")
   return()
 endif()
+if(NOT CURL_FOUND)
+  message(STATUS "libcurl not found: fouine-serve is not built")
+  return()
+endif()
 
 set(FOUINE_SERVE_DIR ${CMAKE_CURRENT_LIST_DIR})
 set(FOUINE_WEB_FILES
@@ -35,12 +39,14 @@ set(FOUINE_SERVE_SOURCES
   ${FOUINE_SERVE_DIR}/serve_pool.c
   ${FOUINE_SERVE_DIR}/serve_write.c
   ${FOUINE_SERVE_DIR}/serve_metrics.c
+  ${FOUINE_SERVE_DIR}/serve_follow.c
   CACHE INTERNAL "fouine-serve's sources but serve_main.c")
 add_library(fouine_serve STATIC ${FOUINE_SERVE_SOURCES})
 target_include_directories(fouine_serve PUBLIC ${FOUINE_SERVE_DIR})
 target_link_libraries(fouine_serve PUBLIC fouine_static fouine_results_json
                       fouine_serve_assets
-                      PkgConfig::MHD PkgConfig::JANSSON Threads::Threads
+                      PkgConfig::MHD PkgConfig::JANSSON PkgConfig::CURL
+                      Threads::Threads
                       PRIVATE PkgConfig::UTF8PROC fouine_warnings)
 
 add_executable(fouine-serve ${FOUINE_SERVE_DIR}/serve_main.c)

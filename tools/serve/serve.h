@@ -8,6 +8,7 @@
 ** serve_watch.c  the deadline of every connection (slow clients)
 ** serve_pool.c   the threads that run searches and completions
 ** serve_metrics.c the counts of requests, and GET /metrics
+** serve_follow.c the snapshots a primary offers, a replica that follows
 ** serve_assets.c the search page (tools/serve/web/), generated at build time
 */
 #ifndef FOUINE_SERVE_H
@@ -39,6 +40,7 @@
 #define FOUINE_SERVE_MIN_KEY  16
 
 typedef struct fouine_serve_keys fouine_serve_keys;
+typedef struct fouine_serve_follow fouine_serve_follow;
 
 /* What the server was started with; read only once the daemon runs. */
 typedef struct fouine_serve_config {
@@ -53,6 +55,13 @@ typedef struct fouine_serve_config {
     const fouine_serve_keys *keys; /* the write keys, or NULL: every write
                                       is refused; not owned */
     size_t max_body;               /* bytes of a write's body, at most */
+    const char *snapshot_dir;      /* --snapshot-dir: the directory of the
+                                 snapshots offered (fouine-index
+                                 --snapshot), or NULL: none; not owned */
+    const fouine_serve_keys *snapshot_keys; /* the keys that fetching them
+                                               needs, or NULL; not owned */
+    fouine_serve_follow *follow;            /* --follow: a read-only replica's
+                                    follower, or NULL; not owned */
 } fouine_serve_config;
 
 /* The index, connection and analyzer of one worker thread (or of the
@@ -87,6 +96,10 @@ typedef struct fouine_serve_reply {
                                          WWW-Authenticate, Retry-After), or
                                          NULL; static */
     const char *header_value;         /* its value; static */
+    int has_file;                     /* 1: the body is the file below */
+    int file;      /* with has_file: a descriptor of a file whose first
+                      len bytes are the body; owned until sent */
+    char etag[72]; /* an ETag header ("\"...\""), or "" */
 } fouine_serve_reply;
 
 /* A function that returns the value of a query parameter of the request
@@ -169,11 +182,22 @@ FOUINE_WUR int fouine_serve_api_search(fouine_serve_reply *r,
 FOUINE_WUR int fouine_serve_api_article(fouine_serve_reply *r,
                                         fouine_serve_worker *w,
                                         const char *id);
+/* The related articles of the article whose id is id[0..len) (not
+** NUL-terminated): fouine_related() with n (1 to FOUINE_RELATED_MAX,
+** default FOUINE_SERVE_RELATED) as the JSON of a search; 404 for an
+** unknown id, 400 for a bad n. */
+#define FOUINE_SERVE_RELATED 5
+FOUINE_WUR int fouine_serve_api_related(fouine_serve_reply *r,
+                                        fouine_serve_worker *w,
+                                        const char *id,
+                                        size_t len,
+                                        const fouine_serve_params *p);
 FOUINE_WUR int fouine_serve_api_suggest(fouine_serve_reply *r,
                                         fouine_serve_worker *w,
                                         const fouine_serve_params *p);
 FOUINE_WUR int fouine_serve_api_health(fouine_serve_reply *r,
-                                       fouine_serve_worker *w);
+                                       fouine_serve_worker *w,
+                                       const fouine_serve_config *cfg);
 FOUINE_WUR int fouine_serve_api_categories(fouine_serve_reply *r,
                                            fouine_serve_worker *w);
 
@@ -395,7 +419,7 @@ struct fouine_serve_task {
 /**
  * Start threads that run tasks in the order they are submitted.
  *
- * @param[out] out the pool, stopped with fouine_serve_pool_stop(); NULL on
+ * @param[out] out the pool, freed with fouine_serve_pool_free(); NULL on
  *             failure
  * @param threads how many, >= 1
  * @return FOUINE_OK or FOUINE_ENOMEM (no thread, lock or memory)
@@ -406,9 +430,15 @@ FOUINE_WUR int fouine_serve_pool_start(fouine_serve_pool **out,
 /** Queue t (run at once with go 0 when the pool is stopping). */
 void fouine_serve_pool_submit(fouine_serve_pool *p, fouine_serve_task *t);
 
-/** Give up the queued tasks (run(t, 0)), wait for those running, end the
- *  threads (each releases its worker) and free p; NULL accepted. */
+/** Give up the queued tasks (run(t, 0)), wait for those running and end
+ *  the threads (each releases its worker); NULL accepted, a second call
+ *  does nothing.  Tasks submitted afterwards run at once with go 0, so
+ *  libmicrohttpd's threads may still submit until it is stopped. */
 void fouine_serve_pool_stop(fouine_serve_pool *p);
+
+/** fouine_serve_pool_stop(), then free p; NULL accepted.  No thread may
+ *  submit any more. */
+void fouine_serve_pool_free(fouine_serve_pool *p);
 
 /* What fouine-serve counts of its requests (serve_metrics.c). */
 typedef struct fouine_serve_metrics fouine_serve_metrics;
@@ -423,6 +453,7 @@ enum {
     FOUINE_SERVE_EP_CATEGORIES, /* "categories": /api/categories */
     FOUINE_SERVE_EP_METRICS,    /* "metrics": /metrics */
     FOUINE_SERVE_EP_WRITE,      /* "write": any POST, PUT or DELETE */
+    FOUINE_SERVE_EP_SNAPSHOT,   /* "snapshot": /api/snapshot... */
     FOUINE_SERVE_EP_OTHER,      /* "other": any other path or method */
     FOUINE_SERVE_EP_COUNT
 };
@@ -463,6 +494,131 @@ FOUINE_WUR int fouine_serve_api_metrics(fouine_serve_reply *r,
                                         fouine_serve_worker *w,
                                         const fouine_serve_config *cfg,
                                         const fouine_serve_metrics *m);
+
+/* Snapshots: those a primary offers, the follower of a replica
+** (serve_follow.c). */
+
+/* What GET /api/snapshot... asks for. */
+#define FOUINE_SERVE_SNAPSHOT_MANIFEST 1 /* /api/snapshot/manifest */
+#define FOUINE_SERVE_SNAPSHOT_FILE     2 /* /api/snapshot: the file */
+
+/* Bounds of --follow-interval, in milliseconds. */
+#define FOUINE_SERVE_FOLLOW_MIN_MS 100
+#define FOUINE_SERVE_FOLLOW_MAX_MS (24L * 3600 * 1000)
+#define FOUINE_SERVE_FOLLOW_MS     10000 /* the default */
+
+/**
+ * GET /api/snapshot/manifest (which FOUINE_SERVE_SNAPSHOT_MANIFEST): the
+ * manifest of cfg->snapshot_dir, checked, as JSON; GET /api/snapshot
+ * (FOUINE_SERVE_SNAPSHOT_FILE): the file it names, sent from its
+ * descriptor (r->has_file), with its SHA-256 as ETag.  Both need one of
+ * cfg->snapshot_keys in authorization ("Bearer KEY" or NULL): 404 without
+ * a --snapshot-dir, 403 without keys, 401 (WWW-Authenticate) with none of
+ * them; 404 when no snapshot was made yet, 503 when the manifest cannot
+ * be read.
+ *
+ * @param r the reply, overwritten
+ * @return FOUINE_OK, or FOUINE_ENOMEM when no reply could be made
+ */
+FOUINE_WUR int fouine_serve_api_snapshot(fouine_serve_reply *r,
+                                         const fouine_serve_config *cfg,
+                                         int which,
+                                         const char *authorization);
+
+/* What a follower knows, copied for /api/health and /metrics. */
+typedef struct fouine_serve_follow_state {
+    char source[1024];    /* the URL or directory followed */
+    long long generation; /* generation of the snapshot served */
+    long long source_gen; /* of the source's manifest read last; -1:
+                               none read yet */
+    long long last_ok;    /* when a poll last succeeded, seconds since
+                               1970; 0: never */
+    char last_error[512]; /* why the last poll failed; "": it did not */
+    long long switches;   /* snapshots fetched and switched to */
+    long long failures;   /* polls that failed */
+    long long polls;      /* polls made */
+} fouine_serve_follow_state;
+
+/**
+ * A follower of source: a URL (http:// or https://, the base URL of a
+ * primary's fouine-serve) or the directory of a primary's snapshots (as
+ * rsync fills it), that keeps the index file cfg->index the source's
+ * latest snapshot.  The index file must be a snapshot or missing (never
+ * a writer's index: one with a -wal beside it is refused).
+ *
+ * @param[out] out the follower (fouine_serve_follow_free()); NULL on failure
+ * @param[out] msg on failure, why, naming the option or the file
+ * @param source   the URL or directory; not owned, must outlive it
+ * @param key_file for a URL, the file whose first key is sent as
+ *                 Authorization: Bearer (as --write-key-file reads keys),
+ *                 or NULL: none sent
+ * @param index    the index file it writes; not owned
+ * @param interval_ms milliseconds between polls
+ * @return FOUINE_OK; FOUINE_EINVAL (a bad option, a writer's index);
+ *         FOUINE_EIO (the key file); FOUINE_ENOMEM
+ */
+FOUINE_WUR int fouine_serve_follow_new(fouine_serve_follow **out,
+                                       char *msg,
+                                       size_t msgsize,
+                                       const char *source,
+                                       const char *key_file,
+                                       const char *index,
+                                       long interval_ms);
+
+/**
+ * Poll the source once, in the calling thread: read its manifest, and
+ * when it names another snapshot than the one served, fetch it into a
+ * temporary file beside the index, fsync it, check it (its SHA-256 the
+ * manifest's, or the ETag's of the primary's answer; a fouine index of
+ * this version), rename it over the index file and fsync the directory.
+ * The threads that answer requests open the new file before their next
+ * request (as they do for a rebuilt index); the old one stays open, its
+ * space kept, until each has.  On failure nothing changes but the state
+ * (last_error, failures).
+ *
+ * @return FOUINE_OK (up to date, or switched); FOUINE_EIO (the source
+ *         could not be read, or the file written); FOUINE_EINVAL (a bad
+ *         manifest, a SHA-256 that differs); FOUINE_ENOMEM
+ */
+FOUINE_WUR int fouine_serve_follow_poll(fouine_serve_follow *f);
+
+/** Start the thread that polls every interval.
+ *  @return FOUINE_OK or FOUINE_ENOMEM */
+FOUINE_WUR int fouine_serve_follow_start(fouine_serve_follow *f);
+
+/** The follower's state into out (under its lock). */
+void fouine_serve_follow_status(fouine_serve_follow_state *out,
+                                fouine_serve_follow *f);
+
+/** The "follow" object of /api/health: {"source", "generation" (the
+ *  source's), "behind", "last_ok" (ISO 8601 or null), "last_error" (or
+ *  null), "switches", "failures"}.
+ *  @return a new reference, or NULL when memory is short */
+json_t *fouine_serve_follow_json(fouine_serve_follow *f);
+
+/**
+ * Whether a request must be refused for its key: 403 (message off) when
+ * there are no keys, 401 with WWW-Authenticate: Bearer (message need, or
+ * one saying the key is not one of the server's) when authorization (the
+ * header, or NULL) holds none of them (fouine_serve_keys_check()).
+ *
+ * @param[out] r  set when refused
+ * @param[out] rc FOUINE_OK, or the code when not even r could be made
+ * @return 1 when refused, 0 when the key is one of keys
+ */
+int fouine_serve_key_refused(fouine_serve_reply *r,
+                             int *rc,
+                             const fouine_serve_keys *keys,
+                             const char *authorization,
+                             const char *off,
+                             const char *need);
+
+/** Stop the thread (a transfer under way is cut), free f; NULL accepted. */
+void fouine_serve_follow_free(fouine_serve_follow *f);
+
+/** The first key of keys into out (FOUINE_SERVE_MAX_KEY + 1 bytes),
+ *  NUL-terminated; "" when there is none. */
+void fouine_serve_keys_first(char *out, const fouine_serve_keys *keys);
 
 /** Whether s[0..len) is valid UTF-8 without NUL or other C0 controls
  *  but tab, CR and LF.  @return 1 or 0 */

@@ -368,6 +368,45 @@ done:
     return rc;
 }
 
+int fouine_serve_api_related(fouine_serve_reply *r,
+                             fouine_serve_worker *w,
+                             const char *id,
+                             size_t len,
+                             const fouine_serve_params *p)
+{
+    const char *n_s = param(p, "n");
+    fouine_results *res = NULL;
+    json_t *obj = NULL;
+    char *copy = NULL;
+    long n = FOUINE_SERVE_RELATED;
+    int rc;
+
+    memset(r, 0, sizeof *r);
+    if (n_s && (n = parse_number(n_s, 1, FOUINE_RELATED_MAX)) < 0) {
+        return fouine_serve_reply_error(r, 400,
+                                        "n must be a number from 1 to 50");
+    }
+    copy = fouine_strndup(id, len);
+    if (!copy) {
+        return FOUINE_ENOMEM;
+    }
+    rc = fouine_related(&res, w->ix, copy, (size_t)n);
+    if (rc == FOUINE_ENOTFOUND) {
+        rc = fouine_serve_reply_error(r, 404, "no such article");
+        goto done;
+    }
+    if (rc == FOUINE_OK) {
+        rc = fouine_results_json(&obj, res);
+    }
+    if (rc == FOUINE_OK) {
+        rc = fouine_serve_reply_json(r, 200, obj);
+    }
+done:
+    fouine_results_free(res);
+    fouine_free(copy);
+    return rc;
+}
+
 int fouine_serve_api_suggest(fouine_serve_reply *r,
                              fouine_serve_worker *w,
                              const fouine_serve_params *p)
@@ -405,8 +444,11 @@ int fouine_serve_api_suggest(fouine_serve_reply *r,
     return rc;
 }
 
-int fouine_serve_api_health(fouine_serve_reply *r, fouine_serve_worker *w)
+int fouine_serve_api_health(fouine_serve_reply *r,
+                            fouine_serve_worker *w,
+                            const fouine_serve_config *cfg)
 {
+    json_t *follow = NULL;
     char *updated = NULL;
     long long count = 0, generation = 0;
     int rc;
@@ -419,13 +461,20 @@ int fouine_serve_api_health(fouine_serve_reply *r, fouine_serve_worker *w)
     if (rc == FOUINE_OK) {
         rc = fouine_index_generation(&generation, w->ix);
     }
+    /* A replica says what it follows and how that goes. */
+    if (rc == FOUINE_OK && cfg->follow &&
+        !(follow = fouine_serve_follow_json(cfg->follow))) {
+        rc = FOUINE_ENOMEM;
+    }
     if (rc == FOUINE_OK) {
         rc = fouine_serve_reply_json(
             r, 200,
-            json_pack("{s:s, s:I, s:s?, s:I}", "status", "ok", "articles",
+            json_pack("{s:s, s:I, s:s?, s:I, s:o?}", "status", "ok", "articles",
                       (json_int_t)count, "updated", updated, "generation",
-                      (json_int_t)generation));
+                      (json_int_t)generation, "follow", follow));
+        follow = NULL; /* stolen by json_pack(), also on failure */
     }
+    json_decref(follow);
     fouine_free(updated);
     return rc;
 }

@@ -94,6 +94,7 @@ enum {
     API_HEALTH,     /* /api/health */
     API_CATEGORIES, /* /api/categories */
     API_ARTICLE,    /* /api/articles/ID */
+    API_RELATED,    /* /api/articles/ID/related (in the pool) */
     API_WRITE,      /* POST, PUT, DELETE (in the thread of writes) */
     API_METRICS     /* /metrics */
 };
@@ -103,7 +104,7 @@ enum {
 static const char *const pool_params[] = { "q",        "page",    "per_page",
                                            "sort",     "since",   "until",
                                            "category", "correct", "half_life",
-                                           "collapse" };
+                                           "collapse", "n" };
 #define POOL_PARAMS (sizeof pool_params / sizeof pool_params[0])
 
 /* State of one request, from its request line to its completion. */
@@ -123,7 +124,7 @@ typedef struct fouine_serve_request {
     /* A request answered in the pool (its connection suspended meanwhile): */
     fouine_serve_daemon *d;      /* its daemon; not owned */
     struct MHD_Connection *conn; /* its connection; libmicrohttpd's */
-    int endpoint;                /* API_SEARCH or API_SUGGEST */
+    int endpoint;                /* API_SEARCH, API_SUGGEST or API_RELATED */
     char *values[POOL_PARAMS];   /* pool_params' values or NULL; owned */
     fouine_serve_reply reply;    /* made by the pool; its body owned
                                         until sent (free(): json_dumps()'s) */
@@ -369,8 +370,13 @@ static enum MHD_Result send_reply(fouine_serve_daemon *d,
 {
     struct MHD_Response *resp;
     enum MHD_Result ret;
+    int file = r->has_file ? r->file : -1;
 
-    if (r->static_body) {
+    if (r->has_file) {
+        /* libmicrohttpd owns the descriptor now, even on failure. */
+        resp = MHD_create_response_from_fd64(r->len, r->file);
+        r->has_file = 0;
+    } else if (r->static_body) {
         resp = MHD_create_response_from_buffer(
             r->len, (void *)(uintptr_t)r->static_body, MHD_RESPMEM_PERSISTENT);
     } else {
@@ -378,6 +384,9 @@ static enum MHD_Result send_reply(fouine_serve_daemon *d,
                                                MHD_RESPMEM_MUST_FREE);
     }
     if (!resp) {
+        if (file >= 0) {
+            close(file); /* not taken by libmicrohttpd */
+        }
         free(r->body); /* json_dumps()'s: not ours */
         r->body = NULL;
         return MHD_NO;
@@ -389,6 +398,9 @@ static enum MHD_Result send_reply(fouine_serve_daemon *d,
         MHD_add_response_header(resp, "Cache-Control", "no-cache");
     } else {
         MHD_add_response_header(resp, "Cache-Control", "no-store");
+    }
+    if (r->etag[0]) {
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, r->etag);
     }
     if (r->header) {
         MHD_add_response_header(resp, r->header, r->header_value);
@@ -419,10 +431,16 @@ static void reply_static_error(fouine_serve_reply *r, unsigned status)
     r->type = "application/json; charset=utf-8";
 }
 
-/* Which endpoint url is (API_NONE: none). */
+/* The suffix of the path of an article's related articles. */
+static const char related_suffix[] = "/related";
+
+/* Which endpoint url is (API_NONE: none).  A path of an article that ends
+** in "/related" is its related articles (an id that ends so cannot be
+** read through /api/articles/ID). */
 static int endpoint_of(const char *url)
 {
     static const char articles[] = "/api/articles/";
+    size_t len = strlen(url);
     if (strcmp(url, "/api/search") == 0) {
         return API_SEARCH;
     }
@@ -434,6 +452,11 @@ static int endpoint_of(const char *url)
     }
     if (strcmp(url, "/api/categories") == 0) {
         return API_CATEGORIES;
+    }
+    if (strncmp(url, articles, sizeof articles - 1) == 0 &&
+        len > sizeof articles - 1 + sizeof related_suffix - 1 &&
+        strcmp(url + len - (sizeof related_suffix - 1), related_suffix) == 0) {
+        return API_RELATED;
     }
     if (strncmp(url, articles, sizeof articles - 1) == 0 &&
         url[sizeof articles - 1] != '\0') {
@@ -481,11 +504,15 @@ static int run_api(fouine_serve_daemon *d,
     } else if (e == API_SUGGEST) {
         rc = fouine_serve_api_suggest(r, w, params);
     } else if (e == API_HEALTH) {
-        rc = fouine_serve_api_health(r, w);
+        rc = fouine_serve_api_health(r, w, d->cfg);
     } else if (e == API_CATEGORIES) {
         rc = fouine_serve_api_categories(r, w);
     } else if (e == API_METRICS) {
         rc = fouine_serve_api_metrics(r, w, d->cfg, d->metrics);
+    } else if (e == API_RELATED) {
+        const char *id = url + strlen("/api/articles/");
+        rc = fouine_serve_api_related(
+            r, w, id, strlen(id) - (sizeof related_suffix - 1), params);
     } else {
         rc = fouine_serve_api_article(r, w, url + strlen("/api/articles/"));
     }
@@ -526,8 +553,9 @@ static void run_queued(fouine_serve_task *t, int go)
                                 req->body.len);
     } else {
         rc = run_api(req->d, req->endpoint,
-                     req->endpoint == API_SEARCH ? "/api/search" :
-                                                   "/api/suggest",
+                     req->endpoint == API_SEARCH  ? "/api/search" :
+                     req->endpoint == API_RELATED ? req->id :
+                                                    "/api/suggest",
                      &params, &req->reply);
     }
     if (rc != FOUINE_OK) {
@@ -610,11 +638,26 @@ static int route_api(fouine_serve_daemon *d,
     if (req && req->write) {
         return route_write(d, c, req, url, r, queued);
     }
+    if (strcmp(url, "/api/snapshot") == 0 ||
+        strcmp(url, "/api/snapshot/manifest") == 0) {
+        return fouine_serve_api_snapshot(
+            r, d->cfg,
+            url[sizeof "/api/snapshot" - 1] ? FOUINE_SERVE_SNAPSHOT_MANIFEST :
+                                              FOUINE_SERVE_SNAPSHOT_FILE,
+            MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                        MHD_HTTP_HEADER_AUTHORIZATION));
+    }
     if (e == API_NONE) {
         return fouine_serve_reply_error(r, 404, "no such path");
     }
-    if (d->pool && req && (e == API_SEARCH || e == API_SUGGEST)) {
-        int rc = queue(d, c, req, e);
+    if (d->pool && req &&
+        (e == API_SEARCH || e == API_SUGGEST || e == API_RELATED)) {
+        int rc;
+        /* The related articles' path, kept for the pool (req->id). */
+        if (e == API_RELATED && !(req->id = fouine_strdup(url))) {
+            return FOUINE_ENOMEM;
+        }
+        rc = queue(d, c, req, e);
         *queued = rc == FOUINE_OK;
         return rc;
     }
@@ -1007,8 +1050,8 @@ static int start(fouine_serve_daemon **out,
     rc = FOUINE_OK;
 done:
     if (d) {
-        fouine_serve_pool_stop(d->pool);
-        fouine_serve_pool_stop(d->writes);
+        fouine_serve_pool_free(d->pool);
+        fouine_serve_pool_free(d->writes);
         (void)fouine_serve_watch_stop(d->watch);
         fouine_serve_metrics_free(d->metrics);
         fouine_free(d);
@@ -1138,12 +1181,17 @@ void fouine_serve_daemon_stop(fouine_serve_daemon *d)
         waited += 10;
     }
     /* No connection may stay suspended when libmicrohttpd stops: the
-    ** pool gives up what it has not started and finishes the rest. */
+    ** pool gives up what it has not started and finishes the rest.  A
+    ** kept connection may still bring a request until libmicrohttpd has
+    ** stopped (quiescing only stops the accepting): the stopped pool
+    ** gives it up at once, so the pools are freed after. */
     fouine_serve_pool_stop(d->pool);
     fouine_serve_pool_stop(d->writes);
     /* The watch last: libmicrohttpd unregisters every connection it
     ** closes. */
     MHD_stop_daemon(d->mhd);
+    fouine_serve_pool_free(d->pool);
+    fouine_serve_pool_free(d->writes);
     (void)fouine_serve_watch_stop(d->watch);
     fouine_serve_worker_free(d->writer); /* no thread uses it now */
     fouine_serve_metrics_free(d->metrics);

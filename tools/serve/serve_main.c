@@ -5,18 +5,24 @@
 **                  [--per-ip N] [--timeout SECONDS] [--budget MS]
 **                  [--cors ORIGIN] [--write-key-file FILE]
 **                  [--max-body BYTES] [--quiet] [--log-queries]
+**                  [--snapshot-dir DIR --snapshot-key-file FILE]
+**                  [--follow URL|DIR [--follow-key-file FILE]
+**                   [--follow-interval DURATION]]
 */
 #include "serve.h"
 
 #include "fouine/fouine.h"
 
 #include <arpa/inet.h>
+#include <curl/curl.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define DEFAULT_LISTEN "127.0.0.1:8080"
@@ -31,6 +37,9 @@ static void usage(FILE *f)
           "                    [--per-ip N] [--timeout SECONDS] [--budget MS]\n"
           "                    [--cors ORIGIN] [--write-key-file FILE]\n"
           "                    [--max-body BYTES] [--quiet] [--log-queries]\n"
+          "                    [--snapshot-dir DIR --snapshot-key-file FILE]\n"
+          "                    [--follow URL|DIR [--follow-key-file FILE]\n"
+          "                     [--follow-interval DURATION]]\n"
           "Answer searches of a fouine index over HTTP (JSON API and search "
           "page).\n"
           "\n"
@@ -55,6 +64,21 @@ static void usage(FILE *f)
           "                       none, every write is refused)\n"
           "      --max-body BYTES the largest body of a write (default:\n"
           "                       16777216)\n"
+          "      --snapshot-dir DIR\n"
+          "                       offer to replicas the snapshots that\n"
+          "                       fouine-index writes into DIR\n"
+          "                       (GET /api/snapshot/manifest, /api/snapshot)\n"
+          "      --snapshot-key-file FILE\n"
+          "                       the keys that fetching them needs\n"
+          "      --follow URL|DIR be a read-only replica of the primary at\n"
+          "                       URL (its fouine-serve) or of the snapshots\n"
+          "                       of DIR: fetch each new one, check its\n"
+          "                       SHA-256, switch to it between requests\n"
+          "      --follow-key-file FILE\n"
+          "                       the key sent to the primary (its first)\n"
+          "      --follow-interval DURATION\n"
+          "                       time between polls: 10s, 500ms, 2m\n"
+          "                       (default: 10s)\n"
           "  -q, --quiet          no access log on stderr\n"
           "      --log-queries    the access log shows query strings (by\n"
           "                       default only paths: what readers search\n"
@@ -89,6 +113,45 @@ static int parse_count(long *out,
     }
     *out = n;
     return FOUINE_OK;
+}
+
+/* Parse a duration, "500ms", "10s" or "2m" (a bare number: seconds),
+** from FOUINE_SERVE_FOLLOW_MIN_MS to FOUINE_SERVE_FOLLOW_MAX_MS, into
+** *ms; on failure say so and return FOUINE_EINVAL. */
+static int parse_interval(long *ms, const char *opt, const char *v)
+{
+    char *end;
+    long n = strtol(v, &end, 10), scale = 1000;
+    if (strcmp(end, "ms") == 0) {
+        scale = 1;
+    } else if (strcmp(end, "m") == 0) {
+        scale = 60000;
+    } else if (*end && strcmp(end, "s") != 0) {
+        scale = 0;
+    }
+    if (end == v || scale == 0 || n < 0 ||
+        n > FOUINE_SERVE_FOLLOW_MAX_MS / scale ||
+        n * scale < FOUINE_SERVE_FOLLOW_MIN_MS) {
+        fprintf(stderr,
+                "fouine-serve: %s: '%s' is not a duration from 100ms to 24h "
+                "(500ms, 10s, 2m)\n",
+                opt, v);
+        return FOUINE_EINVAL;
+    }
+    *ms = n * scale;
+    return FOUINE_OK;
+}
+
+/* Load the keys of path for option opt into *out; on failure say so. */
+static int load_keys(fouine_serve_keys **out, const char *opt, const char *path)
+{
+    char msg[512];
+    int rc = fouine_serve_keys_load(out, msg, sizeof msg, path);
+    if (rc != FOUINE_OK) {
+        fprintf(stderr, "fouine-serve: %s: %s\n", opt,
+                rc == FOUINE_ENOMEM ? "out of memory" : msg);
+    }
+    return rc;
 }
 
 /* Parse "HOST:PORT" or "[HOST6]:PORT" into addr. */
@@ -147,8 +210,15 @@ int main(int argc, char **argv)
                                 .timeout = FOUINE_SERVE_TIMEOUT,
                                 .max_body = FOUINE_SERVE_MAX_BODY };
     const char *listen = DEFAULT_LISTEN, *key_file = NULL;
-    fouine_serve_keys *keys = NULL;
-    char msg[512];
+    const char *snapshot_key_file = NULL, *follow = NULL;
+    const char *follow_key_file = NULL;
+    fouine_serve_keys *keys = NULL, *snapshot_keys = NULL;
+    fouine_serve_follow *follower = NULL;
+    fouine_serve_follow_state fst;
+    long interval_ms = FOUINE_SERVE_FOLLOW_MS;
+    int interval_given = 0;
+    struct stat st;
+    char msg[PATH_MAX + 600];
     struct sockaddr_storage addr;
     fouine_serve_daemon *daemon = NULL;
     fouine_index *ix = NULL;
@@ -175,7 +245,12 @@ int main(int argc, char **argv)
                    strcmp(a, "--per-ip") == 0 || strcmp(a, "--timeout") == 0 ||
                    strcmp(a, "--budget") == 0 || strcmp(a, "--cors") == 0 ||
                    strcmp(a, "--write-key-file") == 0 ||
-                   strcmp(a, "--max-body") == 0) {
+                   strcmp(a, "--max-body") == 0 ||
+                   strcmp(a, "--snapshot-dir") == 0 ||
+                   strcmp(a, "--snapshot-key-file") == 0 ||
+                   strcmp(a, "--follow") == 0 ||
+                   strcmp(a, "--follow-key-file") == 0 ||
+                   strcmp(a, "--follow-interval") == 0) {
             const char *v;
             if (++i >= argc) {
                 fprintf(stderr, "fouine-serve: %s needs a value\n", a);
@@ -190,6 +265,19 @@ int main(int argc, char **argv)
                 cfg.cors = v;
             } else if (strcmp(a, "--write-key-file") == 0) {
                 key_file = v;
+            } else if (strcmp(a, "--snapshot-dir") == 0) {
+                cfg.snapshot_dir = v;
+            } else if (strcmp(a, "--snapshot-key-file") == 0) {
+                snapshot_key_file = v;
+            } else if (strcmp(a, "--follow") == 0) {
+                follow = v;
+            } else if (strcmp(a, "--follow-key-file") == 0) {
+                follow_key_file = v;
+            } else if (strcmp(a, "--follow-interval") == 0) {
+                if (parse_interval(&interval_ms, a, v) != FOUINE_OK) {
+                    return 2;
+                }
+                interval_given = 1;
             } else if (strcmp(a, "--max-body") == 0) {
                 if (parse_count(&n, a, v, 1, MAX_BODY) != FOUINE_OK) {
                     return 2;
@@ -243,6 +331,46 @@ int main(int argc, char **argv)
     if (fouine_init_threaded() != FOUINE_OK) {
         fprintf(stderr, "fouine-serve: SQLite was already in use\n");
     }
+    if (cfg.snapshot_dir &&
+        (stat(cfg.snapshot_dir, &st) != 0 || !S_ISDIR(st.st_mode))) {
+        fprintf(stderr, "fouine-serve: --snapshot-dir: %s: not a directory\n",
+                cfg.snapshot_dir);
+        return 2;
+    }
+    if (follow && key_file) {
+        fprintf(stderr, "fouine-serve: --write-key-file: a replica "
+                        "(--follow) takes no writes\n");
+        return 2;
+    }
+    if (!follow && (follow_key_file || interval_given)) {
+        fprintf(stderr, "fouine-serve: --follow-key-file and "
+                        "--follow-interval need --follow\n");
+        return 2;
+    }
+    if (follow) {
+        /* libcurl's global state, before any thread. */
+        if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+            fprintf(stderr, "fouine-serve: libcurl cannot start\n");
+            return 2;
+        }
+        rc = fouine_serve_follow_new(&follower, msg, sizeof msg, follow,
+                                     follow_key_file, cfg.index, interval_ms);
+        if (rc != FOUINE_OK) {
+            fprintf(stderr, "fouine-serve: %s\n", msg);
+            goto done;
+        }
+        cfg.follow = follower;
+        /* Nothing to serve yet: the first snapshot, before listening. */
+        if (stat(cfg.index, &st) != 0 &&
+            fouine_serve_follow_poll(follower) != FOUINE_OK) {
+            fouine_serve_follow_status(&fst, follower);
+            fprintf(stderr,
+                    "fouine-serve: --follow %s: no first snapshot for %s: "
+                    "%s\n",
+                    follow, cfg.index, fst.last_error);
+            goto done;
+        }
+    }
     /* Check the index now rather than at the first request. */
     rc = fouine_index_open(&ix, cfg.index, FOUINE_INDEX_READ);
     fouine_index_close(ix);
@@ -250,23 +378,26 @@ int main(int argc, char **argv)
         fprintf(stderr, "fouine-serve: %s: %s\n", cfg.index,
                 rc == FOUINE_EIO ? "no such index (run fouine-index first)" :
                                    fouine_errmsg(rc));
-        return 2;
+        goto done;
     }
     /* The keys of writes, read once: a file that cannot be read or that
     ** holds no key is an error, not a server that refuses every write. */
     if (key_file) {
-        rc = fouine_serve_keys_load(&keys, msg, sizeof msg, key_file);
-        if (rc != FOUINE_OK) {
-            fprintf(stderr, "fouine-serve: --write-key-file: %s\n",
-                    rc == FOUINE_ENOMEM ? "out of memory" : msg);
-            return 2;
+        if (load_keys(&keys, "--write-key-file", key_file) != FOUINE_OK) {
+            goto done;
         }
         cfg.keys = keys;
     }
+    if (snapshot_key_file) {
+        if (load_keys(&snapshot_keys, "--snapshot-key-file",
+                      snapshot_key_file) != FOUINE_OK) {
+            goto done;
+        }
+        cfg.snapshot_keys = snapshot_keys;
+    }
     if (fouine_serve_worker_init() != FOUINE_OK) {
         fprintf(stderr, "fouine-serve: out of memory\n");
-        fouine_serve_keys_free(keys);
-        return 2;
+        goto done;
     }
     /* The worker threads inherit this mask: only this thread takes the
     ** stop signals, in sigwait() below. */
@@ -292,6 +423,10 @@ int main(int argc, char **argv)
             (int)(strrchr(listen, ':') - listen), listen,
             fouine_serve_daemon_port(daemon), threads, threads > 1 ? "s" : "",
             cfg.index);
+    if (follower && fouine_serve_follow_start(follower) != FOUINE_OK) {
+        fprintf(stderr, "fouine-serve: --follow: no thread for it\n");
+        goto done;
+    }
     if (sigwait(&stop, &sig) != 0) {
         goto done;
     }
@@ -302,6 +437,12 @@ int main(int argc, char **argv)
     status = 0;
 done:
     fouine_serve_daemon_stop(daemon);
+    /* After the daemon: its requests read the follower's state. */
+    fouine_serve_follow_free(follower);
+    if (follow) {
+        curl_global_cleanup();
+    }
     fouine_serve_keys_free(keys);
+    fouine_serve_keys_free(snapshot_keys);
     return status;
 }

@@ -32,8 +32,8 @@
 
 /* The endpoints' labels, in the order of FOUINE_SERVE_EP_*. */
 static const char *const endpoint_names[FOUINE_SERVE_EP_COUNT] = {
-    "page",       "search",  "suggest", "article", "health",
-    "categories", "metrics", "write",   "other"
+    "page",       "search",  "suggest", "article",  "health",
+    "categories", "metrics", "write",   "snapshot", "other"
 };
 
 /* The upper bounds of the latency histogram's buckets, in seconds (then
@@ -143,7 +143,9 @@ int fouine_serve_metrics_endpoint(const char *method, const char *url)
                   { "/api/suggest", FOUINE_SERVE_EP_SUGGEST },
                   { "/api/health", FOUINE_SERVE_EP_HEALTH },
                   { "/api/categories", FOUINE_SERVE_EP_CATEGORIES },
-                  { "/metrics", FOUINE_SERVE_EP_METRICS } };
+                  { "/metrics", FOUINE_SERVE_EP_METRICS },
+                  { "/api/snapshot", FOUINE_SERVE_EP_SNAPSHOT },
+                  { "/api/snapshot/manifest", FOUINE_SERVE_EP_SNAPSHOT } };
     size_t i;
 
     /* Any write, whatever its path, so that the write endpoints are
@@ -278,6 +280,46 @@ static void put_gauge(fouine_buf *b,
                       name, name, value);
 }
 
+/* The same for a counter. */
+static void put_counter(fouine_buf *b,
+                        const char *name,
+                        const char *help,
+                        long long value)
+{
+    fouine_buf_printf(b, "# HELP %s %s\n# TYPE %s counter\n%s %lld\n", name,
+                      help, name, name, value);
+}
+
+/* The state of a replica's follower (--follow). */
+static void put_follow(fouine_buf *b, fouine_serve_follow *f)
+{
+    fouine_serve_follow_state st;
+    fouine_serve_follow_status(&st, f);
+    put_gauge(b, "fouine_follow_ok",
+              "Whether the last poll of the source succeeded (1).",
+              st.polls > 0 && st.last_error[0] == '\0');
+    put_gauge(b, "fouine_follow_generation",
+              "Generation of the snapshot served.", st.generation);
+    put_gauge(b, "fouine_follow_source_generation",
+              "Generation of the source's manifest read last (-1: none).",
+              st.source_gen);
+    put_gauge(b, "fouine_follow_behind",
+              "Generations the snapshot served is behind the source's.",
+              st.source_gen > st.generation ? st.source_gen - st.generation :
+                                              0);
+    put_gauge(b, "fouine_follow_last_ok_timestamp_seconds",
+              "When a poll of the source last succeeded, seconds since 1970 "
+              "(0: never).",
+              st.last_ok);
+    put_counter(b, "fouine_follow_polls_total", "Polls of the source.",
+                st.polls);
+    put_counter(b, "fouine_follow_failures_total",
+                "Polls of the source that failed (the snapshot served kept).",
+                st.failures);
+    put_counter(b, "fouine_follow_switches_total",
+                "Snapshots fetched, checked and switched to.", st.switches);
+}
+
 /* Bytes of the file at path and of its WAL (0 for what is missing). */
 static long long index_bytes(const char *path)
 {
@@ -379,6 +421,9 @@ int fouine_serve_api_metrics(fouine_serve_reply *r,
     if (!w || rc != FOUINE_OK) { /* the index cannot be read: said so */
         put_gauge(&b, "fouine_index_up", "Whether the index could be read (1).",
                   0);
+    }
+    if (cfg->follow) {
+        put_follow(&b, cfg->follow);
     }
     if (b.failed || !b.data) {
         fouine_free(b.data);

@@ -25,6 +25,7 @@ struct fouine_serve_pool {
     fouine_serve_task *head; /* queued tasks, oldest first; not owned */
     fouine_serve_task *tail;
     int stopping; /* the threads must end */
+    int joined;   /* they have ended (fouine_serve_pool_stop() returned) */
 };
 
 /* A thread: run the queued tasks until the pool stops. */
@@ -85,7 +86,7 @@ int fouine_serve_pool_start(fouine_serve_pool **out, unsigned threads)
     rc = FOUINE_OK;
 done:
     if (p && p->nthreads > 0) {
-        fouine_serve_pool_stop(p); /* frees p */
+        fouine_serve_pool_free(p);
         p = NULL;
     }
     if (p) {
@@ -126,7 +127,7 @@ void fouine_serve_pool_stop(fouine_serve_pool *p)
 {
     fouine_serve_task *t, *next;
     unsigned i;
-    if (!p) {
+    if (!p || p->joined) {
         return;
     }
     pthread_mutex_lock(&p->lock);
@@ -142,6 +143,15 @@ void fouine_serve_pool_stop(fouine_serve_pool *p)
     for (i = 0; i < p->nthreads; i++) {
         pthread_join(p->threads[i], NULL);
     }
+    p->joined = 1;
+}
+
+void fouine_serve_pool_free(fouine_serve_pool *p)
+{
+    if (!p) {
+        return;
+    }
+    fouine_serve_pool_stop(p);
     pthread_cond_destroy(&p->work);
     pthread_mutex_destroy(&p->lock);
     fouine_free(p->threads);

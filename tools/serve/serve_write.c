@@ -234,6 +234,40 @@ int fouine_serve_keys_check(const fouine_serve_keys *keys,
     return match != 0;
 }
 
+int fouine_serve_key_refused(fouine_serve_reply *r,
+                             int *rc,
+                             const fouine_serve_keys *keys,
+                             const char *authorization,
+                             const char *off,
+                             const char *need)
+{
+    *rc = FOUINE_OK;
+    if (!keys) {
+        *rc = fouine_serve_reply_error(r, 403, off);
+        return 1;
+    }
+    if (!fouine_serve_keys_check(keys, authorization)) {
+        *rc = fouine_serve_reply_error(
+            r, 401,
+            authorization ? "the key of the Authorization header is not one "
+                            "of the server's" :
+                            need);
+        r->header = "WWW-Authenticate";
+        r->header_value = "Bearer";
+        return 1;
+    }
+    return 0;
+}
+
+void fouine_serve_keys_first(char *out, const fouine_serve_keys *keys)
+{
+    out[0] = '\0';
+    if (keys && keys->n > 0) {
+        memcpy(out, keys->v[0].bytes, keys->v[0].len);
+        out[keys->v[0].len] = '\0';
+    }
+}
+
 int fouine_serve_method(const char **allow, const char *method, const char *url)
 {
     static const char one[] = "/api/articles/";
@@ -265,21 +299,17 @@ int fouine_serve_write_refused(fouine_serve_reply *r,
                                int has_body)
 {
     *rc = FOUINE_OK;
-    if (!cfg->keys) {
+    if (cfg->follow) {
         *rc = fouine_serve_reply_error(r, 403,
-                                       "writes are turned off: the server "
-                                       "has no --write-key-file");
+                                       "this server is a read-only replica "
+                                       "(--follow): write on the primary");
         return 1;
     }
-    if (!fouine_serve_keys_check(cfg->keys, authorization)) {
-        *rc = fouine_serve_reply_error(
-            r, 401,
-            authorization ? "the key of the Authorization header is not one "
-                            "of the server's" :
-                            "a write needs the header Authorization: Bearer "
-                            "KEY");
-        r->header = "WWW-Authenticate";
-        r->header_value = "Bearer";
+    if (fouine_serve_key_refused(r, rc, cfg->keys, authorization,
+                                 "writes are turned off: the server has no "
+                                 "--write-key-file",
+                                 "a write needs the header Authorization: "
+                                 "Bearer KEY")) {
         return 1;
     }
     if (what == FOUINE_SERVE_DELETE && has_body) {

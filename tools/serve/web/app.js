@@ -367,6 +367,19 @@
     article.textContent = '';
   }
 
+  // The category and the date of a hit, as a hit and a related article
+  // show them.
+  function hitMeta(hit) {
+    const meta = el('p', 'meta');
+    if (hit.category) meta.appendChild(el('span', 'rubrique', hit.category));
+    if (hit.date) {
+      const t = el('time', null, frenchDate(hit.date));
+      t.dateTime = hit.date;
+      meta.appendChild(t);
+    }
+    return meta;
+  }
+
   function showHit(hit) {
     const li = el('li', 'resultat');
     const h2 = el('h2');
@@ -375,14 +388,7 @@
     appendMarked(a, hit.title);
     h2.appendChild(a);
     li.appendChild(h2);
-    const meta = el('p', 'meta');
-    if (hit.category) meta.appendChild(el('span', 'rubrique', hit.category));
-    if (hit.date) {
-      const t = el('time', null, frenchDate(hit.date));
-      t.dateTime = hit.date;
-      meta.appendChild(t);
-    }
-    li.appendChild(meta);
+    li.appendChild(hitMeta(hit));
     const p = el('p', 'extrait');
     appendMarked(p, hit.snippet);
     li.appendChild(p);
@@ -483,8 +489,41 @@
       article.appendChild(src);
     }
     document.title = a.title + ' — fouine';
+    article.dataset.id = id;
     article.hidden = false;
     article.focus();
+    showRelated(id);
+  }
+
+  /* "Articles liés" under the article: its closest articles, their titles
+   * and texts put in as text; nothing when there are none or the server
+   * cannot say. */
+  async function showRelated(id) {
+    let data;
+    try {
+      data = await getJSON('api/articles/' + encodeURIComponent(id) + '/related', { n: 5 });
+    } catch (e) {
+      return;
+    }
+    /* The reader may have gone to another article meanwhile. */
+    if (article.hidden || article.dataset.id !== id || !(data.hits || []).length) return;
+    const section = el('section', 'lies');
+    section.id = 'lies';
+    section.setAttribute('aria-labelledby', 'lies-titre');
+    const h = el('h3', null, 'Articles liés');
+    h.id = 'lies-titre';
+    section.appendChild(h);
+    const list = el('ul');
+    for (const hit of data.hits) {
+      const li = el('li');
+      const link = el('a', null, hit.title_text);
+      link.href = articleHref(hit);
+      li.appendChild(link);
+      li.appendChild(hitMeta(hit));
+      list.appendChild(li);
+    }
+    section.appendChild(list);
+    article.appendChild(section);
   }
 
   function render(s) {
