@@ -255,6 +255,78 @@ START_TEST(search_collapses)
 }
 END_TEST
 
+/* The collapsed total follows the index as it changes, in the writer's
+** connection and in a reader's opened before the changes: a copy coming,
+** its group's oldest member going (the copy leads it then), another copy
+** joining that group. */
+START_TEST(count_follows_changes)
+{
+    fouine_index *ix = NULL, *rd = NULL;
+    long long dups = 0;
+    char got[512];
+    ck_assert_int_eq(fouine_index_open(&ix, path, FOUINE_INDEX_WRITE),
+                     FOUINE_OK);
+    put(ix, "afp/greve.json", greve_title, greve_lead, greve_body,
+        "2018-04-03T06:00:00");
+    put(ix, "autre/greve-rer-b.json", autre_title, autre_lead, autre_body,
+        "2018-04-03T09:00:00");
+    ck_assert_int_eq(fouine_index_open(&rd, path, 0), FOUINE_OK);
+    ck_assert_int_eq(ids(got, sizeof got, &dups, rd, "grève cheminots", 0), 2);
+    ck_assert_int_eq(dups, 0);
+    put(ix, "site/greve-copie.json", copie_title, greve_lead, copie_body,
+        "2018-04-03T07:30:00");
+    ck_assert_int_eq(ids(got, sizeof got, &dups, rd, "grève cheminots", 0), 2);
+    ck_assert_int_eq(dups, 1);
+    ck_assert_int_eq(ids(got, sizeof got, &dups, rd, "grève cheminots", 1), 3);
+    ck_assert_int_eq(ids(got, sizeof got, &dups, ix, "grève cheminots", 0), 2);
+    ck_assert_int_eq(fouine_index_remove(ix, "afp/greve.json"), FOUINE_OK);
+    ck_assert_int_eq(ids(got, sizeof got, &dups, rd, "grève cheminots", 0), 2);
+    ck_assert_int_eq(dups, 0);
+    ck_assert_int_eq(ids(got, sizeof got, &dups, ix, "grève cheminots", 1), 2);
+    put(ix, "autre/greve-copie-2.json", copie_title, greve_lead, copie_body,
+        "2018-04-03T08:00:00");
+    ck_assert_int_eq(ids(got, sizeof got, &dups, rd, "grève cheminots", 0), 2);
+    ck_assert_int_eq(dups, 1);
+    ck_assert_int_eq(ids(got, sizeof got, &dups, rd, "grève cheminots", 1), 3);
+    ck_assert_int_eq(ids(got, sizeof got, &dups, ix, "grève cheminots", 0), 2);
+    fouine_index_close(rd);
+    fouine_index_close(ix);
+}
+END_TEST
+
+/* Pages count groups: page 2 of one hit a page is the other story, not
+** the second copy of the first. */
+START_TEST(pages_of_groups)
+{
+    fouine_index *ix = NULL;
+    fouine_search_options o = FOUINE_SEARCH_OPTIONS_INIT;
+    fouine_results *first = NULL, *second = NULL;
+    ck_assert_int_eq(fouine_index_open(&ix, path, FOUINE_INDEX_WRITE),
+                     FOUINE_OK);
+    put_three(ix);
+    o.query = "grève cheminots";
+    o.limit = 1;
+    ck_assert_int_eq(fouine_search(&first, ix, &o), FOUINE_OK);
+    o.offset = 1;
+    ck_assert_int_eq(fouine_search(&second, ix, &o), FOUINE_OK);
+    ck_assert_int_eq(first->total, 2);
+    ck_assert_int_eq(second->total, 2);
+    ck_assert_uint_eq(first->nhits, 1);
+    ck_assert_uint_eq(second->nhits, 1);
+    ck_assert_int_eq(first->hits[0].duplicates + second->hits[0].duplicates, 1);
+    ck_assert_msg(strcmp(first->hits[0].id, "autre/greve-rer-b.json") == 0 ||
+                      strcmp(second->hits[0].id, "autre/greve-rer-b.json") == 0,
+                  "%s then %s", first->hits[0].id, second->hits[0].id);
+    o.offset = 2;
+    fouine_results_free(second);
+    ck_assert_int_eq(fouine_search(&second, ix, &o), FOUINE_OK);
+    ck_assert_uint_eq(second->nhits, 0);
+    fouine_results_free(first);
+    fouine_results_free(second);
+    fouine_index_close(ix);
+}
+END_TEST
+
 START_TEST(migrate_from_4)
 {
     fouine_index *ix = NULL;
@@ -390,6 +462,8 @@ static Suite *near_suite(void)
     tcase_add_test(tc, copy_grouped_other_not);
     tcase_add_test(tc, delete_and_update);
     tcase_add_test(tc, search_collapses);
+    tcase_add_test(tc, count_follows_changes);
+    tcase_add_test(tc, pages_of_groups);
     tcase_add_test(tc, migrate_from_4);
     tcase_add_test(tc, tokens_and_text_agree);
     tcase_add_test(tc, bridge_later_commit);

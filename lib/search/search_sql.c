@@ -303,13 +303,12 @@ static void count_sql(fouine_buf *sql, const search *s, int mode)
                           " GROUP BY 1, 2, 3 ORDER BY 1",
                           from);
     } else {
-        /* Collapsed, the groups of duplicates matching: an article alone
-        ** (not in near) is a group. */
+        /* Collapsed, the groups of duplicates matching, counted by
+        ** fouine_groups() (collapse.c). */
         fouine_buf_printf(sql,
-                          collapsed(s) ? " SELECT count(DISTINCT"
-                                         " coalesce(n.grp, d.r))%s LEFT JOIN"
-                                         " near n ON n.rowid = d.r" :
-                                         " SELECT count(*)%s",
+                          collapsed(s) ?
+                              " SELECT fouine_groups(d.r, :groups)%s" :
+                              " SELECT count(*)%s",
                           from);
         if (s->opts->since || s->opts->until || s->category) {
             fouine_buf_puts(sql, " JOIN article a ON a.rowid = d.r");
@@ -329,11 +328,20 @@ static int count_run(search *s,
     fouine_buf sql = { 0 };
     sqlite3_stmt *stmt = NULL;
     facet_tally q;
+    group_count g;
     int rc = FOUINE_EDB;
 
     memset(&q, 0, sizeof q);
+    memset(&g, 0, sizeof g);
     *total = 0;
     *inexact = 0;
+    if (mode == COUNT_PLAIN && collapsed(s)) {
+        rc = fouine_groups_register(s->db);
+        if (rc != FOUINE_OK) {
+            goto done;
+        }
+        rc = FOUINE_EDB;
+    }
     count_sql(&sql, s, mode);
     if (sql.failed) {
         rc = FOUINE_ENOMEM;
@@ -361,11 +369,26 @@ static int count_run(search *s,
             *total = q.total;
             rc = fouine_tally_rows(s, &q);
         }
+    } else if (collapsed(s)) {
+        rc = fouine_groups_begin(&g, s->db);
+        if (rc == FOUINE_OK) {
+            rc = fouine_groups_bind(stmt, &g);
+        }
+        if (rc == FOUINE_OK) {
+            rc = sqlite3_step(stmt) == SQLITE_ROW ? g.rc : FOUINE_EDB;
+        }
+        if (rc == FOUINE_EDB && g.rc == FOUINE_ENOMEM) {
+            rc = FOUINE_ENOMEM;
+        }
+        if (rc == FOUINE_OK) {
+            *total = fouine_groups_total(&g);
+        }
     } else if (sqlite3_step(stmt) == SQLITE_ROW) {
         *total = sqlite3_column_int64(stmt, 0);
         rc = FOUINE_OK;
     }
 done:
+    fouine_groups_clear(&g);
     fouine_tally_clear(&q);
     sqlite3_finalize(stmt);
     fouine_free(sql.data);

@@ -121,13 +121,16 @@ static const char schema_v4_sql[] =
 ** on near_band.rowid to delete them would double the cost of writing
 ** them); near_todo the articles written and not yet fingerprinted.
 ** An article's text changing or the article going takes it out of its
-** group; a group whose smallest member goes takes the next smallest. */
+** group; a group whose smallest member goes takes the next smallest.
+** near_grouped indexes the members that do not lead their group, the few
+** a search's count looks up (lib/search/collapse.c). */
 static const char schema_v5_sql[] =
     "CREATE TABLE near("
     "  rowid INTEGER PRIMARY KEY,"
     "  grp INTEGER NOT NULL,"
     "  sig BLOB NOT NULL);"
     "CREATE INDEX near_grp ON near(grp);"
+    "CREATE INDEX near_grouped ON near(grp) WHERE grp <> rowid;"
     "CREATE TABLE near_band("
     "  band INTEGER NOT NULL,"
     "  rowid INTEGER NOT NULL,"
