@@ -4,14 +4,17 @@
 ** side by side on the news of the shared corpus.
 **
 **     bench_query [--shared DIR] [--dir DIR] [--queries N] [--seed S]
-**                 [--facets] [--rounds N]
+**                 [--facets | --collapse] [--rounds N]
 **
 ** The queries are 1 to 4 consecutive words of the articles' titles: a
 ** quarter typed without accents, some with the last word as a prefix*,
 ** some as a "phrase".  Each system answers each query once, alternately.
 ** With --facets, fouine also answers each query with its facets counted
 ** (fouine_search_options.facets), before or after the search without them
-** by turns, and the cost of the facets is reported beside.  With --rounds
+** by turns, and the cost of the facets is reported beside.  With
+** --collapse, the same with the search that does not collapse a group of
+** wire-story duplicates (fouine_search_options.no_collapse): the cost of
+** collapsing, which fouine's searches do by default.  With --rounds
 ** N, each system answers each query N times in turns and its fastest
 ** answer counts (the noise of a shared machine only adds time).
 */
@@ -23,12 +26,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Search query with fouine (facets counted or not), into *ms (the least
-** of *ms, when not 0, and this time); adds its hits to *hits (NULL: not
-** counted).  Returns 0, or -1 on an error (said on stderr). */
+/* What the second search of fouine does otherwise (--facets, --collapse). */
+enum { OTHER_NONE, OTHER_FACETS, OTHER_NO_COLLAPSE };
+
+/* Search query with fouine (as other says, or as it is), into *ms (the
+** least of *ms, when not 0, and this time); adds its hits to *hits (NULL:
+** not counted).  Returns 0, or -1 on an error (said on stderr). */
 static int fouine_once(fouine_index *ix,
                        const char *query,
-                       int facets,
+                       int other,
                        double *ms,
                        long *hits)
 {
@@ -37,7 +43,8 @@ static int fouine_once(fouine_index *ix,
     json_t *res = NULL;
     double t0 = bench_now_ms();
     opts.query = query;
-    opts.facets = facets;
+    opts.facets = other == OTHER_FACETS;
+    opts.no_collapse = other == OTHER_NO_COLLAPSE;
     if (fouine_search_json(&res, ix, &opts) != FOUINE_OK) {
         fprintf(stderr, "bench_query: %s: %s\n", query,
                 fouine_index_errmsg(ix));
@@ -76,11 +83,13 @@ int main(int argc, char **argv)
     size_t nq = 0, want = 1000, i, rounds = 1, r;
     long hitsf = 0, hitsb = 0, hitsx = 0;
     bench_rng rng = { 42 };
-    int a, facets = 0;
+    int a, facets = 0, other = OTHER_NONE;
 
     for (a = 1; a < argc; a++) {
-        if (strcmp(argv[a], "--facets") == 0) {
-            facets = 1;
+        if (strcmp(argv[a], "--facets") == 0 ||
+            strcmp(argv[a], "--collapse") == 0) {
+            facets = 1; /* a second search of fouine */
+            other = argv[a][2] == 'f' ? OTHER_FACETS : OTHER_NO_COLLAPSE;
             continue;
         }
         if (a + 1 >= argc) {
@@ -142,13 +151,13 @@ int main(int argc, char **argv)
             /* With --facets, the two searches of fouine in turns: each is
             ** the second as often as the first (the pages are warm then). */
             if ((facets && (i + r) % 2 == 1 &&
-                 fouine_once(fix, qs[i].fouine, 1, &tx[i], r ? NULL : &hitsx) !=
-                     0) ||
-                fouine_once(fix, qs[i].fouine, 0, &tf[i], r ? NULL : &hitsf) !=
-                    0 ||
+                 fouine_once(fix, qs[i].fouine, other, &tx[i],
+                             r ? NULL : &hitsx) != 0) ||
+                fouine_once(fix, qs[i].fouine, OTHER_NONE, &tf[i],
+                            r ? NULL : &hitsf) != 0 ||
                 (facets && (i + r) % 2 == 0 &&
-                 fouine_once(fix, qs[i].fouine, 1, &tx[i], r ? NULL : &hitsx) !=
-                     0)) {
+                 fouine_once(fix, qs[i].fouine, other, &tx[i],
+                             r ? NULL : &hitsx) != 0)) {
                 return 2;
             }
             t0 = bench_now_ms();
@@ -160,8 +169,8 @@ int main(int argc, char **argv)
             took = bench_now_ms() - t0;
             tb[i] = r == 0 || took < tb[i] ? took : tb[i];
         }
-        if (facets) {
-            dx[i] = tx[i] - tf[i];
+        if (facets) { /* the time the default adds, or saves */
+            dx[i] = other == OTHER_FACETS ? tx[i] - tf[i] : tf[i] - tx[i];
         }
     }
     if (getenv("FOUINE_BENCH_SLOWEST")) {
@@ -174,9 +183,10 @@ int main(int argc, char **argv)
                     worst = j;
                 }
             }
-            fprintf(stderr, "slow: %.2f ms (FTS5 %.2f, with facets %.2f) %s\n",
-                    tf[worst], tb[worst], facets ? tx[worst] : 0.0,
-                    qs[worst].fouine);
+            fprintf(stderr, "slow: %.2f ms (FTS5 %.2f, %s %.2f) %s\n",
+                    tf[worst], tb[worst],
+                    other == OTHER_FACETS ? "with facets" : "not collapsed",
+                    facets ? tx[worst] : 0.0, qs[worst].fouine);
             tf[worst] = -tf[worst];
         }
         for (j = 0; j < nq; j++) {
@@ -195,16 +205,22 @@ int main(int argc, char **argv)
     if (facets) {
         bench_sort_ms(tx, nq);
         bench_sort_ms(dx, nq);
-        row("fouine with facets", tx, nq, hitsx);
+        row(other == OTHER_FACETS ? "fouine with facets" :
+                                    "fouine without collapse",
+            tx, nq, hitsx);
     }
     row("FTS5 unicode61 AND + snippet()", tb, nq, hitsb);
     if (facets) {
-        printf("\nfacets: p99 %+.2f ms (with %.2f, without %.2f); added to "
+        const double *with = other == OTHER_FACETS ? tx : tf;
+        const double *without = other == OTHER_FACETS ? tf : tx;
+        printf("\n%s: p99 %+.2f ms (with %.2f, without %.2f); added to "
                "each query: p50 %+.2f, p95 %+.2f, p99 %+.2f ms\n",
-               bench_percentile(tx, nq, .99) - bench_percentile(tf, nq, .99),
-               bench_percentile(tx, nq, .99), bench_percentile(tf, nq, .99),
-               bench_percentile(dx, nq, .5), bench_percentile(dx, nq, .95),
-               bench_percentile(dx, nq, .99));
+               other == OTHER_FACETS ? "facets" : "collapse",
+               bench_percentile(with, nq, .99) -
+                   bench_percentile(without, nq, .99),
+               bench_percentile(with, nq, .99),
+               bench_percentile(without, nq, .99), bench_percentile(dx, nq, .5),
+               bench_percentile(dx, nq, .95), bench_percentile(dx, nq, .99));
     }
     printf("\nratio fouine / FTS5: p50 %.2f, p95 %.2f, p99 %.2f\n",
            bench_percentile(tf, nq, .5) / bench_percentile(tb, nq, .5),

@@ -1524,7 +1524,7 @@ START_TEST(test_options_version_1)
     ck_assert_uint_eq(r->nhits, 2);
     ck_assert_ptr_null(r->facets);
     fouine_results_free(r);
-    v1->version = 3;
+    v1->version = 4; /* not a version */
     ck_assert_ptr_nonnull(fouine_search_options_error(v1));
     ck_assert_int_eq(fouine_search_db(&r, db, an, v1), FOUINE_EINVAL);
     fouine_free(v1);

@@ -2,7 +2,7 @@
 ** check_related.c: fouine_related() on an index of corpus/: an article
 ** about a topic gets the article of the same topic first; the article
 ** itself is never among its related articles, nor an article of the same
-** title (case and accents aside); at most n, best first, equal scores to
+** title (case and accents aside), nor a near-duplicate of another title; at most n, best first, equal scores to
 ** the newer article; an unknown id is FOUINE_ENOTFOUND and n out of 1 to
 ** FOUINE_RELATED_MAX FOUINE_EINVAL; fouine-query --related prints them
 ** and names a bad id or -n.
@@ -120,19 +120,22 @@ START_TEST(never_itself_best_first)
 }
 END_TEST
 
-/* A copy of an article under another id, its title in capitals and
-** without accents: not related to the article (a duplicate), but the
-** article of the same topic still is. */
-START_TEST(same_title_excluded)
+/*
+** Index a copy of the first article of pairs under another id and the
+** title title, and check that it is not related to the article (a
+** duplicate) nor the article to it, while the article of the same topic
+** still comes first for both; the copy is removed at the end.
+*/
+static void copy_excluded(const char *title)
 {
     fouine_index *ix = NULL;
     fouine_article a, copy;
-    char copy_id[] = "reprise/anssi-hopitaux.txt";
-    char copy_title[] = "L’ANSSI ALERTE SUR LA SECURITE DES HOPITAUX FACE "
-                        "AUX CYBERATTAQUES";
+    char copy_id[] = "reprise/anssi-hopitaux.txt", copy_title[256];
     fouine_results *r = NULL;
     size_t i;
     int replaced = 0;
+    ck_assert_int_lt(snprintf(copy_title, sizeof copy_title, "%s", title),
+                     (int)sizeof copy_title);
     ck_assert_int_eq(fouine_index_open(&ix, C.index, FOUINE_INDEX_WRITE),
                      FOUINE_OK);
     ck_assert_int_eq(fouine_index_get(&a, ix, pairs[0].id), FOUINE_OK);
@@ -148,12 +151,11 @@ START_TEST(same_title_excluded)
     ck_assert_int_ge(r->nhits, 1);
     ck_assert_str_eq(r->hits[0].id, pairs[0].first);
     for (i = 0; i < r->nhits; i++) {
-        ck_assert_str_ne(r->hits[i].id, "reprise/anssi-hopitaux.txt");
+        ck_assert_str_ne(r->hits[i].id, copy_id);
     }
     fouine_results_free(r);
     /* From the copy's side too. */
-    ck_assert_int_eq(fouine_related(&r, ix, "reprise/anssi-hopitaux.txt", 5),
-                     FOUINE_OK);
+    ck_assert_int_eq(fouine_related(&r, ix, copy_id, 5), FOUINE_OK);
     ck_assert_int_ge(r->nhits, 1);
     ck_assert_str_eq(r->hits[0].id, pairs[0].first);
     for (i = 0; i < r->nhits; i++) {
@@ -161,10 +163,27 @@ START_TEST(same_title_excluded)
     }
     fouine_results_free(r);
     /* The other tests share the index: as it was. */
-    ck_assert_int_eq(fouine_index_remove(ix, "reprise/anssi-hopitaux.txt"),
-                     FOUINE_OK);
+    ck_assert_int_eq(fouine_index_remove(ix, copy_id), FOUINE_OK);
     fouine_article_clear(&a);
     fouine_index_close(ix);
+}
+
+/* A copy of an article under another id, its title in capitals and
+** without accents: not related to the article (a duplicate), but the
+** article of the same topic still is. */
+START_TEST(same_title_excluded)
+{
+    copy_excluded("L’ANSSI ALERTE SUR LA SECURITE DES HOPITAUX FACE "
+                  "AUX CYBERATTAQUES");
+}
+END_TEST
+
+/* A wire copy under another headline, the same text: its title shares
+** few words with the article's, but the two are near-duplicates (one
+** group), so neither is related to the other. */
+START_TEST(near_duplicate_excluded)
+{
+    copy_excluded("Cyberattaques : les hôpitaux appelés à se protéger");
 }
 END_TEST
 
@@ -231,6 +250,7 @@ static Suite *related_suite(void)
                         (int)(sizeof pairs / sizeof pairs[0]));
     tcase_add_test(tc, never_itself_best_first);
     tcase_add_test(tc, same_title_excluded);
+    tcase_add_test(tc, near_duplicate_excluded);
     tcase_add_test(tc, unknown_id_and_bad_n);
     tcase_add_test(tc, fouine_query_related);
     suite_add_tcase(s, tc);

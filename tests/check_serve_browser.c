@@ -4,7 +4,7 @@
 ** typing, suggestions, highlighted results, paging by keyboard, the
 ** correction, an article, a <script> in an article that never runs, the
 ** errors said in French, a page past the last, dates as published, the
-** query shown as typed.  The screenshot is saved as serve-page.png at the
+** query shown as typed, the versions of a wire story under its one hit.  The screenshot is saved as serve-page.png at the
 ** top of the build tree.
 **
 ** Skipped, saying so, where Chromium (Debian package chromium, installed
@@ -31,6 +31,33 @@ static const char cpp_article[] =
     "Stroustrup, le C++ reste très utilisé dans l’industrie.\", \"body\": "
     "\"Les jeux vidéo et la finance en dépendent toujours.\"}\n";
 
+/* One wire story run by two sites (a word of the title and one of the
+** body changed: not an exact duplicate, which the index keeps apart): one
+** hit, its other version listed under "2 versions". */
+#define FLAMANTS_BODY(count)                                                   \
+    "Les ornithologues du parc régional ont compté cette année plus de " count \
+    " couples de flamants roses sur les étangs de "                           \
+    "Camargue, un chiffre jamais atteint depuis le début des relevés. "      \
+    "Les oiseaux ont profité d'un printemps doux et de niveaux d'eau "        \
+    "favorables à la nidification sur l'îlot du Fangassier. Les gardes "     \
+    "du parc rappellent aux promeneurs de rester sur les sentiers "            \
+    "balisés jusqu'à la fin de l'été, le temps que les poussins "          \
+    "quittent la colonie."
+#define FLAMANTS(id, title, date, count)                               \
+    "{\"id\": \"" id "\", \"title\": \"" title "\", \"date\": \"" date \
+    "\", \"category\": \"Environnement\", \"body\": \"" FLAMANTS_BODY( \
+        count) "\"}\n"
+static const char flamants_article[] =
+    FLAMANTS("afp-flamants-record",
+             "Record de flamants roses en Camargue",
+             "2021-06-10T08:00:00+02:00",
+             "quarante mille");
+static const char flamants_copy[] =
+    FLAMANTS("site-flamants-record",
+             "Nouveau record de flamants roses en Camargue",
+             "2021-06-10T09:00:00+02:00",
+             "40 000");
+
 START_TEST(page_in_chromium)
 {
     char cmd[4 * HARNESS_PATH], shot[HARNESS_PATH], out[HARNESS_PATH];
@@ -44,6 +71,10 @@ START_TEST(page_in_chromium)
     harness_write(file, noumea_article);
     snprintf(file, sizeof file, "%s/langage-cpp-quarante-ans.json", H.articles);
     harness_write(file, cpp_article);
+    snprintf(file, sizeof file, "%s/afp-flamants-record.json", H.articles);
+    harness_write(file, flamants_article);
+    snprintf(file, sizeof file, "%s/site-flamants-record.json", H.articles);
+    harness_write(file, flamants_copy);
     /* Indexed while the server runs: its next requests see them. */
     harness_sh("'%s/fouine-index' -o '%s' '%s' >/dev/null 2>&1", H.build,
                H.index, H.articles);

@@ -161,8 +161,10 @@ START_TEST(load_while_indexing)
     ck_assert_int_ge(requests, 16 * 4);
 
     /* Every new article is found by the same server. */
-    harness_get(&H, &r,
-                "/api/search?q=m%C3%A9diath%C3%A8que+Tr%C3%A9z%C3%A9lan", 200);
+    harness_get(
+        &H, &r,
+        "/api/search?q=m%C3%A9diath%C3%A8que+Tr%C3%A9z%C3%A9lan&collapse=false",
+        200);
     ck_assert_int_eq(json_integer_value(json_object_get(r.json, "total")),
                      NEW_ARTICLES);
     http_reply_free(&r);
@@ -193,7 +195,7 @@ END_TEST
 #define ADDED_AFTER  5   /* articles an incremental run adds to it */
 #define LOADERS      4   /* clients checking every answer */
 #define LOAD_ROUNDS  20  /* requests each makes before and after */
-#define REGATE_QUERY "/api/search?q=r%C3%A9gate&per_page=100"
+#define REGATE_QUERY "/api/search?q=r%C3%A9gate&per_page=100&collapse=false"
 
 /* Write article n of the rebuilt index into dir: every one is about a
 ** regatta ("régate"), which no article of corpus/ mentions. */
@@ -409,7 +411,8 @@ START_TEST(rebuild_under_load_is_atomic)
                          REBUILT + ADDED_AFTER);
     }
     ck_assert_int_eq(
-        get_number("/api/search?q=r%C3%A9gate+Plouguerneau", "total"),
+        get_number("/api/search?q=r%C3%A9gate+Plouguerneau&collapse=false",
+                   "total"),
         ADDED_AFTER);
     fouine_test_assert_integrity(H.index);
 }

@@ -121,7 +121,7 @@ static json_int_t search_total(const harness *h, const char *q)
 {
     char path[HARNESS_PATH];
     json_int_t n = 0;
-    snprintf(path, sizeof path, "/api/search?q=%s", q);
+    snprintf(path, sizeof path, "/api/search?q=%s&collapse=false", q);
     get_on(&n, h, path, "total");
     return n;
 }

@@ -24,8 +24,9 @@ extern "C" {
 #endif
 
 /* The version of fouine_search_options these headers describe (2 adds
-** facets and half_life_hours; options of version 1 are still read). */
-#define FOUINE_SEARCH_OPTIONS_VERSION 2
+** facets and half_life_hours, 3 no_collapse; options of versions 1 and 2
+** are still read). */
+#define FOUINE_SEARCH_OPTIONS_VERSION 3
 
 /* Largest limit, longest query read (bytes: longer is cut on a character
 ** boundary), default and largest snippet length (characters). */
@@ -112,6 +113,10 @@ typedef struct fouine_search_options {
     int half_life_hours; /* FOUINE_SORT_RECENT's half-life, 1..
                             FOUINE_HALF_LIFE_MAX_HOURS (0:
                             FOUINE_HALF_LIFE_HOURS) */
+    /* Version 3: */
+    int no_collapse; /* non-zero: every matching article is a hit; 0: a
+                        group of wire-story duplicates is one hit, its best
+                        ranked member (README, "Wire-story duplicates") */
 } fouine_search_options;
 
 /* How many numbers fouine_search_options.rank holds. */
@@ -122,7 +127,7 @@ typedef struct fouine_search_options {
     {                                                                          \
         FOUINE_SEARCH_OPTIONS_VERSION, NULL, 10, 0, NULL, NULL, NULL,          \
             FOUINE_SORT_RANK, 0, FOUINE_SNIPPET_CHARS, 0, 0, NULL, 0, NULL, 0, \
-            0, 0                                                               \
+            0, 0, 0                                                            \
     }
 
 /**
@@ -187,7 +192,17 @@ typedef struct fouine_hit {
     double score;         /* higher is better */
     int untitled;         /* the title shown is the lead's start */
     int comment;          /* only a reader comment matched */
+    long long duplicates; /* the other articles of its group of wire-story
+                             duplicates in the index, matching or not (0:
+                             none) */
+    const char *const *duplicate_ids; /* the ids of the first
+                                         FOUINE_DUPLICATE_IDS of them,
+                                         oldest first */
+    size_t nduplicate_ids;
 } fouine_hit;
+
+/* Most ids of a hit's duplicates given (fouine_hit.duplicate_ids). */
+#define FOUINE_DUPLICATE_IDS 20
 
 /* A word typed and the word searched in its place. */
 typedef struct fouine_fix {
@@ -222,7 +237,10 @@ typedef struct fouine_results {
     const char *query;       /* what was typed (cut at FOUINE_QUERY_MAX) */
     const char *understood;  /* the query as parsed, in the query language */
     const char *expression;  /* the FTS5 expression run, or NULL */
-    long long total;         /* matching articles */
+    long long total;         /* matching articles; when the search
+                               collapses duplicates (the default), matching
+                               groups of duplicates, an article alone
+                               counting as a group */
     int offset, limit;       /* as used */
     int fallback;            /* no article held every word: the hits are the
                                articles holding most of them */
@@ -272,7 +290,8 @@ void fouine_results_free(fouine_results *r);
  * OR-ed and ranked as a search ranks (fouine_rank(): BM25F with the title
  * weighted, title coverage, proximity), equal scores to the newer
  * article.  The article itself is never among them, nor its duplicates
- * (an article whose title is its title, case and accents aside).  The
+ * (its group of near-duplicates, and an article whose title is its title,
+ * case and accents aside).  The
  * hits have the fields of a search's, nothing highlighted, their snippet
  * the start of their text; query is the id, expression the FTS5
  * expression run (NULL when the article has no word another article

@@ -300,27 +300,58 @@ static void tally_final(sqlite3_context *ctx)
     sqlite3_result_null(ctx);
 }
 
-int fouine_tally_register(sqlite3 *db)
+int fouine_aggregate_register(sqlite3 *db,
+                              const char *name,
+                              size_t size,
+                              void (*step)(sqlite3_context *,
+                                           int,
+                                           sqlite3_value **),
+                              void (*final)(sqlite3_context *),
+                              void (*destroy)(void *))
 {
+    char probe_sql[96];
     sqlite3_stmt *probe = NULL;
-    tally_table *t;
-    if (sqlite3_prepare_v2(db, "SELECT fouine_tally(0, NULL) WHERE 0", -1,
-                           &probe, NULL) == SQLITE_OK) {
+    void *table;
+    snprintf(probe_sql, sizeof probe_sql, "SELECT %s(0, NULL) WHERE 0", name);
+    if (sqlite3_prepare_v2(db, probe_sql, -1, &probe, NULL) == SQLITE_OK) {
         sqlite3_finalize(probe);
         return FOUINE_OK; /* registered already, with its table */
     }
     sqlite3_finalize(probe);
-    t = fouine_calloc(1, sizeof *t);
-    if (!t) {
+    table = fouine_calloc(1, size);
+    if (!table) {
         return FOUINE_ENOMEM;
     }
     /* The table is released with the function (on failure at once). */
-    if (sqlite3_create_function_v2(db, "fouine_tally", 2, SQLITE_UTF8, t, NULL,
-                                   tally_step, tally_final,
-                                   table_free) != SQLITE_OK) {
+    if (sqlite3_create_function_v2(db, name, 2, SQLITE_UTF8, table, NULL, step,
+                                   final, destroy) != SQLITE_OK) {
         return sqlite3_errcode(db) == SQLITE_NOMEM ? FOUINE_ENOMEM : FOUINE_EDB;
     }
     return FOUINE_OK;
+}
+
+int fouine_search_version(sqlite3_int64 *version,
+                          sqlite3_int64 *changes,
+                          sqlite3 *db)
+{
+    sqlite3_stmt *stmt = NULL;
+    int rc = FOUINE_EDB;
+    *version = 0;
+    *changes = sqlite3_total_changes64(db);
+    if (sqlite3_prepare_v2(db, "PRAGMA data_version", -1, &stmt, NULL) ==
+            SQLITE_OK &&
+        sqlite3_step(stmt) == SQLITE_ROW) {
+        *version = sqlite3_column_int64(stmt, 0);
+        rc = FOUINE_OK;
+    }
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
+int fouine_tally_register(sqlite3 *db)
+{
+    return fouine_aggregate_register(db, "fouine_tally", sizeof(tally_table),
+                                     tally_step, tally_final, table_free);
 }
 
 /* A bound of the dates, "YYYY", "YYYY-MM" or "YYYY-MM-DD" (valid), as
@@ -343,22 +374,12 @@ static int bound(const char *d, int upper)
 
 int fouine_tally_begin(facet_tally *q, const search *s)
 {
-    sqlite3_stmt *stmt = NULL;
-    int rc = FOUINE_EDB;
     memset(q, 0, sizeof *q);
     q->category = s->category;
     q->dated = s->opts->since || s->opts->until;
     q->lo = s->opts->since ? bound(s->opts->since, 0) : 0;
     q->hi = s->opts->until ? bound(s->opts->until, 1) : 99999999;
-    q->changes = sqlite3_total_changes64(s->db);
-    if (sqlite3_prepare_v2(s->db, "PRAGMA data_version", -1, &stmt, NULL) ==
-            SQLITE_OK &&
-        sqlite3_step(stmt) == SQLITE_ROW) {
-        q->version = sqlite3_column_int64(stmt, 0);
-        rc = FOUINE_OK;
-    }
-    sqlite3_finalize(stmt);
-    return rc;
+    return fouine_search_version(&q->version, &q->changes, s->db);
 }
 
 int fouine_tally_bind(sqlite3_stmt *stmt, facet_tally *q)

@@ -272,15 +272,64 @@ static int dups_has(const dups *d, sqlite3_int64 rowid)
     return 0;
 }
 
+/* Add rowid to d unless it is there.  Returns FOUINE_OK or FOUINE_ENOMEM. */
+static int dups_add(dups *d, sqlite3_int64 rowid)
+{
+    if (dups_has(d, rowid)) {
+        return FOUINE_OK;
+    }
+    if (d->n == d->cap) {
+        size_t cap = d->cap ? 2 * d->cap : 8;
+        sqlite3_int64 *v = fouine_realloc(d->rowid, cap * sizeof *v);
+        if (!v) {
+            return FOUINE_ENOMEM;
+        }
+        d->rowid = v;
+        d->cap = cap;
+    }
+    d->rowid[d->n++] = rowid;
+    return FOUINE_OK;
+}
+
+/* Add to d the other members of the group of near-duplicates of the
+** article at self (lib/store/near.c).  Returns FOUINE_OK, FOUINE_EDB or
+** FOUINE_ENOMEM. */
+static int group_members(dups *d, sqlite3 *db, sqlite3_int64 self)
+{
+    static const char sql[] =
+        "SELECT rowid FROM near WHERE grp = ?1 AND rowid <> ?2";
+    sqlite3_stmt *stmt = NULL;
+    sqlite3_int64 group = self;
+    int rc = fouine_near_group(&group, db, self), step = SQLITE_DONE;
+    if (rc != FOUINE_OK) {
+        return rc;
+    }
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+        return fouine_store_error(db);
+    }
+    sqlite3_bind_int64(stmt, 1, group);
+    sqlite3_bind_int64(stmt, 2, self);
+    while (rc == FOUINE_OK && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
+        rc = dups_add(d, sqlite3_column_int64(stmt, 0));
+    }
+    if (rc == FOUINE_OK && step != SQLITE_DONE) {
+        rc = fouine_store_error(db);
+    }
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
 /*
 ** Exclude the article's near-duplicates: find them, into d (cleared
 ** first), so that they are neither related articles nor counted in the
 ** document frequencies of the article's words (a copy holds them all).
-** For now, the articles whose title, folded, is the article's folded title
-** (fold; "" for an untitled article, which has none): the articles whose
-** title holds every word of the article's title but stop words (rd's
-** words of the title, each as any token of the lexicon of its fold) are
-** compared.
+** They are the other members of its group of near-duplicates (MinHash,
+** lib/store/near.c) and the articles whose title, folded, is the
+** article's folded title (fold; "" for an untitled article, which has
+** none: a copy of the same headline the grouping has not joined, e.g. an
+** update whose text changed much): the articles whose title holds every
+** word of the article's title but stop words (rd's words of the title,
+** each as any token of the lexicon of its fold) are compared.
 */
 static int find_duplicates(dups *d,
                            sqlite3 *db,
@@ -301,7 +350,8 @@ static int find_duplicates(dups *d,
     int rc = FOUINE_OK, step;
 
     memset(d, 0, sizeof *d);
-    if (!*fold || rd->nwords == 0 || !rd->words[0].title) {
+    rc = group_members(d, db, self);
+    if (rc != FOUINE_OK || !*fold || rd->nwords == 0 || !rd->words[0].title) {
         goto done; /* untitled, or a title of stop words: none */
     }
     if (sqlite3_prepare_v2(db, forms_sql, -1, &forms, NULL) != SQLITE_OK ||
@@ -341,17 +391,7 @@ static int find_duplicates(dups *d,
         rc = fouine_fold(&other, t ? t : "",
                          (size_t)sqlite3_column_bytes(stmt, 1));
         if (rc == FOUINE_OK && strcmp(other, fold) == 0) {
-            if (d->n == d->cap) {
-                size_t cap = d->cap ? 2 * d->cap : 8;
-                sqlite3_int64 *v = fouine_realloc(d->rowid, cap * sizeof *v);
-                if (!v) {
-                    rc = FOUINE_ENOMEM;
-                    break;
-                }
-                d->rowid = v;
-                d->cap = cap;
-            }
-            d->rowid[d->n++] = sqlite3_column_int64(stmt, 0);
+            rc = dups_add(d, sqlite3_column_int64(stmt, 0));
         }
         fouine_free(other);
         other = NULL;

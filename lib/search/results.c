@@ -133,6 +133,53 @@ static int append_ellipsis(char **s)
     return FOUINE_OK;
 }
 
+/*
+** The other articles of the group of duplicates of the article at rowid,
+** into out->duplicates, and the ids of the first FOUINE_DUPLICATE_IDS of
+** them, oldest first, into out->duplicate_ids (owned by r).
+*/
+static FOUINE_WUR int hit_duplicates(fouine_hit *out,
+                                     results *r,
+                                     search *s,
+                                     sqlite3_int64 rowid)
+{
+    static const char sql[] =
+        "SELECT a.id FROM near n JOIN article a ON a.rowid = n.rowid"
+        " WHERE n.grp = (SELECT grp FROM near WHERE rowid = ?1)"
+        " AND n.rowid <> ?1 ORDER BY n.rowid";
+    sqlite3_stmt *stmt = NULL;
+    const char **ids = NULL;
+    int rc = FOUINE_EDB, step = SQLITE_DONE;
+
+    if (sqlite3_prepare_v2(s->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+        goto done;
+    }
+    sqlite3_bind_int64(stmt, 1, rowid);
+    rc = FOUINE_OK;
+    while (rc == FOUINE_OK && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
+        if (out->nduplicate_ids < FOUINE_DUPLICATE_IDS) {
+            if (!ids) {
+                ids = fouine_calloc(FOUINE_DUPLICATE_IDS, sizeof *ids);
+                rc = keep(r, (void *)ids); /* freed by keep on failure */
+                if (rc != FOUINE_OK || !ids) {
+                    rc = FOUINE_ENOMEM;
+                    break;
+                }
+                out->duplicate_ids = ids;
+            }
+            rc = keep_col(&ids[out->nduplicate_ids], r, stmt, 0);
+            out->nduplicate_ids += rc == FOUINE_OK;
+        }
+        out->duplicates++;
+    }
+    if (rc == FOUINE_OK && step != SQLITE_DONE) {
+        rc = FOUINE_EDB;
+    }
+done:
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
 int fouine_results_hit(fouine_hit *out,
                        results *r,
                        search *s,
@@ -198,6 +245,10 @@ int fouine_results_hit(fouine_hit *out,
     }
     out->score = h->score;
     out->comment = h->comment;
+    rc = hit_duplicates(out, r, s, h->rowid);
+    if (rc != FOUINE_OK) {
+        goto done;
+    }
     if (lead && *lead) {
         fouine_buf_puts(&text, lead);
     }

@@ -63,9 +63,9 @@ static int valid_date(const char *s)
 
 /*
 ** The options o as options of this version: o itself, or, for options of
-** version 1, a copy of theirs in *room with the fields version 2 added at
-** their defaults (a caller built for version 1 has no room for them);
-** NULL for another version.
+** versions 1 and 2, a copy of theirs in *room with the fields added since
+** at their defaults (a caller built for them has no room for them); NULL
+** for another version.
 */
 static const fouine_search_options *current(fouine_search_options *room,
                                             const fouine_search_options *o)
@@ -73,11 +73,13 @@ static const fouine_search_options *current(fouine_search_options *room,
     if (o->version == FOUINE_SEARCH_OPTIONS_VERSION) {
         return o;
     }
-    if (o->version != 1) {
+    if (o->version != 1 && o->version != 2) {
         return NULL;
     }
     fouine_search_options_init(room);
-    memcpy(room, o, offsetof(fouine_search_options, facets));
+    memcpy(room, o,
+           o->version == 1 ? offsetof(fouine_search_options, facets) :
+                             offsetof(fouine_search_options, no_collapse));
     room->version = FOUINE_SEARCH_OPTIONS_VERSION;
     return room;
 }

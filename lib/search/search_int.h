@@ -18,9 +18,10 @@ typedef struct budget budget;
 /* One page of hits, before they are made into the results (results.c). */
 typedef struct page_hit {
     sqlite3_int64 rowid;
-    double score; /* higher is better */
-    int comment;  /* only a comment matched */
-    int cover;    /* fallback: items held */
+    double score;        /* higher is better */
+    int comment;         /* only a comment matched */
+    int cover;           /* fallback: items held */
+    sqlite3_int64 group; /* its group of duplicates (its rowid: alone) */
 } page_hit;
 
 /* One group of the matches counted for the facets: the articles of one
@@ -55,6 +56,23 @@ typedef struct facet_tally {
     int inexact;              /* the table cannot answer: count in SQL */
     int rc;                   /* FOUINE_OK, or why the counting failed */
 } facet_tally;
+
+/* The grouped articles that fouine_groups() keeps for its connection
+** (collapse.c). */
+typedef struct group_table group_table;
+
+/* A count of the groups of duplicates among the matches by
+** fouine_groups(rowid, :groups) (collapse.c): set by
+** fouine_groups_begin(), filled by the counting. */
+typedef struct group_count {
+    sqlite3_int64 version;    /* PRAGMA data_version in the search */
+    sqlite3_int64 changes;    /* the connection's total changes */
+    const group_table *table; /* the connection's; not owned */
+    long long matches;        /* matches counted */
+    sqlite3_int64 *groups;    /* the group of each grouped match; owned */
+    size_t ngroups, cap;
+    int rc; /* FOUINE_OK, or why the counting failed */
+} group_count;
 
 /* State of one search. */
 typedef struct search {
@@ -107,6 +125,46 @@ void fouine_search_leave(sqlite3 *db, int own_txn);
 /*
 ** Interface to code in facets.c.
 */
+
+/*
+** Register the aggregate name(rowid, request) on db, once a connection,
+** with its state for the connection: size bytes, zeroed, owned by the
+** function and released by destroy with it (at once on failure).
+** Returns FOUINE_OK, FOUINE_EDB or FOUINE_ENOMEM.
+*/
+FOUINE_WUR int fouine_aggregate_register(sqlite3 *db,
+                                         const char *name,
+                                         size_t size,
+                                         void (*step)(sqlite3_context *,
+                                                      int,
+                                                      sqlite3_value **),
+                                         void (*final)(sqlite3_context *),
+                                         void (*destroy)(void *));
+
+/* The version of the index db sees (PRAGMA data_version: others'
+** commits) and its connection's total changes (its own), which a table
+** made from the index is stamped with.  Returns FOUINE_OK or FOUINE_EDB. */
+FOUINE_WUR int fouine_search_version(sqlite3_int64 *version,
+                                     sqlite3_int64 *changes,
+                                     sqlite3 *db);
+
+/* Register fouine_groups(rowid, request) on db, with the table it keeps,
+** once a connection.  Returns FOUINE_OK, FOUINE_EDB or FOUINE_ENOMEM. */
+FOUINE_WUR int fouine_groups_register(sqlite3 *db);
+
+/* Start q for a count on db (its version).  Returns FOUINE_OK or
+** FOUINE_EDB. */
+FOUINE_WUR int fouine_groups_begin(group_count *q, sqlite3 *db);
+
+/* Bind q to the parameter :groups of stmt.  Returns FOUINE_OK or
+** FOUINE_EDB. */
+FOUINE_WUR int fouine_groups_bind(sqlite3_stmt *stmt, group_count *q);
+
+/* The groups among the matches q counted (an article in none is one). */
+long long fouine_groups_total(group_count *q);
+
+/* Release what q holds. */
+void fouine_groups_clear(group_count *q);
 
 /* Register fouine_tally(rowid, request) on db, with the table it keeps,
 ** unless it is there.  Returns FOUINE_OK, FOUINE_EDB or FOUINE_ENOMEM. */

@@ -85,6 +85,12 @@ static void sql_filters(fouine_buf *b, const search *s)
     }
 }
 
+/* Whether the page and the count collapse groups of duplicates. */
+static int collapsed(const search *s)
+{
+    return !s->opts->no_collapse;
+}
+
 static int need_article(const search *s)
 {
     return s->opts->since || s->opts->until || s->category ||
@@ -297,7 +303,13 @@ static void count_sql(fouine_buf *sql, const search *s, int mode)
                           " GROUP BY 1, 2, 3 ORDER BY 1",
                           from);
     } else {
-        fouine_buf_printf(sql, " SELECT count(*)%s", from);
+        /* Collapsed, the groups of duplicates matching, counted by
+        ** fouine_groups() (collapse.c). */
+        fouine_buf_printf(sql,
+                          collapsed(s) ?
+                              " SELECT fouine_groups(d.r, :groups)%s" :
+                              " SELECT count(*)%s",
+                          from);
         if (s->opts->since || s->opts->until || s->category) {
             fouine_buf_puts(sql, " JOIN article a ON a.rowid = d.r");
             sql_filters(sql, s);
@@ -316,11 +328,20 @@ static int count_run(search *s,
     fouine_buf sql = { 0 };
     sqlite3_stmt *stmt = NULL;
     facet_tally q;
+    group_count g;
     int rc = FOUINE_EDB;
 
     memset(&q, 0, sizeof q);
+    memset(&g, 0, sizeof g);
     *total = 0;
     *inexact = 0;
+    if (mode == COUNT_PLAIN && collapsed(s)) {
+        rc = fouine_groups_register(s->db);
+        if (rc != FOUINE_OK) {
+            goto done;
+        }
+        rc = FOUINE_EDB;
+    }
     count_sql(&sql, s, mode);
     if (sql.failed) {
         rc = FOUINE_ENOMEM;
@@ -348,11 +369,26 @@ static int count_run(search *s,
             *total = q.total;
             rc = fouine_tally_rows(s, &q);
         }
+    } else if (collapsed(s)) {
+        rc = fouine_groups_begin(&g, s->db);
+        if (rc == FOUINE_OK) {
+            rc = fouine_groups_bind(stmt, &g);
+        }
+        if (rc == FOUINE_OK) {
+            rc = sqlite3_step(stmt) == SQLITE_ROW ? g.rc : FOUINE_EDB;
+        }
+        if (rc == FOUINE_EDB && g.rc == FOUINE_ENOMEM) {
+            rc = FOUINE_ENOMEM;
+        }
+        if (rc == FOUINE_OK) {
+            *total = fouine_groups_total(&g);
+        }
     } else if (sqlite3_step(stmt) == SQLITE_ROW) {
         *total = sqlite3_column_int64(stmt, 0);
         rc = FOUINE_OK;
     }
 done:
+    fouine_groups_clear(&g);
     fouine_tally_clear(&q);
     sqlite3_finalize(stmt);
     fouine_free(sql.data);
@@ -381,6 +417,10 @@ int fouine_search_count(search *s, const char *expr, long long *total)
             rc = count_run(s, expr, COUNT_GROUPS, total, &inexact);
         }
         s->faceted = rc == FOUINE_OK;
+        if (rc == FOUINE_OK && collapsed(s)) {
+            /* The facets count articles, the total groups. */
+            rc = count_run(s, expr, COUNT_PLAIN, total, &inexact);
+        }
     }
     if (rc != FOUINE_OK) {
         *total = 0;
@@ -389,6 +429,145 @@ int fouine_search_count(search *s, const char *expr, long long *total)
     }
     s->counted = 1;
     return FOUINE_OK;
+}
+
+/* The names of the columns that order a page, in its statement. */
+typedef struct order_names {
+    const char *score; /* the score, with its direction */
+    const char *date;  /* the article's date */
+    const char *cover; /* the items held (fallback) */
+    const char *rowid; /* the article's rowid */
+} order_names;
+
+/* Append the order of a page (after ORDER BY): by date first when sorted
+** so, then the items held (fallback), then the score, then the newer
+** article when asked or when decayed, then the one indexed last. */
+static void sql_order(fouine_buf *b,
+                      const search *s,
+                      int fallback,
+                      int recent,
+                      int by_date,
+                      const order_names *n)
+{
+    if (s->opts->sort == FOUINE_SORT_DATE || !s->q->expr) {
+        fouine_buf_printf(b, "%s DESC, ", n->date);
+    }
+    if (fallback) {
+        fouine_buf_printf(b, "%s DESC, ", n->cover);
+    }
+    fouine_buf_printf(b, "%s, %s%s%s DESC", n->score,
+                      recent || by_date ? n->date : "",
+                      recent || by_date ? " DESC, " : "", n->rowid);
+}
+
+/*
+** Step stmt (matches in order) into s->hits, room for limit, from the
+** offset-th row on.  Returns FOUINE_OK or FOUINE_EDB.
+*/
+static int page_rows(search *s, sqlite3_stmt *stmt, long offset, int limit)
+{
+    int rc;
+    sqlite3_bind_int64(stmt, sqlite3_bind_parameter_index(stmt, ":offset"),
+                       offset);
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW &&
+           s->nhits < (size_t)limit) {
+        page_hit *h = &s->hits[s->nhits++];
+        h->rowid = sqlite3_column_int64(stmt, 0);
+        h->score = sqlite3_column_double(stmt, 1);
+        h->comment = sqlite3_column_int(stmt, 2);
+        h->cover = sqlite3_column_int(stmt, 3);
+        h->group = h->rowid;
+    }
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? FOUINE_OK : FOUINE_EDB;
+}
+
+/* Whether group is one of the n of seen. */
+static int group_seen(const sqlite3_int64 *seen, size_t n, sqlite3_int64 group)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        if (seen[i] == group) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/*
+** The page of groups: step stmt (every match in order, LIMIT :limit from
+** the first) and keep the first match of each group of duplicates (its
+** best-ranked member: the order is the page's), the offset-th group on,
+** into s->hits, room for limit.  Groups are looked up for the matches
+** stepped only, not for every match: most articles are alone, so a
+** window of twice the groups asked for is read, doubled until it holds
+** them or every match.  Returns FOUINE_OK, FOUINE_EDB or FOUINE_ENOMEM.
+*/
+static int page_groups(search *s, sqlite3_stmt *stmt, long offset, int limit)
+{
+    static const char group_sql[] = "SELECT grp FROM near WHERE rowid = ?1";
+    sqlite3_stmt *grp = NULL;
+    sqlite3_int64 *seen = NULL; /* owned: the groups met, in order */
+    size_t want = (size_t)offset + (size_t)limit, nseen = 0;
+    long long window = 2 * (long long)want + 16, rows;
+    int rc = FOUINE_EDB, step = SQLITE_DONE;
+
+    seen = fouine_malloc(want * sizeof *seen);
+    if (!seen) {
+        rc = FOUINE_ENOMEM;
+        goto done;
+    }
+    if (sqlite3_prepare_v2(s->db, group_sql, -1, &grp, NULL) != SQLITE_OK) {
+        goto done;
+    }
+    for (;;) {
+        nseen = 0;
+        s->nhits = 0;
+        rows = 0;
+        sqlite3_reset(stmt);
+        sqlite3_bind_int64(stmt, sqlite3_bind_parameter_index(stmt, ":limit"),
+                           window);
+        sqlite3_bind_int64(stmt, sqlite3_bind_parameter_index(stmt, ":offset"),
+                           0);
+        while (nseen < want && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
+            sqlite3_int64 rowid = sqlite3_column_int64(stmt, 0), group = rowid;
+            rows++;
+            sqlite3_bind_int64(grp, 1, rowid);
+            step = sqlite3_step(grp);
+            if (step == SQLITE_ROW) {
+                group = sqlite3_column_int64(grp, 0);
+            } else if (step != SQLITE_DONE) {
+                goto done;
+            }
+            sqlite3_reset(grp);
+            if (group_seen(seen, nseen, group)) {
+                continue;
+            }
+            if (nseen++ >= (size_t)offset) {
+                page_hit *h = &s->hits[s->nhits++];
+                h->rowid = rowid;
+                h->score = sqlite3_column_double(stmt, 1);
+                h->comment = sqlite3_column_int(stmt, 2);
+                h->cover = sqlite3_column_int(stmt, 3);
+                h->group = group;
+            }
+            seen[nseen - 1] = group;
+        }
+        if (nseen < want && step != SQLITE_DONE) {
+            goto done;
+        }
+        if (nseen >= want || rows < window) {
+            break; /* the groups asked for, or every match */
+        }
+        window *= 2;
+    }
+    rc = FOUINE_OK;
+done:
+    if (rc != FOUINE_OK) {
+        s->nhits = 0;
+    }
+    sqlite3_finalize(grp);
+    fouine_free(seen);
+    return rc;
 }
 
 int fouine_search_page(search *s,
@@ -404,12 +583,17 @@ int fouine_search_page(search *s,
     int by_date = order == PAGE_BY_DATE, ranked = order != PAGE_FOUND;
     int recent = ranked && s->opts->sort == FOUINE_SORT_RECENT && s->q->expr;
     const char *t = comments ? "g" : "m";
+    order_names sql_ref;
     page_hit *h;
 
     s->nhits = 0;
     if (fouine_search_budget_spent(s->time)) {
         return FOUINE_EDB; /* as interrupted */
     }
+    sql_ref.score = recent ? "recency DESC" : comments ? "g.s" : "m.s";
+    sql_ref.date = "a.date";
+    sql_ref.cover = comments ? "g.c" : "m.c";
+    sql_ref.rowid = comments ? "g.r" : "m.r";
     fouine_buf_puts(&sql, "WITH ");
     sql_matches(&sql, s, fallback && ranked, ranked);
     if (comments) {
@@ -421,30 +605,19 @@ int fouine_search_page(search *s,
         fouine_buf_printf(&sql,
                           " SELECT %s.r, -%s.s * fouine_decay(julianday("
                           "a.date), :newest, :oldest, :half) AS recency,"
-                          " %s.k, %s.c FROM %s",
-                          t, t, t, t, t);
+                          " %s.k, %s.c",
+                          t, t, t, t);
     } else {
-        fouine_buf_printf(&sql, " SELECT %s.r, -%s.s, %s.k, %s.c FROM %s", t, t,
-                          t, t, t);
+        fouine_buf_printf(&sql, " SELECT %s.r, -%s.s, %s.k, %s.c", t, t, t, t);
     }
+    fouine_buf_printf(&sql, " FROM %s", t);
     if (need_article(s) || by_date) {
         fouine_buf_printf(&sql, " JOIN article a ON a.rowid = %s.r", t);
         sql_filters(&sql, s);
     }
     if (ranked) {
         fouine_buf_puts(&sql, " ORDER BY ");
-        if (s->opts->sort == FOUINE_SORT_DATE || !s->q->expr) {
-            fouine_buf_puts(&sql, "a.date DESC, ");
-        }
-        if (fallback) {
-            fouine_buf_printf(&sql, "%s.c DESC, ", t);
-        }
-        if (recent) {
-            fouine_buf_printf(&sql, "recency DESC, a.date DESC, %s.r DESC", t);
-        } else {
-            fouine_buf_printf(&sql, "%s.s, %s%s.r DESC", t,
-                              by_date ? "a.date DESC, " : "", t);
-        }
+        sql_order(&sql, s, fallback, recent, by_date, &sql_ref);
     }
     fouine_buf_puts(&sql, " LIMIT :limit OFFSET :offset");
     if (sql.failed) {
@@ -455,23 +628,14 @@ int fouine_search_page(search *s,
         goto done;
     }
     bind_all(stmt, s, expr, limit);
-    sqlite3_bind_int64(stmt, sqlite3_bind_parameter_index(stmt, ":offset"),
-                       offset);
     h = fouine_realloc(s->hits, (size_t)limit * sizeof *h);
     if (!h) {
         rc = FOUINE_ENOMEM;
         goto done;
     }
     s->hits = h;
-    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW &&
-           s->nhits < (size_t)limit) {
-        h = &s->hits[s->nhits++];
-        h->rowid = sqlite3_column_int64(stmt, 0);
-        h->score = sqlite3_column_double(stmt, 1);
-        h->comment = sqlite3_column_int(stmt, 2);
-        h->cover = sqlite3_column_int(stmt, 3);
-    }
-    rc = rc == SQLITE_DONE ? FOUINE_OK : FOUINE_EDB;
+    rc = ranked && collapsed(s) ? page_groups(s, stmt, offset, limit) :
+                                  page_rows(s, stmt, offset, limit);
 done:
     sqlite3_finalize(stmt);
     fouine_free(sql.data);

@@ -83,6 +83,9 @@ struct fouine_index {
     char *found_source;           /* fouine_index_find()'s; owned */
     fouine_analyzer *an;          /* the searches', made on first use;
                                      owned */
+    fouine_near *near;            /* the fingerprinting of the articles
+                                     written, at each commit; owned; NULL
+                                     when read only or plain */
 };
 
 int fouine_index_open(fouine_index **out, const char *path, int flags)
@@ -117,6 +120,9 @@ int fouine_index_open(fouine_index **out, const char *path, int flags)
         }
         if (rc == FOUINE_OK) {
             rc = fouine_fts5_register_sink(ix->db, ix->sink);
+        }
+        if (rc == FOUINE_OK) {
+            rc = fouine_near_new(&ix->near, ix->db);
         }
     }
     /* A reader never checkpoints nor deletes the WAL when it closes: it
@@ -155,6 +161,7 @@ void fouine_index_close(fouine_index *ix)
     if (ix->db && ix->in_txn) {
         sqlite3_exec(ix->db, "ROLLBACK", NULL, NULL, NULL);
     }
+    fouine_near_free(ix->near); /* its statements, before db */
     sqlite3_close(ix->db);
     fouine_lexsink_free(ix->sink); /* after db: its tokenizers point to it */
     fouine_free(ix->found_source);
@@ -183,6 +190,11 @@ sqlite3 *fouine_index_db(fouine_index *ix)
 fouine_lexsink *fouine_index_sink(fouine_index *ix)
 {
     return ix->sink;
+}
+
+fouine_near *fouine_index_near(fouine_index *ix)
+{
+    return ix->near;
 }
 
 const char *fouine_index_errmsg(fouine_index *ix)
@@ -257,6 +269,16 @@ int fouine_index_commit(fouine_index *ix)
     if (!ix->in_txn) {
         return FOUINE_EINVAL;
     }
+    if (ix->near) {
+        fouine_analyzer *an = NULL;
+        rc = fouine_index_analyzer(&an, ix);
+        if (rc == FOUINE_OK) {
+            rc = fouine_near_flush(ix->near, an);
+        }
+        if (rc != FOUINE_OK) {
+            return rc;
+        }
+    }
     if (ix->sink) {
         rc = fouine_lexsink_flush(ix->sink, ix->db);
         if (rc != FOUINE_OK) {
@@ -281,6 +303,9 @@ int fouine_index_commit(fouine_index *ix)
     ix->dirty = 0;
     if (ix->sink) {
         fouine_lexsink_clear(ix->sink);
+    }
+    if (ix->near) {
+        fouine_near_forget(ix->near);
     }
     return FOUINE_OK;
 }

@@ -283,6 +283,10 @@ void fouine_inputs_free(fouine_inputs *in);
 ** Interface to code in replay.c.
 */
 
+/* Bytes of a record of fouine_pretok before its token: flags (bit 0:
+** FOUINE_TOKEN_COLOCATED), length, start, end. */
+#define FOUINE_PRETOK_HEAD 10
+
 /* The tokens of one text, recorded in advance. */
 typedef struct fouine_pretok {
     char *buf;       /* records: flags, length, start, end, token; owned */
@@ -341,6 +345,90 @@ void fouine_replay_set(fouine_replay *rp,
                        size_t n);
 
 /*
+** Interface to code in near.c: the fingerprints of wire-story duplicates
+** (README, "Wire-story duplicates"; group lookups: store.h).
+*/
+
+/* Values of a fingerprint. */
+#define FOUINE_NEAR_K 64
+
+/* An article's MinHash fingerprint. */
+typedef struct fouine_near_sig {
+    uint32_t h[FOUINE_NEAR_K]; /* the smallest value of each permutation */
+    int valid;                 /* 0: no word (or not made): no group */
+} fouine_near_sig;
+
+/* The fingerprinting of a writable index: its statements and the
+** fingerprints the reader thread made for the open transaction. */
+typedef struct fouine_near fouine_near;
+
+/** Whether FOUINE_NO_NEAR is set (not "0"): nothing is fingerprinted,
+ *  the articles written wait in near_todo (the benchmark's baseline). */
+int fouine_near_disabled(void);
+
+/**
+ * The fingerprint of an article from the tokens of its title, lead and
+ * body recorded in advance (thread safe: reader threads call it).
+ *
+ * @param[out] out the fingerprint; out->valid is 0 when a text was not
+ *             recorded (it is then made from the text) or has no word
+ * @param toks the records, n of them (title, lead, body)
+ */
+void fouine_near_sign_tokens(fouine_near_sig *out,
+                             const fouine_pretok *toks,
+                             size_t n);
+
+/**
+ * The fingerprint of an article from its texts (title, lead, body; each
+ * NUL-terminated or NULL), analyzed by an: the same as
+ * fouine_near_sign_tokens() gives from their records.
+ *
+ * @return FOUINE_OK or FOUINE_ENOMEM
+ */
+FOUINE_WUR int fouine_near_sign_text(fouine_near_sig *out,
+                                     fouine_analyzer *an,
+                                     const char *const texts[3]);
+
+/**
+ * @param[out] out a new fingerprinting on db (not owned: it must outlive
+ *             it), fouine_near_free()
+ * @return FOUINE_OK or FOUINE_ENOMEM
+ */
+FOUINE_WUR int fouine_near_new(fouine_near **out, sqlite3 *db);
+
+/** Release it (its statements).  NULL is accepted. */
+void fouine_near_free(fouine_near *nr);
+
+/**
+ * Keep the fingerprint of the article whose fouine_article_hash() is hash
+ * until fouine_near_forget(): fouine_near_flush() takes it instead of
+ * analyzing the article again.  An invalid one is not kept.
+ *
+ * @return FOUINE_OK or FOUINE_ENOMEM (nothing lost but time)
+ */
+FOUINE_WUR int fouine_near_remember(fouine_near *nr,
+                                    uint64_t hash,
+                                    const fouine_near_sig *sig);
+
+/** Forget the fingerprints kept (after a commit). */
+void fouine_near_forget(fouine_near *nr);
+
+/**
+ * Fingerprint the articles of near_todo (written since the last flush, or
+ * waiting since a migration), with the fingerprints kept or, for the
+ * others, analyzing their text with an, and give each its group: the
+ * group of the articles whose fingerprints share at least half of its
+ * values, merged into one of the smallest rowid when there are several,
+ * else its own rowid; then empty near_todo.  The work is done by chunks
+ * of NEAR_CHUNK articles (near.c), in the order of the band keys: its
+ * memory does not grow with the index.  In the caller's transaction,
+ * before its COMMIT.  Nothing when fouine_near_disabled().
+ *
+ * @return FOUINE_OK, FOUINE_EDB or FOUINE_ENOMEM
+ */
+FOUINE_WUR int fouine_near_flush(fouine_near *nr, fouine_analyzer *an);
+
+/*
 ** Interface to code in index.c, inside the library: what fouine-index's
 ** run (run.c) needs of a fouine_index beyond the public API.
 */
@@ -354,6 +442,9 @@ void fouine_replay_set(fouine_replay *rp,
 
 /** Write h as the 16 hex digits of the hash columns. */
 void fouine_hash_hex(char out[FOUINE_HASH_HEX_SIZE], uint64_t h);
+
+/** The fingerprinting of ix (owned by ix), or NULL (read only, plain). */
+fouine_near *fouine_index_near(fouine_index *ix);
 
 /** The lexicon sink of ix (owned by ix), or NULL (read only, plain). */
 struct fouine_lexsink *fouine_index_sink(fouine_index *ix);

@@ -22,7 +22,7 @@
 #include <string.h>
 
 /* Bytes of a record before the token: flags, length, start, end. */
-#define RECORD_HEAD 10
+#define RECORD_HEAD FOUINE_PRETOK_HEAD
 
 /* The wrapper registered as "french" on one connection. */
 struct fouine_replay {

@@ -53,6 +53,8 @@ typedef struct msg {
     fouine_article a;      /* MSG_ARTICLE: owned */
     fouine_pretok tok[3];  /* MSG_ARTICLE: tokens of title, lead, body,
                              recorded by the reader; owned */
+    fouine_near_sig sig;   /* MSG_ARTICLE: its fingerprint, made by the
+                              reader from tok (sig.valid 0: none) */
     fouine_lexsink *words; /* MSG_ARTICLE: the words the reader's analyzer
                              read first in it, for the lexicon, or NULL;
                              owned */

@@ -117,6 +117,10 @@ static int push_article(fouine_article *a, void *payload)
             m->bytes += m->tok[i].len;
         }
         fouine_analyzer_watch(rd->r->an, NULL, NULL);
+        if (i == 3 && !fouine_near_disabled()) {
+            /* Here, not in the writer: the reader threads share the cost. */
+            fouine_near_sign_tokens(&m->sig, m->tok, 3);
+        }
     }
     rd->count++;
     if (fouine_run_push(rd->r, m)) {

@@ -737,6 +737,14 @@ FOUINE_WUR int fouine_run_handle(run *r, writer *w, msg *m, int *kept)
                 return rc;
             }
         }
+        if (m->sig.valid && fouine_index_near(w->ix)) {
+            /* Taken at the commit, if the article is written. */
+            rc = fouine_near_remember(fouine_index_near(w->ix), m->hash,
+                                      &m->sig);
+            if (rc != FOUINE_OK) {
+                return rc;
+            }
+        }
         return write_article(r, w, m, kept);
     case MSG_END:
         r->st->files++;

@@ -113,6 +113,46 @@ static const char schema_v4_sql[] =
     "CREATE INDEX lexicon_fold ON lexicon(fold);"
     "CREATE INDEX lexicon_stem ON lexicon(stem);";
 
+/* What version 5 adds: the fingerprints of wire-story duplicates
+** (near.c).  near holds each article fingerprinted, its group (the
+** smallest rowid of the group) and its fingerprint; near_band the LSH keys
+** of its bands (those of an article since changed or removed stay: they
+** only make candidates, which its fingerprint then refuses, and an index
+** on near_band.rowid to delete them would double the cost of writing
+** them); near_todo the articles written and not yet fingerprinted.
+** An article's text changing or the article going takes it out of its
+** group; a group whose smallest member goes takes the next smallest.
+** near_grouped indexes the members that do not lead their group, the few
+** a search's count looks up (lib/search/collapse.c). */
+static const char schema_v5_sql[] =
+    "CREATE TABLE near("
+    "  rowid INTEGER PRIMARY KEY,"
+    "  grp INTEGER NOT NULL,"
+    "  sig BLOB NOT NULL);"
+    "CREATE INDEX near_grp ON near(grp);"
+    "CREATE INDEX near_grouped ON near(grp) WHERE grp <> rowid;"
+    "CREATE TABLE near_band("
+    "  band INTEGER NOT NULL,"
+    "  rowid INTEGER NOT NULL,"
+    "  PRIMARY KEY(band, rowid)) WITHOUT ROWID;"
+    "CREATE TABLE near_todo(rowid INTEGER PRIMARY KEY);"
+    "CREATE TRIGGER near_ai AFTER INSERT ON article BEGIN"
+    "  INSERT OR IGNORE INTO near_todo(rowid) VALUES (new.rowid);"
+    "END;"
+    "CREATE TRIGGER near_au AFTER UPDATE OF title, lead, body ON article"
+    "  BEGIN"
+    "  DELETE FROM near WHERE rowid = old.rowid;"
+    "  INSERT OR IGNORE INTO near_todo(rowid) VALUES (new.rowid);"
+    "END;"
+    "CREATE TRIGGER near_ad AFTER DELETE ON article BEGIN"
+    "  DELETE FROM near WHERE rowid = old.rowid;"
+    "  DELETE FROM near_todo WHERE rowid = old.rowid;"
+    "END;"
+    "CREATE TRIGGER near_gone AFTER DELETE ON near BEGIN"
+    "  UPDATE near SET grp = (SELECT min(rowid) FROM near"
+    "  WHERE grp = old.rowid) WHERE grp = old.rowid;"
+    "END;";
+
 /*
 ** Run sql, a statement giving one integer, into *value (0 on failure).
 ** Returns FOUINE_OK or FOUINE_EDB (sqlite3_errcode(db) tells why).
@@ -155,7 +195,38 @@ static FOUINE_WUR int set_schema(sqlite3 *db)
     if (sqlite3_exec(db, schema_sql, NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_exec(db, schema_v3_sql, NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_exec(db, schema_v4_sql, NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(db, schema_v5_sql, NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        rc = fouine_store_error(db);
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        return rc;
+    }
+    return FOUINE_OK;
+}
+
+/*
+** Bring an index of version 4 to version 5, in one transaction: the
+** tables of the fingerprints, every article waiting in near_todo, to be
+** fingerprinted by the commit of the first write (fouine_near_flush()).
+** Returns FOUINE_OK, FOUINE_EDB or FOUINE_ENOMEM.
+*/
+static FOUINE_WUR int migrate_v4(sqlite3 *db)
+{
+    char sql[64];
+    int rc, version = 0;
+    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+        return fouine_store_error(db);
+    }
+    snprintf(sql, sizeof sql, "PRAGMA user_version=%d", FOUINE_SCHEMA_VERSION);
+    /* Another writer may have migrated it while this one waited. */
+    if (query_int(db, "PRAGMA user_version", &version) != FOUINE_OK ||
+        (version == 4 &&
+         (sqlite3_exec(db, schema_v5_sql, NULL, NULL, NULL) != SQLITE_OK ||
+          sqlite3_exec(db,
+                       "INSERT INTO near_todo(rowid) SELECT rowid FROM article",
+                       NULL, NULL, NULL) != SQLITE_OK ||
+          sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)) ||
         sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
         rc = fouine_store_error(db);
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
@@ -212,6 +283,13 @@ int fouine_store_open(sqlite3 **out, const char *path, int flags)
             goto done;
         }
         rc = set_schema(db);
+        if (rc != FOUINE_OK) {
+            goto done;
+        }
+        version = FOUINE_SCHEMA_VERSION;
+    }
+    if (version == 4 && (flags & FOUINE_STORE_WRITE)) {
+        rc = migrate_v4(db);
         if (rc != FOUINE_OK) {
             goto done;
         }

@@ -31,6 +31,12 @@
 **                                           word typed may mean; indexed on
 **                                           fold and on stem.  Tokens of
 **                                           articles since removed may stay
+**   near(rowid, grp, sig)                   an article's fingerprint and
+**                                           its group of wire-story
+**                                           duplicates (near.c)
+**   near_band(band, rowid)                  the LSH keys of the bands of
+**                                           its fingerprint
+**   near_todo(rowid)                        articles not fingerprinted yet
 **   meta(key, value)                        e.g. "updated"
 ** Triggers keep the FTS5 tables in step with article and comment: an
 ** article's FTS5 row is rewritten only when its title, lead or body
@@ -40,8 +46,11 @@
 ** Version history: 1 first schema; 2 adds source.articles and limits the
 ** article update trigger to the indexed columns; 3 adds duplicate,
 ** duplicate_comment and root; 4 indexes one token a word, accents kept,
-** the stems moving from the FTS5 tables to the lexicon.  Older versions
-** are refused: their tokens differ, so they must be indexed again.
+** the stems moving from the FTS5 tables to the lexicon; 5 adds near,
+** near_band and near_todo.  A writer opening version 4 brings it to 5
+** (its articles fingerprinted by its first commit); readers refuse it.
+** Older versions are refused: their tokens differ, so they must be
+** indexed again.
 */
 #ifndef FOUINE_STORE_H
 #define FOUINE_STORE_H
@@ -55,7 +64,7 @@
 extern "C" {
 #endif
 
-#define FOUINE_SCHEMA_VERSION 4
+#define FOUINE_SCHEMA_VERSION 5
 
 /* Flags of fouine_store_open(). */
 #define FOUINE_STORE_READ  0x0 /* read only; the file must exist */
@@ -132,6 +141,31 @@ void fouine_lexsink_clear(fouine_lexsink *sink);
  * @return FOUINE_OK, FOUINE_EDB or FOUINE_ENOMEM
  */
 FOUINE_WUR int fouine_lexsink_flush(fouine_lexsink *sink, sqlite3 *db);
+
+/**
+ * The group of wire-story duplicates of the article at rowid (near.c):
+ * the smallest rowid of the articles grouped with it, its own rowid when
+ * it is alone or not fingerprinted yet.  For code that must tell copies
+ * apart (related articles leaving out an article's duplicates).
+ *
+ * @param[out] group the group id (rowid itself on error)
+ * @return FOUINE_OK, FOUINE_EDB or FOUINE_ENOMEM
+ */
+FOUINE_WUR int fouine_near_group(sqlite3_int64 *group,
+                                 sqlite3 *db,
+                                 sqlite3_int64 rowid);
+
+/**
+ * Whether the articles at rowids a and b are in one group of duplicates
+ * (fouine_near_group()); an article is in its own.
+ *
+ * @param[out] same 1 or 0 (0 on error)
+ * @return FOUINE_OK, FOUINE_EDB or FOUINE_ENOMEM
+ */
+FOUINE_WUR int fouine_near_same(int *same,
+                                sqlite3 *db,
+                                sqlite3_int64 a,
+                                sqlite3_int64 b);
 
 /**
  * The FOUINE_* code of the last SQLite error on db: FOUINE_ENOMEM when

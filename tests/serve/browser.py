@@ -287,6 +287,30 @@ def page_checks(b, base, check):
     check(when == "15 juin 2021 à 23:30",
           f"the article's date as published (got {when})")
 
+    # A wire story run by two sites: one hit, the other version listed
+    # under "2 versions", linked to its article.
+    b.goto(base + "/?q=flamants+roses+camargue")
+    n = b.wait("(() => { const l = document.querySelectorAll("
+               "'#resultats > li'); return l.length ? l.length : null; })()",
+               "the results of the wire story")
+    check(n == 1, f"the two versions are one hit (got {n})")
+    summary = b.eval("(() => { const s = document.querySelector("
+                     "'#resultats details.versions summary'); "
+                     "return s ? s.textContent : null; })()")
+    check(summary == "2 versions", f"'2 versions' under the hit ({summary})")
+    b.eval("document.querySelector('#resultats details.versions summary')"
+           ".click()")
+    shown = b.wait("(() => { const d = document.querySelector("
+                   "'#resultats details.versions'); return d && d.open ? "
+                   "[...d.querySelectorAll('li a')].map(a => "
+                   "a.textContent + ' ' + a.getAttribute('href')) : null; "
+                   "})()", "the versions listed")
+    title = b.eval("document.querySelector('#resultats h2').textContent")
+    other = ("site-flamants-record" if "Nouveau" not in title
+             else "afp-flamants-record")
+    check(shown == [other + " ?article=" + other],
+          f"the other version listed and linked ({shown}, hit {title})")
+
     # The query as typed, never as fouine reads it ("C" for C++).
     b.goto(base + "/")
     b.eval("document.getElementById('q').focus()")

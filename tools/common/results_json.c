@@ -91,6 +91,20 @@ static int set_marked(json_t *obj,
     return rc;
 }
 
+/* The ids of a hit's duplicates, a new JSON array (NULL: no memory). */
+static json_t *ids_json(const char *const *ids, size_t n)
+{
+    json_t *a = json_array();
+    size_t i;
+    for (i = 0; a && i < n; i++) {
+        if (json_array_append_new(a, json_string(ids[i])) != 0) {
+            json_decref(a);
+            a = NULL;
+        }
+    }
+    return a;
+}
+
 static int hit_json(json_t **out, const fouine_hit *h)
 {
     json_t *obj = json_object();
@@ -124,6 +138,13 @@ static int hit_json(json_t **out, const fouine_hit *h)
     }
     if (rc == FOUINE_OK) {
         rc = set(obj, "comment", json_boolean(h->comment));
+    }
+    if (rc == FOUINE_OK) {
+        rc = set(obj, "duplicates", json_integer((json_int_t)h->duplicates));
+    }
+    if (rc == FOUINE_OK) {
+        rc = set(obj, "duplicate_ids",
+                 ids_json(h->duplicate_ids, h->nduplicate_ids));
     }
     if (rc != FOUINE_OK) {
         json_decref(obj);

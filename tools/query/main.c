@@ -56,6 +56,8 @@ static void usage(FILE *f)
         "                         month (each without its own filter)\n"
         "      --no-correct       search exactly what was typed: a word in no\n"
         "                         article is only suggested, not corrected\n"
+        "      --no-collapse      show every copy of a wire story, not one hit\n"
+        "                         a group of near-duplicates\n"
         "  -s, --snippet-length N snippet length in characters (default: "
         "200)\n"
         "      --json             print one JSON object\n"
@@ -200,8 +202,20 @@ static int print_text(const fouine_results *res, const output *o)
         if (h->category && *h->category) {
             printf(" · %s", h->category);
         }
-        printf(" · %s%s\n   %s\n\n", h->id,
-               h->comment ? " · (commentaire)" : "", snippet);
+        printf(" · %s%s\n   %s\n", h->id, h->comment ? " · (commentaire)" : "",
+               snippet);
+        if (h->duplicates > 0) {
+            size_t k;
+            /* The other versions of the wire story. */
+            printf("   + %lld autre%s version%s :", h->duplicates,
+                   h->duplicates > 1 ? "s" : "", h->duplicates > 1 ? "s" : "");
+            for (k = 0; k < h->nduplicate_ids; k++) {
+                printf("%s %s", k ? "," : "", h->duplicate_ids[k]);
+            }
+            printf("%s\n",
+                   (long long)h->nduplicate_ids < h->duplicates ? ", …" : "");
+        }
+        printf("\n");
         fouine_free(title);
         fouine_free(snippet);
     }
@@ -370,6 +384,9 @@ int main(int argc, char **argv)
             takes = 0;
         } else if (strcmp(a, "--no-correct") == 0) {
             opts.no_correct = 1;
+            takes = 0;
+        } else if (strcmp(a, "--no-collapse") == 0) {
+            opts.no_collapse = 1;
             takes = 0;
         } else if (strcmp(a, "--facets") == 0) {
             opts.facets = 1;

@@ -212,6 +212,7 @@ int fouine_serve_api_search(fouine_serve_reply *r,
     const char *per_s = param(p, "per_page");
     const char *sort = param(p, "sort");
     const char *correct = param(p, "correct");
+    const char *collapse = param(p, "collapse");
     const char *half_life = param(p, "half_life");
     const char *invalid;
     fouine_results *found = NULL;
@@ -252,6 +253,12 @@ int fouine_serve_api_search(fouine_serve_reply *r,
     } else if (correct && strcmp(correct, "true") != 0) {
         return fouine_serve_reply_error(r, 400,
                                         "correct must be true or false");
+    }
+    if (collapse && strcmp(collapse, "false") == 0) {
+        opts.no_collapse = 1;
+    } else if (collapse && strcmp(collapse, "true") != 0) {
+        return fouine_serve_reply_error(r, 400,
+                                        "collapse must be true or false");
     }
     opts.query = q;
     opts.limit = (int)per_page;

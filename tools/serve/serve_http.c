@@ -104,7 +104,7 @@ enum {
 static const char *const pool_params[] = { "q",        "page",    "per_page",
                                            "sort",     "since",   "until",
                                            "category", "correct", "half_life",
-                                           "n" };
+                                           "collapse", "n" };
 #define POOL_PARAMS (sizeof pool_params / sizeof pool_params[0])
 
 /* State of one request, from its request line to its completion. */

@@ -392,6 +392,21 @@
     const p = el('p', 'extrait');
     appendMarked(p, hit.snippet);
     li.appendChild(p);
+    if (hit.duplicates > 0 && Array.isArray(hit.duplicate_ids)) {
+      /* The other versions of the wire story, shown on demand. */
+      const more = el('details', 'versions');
+      more.appendChild(el('summary', null, (hit.duplicates + 1) + ' versions'));
+      const list = el('ul');
+      for (const id of hit.duplicate_ids) {
+        const item = el('li');
+        const link = el('a', null, id);
+        link.href = '?article=' + encodeURIComponent(id);
+        item.appendChild(link);
+        list.appendChild(item);
+      }
+      more.appendChild(list);
+      li.appendChild(more);
+    }
     results.appendChild(li);
   }
 
