@@ -245,7 +245,9 @@ static void note(fouine_serve_follow *f,
     changed = strcmp(f->st.last_error, err ? err : "") != 0;
     if (err) {
         f->st.failures++;
-        snprintf(f->st.last_error, sizeof f->st.last_error, "%s", err);
+        /* A long message is cut to the room of the status. */
+        snprintf(f->st.last_error, sizeof f->st.last_error, "%.*s",
+                 (int)sizeof f->st.last_error - 1, err);
     } else {
         f->st.last_error[0] = '\0';
         f->st.last_ok = (long long)time(NULL);
