@@ -86,8 +86,7 @@ static int table_make(group_table *t,
                       sqlite3_int64 version,
                       sqlite3_int64 changes)
 {
-    static const char sql[] =
-        "SELECT rowid, grp FROM near WHERE grp <> rowid";
+    static const char sql[] = "SELECT rowid, grp FROM near WHERE grp <> rowid";
     sqlite3_stmt *stmt = NULL;
     grouped *rows = NULL;
     size_t n = 0, cap = 0, members, i;

@@ -174,8 +174,12 @@ static void builder_finish(near_builder *nb)
 /* The FOUINE_NEAR_K permutations of a shingle take 32-bit multiplies and
 ** unsigned minimums, which the x86-64 baseline (SSE2) does not have in
 ** vectors: an AVX2 clone of the loop over the tokens is chosen at load
-** time when the processor has it (some 3 times faster). */
-#if defined(__x86_64__) && defined(__has_attribute)
+** time when the processor has it (some 3 times faster).  Not under
+** ThreadSanitizer: the resolver that picks the clone runs while the program
+** is being loaded, before the sanitizer's runtime is up, and its
+** instrumented code crashes there. */
+#if defined(__x86_64__) && defined(__has_attribute) && \
+    !defined(__SANITIZE_THREAD__)
 #if __has_attribute(target_clones)
 #define NEAR_CLONES __attribute__((target_clones("avx2", "default")))
 #endif
