@@ -53,6 +53,7 @@ int bench_fouine_search(bench_top *top,
     opts.since = s->since;
     opts.until = s->until;
     opts.category = s->category;
+    opts.budget_ms = s->unbounded ? -1 : 0;
     t0 = bench_now_ms();
     rc = fouine_search(&res, f->ix, &opts);
     *ms = bench_now_ms() - t0;

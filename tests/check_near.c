@@ -84,12 +84,14 @@ static const char autre_body[] =
     "Les associations d'usagers réclament un service minimum garanti et "
     "l'indemnisation des abonnés du passe Navigo pour les jours de grève.";
 
-static void put(fouine_index *ix,
-                const char *id,
-                const char *title,
-                const char *lead,
-                const char *body,
-                const char *date)
+/* Put an article of category (or NULL) into ix. */
+static void put_in(fouine_index *ix,
+                   const char *id,
+                   const char *title,
+                   const char *lead,
+                   const char *body,
+                   const char *date,
+                   const char *category)
 {
     fouine_article a;
     memset(&a, 0, sizeof a);
@@ -98,13 +100,26 @@ static void put(fouine_index *ix,
     a.lead = strdup(lead);
     a.body = strdup(body);
     a.date = strdup(date);
+    a.category = category ? strdup(category) : NULL;
     ck_assert(a.id && a.title && a.lead && a.body && a.date);
+    ck_assert(!category || a.category);
     ck_assert_int_eq(fouine_index_put(NULL, ix, &a), FOUINE_OK);
     free(a.id);
     free(a.title);
     free(a.lead);
     free(a.body);
     free(a.date);
+    free(a.category);
+}
+
+static void put(fouine_index *ix,
+                const char *id,
+                const char *title,
+                const char *lead,
+                const char *body,
+                const char *date)
+{
+    put_in(ix, id, title, lead, body, date, NULL);
 }
 
 /* The rowid of the article id. */
@@ -327,6 +342,138 @@ START_TEST(pages_of_groups)
 }
 END_TEST
 
+/* Three other strikes, one story each. */
+static const struct {
+    const char *id, *title, *body, *date, *category;
+} strikes[] = {
+    { "afp/air-france.json",
+      "Air France : les pilotes en grève pour leurs salaires",
+      "Le syndicat des pilotes a confirmé la grève de samedi : la compagnie "
+      "prévoit d'annuler un vol long-courrier sur quatre au départ de "
+      "Roissy.",
+      "2018-04-02T08:00:00", "Économie" },
+    { "afp/enseignants.json",
+      "Éducation : les enseignants appelés à la grève jeudi",
+      "Les syndicats d'enseignants protestent contre la suppression de "
+      "postes dans les collèges ; un professeur sur trois serait absent.",
+      "2018-04-02T11:00:00", "Société" },
+    { "afp/raffineries.json",
+      "Raffineries : la grève menace l'approvisionnement des stations",
+      "Trois raffineries sur huit sont à l'arrêt, et la CGT appelle à "
+      "reconduire le mouvement jusqu'à la fin de la semaine.",
+      "2018-04-01T16:00:00", "economie" },
+};
+
+/* The ids of the hits of o in ix, in order, with the total, as the
+** fast path gives them or (exhaustive) with every match ranked. */
+static void page_ids(char *out,
+                     size_t size,
+                     long long *total,
+                     fouine_index *ix,
+                     const fouine_search_options *o,
+                     int exhaustive)
+{
+    fouine_results *r = NULL;
+    size_t i, at = 0;
+    if (exhaustive) {
+        ck_assert_int_eq(setenv("FOUINE_SEARCH_EXHAUSTIVE", "1", 1), 0);
+    }
+    ck_assert_int_eq(fouine_search(&r, ix, o), FOUINE_OK);
+    ck_assert_int_eq(unsetenv("FOUINE_SEARCH_EXHAUSTIVE"), 0);
+    out[0] = '\0';
+    for (i = 0; i < r->nhits; i++) {
+        int n =
+            snprintf(out + at, size - at, "%s%s", i ? " " : "", r->hits[i].id);
+        ck_assert(n > 0 && (size_t)n < size - at);
+        at += (size_t)n;
+    }
+    *total = r->total;
+    fouine_results_free(r);
+}
+
+/* Sorted by date or filtered by dates and category, the pages are those
+** of the exhaustive path, which ranks and joins every match: here the
+** newest day holds five copies of one story (one group), which the
+** first page by date cannot fill alone. */
+START_TEST(dated_pages_exact)
+{
+    static const char *const sinces[] = { NULL, "2018-04-02", "2018-04" };
+    static const char *const cats[] = { NULL, "economie", "Société" };
+    fouine_index *ix = NULL;
+    fouine_search_options o = FOUINE_SEARCH_OPTIONS_INIT;
+    char fast[1024], slow[1024], id[64], date[32];
+    long long tfast = 0, tslow = 0;
+    size_t i;
+    int sort, si, ci, limit, offset, collapse;
+
+    ck_assert_int_eq(fouine_index_open(&ix, path, FOUINE_INDEX_WRITE),
+                     FOUINE_OK);
+    put_in(ix, "afp/greve.json", greve_title, greve_lead, greve_body,
+           "2018-04-05T06:00:00", "Économie");
+    for (i = 1; i <= 4; i++) {
+        snprintf(id, sizeof id, "site-%zu/greve-copie.json", i);
+        snprintf(date, sizeof date, "2018-04-05T%02zu:00:00", 6 + i);
+        put_in(ix, id, copie_title, greve_lead, copie_body, date, "Économie");
+    }
+    put_in(ix, "autre/greve-rer-b.json", autre_title, autre_lead, autre_body,
+           "2018-04-04T09:00:00", "Société");
+    for (i = 0; i < sizeof strikes / sizeof strikes[0]; i++) {
+        put_in(ix, strikes[i].id, strikes[i].title, "", strikes[i].body,
+               strikes[i].date, strikes[i].category);
+    }
+    o.query = "grève";
+    /* The newest copy leads its group by date; the other story next. */
+    o.sort = FOUINE_SORT_DATE;
+    o.limit = 2;
+    page_ids(fast, sizeof fast, &tfast, ix, &o, 0);
+    ck_assert_str_eq(fast, "site-4/greve-copie.json autre/greve-rer-b.json");
+    ck_assert_int_eq(tfast, 5);
+    for (sort = 0; sort < 2; sort++) {
+        for (si = 0; si < 3; si++) {
+            for (ci = 0; ci < 3; ci++) {
+                for (collapse = 0; collapse < 2; collapse++) {
+                    for (limit = 1; limit <= 3; limit++) {
+                        for (offset = 0; offset <= 6; offset++) {
+                            o.sort = sort ? FOUINE_SORT_DATE : FOUINE_SORT_RANK;
+                            o.since = sinces[si];
+                            o.category = cats[ci];
+                            o.no_collapse = !collapse;
+                            o.limit = limit;
+                            o.offset = offset;
+                            page_ids(fast, sizeof fast, &tfast, ix, &o, 0);
+                            page_ids(slow, sizeof slow, &tslow, ix, &o, 1);
+                            ck_assert_msg(
+                                strcmp(fast, slow) == 0 && tfast == tslow,
+                                "sort %d since %s category %s"
+                                " collapse %d limit %d offset %d:"
+                                " %s (%lld) against %s (%lld)",
+                                sort, o.since ? o.since : "-",
+                                o.category ? o.category : "-", collapse, limit,
+                                offset, fast, tfast, slow, tslow);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    /* The filters in C fold the category as SQL does: "economie" finds
+    ** "Économie" and "economie". */
+    o.sort = FOUINE_SORT_RANK;
+    o.since = NULL;
+    o.category = "economie";
+    o.no_collapse = 1;
+    o.limit = 10;
+    o.offset = 0;
+    page_ids(fast, sizeof fast, &tfast, ix, &o, 0);
+    ck_assert_int_eq(tfast, 7);
+    ck_assert_msg(strstr(fast, "afp/raffineries.json") &&
+                      strstr(fast, "afp/air-france.json") &&
+                      !strstr(fast, "autre/greve-rer-b.json"),
+                  "%s", fast);
+    fouine_index_close(ix);
+}
+END_TEST
+
 START_TEST(migrate_from_4)
 {
     fouine_index *ix = NULL;
@@ -341,6 +488,7 @@ START_TEST(migrate_from_4)
                                   "DROP TRIGGER near_ai; DROP TRIGGER near_au;"
                                   " DROP TRIGGER near_ad; DROP TABLE near_todo;"
                                   " DROP TABLE near_band; DROP TABLE near;"
+                                  " DROP INDEX article_category_date;"
                                   " PRAGMA user_version=4",
                                   NULL, NULL, NULL),
                      SQLITE_OK);
@@ -464,6 +612,7 @@ static Suite *near_suite(void)
     tcase_add_test(tc, search_collapses);
     tcase_add_test(tc, count_follows_changes);
     tcase_add_test(tc, pages_of_groups);
+    tcase_add_test(tc, dated_pages_exact);
     tcase_add_test(tc, migrate_from_4);
     tcase_add_test(tc, tokens_and_text_agree);
     tcase_add_test(tc, bridge_later_commit);

@@ -215,6 +215,19 @@ done:
     return rc;
 }
 
+/* Make t again when the index has changed since it was made (version
+** and changes: fouine_search_version()).  Returns as table_make(). */
+static int table_fresh(tally_table *t,
+                       sqlite3 *db,
+                       sqlite3_int64 version,
+                       sqlite3_int64 changes)
+{
+    if (t->built && t->version == version && t->changes == changes) {
+        return FOUINE_OK;
+    }
+    return table_make(t, db, version, changes);
+}
+
 /* The month of day YYYYMMDD in the months of t (0 .. 12 * years). */
 static size_t month_of(const tally_table *t, int day)
 {
@@ -252,10 +265,8 @@ static void tally_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         return;
     }
     if (!q->table) {
-        if (!t->built || t->version != q->version || t->changes != q->changes) {
-            q->rc = table_make(t, sqlite3_context_db_handle(ctx), q->version,
-                               q->changes);
-        }
+        q->rc = table_fresh(t, sqlite3_context_db_handle(ctx), q->version,
+                            q->changes);
         if (q->rc == FOUINE_OK && !t->exact) {
             q->inexact = 1;
         }
@@ -300,6 +311,18 @@ static void tally_final(sqlite3_context *ctx)
     sqlite3_result_null(ctx);
 }
 
+/* Whether db has the function name(rowid, request) already. */
+static int registered(sqlite3 *db, const char *name)
+{
+    char probe_sql[96];
+    sqlite3_stmt *probe = NULL;
+    int found;
+    snprintf(probe_sql, sizeof probe_sql, "SELECT %s(0, NULL) WHERE 0", name);
+    found = sqlite3_prepare_v2(db, probe_sql, -1, &probe, NULL) == SQLITE_OK;
+    sqlite3_finalize(probe);
+    return found;
+}
+
 int fouine_aggregate_register(sqlite3 *db,
                               const char *name,
                               size_t size,
@@ -309,15 +332,10 @@ int fouine_aggregate_register(sqlite3 *db,
                               void (*final)(sqlite3_context *),
                               void (*destroy)(void *))
 {
-    char probe_sql[96];
-    sqlite3_stmt *probe = NULL;
     void *table;
-    snprintf(probe_sql, sizeof probe_sql, "SELECT %s(0, NULL) WHERE 0", name);
-    if (sqlite3_prepare_v2(db, probe_sql, -1, &probe, NULL) == SQLITE_OK) {
-        sqlite3_finalize(probe);
-        return FOUINE_OK; /* registered already, with its table */
+    if (registered(db, name)) {
+        return FOUINE_OK; /* with its table */
     }
-    sqlite3_finalize(probe);
     table = fouine_calloc(1, size);
     if (!table) {
         return FOUINE_ENOMEM;
@@ -348,10 +366,29 @@ int fouine_search_version(sqlite3_int64 *version,
     return rc;
 }
 
+static void keep_func(sqlite3_context *ctx, int argc, sqlite3_value **argv);
+
 int fouine_tally_register(sqlite3 *db)
 {
-    return fouine_aggregate_register(db, "fouine_tally", sizeof(tally_table),
-                                     tally_step, tally_final, table_free);
+    tally_table *table;
+    if (registered(db, "fouine_keep")) {
+        return FOUINE_OK; /* both, with their table */
+    }
+    table = fouine_calloc(1, sizeof *table);
+    if (!table) {
+        return FOUINE_ENOMEM;
+    }
+    /* The aggregate owns the table (released at once on failure); the
+    ** filter shares it.  Should the filter fail to register, the next call
+    ** registers both again, the aggregate's old table released. */
+    if (sqlite3_create_function_v2(db, "fouine_tally", 2, SQLITE_UTF8, table,
+                                   NULL, tally_step, tally_final,
+                                   table_free) != SQLITE_OK ||
+        sqlite3_create_function_v2(db, "fouine_keep", -1, SQLITE_UTF8, table,
+                                   keep_func, NULL, NULL, NULL) != SQLITE_OK) {
+        return sqlite3_errcode(db) == SQLITE_NOMEM ? FOUINE_ENOMEM : FOUINE_EDB;
+    }
+    return FOUINE_OK;
 }
 
 /* A bound of the dates, "YYYY", "YYYY-MM" or "YYYY-MM-DD" (valid), as
@@ -448,4 +485,158 @@ void fouine_tally_clear(facet_tally *q)
     fouine_free(q->months);
     fouine_free(q->match);
     memset(q, 0, sizeof *q);
+}
+
+/*
+** The filter fouine_keep(rowid, :keep [, counted]): whether the article
+** is within the filters of the search (its dates, its category) and, in
+** date order, of the days kept (from on), read from the table of the
+** connection, not from the article's row: the matches that fail are
+** neither ranked nor joined.  With counted non-zero and k->days, a match
+** kept is counted by its day.  fouine_keep(-1, :keep) makes the table
+** ready and returns whether it answers (fouine_keep_begin()).
+*/
+
+/* The slot of day YYYYMMDD in the days of t: 31 a month, 12 months a
+** year, in the order of the days. */
+static size_t day_slot(const tally_table *t, int day)
+{
+    int dd = day % 100;
+    dd = dd < 1 ? 1 : dd > 31 ? 31 : dd;
+    return ((size_t)(day / 10000 - t->year0) * 12 +
+            (size_t)(day / 100 % 100 - 1)) *
+               31 +
+           (size_t)(dd - 1);
+}
+
+/* Make k ready with table t of db: the table fresh, the categories that
+** are the options' one, the counts by day.  Returns FOUINE_OK (k->table
+** NULL: the table cannot answer) or as table_make(). */
+static int keep_start(keep_filter *k, tally_table *t, sqlite3 *db)
+{
+    size_t i;
+    int rc = table_fresh(t, db, k->version, k->changes);
+    if (rc != FOUINE_OK || !t->exact) {
+        return rc;
+    }
+    k->match = fouine_calloc(t->ncats ? t->ncats : 1, 1);
+    if (!k->match) {
+        return FOUINE_ENOMEM;
+    }
+    for (i = 0; k->category && i < t->ncats; i++) {
+        k->match[i] = strcmp(t->folds[i], k->category) == 0;
+    }
+    if (k->by_day) {
+        k->nslots = (size_t)t->years * 12 * 31;
+        k->days = fouine_calloc(k->nslots ? k->nslots : 1, sizeof *k->days);
+        if (!k->days) {
+            return FOUINE_ENOMEM;
+        }
+    }
+    k->table = t;
+    return FOUINE_OK;
+}
+
+static void keep_func(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    tally_table *t = sqlite3_user_data(ctx);
+    keep_filter *k =
+        argc >= 2 ? sqlite3_value_pointer(argv[1], KEEP_POINTER) : NULL;
+    sqlite3_int64 row = argc >= 2 ? sqlite3_value_int64(argv[0]) : 0;
+    int cat, day, keep;
+    if (!k) {
+        sqlite3_result_error(ctx, "fouine_keep: no filter", -1);
+        return;
+    }
+    if (row < 0) {
+        k->rc = keep_start(k, t, sqlite3_context_db_handle(ctx));
+        sqlite3_result_int(ctx, k->table != NULL);
+        return;
+    }
+    if (!k->table || row > t->maxrow) {
+        /* Not made ready, or an article added since: the search fails
+        ** rather than filter wrongly. */
+        sqlite3_result_error(ctx,
+                             "fouine_keep: an article the filter does"
+                             " not know",
+                             -1);
+        return;
+    }
+    cat = t->cat[row];
+    day = t->day[row];
+    keep = (!k->dated || (day && day >= k->lo && day <= k->hi)) &&
+           (!k->category || (cat >= 0 && k->match[cat])) &&
+           (!k->from || day >= k->from);
+    if (keep && day && k->days && k->counting && argc > 2 &&
+        sqlite3_value_int(argv[2])) {
+        k->days[day_slot(t, day)]++;
+    }
+    sqlite3_result_int(ctx, keep);
+}
+
+int fouine_keep_begin(keep_filter *k, const search *s)
+{
+    sqlite3_stmt *stmt = NULL;
+    int rc;
+
+    memset(k, 0, sizeof *k);
+    k->category = s->category;
+    k->dated = s->opts->since || s->opts->until;
+    k->lo = s->opts->since ? bound(s->opts->since, 0) : 0;
+    k->hi = s->opts->until ? bound(s->opts->until, 1) : 99999999;
+    k->by_day = s->opts->sort == FOUINE_SORT_DATE;
+    rc = fouine_tally_register(s->db);
+    if (rc == FOUINE_OK) {
+        rc = fouine_search_version(&k->version, &k->changes, s->db);
+    }
+    if (rc != FOUINE_OK) {
+        return rc;
+    }
+    if (sqlite3_prepare_v2(s->db, "SELECT fouine_keep(-1, ?1)", -1, &stmt,
+                           NULL) != SQLITE_OK ||
+        sqlite3_bind_pointer(stmt, 1, k, KEEP_POINTER, NULL) != SQLITE_OK ||
+        sqlite3_step(stmt) != SQLITE_ROW) {
+        rc = k->rc != FOUINE_OK ? k->rc : FOUINE_EDB;
+    } else {
+        rc = k->rc;
+    }
+    sqlite3_finalize(stmt);
+    if (rc != FOUINE_OK) {
+        fouine_keep_clear(k);
+    }
+    return rc;
+}
+
+int fouine_keep_from(const keep_filter *k, long long want)
+{
+    const tally_table *t = k->table;
+    long long seen = 0;
+    size_t i;
+    for (i = k->nslots; t && k->days && i-- > 0;) {
+        seen += k->days[i];
+        if (seen >= want) {
+            /* The first day of slot i: its year, month and day (1 takes
+            ** 00 as well). */
+            int dd = (int)(i % 31) + 1;
+            int month = (int)(i / 31 % 12) + 1;
+            int year = t->year0 + (int)(i / (31 * 12));
+            return year * 10000 + month * 100 + (dd == 1 ? 0 : dd);
+        }
+    }
+    return 0;
+}
+
+void fouine_keep_count(keep_filter *k)
+{
+    if (k->days) {
+        memset(k->days, 0, k->nslots * sizeof *k->days);
+    }
+    k->counting = k->days != NULL;
+}
+
+void fouine_keep_clear(keep_filter *k)
+{
+    fouine_free(k->match);
+    fouine_free(k->days);
+    memset(k, 0, sizeof *k);
 }

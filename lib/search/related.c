@@ -708,6 +708,7 @@ done:
     fouine_free(fold);
     fouine_free(dup.rowid);
     fouine_free(s.hits);
+    fouine_keep_clear(&s.keep);
     fouine_search_leave(db, own_txn);
     return rc;
 }

@@ -57,6 +57,30 @@ typedef struct facet_tally {
     int rc;                   /* FOUINE_OK, or why the counting failed */
 } facet_tally;
 
+/* The pointer type of a filter bound to fouine_keep() (facets.c). */
+#define KEEP_POINTER "fouine_keep"
+
+/* The filters of a search tested in C by fouine_keep(rowid, :keep) on
+** the table of fouine_tally() (facets.c): set by fouine_keep_begin(). */
+typedef struct keep_filter {
+    sqlite3_int64 version; /* PRAGMA data_version in the search */
+    sqlite3_int64 changes; /* the connection's total changes */
+    const char *category;  /* the options' category, folded, or NULL */
+    int dated;             /* since or until given */
+    int lo, hi;            /* their days, YYYYMMDD, inclusive */
+    int by_day;            /* date order: count the matches by day */
+    int from;              /* date order: only the days from this one on
+                              (YYYYMMDD; 0: every day, and none) */
+    int counting;          /* count the matches kept into days */
+    /* Set by fouine_keep_begin(): */
+    const tally_table *table; /* the connection's when it answers, else
+                                 NULL; not owned */
+    unsigned char *match;     /* by category id: the options'; owned */
+    long long *days;          /* by day slot: matches kept; owned */
+    size_t nslots;
+    int rc; /* FOUINE_OK, or why the filter could not be made ready */
+} keep_filter;
+
 /* The grouped articles that fouine_groups() keeps for its connection
 ** (collapse.c). */
 typedef struct group_table group_table;
@@ -92,6 +116,9 @@ typedef struct search {
     size_t nrows;
     double newest, oldest; /* FOUINE_SORT_RECENT: the julian days of the
                               newest and the oldest dated articles */
+    keep_filter keep;      /* the filters in C, when keep.table; owns its
+                         arrays (fouine_keep_clear()) */
+    int keep_tried;        /* fouine_keep_begin() was called */
 } search;
 
 /* fouine_results and what it owns: the public part first, so that a
@@ -166,8 +193,25 @@ long long fouine_groups_total(group_count *q);
 /* Release what q holds. */
 void fouine_groups_clear(group_count *q);
 
-/* Register fouine_tally(rowid, request) on db, with the table it keeps,
-** unless it is there.  Returns FOUINE_OK, FOUINE_EDB or FOUINE_ENOMEM. */
+/* Make k the filters of search s, tested by fouine_keep(): the table
+** of the connection made fresh, k->table NULL when it cannot answer
+** (the filters are then joined in SQL).  Returns FOUINE_OK, FOUINE_EDB
+** or FOUINE_ENOMEM (k cleared). */
+FOUINE_WUR int fouine_keep_begin(keep_filter *k, const search *s);
+
+/* Start counting the matches kept by day (date order): the counts
+** zeroed, the matches of the next statement counted. */
+void fouine_keep_count(keep_filter *k);
+
+/* The first day (YYYYMMDD) such that the matches counted from it on are
+** at least want, or 0 when all of them are fewer. */
+int fouine_keep_from(const keep_filter *k, long long want);
+
+/* Release what k holds (k zeroed). */
+void fouine_keep_clear(keep_filter *k);
+
+/* Register fouine_tally(rowid, request) and fouine_keep() on db, with
+** the table they share, unless they are there.  Returns FOUINE_OK, FOUINE_EDB or FOUINE_ENOMEM. */
 FOUINE_WUR int fouine_tally_register(sqlite3 *db);
 
 /* Set q (cleared first) to count the matches of s.  Returns FOUINE_OK or

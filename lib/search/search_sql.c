@@ -10,17 +10,33 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Weight of a match in a reader comment, relative to one in the body. */
 #define COMMENT_WEIGHT 0.5
 
+/* With "1" in this variable of the environment, searches take their
+** exhaustive path: every match ranked (and joined, for the dates and the
+** filters) before the page is cut.  For the benchmark that checks that the
+** fast paths give the same pages (bench/scale.c, --exact). */
+#define FOUINE_SEARCH_EXHAUSTIVE_ENV "FOUINE_SEARCH_EXHAUSTIVE"
+
+/* Whether the filters of s are tested in C (fouine_keep()), not joined. */
+static int kept(const search *s)
+{
+    return s->keep.table != NULL;
+}
+
 /* Append the matches CTE m(r, s, c, k): rowid, fouine_rank() (lower is
-** better), items held, 1 when from a comment. */
+** better), items held, 1 when from a comment; with keep, only those
+** fouine_keep() keeps (the others neither ranked nor joined), the
+** article's own matches counted by day when the filter counts. */
 static void sql_matches(fouine_buf *b,
                         const search *s,
                         int fallback,
-                        int ranked)
+                        int ranked,
+                        int keep)
 {
     int comments = s->opts->comments && !s->q->columns;
     if (!s->q->expr) {
@@ -45,6 +61,9 @@ static void sql_matches(fouine_buf *b,
     fouine_buf_puts(b, ranked && fallback ? "fouine_cover(article_fts, :map)" :
                                             "0");
     fouine_buf_puts(b, ", 0 FROM article_fts WHERE article_fts MATCH :expr");
+    if (keep) {
+        fouine_buf_puts(b, " AND fouine_keep(rowid, :keep, 1)");
+    }
     if (comments) {
         fouine_buf_puts(b, " UNION ALL SELECT cm.article, ");
         fouine_buf_printf(b, ranked ? "%g * bm25(comment_fts), " : "0.0, ",
@@ -54,6 +73,9 @@ static void sql_matches(fouine_buf *b,
         fouine_buf_puts(b, ", 1 FROM comment_fts JOIN comment cm ON"
                            " cm.rowid = comment_fts.rowid WHERE comment_fts"
                            " MATCH :expr");
+        if (keep) {
+            fouine_buf_puts(b, " AND fouine_keep(cm.article, :keep, 0)");
+        }
     }
     fouine_buf_puts(b, ")");
 }
@@ -91,17 +113,17 @@ static int collapsed(const search *s)
     return !s->opts->no_collapse;
 }
 
+/* Whether the page joins the article rows: for their dates, or for the
+** filters when they are not kept in C. */
 static int need_article(const search *s)
 {
-    return s->opts->since || s->opts->until || s->category ||
+    return ((s->opts->since || s->opts->until || s->category) && !kept(s)) ||
            s->opts->sort != FOUINE_SORT_RANK || !s->q->expr;
 }
 
-/* Bind the named parameters that stmt has. */
-static void bind_all(sqlite3_stmt *stmt,
-                     const search *s,
-                     const char *expr,
-                     int limit)
+/* Bind the named parameters that stmt has (:keep to s->keep, which
+** fouine_keep() writes its counts by day into). */
+static void bind_all(sqlite3_stmt *stmt, search *s, const char *expr, int limit)
 {
     struct {
         const char *name;
@@ -143,6 +165,10 @@ static void bind_all(sqlite3_stmt *stmt,
         if ((k = sqlite3_bind_parameter_index(stmt, days[i].name)) != 0) {
             sqlite3_bind_double(stmt, k, days[i].value);
         }
+    }
+    if ((k = sqlite3_bind_parameter_index(stmt, ":keep")) != 0) {
+        /* Only read by fouine_keep() but for its counts by day. */
+        sqlite3_bind_pointer(stmt, k, &s->keep, KEEP_POINTER, NULL);
     }
     if ((k = sqlite3_bind_parameter_index(stmt, ":limit")) != 0) {
         sqlite3_bind_int(stmt, k, limit);
@@ -287,7 +313,7 @@ static void count_sql(fouine_buf *sql, const search *s, int mode)
     const char *from =
         comments ? " FROM (SELECT DISTINCT r FROM m) d" : " FROM m d";
     fouine_buf_puts(sql, "WITH ");
-    sql_matches(sql, s, 0, 0);
+    sql_matches(sql, s, 0, 0, mode == COUNT_PLAIN && kept(s));
     if (mode == COUNT_TALLY) {
         fouine_buf_printf(sql, " SELECT fouine_tally(d.r, :tally)%s", from);
     } else if (mode == COUNT_GROUPS) {
@@ -310,7 +336,7 @@ static void count_sql(fouine_buf *sql, const search *s, int mode)
                               " SELECT fouine_groups(d.r, :groups)%s" :
                               " SELECT count(*)%s",
                           from);
-        if (s->opts->since || s->opts->until || s->category) {
+        if ((s->opts->since || s->opts->until || s->category) && !kept(s)) {
             fouine_buf_puts(sql, " JOIN article a ON a.rowid = d.r");
             sql_filters(sql, s);
         }
@@ -395,6 +421,24 @@ done:
     return rc;
 }
 
+/* Make the filters of s ready in C once a search, when it has a query
+** and filters or the date order.  Returns FOUINE_OK (kept(s) says
+** whether they answer), FOUINE_EDB or FOUINE_ENOMEM. */
+static int keep_ready(search *s)
+{
+    const char *exhaustive = getenv(FOUINE_SEARCH_EXHAUSTIVE_ENV);
+    if (exhaustive && strcmp(exhaustive, "1") == 0) {
+        return FOUINE_OK; /* every match ranked and joined (benchmarks) */
+    }
+    if (s->keep_tried || !s->q->expr ||
+        (!s->opts->since && !s->opts->until && !s->category &&
+         s->opts->sort != FOUINE_SORT_DATE)) {
+        return FOUINE_OK;
+    }
+    s->keep_tried = 1;
+    return fouine_keep_begin(&s->keep, s);
+}
+
 int fouine_search_count(search *s, const char *expr, long long *total)
 {
     int rc, inexact = 0;
@@ -405,6 +449,13 @@ int fouine_search_count(search *s, const char *expr, long long *total)
     if (fouine_search_budget_spent(s->time)) {
         return FOUINE_EDB; /* as interrupted */
     }
+    rc = keep_ready(s);
+    if (rc != FOUINE_OK) {
+        return rc;
+    }
+    /* Date order: the matches counted by day, for the page's first day
+    ** (fouine_search_run()). */
+    fouine_keep_count(&s->keep);
     if (!s->facets) {
         rc = count_run(s, expr, COUNT_PLAIN, total, &inexact);
     } else {
@@ -422,6 +473,7 @@ int fouine_search_count(search *s, const char *expr, long long *total)
             rc = count_run(s, expr, COUNT_PLAIN, total, &inexact);
         }
     }
+    s->keep.counting = 0;
     if (rc != FOUINE_OK) {
         *total = 0;
         fouine_search_rows_free(s);
@@ -595,7 +647,7 @@ int fouine_search_page(search *s,
     sql_ref.cover = comments ? "g.c" : "m.c";
     sql_ref.rowid = comments ? "g.r" : "m.r";
     fouine_buf_puts(&sql, "WITH ");
-    sql_matches(&sql, s, fallback && ranked, ranked);
+    sql_matches(&sql, s, fallback && ranked, ranked, kept(s));
     if (comments) {
         fouine_buf_puts(&sql, ", g(r, s, c, k) AS (SELECT r, min(s), max(c),"
                               " min(k) FROM m GROUP BY r)");
@@ -613,7 +665,9 @@ int fouine_search_page(search *s,
     fouine_buf_printf(&sql, " FROM %s", t);
     if (need_article(s) || by_date) {
         fouine_buf_printf(&sql, " JOIN article a ON a.rowid = %s.r", t);
-        sql_filters(&sql, s);
+        if (!kept(s)) {
+            sql_filters(&sql, s);
+        }
     }
     if (ranked) {
         fouine_buf_puts(&sql, " ORDER BY ");
@@ -651,6 +705,41 @@ static int ties(const page_hit *a, const page_hit *b)
            fabs(x - y) <= 1e-9 * (fabs(x) > 1 ? fabs(x) : 1);
 }
 
+/*
+** The page of a search in date order (a whole order: date, then score,
+** then the article indexed last), ranking and joining only the matches
+** of its last days: from the first day whose matches, counted by day
+** with the total, are as many as the page needs (offset + limit) on.
+** Every match of an earlier day comes after all of those, so the page
+** of those matches is the page of all of them, when they fill it: not
+** when groups of duplicates or the matches of comments alone, which
+** the days do not count, leave it short; the days then go back as far
+** as the shortfall says, down to every match.  Returns as
+** fouine_search_page().
+*/
+static int dated_page(search *s,
+                      const char *expr,
+                      int fallback,
+                      long offset,
+                      int limit)
+{
+    long long want = (long long)offset + limit, got;
+    int rc;
+    for (;;) {
+        s->keep.from = fouine_keep_from(&s->keep, want);
+        rc = fouine_search_page(s, expr, fallback, PAGE_RANKED, offset, limit);
+        got = offset + (long long)s->nhits;
+        if (rc != FOUINE_OK || !s->keep.from || s->nhits >= (size_t)limit ||
+            got >= s->total) {
+            break;
+        }
+        /* Short: as many more days as the matches per item found say. */
+        want = got > offset ? want * want / (got > 0 ? got : 1) * 2 : want * 8;
+    }
+    s->keep.from = 0;
+    return rc;
+}
+
 int fouine_search_run(search *s, const char *expr, int fallback)
 {
     int limit = s->opts->limit > 0 ? s->opts->limit : 10;
@@ -663,8 +752,11 @@ int fouine_search_run(search *s, const char *expr, int fallback)
     if (rc != FOUINE_OK || s->total == 0 || offset >= s->total) {
         return rc;
     }
+    if (s->opts->sort == FOUINE_SORT_DATE && s->q->expr && kept(s)) {
+        return dated_page(s, expr, fallback, offset, limit);
+    }
     if (s->opts->sort != FOUINE_SORT_RANK || !s->q->expr) {
-        /* By date, or by recency then date: a whole order already. */
+        /* By recency then date: a whole order already. */
         return fouine_search_page(s, expr, fallback, PAGE_RANKED, offset,
                                   limit);
     }

@@ -123,7 +123,10 @@ static const char schema_v4_sql[] =
 ** An article's text changing or the article going takes it out of its
 ** group; a group whose smallest member goes takes the next smallest.
 ** near_grouped indexes the members that do not lead their group, the few
-** a search's count looks up (lib/search/collapse.c). */
+** a search's count looks up (lib/search/collapse.c).  article_category_date
+** holds every article's category and date without its text, for the
+** table of them that facets and filters read (lib/search/facets.c): made
+** from it, not from the rows, it costs a scan of a small index. */
 static const char schema_v5_sql[] =
     "CREATE TABLE near("
     "  rowid INTEGER PRIMARY KEY,"
@@ -131,6 +134,7 @@ static const char schema_v5_sql[] =
     "  sig BLOB NOT NULL);"
     "CREATE INDEX near_grp ON near(grp);"
     "CREATE INDEX near_grouped ON near(grp) WHERE grp <> rowid;"
+    "CREATE INDEX article_category_date ON article(category, date);"
     "CREATE TABLE near_band("
     "  band INTEGER NOT NULL,"
     "  rowid INTEGER NOT NULL,"
