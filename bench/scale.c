@@ -1099,7 +1099,10 @@ done:
 /* fouine's search for q. */
 static bench_search search_of(const scale_query *q)
 {
-    bench_search s = { NULL, 0, NULL, NULL, NULL, 0 };
+    /* Whole answers, timed and checked: a search cut by its time budget
+    ** (fouine_search_options.budget_ms) gives its first matches unranked,
+    ** which would time the cut and make top 10s differ. */
+    bench_search s = { NULL, 0, NULL, NULL, NULL, 1 };
     s.query = q->text;
     s.sort_date = q->kind == KIND_DATE;
     if (q->kind == KIND_YEAR) {
@@ -1336,9 +1339,6 @@ static int write_ids(const char *path,
             bench_search s = search_of(&wl->q[wl->first[kind] + i]);
             bench_top top;
             double ms;
-            /* Whole answers: a search cut by its time budget would give
-            ** its first matches unranked, on one side and not the other. */
-            s.unbounded = 1;
             if (bench_fouine_search(&top, &ms, f, &s) != 0) {
                 goto done;
             }

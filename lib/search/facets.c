@@ -235,22 +235,41 @@ static size_t month_of(const tally_table *t, int day)
            1;
 }
 
+/* *match (owned by the caller): by category id of t, whether it is
+** category (folded; NULL: none is).  Returns FOUINE_OK or FOUINE_ENOMEM. */
+static int match_make(unsigned char **match,
+                      const tally_table *t,
+                      const char *category)
+{
+    size_t i;
+    *match = fouine_calloc(t->ncats ? t->ncats : 1, 1);
+    if (!*match) {
+        return FOUINE_ENOMEM;
+    }
+    for (i = 0; category && i < t->ncats; i++) {
+        (*match)[i] = strcmp(t->folds[i], category) == 0;
+    }
+    return FOUINE_OK;
+}
+
+/* Whether day (YYYYMMDD, 0 for none) is within the dates of f. */
+static int in_dates(const search_filter *f, int day)
+{
+    return !f->dated || (day && day >= f->lo && day <= f->hi);
+}
+
 /* Start counting request q with table t: its arrays, which categories are
 ** the options' one.  Returns FOUINE_OK or FOUINE_ENOMEM. */
 static int tally_start(facet_tally *q, const tally_table *t)
 {
-    size_t i, months = (size_t)t->years * 12;
+    size_t months = (size_t)t->years * 12;
     q->table = t;
     q->cats = fouine_calloc(t->ncats ? t->ncats : 1, sizeof *q->cats);
     q->months = fouine_calloc(months ? months : 1, sizeof *q->months);
-    q->match = fouine_calloc(t->ncats ? t->ncats : 1, 1);
-    if (!q->cats || !q->months || !q->match) {
+    if (!q->cats || !q->months) {
         return FOUINE_ENOMEM;
     }
-    for (i = 0; q->category && i < t->ncats; i++) {
-        q->match[i] = strcmp(t->folds[i], q->category) == 0;
-    }
-    return FOUINE_OK;
+    return match_make(&q->match, t, q->f.category);
 }
 
 /* The step of fouine_tally(rowid, request): count one match. */
@@ -259,14 +278,14 @@ static void tally_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     tally_table *t = sqlite3_user_data(ctx);
     facet_tally *q = sqlite3_value_pointer(argv[1], TALLY_POINTER);
     sqlite3_int64 row = sqlite3_value_int64(argv[0]);
-    int cat, day, in_dates, in_cat;
+    int cat, day, dates, in_cat;
     (void)argc;
     if (!q || q->rc != FOUINE_OK || q->inexact) {
         return;
     }
     if (!q->table) {
-        q->rc = table_fresh(t, sqlite3_context_db_handle(ctx), q->version,
-                            q->changes);
+        q->rc = table_fresh(t, sqlite3_context_db_handle(ctx), q->f.version,
+                            q->f.changes);
         if (q->rc == FOUINE_OK && !t->exact) {
             q->inexact = 1;
         }
@@ -293,15 +312,15 @@ static void tally_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     }
     cat = t->cat[row];
     day = t->day[row];
-    in_dates = !q->dated || (day && day >= q->lo && day <= q->hi);
-    in_cat = !q->category || (cat >= 0 && q->match[cat]);
-    if (in_dates && cat >= 0) {
+    dates = in_dates(&q->f, day);
+    in_cat = !q->f.category || (cat >= 0 && q->match[cat]);
+    if (dates && cat >= 0) {
         q->cats[cat]++;
     }
     if (in_cat && day) {
         q->months[month_of(t, day)]++;
     }
-    if (in_dates && in_cat) {
+    if (dates && in_cat) {
         q->total++;
     }
 }
@@ -409,14 +428,21 @@ static int bound(const char *d, int upper)
     return n;
 }
 
+/* Set f to the filters of s and the index it sees.  Returns FOUINE_OK or
+** FOUINE_EDB. */
+static int filter_of(search_filter *f, const search *s)
+{
+    f->category = s->category;
+    f->dated = s->opts->since || s->opts->until;
+    f->lo = s->opts->since ? bound(s->opts->since, 0) : 0;
+    f->hi = s->opts->until ? bound(s->opts->until, 1) : 99999999;
+    return fouine_search_version(&f->version, &f->changes, s->db);
+}
+
 int fouine_tally_begin(facet_tally *q, const search *s)
 {
     memset(q, 0, sizeof *q);
-    q->category = s->category;
-    q->dated = s->opts->since || s->opts->until;
-    q->lo = s->opts->since ? bound(s->opts->since, 0) : 0;
-    q->hi = s->opts->until ? bound(s->opts->until, 1) : 99999999;
-    return fouine_search_version(&q->version, &q->changes, s->db);
+    return filter_of(&q->f, s);
 }
 
 int fouine_tally_bind(sqlite3_stmt *stmt, facet_tally *q)
@@ -514,17 +540,12 @@ static size_t day_slot(const tally_table *t, int day)
 ** NULL: the table cannot answer) or as table_make(). */
 static int keep_start(keep_filter *k, tally_table *t, sqlite3 *db)
 {
-    size_t i;
-    int rc = table_fresh(t, db, k->version, k->changes);
+    int rc = table_fresh(t, db, k->f.version, k->f.changes);
+    if (rc == FOUINE_OK && t->exact) {
+        rc = match_make(&k->match, t, k->f.category);
+    }
     if (rc != FOUINE_OK || !t->exact) {
         return rc;
-    }
-    k->match = fouine_calloc(t->ncats ? t->ncats : 1, 1);
-    if (!k->match) {
-        return FOUINE_ENOMEM;
-    }
-    for (i = 0; k->category && i < t->ncats; i++) {
-        k->match[i] = strcmp(t->folds[i], k->category) == 0;
     }
     if (k->by_day) {
         k->nslots = (size_t)t->years * 12 * 31;
@@ -564,8 +585,8 @@ static void keep_func(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     }
     cat = t->cat[row];
     day = t->day[row];
-    keep = (!k->dated || (day && day >= k->lo && day <= k->hi)) &&
-           (!k->category || (cat >= 0 && k->match[cat])) &&
+    keep = in_dates(&k->f, day) &&
+           (!k->f.category || (cat >= 0 && k->match[cat])) &&
            (!k->from || day >= k->from);
     if (keep && day && k->days && k->counting && argc > 2 &&
         sqlite3_value_int(argv[2])) {
@@ -580,14 +601,10 @@ int fouine_keep_begin(keep_filter *k, const search *s)
     int rc;
 
     memset(k, 0, sizeof *k);
-    k->category = s->category;
-    k->dated = s->opts->since || s->opts->until;
-    k->lo = s->opts->since ? bound(s->opts->since, 0) : 0;
-    k->hi = s->opts->until ? bound(s->opts->until, 1) : 99999999;
     k->by_day = s->opts->sort == FOUINE_SORT_DATE;
     rc = fouine_tally_register(s->db);
     if (rc == FOUINE_OK) {
-        rc = fouine_search_version(&k->version, &k->changes, s->db);
+        rc = filter_of(&k->f, s);
     }
     if (rc != FOUINE_OK) {
         return rc;

@@ -38,15 +38,21 @@ typedef struct facet_row {
 ** keeps for its connection (facets.c). */
 typedef struct tally_table tally_table;
 
-/* A count of the facets by fouine_tally(rowid, :tally) (facets.c): what
-** the search asks, set by fouine_tally_begin(), and what the matches
-** gave. */
-typedef struct facet_tally {
+/* The filters of a search as the table of fouine_tally() reads them,
+** and the index the search sees (facets.c). */
+typedef struct search_filter {
     sqlite3_int64 version; /* PRAGMA data_version in the search */
     sqlite3_int64 changes; /* the connection's total changes */
     const char *category;  /* the options' category, folded, or NULL */
     int dated;             /* since or until given */
     int lo, hi;            /* their days, YYYYMMDD, inclusive */
+} search_filter;
+
+/* A count of the facets by fouine_tally(rowid, :tally) (facets.c): what
+** the search asks, set by fouine_tally_begin(), and what the matches
+** gave. */
+typedef struct facet_tally {
+    search_filter f;
     /* Set by the counting: */
     const tally_table *table; /* the connection's; not owned */
     long long *cats;          /* by category id of table: in the dates */
@@ -63,15 +69,11 @@ typedef struct facet_tally {
 /* The filters of a search tested in C by fouine_keep(rowid, :keep) on
 ** the table of fouine_tally() (facets.c): set by fouine_keep_begin(). */
 typedef struct keep_filter {
-    sqlite3_int64 version; /* PRAGMA data_version in the search */
-    sqlite3_int64 changes; /* the connection's total changes */
-    const char *category;  /* the options' category, folded, or NULL */
-    int dated;             /* since or until given */
-    int lo, hi;            /* their days, YYYYMMDD, inclusive */
-    int by_day;            /* date order: count the matches by day */
-    int from;              /* date order: only the days from this one on
+    search_filter f;
+    int by_day;   /* date order: count the matches by day */
+    int from;     /* date order: only the days from this one on
                               (YYYYMMDD; 0: every day, and none) */
-    int counting;          /* count the matches kept into days */
+    int counting; /* count the matches kept into days */
     /* Set by fouine_keep_begin(): */
     const tally_table *table; /* the connection's when it answers, else
                                  NULL; not owned */

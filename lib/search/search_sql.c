@@ -551,8 +551,9 @@ static int group_seen(const sqlite3_int64 *seen, size_t n, sqlite3_int64 group)
 ** best-ranked member: the order is the page's), the offset-th group on,
 ** into s->hits, room for limit.  Groups are looked up for the matches
 ** stepped only, not for every match: most articles are alone, so a
-** window of twice the groups asked for is read, doubled until it holds
-** them or every match.  Returns FOUINE_OK, FOUINE_EDB or FOUINE_ENOMEM.
+** window of twice the groups asked for is read, then, when it holds
+** fewer groups, one as many times larger as the groups it held say
+** (twice that), until it holds them or every match.  Returns FOUINE_OK, FOUINE_EDB or FOUINE_ENOMEM.
 */
 static int page_groups(search *s, sqlite3_stmt *stmt, long offset, int limit)
 {
@@ -610,7 +611,10 @@ static int page_groups(search *s, sqlite3_stmt *stmt, long offset, int limit)
         if (nseen >= want || rows < window) {
             break; /* the groups asked for, or every match */
         }
-        window *= 2;
+        /* Each run ranks every match again: as many rows as the groups
+        ** per row read say, twice, so that a second run is the last. */
+        window = nseen > 0 ? 2 * window * (long long)want / (long long)nseen :
+                             8 * window;
     }
     rc = FOUINE_OK;
 done:
