@@ -110,11 +110,13 @@ typedef struct search {
     page_hit *hits; /* owned */
     size_t nhits;
     long long total;
-    int counted;     /* total was counted (not cut short by the budget) */
-    budget *time;    /* the time budget; not owned */
-    int facets;      /* counts count the facets too (into rows) */
-    int faceted;     /* rows hold the facets of the last count */
-    facet_row *rows; /* owned, each with its strings */
+    long long matched; /* the matching articles of the last count of
+                          groups (total counts the groups), or 0 */
+    int counted;       /* total was counted (not cut short by the budget) */
+    budget *time;      /* the time budget; not owned */
+    int facets;        /* counts count the facets too (into rows) */
+    int faceted;       /* rows hold the facets of the last count */
+    facet_row *rows;   /* owned, each with its strings */
     size_t nrows;
     double newest, oldest; /* FOUINE_SORT_RECENT: the julian days of the
                               newest and the oldest dated articles */

@@ -408,6 +408,7 @@ static int count_run(search *s,
         }
         if (rc == FOUINE_OK) {
             *total = fouine_groups_total(&g);
+            s->matched = g.matches;
         }
     } else if (sqlite3_step(stmt) == SQLITE_ROW) {
         *total = sqlite3_column_int64(stmt, 0);
@@ -445,6 +446,7 @@ int fouine_search_count(search *s, const char *expr, long long *total)
 
     *total = 0;
     s->counted = 0;
+    s->matched = 0;
     fouine_search_rows_free(s);
     if (fouine_search_budget_spent(s->time)) {
         return FOUINE_EDB; /* as interrupted */
@@ -551,7 +553,8 @@ static int group_seen(const sqlite3_int64 *seen, size_t n, sqlite3_int64 group)
 ** best-ranked member: the order is the page's), the offset-th group on,
 ** into s->hits, room for limit.  Groups are looked up for the matches
 ** stepped only, not for every match: most articles are alone, so a
-** window of twice the groups asked for is read, then, when it holds
+** window of twice the groups asked for (times the matches per group of
+** the count, when it counted groups) is read, then, when it holds
 ** fewer groups, one as many times larger as the groups it held say
 ** (twice that), until it holds them or every match.  Returns FOUINE_OK, FOUINE_EDB or FOUINE_ENOMEM.
 */
@@ -562,6 +565,10 @@ static int page_groups(search *s, sqlite3_stmt *stmt, long offset, int limit)
     sqlite3_int64 *seen = NULL; /* owned: the groups met, in order */
     size_t want = (size_t)offset + (size_t)limit, nseen = 0;
     long long window = 2 * (long long)want + 16, rows;
+    if (s->total > 0 && s->matched > s->total) {
+        /* Twice the matches per group the count found. */
+        window = 2 * (long long)want * (s->matched / s->total + 1) + 16;
+    }
     int rc = FOUINE_EDB, step = SQLITE_DONE;
 
     seen = fouine_malloc(want * sizeof *seen);
