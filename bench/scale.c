@@ -1099,10 +1099,7 @@ done:
 /* fouine's search for q. */
 static bench_search search_of(const scale_query *q)
 {
-    /* Whole answers, timed and checked: a search cut by its time budget
-    ** (fouine_search_options.budget_ms) gives its first matches unranked,
-    ** which would time the cut and make top 10s differ. */
-    bench_search s = { NULL, 0, NULL, NULL, NULL, 1 };
+    bench_search s = { NULL, 0, NULL, NULL, NULL };
     s.query = q->text;
     s.sort_date = q->kind == KIND_DATE;
     if (q->kind == KIND_YEAR) {

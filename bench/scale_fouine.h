@@ -20,8 +20,6 @@ typedef struct bench_search {
     const char *since;    /* NULL or --since (YYYY...); not owned */
     const char *until;    /* NULL or --until; not owned */
     const char *category; /* NULL or --category; not owned */
-    int unbounded;        /* non-zero: no time budget (the default's
-                             otherwise, as fouine-query and fouine-serve) */
 } bench_search;
 
 /* The first hits of a search, best (or newest) first. */

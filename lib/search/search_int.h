@@ -72,7 +72,7 @@ typedef struct keep_filter {
     search_filter f;
     int by_day;   /* date order: count the matches by day */
     int from;     /* date order: only the days from this one on
-                              (YYYYMMDD; 0: every day, and none) */
+                     (YYYYMMDD; 0: every day, and none) */
     int counting; /* count the matches kept into days */
     /* Set by fouine_keep_begin(): */
     const tally_table *table; /* the connection's when it answers, else
@@ -120,8 +120,8 @@ typedef struct search {
     size_t nrows;
     double newest, oldest; /* FOUINE_SORT_RECENT: the julian days of the
                               newest and the oldest dated articles */
-    keep_filter keep;      /* the filters in C, when keep.table; owns its
-                         arrays (fouine_keep_clear()) */
+    keep_filter keep;      /* the filters in C, when keep.table; owns
+                              its arrays (fouine_keep_clear()) */
     int keep_tried;        /* fouine_keep_begin() was called */
 } search;
 
@@ -215,7 +215,8 @@ int fouine_keep_from(const keep_filter *k, long long want);
 void fouine_keep_clear(keep_filter *k);
 
 /* Register fouine_tally(rowid, request) and fouine_keep() on db, with
-** the table they share, unless they are there.  Returns FOUINE_OK, FOUINE_EDB or FOUINE_ENOMEM. */
+** the table they share, unless they are there.  Returns FOUINE_OK,
+** FOUINE_EDB or FOUINE_ENOMEM. */
 FOUINE_WUR int fouine_tally_register(sqlite3 *db);
 
 /* Set q (cleared first) to count the matches of s.  Returns FOUINE_OK or

@@ -22,6 +22,12 @@
 ** fast paths give the same pages (bench/scale.c, --exact). */
 #define FOUINE_SEARCH_EXHAUSTIVE_ENV "FOUINE_SEARCH_EXHAUSTIVE"
 
+/* Whether s has filters on the article: dates or a category. */
+static int filtered(const search *s)
+{
+    return s->opts->since || s->opts->until || s->category;
+}
+
 /* Whether the filters of s are tested in C (fouine_keep()), not joined. */
 static int kept(const search *s)
 {
@@ -117,8 +123,8 @@ static int collapsed(const search *s)
 ** filters when they are not kept in C. */
 static int need_article(const search *s)
 {
-    return ((s->opts->since || s->opts->until || s->category) && !kept(s)) ||
-           s->opts->sort != FOUINE_SORT_RANK || !s->q->expr;
+    return (filtered(s) && !kept(s)) || s->opts->sort != FOUINE_SORT_RANK ||
+           !s->q->expr;
 }
 
 /* Bind the named parameters that stmt has (:keep to s->keep, which
@@ -336,7 +342,7 @@ static void count_sql(fouine_buf *sql, const search *s, int mode)
                               " SELECT fouine_groups(d.r, :groups)%s" :
                               " SELECT count(*)%s",
                           from);
-        if ((s->opts->since || s->opts->until || s->category) && !kept(s)) {
+        if (filtered(s) && !kept(s)) {
             fouine_buf_puts(sql, " JOIN article a ON a.rowid = d.r");
             sql_filters(sql, s);
         }
@@ -427,16 +433,16 @@ done:
 ** whether they answer), FOUINE_EDB or FOUINE_ENOMEM. */
 static int keep_ready(search *s)
 {
-    const char *exhaustive = getenv(FOUINE_SEARCH_EXHAUSTIVE_ENV);
-    if (exhaustive && strcmp(exhaustive, "1") == 0) {
-        return FOUINE_OK; /* every match ranked and joined (benchmarks) */
-    }
+    const char *exhaustive;
     if (s->keep_tried || !s->q->expr ||
-        (!s->opts->since && !s->opts->until && !s->category &&
-         s->opts->sort != FOUINE_SORT_DATE)) {
+        (!filtered(s) && s->opts->sort != FOUINE_SORT_DATE)) {
         return FOUINE_OK;
     }
     s->keep_tried = 1;
+    exhaustive = getenv(FOUINE_SEARCH_EXHAUSTIVE_ENV);
+    if (exhaustive && strcmp(exhaustive, "1") == 0) {
+        return FOUINE_OK; /* every match ranked and joined (benchmarks) */
+    }
     return fouine_keep_begin(&s->keep, s);
 }
 
@@ -556,7 +562,8 @@ static int group_seen(const sqlite3_int64 *seen, size_t n, sqlite3_int64 group)
 ** window of twice the groups asked for (times the matches per group of
 ** the count, when it counted groups) is read, then, when it holds
 ** fewer groups, one as many times larger as the groups it held say
-** (twice that), until it holds them or every match.  Returns FOUINE_OK, FOUINE_EDB or FOUINE_ENOMEM.
+** (twice that), until it holds them or every match.  Returns FOUINE_OK,
+** FOUINE_EDB or FOUINE_ENOMEM.
 */
 static int page_groups(search *s, sqlite3_stmt *stmt, long offset, int limit)
 {
@@ -565,11 +572,12 @@ static int page_groups(search *s, sqlite3_stmt *stmt, long offset, int limit)
     sqlite3_int64 *seen = NULL; /* owned: the groups met, in order */
     size_t want = (size_t)offset + (size_t)limit, nseen = 0;
     long long window = 2 * (long long)want + 16, rows;
+    int rc = FOUINE_EDB, step = SQLITE_DONE;
+
     if (s->total > 0 && s->matched > s->total) {
         /* Twice the matches per group the count found. */
         window = 2 * (long long)want * (s->matched / s->total + 1) + 16;
     }
-    int rc = FOUINE_EDB, step = SQLITE_DONE;
 
     seen = fouine_malloc(want * sizeof *seen);
     if (!seen) {
@@ -745,7 +753,7 @@ static int dated_page(search *s,
             break;
         }
         /* Short: as many more days as the matches per item found say. */
-        want = got > offset ? want * want / (got > 0 ? got : 1) * 2 : want * 8;
+        want = got > offset ? want * want / got * 2 : want * 8;
     }
     s->keep.from = 0;
     return rc;
