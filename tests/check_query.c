@@ -70,6 +70,23 @@ static const char *hit_str(const json_t *res, size_t i, const char *key)
 }
 
 /* Whether the FTS5 expression runs on the index without an error. */
+/* The articles that match expr. */
+static long long total_of_expr(const char *expr)
+{
+    sqlite3_stmt *stmt = NULL;
+    long long n;
+    ck_assert_int_eq(sqlite3_prepare_v2(db,
+                                        "SELECT count(*) FROM article_fts"
+                                        " WHERE article_fts MATCH ?1",
+                                        -1, &stmt, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_text(stmt, 1, expr, -1, SQLITE_STATIC);
+    ck_assert_int_eq(sqlite3_step(stmt), SQLITE_ROW);
+    n = sqlite3_column_int64(stmt, 0);
+    sqlite3_finalize(stmt);
+    return n;
+}
+
 static void assert_runs(const char *expr)
 {
     sqlite3_stmt *stmt = NULL;
@@ -891,6 +908,137 @@ START_TEST(test_rank_ties_newer)
     ck_assert_str_eq(hit_str(res, 2, "id"), "ancien");
     json_decref(res);
     sqlite3_close(tdb);
+}
+END_TEST
+
+/* ---- Pages that leave unranked the matches that cannot be on them ---- */
+
+/* The page of query (ids and scores) and its total into out, through the
+** fast path or, with exhaustive, the path that ranks every match. */
+static void page_text(char *out,
+                      size_t size,
+                      const char *query,
+                      int limit,
+                      int offset,
+                      int collapse,
+                      int exhaustive)
+{
+    fouine_search_options opts = FOUINE_SEARCH_OPTIONS_INIT;
+    json_t *res = NULL, *hit;
+    size_t i, at;
+    opts.query = query;
+    opts.limit = limit;
+    opts.offset = offset;
+    opts.no_collapse = !collapse;
+    opts.budget_ms = -1; /* the whole answer, however busy the machine */
+    if (exhaustive) {
+        ck_assert_int_eq(setenv("FOUINE_SEARCH_EXHAUSTIVE", "1", 1), 0);
+    }
+    ck_assert_int_eq(fouine_test_search_json(&res, db, an, &opts), FOUINE_OK);
+    ck_assert_int_eq(unsetenv("FOUINE_SEARCH_EXHAUSTIVE"), 0);
+    at = (size_t)snprintf(out, size, "%lld:", total_of(res));
+    json_array_foreach(json_object_get(res, "hits"), i, hit)
+    {
+        int n = snprintf(out + at, size - at, " %s %.17g",
+                         json_string_value(json_object_get(hit, "id")),
+                         json_number_value(json_object_get(hit, "score")));
+        ck_assert(n > 0 && (size_t)n < size - at);
+        at += (size_t)n;
+    }
+    json_decref(res);
+}
+
+/* Questions (their items OR-ed, a rare word among common ones) and short
+** searches: every page is that of the path that ranks every match. */
+START_TEST(test_rank_top_exact)
+{
+    static const char *const queries[] = {
+        "Pourquoi les hôpitaux sont-ils la cible de cyberattaques en France ?",
+        "Quel est le taux de chômage en France cette année ?",
+        "Combien de personnes de plus de 75 ans sont vaccinées ?",
+        "Qui a remporté l'étape des Alpes du Tour de France ?",
+        "Les prix alimentaires et le lait : pourquoi les éleveurs bloquent ?",
+        "France",
+        "record",
+        "la ville",
+        "grève SNCF"
+    };
+    char fast[2048], slow[2048];
+    size_t i;
+    int limit, offset, collapse;
+    for (i = 0; i < sizeof queries / sizeof *queries; i++) {
+        for (collapse = 0; collapse < 2; collapse++) {
+            for (limit = 1; limit <= 3; limit++) {
+                for (offset = 0; offset <= 4; offset++) {
+                    page_text(fast, sizeof fast, queries[i], limit, offset,
+                              collapse, 0);
+                    page_text(slow, sizeof slow, queries[i], limit, offset,
+                              collapse, 1);
+                    ck_assert_msg(strcmp(fast, slow) == 0,
+                                  "'%s' limit %d offset %d collapse %d: %s"
+                                  " against %s",
+                                  queries[i], limit, offset, collapse, fast,
+                                  slow);
+                }
+            }
+        }
+    }
+}
+END_TEST
+
+/* fouine_rank_top() leaves rows unranked, and the rows first are those
+** of fouine_rank(), with the same scores. */
+START_TEST(test_rank_top_skips)
+{
+    static const char exact_sql[] =
+        "SELECT rowid, fouine_rank(article_fts, ?2) AS s FROM article_fts"
+        " WHERE article_fts MATCH ?1 ORDER BY s, rowid LIMIT 2";
+    static const char top_sql[] =
+        "SELECT rowid, coalesce(fouine_rank_top(article_fts, ?3, ?2), 1e300)"
+        " AS s FROM article_fts WHERE article_fts MATCH ?1 ORDER BY s, rowid"
+        " LIMIT 2";
+    const char *text =
+        "Pourquoi les hôpitaux sont-ils la cible de cyberattaques en France ?";
+    sqlite3_stmt *exact = NULL, *top = NULL;
+    fouine_topk t;
+    fouine_parsed q;
+    int rc, k;
+
+    memset(&t, 0, sizeof t);
+    ck_assert_int_eq(fouine_search_register(db), FOUINE_OK);
+    ck_assert_int_eq(fouine_parse(&q, an, lexicon, text, strlen(text)),
+                     FOUINE_OK);
+    ck_assert_ptr_nonnull(q.long_expr);
+    ck_assert_int_eq(sqlite3_prepare_v2(db, exact_sql, -1, &exact, NULL),
+                     SQLITE_OK);
+    ck_assert_int_eq(sqlite3_prepare_v2(db, top_sql, -1, &top, NULL),
+                     SQLITE_OK);
+    for (k = 0; k < 2; k++) {
+        sqlite3_stmt *st = k ? top : exact;
+        sqlite3_bind_text(st, 1, q.long_expr, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, q.long_map, -1, SQLITE_STATIC);
+    }
+    sqlite3_bind_pointer(top, 3, &t, FOUINE_TOPK_POINTER, NULL);
+    ck_assert_int_eq(fouine_topk_rewind(&t, 2), FOUINE_OK);
+    for (k = 0; k < 2; k++) {
+        ck_assert_int_eq(sqlite3_step(exact), SQLITE_ROW);
+        ck_assert_int_eq(sqlite3_step(top), SQLITE_ROW);
+        ck_assert_int_eq(sqlite3_column_int64(top, 0),
+                         sqlite3_column_int64(exact, 0));
+        ck_assert_double_eq(sqlite3_column_double(top, 1),
+                            sqlite3_column_double(exact, 1));
+    }
+    rc = sqlite3_step(top);
+    ck_assert_int_eq(rc, SQLITE_DONE);
+    /* Every match looked at once; some left unranked, the hospitals'
+    ** and the cyberattacks' article ranked first. */
+    ck_assert_int_gt(t.skipped, 0);
+    ck_assert_int_ge(t.ranked, 2);
+    ck_assert_int_eq(t.ranked + t.skipped, total_of_expr(q.long_expr));
+    sqlite3_finalize(exact);
+    sqlite3_finalize(top);
+    fouine_topk_clear(&t);
+    fouine_parsed_clear(&q);
 }
 END_TEST
 
@@ -2249,6 +2397,8 @@ static Suite *query_suite(void)
     tcase_add_test(tc, test_rank_title_first);
     tcase_add_test(tc, test_rank_fallback);
     tcase_add_test(tc, test_rank_ties_newer);
+    tcase_add_test(tc, test_rank_top_exact);
+    tcase_add_test(tc, test_rank_top_skips);
     tcase_add_test(tc, test_rank_questions);
     tcase_add_test(tc, test_language_fixes);
     tcase_add_test(tc, test_untitled_title);

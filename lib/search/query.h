@@ -380,18 +380,45 @@ FOUINE_WUR int fouine_spell_query(fouine_correction **out,
 
 /**
  * Register on db what the search needs: the SQL functions fouine_fold(text)
- * (case and accents folded) and fouine_decay(day, newest, oldest,
- * half_life) (the weight of an article's age in a ranking by recency, see
- * rank.c), and the FTS5 functions fouine_cover(fts, map)
- * (how many items of the query an article holds), fouine_bm25(fts, k1, b,
- * weight...) (BM25 with its parameters given: lower is better, as FTS5's
- * bm25()), fouine_bm25f(fts, k1, b, weight...) (the same with each
- * column normalized by its own length) and fouine_bm25p(fts, k1, b,
- * lambda, window, weight...) (BM25 plus lambda times a bonus for the
- * query's phrases found within window tokens of each other).  Idempotent.
+ * (case and accents folded), fouine_decay(day, newest, oldest, half_life)
+ * (the weight of an article's age in a ranking by recency),
+ * fouine_query(text), fouine_query_map(text) and fouine_snippet(text,
+ * query [, chars]), and the FTS5 functions fouine_cover(fts, map) (how
+ * many items of the query an article holds), fouine_rank(fts, map [, k1,
+ * ...]) (the score of an article: lower is better, as FTS5's bm25()) and
+ * fouine_rank_top(fts, :topk, map [, k1, ...]) (the same, or NULL for an
+ * article that cannot be among the best: see fouine_topk); all in rank.c.
+ * Idempotent.
  *
  * @return FOUINE_OK, FOUINE_EDB, FOUINE_ENOMEM
  */
 FOUINE_WUR int fouine_search_register(sqlite3 *db);
+
+/* The pointer type of a fouine_topk bound to fouine_rank_top(). */
+#define FOUINE_TOPK_POINTER "fouine_topk"
+
+/*
+** The best scores of the rows a statement has ranked so far with
+** fouine_rank_top() (rank.c), which leaves unranked (NULL) a row that
+** cannot score more than the want-th best of them.  Zero it, then
+** fouine_topk_rewind() before each run of the statement.
+*/
+typedef struct fouine_topk {
+    double *best;       /* owned: a min-heap of the best scores, n of them */
+    size_t n, cap;      /* scores in best, and its room */
+    size_t want;        /* the rows the statement returns (its LIMIT) */
+    sqlite3_int64 last; /* the row ranked (or not) last, when seen */
+    double last_score;  /* its score, or NAN when left unranked */
+    int seen;           /* last is set: SQLite may ask twice of a row */
+    long long ranked;   /* rows ranked, since zeroed */
+    long long skipped;  /* rows left unranked, since zeroed */
+} fouine_topk;
+
+/* Make t ready for a run of the statement that returns want rows (0:
+** every row ranked).  Returns FOUINE_OK or FOUINE_ENOMEM. */
+FOUINE_WUR int fouine_topk_rewind(fouine_topk *t, size_t want);
+
+/* Release what t owns and zero it. */
+void fouine_topk_clear(fouine_topk *t);
 
 #endif /* FOUINE_QUERY_H */

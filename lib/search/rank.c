@@ -143,22 +143,28 @@ static void sql_cover(const Fts5ExtensionApi *api,
     sqlite3_result_int(ctx, count);
 }
 
+/* Items of a map beyond this number count for nothing (a query has at
+** most FOUINE_QUERY_TERMS). */
+#define RANK_ITEMS_MAX 1024
+
 /* Per-query data of fouine_rank(), cached with xSetAuxdata(). */
 typedef struct rank_data {
-    int nphrase;   /* phrases of the query */
-    int nitem;     /* items */
-    int *item;     /* item of each phrase, -1 for none */
-    int *tier;     /* tier of each phrase */
-    int *has;      /* (item, tier) has a phrase */
-    double *tw;    /* weight of each (item, tier) */
-    double *idf;   /* idf of each (item, tier) */
-    double *iidf;  /* idf of each item: its broadest tier's */
-    double *cf;    /* hits of each (item, tier) in title and text, this row */
-    double *near;  /* proximity gained by each item, this row */
-    double avg[2]; /* mean tokens of the title and of the text */
-    double avgdl;  /* mean tokens of a row */
-    int *inst;     /* item, column, offset of each hit, this row */
-    int ninst;     /* hits inst has room for */
+    int nphrase;  /* phrases of the query */
+    int nitem;    /* items */
+    int *item;    /* item of each phrase, -1 for none */
+    int *tier;    /* tier of each phrase */
+    int *has;     /* (item, tier) has a phrase */
+    double *tw;   /* weight of each (item, tier) */
+    double *idf;  /* idf of each (item, tier) */
+    double *iidf; /* idf of each item: its broadest tier's */
+    double *cf;   /* hits of each (item, tier) in title and text, this row */
+    double *near; /* proximity gained by each item, this row */
+    unsigned char *held;   /* (item, tier) this row holds (rank_bound()) */
+    unsigned char *titled; /* the items its title holds (rank_bound()) */
+    double avg[2];         /* mean tokens of the title and of the text */
+    double avgdl;          /* mean tokens of a row */
+    int *inst;             /* item, column, offset of each hit, this row */
+    int ninst;             /* hits inst has room for */
 } rank_data;
 
 static void rank_free(void *p)
@@ -232,6 +238,7 @@ static int rank_setup(rank_data **out,
     int rc;
     long item, tier;
     double weight, *df = NULL;
+    const char *scan;
 
     *out = NULL;
     d = sqlite3_malloc64(sizeof *d);
@@ -240,16 +247,25 @@ static int rank_setup(rank_data **out,
     }
     memset(d, 0, sizeof *d);
     d->nphrase = n;
-    /* Items are at most phrases. */
+    /* Room for the phrases and for the items, which may be more: the
+    ** numbers of the items left out of the expression (the question words
+    ** of a long query) are not used. */
     ni = (size_t)n + 1;
-    d->item = sqlite3_malloc64((2 * ni + ni * TIERS) * sizeof(int));
+    for (scan = map, i = 0; i < n && map_next(&scan, &item, &tier, &weight);
+         i++) {
+        if (item >= 0 && item < RANK_ITEMS_MAX && (size_t)item >= ni) {
+            ni = (size_t)item + 1;
+        }
+    }
+    d->item = sqlite3_malloc64((2 * ni + ni * TIERS) * sizeof(int) +
+                               ni * (TIERS + 1));
     nd = ni * TIERS * 5 + ni * 2; /* tw, idf, cf (2), df; iidf, near */
     d->tw = sqlite3_malloc64(nd * sizeof(double));
     if (!d->item || !d->tw) {
         rank_free(d);
         return SQLITE_NOMEM;
     }
-    memset(d->item, 0, (2 * ni + ni * TIERS) * sizeof(int));
+    memset(d->item, 0, (2 * ni + ni * TIERS) * sizeof(int) + ni * (TIERS + 1));
     memset(d->tw, 0, nd * sizeof(double));
     d->tier = d->item + ni;
     d->has = d->tier + ni;
@@ -258,11 +274,13 @@ static int rank_setup(rank_data **out,
     d->iidf = d->cf + ni * TIERS * 2;
     d->near = d->iidf + ni;
     df = d->near + ni;
+    d->held = (unsigned char *)(d->has + ni * TIERS);
+    d->titled = d->held + ni * TIERS;
     for (i = 0; i < n; i++) {
         if (!map_next(&map, &item, &tier, &weight)) {
             item = -1;
         }
-        d->item[i] = item < 0 || item >= n ? -1 : (int)item;
+        d->item[i] = item < 0 || (size_t)item >= ni ? -1 : (int)item;
         d->tier[i] = tier < 0 || tier >= TIERS ? 2 : (int)tier;
         if (d->item[i] >= 0) {
             g = d->item[i] * TIERS + d->tier[i];
@@ -294,8 +312,8 @@ static int rank_setup(rank_data **out,
     ** (a bound of their union), then made cumulative as the hits are. */
     for (i = 0; rc == SQLITE_OK && i < n; i++) {
         sqlite3_int64 hits = 0;
-        rc = api->xQueryPhrase(fts, i, &hits, count_hit);
         if (d->item[i] >= 0) {
+            rc = api->xQueryPhrase(fts, i, &hits, count_hit);
             df[d->item[i] * TIERS + d->tier[i]] += (double)hits;
         }
     }
@@ -394,16 +412,9 @@ enum {
     P_COUNT
 };
 
-/*
-** fouine_rank(fts, map [, k1, b, lambda, window, title, lead, body,
-** cover, cover_power, cover_length]): the score of the row (see the header
-** comment); parameters not given take their FOUINE_* value.
-*/
-static void sql_rank(const Fts5ExtensionApi *api,
-                     Fts5Context *fts,
-                     sqlite3_context *ctx,
-                     int argc,
-                     sqlite3_value **argv)
+/* The parameters p (P_COUNT) of fouine_rank(): those given after the map
+** (argv[0]), the others their FOUINE_* value. */
+static void rank_params(double *p, int argc, sqlite3_value **argv)
 {
     static const double defaults[P_COUNT] = {
         FOUINE_RANK_K1,          FOUINE_RANK_B,       FOUINE_PROXIMITY_WEIGHT,
@@ -411,28 +422,49 @@ static void sql_rank(const Fts5ExtensionApi *api,
         FOUINE_WEIGHT_BODY,      FOUINE_RANK_COVER,   FOUINE_RANK_COVER_POWER,
         FOUINE_RANK_COVER_LENGTH
     };
-    rank_data *d = api->xGetAuxdata(fts, 0);
-    double p[P_COUNT], score = 0, nt, nx, tot = 0, cov = 0;
-    int i, g, t, rc = SQLITE_OK, ninst = 0, nh = 0, lt = 0, ll = 0, lb = 0;
-
-    if (argc < 1) {
-        sqlite3_result_error(ctx, "fouine_rank: no map", -1);
-        return;
-    }
+    int i;
     for (i = 0; i < P_COUNT; i++) {
         p[i] = i + 1 < argc ? sqlite3_value_double(argv[i + 1]) : defaults[i];
     }
-    if (!d) {
-        rc =
-            rank_setup(&d, api, fts, (const char *)sqlite3_value_text(argv[0]));
-        if (rc == SQLITE_OK) {
-            rc = api->xSetAuxdata(fts, d, rank_free);
-        }
-        if (rc != SQLITE_OK) {
-            sqlite3_result_error_code(ctx, rc);
-            return;
-        }
+}
+
+/* In *d the per-query data of the statement, made on its first row from
+** the map.  Returns an SQLite code. */
+static int rank_data_of(rank_data **d,
+                        const Fts5ExtensionApi *api,
+                        Fts5Context *fts,
+                        sqlite3_value *map)
+{
+    int rc;
+    *d = api->xGetAuxdata(fts, 0);
+    if (*d) {
+        return SQLITE_OK;
     }
+    rc = rank_setup(d, api, fts, (const char *)sqlite3_value_text(map));
+    if (rc != SQLITE_OK) {
+        return rc;
+    }
+    rc = api->xSetAuxdata(fts, *d, rank_free);
+    if (rc != SQLITE_OK) {
+        *d = NULL; /* freed by FTS5 */
+    }
+    return rc;
+}
+
+/*
+** *score: the score of the current row (positive: higher is better; see
+** the header comment) with the parameters p.  Returns an SQLite code.
+*/
+static int rank_row(double *score_out,
+                    const Fts5ExtensionApi *api,
+                    Fts5Context *fts,
+                    rank_data *d,
+                    const double *p)
+{
+    double score = 0, nt, nx, tot = 0, cov = 0;
+    int i, g, t, rc = SQLITE_OK, ninst = 0, nh = 0, lt = 0, ll = 0, lb = 0;
+
+    *score_out = 0;
     memset(d->cf, 0, (size_t)d->nitem * TIERS * 2 * sizeof *d->cf);
     rc = api->xInstCount(fts, &ninst);
     if (rc == SQLITE_OK && p[P_LAMBDA] > 0 && ninst > d->ninst) {
@@ -476,8 +508,7 @@ static void sql_rank(const Fts5ExtensionApi *api,
         }
     }
     if (rc != SQLITE_OK) {
-        sqlite3_result_error_code(ctx, rc);
-        return;
+        return rc;
     }
     nt = 1 - p[P_B] + p[P_B] * lt / d->avg[0];
     nx = 1 - p[P_B] + p[P_B] * (ll + lb) / d->avg[1];
@@ -529,6 +560,244 @@ static void sql_rank(const Fts5ExtensionApi *api,
         score += p[P_LAMBDA] *
                  proximity(d, nh, (int)p[P_WINDOW], p[P_K1],
                            1 - p[P_B] + p[P_B] * (lt + ll + lb) / d->avgdl);
+    }
+    *score_out = score;
+    return SQLITE_OK;
+}
+
+/*
+** fouine_rank(fts, map [, k1, b, lambda, window, title, lead, body,
+** cover, cover_power, cover_length]): the score of the row (see the header
+** comment), negated: lower is better; parameters not given take their
+** FOUINE_* value.
+*/
+static void sql_rank(const Fts5ExtensionApi *api,
+                     Fts5Context *fts,
+                     sqlite3_context *ctx,
+                     int argc,
+                     sqlite3_value **argv)
+{
+    rank_data *d = NULL;
+    double p[P_COUNT], score = 0;
+    int rc;
+
+    if (argc < 1) {
+        sqlite3_result_error(ctx, "fouine_rank: no map", -1);
+        return;
+    }
+    rank_params(p, argc, argv);
+    rc = rank_data_of(&d, api, fts, argv[0]);
+    if (rc == SQLITE_OK) {
+        rc = rank_row(&score, api, fts, d, p);
+    }
+    if (rc != SQLITE_OK) {
+        sqlite3_result_error_code(ctx, rc);
+        return;
+    }
+    sqlite3_result_double(ctx, -score);
+}
+
+/* ---- fouine_rank_top(): the best rows of a page, the others unranked ---- */
+
+int fouine_topk_rewind(fouine_topk *t, size_t want)
+{
+    if (want > t->cap) {
+        double *grown = fouine_realloc(t->best, want * sizeof *grown);
+        if (!grown) {
+            return FOUINE_ENOMEM;
+        }
+        t->best = grown;
+        t->cap = want;
+    }
+    t->want = want;
+    t->n = 0;
+    t->seen = 0;
+    return FOUINE_OK;
+}
+
+void fouine_topk_clear(fouine_topk *t)
+{
+    fouine_free(t->best);
+    memset(t, 0, sizeof *t);
+}
+
+/* Add score to the min-heap of the want best scores of t. */
+static void topk_add(fouine_topk *t, double score)
+{
+    double *h = t->best;
+    size_t i, c;
+    if (t->want == 0) {
+        return;
+    }
+    if (t->n < t->want) {
+        for (i = t->n++; i > 0 && h[(i - 1) / 2] > score; i = (i - 1) / 2) {
+            h[i] = h[(i - 1) / 2];
+        }
+        h[i] = score;
+        return;
+    }
+    if (score <= h[0]) {
+        return;
+    }
+    for (i = 0; (c = 2 * i + 1) < t->n; i = c) {
+        if (c + 1 < t->n && h[c + 1] < h[c]) {
+            c++;
+        }
+        if (h[c] >= score) {
+            break;
+        }
+        h[i] = h[c];
+    }
+    h[i] = score;
+}
+
+/* Whether the parameters p let rank_bound() bound a score: none negative,
+** b at most 1 (every length normalization positive). */
+static int boundable(const double *p)
+{
+    int i;
+    for (i = 0; i < P_COUNT; i++) {
+        if (!(p[i] >= 0)) {
+            return 0;
+        }
+    }
+    return p[P_B] <= 1;
+}
+
+/*
+** *bound: the most the current row can score (positive, as rank_row()),
+** from the phrases it holds alone: for each item, the BM25F part of each
+** tier those phrases count in (see cumulate()) below its saturation, the
+** title coverage of the items its title holds (a phrase's first hit in
+** column 0) as if in a title of one token, and proximity saturated for
+** each item when it holds two or more.  Returns an SQLite code.
+*/
+static int rank_bound(double *bound,
+                      rank_data *d,
+                      const Fts5ExtensionApi *api,
+                      Fts5Context *fts,
+                      const double *p)
+{
+    double sum = 0, cov = 0, tot = 0, near = 0;
+    int i, g, t, n = 0, rc = SQLITE_OK;
+
+    *bound = 0;
+    memset(d->held, 0, (size_t)d->nitem * (TIERS + 1));
+    for (i = 0; i < d->nphrase; i++) {
+        Fts5PhraseIter it;
+        int col = -1, off = -1, at = d->item[i] * TIERS + d->tier[i];
+        if (d->item[i] < 0 || (d->held[at] && d->titled[d->item[i]])) {
+            continue;
+        }
+        rc = api->xPhraseFirst(fts, i, &it, &col, &off);
+        if (rc != SQLITE_OK) {
+            return rc;
+        }
+        d->held[at] |= col >= 0;
+        d->titled[d->item[i]] |= col == 0;
+    }
+    for (g = 0; g < d->nitem; g++) {
+        unsigned char *h = &d->held[g * TIERS];
+        double idf = 0;
+        int any = 0;
+        /* The tiers the hits count in, as cumulate() counts them. */
+        h[1] |= h[0];
+        h[2] |= h[1] | h[T_ALL];
+        h[4] |= h[3];
+        for (t = 0; t < SCORED; t++) {
+            if (d->has[g * TIERS + t]) {
+                idf = d->iidf[g];
+            }
+            if (h[t] && d->has[g * TIERS + t]) {
+                sum += d->tw[g * TIERS + t] * d->idf[g * TIERS + t] *
+                       (p[P_K1] + 1);
+                any = 1;
+            }
+        }
+        tot += idf;
+        if (any) {
+            cov += d->titled[g] ? idf : 0; /* a credit of 1 at most */
+            near += idf < 1 ? idf : 1;
+            n++;
+        }
+    }
+    if (p[P_COVER] > 0 && tot > 0 && cov > 0) {
+        sum += p[P_COVER] * cov * power(cov / tot, p[P_COVER_POWER]) *
+               power(d->avg[0] > 1 ? d->avg[0] : 1, p[P_COVER_LENGTH]);
+    }
+    if (n > 1) {
+        sum += p[P_LAMBDA] * near * (p[P_K1] + 1);
+    }
+    *bound = sum;
+    return SQLITE_OK;
+}
+
+/*
+** fouine_rank_top(fts, :topk, map [, k1, ...]): fouine_rank(fts, map [, k1,
+** ...]) of the row, or NULL when it cannot be among the topk->want best rows
+** of the statement: when topk holds that many scores already, each higher
+** than the most the items of the row can give (rank_bound()).  Every row
+** ranked adds its score to topk.  So a statement ordered by the score (NULL
+** last) and limited to topk->want rows gives the same rows as with
+** fouine_rank(), having ranked fewer (Turtle and Flood's MaxScore, 1995).
+*/
+static void sql_rank_top(const Fts5ExtensionApi *api,
+                         Fts5Context *fts,
+                         sqlite3_context *ctx,
+                         int argc,
+                         sqlite3_value **argv)
+{
+    fouine_topk *t;
+    rank_data *d = NULL;
+    double p[P_COUNT], score = 0;
+    int rc;
+
+    if (argc < 2) {
+        sqlite3_result_error(ctx, "fouine_rank_top: no top or no map", -1);
+        return;
+    }
+    t = sqlite3_value_pointer(argv[0], FOUINE_TOPK_POINTER);
+    if (t && t->seen && t->last == api->xRowid(fts)) {
+        /* The same row again (a sort key, then a result column): the
+        ** same answer, its score added once. */
+        if (isnan(t->last_score)) {
+            sqlite3_result_null(ctx);
+        } else {
+            sqlite3_result_double(ctx, -t->last_score);
+        }
+        return;
+    }
+    rank_params(p, argc - 1, argv + 1);
+    rc = rank_data_of(&d, api, fts, argv[1]);
+    if (rc == SQLITE_OK && t && t->want > 0 && t->n >= t->want &&
+        boundable(p)) {
+        double bound = 0;
+        rc = rank_bound(&bound, d, api, fts, p);
+        if (rc == SQLITE_OK) {
+            /* Room for rounding: the bound is summed in another order. */
+            if (bound + 1e-9 * (1 + bound) < t->best[0]) {
+                t->skipped++;
+                t->last = api->xRowid(fts);
+                t->last_score = NAN;
+                t->seen = 1;
+                sqlite3_result_null(ctx);
+                return;
+            }
+        }
+    }
+    if (rc == SQLITE_OK) {
+        rc = rank_row(&score, api, fts, d, p);
+    }
+    if (rc != SQLITE_OK) {
+        sqlite3_result_error_code(ctx, rc);
+        return;
+    }
+    if (t) {
+        t->ranked++;
+        t->last = api->xRowid(fts);
+        t->last_score = score;
+        t->seen = 1;
+        topk_add(t, score);
     }
     sqlite3_result_double(ctx, -score);
 }
@@ -747,7 +1016,9 @@ int fouine_search_register(sqlite3 *db)
         api->xCreateFunction(api, "fouine_cover", NULL, sql_cover, NULL) !=
             SQLITE_OK ||
         api->xCreateFunction(api, "fouine_rank", NULL, sql_rank, NULL) !=
-            SQLITE_OK) {
+            SQLITE_OK ||
+        api->xCreateFunction(api, "fouine_rank_top", NULL, sql_rank_top,
+                             NULL) != SQLITE_OK) {
         return FOUINE_EDB;
     }
     return FOUINE_OK;

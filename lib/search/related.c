@@ -709,6 +709,7 @@ done:
     fouine_free(dup.rowid);
     fouine_free(s.hits);
     fouine_keep_clear(&s.keep);
+    fouine_topk_clear(&s.topk);
     fouine_search_leave(db, own_txn);
     return rc;
 }

@@ -516,6 +516,7 @@ done:
     fouine_free(s.hits);
     fouine_search_rows_free(&s);
     fouine_keep_clear(&s.keep);
+    fouine_topk_clear(&s.topk);
     fouine_free(corr);
     fouine_lexicon_close(lx);
     if (rc == FOUINE_EDB && opts->error) {

@@ -123,6 +123,10 @@ typedef struct search {
     keep_filter keep;      /* the filters in C, when keep.table; owns
                               its arrays (fouine_keep_clear()) */
     int keep_tried;        /* fouine_keep_begin() was called */
+    int top;               /* the page being fetched ranks with
+                              fouine_rank_top() and s->topk */
+    fouine_topk topk;      /* its best scores; owns its heap
+                              (fouine_topk_clear()) */
 } search;
 
 /* fouine_results and what it owns: the public part first, so that a

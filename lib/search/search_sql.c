@@ -13,6 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The score (lower is better) of the rows fouine_rank_top() leaves
+** unranked, and of their hits (higher is better) at most. */
+#define TOP_UNRANKED     "1e300"
+#define TOP_UNRANKED_HIT -1e299
+
 /* Weight of a match in a reader comment, relative to one in the body. */
 #define COMMENT_WEIGHT 0.5
 
@@ -21,6 +26,13 @@
 ** filters) before the page is cut.  For the benchmark that checks that the
 ** fast paths give the same pages (bench/scale.c, --exact). */
 #define FOUINE_SEARCH_EXHAUSTIVE_ENV "FOUINE_SEARCH_EXHAUSTIVE"
+
+/* Whether the environment asks for the exhaustive paths. */
+static int exhaustive(void)
+{
+    const char *v = getenv(FOUINE_SEARCH_EXHAUSTIVE_ENV);
+    return v && strcmp(v, "1") == 0;
+}
 
 /* Whether s has filters on the article: dates or a category. */
 static int filtered(const search *s)
@@ -54,15 +66,16 @@ static void sql_matches(fouine_buf *b,
     fouine_buf_puts(b, "m(r, s, c, k) AS (SELECT rowid, ");
     if (!ranked) {
         fouine_buf_puts(b, "0.0, ");
-    } else if (s->opts->rank) {
+    } else {
         int i;
-        fouine_buf_puts(b, "fouine_rank(article_fts, :rmap");
-        for (i = 0; i < FOUINE_RANK_PARAMS; i++) {
+        /* Unranked by fouine_rank_top(): after every other row. */
+        fouine_buf_puts(b, s->top ? "coalesce(fouine_rank_top(article_fts,"
+                                    " :topk, :rmap" :
+                                    "fouine_rank(article_fts, :rmap");
+        for (i = 0; s->opts->rank && i < FOUINE_RANK_PARAMS; i++) {
             fouine_buf_printf(b, ", :p%d", i);
         }
-        fouine_buf_puts(b, "), ");
-    } else {
-        fouine_buf_puts(b, "fouine_rank(article_fts, :rmap), ");
+        fouine_buf_puts(b, s->top ? "), " TOP_UNRANKED "), " : "), ");
     }
     fouine_buf_puts(b, ranked && fallback ? "fouine_cover(article_fts, :map)" :
                                             "0");
@@ -171,6 +184,9 @@ static void bind_all(sqlite3_stmt *stmt, search *s, const char *expr, int limit)
         if ((k = sqlite3_bind_parameter_index(stmt, days[i].name)) != 0) {
             sqlite3_bind_double(stmt, k, days[i].value);
         }
+    }
+    if ((k = sqlite3_bind_parameter_index(stmt, ":topk")) != 0) {
+        sqlite3_bind_pointer(stmt, k, &s->topk, FOUINE_TOPK_POINTER, NULL);
     }
     if ((k = sqlite3_bind_parameter_index(stmt, ":keep")) != 0) {
         /* Only read by fouine_keep() but for its counts by day. */
@@ -433,14 +449,12 @@ done:
 ** whether they answer), FOUINE_EDB or FOUINE_ENOMEM. */
 static int keep_ready(search *s)
 {
-    const char *exhaustive;
     if (s->keep_tried || !s->q->expr ||
         (!filtered(s) && s->opts->sort != FOUINE_SORT_DATE)) {
         return FOUINE_OK;
     }
     s->keep_tried = 1;
-    exhaustive = getenv(FOUINE_SEARCH_EXHAUSTIVE_ENV);
-    if (exhaustive && strcmp(exhaustive, "1") == 0) {
+    if (exhaustive()) {
         return FOUINE_OK; /* every match ranked and joined (benchmarks) */
     }
     return fouine_keep_begin(&s->keep, s);
@@ -529,11 +543,19 @@ static int page_rows(search *s, sqlite3_stmt *stmt, long offset, int limit)
     int rc;
     sqlite3_bind_int64(stmt, sqlite3_bind_parameter_index(stmt, ":offset"),
                        offset);
+    if (s->top && fouine_topk_rewind(
+                      &s->topk, (size_t)offset + (size_t)limit) != FOUINE_OK) {
+        return FOUINE_ENOMEM;
+    }
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW &&
            s->nhits < (size_t)limit) {
-        page_hit *h = &s->hits[s->nhits++];
-        h->rowid = sqlite3_column_int64(stmt, 0);
+        page_hit *h = &s->hits[s->nhits];
         h->score = sqlite3_column_double(stmt, 1);
+        if (s->top && h->score <= TOP_UNRANKED_HIT) {
+            break; /* not reached: the rows ranked fill the LIMIT */
+        }
+        s->nhits++;
+        h->rowid = sqlite3_column_int64(stmt, 0);
         h->comment = sqlite3_column_int(stmt, 2);
         h->cover = sqlite3_column_int(stmt, 3);
         h->group = h->rowid;
@@ -596,8 +618,17 @@ static int page_groups(search *s, sqlite3_stmt *stmt, long offset, int limit)
                            window);
         sqlite3_bind_int64(stmt, sqlite3_bind_parameter_index(stmt, ":offset"),
                            0);
+        if (s->top &&
+            fouine_topk_rewind(&s->topk, (size_t)window) != FOUINE_OK) {
+            rc = FOUINE_ENOMEM;
+            goto done;
+        }
         while (nseen < want && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
             sqlite3_int64 rowid = sqlite3_column_int64(stmt, 0), group = rowid;
+            if (s->top && sqlite3_column_double(stmt, 1) <= TOP_UNRANKED_HIT) {
+                step = SQLITE_DONE; /* not reached: see page_rows() */
+                break;
+            }
             rows++;
             sqlite3_bind_int64(grp, 1, rowid);
             step = sqlite3_step(grp);
@@ -661,6 +692,10 @@ int fouine_search_page(search *s,
     if (fouine_search_budget_spent(s->time)) {
         return FOUINE_EDB; /* as interrupted */
     }
+    s->top = ranked && !fallback && s->q->expr &&
+             s->opts->sort == FOUINE_SORT_RANK && !comments &&
+             (!filtered(s) || kept(s)) && !exhaustive();
+    s->topk.ranked = s->topk.skipped = 0;
     sql_ref.score = recent ? "recency DESC" : comments ? "g.s" : "m.s";
     sql_ref.date = "a.date";
     sql_ref.cover = comments ? "g.c" : "m.c";
@@ -710,6 +745,7 @@ int fouine_search_page(search *s,
     rc = ranked && collapsed(s) ? page_groups(s, stmt, offset, limit) :
                                   page_rows(s, stmt, offset, limit);
 done:
+    s->top = 0;
     sqlite3_finalize(stmt);
     fouine_free(sql.data);
     return rc;
