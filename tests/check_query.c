@@ -788,6 +788,39 @@ START_TEST(test_rank_questions)
 }
 END_TEST
 
+/* A long query's fallback flag is told by the articles the filters keep:
+** the one article holding every word searched is of the Société category
+** and of August 2020. */
+START_TEST(test_rank_questions_filtered)
+{
+    const char *text = "Quand est la canicule à Paris ?";
+    fouine_search_options opts = FOUINE_SEARCH_OPTIONS_INIT;
+    json_t *res;
+
+    opts.category = "société";
+    res = search(text, &opts);
+    ck_assert(json_is_false(json_object_get(res, "fallback")));
+    ck_assert_str_eq(hit_str(res, 0, "id"),
+                     "canicule-ile-de-france-vigilance-rouge.txt");
+    json_decref(res);
+    opts.category = "sport";
+    res = search(text, &opts);
+    ck_assert(json_is_true(json_object_get(res, "fallback")));
+    ck_assert_int_gt(total_of(res), 0); /* of Paris, in Sport */
+    json_decref(res);
+    opts.category = NULL;
+    opts.since = "2020-09";
+    res = search(text, &opts);
+    ck_assert(json_is_true(json_object_get(res, "fallback")));
+    json_decref(res);
+    opts.since = "2020-08";
+    opts.sort = FOUINE_SORT_DATE;
+    res = search(text, &opts);
+    ck_assert(json_is_false(json_object_get(res, "fallback")));
+    json_decref(res);
+}
+END_TEST
+
 START_TEST(test_filters)
 {
     fouine_search_options opts = FOUINE_SEARCH_OPTIONS_INIT;
@@ -2396,6 +2429,7 @@ static Suite *query_suite(void)
     tcase_add_test(tc, test_non_utf8_query);
     tcase_add_test(tc, test_rank_title_first);
     tcase_add_test(tc, test_rank_fallback);
+    tcase_add_test(tc, test_rank_questions_filtered);
     tcase_add_test(tc, test_rank_ties_newer);
     tcase_add_test(tc, test_rank_top_exact);
     tcase_add_test(tc, test_rank_top_skips);
