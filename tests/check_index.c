@@ -955,6 +955,65 @@ START_TEST(test_ids_whichever_way_named)
 }
 END_TEST
 
+/* fouine-index args (shell words) is a usage error said in one line,
+** "fouine-index: says", then the line that points to --help, and nothing
+** else (not the whole help). */
+static void assert_usage_line(const char *args, const char *says)
+{
+    char expect[512];
+    snprintf(expect, sizeof expect,
+             "fouine-index: %s\nTry 'fouine-index --help' for more "
+             "information.\n",
+             says);
+    ck_assert_int_eq(index_run(NULL, args), 2);
+    ck_assert_msg(strcmp(logbuf, expect) == 0, "fouine-index %s said: %s", args,
+                  logbuf);
+}
+
+/*
+** The command line as getopt_long() reads it: values joined to their
+** option or not, long options with "=", options after the PATHs, "--"
+** before a PATH that starts with '-'; each usage error in one line and the
+** line pointing to --help.
+*/
+START_TEST(test_command_line)
+{
+    summary s;
+    char big[3000], path[600];
+    memset(big, 'a', sizeof big);
+    memcpy(big, "Un titre\n\n", 10);
+    put("in/bon.txt", BUDGET);
+    put_bytes("in/gros.txt", big, sizeof big);
+    put("-tiret.txt", BUDGET);
+    ck_assert_int_eq(index_run(&s, "--max-size=2K --batch=1 in"), 1);
+    ck_assert_int_eq(s.indexed, 1);
+    ck_assert_msg(strstr(logbuf, "gros.txt: skipped: too large"), "%s", logbuf);
+    ck_assert_int_eq(index_run(&s, "in --max-size 2K"), 1);
+    ck_assert_int_eq(s.unchanged, 1);
+    ck_assert_int_eq(index_run(&s, "-- -tiret.txt"), 0);
+    ck_assert_int_eq(ids_like("-tiret.txt"), 1);
+    /* -oINDEX and --output=INDEX (the last -o wins over index_run()'s). */
+    ck_assert_int_eq(index_run(&s, "-oautre.db in/bon.txt"), 0);
+    ck_assert_int_eq(index_run(&s, "--output=autre2.db in/bon.txt"), 0);
+    snprintf(path, sizeof path, "%s/autre.db", work);
+    ck_assert_int_eq(access(path, F_OK), 0);
+    snprintf(path, sizeof path, "%s/autre2.db", work);
+    ck_assert_int_eq(access(path, F_OK), 0);
+    /* Usage errors. */
+    assert_usage_line("-q -v in", "-q and -v cannot be given together");
+    assert_usage_line("-qv in", "-q and -v cannot be given together");
+    assert_usage_line("--bogus in", "unknown option '--bogus'");
+    assert_usage_line("-x in", "unknown option '-x'");
+    assert_usage_line("in --batch", "option '--batch' needs a value");
+    assert_usage_line("--rebuild=oui in", "option '--rebuild' takes no value");
+    assert_usage_line("--max-size=beaucoup in",
+                      "--max-size: bad value 'beaucoup'");
+    assert_usage_line("", "no PATH to index");
+    assert_usage_line("--show in/bon.txt in", "--show takes one FILE and no "
+                                              "PATH");
+}
+END_TEST
+
 START_TEST(test_paths_and_index_errors)
 {
     summary s;
@@ -1336,6 +1395,7 @@ static Suite *index_suite(void)
     tcase_add_test(tc, test_file_no_longer_gives);
     tcase_add_test(tc, test_same_id_from_two_files);
     tcase_add_test(tc, test_ids_whichever_way_named);
+    tcase_add_test(tc, test_command_line);
     tcase_add_test(tc, test_paths_and_index_errors);
     tcase_add_test(tc, test_other_schema_versions);
     tcase_add_test(tc, test_earlier_version_refused);
