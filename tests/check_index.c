@@ -955,6 +955,51 @@ START_TEST(test_ids_whichever_way_named)
 }
 END_TEST
 
+/* What fouine-index --show arg (shell words), run in the work directory,
+** says the id of the article of a file is, into id (size bytes). */
+static void shown_id(char *id, size_t size, const char *arg)
+{
+    char cmd[1200], out[320];
+    char *text;
+    const char *p;
+    size_t n;
+    snprintf(out, sizeof out, "%s/show.out", work);
+    snprintf(cmd, sizeof cmd, "cd '%s' && '%s/fouine-index' --show %s", work,
+             fouine_test_build_dir(), arg);
+    ck_assert_int_eq(fouine_test_run(cmd, out), 0);
+    text = fouine_test_slurp(out);
+    ck_assert_ptr_nonnull(text);
+    p = strstr(text, "\nid:");
+    ck_assert_msg(p != NULL, "no id in: %s", text);
+    p += strspn(p + 4, " ") + 4;
+    n = strcspn(p, "\n");
+    ck_assert_uint_lt(n, size);
+    memcpy(id, p, n);
+    id[n] = '\0';
+    free(text);
+}
+
+/* fouine-index --show FILE says the id that a run given FILE stores, by a
+** relative or an absolute path alike: never the path typed. */
+START_TEST(test_show_gives_the_id_of_a_run)
+{
+    summary s;
+    char id[256], args[600];
+    put("arts/2023/avignon.txt", "Festival d'Avignon : une édition record\n\n"
+                                 "Le jeune public afflue.\n");
+    shown_id(id, sizeof id, "arts/2023/avignon.txt");
+    ck_assert_int_eq(index_run(&s, "arts/2023/avignon.txt"), 0);
+    ck_assert_int_eq(s.indexed, 1);
+    ck_assert_msg(ids_like(id) == 1, "--show says id '%s'", id);
+    snprintf(args, sizeof args, "'%s/arts/2023/avignon.txt'", work);
+    shown_id(id, sizeof id, args);
+    ck_assert_int_eq(index_run(&s, args), 0);
+    ck_assert_int_eq(s.unchanged, 1);
+    ck_assert_msg(ids_like(id) == 1, "--show says id '%s'", id);
+    ck_assert_int_eq(articles(), 1);
+}
+END_TEST
+
 /* fouine-index args (shell words) is a usage error said in one line,
 ** "fouine-index: says", then the line that points to --help, and nothing
 ** else (not the whole help). */
@@ -1395,6 +1440,7 @@ static Suite *index_suite(void)
     tcase_add_test(tc, test_file_no_longer_gives);
     tcase_add_test(tc, test_same_id_from_two_files);
     tcase_add_test(tc, test_ids_whichever_way_named);
+    tcase_add_test(tc, test_show_gives_the_id_of_a_run);
     tcase_add_test(tc, test_command_line);
     tcase_add_test(tc, test_paths_and_index_errors);
     tcase_add_test(tc, test_other_schema_versions);
