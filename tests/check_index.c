@@ -1059,6 +1059,26 @@ START_TEST(test_command_line)
 }
 END_TEST
 
+/* The summary line: "1 warning" (one), and no rate for a run that wrote no
+** article. */
+START_TEST(test_summary_line)
+{
+    summary s;
+    static const char latin1[] = "Le caf\xE9 de la gare ferme\n"
+                                 "Le 2 juillet 2020\n\n"
+                                 "Le caf\xE9 historique baisse le rideau.\n";
+    put_bytes("in/latin1.txt", latin1, sizeof latin1 - 1);
+    ck_assert_int_eq(index_run(&s, "in"), 0);
+    ck_assert_int_eq(s.indexed, 1);
+    ck_assert_msg(strstr(logbuf, " 0 skipped, 1 warning in "), "%s", logbuf);
+    ck_assert_msg(strstr(logbuf, " articles/s) -> "), "%s", logbuf);
+    ck_assert_int_eq(index_run(&s, "in"), 0);
+    ck_assert_int_eq(s.unchanged, 1);
+    ck_assert_msg(strstr(logbuf, " 0 skipped, 0 warnings in "), "%s", logbuf);
+    ck_assert_msg(strstr(logbuf, "articles/s") == NULL, "%s", logbuf);
+}
+END_TEST
+
 START_TEST(test_paths_and_index_errors)
 {
     summary s;
@@ -1442,6 +1462,7 @@ static Suite *index_suite(void)
     tcase_add_test(tc, test_ids_whichever_way_named);
     tcase_add_test(tc, test_show_gives_the_id_of_a_run);
     tcase_add_test(tc, test_command_line);
+    tcase_add_test(tc, test_summary_line);
     tcase_add_test(tc, test_paths_and_index_errors);
     tcase_add_test(tc, test_other_schema_versions);
     tcase_add_test(tc, test_earlier_version_refused);

@@ -120,12 +120,12 @@ done:
     return status;
 }
 
-/* The one-line summary. */
+/* The one-line summary; the rate only of a run that wrote articles and
+** took a time the clock could tell. */
 static void summary(const fouine_run_options *opt, const fouine_run_stats *st)
 {
     long nskipped = fouine_run_skipped(st);
-    double rate =
-        st->seconds > 0 ? (double)(st->indexed + st->updated) / st->seconds : 0;
+    long written = st->indexed + st->updated;
     int i, first = 1;
     fprintf(stderr,
             "fouine-index: %s%ld indexed, %ld updated, %ld unchanged, %ld "
@@ -139,13 +139,17 @@ static void summary(const fouine_run_options *opt, const fouine_run_stats *st)
             first = 0;
         }
     }
-    fprintf(stderr, "%s, %ld warnings", first ? "" : ")", st->warnings);
+    fprintf(stderr, "%s, %ld warning%s", first ? "" : ")", st->warnings,
+            st->warnings == 1 ? "" : "s");
     if (st->conflicts > 0) {
         fprintf(stderr, " (%ld id conflict%s)", st->conflicts,
                 st->conflicts > 1 ? "s" : "");
     }
-    fprintf(stderr, " in %.1f s (%.0f articles/s) -> %s\n", st->seconds, rate,
-            opt->index);
+    fprintf(stderr, " in %.1f s", st->seconds);
+    if (written > 0 && st->seconds > 0) {
+        fprintf(stderr, " (%.0f articles/s)", (double)written / st->seconds);
+    }
+    fprintf(stderr, " -> %s\n", opt->index);
 }
 
 /* The options of fouine-index that have no short form (getopt_long()'s
