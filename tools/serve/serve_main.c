@@ -129,9 +129,9 @@ static void usage(FILE *f)
           "\n"
           "Endpoints: GET / (search page), /api/search?q=, "
           "/api/articles/ID,\n"
-          "/api/suggest?q=, /api/health, /api/categories, /metrics\n"
-          "(Prometheus); with a key: POST /api/articles, PUT and DELETE\n"
-          "/api/articles/ID.\n"
+          "/api/articles/ID/related, /api/suggest?q=, /api/health,\n"
+          "/api/categories, /metrics (Prometheus); with a key: POST\n"
+          "/api/articles, PUT and DELETE /api/articles/ID.\n"
           "SIGTERM or SIGINT: finish the requests in flight, then exit 0.\n",
           f);
 }
