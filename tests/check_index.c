@@ -955,6 +955,130 @@ START_TEST(test_ids_whichever_way_named)
 }
 END_TEST
 
+/* What fouine-index --show arg (shell words), run in the work directory,
+** says the id of the article of a file is, into id (size bytes). */
+static void shown_id(char *id, size_t size, const char *arg)
+{
+    char cmd[1200], out[320];
+    char *text;
+    const char *p;
+    size_t n;
+    snprintf(out, sizeof out, "%s/show.out", work);
+    snprintf(cmd, sizeof cmd, "cd '%s' && '%s/fouine-index' --show %s", work,
+             fouine_test_build_dir(), arg);
+    ck_assert_int_eq(fouine_test_run(cmd, out), 0);
+    text = fouine_test_slurp(out);
+    ck_assert_ptr_nonnull(text);
+    p = strstr(text, "\nid:");
+    ck_assert_msg(p != NULL, "no id in: %s", text);
+    p += strspn(p + 4, " ") + 4;
+    n = strcspn(p, "\n");
+    ck_assert_uint_lt(n, size);
+    memcpy(id, p, n);
+    id[n] = '\0';
+    free(text);
+}
+
+/* fouine-index --show FILE says the id that a run given FILE stores, by a
+** relative or an absolute path alike: never the path typed. */
+START_TEST(test_show_gives_the_id_of_a_run)
+{
+    summary s;
+    char id[256], args[600];
+    put("arts/2023/avignon.txt", "Festival d'Avignon : une édition record\n\n"
+                                 "Le jeune public afflue.\n");
+    shown_id(id, sizeof id, "arts/2023/avignon.txt");
+    ck_assert_int_eq(index_run(&s, "arts/2023/avignon.txt"), 0);
+    ck_assert_int_eq(s.indexed, 1);
+    ck_assert_msg(ids_like(id) == 1, "--show says id '%s'", id);
+    snprintf(args, sizeof args, "'%s/arts/2023/avignon.txt'", work);
+    shown_id(id, sizeof id, args);
+    ck_assert_int_eq(index_run(&s, args), 0);
+    ck_assert_int_eq(s.unchanged, 1);
+    ck_assert_msg(ids_like(id) == 1, "--show says id '%s'", id);
+    ck_assert_int_eq(articles(), 1);
+}
+END_TEST
+
+/* fouine-index args (shell words) is a usage error said in one line,
+** "fouine-index: says", then the line that points to --help, and nothing
+** else (not the whole help). */
+static void assert_usage_line(const char *args, const char *says)
+{
+    char expect[512];
+    snprintf(expect, sizeof expect,
+             "fouine-index: %s\nTry 'fouine-index --help' for more "
+             "information.\n",
+             says);
+    ck_assert_int_eq(index_run(NULL, args), 2);
+    ck_assert_msg(strcmp(logbuf, expect) == 0, "fouine-index %s said: %s", args,
+                  logbuf);
+}
+
+/*
+** The command line as getopt_long() reads it: values joined to their
+** option or not, long options with "=", options after the PATHs, "--"
+** before a PATH that starts with '-'; each usage error in one line and the
+** line pointing to --help.
+*/
+START_TEST(test_command_line)
+{
+    summary s;
+    char big[3000], path[600];
+    memset(big, 'a', sizeof big);
+    memcpy(big, "Un titre\n\n", 10);
+    put("in/bon.txt", BUDGET);
+    put_bytes("in/gros.txt", big, sizeof big);
+    put("-tiret.txt", BUDGET);
+    ck_assert_int_eq(index_run(&s, "--max-size=2K --batch=1 in"), 1);
+    ck_assert_int_eq(s.indexed, 1);
+    ck_assert_msg(strstr(logbuf, "gros.txt: skipped: too large"), "%s", logbuf);
+    ck_assert_int_eq(index_run(&s, "in --max-size 2K"), 1);
+    ck_assert_int_eq(s.unchanged, 1);
+    ck_assert_int_eq(index_run(&s, "-- -tiret.txt"), 0);
+    ck_assert_int_eq(ids_like("-tiret.txt"), 1);
+    /* -oINDEX and --output=INDEX (the last -o wins over index_run()'s). */
+    ck_assert_int_eq(index_run(&s, "-oautre.db in/bon.txt"), 0);
+    ck_assert_int_eq(index_run(&s, "--output=autre2.db in/bon.txt"), 0);
+    snprintf(path, sizeof path, "%s/autre.db", work);
+    ck_assert_int_eq(access(path, F_OK), 0);
+    snprintf(path, sizeof path, "%s/autre2.db", work);
+    ck_assert_int_eq(access(path, F_OK), 0);
+    /* Usage errors. */
+    assert_usage_line("-q -v in", "-q and -v cannot be given together");
+    assert_usage_line("-qv in", "-q and -v cannot be given together");
+    assert_usage_line("--bogus in", "unknown option '--bogus'");
+    assert_usage_line("-x in", "unknown option '-x'");
+    assert_usage_line("in --batch", "option '--batch' needs a value");
+    assert_usage_line("--rebuild=oui in", "option '--rebuild' takes no value");
+    assert_usage_line("--max-size=beaucoup in",
+                      "--max-size: bad value 'beaucoup'");
+    assert_usage_line("", "no PATH to index");
+    assert_usage_line("--show in/bon.txt in", "--show takes one FILE and no "
+                                              "PATH");
+}
+END_TEST
+
+/* The summary line: "1 warning" (one), and no rate for a run that wrote no
+** article. */
+START_TEST(test_summary_line)
+{
+    summary s;
+    static const char latin1[] = "Le caf\xE9 de la gare ferme\n"
+                                 "Le 2 juillet 2020\n\n"
+                                 "Le caf\xE9 historique baisse le rideau.\n";
+    put_bytes("in/latin1.txt", latin1, sizeof latin1 - 1);
+    ck_assert_int_eq(index_run(&s, "in"), 0);
+    ck_assert_int_eq(s.indexed, 1);
+    ck_assert_msg(strstr(logbuf, " 0 skipped, 1 warning in "), "%s", logbuf);
+    ck_assert_msg(strstr(logbuf, " articles/s) -> "), "%s", logbuf);
+    ck_assert_int_eq(index_run(&s, "in"), 0);
+    ck_assert_int_eq(s.unchanged, 1);
+    ck_assert_msg(strstr(logbuf, " 0 skipped, 0 warnings in "), "%s", logbuf);
+    ck_assert_msg(strstr(logbuf, "articles/s") == NULL, "%s", logbuf);
+}
+END_TEST
+
 START_TEST(test_paths_and_index_errors)
 {
     summary s;
@@ -1336,6 +1460,9 @@ static Suite *index_suite(void)
     tcase_add_test(tc, test_file_no_longer_gives);
     tcase_add_test(tc, test_same_id_from_two_files);
     tcase_add_test(tc, test_ids_whichever_way_named);
+    tcase_add_test(tc, test_show_gives_the_id_of_a_run);
+    tcase_add_test(tc, test_command_line);
+    tcase_add_test(tc, test_summary_line);
     tcase_add_test(tc, test_paths_and_index_errors);
     tcase_add_test(tc, test_other_schema_versions);
     tcase_add_test(tc, test_earlier_version_refused);

@@ -2140,19 +2140,43 @@ static void assert_command(const char *args,
     free(text);
 }
 
-/* fouine-query args is a usage error (status 2) that says says on
-** stderr. */
-static void assert_usage(const char *args, const char *says)
+/* The stderr of fouine-query args, which must be a usage error (status
+** 2); free() it. */
+static char *usage_of(const char *args)
 {
     char cmd[1024], out[320];
     char *text;
     snprintf(out, sizeof out, "%s/err.txt", corpus.dir);
-    snprintf(cmd, sizeof cmd, "%s 2>'%s'", args, out);
+    snprintf(cmd, sizeof cmd, "%s 2>'%s' >/dev/null", args, out);
     ck_assert_int_eq(run_query(cmd, NULL), 2);
     text = fouine_test_slurp(out);
     ck_assert_ptr_nonnull(text);
+    return text;
+}
+
+/* fouine-query args is a usage error (status 2) that says says on
+** stderr. */
+static void assert_usage(const char *args, const char *says)
+{
+    char *text = usage_of(args);
     ck_assert_msg(strstr(text, says) != NULL, "fouine-query %s: '%s' not in %s",
                   args, says, text);
+    free(text);
+}
+
+/* fouine-query args is a usage error said in one line, "fouine-query:
+** says", then the line that points to --help, and nothing else (not the
+** whole help). */
+static void assert_usage_line(const char *args, const char *says)
+{
+    char expect[512];
+    char *text = usage_of(args);
+    snprintf(expect, sizeof expect,
+             "fouine-query: %s\nTry 'fouine-query --help' for more "
+             "information.\n",
+             says);
+    ck_assert_msg(strcmp(text, expect) == 0, "fouine-query %s said: %s", args,
+                  text);
     free(text);
 }
 
@@ -2251,6 +2275,74 @@ START_TEST(test_command)
         ck_assert_ptr_nonnull(strstr(text, "version"));
         free(text);
     }
+}
+END_TEST
+
+/*
+** The command line as getopt_long() reads it: values joined to their
+** option or not, long options with "=", "--" before a query that starts
+** with '-', "-word" after the first word a word of the query; each usage
+** error said in one line and the line pointing to --help; "" a query of
+** no word, not a usage error.
+*/
+START_TEST(test_command_line)
+{
+    char out[320], cmd[2048];
+    char *text;
+    /* -n1, -n 1, --limit=1, --limit 1: one hit of the five. */
+    assert_command("-n1 sécurité", 0, "5 résultats pour « sécurité » (1 à 1)",
+                   1);
+    assert_command("-n 1 sécurité", 0, "(1 à 1)", 1);
+    assert_command("--limit=1 sécurité", 0, "(1 à 1)", 1);
+    assert_command("--limit 1 sécurité", 0, "(1 à 1)", 1);
+    assert_command("-n1 sécurité", 0, "\n2. ", 0);
+    assert_command("-s80 -n1 --json sécurité", 0, "\"limit\": 1", 1);
+    assert_command("--color=always -n1 canicule", 0, "\x1b[1mcanicule\x1b[0m",
+                   1);
+    assert_command("--sort=date --offset=1 -n1 sécurité", 0, "(2 à 2)", 1);
+    /* -iINDEX: the index named, not fouine.db. */
+    snprintf(out, sizeof out, "%s/out.txt", corpus.dir);
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && '%s/fouine-query' '-i%s' -n1 "
+             "sécurité",
+             corpus.dir, fouine_test_build_dir(), corpus.index);
+    ck_assert_int_eq(fouine_test_run(cmd, out), 0);
+    text = fouine_test_slurp(out);
+    ck_assert_msg(strstr(text, "5 résultats pour « sécurité » (1 à 1)"), "%s",
+                  text);
+    free(text);
+    /* A query that starts with '-' after "--"; "-word" after the first
+    ** word is a word of the query, -n among the words an option still. */
+    assert_command("-n 1 -- -sécurité", 0, "résultats pour « -sécurité »", 1);
+    assert_command("canicule -paris", 1, "0 résultat pour « canicule -paris »",
+                   1);
+    assert_command("sécurité -n 1", 0, "5 résultats pour « sécurité » (1 à 1)",
+                   1);
+    assert_command("sécurité --json", 0, "\"total\": 5", 1);
+    /* Typed empty: a query like "   ", of no word. */
+    assert_command("''", 1, "0 résultat pour «  »", 1);
+    assert_command("'   '", 1, "0 résultat pour «", 1);
+    /* Usage errors: one line naming the option, then the --help line. */
+    assert_usage_line("", "no QUERY given");
+    assert_usage_line("--bogus canicule", "unknown option '--bogus'");
+    assert_usage_line("-x canicule", "unknown option '-x'");
+    assert_usage_line("--json=oui canicule", "option '--json' takes no value");
+    assert_usage_line("canicule -n", "option '-n' needs a value");
+    assert_usage_line("--limit", "option '--limit' needs a value");
+    assert_usage_line("--marks '['", "option '--marks' needs two values, OPEN "
+                                     "and CLOSE");
+    assert_usage_line("--no canicule", "option '--no' is ambiguous: "
+                                       "--no-correct, --no-collapse");
+    assert_usage_line("--limit=0 canicule",
+                      "--limit: '0' is not a number from 1 to 1000");
+    assert_usage_line("-s 0 canicule",
+                      "-s: '0' is not a number from 1 to 2000");
+    assert_usage_line("--budget beaucoup canicule",
+                      "--budget: 'beaucoup' is not a number from 0 to 600000, "
+                      "nor none");
+    assert_usage_line("--color=parfois canicule",
+                      "--color: expected auto, always or never, not "
+                      "'parfois'");
 }
 END_TEST
 
@@ -2451,6 +2543,7 @@ static Suite *query_suite(void)
     tcase_add_test(tc, test_suggestions);
     tcase_add_test(tc, test_correction_fields);
     tcase_add_test(tc, test_command);
+    tcase_add_test(tc, test_command_line);
     tcase_add_test(tc, test_command_json_batch);
     tcase_add_test(tc, test_command_batch_never_stops);
     tcase_add_test(tc, test_answers_hold_no_path);

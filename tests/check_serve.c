@@ -952,7 +952,9 @@ static const bad_option bad_options[] = {
     { "--per-ip ''", "--per-ip: '' is not a number" },
     { "--threads 257", "--threads: '257' is not a number from 1 to 256" },
     { "--budget -1", "--budget: '-1' is not a number from 0 to 600000" },
-    { "--budget beaucoup", "--budget: 'beaucoup' is not a number" },
+    { "--budget beaucoup", "--budget: 'beaucoup' is not a number from 0 to "
+                           "600000, nor none" },
+    { "--follow-interval=1ms", "--follow-interval: '1ms' is not a duration" },
 };
 
 START_TEST(bad_options_are_named)
@@ -969,6 +971,61 @@ START_TEST(bad_options_are_named)
     ck_assert_ptr_nonnull(msg);
     ck_assert_msg(strstr(msg, b->says) != NULL, "%s: %s", b->args, msg);
     free(msg);
+}
+END_TEST
+
+/* A usage error of fouine-serve and its one line (then the line that
+** points to --help, and nothing else). */
+static const bad_option usage_errors[] = {
+    { "--bogus", "unknown option '--bogus'" },
+    { "-x", "unknown option '-x'" },
+    { "--quiet=oui", "option '--quiet' takes no value" },
+    { "--threads", "option '--threads' needs a value" },
+    { "-t0", "-t: '0' is not a number from 1 to 256" },
+    { "--per-ip=-1", "--per-ip: '-1' is not a number from 0 to 1024" },
+    { "index.db", "unexpected argument 'index.db'" },
+};
+
+START_TEST(usage_errors_are_one_line)
+{
+    const bad_option *b = &usage_errors[_i];
+    char cmd[4 * HARNESS_PATH], out[HARNESS_PATH + 16], expect[512];
+    char *msg;
+    snprintf(out, sizeof out, "%s/usage.err", H.dir);
+    snprintf(cmd, sizeof cmd, "'%s/fouine-serve' -i '%s' %s 2>'%s'", H.build,
+             H.index, b->args, out);
+    ck_assert_int_eq(fouine_test_run(cmd, NULL), 2);
+    msg = fouine_test_slurp(out);
+    ck_assert_ptr_nonnull(msg);
+    snprintf(expect, sizeof expect,
+             "fouine-serve: %s\nTry 'fouine-serve --help' for more "
+             "information.\n",
+             b->says);
+    ck_assert_msg(strcmp(msg, expect) == 0, "%s: %s", b->args, msg);
+    free(msg);
+}
+END_TEST
+
+/* Values joined to their option (-t1) or after "=" (--listen=ADDR:PORT,
+** which the harness's --listen gives way to): read as getopt_long()
+** reads them. */
+START_TEST(options_in_getopt_forms)
+{
+    static const char *const args[] = { "--listen=127.0.0.1:0", "-t1", "-q",
+                                        "--budget=none", NULL };
+    harness h2;
+    http_reply r;
+    char *log;
+    harness_start_other(&h2, &H, "serve-getopt.log", args);
+    harness_get(&h2, &r, "/api/search?q=s%C3%A9curit%C3%A9", 200);
+    ck_assert(json_is_false(json_object_get(r.json, "truncated")));
+    http_reply_free(&r);
+    ck_assert_int_eq(harness_stop(&h2, SIGTERM), 0);
+    log = fouine_test_slurp(h2.log);
+    ck_assert_ptr_nonnull(log);
+    ck_assert_msg(strstr(log, "(1 thread,") != NULL, "%s", log);
+    ck_assert_msg(strstr(log, "GET /") == NULL, "-q logged: %s", log);
+    free(log);
 }
 END_TEST
 
@@ -1011,6 +1068,9 @@ static Suite *serve_suite(void)
     tcase_add_test(tc, bad_command_lines);
     tcase_add_loop_test(tc, bad_options_are_named, 0,
                         (int)(sizeof bad_options / sizeof bad_options[0]));
+    tcase_add_loop_test(tc, usage_errors_are_one_line, 0,
+                        (int)(sizeof usage_errors / sizeof usage_errors[0]));
+    tcase_add_test(tc, options_in_getopt_forms);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -7,6 +7,7 @@
 ** were skipped (or a signal stopped the run), 2 on a usage error or an
 ** index that cannot be written.
 */
+#include "cli.h"
 #include "show.h"
 
 #include <errno.h>
@@ -17,7 +18,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fouine/alloc.h"
 #include "fouine/fouine.h"
 
 static volatile sig_atomic_t stop_signal = 0;
@@ -120,12 +120,12 @@ done:
     return status;
 }
 
-/* The one-line summary. */
+/* The one-line summary; the rate only of a run that wrote articles and
+** took a time the clock could tell. */
 static void summary(const fouine_run_options *opt, const fouine_run_stats *st)
 {
     long nskipped = fouine_run_skipped(st);
-    double rate =
-        st->seconds > 0 ? (double)(st->indexed + st->updated) / st->seconds : 0;
+    long written = st->indexed + st->updated;
     int i, first = 1;
     fprintf(stderr,
             "fouine-index: %s%ld indexed, %ld updated, %ld unchanged, %ld "
@@ -139,91 +139,126 @@ static void summary(const fouine_run_options *opt, const fouine_run_stats *st)
             first = 0;
         }
     }
-    fprintf(stderr, "%s, %ld warnings", first ? "" : ")", st->warnings);
+    fprintf(stderr, "%s, %ld warning%s", first ? "" : ")", st->warnings,
+            st->warnings == 1 ? "" : "s");
     if (st->conflicts > 0) {
         fprintf(stderr, " (%ld id conflict%s)", st->conflicts,
                 st->conflicts > 1 ? "s" : "");
     }
-    fprintf(stderr, " in %.1f s (%.0f articles/s) -> %s\n", st->seconds, rate,
-            opt->index);
+    fprintf(stderr, " in %.1f s", st->seconds);
+    if (written > 0 && st->seconds > 0) {
+        fprintf(stderr, " (%.0f articles/s)", (double)written / st->seconds);
+    }
+    fprintf(stderr, " -> %s\n", opt->index);
 }
+
+/* The options of fouine-index that have no short form (getopt_long()'s
+** values for them). */
+enum {
+    OPT_REBUILD = 256,
+    OPT_NO_DELETE,
+    OPT_PLAIN,
+    OPT_MAX_SIZE,
+    OPT_BATCH,
+    OPT_SHOW,
+    OPT_SNAPSHOT,
+    OPT_VERSION
+};
+
+static const struct option long_options[] = {
+    { "output", required_argument, NULL, 'o' },
+    { "rebuild", no_argument, NULL, OPT_REBUILD },
+    { "no-delete", no_argument, NULL, OPT_NO_DELETE },
+    { "plain-tokenizer", no_argument, NULL, OPT_PLAIN },
+    { "max-size", required_argument, NULL, OPT_MAX_SIZE },
+    { "batch", required_argument, NULL, OPT_BATCH },
+    { "quiet", no_argument, NULL, 'q' },
+    { "verbose", no_argument, NULL, 'v' },
+    { "show", required_argument, NULL, OPT_SHOW },
+    { "snapshot", required_argument, NULL, OPT_SNAPSHOT },
+    { "help", no_argument, NULL, 'h' },
+    { "version", no_argument, NULL, OPT_VERSION },
+    { NULL, 0, NULL, 0 }
+};
 
 int main(int argc, char **argv)
 {
     fouine_run_options opt;
     fouine_run_stats st;
     struct sigaction sa;
-    const char **paths = NULL, *show = NULL, *snap_dir = NULL;
-    size_t npaths = 0;
-    int i, rc, status = 2, options_done = 0;
+    fouine_cli cli;
+    const char *show = NULL, *snap_dir = NULL;
+    char *const *paths;
+    size_t npaths, v = 0;
+    int ch, rc, status = 2, quiet = 0, verbose = 0;
 
     fouine_run_options_init(&opt);
     opt.index = "fouine.db";
     opt.stop = &stop_signal;
-    paths = fouine_calloc((size_t)argc, sizeof *paths);
-    if (!paths) {
-        fputs("fouine-index: out of memory\n", stderr);
-        return 2;
-    }
-    for (i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (options_done || a[0] != '-' || a[1] == '\0') {
-            paths[npaths++] = a;
-        } else if (strcmp(a, "--") == 0) {
-            options_done = 1;
-        } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+    /* Options and PATHs in any order (getopt_long() puts the PATHs last);
+    ** after "--", only PATHs. */
+    fouine_cli_init(&cli, "fouine-index", ":o:qvh", long_options);
+    while ((ch = fouine_cli_next(&cli, argc, argv)) != -1) {
+        switch (ch) {
+        case 'h':
             usage(stdout);
             status = 0;
             goto done;
-        } else if (strcmp(a, "--version") == 0) {
+        case OPT_VERSION:
             /* A failed write (stdout full or closed) is not a success. */
             printf("fouine-index %s\n", fouine_version());
             status = fflush(stdout) == 0 && !ferror(stdout) ? 0 : 2;
             goto done;
-        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+        case 'q':
+            quiet = 1;
             opt.verbose = 0;
-        } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
+            break;
+        case 'v':
+            verbose = 1;
             opt.verbose = 2;
-        } else if (strcmp(a, "--rebuild") == 0) {
+            break;
+        case OPT_REBUILD:
             opt.rebuild = 1;
-        } else if (strcmp(a, "--no-delete") == 0) {
+            break;
+        case OPT_NO_DELETE:
             opt.no_delete = 1;
-        } else if (strcmp(a, "--plain-tokenizer") == 0) {
+            break;
+        case OPT_PLAIN:
             opt.plain = 1; /* benchmark baseline, not documented */
-        } else if (strcmp(a, "--show") == 0 && i + 1 < argc) {
-            show = argv[++i];
-        } else if (strcmp(a, "--snapshot") == 0 && i + 1 < argc) {
-            snap_dir = argv[++i];
-        } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0 ||
-                   strcmp(a, "--max-size") == 0 || strcmp(a, "--batch") == 0 ||
-                   strcmp(a, "--show") == 0 || strcmp(a, "--snapshot") == 0) {
-            size_t v = 0;
-            if (++i >= argc) {
-                fprintf(stderr, "fouine-index: %s needs a value\n", a);
-                usage(stderr);
+            break;
+        case OPT_SHOW:
+            show = optarg;
+            break;
+        case OPT_SNAPSHOT:
+            snap_dir = optarg;
+            break;
+        case 'o':
+            opt.index = optarg;
+            break;
+        case OPT_MAX_SIZE:
+        case OPT_BATCH:
+            if (parse_size(optarg, &v) != FOUINE_OK) {
+                fouine_cli_usage(&cli, "%s: bad value '%s'", cli.name, optarg);
                 goto done;
             }
-            if (a[1] == 'o' || strcmp(a, "--output") == 0) {
-                opt.index = argv[i];
-            } else if (parse_size(argv[i], &v) != FOUINE_OK) {
-                fprintf(stderr, "fouine-index: %s: bad value '%s'\n", a,
-                        argv[i]);
-                usage(stderr);
-                goto done;
-            } else if (strcmp(a, "--batch") == 0) {
+            if (ch == OPT_BATCH) {
                 opt.batch = v;
             } else {
                 opt.max_size = v;
             }
-        } else {
-            fprintf(stderr, "fouine-index: unknown option '%s'\n", a);
-            usage(stderr);
+            break;
+        default: /* '?': said */
             goto done;
         }
     }
+    paths = argv + optind;
+    npaths = (size_t)(argc - optind);
+    if (quiet && verbose) {
+        fouine_cli_usage(&cli, "-q and -v cannot be given together");
+        goto done;
+    }
     if (show && npaths > 0) {
-        fprintf(stderr, "fouine-index: --show takes one FILE and no PATH\n");
-        usage(stderr);
+        fouine_cli_usage(&cli, "--show takes one FILE and no PATH");
         goto done;
     }
     if (show) {
@@ -231,8 +266,7 @@ int main(int argc, char **argv)
         goto done;
     }
     if (snap_dir && npaths > 0) {
-        fprintf(stderr, "fouine-index: --snapshot takes one DIR and no PATH\n");
-        usage(stderr);
+        fouine_cli_usage(&cli, "--snapshot takes one DIR and no PATH");
         goto done;
     }
     if (snap_dir) {
@@ -240,11 +274,10 @@ int main(int argc, char **argv)
         goto done;
     }
     if (npaths == 0) {
-        fprintf(stderr, "fouine-index: no PATH to index\n");
-        usage(stderr);
+        fouine_cli_usage(&cli, "no PATH to index");
         goto done;
     }
-    opt.paths = paths;
+    opt.paths = (const char *const *)paths;
     opt.npaths = npaths;
     opt.progress = opt.verbose == 1 && isatty(STDERR_FILENO);
 
@@ -277,6 +310,5 @@ int main(int argc, char **argv)
     }
     status = st.interrupted || fouine_run_skipped(&st) > 0 ? 1 : 0;
 done:
-    fouine_free(paths);
     return status;
 }

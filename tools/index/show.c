@@ -20,6 +20,7 @@ typedef struct show {
     const char *path; /* the file */
     long line;        /* the JSON line being read, 0 for a whole file */
     long articles;    /* articles printed */
+    int page;         /* a .txt or HTML file: one article, no id field */
     int status;       /* exit status so far */
 } show;
 
@@ -77,6 +78,21 @@ static void say_notes(const show *sh, const fouine_article *a)
     }
 }
 
+/*
+** The id a run gives an article of the file: a JSON article's own; a page
+** (.txt, HTML) the name of its file, as a run given the file names it (a
+** run given a directory that holds it names it from that directory), never
+** the path typed, which may be absolute.
+*/
+static const char *id_of(const show *sh, const fouine_article *a)
+{
+    const char *slash = strrchr(sh->path, '/');
+    if (!sh->page) {
+        return a->id;
+    }
+    return slash ? slash + 1 : sh->path;
+}
+
 /* Print one article, field by field. */
 static int print_article(show *sh, const fouine_article *a)
 {
@@ -90,7 +106,7 @@ static int print_article(show *sh, const fouine_article *a)
     } else if (sh->articles > 1) {
         fprintf(f, "== %s (article %ld)\n", sh->path, sh->articles);
     }
-    field(f, "id:", a->id);
+    field(f, "id:", id_of(sh, a));
     field(f, "title:", a->title);
     field(f, "date:", a->date);
     field(f, "category:", a->category);
@@ -138,6 +154,8 @@ static int found(const fouine_extract_event *ev, void *payload)
     case FOUINE_EXTRACT_FILE:
         fprintf(sh->out, "== %s\n", sh->path);
         fprintf(sh->out, "%-13s%s\n", "format:", ev->text);
+        sh->page =
+            strcmp(ev->text, "json") != 0 && strcmp(ev->text, "jsonl") != 0;
         break;
     case FOUINE_EXTRACT_ARTICLE:
         say_notes(sh, ev->article);

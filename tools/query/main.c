@@ -5,6 +5,7 @@
 **     fouine-query [OPTION]... --batch < queries
 **     fouine-query [OPTION]... --related ID
 */
+#include "cli.h"
 #include "results_json.h"
 
 #include "fouine/fouine.h"
@@ -45,7 +46,7 @@ static void usage(FILE *f)
         "                         recent: best first, scores decayed by age;\n"
         "                         date: newest first\n"
         "      --half-life TIME   half-life of --sort recent: days (30d, the\n"
-        "                         default) or hours (12h)\n"
+        "                         default) or hours (12h), 1h to 3650d\n"
         "      --since DATE       articles of DATE or later (YYYY, YYYY-MM or\n"
         "                         YYYY-MM-DD)\n"
         "      --until DATE       articles of DATE or earlier (same forms)\n"
@@ -58,8 +59,8 @@ static void usage(FILE *f)
         "                         article is only suggested, not corrected\n"
         "      --no-collapse      show every copy of a wire story, not one hit\n"
         "                         a group of near-duplicates\n"
-        "  -s, --snippet-length N snippet length in characters (default: "
-        "200)\n"
+        "  -s, --snippet-length N snippet length in characters, 1 to 2000\n"
+        "                         (default: 200)\n"
         "      --json             print one JSON object\n"
         "      --batch            read one query a line on stdin, print one\n"
         "                         JSON line per query as soon as it is "
@@ -80,28 +81,15 @@ static void usage(FILE *f)
         "articles with the most of them), \"a phrase\", -word, -\"a phrase\", "
         "a OR b\n"
         "(also OU), (groups), prefix*, =exactword, titre:word, chapo:word,\n"
-        "texte:word (also title:, lead:, body:).\n"
+        "texte:word (also title:, lead:, body:).  A QUERY that starts with "
+        "'-'\n"
+        "goes after --: fouine-query -- -word.\n"
         "\n"
         "Exit status: 0 with results, 1 with none, 2 on a usage error or an\n"
         "index that is missing, unreadable or of another version; with\n"
         "--batch, 0, or 2 when a query could not be answered (its line has\n"
         "\"error\" and the next lines are answered).\n",
         f);
-}
-
-/* Parse a non-negative int option value in [min, max]. */
-static int int_arg(const char *opt, const char *v, int min, int max, int *out)
-{
-    char *end;
-    long n = strtol(v, &end, 10);
-    if (!*v || *end || n < min || n > max) {
-        fprintf(stderr,
-                "fouine-query: %s: '%s' is not a number from %d to %d\n", opt,
-                v, min, max);
-        return -1;
-    }
-    *out = (int)n;
-    return 0;
 }
 
 /* Say which bounds cut the search short (FOUINE_CUT_* bits). */
@@ -332,6 +320,70 @@ static int batch(const char *index,
     return rc;
 }
 
+/* The options of fouine-query that have no short form (getopt_long()'s
+** values for them). */
+enum {
+    OPT_OFFSET = 256,
+    OPT_SORT,
+    OPT_HALF_LIFE,
+    OPT_SINCE,
+    OPT_UNTIL,
+    OPT_CATEGORY,
+    OPT_COMMENTS,
+    OPT_FACETS,
+    OPT_NO_CORRECT,
+    OPT_NO_COLLAPSE,
+    OPT_JSON,
+    OPT_BATCH,
+    OPT_COLOR,
+    OPT_MARKS,
+    OPT_BUDGET,
+    OPT_RELATED,
+    OPT_VERSION
+};
+
+/* "+": the options stop at the first word of the query (see main()). */
+static const char short_options[] = "+:i:n:s:h";
+
+static const struct option long_options[] = {
+    { "index", required_argument, NULL, 'i' },
+    { "limit", required_argument, NULL, 'n' },
+    { "offset", required_argument, NULL, OPT_OFFSET },
+    { "sort", required_argument, NULL, OPT_SORT },
+    { "half-life", required_argument, NULL, OPT_HALF_LIFE },
+    { "since", required_argument, NULL, OPT_SINCE },
+    { "until", required_argument, NULL, OPT_UNTIL },
+    { "category", required_argument, NULL, OPT_CATEGORY },
+    { "comments", no_argument, NULL, OPT_COMMENTS },
+    { "facets", no_argument, NULL, OPT_FACETS },
+    { "no-correct", no_argument, NULL, OPT_NO_CORRECT },
+    { "no-collapse", no_argument, NULL, OPT_NO_COLLAPSE },
+    { "snippet-length", required_argument, NULL, 's' },
+    { "json", no_argument, NULL, OPT_JSON },
+    { "batch", no_argument, NULL, OPT_BATCH },
+    { "color", required_argument, NULL, OPT_COLOR },
+    { "marks", required_argument, NULL, OPT_MARKS },
+    { "budget", required_argument, NULL, OPT_BUDGET },
+    { "related", required_argument, NULL, OPT_RELATED },
+    { "help", no_argument, NULL, 'h' },
+    { "version", no_argument, NULL, OPT_VERSION },
+    { NULL, 0, NULL, 0 }
+};
+
+/*
+** Whether a, met after the first word of the query, is still an option:
+** a long option, "--", or -i, -n, -s or -h alone, as they have always
+** been read there; any other "-word" is a word of the query, an exclusion
+** ("grève -tgv").
+*/
+static int option_among_words(const char *a)
+{
+    return a[0] == '-' &&
+           (a[1] == '-' ||
+            (a[1] != '\0' && a[2] == '\0' &&
+             strchr(short_options + 2, a[1]) != NULL && a[1] != ':'));
+}
+
 int main(int argc, char **argv)
 {
     const char *index = "fouine.db", *color = "auto";
@@ -340,136 +392,151 @@ int main(int argc, char **argv)
     fouine_buf query = { 0 };
     fouine_index *ix = NULL;
     fouine_results *res = NULL;
+    fouine_cli cli;
     const char *why;
     char error[FOUINE_SEARCH_ERROR_MAX] = "";
-    int i, rc, status = EXIT_USAGE, words_only = 0, marks = 0;
+    long n = 0, words = 0;
+    int ch, rc, status = EXIT_USAGE, words_only = 0, marks = 0;
 
-    for (i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        int takes = 1;
-        if (words_only || a[0] != '-' || a[1] == '\0' ||
-            (a[1] != '-' && strchr("insh", a[1]) == NULL) ||
-            (a[1] != '-' && a[2] != '\0')) {
-            /* Part of the query, even "-word" (an exclusion). */
-            if (add_word(&query, a) != 0) {
+    /* getopt_long() reads the options up to the first word of the query
+    ** ("+"); the words are taken in order, and the options met among them
+    ** (option_among_words()) read by it again.  After "--", every
+    ** argument is a word: a query that starts with '-' goes there. */
+    fouine_cli_init(&cli, "fouine-query", short_options, long_options);
+    while (optind < argc) {
+        const char *a = argv[optind];
+        if (!words_only && strcmp(a, "--") == 0) {
+            words_only = 1;
+            optind++;
+            continue;
+        }
+        ch = words_only || (words > 0 && !option_among_words(a)) ?
+                 -1 :
+                 fouine_cli_next(&cli, argc, argv);
+        if (ch == -1) {
+            /* Part of the query, even "-word" (an exclusion) or "". */
+            if (add_word(&query, argv[optind++]) != 0) {
                 goto done;
             }
+            words++;
             continue;
         }
-        if (strcmp(a, "--") == 0) {
-            words_only = 1;
-            continue;
-        }
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+        switch (ch) {
+        case 'h':
             usage(stdout);
             status = EXIT_HITS;
             goto done;
-        }
-        if (strcmp(a, "--version") == 0) {
+        case OPT_VERSION:
             /* A failed write (stdout full or closed) is not a success. */
             printf("fouine-query %s\n", fouine_version());
             status =
                 fflush(stdout) == 0 && !ferror(stdout) ? EXIT_HITS : EXIT_USAGE;
             goto done;
-        }
-        if (strcmp(a, "--json") == 0) {
+        case OPT_JSON:
             o.json = 1;
-            takes = 0;
-        } else if (strcmp(a, "--batch") == 0) {
+            break;
+        case OPT_BATCH:
             o.batch = 1;
-            takes = 0;
-        } else if (strcmp(a, "--comments") == 0) {
+            break;
+        case OPT_COMMENTS:
             opts.comments = 1;
-            takes = 0;
-        } else if (strcmp(a, "--no-correct") == 0) {
+            break;
+        case OPT_NO_CORRECT:
             opts.no_correct = 1;
-            takes = 0;
-        } else if (strcmp(a, "--no-collapse") == 0) {
+            break;
+        case OPT_NO_COLLAPSE:
             opts.no_collapse = 1;
-            takes = 0;
-        } else if (strcmp(a, "--facets") == 0) {
+            break;
+        case OPT_FACETS:
             opts.facets = 1;
-            takes = 0;
-        } else if (strncmp(a, "--", 2) == 0 && strcmp(a, "--index") &&
-                   strcmp(a, "--limit") && strcmp(a, "--offset") &&
-                   strcmp(a, "--sort") && strcmp(a, "--since") &&
-                   strcmp(a, "--until") && strcmp(a, "--category") &&
-                   strcmp(a, "--snippet-length") && strcmp(a, "--color") &&
-                   strcmp(a, "--marks") && strcmp(a, "--budget") &&
-                   strcmp(a, "--half-life") && strcmp(a, "--related")) {
-            fprintf(stderr, "fouine-query: unknown option %s\n", a);
-            usage(stderr);
-            goto done;
-        }
-        if (!takes) {
-            continue;
-        }
-        if (!v || (strcmp(a, "--marks") == 0 && i + 2 >= argc)) {
-            fprintf(stderr, "fouine-query: %s needs a value\n", a);
-            goto done;
-        }
-        i++;
-        if (strcmp(a, "-i") == 0 || strcmp(a, "--index") == 0) {
-            index = v;
-        } else if (strcmp(a, "-n") == 0 || strcmp(a, "--limit") == 0) {
-            if (int_arg(a, v, 1, FOUINE_LIMIT_MAX, &opts.limit) != 0) {
+            break;
+        case 'i':
+            index = optarg;
+            break;
+        case 'n':
+            if (fouine_cli_number(&n, &cli, optarg, 1, FOUINE_LIMIT_MAX) !=
+                FOUINE_OK) {
                 goto done;
             }
-        } else if (strcmp(a, "--offset") == 0) {
-            if (int_arg(a, v, 0, 1000000000, &opts.offset) != 0) {
+            opts.limit = (int)n;
+            break;
+        case OPT_OFFSET:
+            if (fouine_cli_number(&n, &cli, optarg, 0, 1000000000) !=
+                FOUINE_OK) {
                 goto done;
             }
-        } else if (strcmp(a, "-s") == 0 || strcmp(a, "--snippet-length") == 0) {
-            if (int_arg(a, v, 1, FOUINE_SNIPPET_CHARS_MAX,
-                        &opts.snippet_chars) != 0) {
+            opts.offset = (int)n;
+            break;
+        case 's':
+            if (fouine_cli_number(&n, &cli, optarg, 1,
+                                  FOUINE_SNIPPET_CHARS_MAX) != FOUINE_OK) {
                 goto done;
             }
-        } else if (strcmp(a, "--sort") == 0) {
-            if (fouine_sort_parse(&opts.sort, v) != FOUINE_OK) {
-                fprintf(stderr,
-                        "fouine-query: --sort: expected relevance, recent or "
-                        "date, not '%s'\n",
-                        v);
+            opts.snippet_chars = (int)n;
+            break;
+        case OPT_SORT:
+            if (fouine_sort_parse(&opts.sort, optarg) != FOUINE_OK) {
+                fouine_cli_usage(&cli,
+                                 "--sort: expected relevance, recent or "
+                                 "date, not '%s'",
+                                 optarg);
                 goto done;
             }
-        } else if (strcmp(a, "--half-life") == 0) {
-            if (fouine_half_life_parse(&opts.half_life_hours, v) != FOUINE_OK) {
-                fprintf(stderr,
-                        "fouine-query: --half-life: expected days (30d) or "
-                        "hours (12h), 1h to 3650d, not '%s'\n",
-                        v);
+            break;
+        case OPT_HALF_LIFE:
+            if (fouine_half_life_parse(&opts.half_life_hours, optarg) !=
+                FOUINE_OK) {
+                fouine_cli_usage(&cli,
+                                 "--half-life: expected days (30d) or "
+                                 "hours (12h), 1h to 3650d, not '%s'",
+                                 optarg);
                 goto done;
             }
-        } else if (strcmp(a, "--since") == 0) {
-            opts.since = v;
-        } else if (strcmp(a, "--until") == 0) {
-            opts.until = v;
-        } else if (strcmp(a, "--category") == 0) {
-            opts.category = v;
-        } else if (strcmp(a, "--color") == 0) {
-            color = v;
-            if (strcmp(v, "auto") && strcmp(v, "always") &&
-                strcmp(v, "never")) {
-                fprintf(stderr, "fouine-query: --color: expected auto, always "
-                                "or never\n");
+            break;
+        case OPT_SINCE:
+            opts.since = optarg;
+            break;
+        case OPT_UNTIL:
+            opts.until = optarg;
+            break;
+        case OPT_CATEGORY:
+            opts.category = optarg;
+            break;
+        case OPT_COLOR:
+            color = optarg;
+            if (strcmp(color, "auto") && strcmp(color, "always") &&
+                strcmp(color, "never")) {
+                fouine_cli_usage(&cli,
+                                 "--color: expected auto, always or never, "
+                                 "not '%s'",
+                                 color);
                 goto done;
             }
-        } else if (strcmp(a, "--budget") == 0) {
-            if (strcmp(v, "none") == 0) {
-                opts.budget_ms = -1;
-            } else if (int_arg(a, v, 0, FOUINE_BUDGET_MAX_MS,
-                               &opts.budget_ms) != 0) {
+            break;
+        case OPT_BUDGET:
+            if (fouine_cli_budget(&opts.budget_ms, &cli, optarg) != FOUINE_OK) {
                 goto done;
-            } else if (opts.budget_ms == 0) {
-                opts.budget_ms = FOUINE_BUDGET_SPENT;
             }
-        } else if (strcmp(a, "--related") == 0) {
-            o.related = v;
-        } else if (strcmp(a, "--marks") == 0) {
-            o.open = v;
-            o.close = argv[++i];
+            break;
+        case OPT_RELATED:
+            o.related = optarg;
+            break;
+        case OPT_MARKS:
+            /* Two values: OPEN is getopt_long()'s, CLOSE the next
+            ** argument, whatever it is. */
+            if (optind >= argc) {
+                fouine_cli_usage(&cli,
+                                 "option '%s' needs two values, OPEN "
+                                 "and CLOSE",
+                                 cli.name);
+                goto done;
+            }
+            o.open = optarg;
+            o.close = argv[optind++];
             marks = 1;
+            break;
+        default: /* '?': said */
+            goto done;
         }
     }
     if (!marks && (strcmp(color, "always") == 0 ||
@@ -477,24 +544,22 @@ int main(int argc, char **argv)
         o.open = "\x1b[1m";
         o.close = "\x1b[0m";
     }
-    if (o.related && (o.batch || query.len)) {
-        fprintf(stderr, "fouine-query: --related ID takes no QUERY nor "
-                        "--batch\n");
-        usage(stderr);
+    if (o.related && (o.batch || words > 0)) {
+        fouine_cli_usage(&cli, "--related ID takes no QUERY nor --batch");
         goto done;
     }
     if (o.related && opts.limit > FOUINE_RELATED_MAX) {
-        fprintf(stderr,
-                "fouine-query: -n: '%d' is not a number from 1 to %d with "
-                "--related\n",
-                opts.limit, FOUINE_RELATED_MAX);
+        fouine_cli_usage(&cli,
+                         "-n: '%d' is not a number from 1 to %d with "
+                         "--related",
+                         opts.limit, FOUINE_RELATED_MAX);
         goto done;
     }
-    if (!o.batch && !o.related && !query.len) {
-        fprintf(stderr, "fouine-query: no QUERY given\n");
-        usage(stderr);
+    if (!o.batch && !o.related && words == 0) {
+        fouine_cli_usage(&cli, "no QUERY given");
         goto done;
     }
+    /* A query typed empty ("") is a query, of no word: 0 results. */
     opts.query = query.len ? query.data : "";
     opts.error = error;
     why = fouine_search_options_error(&opts);

@@ -50,7 +50,8 @@ target_link_libraries(fouine_serve PUBLIC fouine_static fouine_results_json
                       PRIVATE PkgConfig::UTF8PROC fouine_warnings)
 
 add_executable(fouine-serve ${FOUINE_SERVE_DIR}/serve_main.c)
-target_link_libraries(fouine-serve PRIVATE fouine_serve fouine_warnings)
+target_link_libraries(fouine-serve PRIVATE fouine_serve fouine_cli
+                      fouine_warnings)
 set_target_properties(fouine-serve PROPERTIES
   RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR})
 install(TARGETS fouine-serve)

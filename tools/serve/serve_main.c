@@ -9,6 +9,7 @@
 **                  [--follow URL|DIR [--follow-key-file FILE]
 **                   [--follow-interval DURATION]]
 */
+#include "cli.h"
 #include "serve.h"
 
 #include "fouine/fouine.h"
@@ -30,6 +31,46 @@
 #define MAX_PER_IP     1024 /* the connection limit of serve_http.c */
 #define MAX_TIMEOUT    3600
 #define MAX_BODY       (1L << 30) /* largest --max-body */
+
+/* The options of fouine-serve that have no short form (getopt_long()'s
+** values for them). */
+enum {
+    OPT_PER_IP = 256,
+    OPT_TIMEOUT,
+    OPT_BUDGET,
+    OPT_CORS,
+    OPT_WRITE_KEY_FILE,
+    OPT_MAX_BODY,
+    OPT_LOG_QUERIES,
+    OPT_SNAPSHOT_DIR,
+    OPT_SNAPSHOT_KEY_FILE,
+    OPT_FOLLOW,
+    OPT_FOLLOW_KEY_FILE,
+    OPT_FOLLOW_INTERVAL,
+    OPT_VERSION
+};
+
+static const struct option long_options[] = {
+    { "index", required_argument, NULL, 'i' },
+    { "listen", required_argument, NULL, 'l' },
+    { "threads", required_argument, NULL, 't' },
+    { "per-ip", required_argument, NULL, OPT_PER_IP },
+    { "timeout", required_argument, NULL, OPT_TIMEOUT },
+    { "budget", required_argument, NULL, OPT_BUDGET },
+    { "cors", required_argument, NULL, OPT_CORS },
+    { "write-key-file", required_argument, NULL, OPT_WRITE_KEY_FILE },
+    { "max-body", required_argument, NULL, OPT_MAX_BODY },
+    { "quiet", no_argument, NULL, 'q' },
+    { "log-queries", no_argument, NULL, OPT_LOG_QUERIES },
+    { "snapshot-dir", required_argument, NULL, OPT_SNAPSHOT_DIR },
+    { "snapshot-key-file", required_argument, NULL, OPT_SNAPSHOT_KEY_FILE },
+    { "follow", required_argument, NULL, OPT_FOLLOW },
+    { "follow-key-file", required_argument, NULL, OPT_FOLLOW_KEY_FILE },
+    { "follow-interval", required_argument, NULL, OPT_FOLLOW_INTERVAL },
+    { "help", no_argument, NULL, 'h' },
+    { "version", no_argument, NULL, OPT_VERSION },
+    { NULL, 0, NULL, 0 }
+};
 
 static void usage(FILE *f)
 {
@@ -88,37 +129,18 @@ static void usage(FILE *f)
           "\n"
           "Endpoints: GET / (search page), /api/search?q=, "
           "/api/articles/ID,\n"
-          "/api/suggest?q=, /api/health, /api/categories, /metrics\n"
-          "(Prometheus); with a key: POST /api/articles, PUT and DELETE\n"
-          "/api/articles/ID.\n"
+          "/api/articles/ID/related, /api/suggest?q=, /api/health,\n"
+          "/api/categories, /metrics (Prometheus); with a key: POST\n"
+          "/api/articles, PUT and DELETE /api/articles/ID.\n"
           "SIGTERM or SIGINT: finish the requests in flight, then exit 0.\n",
           f);
 }
 
-/* Parse the value v of option opt, a whole number from lo to hi, into
-** *out; on failure say so and return FOUINE_EINVAL. */
-static int parse_count(long *out,
-                       const char *opt,
-                       const char *v,
-                       long lo,
-                       long hi)
-{
-    char *end;
-    long n = strtol(v, &end, 10);
-    if (!*v || *end || n < lo || n > hi) {
-        fprintf(stderr,
-                "fouine-serve: %s: '%s' is not a number from %ld to %ld\n", opt,
-                v, lo, hi);
-        return FOUINE_EINVAL;
-    }
-    *out = n;
-    return FOUINE_OK;
-}
-
 /* Parse a duration, "500ms", "10s" or "2m" (a bare number: seconds),
 ** from FOUINE_SERVE_FOLLOW_MIN_MS to FOUINE_SERVE_FOLLOW_MAX_MS, into
-** *ms; on failure say so and return FOUINE_EINVAL. */
-static int parse_interval(long *ms, const char *opt, const char *v)
+** *ms, the value of the option c just read; on failure say so (a usage
+** error) and return FOUINE_EINVAL. */
+static int parse_interval(long *ms, const fouine_cli *c, const char *v)
 {
     char *end;
     long n = strtol(v, &end, 10), scale = 1000;
@@ -132,10 +154,10 @@ static int parse_interval(long *ms, const char *opt, const char *v)
     if (end == v || scale == 0 || n < 0 ||
         n > FOUINE_SERVE_FOLLOW_MAX_MS / scale ||
         n * scale < FOUINE_SERVE_FOLLOW_MIN_MS) {
-        fprintf(stderr,
-                "fouine-serve: %s: '%s' is not a duration from 100ms to 24h "
-                "(500ms, 10s, 2m)\n",
-                opt, v);
+        fouine_cli_usage(c,
+                         "%s: '%s' is not a duration from 100ms to 24h "
+                         "(500ms, 10s, 2m)",
+                         c->name, v);
         return FOUINE_EINVAL;
     }
     *ms = n * scale;
@@ -224,106 +246,106 @@ int main(int argc, char **argv)
     fouine_index *ix = NULL;
     sigset_t stop;
     long threads = sysconf(_SC_NPROCESSORS_ONLN), n = 0;
-    int i, rc, sig = 0, status = 2;
+    fouine_cli cli;
+    int ch, rc, sig = 0, status = 2;
 
-    for (i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+    fouine_cli_init(&cli, "fouine-serve", ":i:l:t:qh", long_options);
+    while ((ch = fouine_cli_next(&cli, argc, argv)) != -1) {
+        switch (ch) {
+        case 'h':
             usage(stdout);
             return 0;
-        } else if (strcmp(a, "--version") == 0) {
+        case OPT_VERSION:
             /* A failed write (stdout full or closed) is not a success. */
             printf("fouine-serve %s\n", fouine_version());
             return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 2;
-        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+        case 'q':
             cfg.quiet = 1;
-        } else if (strcmp(a, "--log-queries") == 0) {
+            break;
+        case OPT_LOG_QUERIES:
             cfg.log_queries = 1;
-        } else if (strcmp(a, "-i") == 0 || strcmp(a, "--index") == 0 ||
-                   strcmp(a, "-l") == 0 || strcmp(a, "--listen") == 0 ||
-                   strcmp(a, "-t") == 0 || strcmp(a, "--threads") == 0 ||
-                   strcmp(a, "--per-ip") == 0 || strcmp(a, "--timeout") == 0 ||
-                   strcmp(a, "--budget") == 0 || strcmp(a, "--cors") == 0 ||
-                   strcmp(a, "--write-key-file") == 0 ||
-                   strcmp(a, "--max-body") == 0 ||
-                   strcmp(a, "--snapshot-dir") == 0 ||
-                   strcmp(a, "--snapshot-key-file") == 0 ||
-                   strcmp(a, "--follow") == 0 ||
-                   strcmp(a, "--follow-key-file") == 0 ||
-                   strcmp(a, "--follow-interval") == 0) {
-            const char *v;
-            if (++i >= argc) {
-                fprintf(stderr, "fouine-serve: %s needs a value\n", a);
+            break;
+        case 'i':
+            cfg.index = optarg;
+            break;
+        case 'l':
+            listen = optarg;
+            break;
+        case OPT_CORS:
+            cfg.cors = optarg;
+            break;
+        case OPT_WRITE_KEY_FILE:
+            key_file = optarg;
+            break;
+        case OPT_SNAPSHOT_DIR:
+            cfg.snapshot_dir = optarg;
+            break;
+        case OPT_SNAPSHOT_KEY_FILE:
+            snapshot_key_file = optarg;
+            break;
+        case OPT_FOLLOW:
+            follow = optarg;
+            break;
+        case OPT_FOLLOW_KEY_FILE:
+            follow_key_file = optarg;
+            break;
+        case OPT_FOLLOW_INTERVAL:
+            if (parse_interval(&interval_ms, &cli, optarg) != FOUINE_OK) {
                 return 2;
             }
-            v = argv[i];
-            if (a[1] == 'i' || strcmp(a, "--index") == 0) {
-                cfg.index = v;
-            } else if (a[1] == 'l' || strcmp(a, "--listen") == 0) {
-                listen = v;
-            } else if (strcmp(a, "--cors") == 0) {
-                cfg.cors = v;
-            } else if (strcmp(a, "--write-key-file") == 0) {
-                key_file = v;
-            } else if (strcmp(a, "--snapshot-dir") == 0) {
-                cfg.snapshot_dir = v;
-            } else if (strcmp(a, "--snapshot-key-file") == 0) {
-                snapshot_key_file = v;
-            } else if (strcmp(a, "--follow") == 0) {
-                follow = v;
-            } else if (strcmp(a, "--follow-key-file") == 0) {
-                follow_key_file = v;
-            } else if (strcmp(a, "--follow-interval") == 0) {
-                if (parse_interval(&interval_ms, a, v) != FOUINE_OK) {
-                    return 2;
-                }
-                interval_given = 1;
-            } else if (strcmp(a, "--max-body") == 0) {
-                if (parse_count(&n, a, v, 1, MAX_BODY) != FOUINE_OK) {
-                    return 2;
-                }
-                cfg.max_body = (size_t)n;
-            } else if (strcmp(a, "--per-ip") == 0) {
-                if (parse_count(&n, a, v, 0, MAX_PER_IP) != FOUINE_OK) {
-                    return 2;
-                }
-                cfg.per_ip = (unsigned)n;
-            } else if (strcmp(a, "--budget") == 0) {
-                if (strcmp(v, "none") == 0) {
-                    cfg.budget_ms = -1;
-                } else if (parse_count(&n, a, v, 0, FOUINE_BUDGET_MAX_MS) !=
-                           FOUINE_OK) {
-                    return 2;
-                } else {
-                    cfg.budget_ms = n ? (int)n : FOUINE_BUDGET_SPENT;
-                }
-            } else if (strcmp(a, "--timeout") == 0) {
-                if (parse_count(&n, a, v, 1, MAX_TIMEOUT) != FOUINE_OK) {
-                    return 2;
-                }
-                cfg.timeout = (unsigned)n;
-            } else if (parse_count(&threads, a, v, 1, MAX_THREADS) !=
-                       FOUINE_OK) {
+            interval_given = 1;
+            break;
+        case OPT_MAX_BODY:
+            if (fouine_cli_number(&n, &cli, optarg, 1, MAX_BODY) != FOUINE_OK) {
                 return 2;
             }
-        } else {
-            fprintf(stderr, "fouine-serve: unknown argument '%s'\n", a);
-            usage(stderr);
+            cfg.max_body = (size_t)n;
+            break;
+        case OPT_PER_IP:
+            if (fouine_cli_number(&n, &cli, optarg, 0, MAX_PER_IP) !=
+                FOUINE_OK) {
+                return 2;
+            }
+            cfg.per_ip = (unsigned)n;
+            break;
+        case OPT_BUDGET:
+            if (fouine_cli_budget(&cfg.budget_ms, &cli, optarg) != FOUINE_OK) {
+                return 2;
+            }
+            break;
+        case OPT_TIMEOUT:
+            if (fouine_cli_number(&n, &cli, optarg, 1, MAX_TIMEOUT) !=
+                FOUINE_OK) {
+                return 2;
+            }
+            cfg.timeout = (unsigned)n;
+            break;
+        case 't':
+            if (fouine_cli_number(&threads, &cli, optarg, 1, MAX_THREADS) !=
+                FOUINE_OK) {
+                return 2;
+            }
+            break;
+        default: /* '?': said */
             return 2;
         }
+    }
+    if (optind < argc) {
+        fouine_cli_usage(&cli, "unexpected argument '%s'", argv[optind]);
+        return 2;
     }
     if (threads < 1) {
         threads = 2;
     }
     if (parse_listen(&addr, listen) != FOUINE_OK) {
-        fprintf(stderr,
-                "fouine-serve: --listen: '%s' is not ADDRESS:PORT (e.g. "
-                "127.0.0.1:8080)\n",
-                listen);
+        fouine_cli_usage(&cli,
+                         "--listen: '%s' is not ADDRESS:PORT (e.g. "
+                         "127.0.0.1:8080)",
+                         listen);
         return 2;
     }
     if (cfg.cors && (!*cfg.cors || strpbrk(cfg.cors, "\r\n"))) {
-        fprintf(stderr, "fouine-serve: --cors: not a valid origin\n");
+        fouine_cli_usage(&cli, "--cors: not a valid origin");
         return 2;
     }
     /* Many threads search at once (fouine/index.h); SQLite is not in use
@@ -338,13 +360,13 @@ int main(int argc, char **argv)
         return 2;
     }
     if (follow && key_file) {
-        fprintf(stderr, "fouine-serve: --write-key-file: a replica "
-                        "(--follow) takes no writes\n");
+        fouine_cli_usage(&cli, "--write-key-file: a replica (--follow) "
+                               "takes no writes");
         return 2;
     }
     if (!follow && (follow_key_file || interval_given)) {
-        fprintf(stderr, "fouine-serve: --follow-key-file and "
-                        "--follow-interval need --follow\n");
+        fouine_cli_usage(&cli, "--follow-key-file and --follow-interval "
+                               "need --follow");
         return 2;
     }
     if (follow) {
