@@ -131,6 +131,13 @@ static const struct {
       "((\"{grève}\")) NOT (((\"{sncf}\")) NOT (\"{tgv}\"))", NULL },
     { "grève -(le la)", "((\"{grève}\"))", NULL },
     { "grève -(-sncf OR -tgv)", "((\"{grève}\"))", NULL },
+    /* A group of one such item is still a group ... */
+    { "grève -(-sncf)", "((\"{grève}\"))", NULL },
+    { "grève -((-sncf))", "((\"{grève}\"))", NULL },
+    { "grève -(le)", "((\"{grève}\"))", NULL },
+    { "grève -titre:(-sncf)", "((\"{grève}\"))", NULL },
+    /* ... and a group not excluded keeps its item's exclusion. */
+    { "grève (-sncf)", "((\"{grève}\")) NOT (\"{sncf}\")", NULL },
     { "grève -titre:(sncf -tgv)",
       "((\"{grève}\")) NOT title : (((\"{sncf}\")) NOT (\"{tgv}\"))", NULL },
     { "présid*", "(\"{présid}\"*)", NULL },
@@ -225,6 +232,29 @@ START_TEST(test_parse_only_exclusions)
     res = search("grève -(sncf -tgv)", NULL);
     ck_assert_int_eq(total_of(res), 1);
     json_decref(res);
+    /* A group of exclusions only leaves out nothing, even of one
+    ** exclusion: "-(-sncf)" is not "-sncf". */
+    res = search("grève -(-sncf)", NULL);
+    ck_assert_int_eq(total_of(res), 1);
+    ck_assert_str_eq(json_string_value(json_object_get(res, "understood")),
+                     "grève -(-sncf)");
+    json_decref(res);
+    res = search("grève -sncf", NULL);
+    ck_assert_int_eq(total_of(res), 0);
+    json_decref(res);
+    /* Alone, such groups are no exclusion to search everything else by
+    ** (as "-(le la)"); "-le" is one, and is said. */
+    ck_assert_int_eq(
+        fouine_parse(&q, an, NULL, "-(-sncf -tgv)", strlen("-(-sncf -tgv)")),
+        FOUINE_OK);
+    ck_assert_ptr_null(q.expr);
+    ck_assert_ptr_null(q.not_expr);
+    fouine_parsed_clear(&q);
+    ck_assert_int_eq(
+        fouine_parse(&q, an, NULL, "grève -le", strlen("grève -le")),
+        FOUINE_OK);
+    ck_assert_str_eq(q.understood, "grève -le");
+    fouine_parsed_clear(&q);
 }
 END_TEST
 
