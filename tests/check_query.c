@@ -878,6 +878,78 @@ START_TEST(test_filters)
 }
 END_TEST
 
+/* What is wrong with a date, its field and value named: the form, a month
+** or a day the calendar lacks (leap years counted). */
+START_TEST(test_date_errors)
+{
+    static const struct {
+        const char *since, *until;
+        const char *field, *why, *message;
+    } cases[] = {
+        { "2019-02-30", NULL, "since",
+          "'2019-02-30': no such day (February 2019 has 28 days)",
+          "since: no such day" },
+        { NULL, "2019-02-29", "until",
+          "'2019-02-29': no such day (February 2019 has 28 days)",
+          "until: no such day" },
+        { "2020-02-30", NULL, "since",
+          "'2020-02-30': no such day (February 2020 has 29 days)",
+          "since: no such day" },
+        { "2019-04-31", NULL, "since",
+          "'2019-04-31': no such day (April 2019 has 30 days)",
+          "since: no such day" },
+        { "2019-05-00", NULL, "since",
+          "'2019-05-00': no such day (May 2019 has 31 days)",
+          "since: no such day" },
+        { "2019", "2019-13", "until",
+          "'2019-13': no such month (months are 01 to 12)",
+          "until: no such month" },
+        { "abc", NULL, "since",
+          "'abc': expected a date YYYY, YYYY-MM or YYYY-MM-DD",
+          "since: expected a date YYYY, YYYY-MM or YYYY-MM-DD" },
+        { "14 mai 2019", NULL, "since",
+          "'14 mai 2019': expected a date YYYY, YYYY-MM or YYYY-MM-DD",
+          "since: expected a date YYYY, YYYY-MM or YYYY-MM-DD" },
+        { "2019-5-14", NULL, "since",
+          "'2019-5-14': expected a date YYYY, YYYY-MM or YYYY-MM-DD",
+          "since: expected a date YYYY, YYYY-MM or YYYY-MM-DD" },
+        /* A long value is cut on a character boundary. */
+        { "Élection présidentielle de l'année réélue", NULL, "since",
+          "'Élection présidentielle de l'année r...': expected a date YYYY, "
+          "YYYY-MM or YYYY-MM-DD",
+          "since: expected a date YYYY, YYYY-MM or YYYY-MM-DD" },
+    };
+    fouine_search_options opts = FOUINE_SEARCH_OPTIONS_INIT;
+    char why[FOUINE_SEARCH_ERROR_MAX];
+    const char *field = "";
+    size_t i;
+
+    opts.query = "canicule";
+    opts.since = "2020-02-29";
+    opts.until = "2019-12";
+    ck_assert_int_eq(fouine_search_options_check(&field, why, &opts),
+                     FOUINE_OK);
+    ck_assert_ptr_null(field);
+    ck_assert_str_eq(why, "");
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        opts.since = cases[i].since;
+        opts.until = cases[i].until;
+        ck_assert_int_eq(fouine_search_options_check(&field, why, &opts),
+                         FOUINE_EINVAL);
+        ck_assert_str_eq(field, cases[i].field);
+        ck_assert_str_eq(why, cases[i].why);
+        ck_assert_str_eq(fouine_search_options_error(&opts), cases[i].message);
+    }
+    /* Other fields, with their values. */
+    opts.since = opts.until = NULL;
+    opts.limit = 1001;
+    ck_assert_int_eq(fouine_search_options_check(&field, why, &opts),
+                     FOUINE_EINVAL);
+    ck_assert_str_eq(field, "limit");
+    ck_assert_str_eq(why, "'1001': expected a number from 1 to 1000");
+}
+END_TEST
+
 START_TEST(test_paging_and_comments)
 {
     fouine_search_options opts = FOUINE_SEARCH_OPTIONS_INIT;
@@ -2206,6 +2278,15 @@ START_TEST(test_command)
     assert_command("--budget none sécurité", 0, "écourtée", 0);
     ck_assert_int_eq(run_query("--budget -5 sécurité", NULL), 2);
     ck_assert_int_eq(run_query("--since 2019-13 canicule", NULL), 2);
+    /* A date refused is named as the option, with its value and why. */
+    assert_usage("--since 2019-02-30 canicule",
+                 "--since: '2019-02-30': no such day (February 2019 has 28 "
+                 "days)");
+    assert_usage("--until abc canicule",
+                 "--until: 'abc': expected a date YYYY, YYYY-MM or "
+                 "YYYY-MM-DD");
+    assert_usage("--since 2019-13 canicule",
+                 "--since: '2019-13': no such month (months are 01 to 12)");
     ck_assert_int_eq(run_query("--limit 0 canicule", NULL), 2);
     /* -n takes 1 to 1000, and says so. */
     assert_command("-n 1000 canicule", 0, "canicule", 1);
@@ -2433,6 +2514,7 @@ static Suite *query_suite(void)
     tcase_add_test(tc, test_language_fixes);
     tcase_add_test(tc, test_untitled_title);
     tcase_add_test(tc, test_filters);
+    tcase_add_test(tc, test_date_errors);
     tcase_add_test(tc, test_facets);
     tcase_add_test(tc, test_facets_follow_writes);
     tcase_add_test(tc, test_sort_recent);

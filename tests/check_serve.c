@@ -304,6 +304,31 @@ START_TEST(search_bad_sort_named)
 }
 END_TEST
 
+/* A bad date is named as the API names it, with its value and why. */
+START_TEST(search_bad_dates_named)
+{
+    static const struct {
+        const char *path, *error;
+    } cases[] = {
+        { "/api/search?q=gr%C3%A8ve&since=2019-02-30",
+          "since: '2019-02-30': no such day (February 2019 has 28 days)" },
+        { "/api/search?q=gr%C3%A8ve&until=2019-04-31",
+          "until: '2019-04-31': no such day (April 2019 has 30 days)" },
+        { "/api/search?q=gr%C3%A8ve&since=2019-13-01",
+          "since: '2019-13-01': no such month (months are 01 to 12)" },
+        { "/api/search?q=gr%C3%A8ve&until=hier",
+          "until: 'hier': expected a date YYYY, YYYY-MM or YYYY-MM-DD" },
+    };
+    http_reply r;
+    size_t i;
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        harness_get(&H, &r, cases[i].path, 400);
+        ck_assert_str_eq(str(r.json, "error"), cases[i].error);
+        http_reply_free(&r);
+    }
+}
+END_TEST
+
 START_TEST(article_by_id_with_slashes)
 {
     static const char *const paths[] = {
@@ -985,6 +1010,7 @@ static Suite *serve_suite(void)
     tcase_add_test(tc, search_facets);
     tcase_add_test(tc, search_sort_names);
     tcase_add_test(tc, search_bad_sort_named);
+    tcase_add_test(tc, search_bad_dates_named);
     tcase_add_test(tc, article_by_id_with_slashes);
     tcase_add_test(tc, related_articles);
     tcase_add_test(tc, suggest_words_and_phrases);

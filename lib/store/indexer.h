@@ -112,6 +112,12 @@ FOUINE_WUR int fouine_date_parse(char *out,
                                  size_t len);
 
 /**
+ * The days of a month of the Gregorian calendar (February: 29 in a leap
+ * year), for every check of a day: 0 for a month not from 1 to 12.
+ */
+int fouine_month_days(int year, int month);
+
+/**
  * Check a date as a JSON article gives it: ISO 8601, a day ("2019-05-10")
  * maybe with a time ("2019-05-10T17:00", seconds, a fraction, a zone "Z"
  * or "+02:00"; a space may stand for the "T"), kept as written; or a

@@ -340,7 +340,7 @@ int main(int argc, char **argv)
     fouine_buf query = { 0 };
     fouine_index *ix = NULL;
     fouine_results *res = NULL;
-    const char *why;
+    const char *field;
     char error[FOUINE_SEARCH_ERROR_MAX] = "";
     int i, rc, status = EXIT_USAGE, words_only = 0, marks = 0;
 
@@ -497,9 +497,10 @@ int main(int argc, char **argv)
     }
     opts.query = query.len ? query.data : "";
     opts.error = error;
-    why = fouine_search_options_error(&opts);
-    if (why) {
-        fprintf(stderr, "fouine-query: %s\n", why);
+    /* The options read above are checked as they are read: what the
+    ** library refuses here is --since or --until, named as options. */
+    if (fouine_search_options_check(&field, error, &opts) != FOUINE_OK) {
+        fprintf(stderr, "fouine-query: --%s: %s\n", field, error);
         goto done;
     }
     rc = fouine_index_open(&ix, index, FOUINE_INDEX_READ);

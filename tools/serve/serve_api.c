@@ -214,7 +214,8 @@ int fouine_serve_api_search(fouine_serve_reply *r,
     const char *correct = param(p, "correct");
     const char *collapse = param(p, "collapse");
     const char *half_life = param(p, "half_life");
-    const char *invalid;
+    const char *field;
+    char why[FOUINE_SEARCH_ERROR_MAX], message[FOUINE_SEARCH_ERROR_MAX + 32];
     fouine_results *found = NULL;
     json_t *res = NULL;
     long page = 1, per_page = 10;
@@ -268,9 +269,12 @@ int fouine_serve_api_search(fouine_serve_reply *r,
     opts.category = param(p, "category");
     opts.budget_ms = cfg->budget_ms;
     opts.facets = 1; /* the page's filters */
-    invalid = fouine_search_options_error(&opts);
-    if (invalid) {
-        return fouine_serve_reply_error(r, 400, invalid);
+    /* The parameters read above are checked as they are read: what the
+    ** library refuses here is since or until, named as the API names
+    ** them. */
+    if (fouine_search_options_check(&field, why, &opts) != FOUINE_OK) {
+        snprintf(message, sizeof message, "%s: %s", field, why);
+        return fouine_serve_reply_error(r, 400, message);
     }
     rc = fouine_search(&found, w->ix, &opts);
     if (rc == FOUINE_EINVAL) {
