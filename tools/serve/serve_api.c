@@ -121,18 +121,32 @@ int fouine_serve_worker_get(fouine_serve_worker **out,
     return FOUINE_OK;
 }
 
-int fouine_serve_text_valid(const char *s, size_t len)
+int fouine_serve_text_valid(char *why,
+                            size_t size,
+                            const char *name,
+                            const char *s,
+                            size_t len)
 {
     const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
     size_t i = 0;
+    if (why && size > 0) {
+        why[0] = '\0';
+    }
     while (i < len) {
         utf8proc_int32_t cp;
         utf8proc_ssize_t n =
             utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &cp);
         if (n <= 0) {
+            if (why) {
+                snprintf(why, size, "%s is not valid UTF-8", name);
+            }
             return 0;
         }
         if (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') {
+            if (why) {
+                snprintf(why, size, "%s holds a control character (U+%04X)",
+                         name, (unsigned)cp);
+            }
             return 0;
         }
         i += (size_t)n;
