@@ -158,7 +158,10 @@ int fouine_json_out_of_memory(const json_error_t *err);
  * file) into articles: an object is one article, an array holds articles.
  * Fields: id, title, date, section or category, url, author, lead, body
  * (or text, or content); others are ignored.  Without an id the url is the
- * id.  Without a lead, the first paragraph of the body is the lead.
+ * id; a whole number for the id is taken as its digits, with a note, and
+ * an id that is neither a string nor null skips the article
+ * (FOUINE_SKIP_NO_ID, "field id: not a string").  Without a lead, the
+ * first paragraph of the body is the lead.
  *
  * An article without a title but with a lead or a body is given with the
  * title "" and a note; a date that fouine_date_check() refuses is left
