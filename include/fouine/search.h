@@ -340,7 +340,9 @@ FOUINE_WUR int fouine_related(fouine_results **out,
 typedef struct fouine_completion {
     const char *text; /* what was typed, its last word completed (or a
                          phrase continuing it), as the articles write it */
-    long long count;  /* articles holding it */
+    long long count;  /* the total that fouine_search() gives for text
+                         (a group of wire-story duplicates counted once,
+                         as a search collapses them by default) */
 } fouine_completion;
 
 /* Completions, most frequent first.  Owned by the caller:
