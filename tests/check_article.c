@@ -630,6 +630,8 @@ START_TEST(test_json_array_fields_and_bad_elements)
     ck_assert_str_eq(c.a[1].id, "17");
     ck_assert_str_eq(c.a[1].lead, "Contenu.");
     ck_assert_str_eq(c.a[1].body, "");
+    ck_assert_str_eq(c.a[1].notes.data,
+                     "field id: a number, not a string: indexed as '17'\n");
     /* Untitled, with a body: indexed, with a note. */
     ck_assert_str_eq(c.a[2].id, "t");
     ck_assert_str_eq(c.a[2].title, "");
@@ -640,6 +642,66 @@ START_TEST(test_json_array_fields_and_bad_elements)
     ck_assert_ptr_nonnull(strstr(err, "article 3"));
     /* Neither title nor text: the last reason. */
     ck_assert_int_eq(skip, FOUINE_SKIP_BAD_JSON);
+    collected_clear(&c);
+}
+END_TEST
+
+/* The id of fouine-index's JSON: a string, else the url; a whole number
+** is taken as its digits, with a note; any other value is not an id, even
+** with a url (the strict reader refuses a number too: see below). */
+START_TEST(test_json_ids)
+{
+    static const struct {
+        const char *id;   /* the JSON of the field id */
+        const char *gets; /* the article's id, or NULL: skipped */
+        const char *note; /* its note, or what the skip says */
+    } ids[] = {
+        { "\"greve-sncf\"", "greve-sncf", NULL },
+        { "\"  greve-sncf \"", "greve-sncf", NULL },
+        { "3", "3", "field id: a number, not a string: indexed as '3'\n" },
+        { "-12", "-12",
+          "field id: a number, not a string: indexed as '-12'\n" },
+        { "null", "https://exemple.fr/greve", NULL },
+        { "\"\"", "https://exemple.fr/greve", NULL },
+        { "3.5", NULL, "field id: not a string" },
+        { "true", NULL, "field id: not a string" },
+        { "[\"x\"]", NULL, "field id: not a string" },
+        { "{\"x\": 1}", NULL, "field id: not a string" },
+    };
+    char doc[256], err[128];
+    collected c = { 0 };
+    fouine_skip skip;
+    size_t nskipped, i;
+    for (i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+        snprintf(doc, sizeof doc,
+                 "{\"id\": %s, \"url\": \"https://exemple.fr/greve\","
+                 " \"title\": \"Grève à la SNCF\", \"body\": \"Un TGV sur "
+                 "deux.\"}",
+                 ids[i].id);
+        ck_assert_int_eq(fouine_json_parse(&skip, &nskipped, err, sizeof err,
+                                           doc, strlen(doc), collect, &c),
+                         ids[i].gets ? FOUINE_OK : FOUINE_EINVAL);
+        if (!ids[i].gets) {
+            ck_assert_uint_eq(c.n, 0);
+            ck_assert_uint_eq(nskipped, 1);
+            ck_assert_int_eq(skip, FOUINE_SKIP_NO_ID);
+            ck_assert_str_eq(err, ids[i].note);
+            continue;
+        }
+        ck_assert_uint_eq(c.n, 1);
+        ck_assert_uint_eq(nskipped, 0);
+        ck_assert_str_eq(c.a[0].id, ids[i].gets);
+        ck_assert_str_eq(c.a[0].notes.len ? c.a[0].notes.data : "",
+                         ids[i].note ? ids[i].note : "");
+        collected_clear(&c);
+    }
+    /* In an array, the article is named. */
+    snprintf(doc, sizeof doc,
+             "[{\"id\": \"a\", \"title\": \"Grève\"}, {\"id\": false,"
+             " \"title\": \"Grève\"}]");
+    json_ok(&c, &skip, &nskipped, err, doc);
+    ck_assert_uint_eq(c.n, 1);
+    ck_assert_str_eq(err, "article 2: field id: not a string");
     collected_clear(&c);
 }
 END_TEST
@@ -939,6 +1001,7 @@ static Suite *article_suite(void)
     suite_add_tcase(s, tc);
     tcase_add_test(tj, test_json_object);
     tcase_add_test(tj, test_json_array_fields_and_bad_elements);
+    tcase_add_test(tj, test_json_ids);
     tcase_add_test(tj, test_json_bad);
     tcase_add_loop_test(tj, test_json_date_check, 0,
                         sizeof json_dates / sizeof json_dates[0]);

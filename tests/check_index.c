@@ -621,6 +621,46 @@ START_TEST(test_bad_inputs)
 }
 END_TEST
 
+/* A JSON id that is a whole number is indexed as its digits, with a
+** warning naming the file, the line and the field; any other id that is
+** not a string skips its article, saying so, even with a url. */
+START_TEST(test_json_ids_not_strings)
+{
+    static const char *const said[] = {
+        "in/fil.jsonl:1: article '3': field id: a number, not a string: "
+        "indexed as '3'",
+        "in/fil.jsonl:2: skipped: no id: field id: not a string",
+        "in/fil.jsonl:3: skipped: no id: field id: not a string",
+        "in/fil.jsonl:4: skipped: no id: field id: not a string",
+        "(3 no id), 1 warning in",
+    };
+    summary s;
+    size_t i;
+    put("in/fil.jsonl",
+        "{\"id\": 3, \"title\": \"Grève à la SNCF\", \"body\": \"Un TGV sur "
+        "deux circule.\"}\n"
+        "{\"id\": 3.5, \"title\": \"Vendanges\", \"body\": \"La grêle "
+        "épargne les vignes.\"}\n"
+        "{\"id\": true, \"url\": \"https://exemple.fr/canicule\", \"title\":"
+        " \"Canicule\", \"body\": \"Les parcs restent ouverts.\"}\n"
+        "{\"id\": [\"x\"], \"title\": \"Budget\", \"body\": \"Le conseil "
+        "vote.\"}\n"
+        "{\"id\": \"lait\", \"title\": \"Le prix du lait\", \"body\": \"Les "
+        "éleveurs bloquent une laiterie.\"}\n");
+    ck_assert_int_eq(index_run(&s, "in"), 1);
+    ck_assert_int_eq(s.indexed, 2);
+    ck_assert_int_eq(s.skipped, 3);
+    for (i = 0; i < sizeof said / sizeof said[0]; i++) {
+        ck_assert_msg(strstr(logbuf, said[i]), "%s", logbuf);
+    }
+    ck_assert_int_eq(query_long("SELECT count(*) FROM article WHERE id IN"
+                                " ('3', 'lait')"),
+                     2);
+    ck_assert_int_eq(matches("article_fts", "tgv"), 1);
+    assert_integrity();
+}
+END_TEST
+
 /* Untitled articles are indexed, with a warning, and found by their lead
 ** and body; without text, skipped.  Days the calendar lacks give no date,
 ** with a warning naming the file and the field, in every format. */
@@ -1457,6 +1497,7 @@ static Suite *index_suite(void)
     tcase_add_test(tc, test_line_ends);
     tcase_add_test(tc, test_bad_inputs);
     tcase_add_test(tc, test_untitled_and_impossible_dates);
+    tcase_add_test(tc, test_json_ids_not_strings);
     tcase_add_test(tc, test_file_no_longer_gives);
     tcase_add_test(tc, test_same_id_from_two_files);
     tcase_add_test(tc, test_ids_whichever_way_named);

@@ -270,6 +270,42 @@ START_TEST(search_collapses)
 }
 END_TEST
 
+/* A completion is counted as a search of it counts: a group of copies
+** once, the total that choosing it shows (fouine-serve's /api/suggest). */
+START_TEST(completions_count_groups)
+{
+    static const struct {
+        const char *typed, *text;
+        long long count, articles;
+    } cases[] = {
+        { "chemin", "cheminots", 2, 3 },
+        { "syndicats de chem", "syndicats de cheminots", 1, 2 },
+    };
+    fouine_index *ix = NULL;
+    fouine_completions *c = NULL;
+    long long dups = 0;
+    char got[512];
+    size_t i;
+    ck_assert_int_eq(fouine_index_open(&ix, path, FOUINE_INDEX_WRITE),
+                     FOUINE_OK);
+    put_three(ix);
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ck_assert_int_eq(fouine_complete(&c, ix, cases[i].typed, 10),
+                         FOUINE_OK);
+        ck_assert_uint_ge(c->n, 1);
+        ck_assert_str_eq(c->items[0].text, cases[i].text);
+        ck_assert_int_eq(c->items[0].count, cases[i].count);
+        ck_assert_int_eq(ids(got, sizeof got, &dups, ix, cases[i].text, 0),
+                         cases[i].count);
+        ck_assert_int_eq(ids(got, sizeof got, &dups, ix, cases[i].text, 1),
+                         cases[i].articles);
+        fouine_completions_free(c);
+        c = NULL;
+    }
+    fouine_index_close(ix);
+}
+END_TEST
+
 /* The collapsed total follows the index as it changes, in the writer's
 ** connection and in a reader's opened before the changes: a copy coming,
 ** its group's oldest member going (the copy leads it then), another copy
@@ -610,6 +646,7 @@ static Suite *near_suite(void)
     tcase_add_test(tc, copy_grouped_other_not);
     tcase_add_test(tc, delete_and_update);
     tcase_add_test(tc, search_collapses);
+    tcase_add_test(tc, completions_count_groups);
     tcase_add_test(tc, count_follows_changes);
     tcase_add_test(tc, pages_of_groups);
     tcase_add_test(tc, dated_pages_exact);

@@ -131,6 +131,13 @@ static const struct {
       "((\"{grève}\")) NOT (((\"{sncf}\")) NOT (\"{tgv}\"))", NULL },
     { "grève -(le la)", "((\"{grève}\"))", NULL },
     { "grève -(-sncf OR -tgv)", "((\"{grève}\"))", NULL },
+    /* A group of one such item is still a group ... */
+    { "grève -(-sncf)", "((\"{grève}\"))", NULL },
+    { "grève -((-sncf))", "((\"{grève}\"))", NULL },
+    { "grève -(le)", "((\"{grève}\"))", NULL },
+    { "grève -titre:(-sncf)", "((\"{grève}\"))", NULL },
+    /* ... and a group not excluded keeps its item's exclusion. */
+    { "grève (-sncf)", "((\"{grève}\")) NOT (\"{sncf}\")", NULL },
     { "grève -titre:(sncf -tgv)",
       "((\"{grève}\")) NOT title : (((\"{sncf}\")) NOT (\"{tgv}\"))", NULL },
     { "présid*", "(\"{présid}\"*)", NULL },
@@ -225,6 +232,29 @@ START_TEST(test_parse_only_exclusions)
     res = search("grève -(sncf -tgv)", NULL);
     ck_assert_int_eq(total_of(res), 1);
     json_decref(res);
+    /* A group of exclusions only leaves out nothing, even of one
+    ** exclusion: "-(-sncf)" is not "-sncf". */
+    res = search("grève -(-sncf)", NULL);
+    ck_assert_int_eq(total_of(res), 1);
+    ck_assert_str_eq(json_string_value(json_object_get(res, "understood")),
+                     "grève -(-sncf)");
+    json_decref(res);
+    res = search("grève -sncf", NULL);
+    ck_assert_int_eq(total_of(res), 0);
+    json_decref(res);
+    /* Alone, such groups are no exclusion to search everything else by
+    ** (as "-(le la)"); "-le" is one, and is said. */
+    ck_assert_int_eq(
+        fouine_parse(&q, an, NULL, "-(-sncf -tgv)", strlen("-(-sncf -tgv)")),
+        FOUINE_OK);
+    ck_assert_ptr_null(q.expr);
+    ck_assert_ptr_null(q.not_expr);
+    fouine_parsed_clear(&q);
+    ck_assert_int_eq(
+        fouine_parse(&q, an, NULL, "grève -le", strlen("grève -le")),
+        FOUINE_OK);
+    ck_assert_str_eq(q.understood, "grève -le");
+    fouine_parsed_clear(&q);
 }
 END_TEST
 
@@ -878,6 +908,78 @@ START_TEST(test_filters)
     ck_assert_ptr_null(fouine_search_options_error(&opts));
     opts.since = "2019-04-31";
     ck_assert_ptr_nonnull(fouine_search_options_error(&opts));
+}
+END_TEST
+
+/* What is wrong with a date, its field and value named: the form, a month
+** or a day the calendar lacks (leap years counted). */
+START_TEST(test_date_errors)
+{
+    static const struct {
+        const char *since, *until;
+        const char *field, *why, *message;
+    } cases[] = {
+        { "2019-02-30", NULL, "since",
+          "'2019-02-30': no such day (February 2019 has 28 days)",
+          "since: no such day" },
+        { NULL, "2019-02-29", "until",
+          "'2019-02-29': no such day (February 2019 has 28 days)",
+          "until: no such day" },
+        { "2020-02-30", NULL, "since",
+          "'2020-02-30': no such day (February 2020 has 29 days)",
+          "since: no such day" },
+        { "2019-04-31", NULL, "since",
+          "'2019-04-31': no such day (April 2019 has 30 days)",
+          "since: no such day" },
+        { "2019-05-00", NULL, "since",
+          "'2019-05-00': no such day (May 2019 has 31 days)",
+          "since: no such day" },
+        { "2019", "2019-13", "until",
+          "'2019-13': no such month (months are 01 to 12)",
+          "until: no such month" },
+        { "abc", NULL, "since",
+          "'abc': expected a date YYYY, YYYY-MM or YYYY-MM-DD",
+          "since: expected a date YYYY, YYYY-MM or YYYY-MM-DD" },
+        { "14 mai 2019", NULL, "since",
+          "'14 mai 2019': expected a date YYYY, YYYY-MM or YYYY-MM-DD",
+          "since: expected a date YYYY, YYYY-MM or YYYY-MM-DD" },
+        { "2019-5-14", NULL, "since",
+          "'2019-5-14': expected a date YYYY, YYYY-MM or YYYY-MM-DD",
+          "since: expected a date YYYY, YYYY-MM or YYYY-MM-DD" },
+        /* A long value is cut on a character boundary. */
+        { "Élection présidentielle de l'année réélue", NULL, "since",
+          "'Élection présidentielle de l'année r...': expected a date YYYY, "
+          "YYYY-MM or YYYY-MM-DD",
+          "since: expected a date YYYY, YYYY-MM or YYYY-MM-DD" },
+    };
+    fouine_search_options opts = FOUINE_SEARCH_OPTIONS_INIT;
+    char why[FOUINE_SEARCH_ERROR_MAX];
+    const char *field = "";
+    size_t i;
+
+    opts.query = "canicule";
+    opts.since = "2020-02-29";
+    opts.until = "2019-12";
+    ck_assert_int_eq(fouine_search_options_check(&field, why, &opts),
+                     FOUINE_OK);
+    ck_assert_ptr_null(field);
+    ck_assert_str_eq(why, "");
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        opts.since = cases[i].since;
+        opts.until = cases[i].until;
+        ck_assert_int_eq(fouine_search_options_check(&field, why, &opts),
+                         FOUINE_EINVAL);
+        ck_assert_str_eq(field, cases[i].field);
+        ck_assert_str_eq(why, cases[i].why);
+        ck_assert_str_eq(fouine_search_options_error(&opts), cases[i].message);
+    }
+    /* Other fields, with their values. */
+    opts.since = opts.until = NULL;
+    opts.limit = 1001;
+    ck_assert_int_eq(fouine_search_options_check(&field, why, &opts),
+                     FOUINE_EINVAL);
+    ck_assert_str_eq(field, "limit");
+    ck_assert_str_eq(why, "'1001': expected a number from 1 to 1000");
 }
 END_TEST
 
@@ -2233,6 +2335,17 @@ START_TEST(test_command)
     assert_command("--budget none sécurité", 0, "écourtée", 0);
     ck_assert_int_eq(run_query("--budget -5 sécurité", NULL), 2);
     ck_assert_int_eq(run_query("--since 2019-13 canicule", NULL), 2);
+    /* A date refused is named as the option, with its value and why. */
+    assert_usage_line(
+        "--since 2019-02-30 canicule",
+        "--since: '2019-02-30': no such day (February 2019 has 28 "
+        "days)");
+    assert_usage_line("--until abc canicule",
+                      "--until: 'abc': expected a date YYYY, YYYY-MM or "
+                      "YYYY-MM-DD");
+    assert_usage_line(
+        "--since 2019-13 canicule",
+        "--since: '2019-13': no such month (months are 01 to 12)");
     ck_assert_int_eq(run_query("--limit 0 canicule", NULL), 2);
     /* -n takes 1 to 1000, and says so. */
     assert_command("-n 1000 canicule", 0, "canicule", 1);
@@ -2529,6 +2642,7 @@ static Suite *query_suite(void)
     tcase_add_test(tc, test_language_fixes);
     tcase_add_test(tc, test_untitled_title);
     tcase_add_test(tc, test_filters);
+    tcase_add_test(tc, test_date_errors);
     tcase_add_test(tc, test_facets);
     tcase_add_test(tc, test_facets_follow_writes);
     tcase_add_test(tc, test_sort_recent);

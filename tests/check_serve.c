@@ -304,6 +304,31 @@ START_TEST(search_bad_sort_named)
 }
 END_TEST
 
+/* A bad date is named as the API names it, with its value and why. */
+START_TEST(search_bad_dates_named)
+{
+    static const struct {
+        const char *path, *error;
+    } cases[] = {
+        { "/api/search?q=gr%C3%A8ve&since=2019-02-30",
+          "since: '2019-02-30': no such day (February 2019 has 28 days)" },
+        { "/api/search?q=gr%C3%A8ve&until=2019-04-31",
+          "until: '2019-04-31': no such day (April 2019 has 30 days)" },
+        { "/api/search?q=gr%C3%A8ve&since=2019-13-01",
+          "since: '2019-13-01': no such month (months are 01 to 12)" },
+        { "/api/search?q=gr%C3%A8ve&until=hier",
+          "until: 'hier': expected a date YYYY, YYYY-MM or YYYY-MM-DD" },
+    };
+    http_reply r;
+    size_t i;
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        harness_get(&H, &r, cases[i].path, 400);
+        ck_assert_str_eq(str(r.json, "error"), cases[i].error);
+        http_reply_free(&r);
+    }
+}
+END_TEST
+
 START_TEST(article_by_id_with_slashes)
 {
     static const char *const paths[] = {
@@ -522,6 +547,88 @@ START_TEST(query_of_1_kb_at_most)
     harness_get(&H, &r, path, 400);
     ck_assert_ptr_nonnull(strstr(str(r.json, "error"), "1024"));
     http_reply_free(&r);
+}
+END_TEST
+
+/* A parameter refused is named, with the right reason, whatever its
+** length: q and category long, not UTF-8, holding a control character, a
+** malformed escape; the path likewise. */
+START_TEST(bad_parameters_named)
+{
+    static const struct {
+        const char *path, *error;
+    } cases[] = {
+        { "/api/search?q=%C3", "q is not valid UTF-8" },
+        { "/api/search?q=gr%C3ve", "q is not valid UTF-8" },
+        { "/api/search?q=gr%C3%A8ve&category=soci%E9t%E9",
+          "category is not valid UTF-8" },
+        { "/api/suggest?q=gr%C3", "q is not valid UTF-8" },
+        { "/api/search?q=gr%00ve", "q holds a control character (U+0000)" },
+        { "/api/search?q=gr%C3%A8ve&category=a%01b",
+          "category holds a control character (U+0001)" },
+        { "/api/search?q=gr%zzve",
+          "q holds a malformed percent-encoding (a '%' not followed by two "
+          "hexadecimal digits)" },
+        { "/api/search?q=gr%C3%A8ve&since=2019%",
+          "since holds a malformed percent-encoding (a '%' not followed by "
+          "two hexadecimal digits)" },
+        { "/api/search?q=gr%C3%A8ve&a%zz=1",
+          "a parameter name holds a malformed percent-encoding (a '%' not "
+          "followed by two hexadecimal digits)" },
+        { "/api/search?q=gr%C3%A8ve&gr%E8ve=1",
+          "a parameter name is not valid UTF-8" },
+        { "/api/articles/caf%E9", "the path is not valid UTF-8" },
+        { "/api/articles/a%00b",
+          "the path holds a control character (U+0000)" },
+        { "/api/articles/caf%zz",
+          "the path holds a malformed percent-encoding (a '%' not followed by "
+          "two hexadecimal digits)" },
+    };
+    static const struct {
+        const char *prefix, *unit, *error;
+        size_t units;
+    } longs[] = {
+        /* q past its limit, by a little and by much: 1031, 4004 and 10003
+        ** bytes of French words. */
+        { "/api/search?q=", "gr%C3%A8ve+", "q is longer than 1024 bytes", 147 },
+        { "/api/search?q=", "gr%C3%A8ve+", "q is longer than 1024 bytes", 572 },
+        { "/api/suggest?q=", "gr%C3%A8ve+", "q is longer than 1024 bytes",
+          1429 },
+        { "/api/search?q=gr%C3%A8ve&category=", "soci%C3%A9t%C3%A9",
+          "category is longer than 256 bytes", 30 },
+        { "/api/search?q=gr%C3%A8ve&", "rubrique",
+          "a parameter name is "
+          "longer than 256 bytes",
+          40 },
+    };
+    char *path;
+    http_reply r;
+    size_t i, k, n;
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        harness_get(&H, &r, cases[i].path, 400);
+        ck_assert_msg(strcmp(str(r.json, "error"), cases[i].error) == 0,
+                      "%s: %s", cases[i].path, r.body);
+        http_reply_free(&r);
+    }
+    for (i = 0; i < sizeof longs / sizeof longs[0]; i++) {
+        n = strlen(longs[i].prefix);
+        path = malloc(n + longs[i].units * strlen(longs[i].unit) + 4);
+        ck_assert_ptr_nonnull(path);
+        memcpy(path, longs[i].prefix, n);
+        for (k = 0; k < longs[i].units; k++) {
+            memcpy(path + n, longs[i].unit, strlen(longs[i].unit));
+            n += strlen(longs[i].unit);
+        }
+        /* A name ends with a value; a value with the path. */
+        snprintf(path + n, 4, "%s",
+                 longs[i].prefix[strlen(longs[i].prefix) - 1] == '&' ? "=1" :
+                                                                       "");
+        harness_get(&H, &r, path, 400);
+        ck_assert_msg(strcmp(str(r.json, "error"), longs[i].error) == 0,
+                      "%zu bytes: %s", n, r.body);
+        http_reply_free(&r);
+        free(path);
+    }
 }
 END_TEST
 
@@ -1042,6 +1149,7 @@ static Suite *serve_suite(void)
     tcase_add_test(tc, search_facets);
     tcase_add_test(tc, search_sort_names);
     tcase_add_test(tc, search_bad_sort_named);
+    tcase_add_test(tc, search_bad_dates_named);
     tcase_add_test(tc, article_by_id_with_slashes);
     tcase_add_test(tc, related_articles);
     tcase_add_test(tc, suggest_words_and_phrases);
@@ -1052,6 +1160,7 @@ static Suite *serve_suite(void)
     tcase_add_test(tc, http11_needs_host);
     tcase_add_test(tc, request_with_body_is_refused);
     tcase_add_test(tc, query_of_1_kb_at_most);
+    tcase_add_test(tc, bad_parameters_named);
     tcase_add_test(tc, deep_groups_are_answered);
     tcase_add_test(tc, search_says_when_cut_short);
     tcase_add_test(tc, request_size_is_limited);

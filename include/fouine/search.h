@@ -140,10 +140,36 @@ void fouine_search_options_init(fouine_search_options *o);
  * Check options without searching.
  *
  * @return NULL when o can be searched, else a static English message
- *         naming what is wrong ("since: expected YYYY, YYYY-MM or
+ *         naming the field that is wrong and why, without its value
+ *         ("since: no such day", "until: expected a date YYYY, YYYY-MM or
  *         YYYY-MM-DD"); fouine_search() returns FOUINE_EINVAL then
  */
 const char *fouine_search_options_error(const fouine_search_options *o);
+
+/**
+ * Check options without searching, as fouine_search_options_error() does,
+ * and say what is wrong with the value given, for a message that names
+ * the option as the caller's users know it (fouine-query's "--since",
+ * fouine-serve's "since").
+ *
+ * @param[out] field NULL when o can be searched; else the field that is
+ *                   wrong, as fouine_search_options names it ("since",
+ *                   "until", "limit", "offset", "snippet_chars",
+ *                   "budget_ms", "prefix_tokens", "sort",
+ *                   "half_life_hours", "query", "version"); static
+ * @param[out] why   room for FOUINE_SEARCH_ERROR_MAX bytes: "" when o can
+ *                   be searched; else why, in English, the value given
+ *                   quoted (cut after 40 bytes, on a character boundary):
+ *                   "'2019-02-30': no such day (February 2019 has 28
+ *                   days)", "'abc': expected a date YYYY, YYYY-MM or
+ *                   YYYY-MM-DD", "'2019-13': no such month (months are 01
+ *                   to 12)"
+ * @param o          the options
+ * @return FOUINE_OK, or FOUINE_EINVAL (fouine_search() returns it then)
+ */
+FOUINE_WUR int fouine_search_options_check(const char **field,
+                                           char *why,
+                                           const fouine_search_options *o);
 
 /**
  * The order a name gives: "relevance" (also "rank"), "recent" or "date",
@@ -314,7 +340,9 @@ FOUINE_WUR int fouine_related(fouine_results **out,
 typedef struct fouine_completion {
     const char *text; /* what was typed, its last word completed (or a
                          phrase continuing it), as the articles write it */
-    long long count;  /* articles holding it */
+    long long count;  /* the total that fouine_search() gives for text
+                         (a group of wire-story duplicates counted once,
+                         as a search collapses them by default) */
 } fouine_completion;
 
 /* Completions, most frequent first.  Owned by the caller:

@@ -18,17 +18,22 @@ static const char *const months[] = { "janvier", "fevrier",  "mars",
                                       "juillet", "aout",     "septembre",
                                       "octobre", "novembre", "decembre" };
 
-/* Days of each month, February of a leap year. */
-static const int month_days[] = {
-    31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
-};
+int fouine_month_days(int year, int month)
+{
+    static const int days[] = {
+        31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
+    };
+    int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    if (month < 1 || month > 12) {
+        return 0;
+    }
+    return days[month - 1] + (month == 2 && leap);
+}
 
 /* Whether the calendar has this day (month 1 to 12). */
 static int day_exists(int year, int month, int day)
 {
-    int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    return month >= 1 && month <= 12 && day >= 1 &&
-           day <= month_days[month - 1] && (month != 2 || day < 29 || leap);
+    return day >= 1 && day <= fouine_month_days(year, month);
 }
 
 /* One line of a text: its bytes, without its end. */

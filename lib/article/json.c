@@ -117,7 +117,8 @@ static FOUINE_WUR int split_lead(fouine_article *a)
     return FOUINE_OK;
 }
 
-#define QUOTE_MAX 40 /* bytes of a value quoted in a message */
+#define READ_WHY  256 /* bytes of a message about one article */
+#define QUOTE_MAX 40  /* bytes of a value quoted in a message */
 
 /* A length of quote_len() as the precision of a "%.*s", in its range. */
 #define QUOTE_PRECISION(k) ((int)((k) < QUOTE_MAX ? (k) : QUOTE_MAX))
@@ -188,24 +189,54 @@ static const char *const bodies[] = { "body", "text", "content", NULL };
 static const char *const others[] = { "title", "date", "author", "lead", NULL };
 
 /*
+** Whether the field name of obj, when given, is a string or null (or, when
+** numbers is set, a whole number, which fouine-index takes for an id):
+** FOUINE_OK, or FOUINE_EINVAL with why[0..size) saying "field NAME: not a
+** string".  The check of the type of every field read, for both readers.
+*/
+static FOUINE_WUR int check_type(char *why,
+                                 size_t size,
+                                 const json_t *obj,
+                                 const char *name,
+                                 int numbers)
+{
+    const json_t *v = json_object_get(obj, name);
+    if (v && !json_is_string(v) && !json_is_null(v) &&
+        !(numbers && json_is_integer(v))) {
+        snprintf(why, size, "field %s: not a string", name);
+        return FOUINE_EINVAL;
+    }
+    return FOUINE_OK;
+}
+
+/*
 ** Convert one JSON object into an article.  id: NULL, or the id the
 ** article gets whatever its fields say (the strict reader has checked
-** them).  refused: NULL, or where a date that is not one is refused (see
-** check_date()).
+** them).  strict: a date that is not one refuses the article (see
+** check_date()), as does a number for an id (check_fields() refuses it
+** first); else the date is dropped, and the number taken for the id, each
+** with a note.  On FOUINE_EINVAL, *skip and why[0..size) say why ("":
+** skip_why()).
 */
 static FOUINE_WUR int to_article(fouine_article *out,
                                  fouine_skip *skip,
+                                 char *why,
+                                 size_t size,
                                  const json_t *obj,
                                  const char *id,
-                                 char *refused,
-                                 size_t size)
+                                 int strict)
 {
     int nomem = 0, rc;
     const json_t *rt;
 
     memset(out, 0, sizeof *out);
+    why[0] = '\0';
     if (!json_is_object(obj)) {
         *skip = FOUINE_SKIP_BAD_JSON;
+        return FOUINE_EINVAL;
+    }
+    if (!id && check_type(why, size, obj, "id", !strict) != FOUINE_OK) {
+        *skip = FOUINE_SKIP_NO_ID; /* an id that cannot be one */
         return FOUINE_EINVAL;
     }
     if (id) {
@@ -213,6 +244,13 @@ static FOUINE_WUR int to_article(fouine_article *out,
         nomem = !out->id;
     } else {
         out->id = field_of(obj, ids, &nomem);
+    }
+    if (!id && json_is_integer(json_object_get(obj, "id")) && out->id) {
+        fouine_buf_printf(&out->notes,
+                          "field id: a number, not a string: indexed as "
+                          "'%s'\n",
+                          out->id);
+        nomem |= out->notes.failed;
     }
     out->title = field(obj, "title", &nomem);
     out->date = field(obj, "date", &nomem);
@@ -233,7 +271,8 @@ static FOUINE_WUR int to_article(fouine_article *out,
     if (!nomem && split_lead(out) != FOUINE_OK) {
         nomem = 1;
     }
-    if (!nomem && (rc = check_date(out, refused, size)) != FOUINE_OK) {
+    if (!nomem &&
+        (rc = check_date(out, strict ? why : NULL, size)) != FOUINE_OK) {
         if (rc == FOUINE_EINVAL) {
             *skip = FOUINE_SKIP_BAD_JSON;
             fouine_article_clear(out);
@@ -294,7 +333,8 @@ static FOUINE_WUR int one(const json_t *v,
                           void *payload)
 {
     fouine_article a;
-    int rc = to_article(&a, skip, v, NULL, NULL, 0);
+    char why[READ_WHY];
+    int rc = to_article(&a, skip, why, sizeof why, v, NULL, 0);
     if (rc == FOUINE_EINVAL) {
         if (*nskipped == 0 && errsize > 0) {
             char num[32] = "";
@@ -303,7 +343,7 @@ static FOUINE_WUR int one(const json_t *v,
             }
             err[0] = '\0';
             append(err, errsize, num);
-            append(err, errsize, skip_why(*skip));
+            append(err, errsize, why[0] ? why : skip_why(*skip));
         }
         (*nskipped)++;
         return FOUINE_OK;
@@ -381,8 +421,6 @@ done:
 /*
 ** The strict reader.
 */
-
-#define READ_WHY 256 /* bytes of a message about one article */
 
 /* Where a byte of a JSON value lies, as place() finds it. */
 typedef struct json_place {
@@ -520,9 +558,7 @@ static FOUINE_WUR int check_fields(char *why,
 
     for (g = 0; g < sizeof groups / sizeof groups[0]; g++) {
         for (name = groups[g]; *name; name++) {
-            v = json_object_get(obj, *name);
-            if (v && !json_is_string(v) && !json_is_null(v)) {
-                snprintf(why, size, "field %s: not a string", *name);
+            if (check_type(why, size, obj, *name, 0) != FOUINE_OK) {
                 return FOUINE_EINVAL;
             }
         }
@@ -570,7 +606,7 @@ static FOUINE_WUR int read_article(char *why,
     fouine_skip skip = FOUINE_SKIP_BAD_JSON;
     int rc = check_fields(why, size, v, rd->id);
     if (rc == FOUINE_OK) {
-        rc = to_article(&a, &skip, v, rd->id, why, size);
+        rc = to_article(&a, &skip, why, size, v, rd->id, 1);
     }
     if (rc == FOUINE_EINVAL && !why[0]) {
         snprintf(why, size, "%s", skip_why(skip));

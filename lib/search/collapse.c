@@ -27,6 +27,19 @@ typedef struct grouped {
     sqlite3_int64 rowid, group;
 } grouped;
 
+/* A count of the groups of duplicates among the matches by
+** fouine_groups(rowid, :groups): set by groups_begin(), filled by the
+** counting. */
+typedef struct group_count {
+    sqlite3_int64 version;    /* PRAGMA data_version in the search */
+    sqlite3_int64 changes;    /* the connection's total changes */
+    const group_table *table; /* the connection's; not owned */
+    long long matches;        /* matches counted */
+    sqlite3_int64 *groups;    /* the group of each grouped match; owned */
+    size_t ngroups, cap;
+    int rc; /* FOUINE_OK, or why the counting failed */
+} group_count;
+
 /* The grouped articles of the connection, by rowid. */
 struct group_table {
     int built;             /* made at least once */
@@ -210,22 +223,16 @@ int fouine_groups_register(sqlite3 *db)
                                      groups_step, groups_final, table_free);
 }
 
-int fouine_groups_begin(group_count *q, sqlite3 *db)
+/* Start q for a count on db (its version).  Returns FOUINE_OK or
+** FOUINE_EDB. */
+static int groups_begin(group_count *q, sqlite3 *db)
 {
     memset(q, 0, sizeof *q);
     return fouine_search_version(&q->version, &q->changes, db);
 }
 
-int fouine_groups_bind(sqlite3_stmt *stmt, group_count *q)
-{
-    int k = sqlite3_bind_parameter_index(stmt, ":groups");
-    return k && sqlite3_bind_pointer(stmt, k, q, GROUPS_POINTER, NULL) ==
-                       SQLITE_OK ?
-               FOUINE_OK :
-               FOUINE_EDB;
-}
-
-long long fouine_groups_total(group_count *q)
+/* The groups among the matches q counted (an article in none is one). */
+static long long groups_total(group_count *q)
 {
     size_t i, distinct = 0;
     if (q->ngroups > 0) {
@@ -238,8 +245,35 @@ long long fouine_groups_total(group_count *q)
     return q->matches - (long long)q->ngroups + (long long)distinct;
 }
 
-void fouine_groups_clear(group_count *q)
+int fouine_groups_count(long long *total,
+                        long long *matches,
+                        sqlite3_stmt *stmt)
 {
-    fouine_free(q->groups);
-    memset(q, 0, sizeof *q);
+    group_count q;
+    int rc = groups_begin(&q, sqlite3_db_handle(stmt)), k = 0;
+
+    *total = *matches = 0;
+    if (rc == FOUINE_OK) {
+        k = sqlite3_bind_parameter_index(stmt, ":groups");
+        rc = k && sqlite3_bind_pointer(stmt, k, &q, GROUPS_POINTER, NULL) ==
+                         SQLITE_OK ?
+                 FOUINE_OK :
+                 FOUINE_EDB;
+    }
+    if (rc == FOUINE_OK) {
+        rc = sqlite3_step(stmt) == SQLITE_ROW ? q.rc : FOUINE_EDB;
+    }
+    if (rc == FOUINE_EDB && q.rc == FOUINE_ENOMEM) {
+        rc = FOUINE_ENOMEM;
+    }
+    if (rc == FOUINE_OK) {
+        *total = groups_total(&q);
+        *matches = q.matches;
+    }
+    sqlite3_reset(stmt); /* q, bound to it, goes */
+    if (k) {
+        sqlite3_bind_null(stmt, k);
+    }
+    fouine_free(q.groups);
+    return rc;
 }

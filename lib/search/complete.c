@@ -11,10 +11,11 @@
 ** are ranked by the number of those articles holding them.  Words are
 ** compared by their folds ("etat"); the form shown ("État", "état") is the
 ** one most often written in the articles' own text, read back through
-** snippet().
+** snippet().  Each completion shown is counted as a search of it counts
+** its matches (exact_count()).
 */
 #include "indexer.h"
-#include "query.h"
+#include "search_int.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -485,13 +486,16 @@ done:
 
 /*
 ** The number of articles that searching text finds, as fouine_search()
-** counts them (every word required, through the lexicon): the count shown
-** with a completion is what choosing it gives.
+** counts them (every word required, through the lexicon; a group of
+** wire-story duplicates counted once, as the search collapses them by
+** default): the count shown with a completion is the total that choosing
+** it gives.
 */
 static int exact_count(long long *out, completer *w, const char *text)
 {
     fouine_lexicon *lx = NULL;
     fouine_parsed q;
+    long long matches = 0;
     int rc;
 
     *out = 0;
@@ -500,18 +504,23 @@ static int exact_count(long long *out, completer *w, const char *text)
     if (rc == FOUINE_OK) {
         rc = fouine_parse(&q, w->an, lx, text, strlen(text));
     }
-    if (rc == FOUINE_OK && q.expr && !w->count &&
-        sqlite3_prepare_v2(w->db,
-                           "SELECT count(*) FROM article_fts"
-                           " WHERE article_fts MATCH ?1",
-                           -1, &w->count, NULL) != SQLITE_OK) {
-        rc = fouine_store_error(w->db);
+    if (rc == FOUINE_OK && q.expr && !w->count) {
+        rc = fouine_groups_register(w->db);
+        if (rc == FOUINE_OK &&
+            sqlite3_prepare_v2(w->db,
+                               "SELECT fouine_groups(rowid, :groups)"
+                               " FROM article_fts WHERE article_fts MATCH"
+                               " :expr",
+                               -1, &w->count, NULL) != SQLITE_OK) {
+            rc = fouine_store_error(w->db);
+        }
     }
     if (rc == FOUINE_OK && q.expr) {
-        sqlite3_bind_text(w->count, 1, q.expr, -1, SQLITE_STATIC);
-        if (sqlite3_step(w->count) == SQLITE_ROW) {
-            *out = sqlite3_column_int64(w->count, 0);
-        } else {
+        sqlite3_bind_text(w->count,
+                          sqlite3_bind_parameter_index(w->count, ":expr"),
+                          q.expr, -1, SQLITE_STATIC);
+        rc = fouine_groups_count(out, &matches, w->count);
+        if (rc == FOUINE_EDB) {
             rc = fouine_store_error(w->db);
         }
         sqlite3_reset(w->count);

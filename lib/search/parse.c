@@ -757,12 +757,25 @@ static node *parse_unary(parser *p, int depth)
         if (peek(p) && peek(p)->type == T_RPAREN) {
             p->pos++;
         }
+        /* A group whose one item is an exclusion or stop words: excluded,
+        ** it stays a group of exclusions or stop words only, which leaves
+        ** out nothing (excludable(): "-(-sncf)", "-(le)"); not excluded,
+        ** its item keeps its own exclusion ("(-sncf)" is "-sncf"). */
+        if (neg && n && (n->neg || (n->kind == N_TERM && n->stop))) {
+            node *group = node_new(p, N_AND);
+            if (!group) {
+                node_free(n);
+                return NULL;
+            }
+            node_add(p, group, n);
+            n = group;
+        }
         break;
     default:
         break; /* ')' or OR: left to the caller */
     }
     if (n) {
-        n->neg = neg;
+        n->neg |= neg;
         if (column && !n->column) {
             n->column = column;
         }
@@ -1141,8 +1154,8 @@ static void understood_node(fouine_buf *b, const node *n, int top)
     }
     for (i = 0; i < n->nkids; i++) {
         const node *kid = n->kids[i];
-        if (kid->kind == N_TERM && kid->stop) {
-            continue;
+        if (kid->kind == N_TERM && kid->stop && !kid->neg) {
+            continue; /* dropped; "-le" is searched (excludable()) */
         }
         if (k++) {
             fouine_buf_puts(b, n->kind == N_OR ? " OU " : " ");
@@ -1537,11 +1550,13 @@ int fouine_parse_corrected(fouine_parsed *out,
             collect(&p, out, root, 0);
         }
     } else if (root->kind == N_AND || root->neg) {
-        /* Only exclusions. */
+        /* Only exclusions: the items of the top AND, or the root alone
+        ** (an excluded group is one item, its kids are its own). */
+        int items = root->kind == N_AND && !root->neg;
         memset(&o, 0, sizeof o);
         o.b = &nots;
-        for (i = 0; i < (root->kind == N_AND ? root->nkids : 1); i++) {
-            const node *k = root->kind == N_AND ? root->kids[i] : root;
+        for (i = 0; i < (items ? root->nkids : 1); i++) {
+            const node *k = items ? root->kids[i] : root;
             if (!k->neg || !excludable(k)) {
                 continue;
             }

@@ -30,35 +30,112 @@
 
 /* ---- Options ---- */
 
-/* Whether s is "YYYY", "YYYY-MM" or "YYYY-MM-DD", a date of the calendar
-** (no 2019-02-30, 2020-02-29 allowed). */
-static int valid_date(const char *s)
+/* What is wrong with one option: its field, as fouine_search_options
+** names it (static), a static message naming it ("since: REASON",
+** fouine_search_options_error()) and, in why (NULL, or room for
+** FOUINE_SEARCH_ERROR_MAX bytes), the reason with the value given
+** ("'VALUE': REASON (DETAIL)", fouine_search_options_check()). */
+typedef struct fault {
+    const char *field;   /* NULL: nothing wrong */
+    const char *message; /* "NAME: REASON", or "REASON" */
+    char *why;           /* NULL, or where the reason with the value goes */
+} fault;
+
+#define QUOTE_MAX 40 /* bytes of a value quoted in a message */
+
+/*
+** Note in f that field is wrong, for the reason message gives after its
+** "NAME: " (if any): value is the value given as text (NULL: none), cut
+** to QUOTE_MAX bytes on a character boundary, detail NULL or what makes
+** the reason plain ("February 2019 has 28 days").  Returns FOUINE_EINVAL.
+*/
+static int refuse(fault *f,
+                  const char *field,
+                  const char *message,
+                  const char *value,
+                  const char *detail)
 {
-    size_t n = strlen(s), i;
+    const char *reason =
+        strstr(message, ": ") ? strstr(message, ": ") + 2 : message;
+    size_t n = value ? strlen(value) : 0, k = n;
+    f->field = field;
+    f->message = message;
+    if (!f->why) {
+        return FOUINE_EINVAL;
+    }
+    if (k > QUOTE_MAX) {
+        for (k = QUOTE_MAX; k > 0 && ((unsigned char)value[k] & 0xC0) == 0x80;
+             k--) {
+        }
+    }
+    snprintf(f->why, FOUINE_SEARCH_ERROR_MAX, "%s%.*s%s%s%s%s%s%s",
+             value ? "'" : "", (int)k, value ? value : "", k < n ? "..." : "",
+             value ? "': " : "", reason, detail ? " (" : "",
+             detail ? detail : "", detail ? ")" : "");
+    return FOUINE_EINVAL;
+}
+
+/* The same for a number. */
+static int refuse_number(fault *f,
+                         const char *field,
+                         const char *message,
+                         long long value)
+{
+    char text[32];
+    snprintf(text, sizeof text, "%lld", value);
+    return refuse(f, field, message, text, NULL);
+}
+
+/*
+** Check the date s of since or until (field): "YYYY", "YYYY-MM" or
+** "YYYY-MM-DD", of a month and a day the calendar has (no 2019-02-30,
+** 2020-02-29 allowed).  Returns FOUINE_OK, or FOUINE_EINVAL with f saying
+** why.
+*/
+static int check_date(fault *f, const char *field, const char *s)
+{
     static const char shape[] = "dddd-dd-dd";
-    if (n != 4 && n != 7 && n != 10) {
-        return 0;
-    }
-    for (i = 0; i < n; i++) {
+    static const char *const months[] = { "January", "February", "March",
+                                          "April",   "May",      "June",
+                                          "July",    "August",   "September",
+                                          "October", "November", "December" };
+    int since = strcmp(field, "since") == 0;
+    size_t n = strlen(s), i;
+    int year, month, days;
+    char detail[64];
+
+    for (i = 0; i < n && i < sizeof shape - 1; i++) {
         if (shape[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != '-') {
-            return 0;
+            break;
         }
     }
-    if (n >= 7 &&
-        (strncmp(s + 5, "01", 2) < 0 || strncmp(s + 5, "12", 2) > 0)) {
-        return 0;
+    if ((n != 4 && n != 7 && n != 10) || i != n) {
+        return refuse(f, field,
+                      since ? "since: expected a date YYYY, YYYY-MM or "
+                              "YYYY-MM-DD" :
+                              "until: expected a date YYYY, YYYY-MM or "
+                              "YYYY-MM-DD",
+                      s, NULL);
     }
-    if (n == 10) {
-        static const int days[12] = { 31, 29, 31, 30, 31, 30,
-                                      31, 31, 30, 31, 30, 31 };
-        int year = atoi(s), month = atoi(s + 5), day = atoi(s + 8);
-        int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-        if (day < 1 || day > days[month - 1] ||
-            (month == 2 && day == 29 && !leap)) {
-            return 0;
-        }
+    if (n == 4) {
+        return FOUINE_OK;
     }
-    return 1;
+    year = atoi(s);
+    month = atoi(s + 5);
+    days = fouine_month_days(year, month);
+    if (days == 0) {
+        return refuse(f, field,
+                      since ? "since: no such month" : "until: no such month",
+                      s, "months are 01 to 12");
+    }
+    if (n == 10 && (atoi(s + 8) < 1 || atoi(s + 8) > days)) {
+        snprintf(detail, sizeof detail, "%s %04d has %d days",
+                 months[month - 1], year, days);
+        return refuse(f, field,
+                      since ? "since: no such day" : "until: no such day", s,
+                      detail);
+    }
+    return FOUINE_OK;
 }
 
 /*
@@ -84,48 +161,84 @@ static const fouine_search_options *current(fouine_search_options *room,
     return room;
 }
 
-const char *fouine_search_options_error(const fouine_search_options *given)
+/* Check the options given, f saying what is wrong: FOUINE_OK or
+** FOUINE_EINVAL. */
+static int check_options(fault *f, const fouine_search_options *given)
 {
     fouine_search_options room;
     const fouine_search_options *opts = current(&room, given);
     if (!opts) {
-        return "options of another version (fouine_search_options_init())";
+        return refuse_number(f, "version",
+                             "options of another version "
+                             "(fouine_search_options_init())",
+                             given->version);
     }
     if (!opts->query) {
-        return "no query";
+        return refuse(f, "query", "no query", NULL, NULL);
     }
     if (opts->limit < 0 || opts->limit > FOUINE_LIMIT_MAX) {
-        return "limit: expected a number from 1 to 1000";
+        return refuse_number(
+            f, "limit", "limit: expected a number from 1 to 1000", opts->limit);
     }
     if (opts->offset < 0) {
-        return "offset: expected a number >= 0";
+        return refuse_number(f, "offset", "offset: expected a number >= 0",
+                             opts->offset);
     }
     if (opts->prefix_tokens < 0 || opts->prefix_tokens > FOUINE_PREFIX_TOKENS) {
-        return "prefix tokens: expected a number from 1 to 4000";
+        return refuse_number(f, "prefix_tokens",
+                             "prefix tokens: expected a number from 1 to 4000",
+                             opts->prefix_tokens);
     }
     if (opts->budget_ms < FOUINE_BUDGET_SPENT ||
         opts->budget_ms > FOUINE_BUDGET_MAX_MS) {
-        return "budget: expected a number of milliseconds from 0 to 600000";
+        return refuse_number(f, "budget_ms",
+                             "budget: expected a number of milliseconds "
+                             "from 0 to 600000",
+                             opts->budget_ms);
     }
     if (opts->snippet_chars < 0 ||
         opts->snippet_chars > FOUINE_SNIPPET_CHARS_MAX) {
-        return "snippet length: expected a number from 1 to 2000";
+        return refuse_number(f, "snippet_chars",
+                             "snippet length: expected a number from 1 to 2000",
+                             opts->snippet_chars);
     }
-    if (opts->since && !valid_date(opts->since)) {
-        return "since: expected a date YYYY, YYYY-MM or YYYY-MM-DD";
+    if (opts->since && check_date(f, "since", opts->since) != FOUINE_OK) {
+        return FOUINE_EINVAL;
     }
-    if (opts->until && !valid_date(opts->until)) {
-        return "until: expected a date YYYY, YYYY-MM or YYYY-MM-DD";
+    if (opts->until && check_date(f, "until", opts->until) != FOUINE_OK) {
+        return FOUINE_EINVAL;
     }
     if (opts->sort != FOUINE_SORT_RANK && opts->sort != FOUINE_SORT_DATE &&
         opts->sort != FOUINE_SORT_RECENT) {
-        return "sort: expected relevance, recent or date";
+        return refuse_number(f, "sort",
+                             "sort: expected relevance, recent or date",
+                             (long long)opts->sort);
     }
     if (opts->half_life_hours < 0 ||
         opts->half_life_hours > FOUINE_HALF_LIFE_MAX_HOURS) {
-        return "half-life: expected 1 hour to 3650 days";
+        return refuse_number(f, "half_life_hours",
+                             "half-life: expected 1 hour to 3650 days",
+                             opts->half_life_hours);
     }
-    return NULL;
+    return FOUINE_OK;
+}
+
+const char *fouine_search_options_error(const fouine_search_options *o)
+{
+    fault f = { NULL, NULL, NULL };
+    return check_options(&f, o) == FOUINE_OK ? NULL : f.message;
+}
+
+int fouine_search_options_check(const char **field,
+                                char *why,
+                                const fouine_search_options *o)
+{
+    fault f = { NULL, NULL, why };
+    int rc;
+    why[0] = '\0';
+    rc = check_options(&f, o);
+    *field = f.field;
+    return rc;
 }
 
 int fouine_sort_parse(fouine_sort *out, const char *name)

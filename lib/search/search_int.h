@@ -2,8 +2,9 @@
 ** search_int.h: what the files of a search share (search.c the entry
 ** points, the options, the time budget and the steps of a search;
 ** search_sql.c the SQL that counts its matches and fetches a page of
-** them; results.c the C results made of that page); not part of the
-** library's interface.
+** them; results.c the C results made of that page; collapse.c the
+** count of groups of duplicates, which complete.c counts completions
+** with); not part of the library's interface.
 */
 #ifndef FOUINE_SEARCH_INT_H
 #define FOUINE_SEARCH_INT_H
@@ -86,19 +87,6 @@ typedef struct keep_filter {
 /* The grouped articles that fouine_groups() keeps for its connection
 ** (collapse.c). */
 typedef struct group_table group_table;
-
-/* A count of the groups of duplicates among the matches by
-** fouine_groups(rowid, :groups) (collapse.c): set by
-** fouine_groups_begin(), filled by the counting. */
-typedef struct group_count {
-    sqlite3_int64 version;    /* PRAGMA data_version in the search */
-    sqlite3_int64 changes;    /* the connection's total changes */
-    const group_table *table; /* the connection's; not owned */
-    long long matches;        /* matches counted */
-    sqlite3_int64 *groups;    /* the group of each grouped match; owned */
-    size_t ngroups, cap;
-    int rc; /* FOUINE_OK, or why the counting failed */
-} group_count;
 
 /* State of one search. */
 typedef struct search {
@@ -187,19 +175,17 @@ FOUINE_WUR int fouine_search_version(sqlite3_int64 *version,
 ** once a connection.  Returns FOUINE_OK, FOUINE_EDB or FOUINE_ENOMEM. */
 FOUINE_WUR int fouine_groups_register(sqlite3 *db);
 
-/* Start q for a count on db (its version).  Returns FOUINE_OK or
-** FOUINE_EDB. */
-FOUINE_WUR int fouine_groups_begin(group_count *q, sqlite3 *db);
-
-/* Bind q to the parameter :groups of stmt.  Returns FOUINE_OK or
-** FOUINE_EDB. */
-FOUINE_WUR int fouine_groups_bind(sqlite3_stmt *stmt, group_count *q);
-
-/* The groups among the matches q counted (an article in none is one). */
-long long fouine_groups_total(group_count *q);
-
-/* Release what q holds. */
-void fouine_groups_clear(group_count *q);
+/*
+** Run stmt, a statement of one row that gives the matches of a search to
+** fouine_groups(rowid, :groups) (registered on its connection), and count
+** them: *total the groups of duplicates among them (an article of no group
+** counting as one), *matches the matches; stmt is then reset, :groups
+** unbound.  Returns FOUINE_OK, FOUINE_EDB or FOUINE_ENOMEM (*total and
+** *matches 0).
+*/
+FOUINE_WUR int fouine_groups_count(long long *total,
+                                   long long *matches,
+                                   sqlite3_stmt *stmt);
 
 /* Make k the filters of search s, tested by fouine_keep(): the table
 ** of the connection made fresh, k->table NULL when it cannot answer

@@ -376,11 +376,9 @@ static int count_run(search *s,
     fouine_buf sql = { 0 };
     sqlite3_stmt *stmt = NULL;
     facet_tally q;
-    group_count g;
     int rc = FOUINE_EDB;
 
     memset(&q, 0, sizeof q);
-    memset(&g, 0, sizeof g);
     *total = 0;
     *inexact = 0;
     if (mode == COUNT_PLAIN && collapsed(s)) {
@@ -418,26 +416,12 @@ static int count_run(search *s,
             rc = fouine_tally_rows(s, &q);
         }
     } else if (collapsed(s)) {
-        rc = fouine_groups_begin(&g, s->db);
-        if (rc == FOUINE_OK) {
-            rc = fouine_groups_bind(stmt, &g);
-        }
-        if (rc == FOUINE_OK) {
-            rc = sqlite3_step(stmt) == SQLITE_ROW ? g.rc : FOUINE_EDB;
-        }
-        if (rc == FOUINE_EDB && g.rc == FOUINE_ENOMEM) {
-            rc = FOUINE_ENOMEM;
-        }
-        if (rc == FOUINE_OK) {
-            *total = fouine_groups_total(&g);
-            s->matched = g.matches;
-        }
+        rc = fouine_groups_count(total, &s->matched, stmt);
     } else if (sqlite3_step(stmt) == SQLITE_ROW) {
         *total = sqlite3_column_int64(stmt, 0);
         rc = FOUINE_OK;
     }
 done:
-    fouine_groups_clear(&g);
     fouine_tally_clear(&q);
     sqlite3_finalize(stmt);
     fouine_free(sql.data);

@@ -112,6 +112,12 @@ FOUINE_WUR int fouine_date_parse(char *out,
                                  size_t len);
 
 /**
+ * The days of a month of the Gregorian calendar (February: 29 in a leap
+ * year), for every check of a day: 0 for a month not from 1 to 12.
+ */
+int fouine_month_days(int year, int month);
+
+/**
  * Check a date as a JSON article gives it: ISO 8601, a day ("2019-05-10")
  * maybe with a time ("2019-05-10T17:00", seconds, a fraction, a zone "Z"
  * or "+02:00"; a space may stand for the "T"), kept as written; or a
@@ -152,7 +158,10 @@ int fouine_json_out_of_memory(const json_error_t *err);
  * file) into articles: an object is one article, an array holds articles.
  * Fields: id, title, date, section or category, url, author, lead, body
  * (or text, or content); others are ignored.  Without an id the url is the
- * id.  Without a lead, the first paragraph of the body is the lead.
+ * id; a whole number for the id is taken as its digits, with a note, and
+ * an id that is neither a string nor null skips the article
+ * (FOUINE_SKIP_NO_ID, "field id: not a string").  Without a lead, the
+ * first paragraph of the body is the lead.
  *
  * An article without a title but with a lead or a body is given with the
  * title "" and a note; a date that fouine_date_check() refuses is left

@@ -393,7 +393,7 @@ int main(int argc, char **argv)
     fouine_index *ix = NULL;
     fouine_results *res = NULL;
     fouine_cli cli;
-    const char *why;
+    const char *field;
     char error[FOUINE_SEARCH_ERROR_MAX] = "";
     long n = 0, words = 0;
     int ch, rc, status = EXIT_USAGE, words_only = 0, marks = 0;
@@ -562,9 +562,10 @@ int main(int argc, char **argv)
     /* A query typed empty ("") is a query, of no word: 0 results. */
     opts.query = query.len ? query.data : "";
     opts.error = error;
-    why = fouine_search_options_error(&opts);
-    if (why) {
-        fprintf(stderr, "fouine-query: %s\n", why);
+    /* The options read above are checked as they are read: what the
+    ** library refuses here is --since or --until, named as options. */
+    if (fouine_search_options_check(&field, error, &opts) != FOUINE_OK) {
+        fouine_cli_usage(&cli, "--%s: %s", field, error);
         goto done;
     }
     rc = fouine_index_open(&ix, index, FOUINE_INDEX_READ);

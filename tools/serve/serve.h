@@ -620,8 +620,21 @@ void fouine_serve_follow_free(fouine_serve_follow *f);
  *  NUL-terminated; "" when there is none. */
 void fouine_serve_keys_first(char *out, const fouine_serve_keys *keys);
 
-/** Whether s[0..len) is valid UTF-8 without NUL or other C0 controls
- *  but tab, CR and LF.  @return 1 or 0 */
-int fouine_serve_text_valid(const char *s, size_t len);
+/**
+ * Whether s[0..len) is valid UTF-8 without NUL or other C0 controls but
+ * tab, CR and LF, the text a request may hold, and why not.
+ *
+ * @param[out] why NULL, or room for size bytes: "" when s is such text;
+ *                 else why not, naming s as name does: "q is not valid
+ *                 UTF-8", "q holds a control character (U+0000)"
+ * @param size     bytes of why
+ * @param name     what s is, for why ("q", "the path")
+ * @return 1 or 0
+ */
+int fouine_serve_text_valid(char *why,
+                            size_t size,
+                            const char *name,
+                            const char *s,
+                            size_t len);
 
 #endif /* FOUINE_SERVE_H */

@@ -121,18 +121,32 @@ int fouine_serve_worker_get(fouine_serve_worker **out,
     return FOUINE_OK;
 }
 
-int fouine_serve_text_valid(const char *s, size_t len)
+int fouine_serve_text_valid(char *why,
+                            size_t size,
+                            const char *name,
+                            const char *s,
+                            size_t len)
 {
     const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
     size_t i = 0;
+    if (why && size > 0) {
+        why[0] = '\0';
+    }
     while (i < len) {
         utf8proc_int32_t cp;
         utf8proc_ssize_t n =
             utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &cp);
         if (n <= 0) {
+            if (why) {
+                snprintf(why, size, "%s is not valid UTF-8", name);
+            }
             return 0;
         }
         if (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') {
+            if (why) {
+                snprintf(why, size, "%s holds a control character (U+%04X)",
+                         name, (unsigned)cp);
+            }
             return 0;
         }
         i += (size_t)n;
@@ -214,7 +228,8 @@ int fouine_serve_api_search(fouine_serve_reply *r,
     const char *correct = param(p, "correct");
     const char *collapse = param(p, "collapse");
     const char *half_life = param(p, "half_life");
-    const char *invalid;
+    const char *field;
+    char why[FOUINE_SEARCH_ERROR_MAX], message[FOUINE_SEARCH_ERROR_MAX + 32];
     fouine_results *found = NULL;
     json_t *res = NULL;
     long page = 1, per_page = 10;
@@ -268,9 +283,12 @@ int fouine_serve_api_search(fouine_serve_reply *r,
     opts.category = param(p, "category");
     opts.budget_ms = cfg->budget_ms;
     opts.facets = 1; /* the page's filters */
-    invalid = fouine_search_options_error(&opts);
-    if (invalid) {
-        return fouine_serve_reply_error(r, 400, invalid);
+    /* The parameters read above are checked as they are read: what the
+    ** library refuses here is since or until, named as the API names
+    ** them. */
+    if (fouine_search_options_check(&field, why, &opts) != FOUINE_OK) {
+        snprintf(message, sizeof message, "%s: %s", field, why);
+        return fouine_serve_reply_error(r, 400, message);
     }
     rc = fouine_search(&found, w->ix, &opts);
     if (rc == FOUINE_EINVAL) {

@@ -116,7 +116,10 @@ typedef struct fouine_serve_request {
     int metric;                    /* its endpoint, FOUINE_SERVE_EP_* */
     int counted;                   /* in the metrics (its reply queued) */
     char addr[INET6_ADDRSTRLEN];   /* the client's address, for the log */
-    int bad_escape;                /* the raw URI has a malformed %-escape */
+    int bad_escape;                /* where the raw URI has a malformed
+                                      %-escape (ESCAPE_*) */
+    char escape_param[32];         /* the parameter of ESCAPE_PARAMETER,
+                                      as the URI names it, or "" */
     int head_read;                 /* the handler saw its headers */
     char method[16];               /* for the log */
     char path[LOG_PATH_BYTES + 1]; /* raw path for the log (and query
@@ -155,9 +158,14 @@ static const char *get_copied(const char *name, void *payload)
     return NULL;
 }
 
+/* Room for a message about one parameter: its name (at most
+** FOUINE_SERVE_MAX_PARAM bytes) and why. */
+#define PARAM_WHY (FOUINE_SERVE_MAX_PARAM + 128)
+
 /* Checks every query parameter: valid UTF-8, no NUL, bounded length. */
 typedef struct param_check {
-    const char *bad; /* why the first bad parameter is bad, or NULL */
+    char bad[PARAM_WHY]; /* why the first bad parameter is bad, naming it,
+                            or "" */
 } param_check;
 
 static enum MHD_Result check_param(void *cls,
@@ -168,33 +176,101 @@ static enum MHD_Result check_param(void *cls,
                                    size_t value_size)
 {
     param_check *pc = cls;
-    size_t limit = strcmp(key, "q") == 0 ? 3 * FOUINE_SERVE_MAX_QUERY :
-                                           FOUINE_SERVE_MAX_PARAM;
+    size_t limit =
+        strcmp(key, "q") == 0 ? FOUINE_SERVE_MAX_QUERY : FOUINE_SERVE_MAX_PARAM;
     (void)kind;
-    if (!fouine_serve_text_valid(key, key_size) ||
-        (value && !fouine_serve_text_valid(value, value_size))) {
-        pc->bad = "a query parameter is not valid UTF-8 text";
+    /* The name first: only a name that is text, and short, is named. */
+    if (!fouine_serve_text_valid(pc->bad, sizeof pc->bad, "a parameter name",
+                                 key, key_size)) {
+        return MHD_NO;
+    }
+    if (key_size > FOUINE_SERVE_MAX_PARAM) {
+        snprintf(pc->bad, sizeof pc->bad,
+                 "a parameter name is longer than %d bytes",
+                 FOUINE_SERVE_MAX_PARAM);
+        return MHD_NO;
+    }
+    if (value && !fouine_serve_text_valid(pc->bad, sizeof pc->bad, key, value,
+                                          value_size)) {
         return MHD_NO;
     }
     if (value_size > limit) {
-        pc->bad = "a query parameter is too long";
+        snprintf(pc->bad, sizeof pc->bad, "%s is longer than %zu bytes", key,
+                 limit);
         return MHD_NO;
     }
     return MHD_YES;
 }
 
-/* Whether every '%' of uri starts a %XX escape of a byte other than NUL. */
-static int escapes_valid(const char *uri)
+/* Where a raw URI has a malformed %-escape, or a %00 in its path
+** (escape_fault()). */
+enum {
+    ESCAPE_NONE,      /* nowhere */
+    ESCAPE_PATH,      /* a malformed escape in the path */
+    ESCAPE_PATH_NUL,  /* a %00 in the path */
+    ESCAPE_NAME,      /* a malformed escape in a parameter's name */
+    ESCAPE_PARAMETER, /* a malformed escape in a parameter's value */
+};
+
+/*
+** Where uri has a '%' that starts no %XX escape, or, in its path, a %00
+** (libmicrohttpd gives the path as a C string, which a NUL would cut; the
+** parameters come with their lengths, and check_param() refuses a NUL
+** there, naming the parameter): ESCAPE_*.  For ESCAPE_PARAMETER, the name
+** of the parameter as the URI writes it into name (size bytes) when it is
+** plain (letters, digits, '_', '-', '.'), else "".
+*/
+static int escape_fault(char *name, size_t size, const char *uri)
 {
     static const char hex[] = "0123456789abcdefABCDEF";
-    const char *p;
+    static const char plain[] = "abcdefghijklmnopqrstuvwxyz"
+                                "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.";
+    const char *query = strchr(uri, '?'), *p, *start, *end;
+    name[0] = '\0';
     for (p = strchr(uri, '%'); p; p = strchr(p + 1, '%')) {
-        if (!p[1] || !p[2] || !strchr(hex, p[1]) || !strchr(hex, p[2]) ||
-            (p[1] == '0' && p[2] == '0')) {
-            return 0;
+        int bad = !p[1] || !p[2] || !strchr(hex, p[1]) || !strchr(hex, p[2]);
+        if (!query || p < query) {
+            if (bad || (p[1] == '0' && p[2] == '0')) {
+                return bad ? ESCAPE_PATH : ESCAPE_PATH_NUL;
+            }
+            continue;
         }
+        if (!bad) {
+            continue;
+        }
+        for (start = p; start > query + 1 && start[-1] != '&'; start--) {
+        }
+        end = memchr(start, '=', (size_t)(p - start));
+        if (!end) {
+            return ESCAPE_NAME;
+        }
+        if (start + strspn(start, plain) == end && end > start &&
+            (size_t)(end - start) < size) {
+            memcpy(name, start, (size_t)(end - start));
+            name[end - start] = '\0';
+        }
+        return ESCAPE_PARAMETER;
     }
-    return 1;
+    return ESCAPE_NONE;
+}
+
+/* Why the request's URI is refused for an escape (req->bad_escape not
+** ESCAPE_NONE), into why (PARAM_WHY bytes). */
+static void escape_why(char *why, const fouine_serve_request *req)
+{
+    static const char malformed[] = "holds a malformed percent-encoding (a "
+                                    "'%' not followed by two hexadecimal "
+                                    "digits)";
+    snprintf(why, PARAM_WHY, "%s %s",
+             req->bad_escape == ESCAPE_PATH ||
+                     req->bad_escape == ESCAPE_PATH_NUL ?
+                 "the path" :
+             req->bad_escape == ESCAPE_NAME ? "a parameter name" :
+             req->escape_param[0]           ? req->escape_param :
+                                              "a parameter",
+             req->bad_escape == ESCAPE_PATH_NUL ?
+                 "holds a control character (U+0000)" :
+                 malformed);
 }
 
 static double elapsed_ms(const struct timespec *start)
@@ -255,7 +331,8 @@ static void *request_begin(void *cls, const char *uri, struct MHD_Connection *c)
     clock_gettime(CLOCK_MONOTONIC, &req->start);
     clock_gettime(CLOCK_REALTIME, &req->wall);
     atomic_init(&req->ready, 0);
-    req->bad_escape = !escapes_valid(uri);
+    req->bad_escape =
+        escape_fault(req->escape_param, sizeof req->escape_param, uri);
     req->metric = FOUINE_SERVE_EP_OTHER; /* until its method is known */
     log_uri(req->path, sizeof req->path, uri, d->cfg->log_queries);
     client_addr(req->addr, c);
@@ -737,19 +814,27 @@ static int answer(fouine_serve_reply *r,
                   fouine_serve_request *req,
                   const char *url)
 {
-    param_check pc = { NULL };
+    param_check pc = { "" };
     const char *path;
     size_t i;
 
-    if ((req && req->bad_escape) ||
-        !fouine_serve_text_valid(url, strlen(url))) {
-        return fouine_serve_reply_error(r, 400,
-                                        "malformed percent-encoding or UTF-8 "
-                                        "in the URL");
+    /* The path first, then the parameters, each named. */
+    if (req && (req->bad_escape == ESCAPE_PATH ||
+                req->bad_escape == ESCAPE_PATH_NUL)) {
+        escape_why(pc.bad, req);
+        return fouine_serve_reply_error(r, 400, pc.bad);
+    }
+    if (!fouine_serve_text_valid(pc.bad, sizeof pc.bad, "the path", url,
+                                 strlen(url))) {
+        return fouine_serve_reply_error(r, 400, pc.bad);
+    }
+    if (req && req->bad_escape != ESCAPE_NONE) {
+        escape_why(pc.bad, req);
+        return fouine_serve_reply_error(r, 400, pc.bad);
     }
     if (MHD_get_connection_values_n(c, MHD_GET_ARGUMENT_KIND, check_param,
                                     &pc) >= 0 &&
-        pc.bad) {
+        pc.bad[0]) {
         return fouine_serve_reply_error(r, 400, pc.bad);
     }
     if (strncmp(url, "/api/", 5) == 0) {

@@ -86,6 +86,11 @@
     if (status === 503) return 'Les articles sont momentanément inaccessibles. Réessayez dans un instant.';
     if (status >= 500) return 'Le serveur a rencontré une erreur (' + status + '). Réessayez plus tard.';
     if (status !== 400) return 'La demande n’a pas abouti (erreur ' + status + ').';
+    /* What is wrong with any parameter first: its name opens the message
+     * ("since is longer than 256 bytes" is no bad date). */
+    if (/^q is longer/.test(msg)) return 'La recherche est trop longue : 1 024 octets au plus.';
+    if (/UTF-8|control character|percent-encoding/.test(msg)) return 'L’adresse de la page contient des caractères illisibles.';
+    if (/is longer than/.test(msg)) return 'Un paramètre de l’adresse de la page est trop long.';
     const dateHelp = ' n’est pas une date valide : indiquez une année (2019), un mois ' +
       '(2019-04) ou un jour du calendrier (2019-04-16).';
     if (/^since\b/.test(msg)) return 'La date de début « ' + (s ? s.since : '') + ' »' + dateHelp;
@@ -95,10 +100,7 @@
     if (/^sort\b/.test(msg)) return 'Le tri doit se faire par pertinence, par date récente ou par date.';
     if (/^half_life\b/.test(msg)) return 'La demi-vie du tri « récent » doit être une durée comme 30d (jours) ou 12h (heures), ' +
       'd’une heure à 3 650 jours.';
-    if (/^q is longer/.test(msg)) return 'La recherche est trop longue : 1 024 octets au plus.';
     if (/empty parameter q/.test(msg)) return 'Saisissez un ou plusieurs mots à rechercher.';
-    if (/UTF-8/.test(msg)) return 'L’adresse de la page contient des caractères illisibles.';
-    if (/too long/.test(msg)) return 'Un paramètre de l’adresse de la page est trop long.';
     return 'La recherche n’a pas pu être faite : un paramètre de l’adresse est invalide.';
   }
 
