@@ -2143,6 +2143,24 @@ START_TEST(test_suggestions)
                          json_object_get(res, "correction"), "query")),
                      "vaccination covid");
     json_decref(res);
+    /* A correction is written in the case of the word typed. */
+    res = search("Vaccinatoin covid", NULL);
+    corr = json_object_get(res, "correction");
+    ck_assert_str_eq(json_string_value(json_object_get(corr, "query")),
+                     "Vaccination covid");
+    ck_assert_str_eq(json_string_value(json_array_get(
+                         json_array_get(json_object_get(corr, "words"), 0), 1)),
+                     "Vaccination");
+    json_decref(res);
+    res = search("VACCINATOIN covid", NULL);
+    ck_assert_str_eq(json_string_value(json_object_get(
+                         json_object_get(res, "correction"), "query")),
+                     "VACCINATION covid");
+    json_decref(res);
+    res = search("Gouvernment", &exact);
+    ck_assert_str_eq(json_string_value(json_object_get(res, "suggestion")),
+                     "Gouvernement");
+    json_decref(res);
     res = search("canicule", NULL);
     ck_assert(json_is_null(json_object_get(res, "suggestion")));
     ck_assert(json_is_null(json_object_get(res, "correction")));

@@ -10,6 +10,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 void fouine_results_free(fouine_results *pub)
 {
@@ -298,6 +299,84 @@ done:
     return rc;
 }
 
+/* How a word was typed, for writing its correction alike. */
+typedef enum { CASE_AS_IS, CASE_FIRST, CASE_ALL } typed_case;
+
+/* The case of the n bytes typed: CASE_ALL when two letters or more and
+** all capitals ("PHILIPE"), CASE_FIRST when the first letter is one
+** ("Philipe"), else CASE_AS_IS. */
+static typed_case case_of(const char *typed, size_t n)
+{
+    size_t at = 0, letters = 0, upper = 0;
+    int first = -1;
+    while (at < n) {
+        utf8proc_int32_t c;
+        utf8proc_ssize_t k =
+            utf8proc_iterate((const utf8proc_uint8_t *)typed + at,
+                             (utf8proc_ssize_t)(n - at), &c);
+        if (k <= 0) {
+            break; /* not UTF-8: left as it is */
+        }
+        at += (size_t)k;
+        if (utf8proc_category(c) >= UTF8PROC_CATEGORY_LU &&
+            utf8proc_category(c) <= UTF8PROC_CATEGORY_LO) {
+            int up = utf8proc_isupper(c) != 0;
+            letters++;
+            upper += (size_t)up;
+            if (first < 0) {
+                first = up;
+            }
+        }
+    }
+    if (letters >= 2 && upper == letters) {
+        return CASE_ALL;
+    }
+    return first == 1 ? CASE_FIRST : CASE_AS_IS;
+}
+
+/* In *out (r's), form (a word of the lexicon, in small letters) written in
+** the case of the n bytes typed (case_of()): "Philipe" is corrected as
+** "Philippe", "PHILIPE" as "PHILIPPE". */
+static int keep_cased(const char **out,
+                      results *r,
+                      const char *form,
+                      const char *typed,
+                      size_t n)
+{
+    typed_case how = case_of(typed, n);
+    size_t len = strlen(form), at = 0, o = 0;
+    char *cased;
+
+    *out = NULL;
+    if (how == CASE_AS_IS) {
+        return keep_copy(out, r, form, len);
+    }
+    /* A capital takes at most 4 bytes, as any character. */
+    cased = fouine_malloc(4 * len + 1);
+    if (!cased) {
+        return FOUINE_ENOMEM;
+    }
+    while (at < len) {
+        utf8proc_int32_t c;
+        utf8proc_ssize_t k =
+            utf8proc_iterate((const utf8proc_uint8_t *)form + at,
+                             (utf8proc_ssize_t)(len - at), &c);
+        if (k <= 0) {
+            memcpy(cased + o, form + at, len - at); /* the rest as it is */
+            o += len - at;
+            break;
+        }
+        if (how == CASE_ALL || at == 0) {
+            c = utf8proc_toupper(c);
+        }
+        o += (size_t)utf8proc_encode_char(c, (utf8proc_uint8_t *)cased + o);
+        at += (size_t)k;
+    }
+    cased[o] = '\0';
+    *out = cased;
+    return keep(r, cased);
+}
+
 int fouine_results_corrected(const char **out,
                              results *r,
                              int fixes,
@@ -323,15 +402,19 @@ int fouine_results_corrected(const char **out,
         if ((applied && !c->applied) || c->ncands == 0) {
             continue;
         }
-        form = c->cands[0].token[0] ? c->cands[0].token : c->cands[0].term;
+        rc = keep_cased(&form, r,
+                        c->cands[0].token[0] ? c->cands[0].token :
+                                               c->cands[0].term,
+                        text + c->start, c->end - c->start);
+        if (rc != FOUINE_OK) {
+            break;
+        }
         fouine_buf_append(&b, text + at, c->start - at);
         fouine_buf_puts(&b, form);
         if (fixes) {
+            r->fixes[n].corrected = form;
             rc = keep_copy(&r->fixes[n].typed, r, text + c->start,
                            c->end - c->start);
-            if (rc == FOUINE_OK) {
-                rc = fouine_results_keep_str(&r->fixes[n].corrected, r, form);
-            }
         }
         n++;
         at = c->end;

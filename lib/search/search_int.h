@@ -308,7 +308,9 @@ FOUINE_WUR int fouine_results_facets(results *r, const search *s);
 
 /*
 ** The query text with the words of corr replaced by their best candidate
-** as most articles write it (only the applied ones when applied is set),
+** as most articles write it, in the case of the word typed ("Philipe":
+** "Philippe", "PHILIPE": "PHILIPPE"; only the applied ones when applied is
+** set),
 ** into *out (owned by r), and, with fixes, the pairs of typed and replaced
 ** words into r's fixes.  *out is NULL when nothing is replaced.
 */
