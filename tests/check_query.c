@@ -2474,6 +2474,20 @@ START_TEST(test_command_line)
     assert_usage_line("--color=parfois canicule",
                       "--color: expected auto, always or never, not "
                       "'parfois'");
+    /* Options that would be ignored are refused. */
+    assert_usage_line("--batch canicule", "--batch reads its queries on "
+                                          "stdin, one a line: no QUERY with "
+                                          "it");
+    assert_usage_line("--related canicule-ile-de-france-vigilance-rouge.txt "
+                      "--sort date",
+                      "--related ID takes none of the options of a search "
+                      "(--offset, --sort, --since, --until, --category, "
+                      "--comments, --facets, --no-correct, --no-collapse)");
+    assert_usage_line("--since 2020 --related "
+                      "canicule-ile-de-france-vigilance-rouge.txt",
+                      "--related ID takes none of the options of a search "
+                      "(--offset, --sort, --since, --until, --category, "
+                      "--comments, --facets, --no-correct, --no-collapse)");
 }
 END_TEST
 

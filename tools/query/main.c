@@ -548,6 +548,22 @@ int main(int argc, char **argv)
         fouine_cli_usage(&cli, "--related ID takes no QUERY nor --batch");
         goto done;
     }
+    if (o.related &&
+        (opts.offset || opts.since || opts.until || opts.category ||
+         opts.sort != FOUINE_SORT_RANK || opts.comments || opts.facets ||
+         opts.no_correct || opts.no_collapse)) {
+        /* README: the options of a search do not apply to --related. */
+        fouine_cli_usage(&cli, "--related ID takes none of the options of a "
+                               "search (--offset, --sort, --since, --until, "
+                               "--category, --comments, --facets, "
+                               "--no-correct, --no-collapse)");
+        goto done;
+    }
+    if (o.batch && words > 0) {
+        fouine_cli_usage(&cli, "--batch reads its queries on stdin, one a "
+                               "line: no QUERY with it");
+        goto done;
+    }
     if (o.related && opts.limit > FOUINE_RELATED_MAX) {
         fouine_cli_usage(&cli,
                          "-n: '%d' is not a number from 1 to %d with "
