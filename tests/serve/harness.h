@@ -239,7 +239,12 @@ static inline void harness_start_other(harness *out,
     harness_start(out, args);
 }
 
-/* Send sig to the server and return its exit status (-1: killed). */
+static inline void harness_dump_log(const harness *h);
+
+/* Send sig to the server and return its exit status (-1: killed).  A
+** server that does not exit 0 on SIGTERM or SIGINT, as it must, has the
+** end of its log (a sanitizer's report, say) copied to stderr with how it
+** ended, for the failure that follows to be read. */
 static inline int harness_stop(harness *h, int sig)
 {
     int status = 0;
@@ -249,6 +254,17 @@ static inline int harness_stop(harness *h, int sig)
     kill(h->pid, sig);
     waitpid(h->pid, &status, 0);
     h->pid = 0;
+    if ((sig == SIGTERM || sig == SIGINT) &&
+        !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+        if (WIFSIGNALED(status)) {
+            fprintf(stderr, "fouine-serve ended by signal %d, not by %d\n",
+                    WTERMSIG(status), sig);
+        } else {
+            fprintf(stderr, "fouine-serve exited %d on signal %d\n",
+                    WIFEXITED(status) ? WEXITSTATUS(status) : -1, sig);
+        }
+        harness_dump_log(h);
+    }
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
