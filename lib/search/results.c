@@ -302,24 +302,33 @@ done:
 /* How a word was typed, for writing its correction alike. */
 typedef enum { CASE_AS_IS, CASE_FIRST, CASE_ALL } typed_case;
 
+/* The character of s (n bytes) at *at into *c, *at moved past it.
+** Returns 0 at the end or at bytes that are not UTF-8. */
+static int next_char(utf8proc_int32_t *c, const char *s, size_t n, size_t *at)
+{
+    utf8proc_ssize_t k = *at < n ?
+                             utf8proc_iterate((const utf8proc_uint8_t *)s + *at,
+                                              (utf8proc_ssize_t)(n - *at), c) :
+                             0;
+    if (k <= 0) {
+        return 0;
+    }
+    *at += (size_t)k;
+    return 1;
+}
+
 /* The case of the n bytes typed: CASE_ALL when two letters or more and
 ** all capitals ("PHILIPE"), CASE_FIRST when the first letter is one
-** ("Philipe"), else CASE_AS_IS. */
+** ("Philipe"), else CASE_AS_IS (also for bytes that are not UTF-8, from
+** them on). */
 static typed_case case_of(const char *typed, size_t n)
 {
     size_t at = 0, letters = 0, upper = 0;
     int first = -1;
-    while (at < n) {
-        utf8proc_int32_t c;
-        utf8proc_ssize_t k =
-            utf8proc_iterate((const utf8proc_uint8_t *)typed + at,
-                             (utf8proc_ssize_t)(n - at), &c);
-        if (k <= 0) {
-            break; /* not UTF-8: left as it is */
-        }
-        at += (size_t)k;
-        if (utf8proc_category(c) >= UTF8PROC_CATEGORY_LU &&
-            utf8proc_category(c) <= UTF8PROC_CATEGORY_LO) {
+    utf8proc_int32_t c;
+    while (next_char(&c, typed, n, &at)) {
+        utf8proc_category_t cat = utf8proc_category(c);
+        if (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) {
             int up = utf8proc_isupper(c) != 0;
             letters++;
             upper += (size_t)up;
@@ -356,21 +365,18 @@ static int keep_cased(const char **out,
     if (!cased) {
         return FOUINE_ENOMEM;
     }
-    while (at < len) {
+    for (;;) {
         utf8proc_int32_t c;
-        utf8proc_ssize_t k =
-            utf8proc_iterate((const utf8proc_uint8_t *)form + at,
-                             (utf8proc_ssize_t)(len - at), &c);
-        if (k <= 0) {
+        size_t from = at;
+        if (!next_char(&c, form, len, &at)) {
             memcpy(cased + o, form + at, len - at); /* the rest as it is */
             o += len - at;
             break;
         }
-        if (how == CASE_ALL || at == 0) {
+        if (how == CASE_ALL || from == 0) {
             c = utf8proc_toupper(c);
         }
         o += (size_t)utf8proc_encode_char(c, (utf8proc_uint8_t *)cased + o);
-        at += (size_t)k;
     }
     cased[o] = '\0';
     *out = cased;

@@ -55,8 +55,8 @@ static int refuse(fault *f,
                   const char *value,
                   const char *detail)
 {
-    const char *reason =
-        strstr(message, ": ") ? strstr(message, ": ") + 2 : message;
+    const char *colon = strstr(message, ": ");
+    const char *reason = colon ? colon + 2 : message;
     size_t n = value ? strlen(value) : 0, k = n;
     f->field = field;
     f->message = message;
@@ -99,7 +99,17 @@ static int check_date(fault *f, const char *field, const char *s)
                                           "April",   "May",      "June",
                                           "July",    "August",   "September",
                                           "October", "November", "December" };
-    int since = strcmp(field, "since") == 0;
+    /* The messages of since ([0]) and of until ([1]), static for
+    ** fouine_search_options_error(). */
+    static const char *const bad_form[2] = {
+        "since: expected a date YYYY, YYYY-MM or YYYY-MM-DD",
+        "until: expected a date YYYY, YYYY-MM or YYYY-MM-DD"
+    };
+    static const char *const bad_month[2] = { "since: no such month",
+                                              "until: no such month" };
+    static const char *const bad_day[2] = { "since: no such day",
+                                            "until: no such day" };
+    int w = strcmp(field, "since") != 0;
     size_t n = strlen(s), i;
     int year, month, days;
     char detail[64];
@@ -110,12 +120,7 @@ static int check_date(fault *f, const char *field, const char *s)
         }
     }
     if ((n != 4 && n != 7 && n != 10) || i != n) {
-        return refuse(f, field,
-                      since ? "since: expected a date YYYY, YYYY-MM or "
-                              "YYYY-MM-DD" :
-                              "until: expected a date YYYY, YYYY-MM or "
-                              "YYYY-MM-DD",
-                      s, NULL);
+        return refuse(f, field, bad_form[w], s, NULL);
     }
     if (n == 4) {
         return FOUINE_OK;
@@ -124,16 +129,12 @@ static int check_date(fault *f, const char *field, const char *s)
     month = atoi(s + 5);
     days = fouine_month_days(year, month);
     if (days == 0) {
-        return refuse(f, field,
-                      since ? "since: no such month" : "until: no such month",
-                      s, "months are 01 to 12");
+        return refuse(f, field, bad_month[w], s, "months are 01 to 12");
     }
     if (n == 10 && (atoi(s + 8) < 1 || atoi(s + 8) > days)) {
         snprintf(detail, sizeof detail, "%s %04d has %d days",
                  months[month - 1], year, days);
-        return refuse(f, field,
-                      since ? "since: no such day" : "until: no such day", s,
-                      detail);
+        return refuse(f, field, bad_day[w], s, detail);
     }
     return FOUINE_OK;
 }
