@@ -148,10 +148,21 @@ class Browser:
             raise RuntimeError(f"{expr}: {res['exceptionDetails']}")
         return res["result"].get("value")
 
+    # What Chromium answers an evaluation made while the page is being
+    # replaced (a click that loads another page): not yet, not a failure.
+    NAVIGATING = ("Inspected target navigated or closed",
+                  "Execution context was destroyed",
+                  "Cannot find context with specified id")
+
     def wait(self, expr, what):
         deadline = time.monotonic() + TIMEOUT
         while time.monotonic() < deadline:
-            value = self.eval(expr)
+            try:
+                value = self.eval(expr)
+            except RuntimeError as e:
+                if not any(m in str(e) for m in self.NAVIGATING):
+                    raise
+                value = None
             if value:
                 return value
             time.sleep(0.05)
