@@ -706,6 +706,50 @@ START_TEST(test_json_ids)
 }
 END_TEST
 
+/* The other fields read as text: a whole number is read as its digits,
+** anything else that is not a string is ignored; each is noted, with the
+** field named, and the article is indexed. */
+START_TEST(test_json_field_types)
+{
+    static const struct {
+        const char *field, *json; /* the field and its JSON value */
+        const char *note;         /* the note, its first line */
+    } cases[] = {
+        { "title", "2019",
+          "field title: a number, not a string: read as '2019'\n" },
+        { "title", "{\"fr\": \"Grève\"}",
+          "field title: not a string: ignored\n"
+          "field title: missing or empty: indexed untitled\n" },
+        { "category", "[\"Société\"]",
+          "field category: not a string: ignored\n" },
+        { "url", "42", "field url: a number, not a string: read as '42'\n" },
+        { "date", "true", "field date: not a string: ignored\n" },
+        { "author", "3.5", "field author: not a string: ignored\n" },
+    };
+    char doc[256], err[128];
+    collected c = { 0 };
+    fouine_skip skip;
+    size_t nskipped, i;
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        /* The title given, but when it is the field tried. */
+        snprintf(doc, sizeof doc,
+                 "{\"id\": \"greve\", %s \"body\": \"Un TGV sur deux.\","
+                 " \"%s\": %s}",
+                 strcmp(cases[i].field, "title") ?
+                     "\"title\": \"Grève à la SNCF\"," :
+                     "",
+                 cases[i].field, cases[i].json);
+        ck_assert_int_eq(fouine_json_parse(&skip, &nskipped, err, sizeof err,
+                                           doc, strlen(doc), collect, &c),
+                         FOUINE_OK);
+        ck_assert_uint_eq(c.n, 1);
+        ck_assert_str_eq(c.a[0].notes.len ? c.a[0].notes.data : "",
+                         cases[i].note);
+        collected_clear(&c);
+    }
+}
+END_TEST
+
 START_TEST(test_json_bad)
 {
     static const char *const bad[] = {
@@ -780,6 +824,42 @@ static int read_strict(collected *c,
 {
     return fouine_article_read_json(err, text, strlen(text), id, collect, c);
 }
+
+/* A body given as its paragraphs (as fouine-serve's /api/articles gives
+** it) is read as them, joined by empty lines, by both readers; an array
+** holding anything but strings is not a body. */
+START_TEST(test_json_body_paragraphs)
+{
+    static const char doc[] =
+        "{\"id\": \"greve\", \"title\": \"Grève à la SNCF\", \"body\": "
+        "[\"Un TGV sur deux circulera.\", \"\", \"Les TER sont très "
+        "perturbés.\"]}";
+    static const char bad[] =
+        "{\"id\": \"greve\", \"title\": \"Grève à la SNCF\", \"body\": "
+        "[\"Un TGV sur deux.\", 3]}";
+    collected c = { 0 };
+    fouine_skip skip;
+    size_t nskipped;
+    char err[128], *msg = NULL;
+
+    ck_assert_int_eq(fouine_json_parse(&skip, &nskipped, err, sizeof err, doc,
+                                       strlen(doc), collect, &c),
+                     FOUINE_OK);
+    ck_assert_uint_eq(c.n, 1);
+    ck_assert_str_eq(c.a[0].lead, "Un TGV sur deux circulera.");
+    ck_assert_str_eq(c.a[0].body, "Les TER sont très perturbés.");
+    ck_assert_uint_eq(c.a[0].notes.len, 0);
+    collected_clear(&c);
+    ck_assert_int_eq(read_strict(&c, &msg, doc, NULL), FOUINE_OK);
+    ck_assert_uint_eq(c.n, 1);
+    ck_assert_str_eq(c.a[0].body, "Les TER sont très perturbés.");
+    collected_clear(&c);
+    ck_assert_int_eq(read_strict(&c, &msg, bad, NULL), FOUINE_EINVAL);
+    ck_assert_ptr_nonnull(strstr(msg, "field body: not a string"));
+    fouine_free(msg);
+    collected_clear(&c);
+}
+END_TEST
 
 /* The strict reader: JSON Lines (blank lines, CRLF), a line holding an
 ** array, the fields of fouine-index's JSON input. */
@@ -1002,6 +1082,8 @@ static Suite *article_suite(void)
     tcase_add_test(tj, test_json_object);
     tcase_add_test(tj, test_json_array_fields_and_bad_elements);
     tcase_add_test(tj, test_json_ids);
+    tcase_add_test(tj, test_json_field_types);
+    tcase_add_test(tj, test_json_body_paragraphs);
     tcase_add_test(tj, test_json_bad);
     tcase_add_loop_test(tj, test_json_date_check, 0,
                         sizeof json_dates / sizeof json_dates[0]);

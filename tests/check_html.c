@@ -1227,16 +1227,16 @@ START_TEST(test_show)
     ck_assert_int_eq(fouine_test_run(cmd, out), 0);
     text = fouine_test_slurp(out);
     ck_assert_ptr_nonnull(text);
-    ck_assert_msg(has(text, "format:      html, windows-1252 (declared "
+    ck_assert_msg(has(text, "format:       html, windows-1252 (declared "
                             "'iso-8859-1')\n") &&
-                      has(text, "title:       Le prix du bois de chauffage "
+                      has(text, "title:        Le prix du bois de chauffage "
                                 "s’envole avant l’hiver\n") &&
-                      has(text, "date:        2008-10-21T07:15:00\n") &&
-                      has(text, "category:    Économie\n") &&
-                      has(text, "author:      Jean-Pierre Morel\n") &&
-                      has(text, "url:         -\n") &&
-                      has(text, "body:        4 paragraphs\n  | «") &&
-                      has(text, "comments:    0\n"),
+                      has(text, "date:         2008-10-21T07:15:00\n") &&
+                      has(text, "category:     Économie\n") &&
+                      has(text, "author:       Jean-Pierre Morel\n") &&
+                      has(text, "url:          -\n") &&
+                      has(text, "body:         4 paragraphs\n  | «") &&
+                      has(text, "comments:     0\n"),
                   "%s", text);
     free(text);
     /* The comments of a page. */
@@ -1246,7 +1246,7 @@ START_TEST(test_show)
         fouine_test_build_dir(), e2e_dir);
     ck_assert_int_eq(fouine_test_run(cmd, out), 0);
     text = fouine_test_slurp(out);
-    ck_assert_msg(has(text, "comments:    3\n  - 2021-06-02T19:04:00+02:00\n"
+    ck_assert_msg(has(text, "comments:     3\n  - 2021-06-02T19:04:00+02:00\n"
                             "    | Enfin !"),
                   "%s", text);
     free(text);
@@ -1257,7 +1257,7 @@ START_TEST(test_show)
         fouine_test_build_dir(), src);
     ck_assert_int_eq(fouine_test_run(cmd, out), 0);
     text = fouine_test_slurp(out);
-    ck_assert_msg(has(text, "format:      text\n") && has(text, "title:  "),
+    ck_assert_msg(has(text, "format:       text\n") && has(text, "title:  "),
                   "%s", text);
     free(text);
     snprintf(cmd, sizeof cmd,
@@ -1267,7 +1267,7 @@ START_TEST(test_show)
              e2e_dir, fouine_test_build_dir(), e2e_dir, e2e_dir);
     ck_assert_int_eq(fouine_test_run(cmd, out), 1);
     text = fouine_test_slurp(out);
-    ck_assert_msg(has(text, "deux.jsonl:1\nid:          a1\ntitle:       "
+    ck_assert_msg(has(text, "deux.jsonl:1\nid:           a1\ntitle:        "
                             "Grève\n"),
                   "%s", text);
     free(text);
@@ -1280,16 +1280,16 @@ START_TEST(test_show)
     text = show_of("mac.jsonl",
                    "{\"id\": \"m1\", \"title\": \"Grève à Marseille\"}\r"
                    "{\"id\": \"m2\", \"title\": \"Mistral sur le port\"}\r");
-    ck_assert_msg(has(text, "mac.jsonl:1\nid:          m1\n") &&
-                      has(text, "mac.jsonl:2\nid:          m2\ntitle:       "
+    ck_assert_msg(has(text, "mac.jsonl:1\nid:           m1\n") &&
+                      has(text, "mac.jsonl:2\nid:           m2\ntitle:        "
                                 "Mistral sur le port\n"),
                   "%s", text);
     free(text);
     text = show_of("mac.txt", "Mistral sur le port\rLe 3 mars 2021\r\r"
                               "Les bateaux restent à quai.\r");
-    ck_assert_msg(has(text, "title:       Mistral sur le port\n") &&
-                      has(text, "date:        2021-03-03\n") &&
-                      has(text, "lead:        Les bateaux restent à quai.\n"),
+    ck_assert_msg(has(text, "title:        Mistral sur le port\n") &&
+                      has(text, "date:         2021-03-03\n") &&
+                      has(text, "lead:         Les bateaux restent à quai.\n"),
                   "%s", text);
     free(text);
     /* A missing file, a directory, --show with a PATH. */

@@ -17,6 +17,7 @@
 
 #include <check.h>
 #include <jansson.h>
+#include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -377,6 +378,110 @@ START_TEST(test_search)
     o.version = FOUINE_SEARCH_OPTIONS_VERSION + 1;
     ck_assert_int_eq(fouine_search(&res, ix, &o), FOUINE_EINVAL);
     fouine_results_free(NULL);
+    fouine_index_close(ix);
+}
+END_TEST
+
+/* The score of the first hit of query on ix (its only hit wanted). */
+static double first_score(fouine_index *ix, const char *query, const char *id)
+{
+    fouine_search_options o = FOUINE_SEARCH_OPTIONS_INIT;
+    fouine_results *res = NULL;
+    double score;
+    o.query = query;
+    o.budget_ms = -1;
+    ck_assert_int_eq(fouine_search(&res, ix, &o), FOUINE_OK);
+    ck_assert_uint_ge(res->nhits, 1);
+    ck_assert_str_eq(res->hits[0].id, id);
+    score = res->hits[0].score;
+    fouine_results_free(res);
+    return score;
+}
+
+/* Check that score is that of "grève sncf" on a handle opened afresh. */
+static void assert_fresh_score(double score)
+{
+    fouine_index *fresh = NULL;
+    ck_assert_int_eq(fouine_index_open(&fresh, path, FOUINE_INDEX_READ),
+                     FOUINE_OK);
+    ck_assert_double_eq(score, first_score(fresh, "grève sncf", "tgv"));
+    fouine_index_close(fresh);
+}
+
+/* Write a through a handle of its own, closed after. */
+static void put_apart(own_article *a)
+{
+    fouine_index *other = NULL;
+    ck_assert_int_eq(fouine_index_open(&other, path, FOUINE_INDEX_WRITE),
+                     FOUINE_OK);
+    ck_assert_int_eq(fouine_index_put(NULL, other, &a->a), FOUINE_OK);
+    fouine_index_close(other);
+}
+
+/* The frequencies of the words, which a handle keeps from one search to
+** the next, follow the index: after its own writes and after another
+** handle's, even one that leaves as many rows and tokens, a search scores
+** as on a handle opened afresh. */
+START_TEST(test_frequencies_follow_writes)
+{
+    static const char *const titles[] = {
+        "Grève à la SNCF : un TGV sur deux jeudi",
+        "La grève des contrôleurs aériens perturbe Orly",
+        "Grève des enseignants : les écoles fermées à Marseille",
+        "Les éboueurs en grève, les poubelles s'entassent à Paris",
+    };
+    static const char *const others[] = {
+        "Canicule : vigilance orange dans douze départements",
+        "Le prix du gazole recule pour la troisième semaine",
+        "Un nouveau musée ouvre ses portes à Lille",
+        "Tour de France : victoire d'étape pour un Breton",
+        "La Loire au plus bas depuis vingt ans",
+        "Le chômage recule au deuxième trimestre",
+    };
+    fouine_index *ix = NULL;
+    own_article a;
+    double before, after;
+    char id[32];
+    size_t i;
+
+    ck_assert_int_eq(fouine_index_open(&ix, path, FOUINE_INDEX_WRITE),
+                     FOUINE_OK);
+    fill(&a, "tgv", titles[0], "Le trafic sera très perturbé.", "");
+    ck_assert_int_eq(fouine_index_put(NULL, ix, &a.a), FOUINE_OK);
+    fill(&a, "budget", "Le budget de la ville voté en conseil",
+         "La majorité l'a adopté lundi soir.", "");
+    ck_assert_int_eq(fouine_index_put(NULL, ix, &a.a), FOUINE_OK);
+    /* Articles without grève, so that its idf is not at its floor. */
+    for (i = 0; i < sizeof others / sizeof others[0]; i++) {
+        snprintf(id, sizeof id, "autre-%zu", i);
+        fill(&a, id, others[i], "", "");
+        ck_assert_int_eq(fouine_index_put(NULL, ix, &a.a), FOUINE_OK);
+    }
+    before = first_score(ix, "grève sncf", "tgv");
+    /* Its own writes: grève in two articles more. */
+    for (i = 1; i < 3; i++) {
+        snprintf(id, sizeof id, "greve-%zu", i);
+        fill(&a, id, titles[i], "Un mouvement suivi, selon les syndicats.", "");
+        ck_assert_int_eq(fouine_index_put(NULL, ix, &a.a), FOUINE_OK);
+    }
+    after = first_score(ix, "grève sncf", "tgv");
+    ck_assert(fabs(after - before) > 1e-9); /* grève is commoner */
+    assert_fresh_score(after);
+    /* Another handle's write; then one that keeps the rows and their
+    ** tokens as many: an article rewritten with grève for conseil. */
+    fill(&a, "eboueurs", titles[3], "Le ramassage est arrêté.", "");
+    put_apart(&a);
+    before = after;
+    after = first_score(ix, "grève sncf", "tgv");
+    ck_assert(fabs(after - before) > 1e-9);
+    assert_fresh_score(after);
+    fill(&a, "budget", "Le budget de la ville voté en grève",
+         "La majorité l'a adopté lundi soir.", "");
+    put_apart(&a);
+    before = after;
+    after = first_score(ix, "grève sncf", "tgv");
+    ck_assert(fabs(after - before) > 1e-9);
+    assert_fresh_score(after);
     fouine_index_close(ix);
 }
 END_TEST
@@ -1013,6 +1118,7 @@ int main(void)
     tcase_add_test(tc, test_errors);
     tcase_add_test(tc, test_run);
     tcase_add_test(tc, test_search);
+    tcase_add_test(tc, test_frequencies_follow_writes);
     tcase_add_test(tc, test_complete);
     tcase_add_test(tc, test_lexicon_words);
     tcase_add_test(tc, test_run_writes_articles_together);

@@ -660,11 +660,14 @@ END_TEST
 /* The keys every answer has. */
 static void assert_answer_keys(const json_t *res)
 {
-    static const char *const keys[] = {
-        "query",     "understood",   "expression", "fallback",   "total",
-        "offset",    "limit",        "suggestion", "correction", "hits",
-        "truncated", "truncated_by", "took_ms"
-    };
+    static const char *const keys[] = { "query",           "understood",
+                                        "expression",      "fallback",
+                                        "total",           "offset",
+                                        "limit",           "suggestion",
+                                        "correction",      "hits",
+                                        "truncated",       "truncated_by",
+                                        "took_ms",         "category_unknown",
+                                        "category_closest" };
     size_t i;
     for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         ck_assert_msg(json_object_get(res, keys[i]) != NULL, "no \"%s\"",
@@ -911,6 +914,80 @@ START_TEST(test_filters)
 }
 END_TEST
 
+/* A category the index does not have gives no hit, and the answer says
+** so, with the index's category a typing error away when there is one;
+** a category it has says nothing, even when nothing matches in it. */
+START_TEST(test_unknown_category)
+{
+    static const struct {
+        const char *category, *closest;
+        int unknown;
+    } cases[] = {
+        { "Sécurtié", "Sécurité", 1 }, /* two letters swapped */
+        { "securites", "Sécurité", 1 }, { "Astronomie", NULL, 1 },
+        { "sécurité", NULL, 0 },        { "SPORT", NULL, 0 },
+    };
+    fouine_search_options opts = FOUINE_SEARCH_OPTIONS_INIT;
+    json_t *res, *ors;
+    size_t i;
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const json_t *closest;
+        opts.category = cases[i].category;
+        res = search("cyberattaque", &opts);
+        ck_assert_msg(
+            json_is_boolean(json_object_get(res, "category_unknown")) &&
+                json_boolean_value(json_object_get(res, "category_unknown")) ==
+                    cases[i].unknown,
+            "%s", cases[i].category);
+        closest = json_object_get(res, "category_closest");
+        if (cases[i].closest) {
+            ck_assert_str_eq(json_string_value(closest), cases[i].closest);
+        } else {
+            ck_assert_msg(json_is_null(closest), "%s", cases[i].category);
+        }
+        if (cases[i].unknown) {
+            ck_assert_int_eq(total_of(res), 0);
+        }
+        json_decref(res);
+    }
+    /* Said too when no word is searched, and never a fallback when the
+    ** filter leaves nothing. */
+    opts.category = "Sécurtié";
+    res = search("-cyberattaque", &opts);
+    ck_assert(json_is_true(json_object_get(res, "category_unknown")));
+    ck_assert_str_eq(
+        json_string_value(json_object_get(res, "category_closest")),
+        "Sécurité");
+    json_decref(res);
+    res = search("", &opts);
+    ck_assert(json_is_true(json_object_get(res, "category_unknown")));
+    json_decref(res);
+    res = search("Qui a attaqué les hôpitaux en France ?", &opts);
+    ck_assert_int_eq(total_of(res), 0);
+    ck_assert(json_is_false(json_object_get(res, "fallback")));
+    json_decref(res);
+    /* Spaces around a name aside; an empty name is no filter. */
+    opts.category = " Sécurité\t";
+    res = search("cyberattaque", &opts);
+    ck_assert(json_is_false(json_object_get(res, "category_unknown")));
+    ck_assert_int_ge(total_of(res), 1);
+    json_decref(res);
+    opts.category = "";
+    res = search("cyberattaque", &opts);
+    ors = search("cyberattaque", NULL);
+    ck_assert(json_is_false(json_object_get(res, "category_unknown")));
+    ck_assert_int_eq(total_of(res), total_of(ors));
+    json_decref(res);
+    json_decref(ors);
+    /* Sport has articles, none about a cyberattack. */
+    opts.category = "sport";
+    res = search("cyberattaque", &opts);
+    ck_assert_int_eq(total_of(res), 0);
+    ck_assert(json_is_false(json_object_get(res, "category_unknown")));
+    json_decref(res);
+}
+END_TEST
+
 /* What is wrong with a date, its field and value named: the form, a month
 ** or a day the calendar lacks (leap years counted). */
 START_TEST(test_date_errors)
@@ -946,6 +1023,12 @@ START_TEST(test_date_errors)
         { "2019-5-14", NULL, "since",
           "'2019-5-14': expected a date YYYY, YYYY-MM or YYYY-MM-DD",
           "since: expected a date YYYY, YYYY-MM or YYYY-MM-DD" },
+        /* A range that holds no day. */
+        { "2020", "2019", "until", "'2019': before since (since is '2020')",
+          "until: before since" },
+        { "2019-06", "2019-05-31", "until",
+          "'2019-05-31': before since (since is '2019-06')",
+          "until: before since" },
         /* A long value is cut on a character boundary. */
         { "Élection présidentielle de l'année réélue", NULL, "since",
           "'Élection présidentielle de l'année r...': expected a date YYYY, "
@@ -958,8 +1041,8 @@ START_TEST(test_date_errors)
     size_t i;
 
     opts.query = "canicule";
-    opts.since = "2020-02-29";
-    opts.until = "2019-12";
+    opts.since = "2019-12";
+    opts.until = "2019"; /* the days of December 2019 */
     ck_assert_int_eq(fouine_search_options_check(&field, why, &opts),
                      FOUINE_OK);
     ck_assert_ptr_null(field);
@@ -1098,13 +1181,17 @@ START_TEST(test_rank_top_exact)
         "la ville",
         "grève SNCF"
     };
+    /* The first pages, and one past the last match (the total still
+    ** counted). */
+    static const int offsets[] = { 0, 1, 2, 3, 4, 100000 };
     char fast[2048], slow[2048];
-    size_t i;
+    size_t i, k;
     int limit, offset, collapse;
     for (i = 0; i < sizeof queries / sizeof *queries; i++) {
         for (collapse = 0; collapse < 2; collapse++) {
             for (limit = 1; limit <= 3; limit++) {
-                for (offset = 0; offset <= 4; offset++) {
+                for (k = 0; k < sizeof offsets / sizeof *offsets; k++) {
+                    offset = offsets[k];
                     page_text(fast, sizeof fast, queries[i], limit, offset,
                               collapse, 0);
                     page_text(slow, sizeof slow, queries[i], limit, offset,
@@ -2329,6 +2416,20 @@ START_TEST(test_command)
                    "Années : 2022 (1)\nMois : 2022-12 (1)\n",
                    1);
     assert_command("plus", 0, "Rubriques", 0);
+    assert_command("--facets --category astronomie plus", 1,
+                   "Années : aucune\nMois : aucun\n", 1);
+    /* A category the index lacks is said, with the closest one. */
+    assert_command("--category Sécurtie cyberattaques", 1,
+                   "0 résultat pour « cyberattaques »\nAucune rubrique "
+                   "« Sécurtie » dans l'index. Essayez : --category "
+                   "Sécurité\n",
+                   1);
+    assert_command("--category astronomie plus", 1,
+                   "Aucune rubrique « astronomie » dans l'index. --facets "
+                   "donne les rubriques des résultats.",
+                   1);
+    assert_command("--category sécurité cyberattaques", 0, "Aucune rubrique",
+                   0);
     /* The query said as typed, not as fouine reads it ("C" for C++). */
     assert_command("-n 1 \"C++ la\"", 1, "0 résultat pour « C++ la »", 1);
     /* The sorts by their names, old and new. */
@@ -2674,6 +2775,7 @@ static Suite *query_suite(void)
     tcase_add_test(tc, test_language_fixes);
     tcase_add_test(tc, test_untitled_title);
     tcase_add_test(tc, test_filters);
+    tcase_add_test(tc, test_unknown_category);
     tcase_add_test(tc, test_date_errors);
     tcase_add_test(tc, test_facets);
     tcase_add_test(tc, test_facets_follow_writes);

@@ -393,6 +393,31 @@ START_TEST(put_and_delete)
     ck_assert_str_eq(json_string_value(json_object_get(got.json, "title")),
                      "Lyon : la Fête des lumières bat son record");
     http_reply_free(&got);
+    /* What GET gives (the body as its paragraphs) is written back as it
+    ** is. */
+    write_ok(&r, "PUT", "/api/articles/greve",
+             "{\"title\": \"Grève à la SNCF\", \"lead\": \"Un TGV sur "
+             "deux jeudi.\", \"body\": \"Les TER sont très perturbés."
+             "\\n\\nLe trafic reprend vendredi.\"}",
+             201);
+    http_reply_free(&r);
+    harness_get(&H, &got, "/api/articles/greve", 200);
+    ck_assert_uint_eq(json_array_size(json_object_get(got.json, "body")), 2);
+    {
+        char *back = json_dumps(got.json, 0);
+        ck_assert_ptr_nonnull(back);
+        write_ok(&r, "PUT", "/api/articles/greve", back, 200);
+        free(back);
+        http_reply_free(&r);
+    }
+    http_reply_free(&got);
+    harness_get(&H, &got, "/api/articles/greve", 200);
+    ck_assert_str_eq(
+        json_string_value(json_array_get(json_object_get(got.json, "body"), 1)),
+        "Le trafic reprend vendredi.");
+    http_reply_free(&got);
+    write_ok(&r, "DELETE", "/api/articles/greve", NULL, 200);
+    http_reply_free(&r);
     ck_assert_int_eq(search_total(&H, "Croix-Rousse"), 1);
 
     /* An id that is not the path's, two articles, no body. */

@@ -281,12 +281,19 @@ typedef struct fouine_results {
     double took_ms;         /* time spent */
     const fouine_hit *hits; /* the page of hits, best first */
     size_t nhits;
-    const fouine_facets *facets; /* with fouine_search_options.facets, the
+    const fouine_facets *facets;  /* with fouine_search_options.facets, the
                                     counts of the matches (the expression,
                                     fallback and correction of the hits);
                                     NULL when not asked, or when the time
                                     budget ran out before the matches were
                                     counted */
+    int category_unknown;         /* the category option names none of the
+                                     index's categories (case and accents
+                                     aside), hence no hit */
+    const char *category_closest; /* then the index's category nearest to
+                                     it (a typing error away: 1 edit from 5
+                                     letters, 2 from 9), as its articles
+                                     write it, or NULL */
 } fouine_results;
 
 /**

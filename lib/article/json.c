@@ -56,6 +56,52 @@ static char *field(const json_t *obj, const char *name, int *nomem)
     return p;
 }
 
+/* Whether v is an array of strings only (none: no body): a body given as
+** its paragraphs, as fouine-serve's /api/articles gives it. */
+static int is_paragraphs(const json_t *v)
+{
+    size_t i;
+    const json_t *p;
+    if (!json_is_array(v)) {
+        return 0;
+    }
+    json_array_foreach(v, i, p)
+    {
+        if (!json_is_string(p)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* The body field name of obj: a string as field() reads it, or its
+** paragraphs joined by empty lines; NULL when absent, of another type or
+** empty.  Sets *nomem on allocation failure. */
+static char *body_field(const json_t *obj, const char *name, int *nomem)
+{
+    const json_t *v = json_object_get(obj, name), *p;
+    fouine_buf b = { 0 };
+    size_t i;
+    if (!is_paragraphs(v)) {
+        return field(obj, name, nomem);
+    }
+    json_array_foreach(v, i, p)
+    {
+        if (json_string_length(p) > 0) {
+            if (b.len > 0) {
+                fouine_buf_puts(&b, "\n\n");
+            }
+            fouine_buf_append(&b, json_string_value(p), json_string_length(p));
+        }
+    }
+    if (b.failed) {
+        *nomem = 1;
+        fouine_free(b.data);
+        return NULL;
+    }
+    return b.data; /* NULL when every paragraph is empty */
+}
+
 /* The first non-NULL of several fields. */
 static char *field_of(const json_t *obj, const char *const *names, int *nomem)
 {
@@ -209,6 +255,39 @@ static FOUINE_WUR int check_type(char *why,
     return FOUINE_OK;
 }
 
+/* Note in out->notes each field of obj read as text (but the id, noted
+** apart) whose value is neither a string nor null: a whole number is
+** taken as its digits, anything else is ignored.  The lenient reader's
+** side of check_fields().  Returns FOUINE_OK or FOUINE_ENOMEM. */
+static FOUINE_WUR int note_types(fouine_article *out, const json_t *obj)
+{
+    static const char *const *const groups[] = { ids, categories, bodies,
+                                                 others };
+    const char *const *name;
+    const json_t *v;
+    size_t g;
+    for (g = 0; g < sizeof groups / sizeof groups[0]; g++) {
+        for (name = groups[g]; *name; name++) {
+            v = json_object_get(obj, *name);
+            if (!v || json_is_string(v) || json_is_null(v) ||
+                strcmp(*name, "id") == 0 ||
+                (groups[g] == bodies && is_paragraphs(v))) {
+                continue;
+            }
+            if (json_is_integer(v)) {
+                fouine_buf_printf(&out->notes,
+                                  "field %s: a number, not a string: read as "
+                                  "'%" JSON_INTEGER_FORMAT "'\n",
+                                  *name, json_integer_value(v));
+            } else {
+                fouine_buf_printf(&out->notes,
+                                  "field %s: not a string: ignored\n", *name);
+            }
+        }
+    }
+    return out->notes.failed ? FOUINE_ENOMEM : FOUINE_OK;
+}
+
 /*
 ** Convert one JSON object into an article.  id: NULL, or the id the
 ** article gets whatever its fields say (the strict reader has checked
@@ -228,6 +307,7 @@ static FOUINE_WUR int to_article(fouine_article *out,
 {
     int nomem = 0, rc;
     const json_t *rt;
+    const char *const *name;
 
     memset(out, 0, sizeof *out);
     why[0] = '\0';
@@ -252,13 +332,18 @@ static FOUINE_WUR int to_article(fouine_article *out,
                           out->id);
         nomem |= out->notes.failed;
     }
+    if (!nomem && note_types(out, obj) != FOUINE_OK) {
+        nomem = 1;
+    }
     out->title = field(obj, "title", &nomem);
     out->date = field(obj, "date", &nomem);
     out->category = field_of(obj, categories, &nomem);
     out->url = field(obj, "url", &nomem);
     out->author = field(obj, "author", &nomem);
     out->lead = field(obj, "lead", &nomem);
-    out->body = field_of(obj, bodies, &nomem);
+    for (name = bodies; *name && !out->body && !nomem; name++) {
+        out->body = body_field(obj, *name, &nomem);
+    }
     rt = json_object_get(obj, "reading_time");
     if (json_is_integer(rt) && json_integer_value(rt) > 0 &&
         json_integer_value(rt) < 10000) {
@@ -558,6 +643,10 @@ static FOUINE_WUR int check_fields(char *why,
 
     for (g = 0; g < sizeof groups / sizeof groups[0]; g++) {
         for (name = groups[g]; *name; name++) {
+            if (groups[g] == bodies &&
+                is_paragraphs(json_object_get(obj, *name))) {
+                continue; /* a body as its paragraphs */
+            }
             if (check_type(why, size, obj, *name, 0) != FOUINE_OK) {
                 return FOUINE_EINVAL;
             }

@@ -11,7 +11,9 @@
 ** the connection's total changes for its own).  fouine_groups(rowid,
 ** :groups), an aggregate over the matches, counts them and notes the
 ** group of those grouped; the count is the matches, less the grouped
-** ones, plus their distinct groups.
+** ones, plus their distinct groups.  fouine_grouped(rowid, :groups), a
+** filter that lets every match through, counts them the same way in the
+** statement that ranks a page, which then needs no count before it.
 */
 #include "search_int.h"
 
@@ -28,17 +30,19 @@ typedef struct grouped {
 } grouped;
 
 /* A count of the groups of duplicates among the matches by
-** fouine_groups(rowid, :groups): set by groups_begin(), filled by the
-** counting. */
-typedef struct group_count {
+** fouine_groups(rowid, :groups) or fouine_grouped(rowid, :groups): set by
+** groups_begin(), filled by the counting. */
+struct group_count {
     sqlite3_int64 version;    /* PRAGMA data_version in the search */
     sqlite3_int64 changes;    /* the connection's total changes */
     const group_table *table; /* the connection's; not owned */
     long long matches;        /* matches counted */
     sqlite3_int64 *groups;    /* the group of each grouped match; owned */
     size_t ngroups, cap;
-    int rc; /* FOUINE_OK, or why the counting failed */
-} group_count;
+    int plain;  /* matches counted, groups not looked up */
+    int sealed; /* counted: later rows are not */
+    int rc;     /* FOUINE_OK, or why the counting failed */
+};
 
 /* The grouped articles of the connection, by rowid. */
 struct group_table {
@@ -47,6 +51,7 @@ struct group_table {
     sqlite3_int64 changes; /* the connection's total changes when made */
     grouped *rows;         /* sorted by rowid; owned */
     size_t n;
+    size_t leaders; /* the groups: rows that lead their own */
 };
 
 static void table_free(void *p)
@@ -144,6 +149,10 @@ static int table_make(group_table *t,
     }
     t->rows = rows;
     t->n = n;
+    t->leaders = 0;
+    for (i = 0; i < n; i++) {
+        t->leaders += rows[i].rowid == rows[i].group;
+    }
     rows = NULL;
     t->built = 1;
     t->version = version;
@@ -169,33 +178,47 @@ static sqlite3_int64 group_of(const group_table *t, sqlite3_int64 rowid)
     return lo < t->n && t->rows[lo].rowid == rowid ? t->rows[lo].group : 0;
 }
 
-/* The step of fouine_groups(rowid, request): count one match. */
-static void groups_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+/* Make q->table the table of the connection t, fresh for q's version of
+** the index.  Returns FOUINE_OK, or what q->rc says (an error set on
+** ctx). */
+static int table_ready(sqlite3_context *ctx, group_table *t, group_count *q)
 {
-    group_table *t = sqlite3_user_data(ctx);
-    group_count *q = sqlite3_value_pointer(argv[1], GROUPS_POINTER);
+    if (q->table) {
+        return FOUINE_OK;
+    }
+    if (!t->built || t->version != q->version || t->changes != q->changes) {
+        q->rc = table_make(t, sqlite3_context_db_handle(ctx), q->version,
+                           q->changes);
+    }
+    if (q->rc != FOUINE_OK) {
+        /* As fouine_tally(): the request says why (q->rc). */
+        sqlite3_result_error(ctx,
+                             "fouine_groups: the table of the"
+                             " grouped articles could not be made",
+                             -1);
+        return q->rc;
+    }
+    q->table = t;
+    return FOUINE_OK;
+}
+
+/* Count the match at rowid into q (see group_count), the table of the
+** connection t made first when q has none; on failure q->rc says why and
+** an error is set on ctx. */
+static void group_note(sqlite3_context *ctx,
+                       group_table *t,
+                       group_count *q,
+                       sqlite3_int64 rowid)
+{
     sqlite3_int64 group;
-    (void)argc;
-    if (!q || q->rc != FOUINE_OK) {
+    if (!q || q->rc != FOUINE_OK || q->sealed) {
         return;
     }
-    if (!q->table) {
-        if (!t->built || t->version != q->version || t->changes != q->changes) {
-            q->rc = table_make(t, sqlite3_context_db_handle(ctx), q->version,
-                               q->changes);
-        }
-        if (q->rc != FOUINE_OK) {
-            /* As fouine_tally(): the request says why (q->rc). */
-            sqlite3_result_error(ctx,
-                                 "fouine_groups: the table of the"
-                                 " grouped articles could not be made",
-                                 -1);
-            return;
-        }
-        q->table = t;
-    }
     q->matches++;
-    group = group_of(t, sqlite3_value_int64(argv[0]));
+    if (q->plain || table_ready(ctx, t, q) != FOUINE_OK) {
+        return;
+    }
+    group = group_of(t, rowid);
     if (group != 0) {
         if (q->ngroups == q->cap) {
             size_t more = q->cap ? 2 * q->cap : 64;
@@ -212,15 +235,67 @@ static void groups_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     }
 }
 
+/* The step of fouine_groups(rowid, request): count one match. */
+static void groups_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    group_note(ctx, sqlite3_user_data(ctx),
+               sqlite3_value_pointer(argv[1], GROUPS_POINTER),
+               sqlite3_value_int64(argv[0]));
+}
+
+/* fouine_grouped(rowid, request): 1, the match counted (a filter of the
+** matches that lets every one through, for the statement of a page). */
+static void grouped_func(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    group_count *q = sqlite3_value_pointer(argv[1], GROUPS_POINTER);
+    (void)argc;
+    group_note(ctx, sqlite3_user_data(ctx), q, sqlite3_value_int64(argv[0]));
+    if (!q || q->rc == FOUINE_OK) {
+        sqlite3_result_int(ctx, 1);
+    }
+}
+
 static void groups_final(sqlite3_context *ctx)
 {
     sqlite3_result_null(ctx);
 }
 
+/* fouine_groups_ready(request): NULL, the table of the connection made
+** ready for the request (fouine_groups_begin()). */
+static void ready_func(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    group_count *q = sqlite3_value_pointer(argv[0], GROUPS_POINTER);
+    (void)argc;
+    if (q && q->rc == FOUINE_OK) {
+        (void)table_ready(ctx, sqlite3_user_data(ctx), q);
+    }
+}
+
 int fouine_groups_register(sqlite3 *db)
 {
-    return fouine_aggregate_register(db, "fouine_groups", sizeof(group_table),
-                                     groups_step, groups_final, table_free);
+    group_table *t;
+    if (fouine_function_registered(db, "fouine_grouped")) {
+        return FOUINE_OK; /* both, registered last */
+    }
+    t = fouine_calloc(1, sizeof *t);
+    if (!t) {
+        return FOUINE_ENOMEM;
+    }
+    /* The aggregate owns the table (released at once when it cannot be
+    ** registered); the scalar shares it.  Registered again, the aggregate
+    ** replaces the one before, whose table goes with it. */
+    if (sqlite3_create_function_v2(db, "fouine_groups", 2, SQLITE_UTF8, t, NULL,
+                                   groups_step, groups_final,
+                                   table_free) != SQLITE_OK ||
+        sqlite3_create_function_v2(db, "fouine_groups_ready", 1, SQLITE_UTF8, t,
+                                   ready_func, NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_create_function_v2(db, "fouine_grouped", 2, SQLITE_UTF8, t,
+                                   grouped_func, NULL, NULL,
+                                   NULL) != SQLITE_OK) {
+        return sqlite3_errcode(db) == SQLITE_NOMEM ? FOUINE_ENOMEM : FOUINE_EDB;
+    }
+    return FOUINE_OK;
 }
 
 /* Start q for a count on db (its version).  Returns FOUINE_OK or
@@ -276,4 +351,80 @@ int fouine_groups_count(long long *total,
     }
     fouine_free(q.groups);
     return rc;
+}
+
+int fouine_groups_begin(group_count **out, sqlite3 *db, int plain)
+{
+    group_count *q;
+    int rc;
+    *out = NULL;
+    q = fouine_malloc(sizeof *q);
+    if (!q) {
+        return FOUINE_ENOMEM;
+    }
+    rc = groups_begin(q, db);
+    if (rc != FOUINE_OK) {
+        fouine_free(q);
+        return rc;
+    }
+    q->plain = plain;
+    if (!plain) {
+        /* The table read now, for fouine_groups_mean(). */
+        sqlite3_stmt *stmt = NULL;
+        rc = FOUINE_EDB;
+        if (sqlite3_prepare_v2(db, "SELECT fouine_groups_ready(?1)", -1, &stmt,
+                               NULL) == SQLITE_OK &&
+            sqlite3_bind_pointer(stmt, 1, q, GROUPS_POINTER, NULL) ==
+                SQLITE_OK &&
+            sqlite3_step(stmt) == SQLITE_ROW) {
+            rc = FOUINE_OK;
+        }
+        sqlite3_finalize(stmt);
+        if (rc != FOUINE_OK || q->rc != FOUINE_OK) {
+            rc = q->rc != FOUINE_OK ? q->rc : rc;
+            fouine_groups_free(q);
+            return rc;
+        }
+    }
+    *out = q;
+    return FOUINE_OK;
+}
+
+double fouine_groups_mean(const group_count *q)
+{
+    const group_table *t = q->table;
+    return t && t->leaders > 0 ? (double)t->n / (double)t->leaders : 1.0;
+}
+
+void fouine_groups_bind(sqlite3_stmt *stmt, group_count *q)
+{
+    int k = sqlite3_bind_parameter_index(stmt, ":groups");
+    if (k) {
+        sqlite3_bind_pointer(stmt, k, q, GROUPS_POINTER, NULL);
+    }
+}
+
+int fouine_groups_take(long long *total, long long *matches, group_count *q)
+{
+    *total = *matches = 0;
+    if (q->sealed || q->rc != FOUINE_OK) {
+        return q->sealed ? FOUINE_EINVAL : q->rc;
+    }
+    q->sealed = 1;
+    *total = groups_total(q);
+    *matches = q->matches;
+    return FOUINE_OK;
+}
+
+int fouine_groups_sealed(const group_count *q)
+{
+    return q->sealed;
+}
+
+void fouine_groups_free(group_count *q)
+{
+    if (q) {
+        fouine_free(q->groups);
+        fouine_free(q);
+    }
 }

@@ -330,8 +330,7 @@ static void tally_final(sqlite3_context *ctx)
     sqlite3_result_null(ctx);
 }
 
-/* Whether db has the function name(rowid, request) already. */
-static int registered(sqlite3 *db, const char *name)
+int fouine_function_registered(sqlite3 *db, const char *name)
 {
     char probe_sql[96];
     sqlite3_stmt *probe = NULL;
@@ -352,7 +351,7 @@ int fouine_aggregate_register(sqlite3 *db,
                               void (*destroy)(void *))
 {
     void *table;
-    if (registered(db, name)) {
+    if (fouine_function_registered(db, name)) {
         return FOUINE_OK; /* with its table */
     }
     table = fouine_calloc(1, size);
@@ -390,7 +389,7 @@ static void keep_func(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 int fouine_tally_register(sqlite3 *db)
 {
     tally_table *table;
-    if (registered(db, "fouine_keep")) {
+    if (fouine_function_registered(db, "fouine_keep")) {
         return FOUINE_OK; /* both, with their table */
     }
     table = fouine_calloc(1, sizeof *table);
@@ -535,14 +534,54 @@ static size_t day_slot(const tally_table *t, int day)
            (size_t)(dd - 1);
 }
 
+/* When the category of k (folded) is none of t's, set k->unknown and
+** k->closest to the name of t's category nearest to it, if one is within
+** the edits of a typing error (fouine_spell_limit()).  Returns FOUINE_OK
+** or FOUINE_ENOMEM. */
+static int category_check(keep_filter *k, const tally_table *t)
+{
+    size_t i, n, best = (size_t)-1, limit, d;
+    const char *name = NULL;
+    if (!k->f.category) {
+        return FOUINE_OK;
+    }
+    for (i = 0; i < t->ncats; i++) {
+        if (k->match[i]) {
+            return FOUINE_OK;
+        }
+    }
+    k->unknown = 1;
+    n = strlen(k->f.category);
+    limit = fouine_spell_limit(n);
+    for (i = 0; limit > 0 && i < t->ncats; i++) {
+        d = fouine_spell_distance(k->f.category, n, t->folds[i],
+                                  strlen(t->folds[i]), limit);
+        if (d <= limit && d < best) {
+            best = d;
+            name = t->names[i];
+        }
+    }
+    if (name) {
+        k->closest = fouine_strdup(name);
+        if (!k->closest) {
+            return FOUINE_ENOMEM;
+        }
+    }
+    return FOUINE_OK;
+}
+
 /* Make k ready with table t of db: the table fresh, the categories that
-** are the options' one, the counts by day.  Returns FOUINE_OK (k->table
-** NULL: the table cannot answer) or as table_make(). */
+** are the options' one (or the closest when none is), the counts by day.
+** Returns FOUINE_OK (k->table NULL: the table cannot answer) or as
+** table_make(). */
 static int keep_start(keep_filter *k, tally_table *t, sqlite3 *db)
 {
     int rc = table_fresh(t, db, k->f.version, k->f.changes);
     if (rc == FOUINE_OK && t->exact) {
         rc = match_make(&k->match, t, k->f.category);
+    }
+    if (rc == FOUINE_OK && t->exact) {
+        rc = category_check(k, t);
     }
     if (rc != FOUINE_OK || !t->exact) {
         return rc;
@@ -653,6 +692,7 @@ void fouine_keep_count(keep_filter *k)
 
 void fouine_keep_clear(keep_filter *k)
 {
+    fouine_free(k->closest);
     fouine_free(k->match);
     fouine_free(k->days);
     memset(k, 0, sizeof *k);

@@ -326,6 +326,20 @@ FOUINE_WUR int fouine_snippet(char **snippet,
                               size_t chars);
 
 /* Typo tolerance (spell.c). */
+
+/* The Damerau-Levenshtein (optimal string alignment) distance between a
+** (n bytes) and b (m bytes), compared byte by byte, or limit + 1 when it
+** is beyond limit (or either is longer than FOUINE_SPELL_WORD). */
+size_t fouine_spell_distance(const char *a,
+                             size_t n,
+                             const char *b,
+                             size_t m,
+                             size_t limit);
+
+/* The edits a correction of a word of n bytes may make: none below 5, 1,
+** 2 from 9 (Meilisearch's rule). */
+size_t fouine_spell_limit(size_t n);
+
 #define FOUINE_SPELL_WORD  64 /* longer words are not corrected */
 #define FOUINE_SPELL_CANDS 8  /* candidates compared */
 #define FOUINE_SPELL_KEEP  3  /* candidates a word is searched as, at most */
@@ -404,6 +418,11 @@ FOUINE_WUR int fouine_search_register(sqlite3 *db);
 ** fouine_topk_rewind() before each run of the statement.
 */
 typedef struct fouine_topk {
+    const char *expr; /* the FTS5 expression ranked, whose phrases' document
+                         frequencies the connection may keep
+                         (fouine_df_cache), or NULL; not owned */
+    sqlite3_int64 version, changes; /* with expr: the index the statement
+                                       sees (fouine_search_version()) */
     double *best;       /* owned: a min-heap of the best scores, n of them */
     size_t n, cap;      /* scores in best, and its room */
     size_t want;        /* the rows the statement returns (its LIMIT) */
@@ -420,5 +439,51 @@ FOUINE_WUR int fouine_topk_rewind(fouine_topk *t, size_t want);
 
 /* Release what t owns and zero it. */
 void fouine_topk_clear(fouine_topk *t);
+
+/*
+** The document frequencies of phrases that a connection keeps from one
+** search to the next (df.c), for fouine_rank_top(): keyed by the text of
+** a phrase in its FTS5 expression, stamped with the index they were
+** counted on (PRAGMA data_version, the connection's total changes, and
+** the rows and tokens of the FTS5 table, which tell one table from
+** another).
+*/
+#define FOUINE_DF_STAMP 4
+typedef struct fouine_df_cache fouine_df_cache;
+
+/* A new empty cache into *out (fouine_df_cache_free()).  Returns
+** FOUINE_OK or FOUINE_ENOMEM. */
+FOUINE_WUR int fouine_df_cache_new(fouine_df_cache **out);
+
+/* Release a cache (a fouine_df_cache *; NULL is accepted). */
+void fouine_df_cache_free(void *c);
+
+/* Make c hold the frequencies of the index of stamp: emptied when it held
+** those of another. */
+void fouine_df_cache_stamp(fouine_df_cache *c,
+                           const sqlite3_int64 stamp[FOUINE_DF_STAMP]);
+
+/* Whether c holds the frequency of the phrase key (len bytes): then in
+** *df. */
+int fouine_df_cache_get(sqlite3_int64 *df,
+                        const fouine_df_cache *c,
+                        const char *key,
+                        size_t len);
+
+/* Keep df for the phrase key (len bytes, copied).  Returns FOUINE_OK or
+** FOUINE_ENOMEM (c unchanged, still usable). */
+FOUINE_WUR int fouine_df_cache_put(fouine_df_cache *c,
+                                   const char *key,
+                                   size_t len,
+                                   sqlite3_int64 df);
+
+/*
+** The bytes of expr holding each of its n phrases, in FTS5's order, into
+** out[0..n): the quoted text with its prefix star.  Returns 1 when expr is
+** quoted phrases only (with AND, OR, NOT and parentheses), n of them; 0
+** when it is not, or holds another number (a column filter, NEAR or a
+** bare word make a phrase's frequency more than its text's).
+*/
+int fouine_expr_phrases(fouine_span *out, int n, const char *expr);
 
 #endif /* FOUINE_QUERY_H */

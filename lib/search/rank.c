@@ -226,13 +226,76 @@ static double idf_of(double n, double df)
 }
 
 /* Build the per-query data from the map and the phrases' frequencies. */
+/*
+** The spans of the phrases of t->expr in *out (sqlite3_free()), and cache
+** stamped with the index, when the frequencies of the n phrases can be
+** kept in cache: else *out NULL.  nrow and ntok: the rows and tokens of
+** the table.  Returns SQLITE_OK or SQLITE_NOMEM.
+*/
+static int df_spans(fouine_span **out,
+                    fouine_df_cache *cache,
+                    const fouine_topk *t,
+                    int n,
+                    sqlite3_int64 nrow,
+                    sqlite3_int64 ntok)
+{
+    fouine_span *spans;
+    *out = NULL;
+    if (!cache || !t || !t->expr || n <= 0) {
+        return SQLITE_OK;
+    }
+    spans = sqlite3_malloc64((sqlite3_uint64)n * sizeof *spans);
+    if (!spans) {
+        return SQLITE_NOMEM;
+    }
+    if (fouine_expr_phrases(spans, n, t->expr)) {
+        const sqlite3_int64 stamp[FOUINE_DF_STAMP] = { t->version, t->changes,
+                                                       nrow, ntok };
+        fouine_df_cache_stamp(cache, stamp);
+        *out = spans;
+    } else {
+        sqlite3_free(spans);
+    }
+    return SQLITE_OK;
+}
+
+/* *hits: the rows holding phrase i, kept in cache under its span of
+** t->expr when spans is not NULL.  Returns an SQLite code. */
+static int phrase_df(sqlite3_int64 *hits,
+                     const Fts5ExtensionApi *api,
+                     Fts5Context *fts,
+                     int i,
+                     fouine_df_cache *cache,
+                     const fouine_topk *t,
+                     const fouine_span *spans)
+{
+    const char *key = spans ? t->expr + spans[i].start : NULL;
+    size_t len = spans ? spans[i].end - spans[i].start : 0;
+    int rc;
+    *hits = 0;
+    if (key && fouine_df_cache_get(hits, cache, key, len)) {
+        return SQLITE_OK;
+    }
+    rc = api->xQueryPhrase(fts, i, hits, count_hit);
+    if (rc == SQLITE_OK && key &&
+        fouine_df_cache_put(cache, key, len, *hits) != FOUINE_OK) {
+        /* Not kept: counted again by the next search. */
+    }
+    return rc;
+}
+
+/* Make the per-query data of fouine_rank() from map; the frequencies of
+** the phrases through cache when t gives the expression. */
 static int rank_setup(rank_data **out,
                       const Fts5ExtensionApi *api,
                       Fts5Context *fts,
-                      const char *map)
+                      const char *map,
+                      fouine_df_cache *cache,
+                      const fouine_topk *top)
 {
     rank_data *d = NULL;
-    sqlite3_int64 nrow = 0, ntok = 0, lead = 0;
+    sqlite3_int64 nrow = 0, ntok = 0, lead = 0, all = 0;
+    fouine_span *spans = NULL;
     int n = api->xPhraseCount(fts), i, g, t;
     size_t ni, nd;
     int rc;
@@ -296,6 +359,7 @@ static int rank_setup(rank_data **out,
         rc = api->xColumnTotalSize(fts, -1, &ntok);
     }
     d->avgdl = nrow > 0 && ntok > 0 ? (double)ntok / (double)nrow : 1.0;
+    all = ntok;
     if (rc == SQLITE_OK) {
         rc = api->xColumnTotalSize(fts, 0, &ntok);
     }
@@ -310,13 +374,17 @@ static int rank_setup(rank_data **out,
     d->avg[1] = nrow > 0 && ntok > 0 ? (double)ntok / (double)nrow : 1.0;
     /* The document frequency of each (item, tier): that of its phrases
     ** (a bound of their union), then made cumulative as the hits are. */
+    if (rc == SQLITE_OK) {
+        rc = df_spans(&spans, cache, top, n, nrow, all);
+    }
     for (i = 0; rc == SQLITE_OK && i < n; i++) {
         sqlite3_int64 hits = 0;
         if (d->item[i] >= 0) {
-            rc = api->xQueryPhrase(fts, i, &hits, count_hit);
+            rc = phrase_df(&hits, api, fts, i, cache, top, spans);
             df[d->item[i] * TIERS + d->tier[i]] += (double)hits;
         }
     }
+    sqlite3_free(spans);
     for (g = 0; g < d->nitem; g++) {
         double *f = &df[g * TIERS], best = -1;
         int *h = &d->has[g * TIERS];
@@ -429,18 +497,21 @@ static void rank_params(double *p, int argc, sqlite3_value **argv)
 }
 
 /* In *d the per-query data of the statement, made on its first row from
-** the map.  Returns an SQLite code. */
+** the map (with top, fouine_rank_top()'s, the frequencies of the phrases
+** kept by the connection).  Returns an SQLite code. */
 static int rank_data_of(rank_data **d,
                         const Fts5ExtensionApi *api,
                         Fts5Context *fts,
-                        sqlite3_value *map)
+                        sqlite3_value *map,
+                        const fouine_topk *top)
 {
     int rc;
     *d = api->xGetAuxdata(fts, 0);
     if (*d) {
         return SQLITE_OK;
     }
-    rc = rank_setup(d, api, fts, (const char *)sqlite3_value_text(map));
+    rc = rank_setup(d, api, fts, (const char *)sqlite3_value_text(map),
+                    top ? api->xUserData(fts) : NULL, top);
     if (rc != SQLITE_OK) {
         return rc;
     }
@@ -586,7 +657,7 @@ static void sql_rank(const Fts5ExtensionApi *api,
         return;
     }
     rank_params(p, argc, argv);
-    rc = rank_data_of(&d, api, fts, argv[0]);
+    rc = rank_data_of(&d, api, fts, argv[0], NULL);
     if (rc == SQLITE_OK) {
         rc = rank_row(&score, api, fts, d, p);
     }
@@ -768,7 +839,7 @@ static void sql_rank_top(const Fts5ExtensionApi *api,
         return;
     }
     rank_params(p, argc - 1, argv + 1);
-    rc = rank_data_of(&d, api, fts, argv[1]);
+    rc = rank_data_of(&d, api, fts, argv[1], t);
     if (rc == SQLITE_OK && t && t->want > 0 && t->n >= t->want &&
         boundable(p)) {
         double bound = 0;
@@ -967,6 +1038,7 @@ int fouine_search_register(sqlite3 *db)
 {
     sqlite3_stmt *probe = NULL;
     fouine_analyzer *an = NULL;
+    fouine_df_cache *cache = NULL;
     fts5_api *api;
     int rc;
 
@@ -1016,9 +1088,18 @@ int fouine_search_register(sqlite3 *db)
         api->xCreateFunction(api, "fouine_cover", NULL, sql_cover, NULL) !=
             SQLITE_OK ||
         api->xCreateFunction(api, "fouine_rank", NULL, sql_rank, NULL) !=
-            SQLITE_OK ||
-        api->xCreateFunction(api, "fouine_rank_top", NULL, sql_rank_top,
-                             NULL) != SQLITE_OK) {
+            SQLITE_OK) {
+        return FOUINE_EDB;
+    }
+    /* The frequencies fouine_rank_top() keeps, released with the
+    ** connection (FTS5 calls the destructor then, not on failure). */
+    rc = fouine_df_cache_new(&cache);
+    if (rc != FOUINE_OK) {
+        return rc;
+    }
+    if (api->xCreateFunction(api, "fouine_rank_top", cache, sql_rank_top,
+                             fouine_df_cache_free) != SQLITE_OK) {
+        fouine_df_cache_free(cache);
         return FOUINE_EDB;
     }
     return FOUINE_OK;

@@ -209,6 +209,17 @@ static int check_options(fault *f, const fouine_search_options *given)
     if (opts->until && check_date(f, "until", opts->until) != FOUINE_OK) {
         return FOUINE_EINVAL;
     }
+    if (opts->since && opts->until) {
+        /* Prefixes of ISO dates: the range is empty when since is after
+        ** until on their common length ("2020" after "2019-05"). */
+        size_t a = strlen(opts->since), b = strlen(opts->until);
+        if (strncmp(opts->since, opts->until, a < b ? a : b) > 0) {
+            char detail[64];
+            snprintf(detail, sizeof detail, "since is '%.16s'", opts->since);
+            return refuse(f, "until", "until: before since", opts->until,
+                          detail);
+        }
+    }
     if (opts->sort != FOUINE_SORT_RANK && opts->sort != FOUINE_SORT_DATE &&
         opts->sort != FOUINE_SORT_RECENT) {
         return refuse_number(f, "sort",
@@ -356,7 +367,8 @@ int fouine_search_budget_spent(void *payload)
 ** The page of a search whose budget ran out: the first matches of expr
 ** FTS5 finds, unranked, with budget_ms / 4 more (at least
 ** QUICK_MIN_MS); no hits when that runs out too.  total is then at least
-** what was found when it could not be counted.
+** what was found when it could not be counted; when it was, the page
+** stops at it.
 */
 #define QUICK_MIN_MS 10.0
 
@@ -375,6 +387,12 @@ static int quick_page(search *s, const char *expr, budget *b, double budget_ms)
     }
     if (!s->counted) {
         s->total = s->opts->offset + (long long)s->nhits;
+    } else if (s->opts->offset + (long long)s->nhits > s->total) {
+        /* Its matches are not grouped, the total counts groups: no page
+        ** runs past the total. */
+        s->nhits = s->total > s->opts->offset ?
+                       (size_t)(s->total - s->opts->offset) :
+                       0;
     }
     b->spent = 1;
     return rc;
@@ -512,7 +530,17 @@ int fouine_search_db(fouine_results **out,
         }
     }
     if (opts->category) {
-        rc = fouine_fold(&s.category, opts->category, strlen(opts->category));
+        /* Spaces around the name aside; an empty name is no filter. */
+        const char *c = opts->category;
+        size_t n = strlen(c);
+        while (n > 0 && (*c == ' ' || *c == '\t')) {
+            c++;
+            n--;
+        }
+        while (n > 0 && (c[n - 1] == ' ' || c[n - 1] == '\t')) {
+            n--;
+        }
+        rc = n > 0 ? fouine_fold(&s.category, c, n) : FOUINE_OK;
         if (rc != FOUINE_OK) {
             goto done;
         }
@@ -614,7 +642,26 @@ int fouine_search_db(fouine_results **out,
     if (rc != FOUINE_OK) {
         goto done;
     }
-    r->pub.fallback = fallback;
+    if (s.category && !s.keep_tried) {
+        /* No word searched, so nothing filtered in C: the category looked
+        ** up all the same, to say whether the index has it. */
+        s.keep_tried = 1;
+        rc = fouine_keep_begin(&s.keep, &s);
+        if (rc != FOUINE_OK) {
+            goto done;
+        }
+    }
+    if (s.keep.unknown) {
+        r->pub.category_unknown = 1;
+        if (s.keep.closest) {
+            rc = fouine_results_keep_str(&r->pub.category_closest, r,
+                                         s.keep.closest);
+            if (rc != FOUINE_OK) {
+                goto done;
+            }
+        }
+    }
+    r->pub.fallback = fallback && s.total > 0; /* else nothing is shown */
     r->pub.total = s.total;
     r->pub.offset = opts->offset;
     r->pub.limit = opts->limit > 0 ? opts->limit : 10;

@@ -81,12 +81,19 @@ typedef struct keep_filter {
     unsigned char *match;     /* by category id: the options'; owned */
     long long *days;          /* by day slot: matches kept; owned */
     size_t nslots;
-    int rc; /* FOUINE_OK, or why the filter could not be made ready */
+    int unknown;   /* the category is none of the index's */
+    char *closest; /* then the index's closest to it (as written in the
+                      articles), or NULL; owned */
+    int rc;        /* FOUINE_OK, or why the filter could not be made ready */
 } keep_filter;
 
 /* The grouped articles that fouine_groups() keeps for its connection
 ** (collapse.c). */
 typedef struct group_table group_table;
+
+/* A count of the matches of one statement and of their groups of
+** duplicates (collapse.c). */
+typedef struct group_count group_count;
 
 /* State of one search. */
 typedef struct search {
@@ -115,6 +122,9 @@ typedef struct search {
                               fouine_rank_top() and s->topk */
     fouine_topk topk;      /* its best scores; owns its heap
                               (fouine_topk_clear()) */
+    int versioned;         /* topk's version of the index is read */
+    group_count *counting; /* the count the page being fetched takes
+                              of its matches, or NULL; owned */
 } search;
 
 /* fouine_results and what it owns: the public part first, so that a
@@ -148,6 +158,9 @@ void fouine_search_leave(sqlite3 *db, int own_txn);
 /*
 ** Interface to code in facets.c.
 */
+
+/* Whether db has the function name(rowid, request) already. */
+int fouine_function_registered(sqlite3 *db, const char *name);
 
 /*
 ** Register the aggregate name(rowid, request) on db, once a connection,
@@ -186,6 +199,32 @@ FOUINE_WUR int fouine_groups_register(sqlite3 *db);
 FOUINE_WUR int fouine_groups_count(long long *total,
                                    long long *matches,
                                    sqlite3_stmt *stmt);
+
+/*
+** A count taken by a statement that passes its matches through the filter
+** fouine_grouped(rowid, :groups) (registered with fouine_groups_register()),
+** which lets every match through and counts it, while the statement also
+** does something else with them (ranks a page).  fouine_groups_begin()
+** makes *out (owned by the caller: fouine_groups_free()) for db, plain to
+** count the matches only (else the table of the grouped articles is made
+** ready at once); fouine_groups_bind() binds it to stmt's :groups;
+** once the statement has seen every match (its first row of a sorted
+** result), fouine_groups_take() gives *total the groups (as
+** fouine_groups_count()) and *matches the matches, and seals q: later rows
+** are not counted.  Begin returns FOUINE_OK, FOUINE_EDB or FOUINE_ENOMEM;
+** take FOUINE_OK, what the counting failed with, or FOUINE_EINVAL when q
+** was taken already.
+*/
+FOUINE_WUR int fouine_groups_begin(group_count **out, sqlite3 *db, int plain);
+void fouine_groups_bind(sqlite3_stmt *stmt, group_count *q);
+FOUINE_WUR int fouine_groups_take(long long *total,
+                                  long long *matches,
+                                  group_count *q);
+int fouine_groups_sealed(const group_count *q);
+/* The mean size of the groups of two or more of q's index (1 when it has
+** none): 1 for a plain count. */
+double fouine_groups_mean(const group_count *q);
+void fouine_groups_free(group_count *q);
 
 /* Make k the filters of search s, tested by fouine_keep(): the table
 ** of the connection made fresh, k->table NULL when it cannot answer

@@ -80,7 +80,14 @@ static void sql_matches(fouine_buf *b,
     fouine_buf_puts(b, ranked && fallback ? "fouine_cover(article_fts, :map)" :
                                             "0");
     fouine_buf_puts(b, ", 0 FROM article_fts WHERE article_fts MATCH :expr");
-    if (keep) {
+    if (s->counting && !fouine_groups_sealed(s->counting)) {
+        /* The page counts the matches (fouine_search_run()): those kept,
+        ** the filter tested first. */
+        fouine_buf_puts(b, keep ? " AND CASE WHEN fouine_keep(rowid, :keep, 1)"
+                                  " THEN fouine_grouped(rowid, :groups)"
+                                  " ELSE 0 END" :
+                                  " AND fouine_grouped(rowid, :groups)");
+    } else if (keep) {
         fouine_buf_puts(b, " AND fouine_keep(rowid, :keep, 1)");
     }
     if (comments) {
@@ -191,6 +198,9 @@ static void bind_all(sqlite3_stmt *stmt, search *s, const char *expr, int limit)
     if ((k = sqlite3_bind_parameter_index(stmt, ":keep")) != 0) {
         /* Only read by fouine_keep() but for its counts by day. */
         sqlite3_bind_pointer(stmt, k, &s->keep, KEEP_POINTER, NULL);
+    }
+    if (s->counting) {
+        fouine_groups_bind(stmt, s->counting);
     }
     if ((k = sqlite3_bind_parameter_index(stmt, ":limit")) != 0) {
         sqlite3_bind_int(stmt, k, limit);
@@ -519,20 +529,43 @@ static void sql_order(fouine_buf *b,
 }
 
 /*
+** After a step of a page's statement that counts its matches (s->counting,
+** not yet taken) gave step: once it gave a row or the end, the statement,
+** sorted, has seen every match, and their count is s->total (s->counted
+** set).  Returns FOUINE_OK, or what the counting failed with.
+*/
+static int take_count(search *s, int step)
+{
+    int rc;
+    if (!s->counting || fouine_groups_sealed(s->counting) ||
+        (step != SQLITE_ROW && step != SQLITE_DONE)) {
+        return FOUINE_OK;
+    }
+    rc = fouine_groups_take(&s->total, &s->matched, s->counting);
+    s->counted = rc == FOUINE_OK;
+    return rc;
+}
+
+/*
 ** Step stmt (matches in order) into s->hits, room for limit, from the
-** offset-th row on.  Returns FOUINE_OK or FOUINE_EDB.
+** offset-th row on.  Returns FOUINE_OK, FOUINE_EDB or FOUINE_ENOMEM.
 */
 static int page_rows(search *s, sqlite3_stmt *stmt, long offset, int limit)
 {
-    int rc;
+    int rc, counted;
     sqlite3_bind_int64(stmt, sqlite3_bind_parameter_index(stmt, ":offset"),
                        offset);
     if (s->top && fouine_topk_rewind(
                       &s->topk, (size_t)offset + (size_t)limit) != FOUINE_OK) {
         return FOUINE_ENOMEM;
     }
-    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW &&
-           s->nhits < (size_t)limit) {
+    rc = sqlite3_step(stmt);
+    counted = take_count(s, rc);
+    if (counted != FOUINE_OK) {
+        return counted;
+    }
+    for (; rc == SQLITE_ROW && s->nhits < (size_t)limit;
+         rc = sqlite3_step(stmt)) {
         page_hit *h = &s->hits[s->nhits];
         h->score = sqlite3_column_double(stmt, 1);
         if (s->top && h->score <= TOP_UNRANKED_HIT) {
@@ -583,6 +616,12 @@ static int page_groups(search *s, sqlite3_stmt *stmt, long offset, int limit)
     if (s->total > 0 && s->matched > s->total) {
         /* Twice the matches per group the count found. */
         window = 2 * (long long)want * (s->matched / s->total + 1) + 16;
+    } else if (s->counting && !fouine_groups_sealed(s->counting)) {
+        /* Counted by this page: as many as the groups of the index hold
+        ** on average (a guess too large for most matches, which are in
+        ** none, is cheaper than a second run). */
+        double mean = ceil(fouine_groups_mean(s->counting));
+        window = 2 * (long long)want * (long long)mean + 16;
     }
 
     seen = fouine_malloc(want * sizeof *seen);
@@ -638,6 +677,11 @@ static int page_groups(search *s, sqlite3_stmt *stmt, long offset, int limit)
         if (nseen < want && step != SQLITE_DONE) {
             goto done;
         }
+        rc = take_count(s, SQLITE_DONE); /* every match stepped over */
+        if (rc != FOUINE_OK) {
+            goto done;
+        }
+        rc = FOUINE_EDB;
         if (nseen >= want || rows < window) {
             break; /* the groups asked for, or every match */
         }
@@ -680,6 +724,15 @@ int fouine_search_page(search *s,
              s->opts->sort == FOUINE_SORT_RANK && !comments &&
              (!filtered(s) || kept(s)) && !exhaustive();
     s->topk.ranked = s->topk.skipped = 0;
+    s->topk.expr = NULL;
+    if (s->top && !s->versioned) {
+        /* The version of the index the phrases' frequencies are of. */
+        s->versioned = fouine_search_version(&s->topk.version, &s->topk.changes,
+                                             s->db) == FOUINE_OK;
+    }
+    if (s->top && s->versioned) {
+        s->topk.expr = expr;
+    }
     sql_ref.score = recent ? "recency DESC" : comments ? "g.s" : "m.s";
     sql_ref.date = "a.date";
     sql_ref.cover = comments ? "g.c" : "m.c";
@@ -730,6 +783,7 @@ int fouine_search_page(search *s,
                                   page_rows(s, stmt, offset, limit);
 done:
     s->top = 0;
+    s->topk.expr = NULL;
     sqlite3_finalize(stmt);
     fouine_free(sql.data);
     return rc;
@@ -779,6 +833,39 @@ static int dated_page(search *s,
     return rc;
 }
 
+/*
+** Whether the page of s counts its matches itself, in the pass that ranks
+** them, instead of a count before it: in the order of the scores, with no
+** facet or comment, and the filters (if any) tested in C, each match of
+** the page's statement is a match the count would count.
+*/
+static int counts_in_page(const search *s)
+{
+    return s->opts->sort == FOUINE_SORT_RANK && s->q->expr && !s->facets &&
+           (!filtered(s) || kept(s)) &&
+           !(s->opts->comments && !s->q->columns) && !exhaustive();
+}
+
+/* Make s->counting ready for a page that counts its matches, s's last
+** count forgotten.  Returns FOUINE_OK, FOUINE_EDB (also when the budget
+** is spent) or FOUINE_ENOMEM. */
+static int count_begin(search *s)
+{
+    int rc;
+    s->total = 0;
+    s->counted = 0;
+    s->matched = 0;
+    fouine_search_rows_free(s);
+    if (fouine_search_budget_spent(s->time)) {
+        return FOUINE_EDB; /* as interrupted */
+    }
+    rc = fouine_groups_register(s->db);
+    if (rc == FOUINE_OK) {
+        rc = fouine_groups_begin(&s->counting, s->db, !collapsed(s));
+    }
+    return rc;
+}
+
 int fouine_search_run(search *s, const char *expr, int fallback)
 {
     int limit = s->opts->limit > 0 ? s->opts->limit : 10;
@@ -787,17 +874,31 @@ int fouine_search_run(search *s, const char *expr, int fallback)
     int rc, tie = 0;
 
     s->nhits = 0;
-    rc = fouine_search_count(s, expr, &s->total);
-    if (rc != FOUINE_OK || s->total == 0 || offset >= s->total) {
+    rc = keep_ready(s);
+    if (rc != FOUINE_OK) {
         return rc;
     }
-    if (s->opts->sort == FOUINE_SORT_DATE && s->q->expr && kept(s)) {
-        return dated_page(s, expr, fallback, offset, limit);
-    }
-    if (s->opts->sort != FOUINE_SORT_RANK || !s->q->expr) {
-        /* By recency then date: a whole order already. */
-        return fouine_search_page(s, expr, fallback, PAGE_RANKED, offset,
-                                  limit);
+    if (counts_in_page(s)) {
+        /* The page's statement sees every match: no count before it. */
+        rc = count_begin(s);
+        if (rc != FOUINE_OK) {
+            goto done;
+        }
+    } else {
+        rc = fouine_search_count(s, expr, &s->total);
+        if (rc != FOUINE_OK || s->total == 0 || offset >= s->total) {
+            goto done;
+        }
+        if (s->opts->sort == FOUINE_SORT_DATE && s->q->expr && kept(s)) {
+            rc = dated_page(s, expr, fallback, offset, limit);
+            goto done;
+        }
+        if (s->opts->sort != FOUINE_SORT_RANK || !s->q->expr) {
+            /* By recency then date: a whole order already. */
+            rc = fouine_search_page(s, expr, fallback, PAGE_RANKED, offset,
+                                    limit);
+            goto done;
+        }
     }
     rc = fouine_search_page(s, expr, fallback, PAGE_RANKED, from,
                             limit + (int)skip + 1);
@@ -805,10 +906,11 @@ int fouine_search_run(search *s, const char *expr, int fallback)
         tie |= ties(&s->hits[i], &s->hits[i + 1]);
     }
     if (rc != FOUINE_OK || tie) {
-        return rc == FOUINE_OK ?
-                   fouine_search_page(s, expr, fallback, PAGE_BY_DATE, offset,
-                                      limit) :
-                   rc;
+        if (rc == FOUINE_OK) {
+            rc = fouine_search_page(s, expr, fallback, PAGE_BY_DATE, offset,
+                                    limit);
+        }
+        goto done;
     }
     /* No tie: the page is the window without its extra matches. */
     memmove(s->hits, s->hits + skip,
@@ -817,5 +919,8 @@ int fouine_search_run(search *s, const char *expr, int fallback)
     if (s->nhits > (size_t)limit) {
         s->nhits = (size_t)limit;
     }
-    return FOUINE_OK;
+done:
+    fouine_groups_free(s->counting);
+    s->counting = NULL;
+    return rc;
 }

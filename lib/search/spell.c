@@ -92,13 +92,16 @@ static int first_token(const char *token,
     return 0;
 }
 
-/* Damerau-Levenshtein (optimal string alignment) distance over bytes,
-** giving up (returning limit + 1) beyond limit. */
-static size_t distance(const char *a,
-                       size_t n,
-                       const char *b,
-                       size_t m,
-                       size_t limit)
+size_t fouine_spell_limit(size_t n)
+{
+    return n < SPELL_MIN ? 0 : n >= SPELL_LONG ? 2 : 1;
+}
+
+size_t fouine_spell_distance(const char *a,
+                             size_t n,
+                             const char *b,
+                             size_t m,
+                             size_t limit)
 {
     size_t d[FOUINE_SPELL_WORD + 2][FOUINE_SPELL_WORD + 2];
     size_t i, j;
@@ -356,7 +359,7 @@ static int candidates(speller *sp,
         if (!t || m > FOUINE_SPELL_WORD) {
             continue;
         }
-        d = distance(w, n, t, m, limit);
+        d = fouine_spell_distance(w, n, t, m, limit);
         if (d > 0 && d <= limit) {
             /* Only a few folds of the range are close: their articles are
             ** looked up; t stays valid (the range statement is not

@@ -334,6 +334,10 @@ FOUINE_WUR int fouine_run_merge_segments(run *r, writer *w);
 ** index, one left by a killed rebuild). */
 FOUINE_WUR int fouine_run_remove_index(run *r);
 
+/* Whether the existing file at path is a fouine index (of any version) or
+** an empty database, which --rebuild may remove (run_rebuild.c). */
+int fouine_run_removable_index(const char *path);
+
 /* Build the index anew beside it, then copy it over (see above). */
 FOUINE_WUR int fouine_run_rebuild_beside(fouine_run_stats *out,
                                          const fouine_run_options *opt);

@@ -24,9 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Whether an existing file is a fouine index (of any version) or empty,
-** so that --rebuild may remove it. */
-static int removable_index(const char *path)
+int fouine_run_removable_index(const char *path)
 {
     sqlite3 *db = NULL;
     sqlite3_stmt *s = NULL;
@@ -56,7 +54,7 @@ FOUINE_WUR int fouine_run_remove_index(run *r)
     if (stat(r->opt->index, &st) != 0) {
         return FOUINE_OK;
     }
-    if (!removable_index(r->opt->index)) {
+    if (!fouine_run_removable_index(r->opt->index)) {
         fouine_run_say(r, 0,
                        "%s: not a fouine index: --rebuild leaves it alone",
                        r->opt->index);
@@ -192,7 +190,7 @@ FOUINE_WUR int fouine_run_rebuild_beside(fouine_run_stats *out,
     memset(&t, 0, sizeof t);
     t.opt = opt;
     pthread_mutex_init(&t.lock, NULL);
-    if (!removable_index(opt->index)) {
+    if (!fouine_run_removable_index(opt->index)) {
         fouine_run_say(&t, 0,
                        "%s: not a fouine index: --rebuild leaves it alone",
                        opt->index);

@@ -973,7 +973,12 @@ static void open_failed(run *r, int rc)
     } else {
         snprintf(dir, sizeof dir, ".");
     }
-    if (rc == FOUINE_ESCHEMA) {
+    if (rc == FOUINE_ESCHEMA && !fouine_run_removable_index(r->opt->index)) {
+        fouine_run_say(r, 0,
+                       "%s: not a fouine index (another file): index into a "
+                       "new file",
+                       r->opt->index);
+    } else if (rc == FOUINE_ESCHEMA) {
         fouine_run_say(
             r, 0,
             "%s: not an index of this version of fouine (schema %d): index "

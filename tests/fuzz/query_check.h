@@ -90,13 +90,14 @@ static int query_check_answer(query_check_ctx *c, const json_t *res, int limit)
     static const struct {
         const char *key;
         char type;
-    } keys[] = { { "query", 's' },      { "understood", 's' },
-                 { "expression", 'S' }, { "fallback", 'b' },
-                 { "total", 'i' },      { "offset", 'i' },
-                 { "limit", 'i' },      { "suggestion", 'S' },
-                 { "correction", 'o' }, { "hits", 'a' },
-                 { "truncated", 'b' },  { "truncated_by", 'a' },
-                 { "took_ms", 'n' } };
+    } keys[] = { { "query", 's' },           { "understood", 's' },
+                 { "expression", 'S' },      { "fallback", 'b' },
+                 { "total", 'i' },           { "offset", 'i' },
+                 { "limit", 'i' },           { "suggestion", 'S' },
+                 { "correction", 'o' },      { "hits", 'a' },
+                 { "truncated", 'b' },       { "truncated_by", 'a' },
+                 { "took_ms", 'n' },         { "category_unknown", 'b' },
+                 { "category_closest", 'S' } };
     const json_t *hit;
     size_t i;
     for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {

@@ -6,7 +6,8 @@ Drives headless Chromium through the Chrome DevTools Protocol over a pipe
 websocket library is needed), types into the page with real key events and
 checks what it renders: suggestions, results with highlighting, paging by
 keyboard, the facets (a category chosen with the keyboard, a year), the
-correction said above the results, an article and its related articles
+correction said above the results, a category the index lacks (with
+the closest one), an article and its related articles
 ("Articles liés"), that a <script> held by
 an article never runs, errors said in French, a page past the last, dates
 shown as published (the browser runs in Paris's time zone, the article
@@ -219,6 +220,12 @@ class Browser:
             os.remove(self.log_path)
         except OSError:
             pass
+
+
+def said_above(b, what):
+    """The text of the banner above the results, once it is shown."""
+    return b.wait("(() => { const c = document.getElementById('correction');"
+                  " return c.hidden ? null : c.textContent; })()", what)
 
 
 def enter(b):
@@ -490,9 +497,7 @@ def main():
         # A word in no article: searched corrected, and the page says so,
         # with a link to search exactly what was typed.
         b.goto(base + "/?q=vigilence")
-        fix = b.wait("(() => { const c = document.getElementById("
-                     "'correction'); return c.hidden ? null : "
-                     "c.textContent; })()", "the correction said")
+        fix = said_above(b, "the correction said")
         check("« vigilance » au lieu de « vigilence »" in fix,
               f"correction said: {fix}")
         n = b.eval("document.querySelectorAll('#resultats li').length")
@@ -512,6 +517,18 @@ def main():
                      "the exact search")
         check("Aucun résultat" in fix and "vigilance" in fix,
               f"searched as typed, the correction proposed: {fix} ({url})")
+
+        # A category the index does not have (a shared link with a typo):
+        # the page says so, and its link searches the closest one.
+        b.goto(base + "/?q=cyberattaques&category=S%C3%A9curtie")
+        said = said_above(b, "the unknown category said")
+        check("Aucune rubrique « Sécurtie »" in said,
+              f"unknown category said: {said}")
+        b.eval("document.querySelector('#correction a').click()")
+        b.wait("document.querySelectorAll('#resultats li').length > 0",
+               "results in the closest category")
+        check("category=S%C3%A9curit%C3%A9" in b.eval("location.search"),
+              "the link searches Sécurité: " + b.eval("location.search"))
 
         # An article, opened from the URL of its search result.
         b.goto(base + "/?article=tech%2F2018%2Fanssi-cyberattaques-"

@@ -246,6 +246,12 @@ int fouine_results_json(json_t **out, const fouine_results *r)
         rc = set(res, "suggestion", string_or_null(r->suggestion));
     }
     if (rc == FOUINE_OK) {
+        rc = set(res, "category_unknown", json_boolean(r->category_unknown));
+    }
+    if (rc == FOUINE_OK) {
+        rc = set(res, "category_closest", string_or_null(r->category_closest));
+    }
+    if (rc == FOUINE_OK) {
         rc = set(res, "correction", correction_json(r));
     }
     if (rc == FOUINE_OK) {

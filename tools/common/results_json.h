@@ -14,7 +14,9 @@
 /**
  * The JSON object of results: query, understood, expression, fallback,
  * total, offset, limit, correction (null or {query, typed, words: [[typed,
- * corrected]...]}), suggestion, truncated and truncated_by (the names of
+ * corrected]...]}), suggestion, category_unknown and category_closest
+ * (null or the index's category nearest to the one asked for when it
+ * is none of the index's), truncated and truncated_by (the names of
  * the bounds that cut the search short: "words", "prefixes", "phrases",
  * "time"), took_ms, facets (null, or {categories, years, months}, each an
  * array of {value, count}), and hits, each with id, title

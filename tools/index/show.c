@@ -48,7 +48,7 @@ static void skipped(show *sh, fouine_skip reason, const char *detail)
 /* Print a field; a missing one is "-". */
 static void field(FILE *f, const char *name, const char *value)
 {
-    fprintf(f, "%-13s%s\n", name, value && *value ? value : "-");
+    fprintf(f, "%-14s%s\n", name, value && *value ? value : "-");
 }
 
 /* Print text, each of its lines after prefix. */
@@ -113,14 +113,14 @@ static int print_article(show *sh, const fouine_article *a)
     field(f, "author:", a->author);
     field(f, "url:", a->url);
     if (a->reading_time > 0) {
-        fprintf(f, "%-13s%d min\n", "reading time:", a->reading_time);
+        fprintf(f, "%-14s%d min\n", "reading time:", a->reading_time);
     }
     field(f, "lead:", a->lead);
     for (p = a->body; p && *p; paragraphs++) {
         const char *next = strstr(p, "\n\n");
         p = next ? next + 2 : NULL;
     }
-    fprintf(f, "%-13s%zu paragraph%s\n", "body:", paragraphs,
+    fprintf(f, "%-14s%zu paragraph%s\n", "body:", paragraphs,
             paragraphs == 1 ? "" : "s");
     for (p = a->body; p && *p;) {
         const char *next = strstr(p, "\n\n");
@@ -136,7 +136,7 @@ static int print_article(show *sh, const fouine_article *a)
             fputs("  |\n", f);
         }
     }
-    fprintf(f, "%-13s%zu\n", "comments:", a->ncomments);
+    fprintf(f, "%-14s%zu\n", "comments:", a->ncomments);
     for (i = 0; i < a->ncomments; i++) {
         fprintf(f, "  - %s\n",
                 a->comments[i].date ? a->comments[i].date : "(no date)");
@@ -153,7 +153,7 @@ static int found(const fouine_extract_event *ev, void *payload)
     switch (ev->kind) {
     case FOUINE_EXTRACT_FILE:
         fprintf(sh->out, "== %s\n", sh->path);
-        fprintf(sh->out, "%-13s%s\n", "format:", ev->text);
+        fprintf(sh->out, "%-14s%s\n", "format:", ev->text);
         sh->page =
             strcmp(ev->text, "json") != 0 && strcmp(ev->text, "jsonl") != 0;
         break;

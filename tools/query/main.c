@@ -23,12 +23,13 @@
 
 /* How to print. */
 typedef struct output {
-    int json;            /* one JSON object */
-    int batch;           /* queries on stdin, JSON lines out */
-    const char *related; /* --related: the article whose related articles
+    int json;             /* one JSON object */
+    int batch;            /* queries on stdin, JSON lines out */
+    const char *related;  /* --related: the article whose related articles
                             are printed, or NULL; not owned */
-    const char *open;    /* before a highlighted word */
-    const char *close;   /* after it */
+    const char *open;     /* before a highlighted word */
+    const char *close;    /* after it */
+    const char *category; /* --category as typed, or NULL; not owned */
 } output;
 
 static void usage(FILE *f)
@@ -116,15 +117,19 @@ static void print_truncated(unsigned cut)
     printf(".\n");
 }
 
-/* One facet on a line: "Rubriques : Société (5) · Sécurité (2)". */
-static void print_facet(const char *name, const fouine_facet *f, size_t n)
+/* One facet on a line: "Rubriques : Société (5) · Sécurité (2)", or
+** none ("aucune") when it has no value. */
+static void print_facet(const char *name,
+                        const char *none,
+                        const fouine_facet *f,
+                        size_t n)
 {
     size_t i;
     printf("%s :", name);
     for (i = 0; i < n; i++) {
         printf("%s %s (%lld)", i ? " ·" : "", f[i].value, f[i].count);
     }
-    printf("%s\n", n ? "" : " aucune");
+    printf("%s%s\n", n ? "" : " ", n ? "" : none);
 }
 
 static int print_text(const fouine_results *res, const output *o)
@@ -165,11 +170,26 @@ static int print_text(const fouine_results *res, const output *o)
     if (res->suggestion) {
         printf("Essayez plutôt : %s\n", res->suggestion);
     }
+    if (res->category_unknown) {
+        /* No hit can come of it: say so, not only "0 résultat". */
+        printf("Aucune rubrique « %s » dans l'index.",
+               o->category ? o->category : "");
+        if (res->category_closest) {
+            /* Quoted for the shell when it has to be. */
+            const char *q =
+                strpbrk(res->category_closest, " '&;|<>()$`\\*?!") ? "\"" : "";
+            printf(" Essayez : --category %s%s%s\n", q, res->category_closest,
+                   q);
+        } else {
+            printf(" --facets donne les rubriques des résultats.\n");
+        }
+    }
     if (res->facets) {
-        print_facet("Rubriques", res->facets->categories,
+        print_facet("Rubriques", "aucune", res->facets->categories,
                     res->facets->ncategories);
-        print_facet("Années", res->facets->years, res->facets->nyears);
-        print_facet("Mois", res->facets->months, res->facets->nmonths);
+        print_facet("Années", "aucune", res->facets->years,
+                    res->facets->nyears);
+        print_facet("Mois", "aucun", res->facets->months, res->facets->nmonths);
     }
     printf("\n");
     for (i = 0; i < res->nhits; i++) {
@@ -388,7 +408,7 @@ int main(int argc, char **argv)
 {
     const char *index = "fouine.db", *color = "auto";
     fouine_search_options opts = FOUINE_SEARCH_OPTIONS_INIT;
-    output o = { 0, 0, NULL, "", "" };
+    output o = { 0, 0, NULL, "", "", NULL };
     fouine_buf query = { 0 };
     fouine_index *ix = NULL;
     fouine_results *res = NULL;
@@ -500,7 +520,7 @@ int main(int argc, char **argv)
             opts.until = optarg;
             break;
         case OPT_CATEGORY:
-            opts.category = optarg;
+            opts.category = o.category = optarg;
             break;
         case OPT_COLOR:
             color = optarg;
@@ -591,7 +611,8 @@ int main(int argc, char **argv)
                     "no such index or unreadable (run "
                     "fouine-index first)" :
                 rc == FOUINE_ESCHEMA ?
-                    "not a fouine index of this version (index it again)" :
+                    "not a fouine index, or one of another version "
+                    "(index the articles again with fouine-index)" :
                     fouine_errmsg(rc));
         goto done;
     }

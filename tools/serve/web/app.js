@@ -286,8 +286,9 @@
   }
 
   /* Say, whenever it was applied, what was searched in place of what was
-   * typed (with a way to search exactly that), and the query the API
-   * proposes whenever it proposes one, with results or without. */
+   * typed (with a way to search exactly that), the query the API
+   * proposes whenever it proposes one, with results or without, and a
+   * category that the index does not have (with the closest one). */
   function showCorrection(data, s) {
     if (data.correction) {
       const typed = data.correction.typed || s.q;
@@ -302,7 +303,21 @@
       correction.appendChild(searchLink(data.suggestion,
         Object.assign({}, s, { q: data.suggestion, page: 1, exact: false })));
     }
-    correction.hidden = !data.correction && !data.suggestion;
+    if (data.category_unknown) {
+      /* A category the index does not have (a link shared with a typo). */
+      if (data.correction || data.suggestion) correction.appendChild(document.createTextNode(' '));
+      correction.appendChild(document.createTextNode(
+        'Aucune rubrique « ' + (s.category || '') + ' » dans l’index. '));
+      if (data.category_closest) {
+        correction.appendChild(document.createTextNode('Essayez : '));
+        correction.appendChild(searchLink(data.category_closest,
+          Object.assign({}, s, { category: data.category_closest, page: 1 })));
+      } else {
+        correction.appendChild(searchLink('Chercher dans toutes les rubriques',
+          Object.assign({}, s, { category: '', page: 1 })));
+      }
+    }
+    correction.hidden = !data.correction && !data.suggestion && !data.category_unknown;
   }
 
   /* ---- facets: the filters of the current query, with counts ---- */
