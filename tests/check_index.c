@@ -1187,6 +1187,30 @@ START_TEST(test_other_schema_versions)
                   "%s", logbuf);
     ck_assert_int_eq(index_run(NULL, "--rebuild in"), 2);
     ck_assert_msg(strstr(logbuf, "not a fouine index"), "%s", logbuf);
+    /* Files shorter than SQLite's header, which SQLite itself would take
+    ** for empty databases and write over: refused, and left as they are
+    ** by --rebuild too. */
+    {
+        static const char *const notes[] = { "x", "à relire\n" };
+        size_t i;
+        for (i = 0; i < sizeof notes / sizeof notes[0]; i++) {
+            char *text;
+            FILE *f = fopen(index_db, "wb");
+            ck_assert_ptr_nonnull(f);
+            ck_assert_int_eq(fputs(notes[i], f) >= 0, 1);
+            ck_assert_int_eq(fclose(f), 0);
+            ck_assert_int_eq(index_run(NULL, "in"), 2);
+            ck_assert_msg(strstr(logbuf, "not a fouine index (another file)"),
+                          "%s", logbuf);
+            ck_assert_int_eq(index_run(NULL, "--rebuild in"), 2);
+            ck_assert_msg(strstr(logbuf, "--rebuild leaves it alone"), "%s",
+                          logbuf);
+            text = fouine_test_slurp(index_db);
+            ck_assert_ptr_nonnull(text);
+            ck_assert_str_eq(text, notes[i]);
+            free(text);
+        }
+    }
     /* An index of an older version: refused; --rebuild replaces it. */
     sh("rm -f idx.db");
     ck_assert_int_eq(sqlite3_open(index_db, &db), SQLITE_OK);

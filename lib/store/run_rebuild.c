@@ -29,7 +29,8 @@ int fouine_run_removable_index(const char *path)
     sqlite3 *db = NULL;
     sqlite3_stmt *s = NULL;
     int ok = 0;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+    if (fouine_store_foreign(path) ||
+        sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db,
                            "SELECT count(*), sum(name = 'article_fts')"
                            " FROM sqlite_schema",

@@ -15,6 +15,7 @@ SQLITE_EXTENSION_INIT3
 
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 
 /* How long a connection waits for another's lock, in milliseconds. */
@@ -239,6 +240,25 @@ static FOUINE_WUR int migrate_v4(sqlite3 *db)
     return FOUINE_OK;
 }
 
+int fouine_store_foreign(const char *path)
+{
+    static const char magic[16] = "SQLite format 3";
+    char head[sizeof magic];
+    struct stat st;
+    size_t n;
+    FILE *f;
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0) {
+        return 0;
+    }
+    f = fopen(path, "rb");
+    if (!f) {
+        return 0;
+    }
+    n = fread(head, 1, sizeof head, f);
+    fclose(f);
+    return n < sizeof head || memcmp(head, magic, sizeof magic) != 0;
+}
+
 int fouine_store_open(sqlite3 **out, const char *path, int flags)
 {
     sqlite3 *db = NULL;
@@ -249,6 +269,10 @@ int fouine_store_open(sqlite3 **out, const char *path, int flags)
 
     *out = NULL;
     if (flags & FOUINE_STORE_WRITE) {
+        if (fouine_store_foreign(path)) {
+            rc = FOUINE_ESCHEMA; /* some other file: leave it alone */
+            goto done;
+        }
         oflags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     } else {
         if (stat(path, &st) != 0) {

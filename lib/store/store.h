@@ -88,10 +88,23 @@ extern "C" {
  * @param flags FOUINE_STORE_* bits
  * @return FOUINE_OK; FOUINE_EIO when the file is missing (READ) or cannot
  *         be opened or created; FOUINE_ESCHEMA when it holds another schema
- *         version or is not a fouine index; FOUINE_EDB on another SQLite
+ *         version or is not a fouine index (fouine_store_foreign() files
+ *         included: never written over); FOUINE_EDB on another SQLite
  *         error; FOUINE_ENOMEM
  */
 FOUINE_WUR int fouine_store_open(sqlite3 **out, const char *path, int flags);
+
+/**
+ * Whether path names a file that holds something other than an SQLite
+ * database: a regular file of at least one byte whose first 16 bytes are
+ * not SQLite's header.  SQLite itself takes a file shorter than its header
+ * as an empty database and writes over it; a writer must not.
+ *
+ * @param path a file; missing or empty files are not foreign
+ * @return 1 if foreign, else 0 (also when it cannot be read: opening it
+ *         then says why)
+ */
+int fouine_store_foreign(const char *path);
 
 /*
 ** The lexicon sink: the words that a writer's analyzers read, waiting to
