@@ -1229,6 +1229,42 @@ START_TEST(test_other_schema_versions)
 }
 END_TEST
 
+/* fouine-query's advice for a category the index lacks is one the shell
+** reads back as the index writes it, however it is written. */
+START_TEST(test_category_advice_quoted)
+{
+    static const struct {
+        const char *typed, *advice;
+    } cases[] = {
+        { "Culture & loisir", "--category 'Culture & loisirs'\n" },
+        { "L'Equip", "--category 'L'\\''Équipe'\n" },
+        { "Sport", "--category Sports\n" },
+    };
+    char cmd[2048], out[320], *text;
+    size_t i;
+    put("in/a.jsonl",
+        "{\"id\": \"a\", \"title\": \"Le festival d'Avignon ouvre\","
+        " \"category\": \"Culture & loisirs\", \"body\": \"Théâtre.\"}\n"
+        "{\"id\": \"b\", \"title\": \"Le PSG champion\","
+        " \"category\": \"L'Équipe\", \"body\": \"Football.\"}\n"
+        "{\"id\": \"c\", \"title\": \"Le Tour de France part\","
+        " \"category\": \"Sports\", \"body\": \"Cyclisme.\"}\n");
+    ck_assert_int_eq(index_run(NULL, "in"), 0);
+    snprintf(out, sizeof out, "%s/advice", work);
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        snprintf(cmd, sizeof cmd,
+                 "'%s/fouine-query' -i '%s' --category \"%s\" festival",
+                 fouine_test_build_dir(), index_db, cases[i].typed);
+        ck_assert_int_eq(fouine_test_run(cmd, out), 1);
+        text = fouine_test_slurp(out);
+        ck_assert_ptr_nonnull(text);
+        ck_assert_msg(strstr(text, cases[i].advice), "%s: %s", cases[i].typed,
+                      text);
+        free(text);
+    }
+}
+END_TEST
+
 /* An index of an earlier version (3: a token and its stems a word) holds
 ** other tokens: fouine-index refuses to write it and fouine-query to read
 ** it, both naming the file and what to do, and nothing is changed. */
@@ -1532,6 +1568,7 @@ static Suite *index_suite(void)
     tcase_add_test(tc, test_summary_line);
     tcase_add_test(tc, test_paths_and_index_errors);
     tcase_add_test(tc, test_other_schema_versions);
+    tcase_add_test(tc, test_category_advice_quoted);
     tcase_add_test(tc, test_earlier_version_refused);
     tcase_add_test(tc, test_symlink_loops);
     tcase_add_test(tc, test_empty_directory);

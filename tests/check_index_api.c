@@ -482,6 +482,20 @@ START_TEST(test_frequencies_follow_writes)
     after = first_score(ix, "grève sncf", "tgv");
     ck_assert(fabs(after - before) > 1e-9);
     assert_fresh_score(after);
+    /* Searched inside a transaction that is then rolled back (as many rows
+    ** and tokens, the handle's changes counted): the scores are again
+    ** those before it. */
+    before = after;
+    ck_assert_int_eq(fouine_index_begin(ix), FOUINE_OK);
+    fill(&a, "budget", "Le budget de la ville voté en conseil",
+         "La majorité l'a adopté lundi soir.", "");
+    ck_assert_int_eq(fouine_index_put(NULL, ix, &a.a), FOUINE_OK);
+    after = first_score(ix, "grève sncf", "tgv");
+    ck_assert(fabs(after - before) > 1e-9);
+    ck_assert_int_eq(fouine_index_rollback(ix), FOUINE_OK);
+    after = first_score(ix, "grève sncf", "tgv");
+    ck_assert_double_eq_tol(after, before, 1e-9);
+    assert_fresh_score(after);
     fouine_index_close(ix);
 }
 END_TEST

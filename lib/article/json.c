@@ -257,8 +257,11 @@ static FOUINE_WUR int check_type(char *why,
 
 /* Note in out->notes each field of obj read as text (but the id, noted
 ** apart) whose value is neither a string nor null: a whole number is
-** taken as its digits, anything else is ignored.  The lenient reader's
-** side of check_fields().  Returns FOUINE_OK or FOUINE_ENOMEM. */
+** taken as its digits, anything else is ignored.  Of the other names of
+** one field (section and category, body, text and content) only those
+** read are noted: the first that gives text, and those before it.  The
+** lenient reader's side of check_fields().  Returns FOUINE_OK or
+** FOUINE_ENOMEM. */
 static FOUINE_WUR int note_types(fouine_article *out, const json_t *obj)
 {
     static const char *const *const groups[] = { ids, categories, bodies,
@@ -267,8 +270,15 @@ static FOUINE_WUR int note_types(fouine_article *out, const json_t *obj)
     const json_t *v;
     size_t g;
     for (g = 0; g < sizeof groups / sizeof groups[0]; g++) {
+        int aliases = groups[g] == categories || groups[g] == bodies;
         for (name = groups[g]; *name; name++) {
             v = json_object_get(obj, *name);
+            if (aliases && v &&
+                ((json_is_string(v) && json_string_length(v) > 0) ||
+                 (groups[g] == bodies && is_paragraphs(v) &&
+                  json_array_size(v) > 0))) {
+                break; /* read: the names after it are not */
+            }
             if (!v || json_is_string(v) || json_is_null(v) ||
                 strcmp(*name, "id") == 0 ||
                 (groups[g] == bodies && is_paragraphs(v))) {
@@ -279,6 +289,9 @@ static FOUINE_WUR int note_types(fouine_article *out, const json_t *obj)
                                   "field %s: a number, not a string: read as "
                                   "'%" JSON_INTEGER_FORMAT "'\n",
                                   *name, json_integer_value(v));
+                if (aliases) {
+                    break; /* read so: the names after it are not */
+                }
             } else {
                 fouine_buf_printf(&out->notes,
                                   "field %s: not a string: ignored\n", *name);

@@ -298,8 +298,8 @@ int fouine_groups_register(sqlite3 *db)
     return FOUINE_OK;
 }
 
-/* Start q for a count on db (its version).  Returns FOUINE_OK or
-** FOUINE_EDB. */
+/* Start q for a count on db (its version).  Returns FOUINE_OK,
+** FOUINE_EDB or FOUINE_ENOMEM. */
 static int groups_begin(group_count *q, sqlite3 *db)
 {
     memset(q, 0, sizeof *q);
@@ -396,12 +396,11 @@ double fouine_groups_mean(const group_count *q)
     return t && t->leaders > 0 ? (double)t->n / (double)t->leaders : 1.0;
 }
 
-void fouine_groups_bind(sqlite3_stmt *stmt, group_count *q)
+int fouine_groups_bind(sqlite3_stmt *stmt, group_count *q)
 {
     int k = sqlite3_bind_parameter_index(stmt, ":groups");
-    if (k) {
-        sqlite3_bind_pointer(stmt, k, q, GROUPS_POINTER, NULL);
-    }
+    return k ? sqlite3_bind_pointer(stmt, k, q, GROUPS_POINTER, NULL) :
+               SQLITE_OK;
 }
 
 int fouine_groups_take(long long *total, long long *matches, group_count *q)

@@ -170,13 +170,16 @@ int fouine_df_cache_put(fouine_df_cache *c,
     return FOUINE_OK;
 }
 
-/* Whether the n bytes at p are the FTS5 operator op (a whole word). */
+/* Whether the string p opens with the FTS5 operator op, a whole word. */
 static int is_op(const char *p, const char *op)
 {
     size_t n = strlen(op);
-    char next = p[n];
-    return strncmp(p, op, n) == 0 &&
-           !((next >= 'A' && next <= 'Z') || (next >= 'a' && next <= 'z') ||
+    char next;
+    if (strncmp(p, op, n) != 0) {
+        return 0; /* p may end before n bytes: read no further */
+    }
+    next = p[n];
+    return !((next >= 'A' && next <= 'Z') || (next >= 'a' && next <= 'z') ||
              (next >= '0' && next <= '9') || next == '_' ||
              (unsigned char)next >= 0x80);
 }

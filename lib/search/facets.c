@@ -370,14 +370,27 @@ int fouine_search_version(sqlite3_int64 *version,
                           sqlite3_int64 *changes,
                           sqlite3 *db)
 {
+    static const char sql[] = "SELECT data_version, fouine_rollbacks()"
+                              " FROM pragma_data_version";
     sqlite3_stmt *stmt = NULL;
-    int rc = FOUINE_EDB;
+    int rc = FOUINE_EDB, prepared;
     *version = 0;
-    *changes = sqlite3_total_changes64(db);
-    if (sqlite3_prepare_v2(db, "PRAGMA data_version", -1, &stmt, NULL) ==
-            SQLITE_OK &&
-        sqlite3_step(stmt) == SQLITE_ROW) {
+    *changes = 0;
+    prepared = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) == SQLITE_OK;
+    if (!prepared) {
+        /* The first table stamped on this connection: no rollback to
+        ** count before it. */
+        rc = fouine_rollbacks_register(db);
+        if (rc != FOUINE_OK) {
+            return rc;
+        }
+        rc = FOUINE_EDB;
+        prepared = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) == SQLITE_OK;
+    }
+    /* Both counts only grow: their sum changes whenever one does. */
+    if (prepared && sqlite3_step(stmt) == SQLITE_ROW) {
         *version = sqlite3_column_int64(stmt, 0);
+        *changes = sqlite3_total_changes64(db) + sqlite3_column_int64(stmt, 1);
         rc = FOUINE_OK;
     }
     sqlite3_finalize(stmt);
@@ -427,8 +440,8 @@ static int bound(const char *d, int upper)
     return n;
 }
 
-/* Set f to the filters of s and the index it sees.  Returns FOUINE_OK or
-** FOUINE_EDB. */
+/* Set f to the filters of s and the index it sees.  Returns FOUINE_OK,
+** FOUINE_EDB or FOUINE_ENOMEM. */
 static int filter_of(search_filter *f, const search *s)
 {
     f->category = s->category;

@@ -366,9 +366,11 @@ int fouine_search_budget_spent(void *payload)
 /*
 ** The page of a search whose budget ran out: the first matches of expr
 ** FTS5 finds, unranked, with budget_ms / 4 more (at least
-** QUICK_MIN_MS); no hits when that runs out too.  total is then at least
-** what was found when it could not be counted; when it was, the page
-** stops at it.
+** QUICK_MIN_MS); no hits when that runs out too.  When the matches were
+** not counted yet (a ranked page counts them as it ranks them, and was
+** cut short), they are counted in what is left of that time.  total is
+** then at least what was found when it could not be counted; when it
+** was, the page stops at it.
 */
 #define QUICK_MIN_MS 10.0
 
@@ -384,6 +386,12 @@ static int quick_page(search *s, const char *expr, budget *b, double budget_ms)
     if (rc == FOUINE_EDB && b->spent) {
         s->nhits = 0;
         rc = FOUINE_OK;
+    }
+    if (rc == FOUINE_OK && expr && !s->counted && !b->spent) {
+        rc = fouine_search_count(s, expr, &s->total);
+        if (rc == FOUINE_EDB && b->spent) {
+            rc = FOUINE_OK; /* s->counted is 0: at least the page */
+        }
     }
     if (!s->counted) {
         s->total = s->opts->offset + (long long)s->nhits;
@@ -643,8 +651,9 @@ int fouine_search_db(fouine_results **out,
         goto done;
     }
     if (s.category && !s.keep_tried) {
-        /* No word searched, so nothing filtered in C: the category looked
-        ** up all the same, to say whether the index has it. */
+        /* No word searched, or the search exhaustive, so nothing filtered
+        ** in C: the category looked up all the same, to say whether the
+        ** index has it. */
         s.keep_tried = 1;
         rc = fouine_keep_begin(&s.keep, &s);
         if (rc != FOUINE_OK) {

@@ -178,8 +178,10 @@ FOUINE_WUR int fouine_aggregate_register(sqlite3 *db,
                                          void (*destroy)(void *));
 
 /* The version of the index db sees (PRAGMA data_version: others'
-** commits) and its connection's total changes (its own), which a table
-** made from the index is stamped with.  Returns FOUINE_OK or FOUINE_EDB. */
+** commits) and its connection's total changes (its own) plus its
+** rollbacks (a transaction's changes undone), which a table made from the
+** index is stamped with (fouine_rollbacks_register() on db first, if
+** not yet).  Returns FOUINE_OK, FOUINE_EDB or FOUINE_ENOMEM. */
 FOUINE_WUR int fouine_search_version(sqlite3_int64 *version,
                                      sqlite3_int64 *changes,
                                      sqlite3 *db);
@@ -207,7 +209,8 @@ FOUINE_WUR int fouine_groups_count(long long *total,
 ** does something else with them (ranks a page).  fouine_groups_begin()
 ** makes *out (owned by the caller: fouine_groups_free()) for db, plain to
 ** count the matches only (else the table of the grouped articles is made
-** ready at once); fouine_groups_bind() binds it to stmt's :groups;
+** ready at once); fouine_groups_bind() binds it to stmt's :groups, if
+** stmt has it (an SQLite code);
 ** once the statement has seen every match (its first row of a sorted
 ** result), fouine_groups_take() gives *total the groups (as
 ** fouine_groups_count()) and *matches the matches, and seals q: later rows
@@ -216,7 +219,7 @@ FOUINE_WUR int fouine_groups_count(long long *total,
 ** was taken already.
 */
 FOUINE_WUR int fouine_groups_begin(group_count **out, sqlite3 *db, int plain);
-void fouine_groups_bind(sqlite3_stmt *stmt, group_count *q);
+FOUINE_WUR int fouine_groups_bind(sqlite3_stmt *stmt, group_count *q);
 FOUINE_WUR int fouine_groups_take(long long *total,
                                   long long *matches,
                                   group_count *q);

@@ -148,8 +148,12 @@ static int need_article(const search *s)
 }
 
 /* Bind the named parameters that stmt has (:keep to s->keep, which
-** fouine_keep() writes its counts by day into). */
-static void bind_all(sqlite3_stmt *stmt, search *s, const char *expr, int limit)
+** fouine_keep() writes its counts by day into).  Returns FOUINE_OK,
+** FOUINE_ENOMEM or FOUINE_EDB. */
+static FOUINE_WUR int bind_all(sqlite3_stmt *stmt,
+                               search *s,
+                               const char *expr,
+                               int limit)
 {
     struct {
         const char *name;
@@ -172,42 +176,55 @@ static void bind_all(sqlite3_stmt *stmt, search *s, const char *expr, int limit)
                                                    FOUINE_HALF_LIFE_HOURS) /
                        24.0 } };
     size_t i;
-    int k;
+    int k, rc = SQLITE_OK;
     for (i = 0; i < sizeof texts / sizeof texts[0]; i++) {
         k = sqlite3_bind_parameter_index(stmt, texts[i].name);
         if (k) {
-            sqlite3_bind_text(stmt, k, texts[i].text ? texts[i].text : "", -1,
-                              SQLITE_STATIC);
+            rc = rc != SQLITE_OK ?
+                     rc :
+                     sqlite3_bind_text(stmt, k,
+                                       texts[i].text ? texts[i].text : "", -1,
+                                       SQLITE_STATIC);
         }
     }
     for (i = 0; s->opts->rank && i < FOUINE_RANK_PARAMS; i++) {
         char name[8];
         snprintf(name, sizeof name, ":p%d", (int)i);
         if ((k = sqlite3_bind_parameter_index(stmt, name)) != 0) {
-            sqlite3_bind_double(stmt, k, s->opts->rank[i]);
+            rc = rc != SQLITE_OK ?
+                     rc :
+                     sqlite3_bind_double(stmt, k, s->opts->rank[i]);
         }
     }
     for (i = 0; i < sizeof days / sizeof days[0]; i++) {
         if ((k = sqlite3_bind_parameter_index(stmt, days[i].name)) != 0) {
-            sqlite3_bind_double(stmt, k, days[i].value);
+            rc = rc != SQLITE_OK ? rc :
+                                   sqlite3_bind_double(stmt, k, days[i].value);
         }
     }
     if ((k = sqlite3_bind_parameter_index(stmt, ":topk")) != 0) {
-        sqlite3_bind_pointer(stmt, k, &s->topk, FOUINE_TOPK_POINTER, NULL);
+        rc = rc != SQLITE_OK ? rc :
+                               sqlite3_bind_pointer(stmt, k, &s->topk,
+                                                    FOUINE_TOPK_POINTER, NULL);
     }
     if ((k = sqlite3_bind_parameter_index(stmt, ":keep")) != 0) {
         /* Only read by fouine_keep() but for its counts by day. */
-        sqlite3_bind_pointer(stmt, k, &s->keep, KEEP_POINTER, NULL);
+        rc = rc != SQLITE_OK ?
+                 rc :
+                 sqlite3_bind_pointer(stmt, k, &s->keep, KEEP_POINTER, NULL);
     }
     if (s->counting) {
-        fouine_groups_bind(stmt, s->counting);
+        rc = rc != SQLITE_OK ? rc : fouine_groups_bind(stmt, s->counting);
     }
     if ((k = sqlite3_bind_parameter_index(stmt, ":limit")) != 0) {
-        sqlite3_bind_int(stmt, k, limit);
+        rc = rc != SQLITE_OK ? rc : sqlite3_bind_int(stmt, k, limit);
     }
     if ((k = sqlite3_bind_parameter_index(stmt, ":offset")) != 0) {
-        sqlite3_bind_int(stmt, k, s->opts->offset);
+        rc = rc != SQLITE_OK ? rc : sqlite3_bind_int(stmt, k, s->opts->offset);
     }
+    return rc == SQLITE_OK    ? FOUINE_OK :
+           rc == SQLITE_NOMEM ? FOUINE_ENOMEM :
+                                FOUINE_EDB;
 }
 
 void fouine_search_rows_free(search *s)
@@ -406,7 +423,10 @@ static int count_run(search *s,
     if (sqlite3_prepare_v2(s->db, sql.data, -1, &stmt, NULL) != SQLITE_OK) {
         goto done;
     }
-    bind_all(stmt, s, expr, 0);
+    rc = bind_all(stmt, s, expr, 0);
+    if (rc != FOUINE_OK) {
+        goto done;
+    }
     if (mode == COUNT_GROUPS) {
         rc = read_rows(s, stmt, total);
     } else if (mode == COUNT_TALLY) {
@@ -447,10 +467,10 @@ static int keep_ready(search *s)
         (!filtered(s) && s->opts->sort != FOUINE_SORT_DATE)) {
         return FOUINE_OK;
     }
-    s->keep_tried = 1;
     if (exhaustive()) {
         return FOUINE_OK; /* every match ranked and joined (benchmarks) */
     }
+    s->keep_tried = 1;
     return fouine_keep_begin(&s->keep, s);
 }
 
@@ -772,7 +792,10 @@ int fouine_search_page(search *s,
     if (sqlite3_prepare_v2(s->db, sql.data, -1, &stmt, NULL) != SQLITE_OK) {
         goto done;
     }
-    bind_all(stmt, s, expr, limit);
+    rc = bind_all(stmt, s, expr, limit);
+    if (rc != FOUINE_OK) {
+        goto done;
+    }
     h = fouine_realloc(s->hits, (size_t)limit * sizeof *h);
     if (!h) {
         rc = FOUINE_ENOMEM;

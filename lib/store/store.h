@@ -95,14 +95,13 @@ extern "C" {
 FOUINE_WUR int fouine_store_open(sqlite3 **out, const char *path, int flags);
 
 /**
- * Whether path names a file that holds something other than an SQLite
- * database: a regular file of at least one byte whose first 16 bytes are
- * not SQLite's header.  SQLite itself takes a file shorter than its header
- * as an empty database and writes over it; a writer must not.
+ * Whether path names a file that cannot be an SQLite database: a regular
+ * file of 1 to 511 bytes (a database is made of pages of 512 bytes or
+ * more).  SQLite itself takes such a file for an empty database and
+ * writes over it; a writer must not.  The file is not opened.
  *
  * @param path a file; missing or empty files are not foreign
- * @return 1 if foreign, else 0 (also when it cannot be read: opening it
- *         then says why)
+ * @return 1 if foreign, else 0
  */
 int fouine_store_foreign(const char *path);
 

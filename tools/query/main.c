@@ -132,6 +132,27 @@ static void print_facet(const char *name,
     printf("%s%s\n", n ? "" : " ", n ? "" : none);
 }
 
+/* Print word as the shell reads it back: as it is when it holds nothing
+** the shell would take apart, else in single quotes (each ' written '\''),
+** inside which nothing is special. */
+static void print_shell_word(const char *word)
+{
+    const char *p;
+    if (*word && !strpbrk(word, " \t\n'\"&;|<>()$`\\*?![]{}~#=%")) {
+        fputs(word, stdout);
+        return;
+    }
+    putchar('\'');
+    for (p = word; *p; p++) {
+        if (*p == '\'') {
+            fputs("'\\''", stdout);
+        } else {
+            putchar(*p);
+        }
+    }
+    putchar('\'');
+}
+
 static int print_text(const fouine_results *res, const output *o)
 {
     long long offset = res->offset;
@@ -175,11 +196,9 @@ static int print_text(const fouine_results *res, const output *o)
         printf("Aucune rubrique « %s » dans l'index.",
                o->category ? o->category : "");
         if (res->category_closest) {
-            /* Quoted for the shell when it has to be. */
-            const char *q =
-                strpbrk(res->category_closest, " '&;|<>()$`\\*?!") ? "\"" : "";
-            printf(" Essayez : --category %s%s%s\n", q, res->category_closest,
-                   q);
+            printf(" Essayez : --category ");
+            print_shell_word(res->category_closest);
+            printf("\n");
         } else {
             printf(" --facets donne les rubriques des résultats.\n");
         }
