@@ -51,6 +51,10 @@ typedef struct snip {
     const char *token, *fold, *stem;
     size_t ntoken, nfold, nstem;
     char forms[3][4 * FOUINE_MAX_WORD + 8];
+    /* The first bytes of whatever a slot matches (its tokens, its key's
+    ** fold or prefix, its stems), a bit each: a word whose forms start with
+    ** none of them matches no slot, and is not compared (most words). */
+    uint64_t first[4];
     int failed;
 } snip;
 
@@ -60,6 +64,36 @@ static void next_part(const char *p, const char *end, char sep, size_t *n)
 {
     const char *q = memchr(p, sep, (size_t)(end - p));
     *n = q ? (size_t)(q - p) : (size_t)(end - p);
+}
+
+/* Add to s->first the first byte of each part of the list [p, end), cut
+** by sep; every byte when a part is empty (it matches any start). */
+static void add_firsts(snip *s, const char *p, const char *end, char sep)
+{
+    while (p < end) {
+        size_t k;
+        next_part(p, end, sep, &k);
+        if (k == 0) {
+            memset(s->first, 0xff, sizeof s->first);
+            return;
+        }
+        s->first[(unsigned char)*p >> 6] |= 1ull << ((unsigned char)*p & 63);
+        p += k + 1;
+    }
+}
+
+/* Whether the n bytes at w may match a slot of s, by their first byte. */
+static int may_match(const snip *s, const char *w, size_t n)
+{
+    unsigned char c;
+    if (!w) {
+        return 0;
+    }
+    if (n == 0) {
+        return 1; /* compared: an empty part matches it */
+    }
+    c = (unsigned char)*w;
+    return (s->first[c >> 6] >> (c & 63)) & 1;
 }
 
 /* Whether w[0..n) is one of the '|'-separated list [p, end). */
@@ -102,6 +136,20 @@ static int add_slots(snip *s, const fouine_hl_term *t, int term)
         sl->nkey = nk;
         sl->prefix = nk > 0 && k[nk - 1] == '*';
         sl->term = term;
+        add_firsts(s, p, p + n, '|');
+        if (nk > 0) {
+            /* "FOLD*", "FOLD" or "FOLD=STEM|STEM": the fold (or prefix),
+            ** then the stems. */
+            const char *eq = memchr(k, '=', nk);
+            const char *fold_end = eq ? eq : k + nk - (size_t)sl->prefix;
+            if (fold_end == k) {
+                memset(s->first, 0xff, sizeof s->first); /* "*": any */
+            }
+            add_firsts(s, k, fold_end, '\0');
+            if (eq) {
+                add_firsts(s, eq + 1, k + nk, '|');
+            }
+        }
         p += n + 1;
         k += nk + (k < kend);
     }
@@ -138,6 +186,11 @@ static void end_word(snip *s)
 {
     size_t i;
     if (s->npos == 0 || !s->token) {
+        return;
+    }
+    if (!may_match(s, s->token, s->ntoken) &&
+        !may_match(s, s->fold, s->nfold) && !may_match(s, s->stem, s->nstem)) {
+        s->token = s->fold = s->stem = NULL;
         return;
     }
     for (i = 0; i < s->nslots; i++) {
