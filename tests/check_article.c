@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 /* Parse NUL-terminated text; fails the test unless it parses. */
 static void parse_ok(fouine_article *a, const char *text)
@@ -874,6 +875,52 @@ START_TEST(test_json_body_paragraphs)
 }
 END_TEST
 
+/* Whether s is valid UTF-8 through and through. */
+static int utf8_valid(const char *s)
+{
+    utf8proc_ssize_t n = (utf8proc_ssize_t)strlen(s), i = 0;
+    while (i < n) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k =
+            utf8proc_iterate((const utf8proc_uint8_t *)s + i, n - i, &cp);
+        if (k <= 0) {
+            return 0;
+        }
+        i += k;
+    }
+    return 1;
+}
+
+/* The strict reader's messages are text, whatever bytes the JSON quoted
+** holds: jansson's "near '...'" cuts "\è" after the backslash (a message
+** fouine-serve could not put in JSON, and answered 500), and a message
+** cut to its length may end inside a character. */
+START_TEST(test_json_strict_messages_are_utf8)
+{
+    static char long_id[700];
+    const char *texts[] = { "{\"date\": [\"g\\ève\"]}",
+                            "{\"id\": \"x\", \"title\": \"\\é\"}", long_id };
+    collected c = { 0 };
+    char *msg = NULL;
+    size_t i, n = 0;
+    /* An id of 300 "é", not the one the path gives: quoted cut. */
+    n += (size_t)snprintf(long_id, sizeof long_id, "{\"id\": \"");
+    while (n + 8 < sizeof long_id) {
+        n += (size_t)snprintf(long_id + n, sizeof long_id - n, "é");
+    }
+    snprintf(long_id + n, sizeof long_id - n, "\"}");
+    for (i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        ck_assert_int_eq(read_strict(&c, &msg, texts[i], "x"), FOUINE_EINVAL);
+        ck_assert_ptr_nonnull(msg);
+        ck_assert_msg(utf8_valid(msg), "not UTF-8: %s", msg);
+        ck_assert_ptr_nonnull(strstr(msg, "line 1: "));
+        fouine_free(msg);
+        msg = NULL;
+        collected_clear(&c);
+    }
+}
+END_TEST
+
 /* The strict reader: JSON Lines (blank lines, CRLF), a line holding an
 ** array, the fields of fouine-index's JSON input. */
 START_TEST(test_json_strict_reads_lines_and_arrays)
@@ -1097,6 +1144,7 @@ static Suite *article_suite(void)
     tcase_add_test(tj, test_json_ids);
     tcase_add_test(tj, test_json_field_types);
     tcase_add_test(tj, test_json_body_paragraphs);
+    tcase_add_test(tj, test_json_strict_messages_are_utf8);
     tcase_add_test(tj, test_json_bad);
     tcase_add_loop_test(tj, test_json_date_check, 0,
                         sizeof json_dates / sizeof json_dates[0]);

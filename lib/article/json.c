@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #include "fouine/alloc.h"
 
@@ -610,6 +611,26 @@ static size_t blanks(long *lines, const char *s, size_t n)
 /* Why jansson could not read the value s[0..n) that starts on line: the
 ** line, the article of an array and the field of an invalid UTF-8 byte,
 ** the line and article of anything else. */
+/* Make the message s valid UTF-8 in place, each byte that starts no
+** character becoming '?': jansson's "near '...'" quotes the bytes of the
+** text up to the error, a character cut among them, and a message cut to
+** its buffer may end inside one.  Whoever shows the message (in JSON, in
+** a terminal) gets text. */
+static void scrub_utf8(char *s)
+{
+    size_t i = 0, n = strlen(s);
+    while (i < n) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+                                              (utf8proc_ssize_t)(n - i), &cp);
+        if (k <= 0) {
+            s[i++] = '?';
+        } else {
+            i += (size_t)k;
+        }
+    }
+}
+
 static void bad_json(char *msg,
                      size_t size,
                      const char *s,
@@ -636,6 +657,7 @@ static void bad_json(char *msg,
         snprintf(msg, size, "line %ld: %snot valid UTF-8", line + p.lines,
                  where);
     }
+    scrub_utf8(msg);
 }
 
 /* Check the fields of obj that are read: strings or null (reading_time a
@@ -823,6 +845,7 @@ int fouine_article_read_json(char **err,
 done:
     json_decref(doc);
     if (rc == FOUINE_EINVAL) {
+        scrub_utf8(msg); /* the names and ids it quotes, maybe cut */
         *err = fouine_strdup(msg);
         if (!*err) {
             rc = FOUINE_ENOMEM;
