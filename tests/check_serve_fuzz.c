@@ -571,6 +571,26 @@ START_TEST(hostile_requests_get_sane_json)
 }
 END_TEST
 
+/* An error whose message is not UTF-8 (a library's message quoting cut
+** bytes) is answered with its own status and a JSON body, not 500. */
+START_TEST(error_message_not_utf8_keeps_status)
+{
+    static const char bad[] =
+        "line 1: bad JSON: invalid escape near '\"g\\\xc3'";
+    fouine_serve_reply r;
+    json_error_t err;
+    json_t *body;
+    ck_assert_int_eq(fouine_serve_reply_error(&r, 400, bad), FOUINE_OK);
+    ck_assert_uint_eq(r.status, 400);
+    body = json_loadb(r.body, r.len, 0, &err);
+    ck_assert_msg(body != NULL, "%s: %s", r.body, err.text);
+    ck_assert_int_eq(json_integer_value(json_object_get(body, "status")), 400);
+    ck_assert(json_is_string(json_object_get(body, "error")));
+    json_decref(body);
+    free(r.body); /* json_dumps()'s */
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("serve_fuzz");
@@ -578,6 +598,7 @@ int main(void)
     int rc;
     tcase_set_timeout(tc, 600);
     tcase_add_test(tc, hostile_requests_get_sane_json);
+    tcase_add_test(tc, error_message_not_utf8_keeps_status);
     suite_add_tcase(s, tc);
     rc = harness_init(&H);
     if (rc != 0) {

@@ -176,9 +176,15 @@ int fouine_serve_reply_error(fouine_serve_reply *r,
                              unsigned status,
                              const char *message)
 {
-    return fouine_serve_reply_json(
-        r, status,
-        json_pack("{s:i, s:s}", "status", (int)status, "error", message));
+    json_t *obj =
+        json_pack("{s:i, s:s}", "status", (int)status, "error", message);
+    if (!obj) {
+        /* A message that is not UTF-8 (jansson refuses it) still answers
+        ** with its status, not 500. */
+        obj = json_pack("{s:i, s:s}", "status", (int)status, "error",
+                        "(the message of this error is not valid UTF-8)");
+    }
+    return fouine_serve_reply_json(r, status, obj);
 }
 
 /* Parse a whole decimal number from lo to hi; -1 when s is not one. */
