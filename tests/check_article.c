@@ -761,6 +761,20 @@ START_TEST(test_json_field_types)
     ck_assert_str_eq(c.a[0].notes.len ? c.a[0].notes.data : "", "");
     ck_assert_str_eq(c.a[0].category, "Société");
     collected_clear(&c);
+    /* A name whose text is blanks gives nothing: the next one is read,
+    ** and said. */
+    snprintf(doc, sizeof doc,
+             "{\"id\": \"greve\", \"title\": \"Grève à la SNCF\","
+             " \"section\": \"  \", \"category\": 5,"
+             " \"body\": [\"\"], \"text\": 7}");
+    ck_assert_int_eq(fouine_json_parse(&skip, &nskipped, err, sizeof err, doc,
+                                       strlen(doc), collect, &c),
+                     FOUINE_OK);
+    ck_assert_uint_eq(c.n, 1);
+    ck_assert_str_eq(c.a[0].notes.len ? c.a[0].notes.data : "",
+                     "field category: a number, not a string: read as '5'\n"
+                     "field text: a number, not a string: read as '7'\n");
+    collected_clear(&c);
 }
 END_TEST
 
@@ -916,6 +930,19 @@ START_TEST(test_json_strict_messages_are_utf8)
         ck_assert_ptr_nonnull(strstr(msg, "line 1: "));
         fouine_free(msg);
         msg = NULL;
+        collected_clear(&c);
+    }
+    /* fouine-index's reader likewise, its message cut to its buffer. */
+    for (i = 0; i < 2; i++) {
+        fouine_skip skip;
+        size_t nskipped;
+        char err[128];
+        ck_assert_int_eq(fouine_json_parse(&skip, &nskipped, err,
+                                           i ? 24 : sizeof err, texts[0],
+                                           strlen(texts[0]), collect, &c),
+                         FOUINE_EINVAL);
+        ck_assert_uint_eq(nskipped, 1);
+        ck_assert_msg(utf8_valid(err), "not UTF-8: %s", err);
         collected_clear(&c);
     }
 }

@@ -496,6 +496,27 @@ START_TEST(test_frequencies_follow_writes)
     after = first_score(ix, "grève sncf", "tgv");
     ck_assert_double_eq_tol(after, before, 1e-9);
     assert_fresh_score(after);
+    /* The same write undone by ROLLBACK TO a savepoint, and a hook of the
+    ** application's own on the connection: the transaction goes on, and
+    ** its searches score as before the write. */
+    sqlite3_rollback_hook(fouine_index_db(ix), NULL, NULL);
+    ck_assert_int_eq(fouine_index_begin(ix), FOUINE_OK);
+    ck_assert_int_eq(
+        sqlite3_exec(fouine_index_db(ix), "SAVEPOINT avant", NULL, NULL, NULL),
+        SQLITE_OK);
+    ck_assert_int_eq(fouine_index_put(NULL, ix, &a.a), FOUINE_OK);
+    after = first_score(ix, "grève sncf", "tgv");
+    ck_assert(fabs(after - before) > 1e-9);
+    ck_assert_int_eq(sqlite3_exec(fouine_index_db(ix),
+                                  "ROLLBACK TO avant; RELEASE avant", NULL,
+                                  NULL, NULL),
+                     SQLITE_OK);
+    after = first_score(ix, "grève sncf", "tgv");
+    ck_assert_double_eq_tol(after, before, 1e-9);
+    ck_assert_int_eq(fouine_index_commit(ix), FOUINE_OK);
+    after = first_score(ix, "grève sncf", "tgv");
+    ck_assert_double_eq_tol(after, before, 1e-9);
+    assert_fresh_score(after);
     fouine_index_close(ix);
 }
 END_TEST

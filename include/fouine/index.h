@@ -390,9 +390,7 @@ long fouine_run_skipped(const fouine_run_stats *st);
  * Read through it freely (the loadable extension's search functions are
  * not registered on it: call sqlite3_fouine_init() for them); write
  * articles through fouine_index_put() instead, or their words miss the
- * lexicon.  Once ix has searched, libfouine holds the connection's rollback
- * hook (sqlite3_rollback_hook()): what ix keeps from one search to the next
- * follows rollbacks through it.
+ * lexicon.
  */
 struct sqlite3 *fouine_index_db(fouine_index *ix);
 

@@ -273,11 +273,19 @@ static FOUINE_WUR int note_types(fouine_article *out, const json_t *obj)
     for (g = 0; g < sizeof groups / sizeof groups[0]; g++) {
         int aliases = groups[g] == categories || groups[g] == bodies;
         for (name = groups[g]; *name; name++) {
+            int read = 0, nomem = 0;
             v = json_object_get(obj, *name);
-            if (aliases && v &&
-                ((json_is_string(v) && json_string_length(v) > 0) ||
-                 (groups[g] == bodies && is_paragraphs(v) &&
-                  json_array_size(v) > 0))) {
+            if (aliases && v) {
+                /* Read as the reader reads it: text once trimmed. */
+                char *t = groups[g] == bodies ? body_field(obj, *name, &nomem) :
+                                                field(obj, *name, &nomem);
+                read = t != NULL;
+                fouine_free(t);
+                if (nomem) {
+                    return FOUINE_ENOMEM;
+                }
+            }
+            if (read && !json_is_integer(v)) {
                 break; /* read: the names after it are not */
             }
             if (!v || json_is_string(v) || json_is_null(v) ||
@@ -290,7 +298,7 @@ static FOUINE_WUR int note_types(fouine_article *out, const json_t *obj)
                                   "field %s: a number, not a string: read as "
                                   "'%" JSON_INTEGER_FORMAT "'\n",
                                   *name, json_integer_value(v));
-                if (aliases) {
+                if (read) {
                     break; /* read so: the names after it are not */
                 }
             } else {
@@ -398,7 +406,28 @@ static FOUINE_WUR int to_article(fouine_article *out,
     return FOUINE_OK;
 }
 
-/* Append src to the NUL-terminated string in dst[0..size), cutting it. */
+/* Make the message s valid UTF-8 in place, each byte that starts no
+** character becoming '?': jansson's "near '...'" quotes the bytes of the
+** text up to the error, a character cut among them, and a message cut to
+** its buffer may end inside one.  Whoever shows the message (in JSON, in
+** a terminal) gets text. */
+static void scrub_utf8(char *s)
+{
+    size_t i = 0, n = strlen(s);
+    while (i < n) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+                                              (utf8proc_ssize_t)(n - i), &cp);
+        if (k <= 0) {
+            s[i++] = '?';
+        } else {
+            i += (size_t)k;
+        }
+    }
+}
+
+/* Append src to the NUL-terminated string in dst[0..size), cutting it;
+** the message stays text (scrub_utf8()). */
 static void append(char *dst, size_t size, const char *src)
 {
     size_t n = strlen(dst), m = strlen(src);
@@ -410,6 +439,7 @@ static void append(char *dst, size_t size, const char *src)
     }
     memcpy(dst + n, src, m);
     dst[n + m] = '\0';
+    scrub_utf8(dst + n);
 }
 
 /* Why an element of a JSON document gives no article (a static message). */
@@ -611,25 +641,6 @@ static size_t blanks(long *lines, const char *s, size_t n)
 /* Why jansson could not read the value s[0..n) that starts on line: the
 ** line, the article of an array and the field of an invalid UTF-8 byte,
 ** the line and article of anything else. */
-/* Make the message s valid UTF-8 in place, each byte that starts no
-** character becoming '?': jansson's "near '...'" quotes the bytes of the
-** text up to the error, a character cut among them, and a message cut to
-** its buffer may end inside one.  Whoever shows the message (in JSON, in
-** a terminal) gets text. */
-static void scrub_utf8(char *s)
-{
-    size_t i = 0, n = strlen(s);
-    while (i < n) {
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
-                                              (utf8proc_ssize_t)(n - i), &cp);
-        if (k <= 0) {
-            s[i++] = '?';
-        } else {
-            i += (size_t)k;
-        }
-    }
-}
 
 static void bad_json(char *msg,
                      size_t size,

@@ -298,8 +298,8 @@ int fouine_groups_register(sqlite3 *db)
     return FOUINE_OK;
 }
 
-/* Start q for a count on db (its version).  Returns FOUINE_OK,
-** FOUINE_EDB or FOUINE_ENOMEM. */
+/* Start q for a count on db (its version).  Returns FOUINE_OK or
+** FOUINE_EDB. */
 static int groups_begin(group_count *q, sqlite3 *db)
 {
     memset(q, 0, sizeof *q);

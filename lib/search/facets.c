@@ -15,6 +15,7 @@
 
 #include "fouine/alloc.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -370,27 +371,24 @@ int fouine_search_version(sqlite3_int64 *version,
                           sqlite3_int64 *changes,
                           sqlite3 *db)
 {
-    static const char sql[] = "SELECT data_version, fouine_rollbacks()"
-                              " FROM pragma_data_version";
+    /* The stamps of states that a rollback can undo: each one used once. */
+    static _Atomic sqlite3_int64 undoable;
     sqlite3_stmt *stmt = NULL;
-    int rc = FOUINE_EDB, prepared;
+    int rc = FOUINE_EDB;
     *version = 0;
-    *changes = 0;
-    prepared = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) == SQLITE_OK;
-    if (!prepared) {
-        /* The first table stamped on this connection: no rollback to
-        ** count before it. */
-        rc = fouine_rollbacks_register(db);
-        if (rc != FOUINE_OK) {
-            return rc;
-        }
-        rc = FOUINE_EDB;
-        prepared = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) == SQLITE_OK;
+    *changes = sqlite3_total_changes64(db);
+    if (sqlite3_txn_state(db, "main") == SQLITE_TXN_WRITE) {
+        /* Inside a write transaction, what is made may be rolled back
+        ** (ROLLBACK, ROLLBACK TO a savepoint) while the version and the
+        ** total changes stay: a stamp no other table has, and that no
+        ** state after the transaction gives (total changes are never
+        ** negative). */
+        *changes = -1 - atomic_fetch_add(&undoable, 1);
     }
-    /* Both counts only grow: their sum changes whenever one does. */
-    if (prepared && sqlite3_step(stmt) == SQLITE_ROW) {
+    if (sqlite3_prepare_v2(db, "PRAGMA data_version", -1, &stmt, NULL) ==
+            SQLITE_OK &&
+        sqlite3_step(stmt) == SQLITE_ROW) {
         *version = sqlite3_column_int64(stmt, 0);
-        *changes = sqlite3_total_changes64(db) + sqlite3_column_int64(stmt, 1);
         rc = FOUINE_OK;
     }
     sqlite3_finalize(stmt);
@@ -440,8 +438,8 @@ static int bound(const char *d, int upper)
     return n;
 }
 
-/* Set f to the filters of s and the index it sees.  Returns FOUINE_OK,
-** FOUINE_EDB or FOUINE_ENOMEM. */
+/* Set f to the filters of s and the index it sees.  Returns FOUINE_OK or
+** FOUINE_EDB. */
 static int filter_of(search_filter *f, const search *s)
 {
     f->category = s->category;

@@ -401,23 +401,12 @@ FOUINE_WUR int fouine_spell_query(fouine_correction **out,
  * many items of the query an article holds), fouine_rank(fts, map [, k1,
  * ...]) (the score of an article: lower is better, as FTS5's bm25()) and
  * fouine_rank_top(fts, :topk, map [, k1, ...]) (the same, or NULL for an
- * article that cannot be among the best: see fouine_topk); all in rank.c;
- * and fouine_rollbacks() (fouine_rollbacks_register()).  Idempotent.
+ * article that cannot be among the best: see fouine_topk); all in rank.c.
+ * Idempotent.
  *
  * @return FOUINE_OK, FOUINE_EDB, FOUINE_ENOMEM
  */
 FOUINE_WUR int fouine_search_register(sqlite3 *db);
-
-/**
- * Count the rollbacks of db, which its total changes do not show (a
- * transaction's changes undone): the SQL function fouine_rollbacks() and
- * the connection's rollback hook, which this takes; once a connection
- * (fouine_search_register() calls it).  What a connection keeps from one
- * search to the next is stamped with them (fouine_search_version()).
- *
- * @return FOUINE_OK, FOUINE_EDB, FOUINE_ENOMEM
- */
-FOUINE_WUR int fouine_rollbacks_register(sqlite3 *db);
 
 /* The pointer type of a fouine_topk bound to fouine_rank_top(). */
 #define FOUINE_TOPK_POINTER "fouine_topk"

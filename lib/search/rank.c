@@ -1034,45 +1034,6 @@ static void analyzer_free(void *p)
     fouine_analyzer_free(p);
 }
 
-/* The rollback hook: one more rollback of the connection. */
-static void rollback_seen(void *count)
-{
-    ++*(sqlite3_int64 *)count;
-}
-
-/* fouine_rollbacks(): the rollbacks of the connection so far. */
-static void rollbacks_func(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-    (void)argc;
-    (void)argv;
-    sqlite3_result_int64(ctx, *(sqlite3_int64 *)sqlite3_user_data(ctx));
-}
-
-int fouine_rollbacks_register(sqlite3 *db)
-{
-    sqlite3_stmt *probe = NULL;
-    sqlite3_int64 *count;
-    int found = sqlite3_prepare_v2(db, "SELECT fouine_rollbacks() WHERE 0", -1,
-                                   &probe, NULL) == SQLITE_OK;
-    sqlite3_finalize(probe);
-    if (found) {
-        return FOUINE_OK;
-    }
-    count = fouine_calloc(1, sizeof *count);
-    if (!count) {
-        return FOUINE_ENOMEM;
-    }
-    /* The count is released with the function (on failure at once); the
-    ** hook is not called once the connection closes. */
-    if (sqlite3_create_function_v2(db, "fouine_rollbacks", 0, SQLITE_UTF8,
-                                   count, rollbacks_func, NULL, NULL,
-                                   fouine_free) != SQLITE_OK) {
-        return fouine_store_error(db);
-    }
-    sqlite3_rollback_hook(db, rollback_seen, count);
-    return FOUINE_OK;
-}
-
 int fouine_search_register(sqlite3 *db)
 {
     sqlite3_stmt *probe = NULL;
@@ -1092,10 +1053,6 @@ int fouine_search_register(sqlite3 *db)
         return FOUINE_OK;
     }
     sqlite3_finalize(probe);
-    rc = fouine_rollbacks_register(db);
-    if (rc != FOUINE_OK) {
-        return rc;
-    }
     if (sqlite3_create_function(db, "fouine_fold", 1,
                                 SQLITE_UTF8 | SQLITE_DETERMINISTIC |
                                     SQLITE_INNOCUOUS,

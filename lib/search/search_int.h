@@ -178,10 +178,11 @@ FOUINE_WUR int fouine_aggregate_register(sqlite3 *db,
                                          void (*destroy)(void *));
 
 /* The version of the index db sees (PRAGMA data_version: others'
-** commits) and its connection's total changes (its own) plus its
-** rollbacks (a transaction's changes undone), which a table made from the
-** index is stamped with (fouine_rollbacks_register() on db first, if
-** not yet).  Returns FOUINE_OK, FOUINE_EDB or FOUINE_ENOMEM. */
+** commits) and its connection's total changes (its own), which a table
+** made from the index is stamped with; inside a write transaction, whose
+** changes a rollback may undo without changing either, a stamp of its own
+** each call (the table is made again, and not kept past it).  Returns
+** FOUINE_OK or FOUINE_EDB. */
 FOUINE_WUR int fouine_search_version(sqlite3_int64 *version,
                                      sqlite3_int64 *changes,
                                      sqlite3 *db);
