@@ -707,6 +707,18 @@ START_TEST(test_json_ids)
 }
 END_TEST
 
+/* Read doc, one article, into c and check the notes said of it (cleared
+** by the caller). */
+static void assert_notes(collected *c, const char *doc, const char *notes)
+{
+    char err[128];
+    fouine_skip skip;
+    size_t nskipped;
+    json_ok(c, &skip, &nskipped, err, doc);
+    ck_assert_uint_eq(c->n, 1);
+    ck_assert_str_eq(c->a[0].notes.len ? c->a[0].notes.data : "", notes);
+}
+
 /* The other fields read as text: a whole number is read as its digits,
 ** anything else that is not a string is ignored; each is noted, with the
 ** field named, and the article is indexed. */
@@ -727,10 +739,9 @@ START_TEST(test_json_field_types)
         { "date", "true", "field date: not a string: ignored\n" },
         { "author", "3.5", "field author: not a string: ignored\n" },
     };
-    char doc[256], err[128];
+    char doc[256];
     collected c = { 0 };
-    fouine_skip skip;
-    size_t nskipped, i;
+    size_t i;
     for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         /* The title given, but when it is the field tried. */
         snprintf(doc, sizeof doc,
@@ -740,40 +751,26 @@ START_TEST(test_json_field_types)
                      "\"title\": \"Grève à la SNCF\"," :
                      "",
                  cases[i].field, cases[i].json);
-        ck_assert_int_eq(fouine_json_parse(&skip, &nskipped, err, sizeof err,
-                                           doc, strlen(doc), collect, &c),
-                         FOUINE_OK);
-        ck_assert_uint_eq(c.n, 1);
-        ck_assert_str_eq(c.a[0].notes.len ? c.a[0].notes.data : "",
-                         cases[i].note);
+        assert_notes(&c, doc, cases[i].note);
         collected_clear(&c);
     }
     /* Another name of a field that one before it gave (section before
     ** category, body before text) is not read: nothing said of it. */
-    snprintf(doc, sizeof doc,
-             "{\"id\": \"greve\", \"title\": \"Grève à la SNCF\","
-             " \"section\": \"Société\", \"category\": 5,"
-             " \"body\": \"Un TGV sur deux.\", \"text\": 7}");
-    ck_assert_int_eq(fouine_json_parse(&skip, &nskipped, err, sizeof err, doc,
-                                       strlen(doc), collect, &c),
-                     FOUINE_OK);
-    ck_assert_uint_eq(c.n, 1);
-    ck_assert_str_eq(c.a[0].notes.len ? c.a[0].notes.data : "", "");
+    assert_notes(&c,
+                 "{\"id\": \"greve\", \"title\": \"Grève à la SNCF\","
+                 " \"section\": \"Société\", \"category\": 5,"
+                 " \"body\": \"Un TGV sur deux.\", \"text\": 7}",
+                 "");
     ck_assert_str_eq(c.a[0].category, "Société");
     collected_clear(&c);
     /* A name whose text is blanks gives nothing: the next one is read,
     ** and said. */
-    snprintf(doc, sizeof doc,
-             "{\"id\": \"greve\", \"title\": \"Grève à la SNCF\","
-             " \"section\": \"  \", \"category\": 5,"
-             " \"body\": [\"\"], \"text\": 7}");
-    ck_assert_int_eq(fouine_json_parse(&skip, &nskipped, err, sizeof err, doc,
-                                       strlen(doc), collect, &c),
-                     FOUINE_OK);
-    ck_assert_uint_eq(c.n, 1);
-    ck_assert_str_eq(c.a[0].notes.len ? c.a[0].notes.data : "",
-                     "field category: a number, not a string: read as '5'\n"
-                     "field text: a number, not a string: read as '7'\n");
+    assert_notes(&c,
+                 "{\"id\": \"greve\", \"title\": \"Grève à la SNCF\","
+                 " \"section\": \"  \", \"category\": 5,"
+                 " \"body\": [\"\"], \"text\": 7}",
+                 "field category: a number, not a string: read as '5'\n"
+                 "field text: a number, not a string: read as '7'\n");
     collected_clear(&c);
 }
 END_TEST

@@ -103,12 +103,19 @@ static char *body_field(const json_t *obj, const char *name, int *nomem)
     return b.data; /* NULL when every paragraph is empty */
 }
 
-/* The first non-NULL of several fields. */
-static char *field_of(const json_t *obj, const char *const *names, int *nomem)
+/* The first non-NULL of several fields; *from (when not NULL) the name
+** that gave it, or NULL. */
+static char *field_of(const json_t *obj,
+                      const char *const *names,
+                      const char *const **from,
+                      int *nomem)
 {
     char *p = NULL;
     for (; *names && !p && !*nomem; names++) {
         p = field(obj, *names, nomem);
+        if (p && from) {
+            *from = names;
+        }
     }
     return p;
 }
@@ -260,10 +267,13 @@ static FOUINE_WUR int check_type(char *why,
 ** apart) whose value is neither a string nor null: a whole number is
 ** taken as its digits, anything else is ignored.  Of the other names of
 ** one field (section and category, body, text and content) only those
-** read are noted: the first that gives text, and those before it.  The
-** lenient reader's side of check_fields().  Returns FOUINE_OK or
-** FOUINE_ENOMEM. */
-static FOUINE_WUR int note_types(fouine_article *out, const json_t *obj)
+** read are noted: up to the one that gave the text, category_from and
+** body_from (NULL: none did).  The lenient reader's side of
+** check_fields().  Returns FOUINE_OK or FOUINE_ENOMEM. */
+static FOUINE_WUR int note_types(fouine_article *out,
+                                 const json_t *obj,
+                                 const char *const *category_from,
+                                 const char *const *body_from)
 {
     static const char *const *const groups[] = { ids, categories, bodies,
                                                  others };
@@ -271,39 +281,24 @@ static FOUINE_WUR int note_types(fouine_article *out, const json_t *obj)
     const json_t *v;
     size_t g;
     for (g = 0; g < sizeof groups / sizeof groups[0]; g++) {
-        int aliases = groups[g] == categories || groups[g] == bodies;
+        const char *const *last = groups[g] == categories ? category_from :
+                                  groups[g] == bodies     ? body_from :
+                                                            NULL;
         for (name = groups[g]; *name; name++) {
-            int read = 0, nomem = 0;
             v = json_object_get(obj, *name);
-            if (aliases && v) {
-                /* Read as the reader reads it: text once trimmed. */
-                char *t = groups[g] == bodies ? body_field(obj, *name, &nomem) :
-                                                field(obj, *name, &nomem);
-                read = t != NULL;
-                fouine_free(t);
-                if (nomem) {
-                    return FOUINE_ENOMEM;
-                }
-            }
-            if (read && !json_is_integer(v)) {
-                break; /* read: the names after it are not */
-            }
-            if (!v || json_is_string(v) || json_is_null(v) ||
-                strcmp(*name, "id") == 0 ||
-                (groups[g] == bodies && is_paragraphs(v))) {
-                continue;
-            }
-            if (json_is_integer(v)) {
+            if (v && strcmp(*name, "id") != 0 && json_is_integer(v)) {
                 fouine_buf_printf(&out->notes,
                                   "field %s: a number, not a string: read as "
                                   "'%" JSON_INTEGER_FORMAT "'\n",
                                   *name, json_integer_value(v));
-                if (read) {
-                    break; /* read so: the names after it are not */
-                }
-            } else {
+            } else if (v && strcmp(*name, "id") != 0 && !json_is_string(v) &&
+                       !json_is_null(v) &&
+                       !(groups[g] == bodies && is_paragraphs(v))) {
                 fouine_buf_printf(&out->notes,
                                   "field %s: not a string: ignored\n", *name);
+            }
+            if (name == last) {
+                break; /* read: the names after it are not */
             }
         }
     }
@@ -329,7 +324,8 @@ static FOUINE_WUR int to_article(fouine_article *out,
 {
     int nomem = 0, rc;
     const json_t *rt;
-    const char *const *name;
+    const char *const *name, *const *category_from = NULL,
+                                    *const *body_from = NULL;
 
     memset(out, 0, sizeof *out);
     why[0] = '\0';
@@ -345,7 +341,7 @@ static FOUINE_WUR int to_article(fouine_article *out,
         out->id = fouine_strdup(id);
         nomem = !out->id;
     } else {
-        out->id = field_of(obj, ids, &nomem);
+        out->id = field_of(obj, ids, NULL, &nomem);
     }
     if (!id && json_is_integer(json_object_get(obj, "id")) && out->id) {
         fouine_buf_printf(&out->notes,
@@ -354,17 +350,18 @@ static FOUINE_WUR int to_article(fouine_article *out,
                           out->id);
         nomem |= out->notes.failed;
     }
-    if (!nomem && note_types(out, obj) != FOUINE_OK) {
-        nomem = 1;
-    }
     out->title = field(obj, "title", &nomem);
     out->date = field(obj, "date", &nomem);
-    out->category = field_of(obj, categories, &nomem);
+    out->category = field_of(obj, categories, &category_from, &nomem);
     out->url = field(obj, "url", &nomem);
     out->author = field(obj, "author", &nomem);
     out->lead = field(obj, "lead", &nomem);
     for (name = bodies; *name && !out->body && !nomem; name++) {
         out->body = body_field(obj, *name, &nomem);
+        body_from = out->body ? name : NULL;
+    }
+    if (!nomem && note_types(out, obj, category_from, body_from) != FOUINE_OK) {
+        nomem = 1;
     }
     rt = json_object_get(obj, "reading_time");
     if (json_is_integer(rt) && json_integer_value(rt) > 0 &&
@@ -641,7 +638,6 @@ static size_t blanks(long *lines, const char *s, size_t n)
 /* Why jansson could not read the value s[0..n) that starts on line: the
 ** line, the article of an array and the field of an invalid UTF-8 byte,
 ** the line and article of anything else. */
-
 static void bad_json(char *msg,
                      size_t size,
                      const char *s,

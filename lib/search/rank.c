@@ -225,7 +225,6 @@ static double idf_of(double n, double df)
     return idf > 1e-6 ? idf : 1e-6;
 }
 
-/* Build the per-query data from the map and the phrases' frequencies. */
 /*
 ** The spans of the phrases of t->expr in *out (sqlite3_free()), and cache
 ** stamped with the index, when the frequencies of the n phrases can be

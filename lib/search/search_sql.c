@@ -177,50 +177,45 @@ static FOUINE_WUR int bind_all(sqlite3_stmt *stmt,
                        24.0 } };
     size_t i;
     int k, rc = SQLITE_OK;
-    for (i = 0; i < sizeof texts / sizeof texts[0]; i++) {
-        k = sqlite3_bind_parameter_index(stmt, texts[i].name);
-        if (k) {
-            rc = rc != SQLITE_OK ?
-                     rc :
-                     sqlite3_bind_text(stmt, k,
-                                       texts[i].text ? texts[i].text : "", -1,
-                                       SQLITE_STATIC);
+    /* Each bind once the ones before it took (rc), if stmt has its name. */
+    for (i = 0; rc == SQLITE_OK && i < sizeof texts / sizeof texts[0]; i++) {
+        if ((k = sqlite3_bind_parameter_index(stmt, texts[i].name)) != 0) {
+            rc = sqlite3_bind_text(stmt, k, texts[i].text ? texts[i].text : "",
+                                   -1, SQLITE_STATIC);
         }
     }
-    for (i = 0; s->opts->rank && i < FOUINE_RANK_PARAMS; i++) {
+    for (i = 0; rc == SQLITE_OK && s->opts->rank && i < FOUINE_RANK_PARAMS;
+         i++) {
         char name[8];
         snprintf(name, sizeof name, ":p%d", (int)i);
         if ((k = sqlite3_bind_parameter_index(stmt, name)) != 0) {
-            rc = rc != SQLITE_OK ?
-                     rc :
-                     sqlite3_bind_double(stmt, k, s->opts->rank[i]);
+            rc = sqlite3_bind_double(stmt, k, s->opts->rank[i]);
         }
     }
-    for (i = 0; i < sizeof days / sizeof days[0]; i++) {
+    for (i = 0; rc == SQLITE_OK && i < sizeof days / sizeof days[0]; i++) {
         if ((k = sqlite3_bind_parameter_index(stmt, days[i].name)) != 0) {
-            rc = rc != SQLITE_OK ? rc :
-                                   sqlite3_bind_double(stmt, k, days[i].value);
+            rc = sqlite3_bind_double(stmt, k, days[i].value);
         }
     }
-    if ((k = sqlite3_bind_parameter_index(stmt, ":topk")) != 0) {
-        rc = rc != SQLITE_OK ? rc :
-                               sqlite3_bind_pointer(stmt, k, &s->topk,
-                                                    FOUINE_TOPK_POINTER, NULL);
+    if (rc == SQLITE_OK &&
+        (k = sqlite3_bind_parameter_index(stmt, ":topk")) != 0) {
+        rc = sqlite3_bind_pointer(stmt, k, &s->topk, FOUINE_TOPK_POINTER, NULL);
     }
-    if ((k = sqlite3_bind_parameter_index(stmt, ":keep")) != 0) {
+    if (rc == SQLITE_OK &&
+        (k = sqlite3_bind_parameter_index(stmt, ":keep")) != 0) {
         /* Only read by fouine_keep() but for its counts by day. */
-        rc = rc != SQLITE_OK ?
-                 rc :
-                 sqlite3_bind_pointer(stmt, k, &s->keep, KEEP_POINTER, NULL);
+        rc = sqlite3_bind_pointer(stmt, k, &s->keep, KEEP_POINTER, NULL);
     }
-    if (s->counting) {
-        rc = rc != SQLITE_OK ? rc : fouine_groups_bind(stmt, s->counting);
+    if (rc == SQLITE_OK && s->counting) {
+        rc = fouine_groups_bind(stmt, s->counting);
     }
-    if ((k = sqlite3_bind_parameter_index(stmt, ":limit")) != 0) {
-        rc = rc != SQLITE_OK ? rc : sqlite3_bind_int(stmt, k, limit);
+    if (rc == SQLITE_OK &&
+        (k = sqlite3_bind_parameter_index(stmt, ":limit")) != 0) {
+        rc = sqlite3_bind_int(stmt, k, limit);
     }
-    if ((k = sqlite3_bind_parameter_index(stmt, ":offset")) != 0) {
-        rc = rc != SQLITE_OK ? rc : sqlite3_bind_int(stmt, k, s->opts->offset);
+    if (rc == SQLITE_OK &&
+        (k = sqlite3_bind_parameter_index(stmt, ":offset")) != 0) {
+        rc = sqlite3_bind_int(stmt, k, s->opts->offset);
     }
     return rc == SQLITE_OK    ? FOUINE_OK :
            rc == SQLITE_NOMEM ? FOUINE_ENOMEM :
@@ -474,16 +469,25 @@ static int keep_ready(search *s)
     return fouine_keep_begin(&s->keep, s);
 }
 
-int fouine_search_count(search *s, const char *expr, long long *total)
+/* Forget the last count of s (*total, which may be s->total, at 0).
+** Returns FOUINE_OK, or FOUINE_EDB when the budget is spent (as
+** interrupted). */
+static int count_reset(search *s, long long *total)
 {
-    int rc, inexact = 0;
-
     *total = 0;
     s->counted = 0;
     s->matched = 0;
     fouine_search_rows_free(s);
-    if (fouine_search_budget_spent(s->time)) {
-        return FOUINE_EDB; /* as interrupted */
+    return fouine_search_budget_spent(s->time) ? FOUINE_EDB : FOUINE_OK;
+}
+
+int fouine_search_count(search *s, const char *expr, long long *total)
+{
+    int rc, inexact = 0;
+
+    rc = count_reset(s, total);
+    if (rc != FOUINE_OK) {
+        return rc;
     }
     rc = keep_ready(s);
     if (rc != FOUINE_OK) {
@@ -874,13 +878,9 @@ static int counts_in_page(const search *s)
 ** is spent) or FOUINE_ENOMEM. */
 static int count_begin(search *s)
 {
-    int rc;
-    s->total = 0;
-    s->counted = 0;
-    s->matched = 0;
-    fouine_search_rows_free(s);
-    if (fouine_search_budget_spent(s->time)) {
-        return FOUINE_EDB; /* as interrupted */
+    int rc = count_reset(s, &s->total);
+    if (rc != FOUINE_OK) {
+        return rc;
     }
     rc = fouine_groups_register(s->db);
     if (rc == FOUINE_OK) {

@@ -129,7 +129,10 @@ static void print_facet(const char *name,
     for (i = 0; i < n; i++) {
         printf("%s %s (%lld)", i ? " ·" : "", f[i].value, f[i].count);
     }
-    printf("%s%s\n", n ? "" : " ", n ? "" : none);
+    if (n == 0) {
+        printf(" %s", none);
+    }
+    printf("\n");
 }
 
 /* Print word as the shell reads it back: as it is when it holds nothing
